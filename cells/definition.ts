@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { STAGES, type Stage } from '../schemas/stages.ts';
+
+/**
+ * The one description of a cell. The local cell and the CDK app are both built from it (via
+ * `topology.ts`), so there is no second copy of the topology to drift.
+ *
+ * Defaults live here and only here. `parseCellDefinitions` validates every cell at once and
+ * reports all problems together (STYLE §9).
+ */
+
+const NAME = /^[a-z][a-z0-9-]{0,23}$/;
+
+/** SNS subscription filter policy (MessageAttributes scope): attribute → allowed values. */
+export const FilterPolicySchema = z.record(
+  z.string(),
+  z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1),
+);
+
+export const QueueSettingsSchema = z.strictObject({
+  /** Seconds a received message stays invisible; must exceed the consumer's timeout. @default 60 */
+  visibilityTimeoutSeconds: z.int().min(1).max(43_200).default(60),
+  /** Receives before a message moves to the DLQ. @default 5 */
+  maxReceiveCount: z.int().min(1).max(1000).default(5),
+  /** Messages per handler invocation (FIFO and Lambda cap it at 10). @default 10 */
+  batchSize: z.int().min(1).max(10).default(10),
+  /** Seconds to gather a batch (0 = invoke as soon as one message is there). @default 0 */
+  batchingWindowSeconds: z.int().min(0).max(300).default(0),
+  /** Concurrent handler invocations for this queue (Lambda maximum concurrency ≥ 2). @default 10 */
+  maxConcurrency: z.int().min(2).max(1000).default(10),
+  /** DLQ retention: long enough for a holiday weekend plus a redrive. @default 14 */
+  dlqRetentionDays: z.int().min(1).max(14).default(14),
+});
+export type QueueSettings = z.infer<typeof QueueSettingsSchema>;
+
+export const ConsumerSchema = z.strictObject({
+  /** Consumer name, unique within its stage; becomes part of queue names. */
+  name: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
+  /** Optional SNS filter policy on message attributes (stage, status, currency, vendorId). */
+  filterPolicy: FilterPolicySchema.optional(),
+  queue: QueueSettingsSchema.prefault({}),
+});
+export type Consumer = z.infer<typeof ConsumerSchema>;
+
+export const StageSettingsSchema = z.strictObject({
+  /** Consumers subscribed to the stage's FIFO topic. @default one consumer named "recorder" */
+  consumers: z
+    .array(ConsumerSchema)
+    .min(1)
+    .default([{ name: 'recorder', queue: QueueSettingsSchema.parse({}) }]),
+  /** The stage inbox (standard queue between the bus and the forwarder). */
+  inbox: QueueSettingsSchema.prefault({ batchSize: 10, batchingWindowSeconds: 1, visibilityTimeoutSeconds: 60 }),
+  /** An invoice whose latest event in this stage is older than this and not final is stuck. @default 900 */
+  slaSeconds: z.int().min(60).default(900),
+});
+export type StageSettings = z.infer<typeof StageSettingsSchema>;
+
+export const ApiClientSchema = z.strictObject({
+  /** Who the key belongs to, e.g. "sap-fi". */
+  name: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
+  /**
+   * The key value. Only for the local cell (and tests); AWS cells let API Gateway generate keys,
+   * so an AWS cell must not carry one.
+   */
+  localKey: z.string().min(20).max(128).optional(),
+  /** Steady-state requests/second (usage plan throttle rateLimit). @default 1000 */
+  rateLimit: z.number().positive().default(1000),
+  /** Token-bucket burst (usage plan throttle burstLimit). @default 2000 */
+  burstLimit: z.int().positive().default(2000),
+  /** Requests per day (usage plan quota); sized for 86M events/day in batches of 10 with headroom. @default 20_000_000 */
+  quotaPerDay: z.int().positive().default(20_000_000),
+  /** A revoked key is refused (403) but kept in the definition for the audit trail. @default false */
+  revoked: z.boolean().default(false),
+});
+export type ApiClient = z.infer<typeof ApiClientSchema>;
+
+export const AlertSubscriptionsSchema = z.strictObject({
+  critical: z.array(z.email()).default([]),
+  warning: z.array(z.email()).default([]),
+  info: z.array(z.email()).default([]),
+});
+
+export const RedrivePolicySchema = z.strictObject({
+  /** Let the stuck-event monitor redrive DLQs on its own. @default false */
+  automatic: z.boolean().default(false),
+  /** Messages per second the monitor may move back. @default 10 */
+  ratePerSecond: z.number().positive().default(10),
+  /** Automatic redrives per message before it is parked for a human. @default 3 */
+  budgetPerMessage: z.int().min(1).max(20).default(3),
+});
+
+export const CellDefinitionSchema = z.strictObject({
+  /** Cell id, unique across all cells: becomes part of every resource name. */
+  id: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
+  /** AWS account (12 digits); "000000000000" for the local cell. */
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'),
+  /** Settings per stage; every stage in STAGES must appear. */
+  stages: z
+    .strictObject(
+      Object.fromEntries(STAGES.map((s) => [s, StageSettingsSchema.prefault({})])) as {
+        [S in Stage]: z.ZodPrefault<typeof StageSettingsSchema>;
+      },
+    )
+    .prefault({}),
+  apiClients: z.array(ApiClientSchema).min(1),
+  /** EventBridge archive retention in days; 0 keeps events indefinitely (audit). @default 0 */
+  archiveRetentionDays: z.int().min(0).default(0),
+  timestream: z
+    .strictObject({
+      /** Memory-store retention in hours (fast writes and queries). @default 24 */
+      memoryRetentionHours: z.int().min(1).max(8766).default(24),
+      /** Magnetic-store retention in days. @default 2555 (7 years, finance audit) */
+      magneticRetentionDays: z.int().min(1).max(73_000).default(2555),
+    })
+    .prefault({}),
+  alerts: AlertSubscriptionsSchema.prefault({}),
+  redrive: RedrivePolicySchema.prefault({}),
+  /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
+  quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),
+  /** Custom domain for latency-based routing across cells. */
+  domain: z
+    .strictObject({
+      name: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as api.invoices.example.com'),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, 'must be a Route 53 hosted zone id'),
+      hostedZoneName: z.string(),
+      certificateArn: z.string().startsWith('arn:aws:acm:'),
+    })
+    .optional(),
+});
+/** A cell definition as written by a person (defaults may be omitted). */
+export type CellDefinitionInput = z.input<typeof CellDefinitionSchema>;
+/** A validated cell definition with every default filled in. */
+export type CellDefinition = z.output<typeof CellDefinitionSchema>;
+
+export class CellDefinitionError extends Error {
+  override readonly name = 'CellDefinitionError';
+  constructor(
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`invalid cell definition:\n  - ${problems.join('\n  - ')}`, options);
+  }
+}
+
+/** Validates one or more cells, reporting every problem of every cell in one error. */
+export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): CellDefinition[] {
+  const problems: string[] = [];
+  const cells: CellDefinition[] = [];
+  inputs.forEach((input, index) => {
+    const result = CellDefinitionSchema.safeParse(input);
+    const label = typeof input?.id === 'string' ? `cell "${input.id}"` : `cell #${index}`;
+    if (!result.success) {
+      for (const issue of result.error.issues)
+        problems.push(`${label}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      return;
+    }
+    const cell = result.data;
+    for (const stage of STAGES) {
+      const names = cell.stages[stage].consumers.map((c) => c.name);
+      const dupes = names.filter((name, i) => names.indexOf(name) !== i);
+      if (dupes.length)
+        problems.push(`${label}: stages.${stage}.consumers: duplicate consumer name(s) ${dupes.join(', ')}`);
+    }
+    const clientNames = cell.apiClients.map((c) => c.name);
+    const dupeClients = clientNames.filter((name, i) => clientNames.indexOf(name) !== i);
+    if (dupeClients.length) problems.push(`${label}: apiClients: duplicate client name(s) ${dupeClients.join(', ')}`);
+    cells.push(cell);
+  });
+  const ids = cells.map((c) => c.id);
+  const dupeIds = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (dupeIds.length) problems.push(`duplicate cell id(s): ${dupeIds.join(', ')}`);
+  if (problems.length) throw new CellDefinitionError(problems);
+  return cells;
+}
+
+export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {
+  return parseCellDefinitions([input])[0]!;
+}

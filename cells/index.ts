@@ -1,0 +1,3 @@
+export * from './cells.config.ts';
+export * from './definition.ts';
+export * from './topology.ts';

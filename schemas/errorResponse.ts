@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Stable error codes; clients branch on these, never on messages. */
+export const ERROR_CODES = {
+  validationFailed: 'VALIDATION_FAILED',
+  invalidJson: 'INVALID_JSON',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  unknownStage: 'UNKNOWN_STAGE',
+  notFound: 'NOT_FOUND',
+  missingApiKey: 'MISSING_API_KEY',
+  forbidden: 'FORBIDDEN',
+  throttled: 'THROTTLED',
+  quotaExceeded: 'QUOTA_EXCEEDED',
+  busUnavailable: 'BUS_UNAVAILABLE',
+  internal: 'INTERNAL_ERROR',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export const FieldIssueSchema = z.strictObject({
+  /** Dotted path to the offending field, e.g. `events.3.amount`; empty for the whole body. */
+  path: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+
+/**
+ * Every 4xx/5xx body, from the API, the local cell and API Gateway gateway responses alike.
+ *
+ * @example { "code": "VALIDATION_FAILED", "message": "2 problems in the request body",
+ *            "issues": [ { "path": "amount", "message": "JPY allows at most 0 decimal places" } ] }
+ */
+export const ErrorResponseSchema = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(FieldIssueSchema).optional(),
+  /** On 503: the eventIds the bus did not take; resending them is safe. */
+  rejectedEventIds: z.array(z.string()).optional(),
+  requestId: z.string().optional(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+/**
+ * A 202 body.
+ *
+ * @example { "accepted": ["7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21"] }
+ */
+export const AcceptedResponseSchema = z.strictObject({
+  accepted: z.array(z.string()),
+});
+export type AcceptedResponse = z.infer<typeof AcceptedResponseSchema>;
+
+/** The parts of a zod issue we report; kept structural so this module does not depend on zod internals. */
+interface ZodLikeIssue {
+  readonly code?: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}
+
+/**
+ * Turns zod issues into `{path, message}` pairs with paths a client can act on. An unknown field
+ * becomes one issue at that field's own path rather than one issue at its parent.
+ */
+export function toFieldIssues(issues: readonly ZodLikeIssue[]): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const parent = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      return issue.keys.map((key) => ({
+        path: [...parent, key].join('.'),
+        message: 'is not a known field (unknown fields are rejected)',
+      }));
+    }
+    return [{ path: parent.join('.'), message: issue.message }];
+  });
+}
