@@ -1,70 +1,240 @@
 import { z } from 'zod';
-import { DECIMAL_AMOUNT_PATTERN, decimalPlaces, isSupportedCurrency, minorUnitDigits } from './money.ts';
+import { addDays, CALENDAR_DATE_PATTERN, daysBetween, isCalendarDate } from './calendarDate.ts';
+import { expecting, NO_CONTROL_CHARACTERS, requiredString, strictObject } from './fields.ts';
+import {
+  amountProblem,
+  CURRENCY_CODE_PATTERN,
+  DECIMAL_AMOUNT_PATTERN,
+  isNegativeZeroAmount,
+  isSupportedCurrency,
+} from './money.ts';
 import { STAGES, STATUSES_BY_STAGE, type Stage } from './stages.ts';
 
 /** How far in the future `occurredAt` may be: clock skew between finance systems, not time travel. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+/** Longest payment term: ten years covers every real contract and keeps due dates computable. */
 export const MAX_NET_DAYS = 3650;
 /**
- * SQS FIFO MessageGroupId allows up to 128 characters of alphanumerics and punctuation; we allow a
- * safer subset (no spaces or quotes) so an invoice id is also safe in URLs, logs and Timestream.
+ * `invoiceId` is the SQS/SNS FIFO MessageGroupId (≤128 of alphanumerics and punctuation). We
+ * allow a safer subset of at most 64: no spaces, quotes or `/`, so an id is also one URL path
+ * segment (`GET /invoices/{invoiceId}`), a plain log token and a Timestream dimension value.
  */
-export const INVOICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+export const INVOICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/**
+ * An RFC 9562 UUID (versions 1–8, RFC variant), either case. The nil and max UUIDs do not match:
+ * `eventId` is the idempotency key end to end, and a client that sends an uninitialised id for
+ * every event would otherwise see all but its first event deduplicated away.
+ */
+export const EVENT_ID_PATTERN =
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+export const VENDOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
 
-const isoDate = z
-  .string()
-  .regex(DATE_PATTERN, 'must be a calendar date YYYY-MM-DD')
-  .refine((value) => {
-    const parsed = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-  }, 'is not a real calendar date');
+const OCCURRED_AT_MESSAGE = 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T09:30:00+01:00 or …Z';
+const knownRegions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
-export const VendorSchema = z.strictObject({
-  vendorId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "DE"'),
+/** ISO 3166-1 alpha-2 as the runtime's `Intl` knows it ("XX" and the "unknown region" ZZ are not countries). */
+function isKnownCountry(code: string): boolean {
+  return code !== 'ZZ' && knownRegions.of(code) !== undefined;
+}
+
+const calendarDate = requiredString('must be a calendar date YYYY-MM-DD')
+  .regex(CALENDAR_DATE_PATTERN, { message: 'must be a calendar date YYYY-MM-DD between 1970 and 2999', abort: true })
+  .refine(isCalendarDate, 'is not a real calendar date');
+
+const freeText = (max: number) =>
+  requiredString()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+
+/**
+ * @example { "vendorId": "V-1001", "name": "Acme GmbH", "country": "DE" }
+ */
+export const VendorSchema = strictObject({
+  vendorId: requiredString().regex(VENDOR_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+  name: freeText(200),
+  country: requiredString()
+    .regex(COUNTRY_CODE_PATTERN, { message: 'must be an ISO 3166-1 alpha-2 code such as "DE"', abort: true })
+    .refine(isKnownCountry, 'is not a known ISO 3166-1 country code'),
 });
 
-export const PaymentTermsSchema = z
-  .strictObject({
-    netDays: z.int().min(0).max(MAX_NET_DAYS).optional(),
-    dueDate: isoDate.optional(),
-  })
-  .refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {
-    message: 'must give netDays, dueDate, or both',
-  });
-
-export const MetadataSchema = z.strictObject({
-  sourceSystem: z.string().trim().min(1, 'must not be empty').max(64),
-  correlationId: z.string().min(1).max(128).optional(),
+/**
+ * Net days, a due date, or both; when both are given they must agree (checked with invoiceDate).
+ *
+ * @example { "netDays": 30, "dueDate": "2026-12-27" }
+ */
+export const PaymentTermsSchema = strictObject({
+  netDays: z
+    .int(expecting('must be a whole number of days'))
+    .min(0, 'must be at least 0')
+    .max(MAX_NET_DAYS, `must be at most ${MAX_NET_DAYS}`)
+    .optional(),
+  dueDate: calendarDate.optional(),
+}).refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {
+  message: 'must give netDays, dueDate, or both',
 });
 
-/** Fields every stage shares; `status` is added per stage. */
-function baseFields(now: () => number) {
+/**
+ * @example { "sourceSystem": "sap-fi", "correlationId": "c-42" }
+ */
+export const MetadataSchema = strictObject({
+  sourceSystem: freeText(64),
+  correlationId: freeText(128).optional(),
+});
+
+/** Options for building schemas. */
+export interface SchemaOptions {
+  /** Clock for the future-skew rule; injectable so tests can pin it. @default Date.now */
+  readonly now?: () => number;
+  /**
+   * Enforce "occurredAt at most 5 minutes in the future". Only the API checks it: downstream an
+   * event is re-validated later (redrive, replay) and must not be rejected for a rule it passed.
+   * @default true
+   */
+  readonly checkFutureSkew?: boolean;
+}
+
+function occurredAtField(options: SchemaOptions) {
+  const now = options.now ?? Date.now;
+  const field = z.iso
+    .datetime({
+      offset: true,
+      // abort: the clock rules below only make sense for a well-formed date-time.
+      abort: true,
+      error: (issue) => (issue.input === undefined ? 'is required' : OCCURRED_AT_MESSAGE),
+    })
+    .refine((value) => Date.parse(value) >= 0, 'must not be before 1970-01-01T00:00:00Z');
+  if (options.checkFutureSkew === false) return field;
+  return field.refine(
+    (value) => Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
+    'must not be more than 5 minutes in the future',
+  );
+}
+
+/** The fields of an event of `stage`, without the cross-field rules (see {@link stageEventSchema}). */
+function eventShape<S extends Stage>(stage: S, options: SchemaOptions) {
+  const statuses = STATUSES_BY_STAGE[stage] as unknown as readonly [string, ...string[]];
   return {
-    eventId: z.uuid('must be a UUID'),
-    invoiceId: z.string().regex(INVOICE_ID_PATTERN, 'must be 1-64 characters: letters, digits and . _ : / -'),
-    occurredAt: z.iso
-      .datetime({ offset: true, message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T09:30:00Z' })
-      .refine(
-        (value) => Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
-        'must not be more than 5 minutes in the future',
-      ),
-    invoiceDate: isoDate,
-    amount: z.string().regex(DECIMAL_AMOUNT_PATTERN, 'must be an exact decimal string such as "1250.00"'),
-    currency: z.string().refine(isSupportedCurrency, 'must be an ISO 4217 currency code such as "EUR"'),
+    eventId: requiredString('must be a UUID')
+      .regex(EVENT_ID_PATTERN, 'must be a UUID such as 7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21')
+      // RFC 9562 UUIDs compare case-insensitively, but SNS/SQS deduplication and Timestream
+      // identity compare strings: one canonical spelling keeps a retried event a duplicate.
+      .toLowerCase(),
+    invoiceId: requiredString().regex(
+      INVOICE_ID_PATTERN,
+      'must be 1-64 characters: letters, digits and . _ : - (starting with a letter or digit)',
+    ),
+    // Filled from the URL path when a body omits it; a different value is a client error.
+    stage: z.literal(stage, { error: `must be "${stage}" (the stage in the URL path)` }).default(stage),
+    status: z.enum(statuses, { error: `must be one of: ${statuses.join(', ')}` }),
+    occurredAt: occurredAtField(options),
+    invoiceDate: calendarDate,
+    amount: z
+      .string(expecting('must be a string holding an exact decimal such as "1250.00" (JSON numbers are not exact)'))
+      .regex(DECIMAL_AMOUNT_PATTERN, { message: 'must be an exact decimal string such as "1250.00"', abort: true })
+      .refine((value) => !isNegativeZeroAmount(value), 'must not be negative zero'),
+    currency: requiredString('must be an ISO 4217 currency code such as "EUR"')
+      .regex(CURRENCY_CODE_PATTERN, { message: 'must be an ISO 4217 currency code such as "EUR"', abort: true })
+      .refine(isSupportedCurrency, 'is not an ISO 4217 currency code known to BEMS'),
     vendor: VendorSchema,
     paymentTerms: PaymentTermsSchema,
     metadata: MetadataSchema,
   };
 }
 
-function addDays(date: string, days: number): string {
-  const result = new Date(`${date}T00:00:00Z`);
-  result.setUTCDate(result.getUTCDate() + days);
-  return result.toISOString().slice(0, 10);
+/** The strict object of one stage's event, before cross-field rules; extended by the envelope. */
+export function stageEventObject<S extends Stage>(stage: S, options: SchemaOptions = {}) {
+  return strictObject(eventShape(stage, options), 'must be a JSON object holding one invoice event');
 }
+
+/**
+ * Rules that span fields; each problem is reported at the field a client must fix. They run even
+ * when other fields failed (`runAlways`) so one response lists every problem, which means the
+ * input here is not yet type-checked: each rule first checks that its own fields are well formed.
+ */
+export function eventCrossFieldRules(event: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const { amount, currency, invoiceDate, paymentTerms } = event;
+  // Only a well-formed amount in a known currency is checked here; the field-level problems of
+  // either were already reported at their own paths.
+  if (
+    typeof currency === 'string' &&
+    isSupportedCurrency(currency) &&
+    typeof amount === 'string' &&
+    DECIMAL_AMOUNT_PATTERN.test(amount) &&
+    !isNegativeZeroAmount(amount)
+  ) {
+    const problem = amountProblem(amount, currency);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['amount'], message: problem });
+  }
+  if (typeof invoiceDate !== 'string' || !isCalendarDate(invoiceDate)) return;
+  if (typeof paymentTerms !== 'object' || paymentTerms === null) return;
+  const { dueDate, netDays } = paymentTerms as Record<string, unknown>;
+  if (typeof dueDate !== 'string' || !isCalendarDate(dueDate)) return;
+  const days = daysBetween(invoiceDate, dueDate);
+  const path = ['paymentTerms', 'dueDate'];
+  if (days < 0) {
+    ctx.addIssue({ code: 'custom', path, message: `must not be before invoiceDate (${invoiceDate})` });
+  } else if (days > MAX_NET_DAYS) {
+    ctx.addIssue({ code: 'custom', path, message: `must be at most ${MAX_NET_DAYS} days after invoiceDate` });
+  } else if (Number.isInteger(netDays) && (netDays as number) >= 0 && (netDays as number) <= MAX_NET_DAYS) {
+    const expected = addDays(invoiceDate, netDays as number);
+    if (expected !== dueDate) {
+      ctx.addIssue({ code: 'custom', path, message: `must equal invoiceDate + netDays (${expected})` });
+    }
+  }
+}
+
+/** Lets a refinement run even when fields already failed, so every problem is listed at once. */
+export const runAlways = { when: () => true } as const;
+
+const defaultSchemas = new Map<Stage, unknown>();
+
+/**
+ * One invoice event of `stage`, as the API accepts it: `stage` may be omitted (it is filled in);
+ * `eventId` comes out lower-cased.
+ *
+ * @example
+ * {
+ *   "eventId": "7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21", "invoiceId": "INV-2026-000123",
+ *   "stage": "reconciliation", "status": "matched", "occurredAt": "2026-11-28T09:30:00+01:00",
+ *   "invoiceDate": "2026-11-27", "amount": "1250.00", "currency": "EUR",
+ *   "vendor": { "vendorId": "V-1001", "name": "Acme GmbH", "country": "DE" },
+ *   "paymentTerms": { "netDays": 30 }, "metadata": { "sourceSystem": "sap-fi", "correlationId": "c-42" }
+ * }
+ */
+export function stageEventSchema<S extends Stage>(stage: S, options: SchemaOptions = {}) {
+  const build = () => stageEventObject(stage, options).superRefine(eventCrossFieldRules, runAlways);
+  // Building a schema is not free; the API parses every request with the default one.
+  if (options.now !== undefined || options.checkFutureSkew !== undefined) return build();
+  const cached = defaultSchemas.get(stage) as ReturnType<typeof build> | undefined;
+  if (cached) return cached;
+  const schema = build();
+  defaultSchemas.set(stage, schema);
+  return schema;
+}
+
+const downstream = { checkFutureSkew: false } as const;
+
+/**
+ * One invoice event of any stage, as it travels after the API (stage required). The future-skew
+ * rule is not applied here (see {@link SchemaOptions.checkFutureSkew}).
+ *
+ * @example see {@link stageEventSchema}
+ */
+export const InvoiceEventSchema = z.discriminatedUnion(
+  'stage',
+  [
+    stageEventSchema('ingestion', downstream),
+    stageEventSchema('reconciliation', downstream),
+    stageEventSchema('authorization', downstream),
+    stageEventSchema('posting', downstream),
+  ],
+  { error: `must be one of: ${STAGES.join(', ')}` },
+);
+export type InvoiceEvent = z.infer<typeof InvoiceEventSchema>;
+export type InvoiceEventOf<S extends Stage> = Extract<InvoiceEvent, { stage: S }>;
 
 /** The due date an event implies: the explicit one, else invoiceDate + netDays. */
 export function dueDateOf(event: Pick<InvoiceEvent, 'invoiceDate' | 'paymentTerms'>): string {
@@ -72,119 +242,42 @@ export function dueDateOf(event: Pick<InvoiceEvent, 'invoiceDate' | 'paymentTerm
   return dueDate ?? addDays(event.invoiceDate, netDays ?? 0);
 }
 
-/**
- * Rules that span fields; each problem is reported at the field a client must fix. They run even
- * when other fields failed (`when` below) so one response lists every problem, which means the
- * input here is not yet type-checked: each rule first checks that its own fields are well formed.
- */
-function crossFieldRules(event: Record<string, unknown>, ctx: z.RefinementCtx) {
-  const { amount, currency, invoiceDate, paymentTerms } = event;
-  if (
-    typeof amount === 'string' &&
-    typeof currency === 'string' &&
-    isSupportedCurrency(currency) &&
-    DECIMAL_AMOUNT_PATTERN.test(amount)
-  ) {
-    const allowed = minorUnitDigits(currency);
-    if (decimalPlaces(amount) > allowed) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['amount'],
-        message: `${currency} allows at most ${allowed} decimal place${allowed === 1 ? '' : 's'}`,
-      });
-    }
-  }
-  if (typeof invoiceDate !== 'string' || !isoDate.safeParse(invoiceDate).success) return;
-  if (typeof paymentTerms !== 'object' || paymentTerms === null) return;
-  const { dueDate, netDays } = paymentTerms as Record<string, unknown>;
-  const validDue = typeof dueDate === 'string' && isoDate.safeParse(dueDate).success ? dueDate : undefined;
-  const validNet =
-    Number.isInteger(netDays) && (netDays as number) >= 0 && (netDays as number) <= MAX_NET_DAYS
-      ? (netDays as number)
-      : undefined;
-  if (validDue !== undefined && validDue < invoiceDate) {
-    ctx.addIssue({ code: 'custom', path: ['paymentTerms', 'dueDate'], message: 'must not be before invoiceDate' });
-  } else if (validDue !== undefined && validNet !== undefined && addDays(invoiceDate, validNet) !== validDue) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['paymentTerms', 'dueDate'],
-      message: `must equal invoiceDate + netDays (${addDays(invoiceDate, validNet)})`,
-    });
-  }
-}
-
-const runAlways = { when: () => true };
-
-/** Options for building schemas; `now` is injectable so tests can pin the clock. */
-export interface SchemaOptions {
-  readonly now?: () => number;
-}
-
-export function stageEventSchema<S extends Stage>(stage: S, options: SchemaOptions = {}) {
-  const now = options.now ?? Date.now;
-  const statuses = STATUSES_BY_STAGE[stage] as unknown as readonly [string, ...string[]];
-  return z
-    .strictObject({
-      ...baseFields(now),
-      stage: z.literal(stage, { error: `must be "${stage}" (the stage in the URL path)` }),
-      status: z.enum(statuses, { error: `must be one of: ${statuses.join(', ')}` }),
-    })
-    .superRefine((event, ctx) => crossFieldRules(event, ctx), runAlways);
-}
-
-/**
- * One invoice event.
- *
- * @example
- * {
- *   "eventId": "7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21", "invoiceId": "INV-2026-000123",
- *   "stage": "reconciliation", "status": "matched", "occurredAt": "2026-11-28T09:30:00Z",
- *   "invoiceDate": "2026-11-27", "amount": "1250.00", "currency": "EUR",
- *   "vendor": { "vendorId": "V-1001", "name": "Acme GmbH", "country": "DE" },
- *   "paymentTerms": { "netDays": 30 }, "metadata": { "sourceSystem": "sap-fi", "correlationId": "c-42" }
- * }
- */
-export const InvoiceEventSchema = z.discriminatedUnion('stage', [
-  stageEventSchema('ingestion'),
-  stageEventSchema('reconciliation'),
-  stageEventSchema('authorization'),
-  stageEventSchema('posting'),
-]);
-export type InvoiceEvent = z.infer<typeof InvoiceEventSchema>;
-
 /** Up to 10 events per request: the PutEvents entry limit, so one POST is one PutEvents call. */
 export const MAX_EVENTS_PER_REQUEST = 10;
 
 /**
- * A batch POST body.
+ * A batch POST body: 1–10 events of one stage with distinct eventIds.
  *
  * @example { "events": [ { "eventId": "…", "invoiceId": "INV-1", "status": "received", … } ] }
  */
 export function batchRequestSchema<S extends Stage>(stage: S, options: SchemaOptions = {}) {
-  return z
-    .strictObject({
+  return strictObject(
+    {
       events: z
-        .array(stageEventSchema(stage, options))
+        .array(stageEventSchema(stage, options), expecting('must be an array of invoice events'))
         .min(1, 'must hold at least one event')
         .max(MAX_EVENTS_PER_REQUEST, `must hold at most ${MAX_EVENTS_PER_REQUEST} events`),
-    })
-    .superRefine((batch, ctx) => {
-      if (!Array.isArray(batch.events)) return;
-      const seen = new Map<string, number>();
-      batch.events.forEach((event: { eventId?: unknown }, index) => {
-        if (typeof event?.eventId !== 'string') return;
-        const first = seen.get(event.eventId);
-        if (first !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['events', index, 'eventId'],
-            message: `duplicates events[${first}].eventId; each event in a batch needs its own eventId`,
-          });
-        } else {
-          seen.set(event.eventId, index);
-        }
-      });
-    }, runAlways);
+    },
+    'must be a JSON object',
+  ).superRefine((batch, ctx) => {
+    if (!Array.isArray(batch.events)) return;
+    const seen = new Map<string, number>();
+    batch.events.forEach((event: { eventId?: unknown }, index) => {
+      if (typeof event?.eventId !== 'string') return;
+      // Compared case-insensitively: the schema lower-cases eventIds, so "A…" and "a…" are one id.
+      const id = event.eventId.toLowerCase();
+      const first = seen.get(id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', index, 'eventId'],
+          message: `duplicates events.${first}.eventId; each event in a batch needs its own eventId`,
+        });
+      } else {
+        seen.set(id, index);
+      }
+    });
+  }, runAlways);
 }
 
 export { STAGES };

@@ -1,0 +1,33 @@
+/**
+ * Calendar dates (`YYYY-MM-DD`, no time, no zone) as finance systems print them on invoices.
+ * Arithmetic is done on UTC midnights so a date never shifts with the server's time zone.
+ */
+
+/**
+ * Shape of a calendar date from 1970 to 2999. The range keeps date arithmetic (a due date up to
+ * 3650 days later) inside four-digit years; whether the day exists (no 2026-02-30) is checked by
+ * {@link isCalendarDate}.
+ */
+export const CALENDAR_DATE_PATTERN = /^(?:19[7-9]\d|2\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
+
+const MS_PER_DAY = 86_400_000;
+
+function utcMidnight(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+export function isCalendarDate(value: string): boolean {
+  if (!CALENDAR_DATE_PATTERN.test(value)) return false;
+  const time = utcMidnight(value);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/** `date` plus `days` calendar days ("2026-01-31" + 30 → "2026-03-02"). */
+export function addDays(date: string, days: number): string {
+  return new Date(utcMidnight(date) + days * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to`; negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((utcMidnight(to) - utcMidnight(from)) / MS_PER_DAY);
+}
