@@ -1,0 +1,178 @@
+/**
+ * Public on-demand AWS prices that a BEMS cell is billed by, per Region, in USD.
+ *
+ * THIS IS AN ESTIMATE. The figures are AWS's published list prices as the author knew them
+ * (last checked against the pages below in 2025). They were written down on {@link PRICE_TABLE}.asOf
+ * without network access, so they could not be re-checked that day: verify them on the pricing
+ * pages before using a number for a budget. Free tiers, Savings Plans, enterprise discounts, data
+ * transfer, taxes and QuickSight are left out on purpose: they depend on the account, not the cell.
+ *
+ * Entries the author is least sure of carry `confidence: 'low'`; `bems cost` prints them.
+ */
+
+/** A graduated price: `upTo` is the cumulative monthly usage where the tier ends (units of the price). */
+export interface PriceTier {
+  /** Cumulative monthly usage at which this tier ends; `null` = no end. */
+  readonly upTo: number | null;
+  readonly price: number;
+}
+
+export interface PriceEntry {
+  /** What one unit is, e.g. "1M requests", "GB-second". */
+  readonly unit: string;
+  /** Tiers in ascending order; a flat price is one tier with `upTo: null`. */
+  readonly tiers: readonly PriceTier[];
+  readonly confidence?: 'low';
+  readonly note?: string;
+}
+
+export interface RegionPrices {
+  /** API Gateway REST API requests (tiered per account and Region). */
+  readonly apiGatewayRestPerMillion: PriceEntry;
+  readonly lambdaRequestsPerMillion: PriceEntry;
+  /** Lambda duration on Arm (Graviton), tiered by monthly GB-seconds. */
+  readonly lambdaArmGbSecond: PriceEntry;
+  /** EventBridge custom events published; each 64 KB chunk of an entry is one event. */
+  readonly eventBridgeCustomEventsPerMillion: PriceEntry;
+  readonly eventBridgeArchiveProcessingPerGb: PriceEntry;
+  readonly eventBridgeArchiveStoragePerGbMonth: PriceEntry;
+  readonly eventBridgeReplayPerMillion: PriceEntry;
+  /** SNS FIFO Publish/PublishBatch requests; each 64 KB chunk of a request is one request. */
+  readonly snsFifoPublishPerMillion: PriceEntry;
+  readonly snsFifoPublishPayloadPerGb: PriceEntry;
+  /** SNS FIFO subscription messages (one per message per subscribed queue). */
+  readonly snsFifoDeliveriesPerMillion: PriceEntry;
+  readonly snsFifoDeliveryPayloadPerGb: PriceEntry;
+  /** SQS requests; each 64 KB chunk of a request (a batch of up to 10) is one request. */
+  readonly sqsStandardPerMillion: PriceEntry;
+  readonly sqsFifoPerMillion: PriceEntry;
+  /** Timestream for LiveAnalytics writes, metered in 1 KB units per record. */
+  readonly timestreamWritesPerMillion: PriceEntry;
+  readonly timestreamMemoryStorePerGbHour: PriceEntry;
+  readonly timestreamMagneticStorePerGbMonth: PriceEntry;
+  readonly kmsRequestsPerMillion: PriceEntry;
+  readonly cloudWatchLogsIngestionPerGb: PriceEntry;
+  readonly cloudWatchLogsStoragePerGbMonth: PriceEntry;
+}
+
+function flat(unit: string, price: number, extra: Pick<PriceEntry, 'confidence' | 'note'> = {}): PriceEntry {
+  return { unit, tiers: [{ upTo: null, price }], ...extra };
+}
+
+const M = 1_000_000;
+
+/** Prices that are the same in both Regions we run in (as far as the author knows). */
+const COMMON = {
+  lambdaRequestsPerMillion: flat('1M requests', 0.2),
+  lambdaArmGbSecond: {
+    unit: 'GB-second',
+    tiers: [
+      { upTo: 7_500 * M, price: 0.0000133334 },
+      { upTo: 18_750 * M, price: 0.0000120001 },
+      { upTo: null, price: 0.0000106667 },
+    ],
+  },
+  eventBridgeCustomEventsPerMillion: flat('1M events (64 KB chunks)', 1.0),
+  eventBridgeArchiveProcessingPerGb: flat('GB archived', 0.1),
+  eventBridgeArchiveStoragePerGbMonth: flat('GB-month', 0.023),
+  eventBridgeReplayPerMillion: flat('1M replayed events', 1.0, {
+    confidence: 'low',
+    note: 'replayed events assumed billed like published custom events',
+  }),
+  snsFifoPublishPerMillion: flat('1M requests (64 KB chunks)', 0.3),
+  snsFifoPublishPayloadPerGb: flat('GB published', 0.017),
+  snsFifoDeliveriesPerMillion: flat('1M subscription messages', 0.01),
+  snsFifoDeliveryPayloadPerGb: flat('GB delivered', 0.001),
+  sqsStandardPerMillion: flat('1M requests (64 KB chunks)', 0.4),
+  sqsFifoPerMillion: flat('1M requests (64 KB chunks)', 0.5),
+  kmsRequestsPerMillion: flat('1M requests', 3.0),
+} as const satisfies Partial<RegionPrices>;
+
+export const PRICE_TABLE = {
+  /** The day this table was written down; see the module comment for what that means. */
+  asOf: '2026-11-28',
+  /** When the author last saw these figures on the pricing pages. */
+  figuresLastSeen: '2025',
+  currency: 'USD',
+  label: 'ESTIMATE from public on-demand list prices; not re-verified online on the asOf date',
+  sources: [
+    'https://aws.amazon.com/api-gateway/pricing/',
+    'https://aws.amazon.com/lambda/pricing/',
+    'https://aws.amazon.com/eventbridge/pricing/',
+    'https://aws.amazon.com/sns/pricing/',
+    'https://aws.amazon.com/sqs/pricing/',
+    'https://aws.amazon.com/timestream/pricing/',
+    'https://aws.amazon.com/kms/pricing/',
+    'https://aws.amazon.com/cloudwatch/pricing/',
+  ],
+  regions: {
+    'us-east-1': {
+      ...COMMON,
+      apiGatewayRestPerMillion: {
+        unit: '1M requests',
+        tiers: [
+          { upTo: 333, price: 3.5 },
+          { upTo: 1_000, price: 2.8 },
+          { upTo: 20_000, price: 2.38 },
+          { upTo: null, price: 1.51 },
+        ],
+      },
+      timestreamWritesPerMillion: flat('1M writes (1 KB)', 0.5),
+      timestreamMemoryStorePerGbHour: flat('GB-hour', 0.036),
+      timestreamMagneticStorePerGbMonth: flat('GB-month', 0.03),
+      cloudWatchLogsIngestionPerGb: flat('GB ingested', 0.5),
+      cloudWatchLogsStoragePerGbMonth: flat('GB-month', 0.03),
+    },
+    'eu-west-1': {
+      ...COMMON,
+      apiGatewayRestPerMillion: {
+        unit: '1M requests',
+        tiers: [
+          { upTo: 333, price: 3.5 },
+          { upTo: 1_000, price: 3.19 },
+          { upTo: 20_000, price: 2.71 },
+          { upTo: null, price: 1.72 },
+        ],
+      },
+      timestreamWritesPerMillion: flat('1M writes (1 KB)', 0.5625, {
+        confidence: 'low',
+        note: 'Ireland Timestream prices recalled less surely than us-east-1',
+      }),
+      timestreamMemoryStorePerGbHour: flat('GB-hour', 0.0407, { confidence: 'low' }),
+      timestreamMagneticStorePerGbMonth: flat('GB-month', 0.0339, { confidence: 'low' }),
+      cloudWatchLogsIngestionPerGb: flat('GB ingested', 0.57),
+      cloudWatchLogsStoragePerGbMonth: flat('GB-month', 0.03),
+    },
+  },
+} as const satisfies {
+  asOf: string;
+  figuresLastSeen: string;
+  currency: string;
+  label: string;
+  sources: readonly string[];
+  regions: Record<string, RegionPrices>;
+};
+
+export type PricedRegion = keyof typeof PRICE_TABLE.regions;
+export const PRICED_REGIONS = Object.keys(PRICE_TABLE.regions) as PricedRegion[];
+
+export function isPricedRegion(region: string): region is PricedRegion {
+  return Object.hasOwn(PRICE_TABLE.regions, region);
+}
+
+/**
+ * Cost of `quantity` units this month under graduated tiers (each unit is billed at the tier it
+ * falls in, as AWS does for API Gateway and Lambda duration).
+ */
+export function tieredCost(entry: PriceEntry, quantity: number): number {
+  if (!(quantity > 0)) return 0;
+  let cost = 0;
+  let from = 0;
+  for (const tier of entry.tiers) {
+    const to = tier.upTo ?? Number.POSITIVE_INFINITY;
+    if (quantity <= from) break;
+    cost += (Math.min(quantity, to) - from) * tier.price;
+    from = to;
+  }
+  return cost;
+}
