@@ -5,4 +5,5 @@ export * from './fields.ts';
 export * from './invoiceEvent.ts';
 export * from './money.ts';
 export * from './parseRequestBody.ts';
+export * from './requestModel.ts';
 export * from './stages.ts';

@@ -42,12 +42,16 @@ const calendarDate = requiredString('must be a calendar date YYYY-MM-DD')
   .regex(CALENDAR_DATE_PATTERN, { message: 'must be a calendar date YYYY-MM-DD between 1970 and 2999', abort: true })
   .refine(isCalendarDate, 'is not a real calendar date');
 
+/**
+ * Length and characters are checked on the text as sent, emptiness after trimming. That order
+ * keeps the generated API Gateway model (which cannot trim) never stricter than this schema.
+ */
 const freeText = (max: number) =>
   requiredString()
-    .trim()
-    .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+    .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
+    .trim()
+    .min(1, 'must not be empty');
 
 /**
  * @example { "vendorId": "V-1001", "name": "Acme GmbH", "country": "DE" }
