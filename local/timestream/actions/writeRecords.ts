@@ -1,0 +1,121 @@
+import {
+  type RejectedRecord,
+  RejectedRecordsError,
+  ResourceNotFoundError,
+  SerializationError,
+  ValidationError,
+} from '../errors.ts';
+import { TIMESTREAM_LIMITS } from '../limits.ts';
+import { type NormalizedRecord, normalizeRecord } from '../normalizeRecord.ts';
+import { optionalObject, resourceName } from '../readInput.ts';
+import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import type { TableInfo } from '../TimestreamStore.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+type Placement = { readonly store: 'memory' | 'magnetic' } | { readonly reason: string };
+
+/**
+ * Where a record's time lands: the memory store accepts [now − memory retention, now + 15 min];
+ * older records go to the magnetic store only when the table enables magnetic-store writes and
+ * they are within its retention; everything else is rejected.
+ */
+function placeRecord(timeMs: number, table: TableInfo, nowMs: number): Placement {
+  const memoryFrom = nowMs - table.memoryRetentionHours * HOUR_MS;
+  const futureTo = nowMs + TIMESTREAM_LIMITS.futureIngestionMs;
+  const memoryRange = `[${new Date(memoryFrom).toISOString()}, ${new Date(futureTo).toISOString()})`;
+  if (timeMs >= futureTo) {
+    return { reason: `The record timestamp is outside the time range ${memoryRange} of the data ingestion window.` };
+  }
+  if (timeMs >= memoryFrom) return { store: 'memory' };
+  if (!table.magneticWrites) {
+    return {
+      reason: `The record timestamp is outside the time range ${memoryRange} of the memory store, and magnetic store writes are not enabled for the table.`,
+    };
+  }
+  const magneticFrom = nowMs - table.magneticRetentionDays * DAY_MS;
+  if (timeMs < magneticFrom) {
+    return {
+      reason: `The record timestamp is older than the magnetic store retention period (${table.magneticRetentionDays} days).`,
+    };
+  }
+  return { store: 'magnetic' };
+}
+
+/**
+ * WriteRecords. Request-level problems (no or more than 100 records, unknown table, a dimension
+ * both in CommonAttributes and a record) fail the whole call. Record-level problems reject only
+ * that record: every other record of the call IS written, then the call answers
+ * RejectedRecordsException listing the rejected indexes — exactly what Timestream does, so a
+ * caller must never resend the whole batch blindly.
+ */
+export function writeRecords(input: ActionInput, context: ActionContext): unknown {
+  const databaseName = resourceName(input, 'DatabaseName');
+  const tableName = resourceName(input, 'TableName');
+  const records = input.Records;
+  if (records === undefined || records === null) {
+    throw new ValidationError(
+      "1 validation error detected: Value null at 'records' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  if (!Array.isArray(records)) throw new SerializationError('Records must be a list');
+  if (records.length === 0 || records.length > TIMESTREAM_LIMITS.maxRecordsPerWrite) {
+    throw new ValidationError(
+      `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and ${TIMESTREAM_LIMITS.maxRecordsPerWrite} (got ${records.length})`,
+    );
+  }
+  const common = optionalObject(input, 'CommonAttributes');
+
+  const table = context.store.getTable(databaseName, tableName);
+  if (!table) {
+    throw context.store.getDatabase(databaseName)
+      ? new ResourceNotFoundError(databaseName, tableName)
+      : new ResourceNotFoundError(databaseName);
+  }
+
+  const rejected: RejectedRecord[] = [];
+  const accepted: Array<{ index: number; record: NormalizedRecord; store: 'memory' | 'magnetic' }> = [];
+  for (const [index, raw] of records.entries()) {
+    const result = normalizeRecord(raw, common);
+    if (!result.ok) {
+      if (result.requestLevel) throw new ValidationError(result.reason);
+      rejected.push({ RecordIndex: index, Reason: result.reason });
+      continue;
+    }
+    const placement = placeRecord(result.record.timeMs, table, context.nowMs);
+    if ('reason' in placement) {
+      rejected.push({ RecordIndex: index, Reason: placement.reason });
+      continue;
+    }
+    accepted.push({ index, record: result.record, store: placement.store });
+  }
+
+  const outcomes = context.store.writeRecords(
+    databaseName,
+    tableName,
+    accepted.map((entry) => entry.record),
+    context.nowMs,
+  );
+  let memory = 0;
+  let magnetic = 0;
+  for (const [i, outcome] of outcomes.entries()) {
+    const entry = accepted[i]!;
+    if (outcome.status === 'conflict') {
+      rejected.push({
+        RecordIndex: entry.index,
+        Reason: `A record with the same dimensions, timestamp and measure name but different measure values already exists with version ${outcome.existingVersion}; the record's Version ${entry.record.version} must be higher than the existing version to update it.`,
+        ExistingVersion: outcome.existingVersion,
+      });
+    } else if (entry.store === 'memory') {
+      memory += 1;
+    } else {
+      magnetic += 1;
+    }
+  }
+
+  if (rejected.length > 0) {
+    throw new RejectedRecordsError(rejected.sort((a, b) => a.RecordIndex - b.RecordIndex));
+  }
+  return { RecordsIngested: { Total: memory + magnetic, MemoryStore: memory, MagneticStore: magnetic } };
+}
