@@ -1,0 +1,129 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ERROR_CODES } from '../schemas/errorResponse.ts';
+import { STAGES, type Stage } from '../schemas/stages.ts';
+import { errorResponse, HTTP_STATUS, jsonResponse } from './ingest/httpResponses.ts';
+import { parseRequest } from './ingest/parseRequest.ts';
+import { publishToBus } from './ingest/publishToBus.ts';
+import { withServerMetadata } from './ingest/withServerMetadata.ts';
+import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
+import { type Env, EnvReader } from './shared/EnvReader.ts';
+import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
+import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
+import type { RetryClock, RetryPolicy } from './shared/retry.ts';
+
+/**
+ * The ingest Lambda: `POST /invoices/{stage}` (API Gateway REST, proxy integration) → EventBridge.
+ * Validation and publishing live next to it in `ingest/`; this file wires them to the environment.
+ */
+
+export interface IngestConfig extends CommonHandlerConfig {
+  /** `EVENT_BUS_NAME`: the cell's custom bus. */
+  readonly eventBusName: string;
+  /** `STAGES` (csv): stages this function serves. @default all stages */
+  readonly stages: readonly Stage[];
+  readonly eventBridge: AwsClientConfig;
+  /** Retries of failed PutEvents entries. Short: a client is waiting on the answer. */
+  readonly retry: RetryPolicy;
+}
+
+export const INGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 800 };
+
+export function ingestConfigFromEnv(env: Env): IngestConfig {
+  const reader = new EnvReader(env);
+  const common = commonConfigFromEnv(reader, 'bems-ingest');
+  const eventBusName = reader.required('EVENT_BUS_NAME');
+  const stages = stagesFromEnv(reader);
+  const eventBridge = awsClientConfig('eventbridge', reader);
+  reader.assertValid();
+  return { ...common, eventBusName, stages, eventBridge, retry: INGEST_RETRY_POLICY };
+}
+
+function stagesFromEnv(reader: EnvReader): readonly Stage[] {
+  const csv = reader.optional('STAGES');
+  if (!csv) return STAGES;
+  const names = csv
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(STAGES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    reader.problem('STAGES', `unknown stage(s) ${unknown.join(', ')}; known: ${STAGES.join(', ')}`);
+  return STAGES.filter((stage) => names.includes(stage));
+}
+
+export interface IngestDependencies extends ObservabilityOverrides {
+  readonly eventBridge?: EventBridgeClient;
+  /** Clock for receivedAt and the future-skew rule. */
+  readonly now?: () => number;
+  readonly retryClock?: RetryClock;
+}
+
+export type IngestHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
+
+export function createIngestHandler(config: IngestConfig, dependencies: IngestDependencies = {}): IngestHandler {
+  const { logger, tracer, newInvocationMetrics } = createObservability(config, dependencies);
+  const client = dependencies.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient(config.eventBridge));
+  const now = dependencies.now ?? Date.now;
+
+  return (event, context) =>
+    traced(tracer, 'ingest', async () => {
+      const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
+      const log = logger.createChild({ persistentKeys: { requestId } });
+      const metrics = newInvocationMetrics();
+      try {
+        const receivedAt = now();
+        const parsed = parseRequest(event, { stages: config.stages, now });
+        if (!parsed.ok) {
+          log.info('request rejected', { statusCode: parsed.response.statusCode, code: parsed.code });
+          metrics.count('InvalidRequests', 1, { code: parsed.code });
+          return parsed.response;
+        }
+        const { stage } = parsed;
+        const details = parsed.events.map((e) =>
+          withServerMetadata(e, { cell: config.cellId, region: config.region, receivedAt }),
+        );
+        const result = await publishToBus(details, {
+          client,
+          eventBusName: config.eventBusName,
+          policy: config.retry,
+          ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
+          ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+        });
+        metrics.count('EventsAccepted', result.accepted.length, { stage });
+        metrics.count('EventsRejected', result.rejected.length, { stage });
+        const events = details.map((d) => ({ eventId: d.eventId, invoiceId: d.invoiceId }));
+        if (result.rejected.length > 0) {
+          log.error('bus did not accept all events', {
+            stage,
+            events,
+            rejected: result.rejected,
+            retries: result.retries,
+          });
+          return errorResponse(
+            HTTP_STATUS.serviceUnavailable,
+            ERROR_CODES.busUnavailable,
+            `${result.rejected.length} of ${details.length} event(s) were not accepted; resend them ` +
+              '(resending the same eventIds is safe)',
+            { rejectedEventIds: result.rejected.map((r) => r.eventId), requestId },
+          );
+        }
+        log.info('events accepted', { stage, events, retries: result.retries });
+        return jsonResponse(HTTP_STATUS.accepted, { accepted: [...result.accepted] });
+      } catch (error) {
+        // A bug, not a bus problem (those are answered above): log everything, tell the client little.
+        log.error('unexpected error', error as Error);
+        return errorResponse(HTTP_STATUS.internalError, ERROR_CODES.internal, 'internal error', { requestId });
+      } finally {
+        metrics.flush();
+      }
+    });
+}
+
+let cached: IngestHandler | undefined;
+
+/** Lambda entry point: built on first invoke from the function's environment, then reused. */
+export const handler: IngestHandler = (event, context) => {
+  cached ??= createIngestHandler(ingestConfigFromEnv(process.env));
+  return cached(event, context);
+};

@@ -1,0 +1,137 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import { ERROR_CODES, toFieldIssues } from '../../schemas/errorResponse.ts';
+import { batchRequestSchema, type InvoiceEvent, stageEventSchema } from '../../schemas/invoiceEvent.ts';
+import { isStage, type Stage } from '../../schemas/stages.ts';
+import { errorResponse, HTTP_STATUS } from './httpResponses.ts';
+
+/** Largest request body accepted, in bytes: the EventBridge PutEvents request limit. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ParseRequestOptions {
+  /** Stages this deployment serves; others answer 404. */
+  readonly stages: readonly Stage[];
+  /** Clock for the "not in the future" rule; injectable for tests. */
+  readonly now?: () => number;
+}
+
+export type ParsedRequest =
+  | { readonly ok: true; readonly stage: Stage; readonly events: readonly InvoiceEvent[] }
+  | { readonly ok: false; readonly response: APIGatewayProxyResult; readonly code: string };
+
+/**
+ * Turns an API Gateway proxy event for `POST /invoices/{stage}` into validated events, or into the
+ * error response the client gets. Checks run cheapest first, and each answers with its own status
+ * so a client knows what to fix: stage (404), media type (415), size (413), JSON (400), contract (400).
+ * Nothing is sent anywhere from here: a request either passes whole or is rejected whole.
+ */
+export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestOptions): ParsedRequest {
+  const requestId = event.requestContext?.requestId;
+  const fail = (status: number, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string, extras = {}) =>
+    ({
+      ok: false,
+      code,
+      response: errorResponse(status, code, message, { requestId, ...extras }),
+    }) as const;
+
+  const stage = event.pathParameters?.stage;
+  if (!isStage(stage) || !options.stages.includes(stage)) {
+    return fail(
+      HTTP_STATUS.notFound,
+      ERROR_CODES.unknownStage,
+      `unknown stage "${stage ?? ''}"; use one of: ${options.stages.join(', ')}`,
+    );
+  }
+
+  const contentType = headerValue(event, 'content-type');
+  if (!isJsonMediaType(contentType)) {
+    return fail(
+      HTTP_STATUS.unsupportedMediaType,
+      ERROR_CODES.unsupportedMediaType,
+      `Content-Type must be application/json (UTF-8), got "${contentType ?? '(none)'}"`,
+    );
+  }
+
+  const bytes = bodyBytes(event);
+  if (bytes.length > MAX_BODY_BYTES) {
+    return fail(
+      HTTP_STATUS.payloadTooLarge,
+      ERROR_CODES.payloadTooLarge,
+      `request body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES} bytes (send at most 10 events per request)`,
+    );
+  }
+
+  let body: unknown;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    if (text.trim() === '') throw new SyntaxError('the request body is empty');
+    body = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof TypeError ? 'the body is not valid UTF-8' : (error as Error).message;
+    return fail(HTTP_STATUS.badRequest, ERROR_CODES.invalidJson, `request body is not valid JSON: ${reason}`);
+  }
+
+  if (!isPlainObject(body)) {
+    return fail(HTTP_STATUS.badRequest, ERROR_CODES.validationFailed, 'request body must be a JSON object', {
+      issues: [{ path: '', message: 'must be one event object, or { "events": [ ...1-10 events ] }' }],
+    });
+  }
+
+  const schemaOptions = options.now ? { now: options.now } : {};
+  const isBatch = Object.hasOwn(body, 'events');
+  const result: z.ZodSafeParseResult<{ events: InvoiceEvent[] } | InvoiceEvent> = isBatch
+    ? batchRequestSchema(stage, schemaOptions).safeParse({
+        ...body,
+        events: Array.isArray(body.events) ? body.events.map((e) => withPathStage(e, stage)) : body.events,
+      })
+    : stageEventSchema(stage, schemaOptions).safeParse(withPathStage(body, stage));
+  if (!result.success) {
+    const issues = toFieldIssues(result.error.issues);
+    return fail(
+      HTTP_STATUS.badRequest,
+      ERROR_CODES.validationFailed,
+      `${issues.length} problem${issues.length === 1 ? '' : 's'} in the request body`,
+      { issues },
+    );
+  }
+  const events = 'events' in result.data ? result.data.events : [result.data];
+  return { ok: true, stage, events };
+}
+
+/** The path says which stage an event is for; a body may omit it, and one that disagrees fails validation. */
+function withPathStage(value: unknown, stage: Stage): unknown {
+  return isPlainObject(value) && !Object.hasOwn(value, 'stage') ? { ...value, stage } : value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Header lookup as HTTP wants it: case-insensitive, in single- and multi-value maps. */
+function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name && value !== undefined) return value;
+  }
+  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (key.toLowerCase() === name && values?.[0] !== undefined) return values[0];
+  }
+  return undefined;
+}
+
+/** `application/json` or a `+json` suffix type, with no charset or a UTF-8 one. */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type = '', ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  const json = type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  return json && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
+}
+
+/** The body as bytes: API Gateway base64-encodes bodies it treats as binary. */
+function bodyBytes(event: APIGatewayProxyEvent): Buffer {
+  if (event.body === null || event.body === undefined) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
