@@ -1,0 +1,57 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpBindings } from '@hono/node-server';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { PortInUseError, StartupError } from '../errors.ts';
+
+export interface RunningApiServer {
+  /** e.g. `http://127.0.0.1:4010` */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets requests in progress finish (up to `graceMs`), then closes. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Serves the app on `host:port` (0 = any free port); a taken port is a {@link PortInUseError}. */
+export async function startApiServer(
+  app: Hono<{ Bindings: HttpBindings }>,
+  options: { host: string; port: number },
+): Promise<RunningApiServer> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const created = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
+    const onError = (error: NodeJS.ErrnoException) => {
+      created.close();
+      if (error.code === 'EADDRINUSE') reject(new PortInUseError(options.host, options.port, { cause: error }));
+      else
+        reject(
+          new StartupError(`cannot listen on ${options.host}:${options.port}: ${error.message}`, { cause: error }),
+        );
+    };
+    created.once('error', onError);
+    created.once('listening', () => {
+      created.off('error', onError);
+      resolve(created);
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stop: (graceMs = 5_000) => {
+      stopping ??= new Promise<void>((resolve) => {
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        // Keep-alive clients would otherwise hold close() open until they hang up.
+        server.closeIdleConnections();
+      });
+      return stopping;
+    },
+  };
+}

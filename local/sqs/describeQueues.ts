@@ -1,0 +1,76 @@
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { FauxqsServer } from 'fauxqs';
+import type { ProvisionedQueue, QueueAddress } from './provisionTopology.ts';
+
+export interface QueueState {
+  readonly name: string;
+  /** ApproximateNumberOfMessages: ready to receive. */
+  readonly visible: number;
+  /** ApproximateNumberOfMessagesNotVisible: received, not yet deleted. */
+  readonly inFlight: number;
+  readonly delayed: number;
+  /** Age of the oldest message in any state, like CloudWatch's ApproximateAgeOfOldestMessage; null when empty. */
+  readonly oldestMessageAgeSeconds: number | null;
+}
+
+export interface QueueHealth extends QueueState {
+  readonly stage: string;
+  readonly role: 'inbox' | 'consumer';
+  readonly consumer?: string;
+  readonly dlq: QueueState;
+}
+
+/**
+ * Depth and oldest-message age of every queue and DLQ. Depth comes from GetQueueAttributes, the
+ * API operators use on AWS. SQS has no API for the oldest message's age (CloudWatch computes it),
+ * so it comes from fauxqs' non-destructive `inspectQueue()`: the minimum SentTimestamp over ready,
+ * delayed and in-flight messages.
+ */
+export async function describeQueues(
+  queues: readonly ProvisionedQueue[],
+  sqs: SQSClient,
+  fauxqs: FauxqsServer,
+  now: number = Date.now(),
+): Promise<QueueHealth[]> {
+  return Promise.all(
+    queues.map(async (queue) => ({
+      ...(await describeQueue(queue, sqs, fauxqs, now)),
+      stage: queue.stage,
+      role: queue.role,
+      ...(queue.consumer ? { consumer: queue.consumer } : {}),
+      dlq: await describeQueue(queue.dlq, sqs, fauxqs, now),
+    })),
+  );
+}
+
+async function describeQueue(
+  queue: QueueAddress,
+  sqs: SQSClient,
+  fauxqs: FauxqsServer,
+  now: number,
+): Promise<QueueState> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queue.url,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  const inspected = fauxqs.inspectQueue(queue.name);
+  let oldest = Number.POSITIVE_INFINITY;
+  if (inspected) {
+    const { ready, delayed, inflight } = inspected.messages;
+    for (const message of [...ready, ...delayed, ...inflight.map((entry) => entry.message)])
+      oldest = Math.min(oldest, message.sentTimestamp);
+  }
+  return {
+    name: queue.name,
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+    oldestMessageAgeSeconds: Number.isFinite(oldest) ? Math.max(0, Math.floor((now - oldest) / 1000)) : null,
+  };
+}

@@ -1,0 +1,10 @@
+export { LOCAL_CREDENTIALS, localClientConfig } from './awsClientDefaults.ts';
+export { describeQueues, type QueueHealth, type QueueState } from './describeQueues.ts';
+export {
+  type ProvisionedQueue,
+  type ProvisionedTopology,
+  provisionTopology,
+  type QueueAddress,
+} from './provisionTopology.ts';
+export { releaseOrphanedMessages } from './releaseOrphanedMessages.ts';
+export { type RunningSnsSqs, type SnsSqsOptions, startSnsSqs } from './startSnsSqs.ts';
