@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { _Record } from '@aws-sdk/client-timestream-write';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TimestreamStoreError } from '../../../../local/timestream/errors.ts';
+import { type NormalizedRecord, normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
+import {
+  TIMESTREAM_SCHEMA_VERSION,
+  TIMESTREAM_STORE_FILE,
+  TimestreamStore,
+} from '../../../../local/timestream/TimestreamStore.ts';
+import { type BemsRecordSpec, bemsRecord } from './bemsRecords.ts';
+
+const DB = 'bems-local';
+const TABLE = 'invoice_events';
+const SETTINGS = { memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: false };
+
+function normalized(record: _Record): NormalizedRecord {
+  const result = normalizeRecord(record, undefined);
+  if (!result.ok) throw new Error(result.reason);
+  return result.record;
+}
+
+const bems = (spec: BemsRecordSpec = {}): NormalizedRecord => normalized(bemsRecord(spec));
+
+describe('TimestreamStore', () => {
+  let dataDir: string;
+  let store: TimestreamStore;
+
+  const open = (options: { primaryConsumers?: Record<string, string> } = {}): TimestreamStore => {
+    const opened = new TimestreamStore({ dataDir, ...options });
+    opened.insertDatabase(DB, 'arn:db', Date.now());
+    opened.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
+    return opened;
+  };
+  const put = (...records: NormalizedRecord[]) => store.writeRecords(DB, TABLE, records, Date.now());
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-store-'));
+    store = open();
+  });
+
+  afterEach(() => {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('record identity', () => {
+    it('inserts a new identity, leaves an identical one unchanged and upserts only with a higher version', () => {
+      // Prepare
+      const record = bems({ invoiceId: 'INV-1', status: 'received' });
+      const sameIdentityOtherValue: NormalizedRecord = {
+        ...record,
+        measuresJson: record.measuresJson.replace('"received"', '"captured"'),
+      };
+
+      // Act + Assess
+      expect(put(record)).toEqual([{ status: 'inserted' }]);
+      expect(put(record)).toEqual([{ status: 'unchanged' }]);
+      expect(put(sameIdentityOtherValue)).toEqual([{ status: 'conflict', existingVersion: 1 }]);
+      expect(put({ ...sameIdentityOtherValue, version: 3 })).toEqual([{ status: 'updated' }]);
+      expect(put({ ...record, version: 2 })).toEqual([{ status: 'conflict', existingVersion: 3 }]);
+      expect(store.timeline('INV-1')).toMatchObject([{ status: 'captured', version: 3 }]);
+    });
+
+    it('applies the rules in order within one call', () => {
+      const record = bems({ invoiceId: 'INV-2' });
+      const other: NormalizedRecord = { ...record, measuresJson: record.measuresJson.replace('"sap-fi"', '"other"') };
+      expect(put(record, record, other)).toEqual([
+        { status: 'inserted' },
+        { status: 'unchanged' },
+        { status: 'conflict', existingVersion: 1 },
+      ]);
+      expect(store.countRecords({ invoiceId: 'INV-2' })).toBe(1);
+    });
+
+    it('keeps the higher version when an identical record is re-written with it', () => {
+      const record = bems({ invoiceId: 'INV-3' });
+      put(record);
+      expect(put({ ...record, version: 5 })).toEqual([{ status: 'unchanged' }]);
+      expect(store.timeline('INV-3')[0]?.version).toBe(5);
+    });
+
+    it('tells apart records that differ only below the millisecond', () => {
+      const base = { ...bemsRecord({ invoiceId: 'INV-NS' }), TimeUnit: 'NANOSECONDS' as const };
+      const t = BigInt(Date.now()) * 1_000_000n;
+      put(normalized({ ...base, Time: String(t + 1n) }), normalized({ ...base, Time: String(t + 2n) }));
+      expect(store.countRecords({ invoiceId: 'INV-NS' })).toBe(2);
+    });
+  });
+
+  describe('read helpers', () => {
+    it('counts, lists event ids and finds duplicate identities by filter', () => {
+      // Prepare: one event recorded twice for the recorder with different times — a pipeline bug.
+      const t0 = Date.now() - 60_000;
+      const eventId = randomUUID();
+      put(
+        bems({ invoiceId: 'INV-A', stage: 'ingestion', eventId, occurredAtMs: t0 }),
+        bems({ invoiceId: 'INV-A', stage: 'ingestion', eventId, occurredAtMs: t0 + 1 }),
+        bems({ invoiceId: 'INV-A', stage: 'authorization', consumer: 'escalations', occurredAtMs: t0 + 2 }),
+        bems({ invoiceId: 'INV-B', stage: 'posting', occurredAtMs: t0 + 3 }),
+      );
+
+      // Act + Assess
+      expect(store.countRecords()).toBe(4);
+      expect(store.countRecords({ invoiceId: 'INV-A' })).toBe(3);
+      expect(store.countRecords({ primaryOnly: true })).toBe(3);
+      expect(store.countRecords({ consumer: 'escalations' })).toBe(1);
+      expect(store.countRecords({ stage: 'posting' })).toBe(1);
+      expect(store.countRecords({ fromTimeMs: t0 + 1, toTimeMs: t0 + 3 })).toBe(2);
+      expect(store.countRecords({ database: 'other' })).toBe(0);
+      expect(store.eventIds({ invoiceId: 'INV-A', primaryOnly: true })).toEqual([eventId, eventId]);
+      expect(store.duplicateIdentities()).toEqual([
+        { database: DB, table: TABLE, eventId, stage: 'ingestion', consumer: 'recorder', count: 2 },
+      ]);
+      expect(store.duplicateIdentities({ invoiceId: 'INV-B' })).toEqual([]);
+    });
+
+    it('uses the configured first consumer of each stage for timelines', () => {
+      // Prepare
+      store.close();
+      store = open({ primaryConsumers: { ingestion: 'ledger' } });
+      put(
+        bems({ invoiceId: 'INV-P', stage: 'ingestion', consumer: 'ledger' }),
+        bems({ invoiceId: 'INV-P', stage: 'ingestion', consumer: 'recorder' }),
+        bems({ invoiceId: 'INV-P', stage: 'posting', consumer: 'recorder' }),
+      );
+
+      // Act
+      const timeline = store.timeline('INV-P');
+
+      // Assess
+      expect(timeline.map((e) => [e.stage, e.consumer])).toEqual([
+        ['ingestion', 'ledger'],
+        ['posting', 'recorder'],
+      ]);
+    });
+
+    it('runs read-only queries and refuses writes through query()', () => {
+      put(bems({ invoiceId: 'INV-Q', currency: 'JPY', amountText: '1250', amountMinor: '1250' }));
+      expect(store.query('SELECT currency, amount_minor FROM invoice_events WHERE invoice_id = ?', ['INV-Q'])).toEqual([
+        { currency: 'JPY', amount_minor: 1250 },
+      ]);
+      expect(store.query('SELECT count(*) AS n FROM records WHERE invoice_id = :id', { id: 'INV-Q' })).toEqual([
+        { n: 1 },
+      ]);
+      expect(() => store.query('DELETE FROM records')).toThrow(/readonly/i);
+      expect(store.countRecords()).toBe(1);
+    });
+
+    it('wipes all records but keeps databases and tables', () => {
+      put(bems(), bems());
+      expect(store.wipe()).toBe(2);
+      expect(store.countRecords()).toBe(0);
+      expect(store.getTable(DB, TABLE)).toBeDefined();
+    });
+
+    it('answers timelines and time windows from indexes, not table scans', () => {
+      const plan = (sql: string, ...params: string[]) =>
+        store
+          .query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)
+          .map((row) => row.detail)
+          .join(' | ');
+      expect(plan('SELECT * FROM invoice_events WHERE invoice_id = ? ORDER BY time_ms', 'x')).toContain(
+        'records_by_invoice',
+      );
+      expect(
+        plan(
+          `SELECT status, count(*) FROM invoice_events WHERE stage = ? AND consumer = ? AND time_ms >= 0 AND time_ms < 1
+           GROUP BY status`,
+          'ingestion',
+          'recorder',
+        ),
+      ).toContain('records_by_window');
+      expect(plan('SELECT count(*) FROM records WHERE event_id = ?', 'e')).toContain('records_by_event');
+    });
+  });
+
+  describe('data directory', () => {
+    it('keeps records across close and reopen', () => {
+      put(bems({ invoiceId: 'INV-DURABLE' }));
+      store.close();
+      store = new TimestreamStore({ dataDir });
+      expect(store.countRecords({ invoiceId: 'INV-DURABLE' })).toBe(1);
+      expect(store.getTable(DB, TABLE)).toMatchObject(SETTINGS);
+      expect(store.query<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    });
+
+    it('creates a missing data directory', () => {
+      const nested = join(dataDir, 'a', 'b');
+      const created = new TimestreamStore({ dataDir: nested });
+      expect(created.path).toBe(join(nested, TIMESTREAM_STORE_FILE));
+      created.close();
+    });
+
+    it('refuses a data directory that is a file', () => {
+      const file = join(dataDir, 'not-a-dir');
+      writeFileSync(file, 'x');
+      expect(() => new TimestreamStore({ dataDir: file })).toThrow(TimestreamStoreError);
+      expect(() => new TimestreamStore({ dataDir: file })).toThrow(/not a directory/);
+    });
+
+    it('refuses a corrupt store file and leaves it untouched', () => {
+      const dir = join(dataDir, 'corrupt');
+      const path = join(dir, TIMESTREAM_STORE_FILE);
+      new TimestreamStore({ dataDir: dir }).close();
+      const garbage = Buffer.from('this is not an sqlite database, just some bytes '.repeat(100));
+      writeFileSync(path, garbage);
+
+      expect(() => new TimestreamStore({ dataDir: dir })).toThrow(/not a readable SQLite database/);
+      expect(readFileSync(path).equals(garbage)).toBe(true);
+    });
+
+    it('refuses an SQLite file that is not a Timestream store, and one from a newer version', () => {
+      const foreignDir = join(dataDir, 'foreign');
+      const newerDir = join(dataDir, 'newer');
+      for (const dir of [foreignDir, newerDir]) new TimestreamStore({ dataDir: dir }).close();
+      const foreign = new DatabaseSync(join(foreignDir, TIMESTREAM_STORE_FILE));
+      foreign.exec('PRAGMA user_version = 0; CREATE TABLE orders (id INTEGER);');
+      foreign.close();
+      const newer = new DatabaseSync(join(newerDir, TIMESTREAM_STORE_FILE));
+      newer.exec(`PRAGMA user_version = ${TIMESTREAM_SCHEMA_VERSION + 1}`);
+      newer.close();
+
+      expect(() => new TimestreamStore({ dataDir: foreignDir })).toThrow(/not a Timestream store/);
+      expect(() => new TimestreamStore({ dataDir: newerDir })).toThrow(/newer than this emulator/);
+    });
+  });
+});
