@@ -1,0 +1,263 @@
+import type { DeliveryOutcome, EventBridgeStore, OutboxRow } from './EventBridgeStore.ts';
+import type { DeliveryOptions, EmulatorLogger, SendMessageBatch } from './options.ts';
+
+/** SQS SendMessageBatch limits: 10 entries; we stay under the classic 256 KB total so any SQS accepts the batch. */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+export interface DeliveryStats {
+  /** Outbox rows waiting for delivery (new or retrying). */
+  readonly pending: number;
+  /** Deliveries SQS confirmed since start. */
+  readonly delivered: number;
+  /** Failed delivery attempts since start (each is retried or dead-lettered). */
+  readonly failedAttempts: number;
+  /** Deliveries that exhausted their retries, in the data directory (all time). */
+  readonly deadLettered: number;
+  /** SendMessageBatch calls since start. */
+  readonly sendCalls: number;
+}
+
+/**
+ * Sends outbox rows to their SQS targets and removes a row only after SQS confirmed it.
+ *
+ * Works in rounds: read up to `roundSize` due rows, send them as batches (≤10 per queue) with
+ * bounded concurrency, then record the outcome of the whole round in one transaction — one
+ * commit per round rather than per message keeps thousands of events per second cheap.
+ *
+ * Every failure (a failed entry, a thrown error, a timeout) is treated as transient: the row is
+ * retried with exponential backoff and jitter, like an EventBridge target's retry policy, until
+ * `maxAttempts` or `maxEventAgeMs` is exhausted; then it moves to the `outbox_dead` table (the
+ * equivalent of a target DLQ) and is logged as an error — never dropped silently. The archive
+ * keeps the event too, so a replay can recover it. Delivery is at-least-once: if the process dies
+ * between SQS's answer and the round's commit, the rows are sent again on restart (consumers
+ * deduplicate by eventId, DESIGN §3).
+ */
+export class OutboxDeliverer {
+  private loopDone?: Promise<void>;
+  private wake?: () => void;
+  private dirty = false;
+  private stopping = false;
+  /** Set when stop() gave up waiting: results still arriving must not touch the closed store. */
+  private abandoned = false;
+  private drainDeadline = Number.POSITIVE_INFINITY;
+  private unsubscribe?: () => void;
+  private counters = { delivered: 0, failedAttempts: 0, sendCalls: 0 };
+
+  constructor(
+    private readonly store: EventBridgeStore,
+    private readonly send: SendMessageBatch,
+    private readonly options: DeliveryOptions,
+    private readonly logger: EmulatorLogger,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  start(): void {
+    if (this.loopDone) return;
+    this.unsubscribe = this.store.on('enqueue', () => this.notify());
+    this.loopDone = this.loop();
+  }
+
+  /** New rows were committed: start a round now rather than at the next poll. */
+  notify(): void {
+    this.dirty = true;
+    this.wake?.();
+  }
+
+  stats(): DeliveryStats {
+    return {
+      pending: this.store.outboxDepth,
+      delivered: this.counters.delivered,
+      failedAttempts: this.counters.failedAttempts,
+      deadLettered: this.store.isClosed ? 0 : this.store.deadLetterCount(),
+      sendCalls: this.counters.sendCalls,
+    };
+  }
+
+  /**
+   * Keeps delivering due rows for up to `drainTimeoutMs`, then stops. Rows left over (not yet due,
+   * or still failing) stay in the outbox and are delivered after the next start.
+   */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (!this.loopDone) return;
+    this.stopping = true;
+    this.drainDeadline = Date.now() + this.options.drainTimeoutMs;
+    this.wake?.();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.drainTimeoutMs + 100);
+    });
+    const result = await Promise.race([this.loopDone.then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      this.abandoned = true;
+      this.logger.warn('EventBridge emulator: stopped with deliveries in flight; they resume after restart', {
+        pending: this.store.outboxDepth,
+      });
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.abandoned) {
+      this.dirty = false;
+      let rows: OutboxRow[];
+      try {
+        rows = this.store.dueOutbox(Date.now(), this.options.roundSize);
+      } catch (error) {
+        if (this.store.isClosed) return;
+        this.logger.error('EventBridge emulator: cannot read the outbox', { error: String(error) });
+        rows = [];
+      }
+      if (rows.length === 0) {
+        if (this.stopping) return;
+        await this.sleep(this.idleDelay());
+        continue;
+      }
+      await this.deliverRound(rows);
+      if (this.stopping && Date.now() >= this.drainDeadline) return;
+    }
+  }
+
+  private async deliverRound(rows: readonly OutboxRow[]): Promise<void> {
+    const batches = toBatches(rows);
+    const outcome: {
+      delivered: number[];
+      retry: DeliveryOutcome['retry'][number][];
+      dead: DeliveryOutcome['dead'][number][];
+    } = { delivered: [], retry: [], dead: [] };
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        await this.deliverBatch(batch, outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.maxConcurrentBatches, batches.length) }, worker));
+    if (this.abandoned || this.store.isClosed) return;
+    try {
+      this.store.applyDeliveryOutcome(outcome, Date.now());
+    } catch (error) {
+      // The rows stay pending and are sent again: a duplicate, never a loss.
+      this.logger.error('EventBridge emulator: cannot record delivery results; rows will be re-sent', {
+        error: String(error),
+      });
+      return;
+    }
+    this.counters.delivered += outcome.delivered.length;
+    for (const dead of outcome.dead) {
+      this.logger.error('EventBridge emulator: delivery exhausted its retries and was dead-lettered (outbox_dead)', {
+        outboxId: dead.id,
+        attempts: dead.attempts,
+        error: dead.error,
+      });
+    }
+  }
+
+  private async deliverBatch(
+    batch: Batch,
+    outcome: {
+      delivered: number[];
+      retry: DeliveryOutcome['retry'][number][];
+      dead: DeliveryOutcome['dead'][number][];
+    },
+  ): Promise<void> {
+    let failed: Set<string>;
+    let error = 'SendMessageBatch reported the entry as failed';
+    this.counters.sendCalls++;
+    try {
+      const entries = batch.rows.map((row) => ({ Id: String(row.id), MessageBody: row.body }));
+      const result = await withTimeout(this.send(batch.queueUrl, entries), this.options.sendTimeoutMs);
+      failed = new Set(result.failedIds);
+    } catch (cause) {
+      failed = new Set(batch.rows.map((row) => String(row.id)));
+      error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    }
+    const now = Date.now();
+    for (const row of batch.rows) {
+      if (!failed.has(String(row.id))) {
+        outcome.delivered.push(row.id);
+        continue;
+      }
+      this.counters.failedAttempts++;
+      const attempts = row.attempts + 1;
+      if (attempts >= this.options.maxAttempts || now - row.createdMs >= this.options.maxEventAgeMs) {
+        outcome.dead.push({ id: row.id, attempts, error });
+      } else {
+        outcome.retry.push({ id: row.id, attempts, nextAttemptMs: now + this.backoffMs(attempts), error });
+      }
+    }
+    if (failed.size > 0) {
+      this.logger.warn('EventBridge emulator: delivery failed, will retry', {
+        queueUrl: batch.queueUrl,
+        failed: failed.size,
+        of: batch.rows.length,
+        error,
+      });
+    }
+  }
+
+  /** Exponential backoff with "equal jitter": half the step is fixed, half random, so retries spread out but never spin. */
+  private backoffMs(attempts: number): number {
+    const step = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** (attempts - 1));
+    return Math.round(step / 2 + this.random() * (step / 2));
+  }
+
+  private idleDelay(): number {
+    if (this.dirty) return 0;
+    const due = this.store.isClosed ? undefined : this.store.nextDueMs();
+    if (due === undefined) return this.options.idlePollMs;
+    return Math.max(0, Math.min(this.options.idlePollMs, due - Date.now()));
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.dirty || this.stopping) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+}
+
+interface Batch {
+  readonly queueUrl: string;
+  readonly rows: OutboxRow[];
+}
+
+/** Groups rows by queue, in outbox order, into batches within SQS's entry and size limits. */
+function toBatches(rows: readonly OutboxRow[]): Batch[] {
+  const open = new Map<string, { batch: Batch; bytes: number }>();
+  const batches: Batch[] = [];
+  for (const row of rows) {
+    const bytes = Buffer.byteLength(row.body, 'utf8');
+    let current = open.get(row.queueUrl);
+    if (current && (current.batch.rows.length >= MAX_BATCH_ENTRIES || current.bytes + bytes > MAX_BATCH_BYTES)) {
+      current = undefined;
+    }
+    if (!current) {
+      current = { batch: { queueUrl: row.queueUrl, rows: [] }, bytes: 0 };
+      open.set(row.queueUrl, current);
+      batches.push(current.batch);
+    }
+    current.batch.rows.push(row);
+    current.bytes += bytes;
+  }
+  return batches;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`SendMessageBatch did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,20 @@
+import type { EventBridgeStore } from '../EventBridgeStore.ts';
+import { type ArchiveSummary, archiveSummary } from './describeArchive.ts';
+import { type ActionInput, byNamePrefix, optionalString, paginate } from './input.ts';
+
+/** ListArchives, filtered by name prefix, source bus ARN and state like AWS. */
+export function listArchives(
+  input: ActionInput,
+  store: EventBridgeStore,
+): { Archives: ArchiveSummary[]; NextToken?: string } {
+  const source = optionalString(input, 'EventSourceArn');
+  const state = optionalString(input, 'State');
+  const archives = byNamePrefix(store.topology.archives.values(), optionalString(input, 'NamePrefix')).filter(
+    (archive) => (!source || archive.busArn === source) && (!state || state === 'ENABLED'),
+  );
+  const { page, nextToken } = paginate(archives, input);
+  return {
+    Archives: page.map((archive) => archiveSummary(archive, store)),
+    ...(nextToken ? { NextToken: nextToken } : {}),
+  };
+}

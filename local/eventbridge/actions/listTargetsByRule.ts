@@ -1,0 +1,27 @@
+import type { EventBridgeStore } from '../EventBridgeStore.ts';
+import { EVENTBRIDGE_LIMITS } from '../limits.ts';
+import { type ActionInput, optionalString, paginate, requiredString } from './input.ts';
+import { findRule } from './lookup.ts';
+
+/** ListTargetsByRule. Targets are SQS queues; their ARN is derived from the queue URL (`…/<account>/<name>`). */
+export function listTargetsByRule(
+  input: ActionInput,
+  store: EventBridgeStore,
+): { Targets: Array<{ Id: string; Arn: string }>; NextToken?: string } {
+  const rule = findRule(
+    store,
+    optionalString(input, 'EventBusName'),
+    requiredString(input, 'Rule', { pattern: EVENTBRIDGE_LIMITS.ruleName }),
+  );
+  const { page, nextToken } = paginate(rule.targets, input);
+  const { region, account } = store.topology;
+  return {
+    Targets: page.map((target) => ({ Id: target.id, Arn: queueArn(target.queueUrl, region, account) })),
+    ...(nextToken ? { NextToken: nextToken } : {}),
+  };
+}
+
+function queueArn(queueUrl: string, region: string, account: string): string {
+  const [queueName = '', owner] = new URL(queueUrl).pathname.split('/').filter(Boolean).reverse();
+  return `arn:aws:sqs:${region}:${owner && /^\d{12}$/.test(owner) ? owner : account}:${queueName}`;
+}

@@ -1,0 +1,132 @@
+import { arns, nameFromNameOrArn, ruleFromArn } from '../arns.ts';
+import { type EventBridgeStore, REPLAY_STATES, type ReplayRecord } from '../EventBridgeStore.ts';
+import { ResourceAlreadyExistsError, ValidationError } from '../errors.ts';
+import { EVENTBRIDGE_LIMITS } from '../limits.ts';
+import {
+  type ActionInput,
+  constraintError,
+  optionalString,
+  requiredString,
+  requiredTimestamp,
+  toEpochSeconds,
+} from './input.ts';
+import { findArchive } from './lookup.ts';
+
+/** A replay as the programmatic archive API and StartReplay both describe it. */
+export interface ReplayRequest {
+  readonly name: string;
+  /** Archive name or ARN. */
+  readonly archive: string;
+  /** Inclusive start of the event-time window. */
+  readonly from: Date;
+  /** Exclusive end of the event-time window. */
+  readonly to: Date;
+  readonly description?: string;
+  /** Rule names to re-send through (AWS `Destination.FilterArns`); default every rule of the bus. */
+  readonly rules?: readonly string[];
+  /** Only events with these detail types (an emulator extension; AWS filters by rule only). */
+  readonly detailTypes?: readonly string[];
+}
+
+/**
+ * StartReplay. The replay re-sends the archived events of [EventStartTime, EventEndTime) through
+ * the archive's bus rules with `replay-name` set. It covers the archive as it is at this call:
+ * events arriving later are not part of it, so a window reaching into the future still ends.
+ */
+export function startReplay(
+  input: ActionInput,
+  store: EventBridgeStore,
+): { ReplayArn: string; State: string; ReplayStartTime: number } {
+  const destination = input.Destination;
+  if (typeof destination !== 'object' || destination === null || Array.isArray(destination)) {
+    throw constraintError('Destination', undefined, 'Member must not be null');
+  }
+  const archive = findArchive(store, requiredString(input, 'EventSourceArn'));
+  const busArn = requiredString(destination as ActionInput, 'Arn');
+  if (nameFromNameOrArn(busArn, 'event-bus') !== archive.bus) {
+    throw new ValidationError(
+      'Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted; use the archive source bus.',
+    );
+  }
+  const filterArns = (destination as ActionInput).FilterArns;
+  let rules: string[] | undefined;
+  if (filterArns !== undefined && filterArns !== null) {
+    if (!Array.isArray(filterArns) || !filterArns.every((arn) => typeof arn === 'string')) {
+      throw constraintError('Destination.FilterArns', JSON.stringify(filterArns), 'Member must be a list of rule ARNs');
+    }
+    rules = filterArns.map((arn) => {
+      const rule = ruleFromArn(arn);
+      if (!rule || rule.bus !== archive.bus) {
+        throw new ValidationError(
+          `Parameter Destination.FilterArns is not valid. Reason: ${arn} is not a rule of ${archive.bus}.`,
+        );
+      }
+      return rule.rule;
+    });
+  }
+  const description = optionalString(input, 'Description', { maxLength: EVENTBRIDGE_LIMITS.replayDescriptionChars });
+  const replay = createReplay(store, {
+    name: requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }),
+    archive: archive.name,
+    from: requiredTimestamp(input, 'EventStartTime'),
+    to: requiredTimestamp(input, 'EventEndTime'),
+    ...(description !== undefined ? { description } : {}),
+    ...(rules ? { rules } : {}),
+  });
+  return {
+    ReplayArn: arns.replay(store.topology, replay.name),
+    State: replay.state,
+    ReplayStartTime: toEpochSeconds(replay.startedMs),
+  };
+}
+
+/** Validates and records a replay in state STARTING; the replay runner picks it up. */
+export function createReplay(store: EventBridgeStore, request: ReplayRequest): ReplayRecord {
+  if (!EVENTBRIDGE_LIMITS.replayName.test(request.name)) {
+    throw constraintError(
+      'ReplayName',
+      request.name,
+      `Member must satisfy regular expression pattern: ${EVENTBRIDGE_LIMITS.replayName.source}`,
+    );
+  }
+  const archive = findArchive(store, request.archive);
+  const fromMs = request.from.getTime();
+  const toMs = request.to.getTime();
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) {
+    throw new ValidationError(
+      'Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.',
+    );
+  }
+  const bus = store.topology.buses.get(archive.bus)!;
+  for (const rule of request.rules ?? []) {
+    if (!bus.rules.some((r) => r.name === rule)) {
+      throw new ValidationError(
+        `Parameter Destination.FilterArns is not valid. Reason: rule ${rule} does not exist on ${bus.name}.`,
+      );
+    }
+  }
+  if (request.detailTypes && !request.detailTypes.every((t) => typeof t === 'string' && t !== '')) {
+    throw new ValidationError('detailTypes must be non-empty strings.');
+  }
+  if (store.getReplay(request.name)) throw new ResourceAlreadyExistsError(`Replay ${request.name} already exists.`);
+  const replay: ReplayRecord = {
+    name: request.name,
+    archive: archive.name,
+    bus: archive.bus,
+    ...(request.description !== undefined ? { description: request.description } : {}),
+    state: REPLAY_STATES.starting,
+    fromMs,
+    toMs,
+    ...(request.rules ? { rules: [...request.rules] } : {}),
+    ...(request.detailTypes ? { detailTypes: [...request.detailTypes] } : {}),
+    maxSeq: store.maxArchiveSeq(),
+    cursorTimeMs: fromMs,
+    cursorSeq: 0,
+    eventsReplayed: 0,
+    deliveries: 0,
+    enqueuedAll: false,
+    startedMs: Date.now(),
+  };
+  store.insertReplay(replay);
+  return replay;
+}

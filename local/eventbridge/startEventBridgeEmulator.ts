@@ -1,0 +1,153 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cancelReplay } from './actions/cancelReplay.ts';
+import { describeArchive } from './actions/describeArchive.ts';
+import { describeEventBus } from './actions/describeEventBus.ts';
+import { describeReplay } from './actions/describeReplay.ts';
+import { describeRule } from './actions/describeRule.ts';
+import { listArchives } from './actions/listArchives.ts';
+import { listEventBuses } from './actions/listEventBuses.ts';
+import { listReplays } from './actions/listReplays.ts';
+import { listRules } from './actions/listRules.ts';
+import { listTargetsByRule } from './actions/listTargetsByRule.ts';
+import { putEvents } from './actions/putEvents.ts';
+import { startReplay } from './actions/startReplay.ts';
+import { testEventPattern } from './actions/testEventPattern.ts';
+import { createArchiveApi, type EventBridgeArchiveApi } from './createArchiveApi.ts';
+import { EventBridgeRouter } from './EventBridgeRouter.ts';
+import { EventBridgeStore } from './EventBridgeStore.ts';
+import { EventBridgeEmulatorError } from './errors.ts';
+import { type DeliveryStats, OutboxDeliverer } from './OutboxDeliverer.ts';
+import { DEFAULT_DELIVERY_OPTIONS, type EmulatorLogger, type EventBridgeEmulatorOptions } from './options.ts';
+import { ReplayRunner } from './ReplayRunner.ts';
+import { resolveTopology } from './resolveTopology.ts';
+
+export interface RunningEventBridgeEmulator {
+  /** `http://host:port`, for the SDK's `endpoint` / `AWS_ENDPOINT_URL_EVENTBRIDGE`. */
+  readonly endpoint: string;
+  readonly archive: EventBridgeArchiveApi;
+  /** Deliveries waiting in the outbox (new or retrying). */
+  outboxDepth(): number;
+  /** Requests received per action since start, e.g. `{ PutEvents: 120 }`. */
+  requestCounts(): Record<string, number>;
+  deliveryStats(): DeliveryStats;
+  /** Stops accepting requests, lets the deliverer drain what is due, and closes the database. */
+  stop(): Promise<void>;
+}
+
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const stderrLogger: EmulatorLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (message, attributes) => console.warn(`[eventbridge] ${message}`, attributes ?? ''),
+  error: (message, attributes) => console.error(`[eventbridge] ${message}`, attributes ?? ''),
+};
+
+/**
+ * Starts the EventBridge emulator: the configured buses, rules and archives behind the EventBridge
+ * JSON protocol on `host:port`, with durable delivery to SQS targets and replayable archives.
+ * Throws {@link EventBridgeEmulatorError} subclasses (configuration, data directory, port) as one
+ * clear error; a failed start leaves nothing running and nothing overwritten.
+ */
+export async function startEventBridgeEmulator(
+  options: EventBridgeEmulatorOptions,
+): Promise<RunningEventBridgeEmulator> {
+  const logger = options.logger ?? stderrLogger;
+  const delivery = { ...DEFAULT_DELIVERY_OPTIONS, ...options.delivery };
+  const topology = resolveTopology(options);
+  const store = EventBridgeStore.open(options.dataDir, topology, {
+    ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+  });
+
+  const purgeExpired = () => {
+    for (const archive of topology.archives.values()) {
+      if (archive.retentionDays === 0 || store.isClosed) continue;
+      const purged = store.purgeArchive(archive.name, Date.now() - archive.retentionDays * DAY_MS);
+      if (purged) logger.info('EventBridge emulator: purged expired archive events', { archive: archive.name, purged });
+    }
+  };
+
+  const router = new EventBridgeRouter(store, logger)
+    .register('PutEvents', putEvents)
+    .register('DescribeEventBus', describeEventBus)
+    .register('ListEventBuses', listEventBuses)
+    .register('ListRules', listRules)
+    .register('DescribeRule', describeRule)
+    .register('ListTargetsByRule', listTargetsByRule)
+    .register('TestEventPattern', testEventPattern)
+    .register('ListArchives', listArchives)
+    .register('DescribeArchive', describeArchive)
+    .register('StartReplay', startReplay)
+    .register('DescribeReplay', describeReplay)
+    .register('ListReplays', listReplays)
+    .register('CancelReplay', cancelReplay);
+
+  const host = options.host ?? '127.0.0.1';
+  let server: Server;
+  try {
+    purgeExpired();
+    server = await listen(router, host, options.port ?? 0);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+
+  const deliverer = new OutboxDeliverer(store, options.sendMessageBatch, delivery, logger);
+  const replays = new ReplayRunner(store, delivery.replayHighWater, logger);
+  deliverer.start();
+  replays.start();
+  const retentionTimer = setInterval(purgeExpired, RETENTION_SWEEP_MS);
+  retentionTimer.unref();
+
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    await router.drain();
+    await closeServer(server);
+    clearInterval(retentionTimer);
+    await replays.stop();
+    await deliverer.stop();
+    store.close();
+  };
+
+  return {
+    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    archive: createArchiveApi(store),
+    outboxDepth: () => store.outboxDepth,
+    requestCounts: () => router.requestCounts(),
+    deliveryStats: () => deliverer.stats(),
+    stop: () => {
+      stopped ??= stop();
+      return stopped;
+    },
+  };
+}
+
+function listen(router: EventBridgeRouter, host: string, port: number): Promise<Server> {
+  const server = createServer({ keepAliveTimeout: 5000 }, router.listener);
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new EventBridgeEmulatorError(`EventBridge emulator: port ${port} on ${host} is already in use`, {
+              cause: error,
+            })
+          : new EventBridgeEmulatorError(`EventBridge emulator: cannot listen on ${host}:${port}: ${error.message}`, {
+              cause: error,
+            }),
+      );
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/** Closes the listener and idle keep-alive sockets; active ones get a moment, then are cut. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), 1000);
+  await closed;
+  clearTimeout(grace);
+}
