@@ -25,6 +25,15 @@ export const CURRENCY_CODE_PATTERN = /^[A-Z]{3}$/;
  */
 export const MAX_MINOR_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Largest absolute amount of `currency` in minor units that the contract accepts: 2^53 − 1, or
+ * less where the amount pattern's 15 integer digits run out first (currencies with 0 decimals).
+ */
+export function maxAmountMinorUnits(currency: string): bigint {
+  const patternLimit = 10n ** BigInt(15 + minorUnitDigits(currency)) - 1n;
+  return patternLimit < MAX_MINOR_UNITS ? patternLimit : MAX_MINOR_UNITS;
+}
+
 /** ISO 4217 codes the runtime's `Intl` knows, sorted (e.g. for test data). */
 export const SUPPORTED_CURRENCIES: readonly string[] = [...supportedCurrencies].sort();
 
