@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
-import { ERROR_CODES, toFieldIssues } from '../../schemas/errorResponse.ts';
-import { batchRequestSchema, type InvoiceEvent, stageEventSchema } from '../../schemas/invoiceEvent.ts';
+import { ERROR_CODES } from '../../schemas/errorResponse.ts';
+import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
+import { parseRequestBody } from '../../schemas/parseRequestBody.ts';
 import { isStage, type Stage } from '../../schemas/stages.ts';
 import { errorResponse, HTTP_STATUS } from './httpResponses.ts';
 
@@ -23,7 +23,8 @@ export type ParsedRequest =
  * Turns an API Gateway proxy event for `POST /invoices/{stage}` into validated events, or into the
  * error response the client gets. Checks run cheapest first, and each answers with its own status
  * so a client knows what to fix: stage (404), media type (415), size (413), JSON (400), contract (400).
- * Nothing is sent anywhere from here: a request either passes whole or is rejected whole.
+ * Nothing is sent anywhere from here: a request either passes whole or is rejected whole. A body
+ * may omit `stage` (the path fills it in); one that names another stage is a validation error.
  */
 export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestOptions): ParsedRequest {
   const requestId = event.requestContext?.requestId;
@@ -71,22 +72,9 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
     return fail(HTTP_STATUS.badRequest, ERROR_CODES.invalidJson, `request body is not valid JSON: ${reason}`);
   }
 
-  if (!isPlainObject(body)) {
-    return fail(HTTP_STATUS.badRequest, ERROR_CODES.validationFailed, 'request body must be a JSON object', {
-      issues: [{ path: '', message: 'must be one event object, or { "events": [ ...1-10 events ] }' }],
-    });
-  }
-
-  const schemaOptions = options.now ? { now: options.now } : {};
-  const isBatch = Object.hasOwn(body, 'events');
-  const result: z.ZodSafeParseResult<{ events: InvoiceEvent[] } | InvoiceEvent> = isBatch
-    ? batchRequestSchema(stage, schemaOptions).safeParse({
-        ...body,
-        events: Array.isArray(body.events) ? body.events.map((e) => withPathStage(e, stage)) : body.events,
-      })
-    : stageEventSchema(stage, schemaOptions).safeParse(withPathStage(body, stage));
+  const result = parseRequestBody(stage, body, options.now ? { now: options.now } : {});
   if (!result.success) {
-    const issues = toFieldIssues(result.error.issues);
+    const { issues } = result;
     return fail(
       HTTP_STATUS.badRequest,
       ERROR_CODES.validationFailed,
@@ -94,17 +82,7 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
       { issues },
     );
   }
-  const events = 'events' in result.data ? result.data.events : [result.data];
-  return { ok: true, stage, events };
-}
-
-/** The path says which stage an event is for; a body may omit it, and one that disagrees fails validation. */
-function withPathStage(value: unknown, stage: Stage): unknown {
-  return isPlainObject(value) && !Object.hasOwn(value, 'stage') ? { ...value, stage } : value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return { ok: true, stage, events: result.events };
 }
 
 /** Header lookup as HTTP wants it: case-insensitive, in single- and multi-value maps. */

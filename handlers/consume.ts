@@ -1,0 +1,181 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { EventSink } from './consume/EventSink.ts';
+import { parseFifoMessage } from './consume/parseFifoMessage.ts';
+import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './consume/recordInGroupOrder.ts';
+import { TimestreamSink } from './consume/TimestreamSink.ts';
+import { type AwsClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
+import { type Env, EnvReader } from './shared/EnvReader.ts';
+import { FAILURE_KINDS, HandlerError } from './shared/errors.ts';
+import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
+import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
+import type { RetryClock, RetryPolicy } from './shared/retry.ts';
+
+/**
+ * The consume Lambda: one consumer's SQS FIFO queue (raw delivery from the stage's SNS FIFO topic)
+ * → the event store (Timestream, behind {@link EventSink}).
+ *
+ * Records are written in batches (≤100 per WriteRecords), but the Powertools FIFO processor hands
+ * out one record at a time. So the batch is first parsed and written as a whole, in group order
+ * (`recordInGroupOrder`), and the processor then replays the per-message outcomes: it is what turns
+ * them into `batchItemFailures` and, with `skipGroupOnError`, fails every later message of a group
+ * once one failed — the FIFO guarantee that an invoice's events are never recorded out of order.
+ */
+
+export interface ConsumeConfig extends CommonHandlerConfig {
+  /** `TIMESTREAM_DATABASE_NAME`. */
+  readonly timestreamDatabaseName: string;
+  /** `TIMESTREAM_TABLE_NAME`. */
+  readonly timestreamTableName: string;
+  /** `CONSUMER_NAME`: becomes the record's `consumer` dimension. */
+  readonly consumerName: string;
+  readonly timestreamWrite: AwsClientConfig;
+  readonly retry: RetryPolicy;
+}
+
+export const CONSUME_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+export function consumeConfigFromEnv(env: Env): ConsumeConfig {
+  const reader = new EnvReader(env);
+  const common = commonConfigFromEnv(reader, 'bems-consume');
+  const timestreamDatabaseName = reader.required('TIMESTREAM_DATABASE_NAME');
+  const timestreamTableName = reader.required('TIMESTREAM_TABLE_NAME');
+  const consumerName = reader.required('CONSUMER_NAME');
+  const timestreamWrite = timestreamWriteClientConfig(reader);
+  reader.assertValid();
+  return {
+    ...common,
+    timestreamDatabaseName,
+    timestreamTableName,
+    consumerName,
+    timestreamWrite,
+    retry: CONSUME_RETRY_POLICY,
+  };
+}
+
+export interface ConsumeDependencies extends ObservabilityOverrides {
+  /** Replaces the Timestream sink (another store, or a fake in tests). */
+  readonly sink?: EventSink;
+  readonly timestreamWrite?: TimestreamWriteClient;
+  /** Clock for processed_at. */
+  readonly now?: () => number;
+  readonly retryClock?: RetryClock;
+}
+
+export type ConsumeHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+export function createConsumeHandler(config: ConsumeConfig, dependencies: ConsumeDependencies = {}): ConsumeHandler {
+  const { logger, tracer, newInvocationMetrics } = createObservability(config, dependencies);
+  const now = dependencies.now ?? Date.now;
+  const sink =
+    dependencies.sink ??
+    new TimestreamSink({
+      client:
+        dependencies.timestreamWrite ?? tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
+      databaseName: config.timestreamDatabaseName,
+      tableName: config.timestreamTableName,
+      policy: config.retry,
+      ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
+    });
+  const consumer = config.consumerName;
+
+  return (event, context) =>
+    traced(tracer, 'consume', async () => {
+      const log = logger.createChild({ persistentKeys: { requestId: context?.awsRequestId, consumer } });
+      const metrics = newInvocationMetrics();
+      try {
+        const processedAt = now();
+        const messages = event.Records.map(parseFifoMessage);
+        const grouped = messages.map(
+          (m): GroupedMessage =>
+            m.ok
+              ? {
+                  messageId: m.messageId,
+                  groupId: m.groupId,
+                  item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
+                }
+              : { messageId: m.messageId, groupId: m.groupId, error: m.error },
+        );
+        const outcomes = await recordInGroupOrder(
+          grouped,
+          sink,
+          context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
+        );
+
+        const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+        for (const [messageId, outcome] of outcomes) {
+          const message = byMessage.get(messageId)!;
+          const ids: Record<string, string> = message.ok
+            ? { messageId, eventId: message.detail.eventId, invoiceId: message.detail.invoiceId }
+            : { messageId, messageGroupId: message.groupId };
+          const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
+          report(outcome, ids, dimensions);
+          if (outcome.status === 'recorded' && message.ok) {
+            metrics.milliseconds(
+              'EndToEndLatency',
+              processedAt - Date.parse(message.detail.server.receivedAt),
+              dimensions,
+            );
+          }
+        }
+
+        const recordHandler = async (record: SQSRecord) => {
+          const outcome = outcomes.get(record.messageId);
+          if (!outcome) throw new HandlerError('message was not processed', FAILURE_KINDS.transient);
+          if (outcome.status === 'failed') throw outcome.error;
+          if (outcome.status === 'skipped') {
+            throw new HandlerError('an earlier message of this group failed', FAILURE_KINDS.transient);
+          }
+        };
+        // throwOnFullBatchFailure: false — an all-failed batch is answered like any other (every
+        // message listed), rather than by throwing, which would count as a Lambda error per retry.
+        return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+          skipGroupOnError: true,
+          throwOnFullBatchFailure: false,
+          ...(context ? { context } : {}),
+        });
+      } finally {
+        metrics.flush();
+      }
+
+      function report(
+        outcome: RecordOutcome,
+        ids: Record<string, string>,
+        dimensions: { stage: string; consumer: string },
+      ) {
+        switch (outcome.status) {
+          case 'recorded':
+            log.debug('event recorded', ids);
+            metrics.count('EventsRecorded', 1, dimensions);
+            return;
+          case 'duplicate':
+            log.info('event already recorded; duplicate suppressed', ids);
+            metrics.count('DuplicateSuppressed', 1, dimensions);
+            return;
+          case 'skipped':
+            log.warn('not recorded: an earlier event of this invoice failed in the batch', ids);
+            metrics.count('RecordsDeferred', 1, dimensions);
+            return;
+          case 'failed':
+            // Transient: the message comes back after its visibility timeout. Permanent: it will
+            // fail on every receive and reach the DLQ after maxReceiveCount.
+            (outcome.error.retryable ? log.warn : log.error).call(log, 'event not recorded', {
+              ...ids,
+              kind: outcome.error.kind,
+              error: outcome.error,
+            });
+            metrics.count('RecordsFailed', 1, dimensions);
+            return;
+        }
+      }
+    });
+}
+
+let cached: ConsumeHandler | undefined;
+
+/** Lambda entry point: built on first invoke from the function's environment, then reused. */
+export const handler: ConsumeHandler = (event, context) => {
+  cached ??= createConsumeHandler(consumeConfigFromEnv(process.env));
+  return cached(event, context);
+};

@@ -1,0 +1,179 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { STAGES, type Stage } from '../schemas/stages.ts';
+import { parseInboxMessage } from './forward/parseInboxMessage.ts';
+import { type PublishItem, publishToTopics } from './forward/publishToTopics.ts';
+import { toPublishEntry } from './forward/toPublishEntry.ts';
+import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
+import { type Env, EnvReader } from './shared/EnvReader.ts';
+import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
+import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
+import type { RetryClock, RetryPolicy } from './shared/retry.ts';
+
+/**
+ * The forward Lambda: a stage inbox (SQS standard, fed by the EventBridge stage rule) → the stage's
+ * SNS FIFO topic. It exists because EventBridge cannot target an SNS FIFO topic, nor give an SQS
+ * FIFO target a per-event MessageGroupId (DESIGN §2).
+ *
+ * Why not Powertools BatchProcessor: it calls a handler per record, but here the records of a batch
+ * are published *together* (PublishBatch, 10 per call) and the per-entry results are mapped back to
+ * messages. So batchItemFailures is built here: every message that is malformed, has no topic, or
+ * whose entry was not published is listed, and SQS redelivers it — after maxReceiveCount it lands
+ * in the inbox DLQ. Nothing is deleted that was not published.
+ */
+
+export interface ForwardConfig extends CommonHandlerConfig {
+  /** `STAGE_TOPIC_ARNS` (JSON object): stage → SNS FIFO topic ARN. */
+  readonly stageTopicArns: Readonly<Partial<Record<Stage, string>>>;
+  readonly sns: AwsClientConfig;
+  readonly retry: RetryPolicy;
+}
+
+export const FORWARD_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+export function forwardConfigFromEnv(env: Env): ForwardConfig {
+  const reader = new EnvReader(env);
+  const common = commonConfigFromEnv(reader, 'bems-forward');
+  const stageTopicArns = stageTopicArnsFromEnv(reader);
+  const sns = awsClientConfig('sns', reader);
+  reader.assertValid();
+  return { ...common, stageTopicArns, sns, retry: FORWARD_RETRY_POLICY };
+}
+
+function stageTopicArnsFromEnv(reader: EnvReader): Partial<Record<Stage, string>> {
+  const raw = reader.required('STAGE_TOPIC_ARNS');
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    reader.problem('STAGE_TOPIC_ARNS', 'must be a JSON object such as {"posting":"arn:aws:sns:…:bems-x-posting.fifo"}');
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    reader.problem('STAGE_TOPIC_ARNS', 'must be a JSON object of stage → topic ARN');
+    return {};
+  }
+  const result: Partial<Record<Stage, string>> = {};
+  for (const [stage, arn] of Object.entries(parsed)) {
+    if (!(STAGES as readonly string[]).includes(stage)) {
+      reader.problem('STAGE_TOPIC_ARNS', `unknown stage "${stage}"; known: ${STAGES.join(', ')}`);
+    } else if (typeof arn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:.+\.fifo$/.test(arn)) {
+      reader.problem(
+        'STAGE_TOPIC_ARNS',
+        `${stage}: must be an SNS FIFO topic ARN (ending in .fifo), got ${JSON.stringify(arn)}`,
+      );
+    } else {
+      result[stage as Stage] = arn;
+    }
+  }
+  if (Object.keys(parsed).length === 0) {
+    reader.problem('STAGE_TOPIC_ARNS', 'names no stage');
+  }
+  return result;
+}
+
+export interface ForwardDependencies extends ObservabilityOverrides {
+  readonly sns?: SNSClient;
+  readonly retryClock?: RetryClock;
+}
+
+export type ForwardHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+export function createForwardHandler(config: ForwardConfig, dependencies: ForwardDependencies = {}): ForwardHandler {
+  const { logger, tracer, newInvocationMetrics } = createObservability(config, dependencies);
+  const client = dependencies.sns ?? tracer.captureAWSv3Client(new SNSClient(config.sns));
+
+  return (event, context) =>
+    traced(tracer, 'forward', async () => {
+      const log = logger.createChild({ persistentKeys: { requestId: context?.awsRequestId } });
+      const metrics = newInvocationMetrics();
+      try {
+        const failed = new Set<string>();
+        const items: (PublishItem & { readonly stage: Stage; readonly eventId: string; readonly invoiceId: string })[] =
+          [];
+        for (const record of event.Records) {
+          const message = parseInboxMessage(record);
+          if (!message.ok) {
+            // Permanent: it will fail the same way on every receive and reach the inbox DLQ, where
+            // an operator can read it. Logged with its issues so the DLQ entry is explainable.
+            log.error('malformed inbox message', {
+              messageId: message.messageId,
+              issues: message.error.issues,
+              receiveCount: record.attributes?.ApproximateReceiveCount,
+            });
+            metrics.count('MessagesMalformed', 1, {});
+            failed.add(record.messageId);
+            continue;
+          }
+          const { detail } = message.busEvent;
+          const topicArn = config.stageTopicArns[detail.stage];
+          if (!topicArn) {
+            log.error('no topic configured for stage', {
+              messageId: record.messageId,
+              stage: detail.stage,
+              eventId: detail.eventId,
+              invoiceId: detail.invoiceId,
+            });
+            failed.add(record.messageId);
+            continue;
+          }
+          items.push({
+            messageId: record.messageId,
+            topicArn,
+            entry: toPublishEntry(message.busEvent),
+            stage: detail.stage,
+            eventId: detail.eventId,
+            invoiceId: detail.invoiceId,
+          });
+        }
+
+        const publishFailures = await publishToTopics(items, {
+          client,
+          policy: config.retry,
+          ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
+          ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+        });
+        const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
+        for (const item of items) {
+          const failure = failureByMessage.get(item.messageId);
+          if (failure) {
+            failed.add(item.messageId);
+            log.error('event not forwarded', {
+              messageId: item.messageId,
+              eventId: item.eventId,
+              invoiceId: item.invoiceId,
+              stage: item.stage,
+              code: failure.code,
+              kind: failure.kind,
+              reason: failure.message,
+            });
+            metrics.count('ForwardFailures', 1, { stage: item.stage });
+          } else {
+            log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
+            metrics.count('EventsForwarded', 1, { stage: item.stage });
+          }
+        }
+        log.info('inbox batch forwarded', {
+          messages: event.Records.length,
+          forwarded: items.length - publishFailures.length,
+          failed: failed.size,
+        });
+        return {
+          batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+            itemIdentifier: r.messageId,
+          })),
+        };
+      } finally {
+        metrics.flush();
+      }
+    });
+}
+
+let cached: ForwardHandler | undefined;
+
+/** Lambda entry point: built on first invoke from the function's environment, then reused. */
+export const handler: ForwardHandler = (event, context) => {
+  cached ??= createForwardHandler(forwardConfigFromEnv(process.env));
+  return cached(event, context);
+};

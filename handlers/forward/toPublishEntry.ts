@@ -1,0 +1,37 @@
+import type { MessageAttributeValue, PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import type { BusEvent } from '../../schemas/envelope.ts';
+
+/**
+ * Message attributes every SNS message carries, for subscription filter policies (a consumer may
+ * subscribe to, say, only `status = escalated`). With raw delivery they arrive as SQS message
+ * attributes. `replayName` is present only for events re-sent from the archive.
+ */
+export const MESSAGE_ATTRIBUTES = {
+  stage: 'stage',
+  status: 'status',
+  currency: 'currency',
+  vendorId: 'vendorId',
+  replayName: 'replayName',
+} as const;
+
+/**
+ * The SNS FIFO entry for one bus event (without the batch entry `Id`, which the batching assigns). `MessageGroupId = invoiceId` keeps an invoice's events in
+ * order while different invoices proceed in parallel; `MessageDeduplicationId = eventId` makes a
+ * re-forwarded event (inbox redelivery, redrive, replay) a no-op within the 5-minute FIFO window.
+ */
+export function toPublishEntry(busEvent: BusEvent): Omit<PublishBatchRequestEntry, 'Id'> {
+  const { detail } = busEvent;
+  const attribute = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+  return {
+    Message: JSON.stringify(detail),
+    MessageGroupId: detail.invoiceId,
+    MessageDeduplicationId: detail.eventId,
+    MessageAttributes: {
+      [MESSAGE_ATTRIBUTES.stage]: attribute(detail.stage),
+      [MESSAGE_ATTRIBUTES.status]: attribute(detail.status),
+      [MESSAGE_ATTRIBUTES.currency]: attribute(detail.currency),
+      [MESSAGE_ATTRIBUTES.vendorId]: attribute(detail.vendor.vendorId),
+      ...(busEvent['replay-name'] ? { [MESSAGE_ATTRIBUTES.replayName]: attribute(busEvent['replay-name']) } : {}),
+    },
+  };
+}
