@@ -1,0 +1,600 @@
+import { FINAL_STATUSES, STAGES, type Stage } from '../schemas/stages.ts';
+
+/**
+ * The one definition of the BEMS dashboards: which metrics, grouped how, over which windows.
+ *
+ * Both renderers are built from it: the local dashboard (`queries.ts` turns a panel into SQL over the
+ * local Timestream store, `assets/dashboard.js` draws it) and QuickSight (`quicksight/` turns the same
+ * panels into datasets and visuals). A panel names a *source* (which records, one row per what), a
+ * *measure* and the *dimensions* it is grouped by; each renderer knows how to express those three in its
+ * own dialect, so adding a panel here shows it in both places.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+export const DAY_MS = 24 * HOUR;
+const WEEK = 7 * DAY_MS;
+
+/** Dashboards count each stage's first consumer only; other consumers see filtered copies of the same events. */
+export const DASHBOARD_CONSUMER = 'recorder';
+
+/** Mission requirement: every event visible on the dashboards within two minutes (received → recorded). */
+export const VISIBILITY_SLA_MS = 2 * MINUTE;
+export const LATENCY_PERCENTILES = [50, 95, 99] as const;
+export type LatencyPercentile = (typeof LATENCY_PERCENTILES)[number];
+
+/** Time buckets the charts group by (`bucket=` on the query endpoints). */
+export const BUCKETS = {
+  '1m': MINUTE,
+  '5m': 5 * MINUTE,
+  '15m': 15 * MINUTE,
+  '1h': HOUR,
+  '6h': 6 * HOUR,
+  '1d': DAY_MS,
+} as const;
+export type BucketId = keyof typeof BUCKETS;
+export const BUCKET_IDS = Object.keys(BUCKETS) as BucketId[];
+
+/** A chart with more points than a laptop screen has room for is noise; the auto bucket aims below this. */
+export const TARGET_POINTS = 120;
+/** Hard cap so a tiny bucket over a long range cannot make the server build millions of points. */
+export const MAX_POINTS = 2000;
+
+/** Smallest bucket that keeps a chart of `rangeMs` at or below {@link TARGET_POINTS} points. */
+export function defaultBucket(rangeMs: number): BucketId {
+  return BUCKET_IDS.find((id) => rangeMs / BUCKETS[id] <= TARGET_POINTS) ?? '1d';
+}
+
+export const RANGE_PRESETS = [
+  { id: '1h', label: 'Last hour', ms: HOUR },
+  { id: '6h', label: 'Last 6 hours', ms: 6 * HOUR },
+  { id: '24h', label: 'Last 24 hours', ms: DAY_MS },
+  { id: '7d', label: 'Last 7 days', ms: WEEK },
+  { id: '30d', label: 'Last 30 days', ms: 30 * DAY_MS },
+  { id: '90d', label: 'Last 90 days', ms: 90 * DAY_MS },
+] as const;
+export type RangePresetId = (typeof RANGE_PRESETS)[number]['id'];
+export const DEFAULT_RANGE: RangePresetId = '24h';
+/** Longest range a query accepts: a year of month-end surges is what finance compares against. */
+export const MAX_RANGE_MS = 366 * DAY_MS;
+
+/** Auto-refresh choices in seconds (0 = off). 30 s keeps well inside the two-minute visibility promise. */
+export const REFRESH_INTERVALS_S = [0, 15, 30, 60, 300] as const;
+export const DEFAULT_REFRESH_S = 30;
+
+/**
+ * "Today vs the same period before": the window is compared with the same window shifted back by a day
+ * (ranges up to a day: the same hours yesterday), by a week (ranges up to a week: the same days last week),
+ * and otherwise by its own length (the period immediately before).
+ */
+export function comparisonShiftMs(rangeMs: number): number {
+  if (rangeMs <= DAY_MS) return DAY_MS;
+  if (rangeMs <= WEEK) return WEEK;
+  return rangeMs;
+}
+
+export function comparisonLabel(rangeMs: number): string {
+  if (rangeMs <= DAY_MS) return 'vs same period yesterday';
+  if (rangeMs <= WEEK) return 'vs same period last week';
+  return 'vs previous period';
+}
+
+/**
+ * Where an invoice stands, from its latest event: `posted`, `closed` (rejected or reversed: no cash will
+ * flow) or `open` (still moving through the stages; a failed posting is open, it will be retried).
+ */
+export const INVOICE_STATES = ['open', 'posted', 'closed'] as const;
+export type InvoiceState = (typeof INVOICE_STATES)[number];
+export const POSTED_STATUS = { stage: 'posting', status: 'posted' } as const satisfies { stage: Stage; status: string };
+export const CLOSED_STATUSES = {
+  ingestion: ['rejected'],
+  reconciliation: [],
+  authorization: ['rejected'],
+  posting: ['reversed'],
+} as const satisfies Record<Stage, readonly string[]>;
+
+/** Stuck = latest event older than its stage SLA and not final (FINAL_STATUSES, the monitor's rule). */
+export const STUCK = {
+  finalStatuses: FINAL_STATUSES,
+  /** How far back an invoice can have gone quiet and still be listed: the DLQ retention, 14 days. */
+  lookbackMs: 14 * DAY_MS,
+  /** Rows in the drill-down list; the per-stage counts always cover every stuck invoice. */
+  maxListed: 100,
+} as const;
+
+/** Aging of unposted invoices by days past their due date (standard accounts-payable buckets). */
+export const AGING_BUCKETS = [
+  { id: 'not-due', label: 'Not yet due', maxDaysPastDue: 0 },
+  { id: '1-30', label: '1–30 days overdue', maxDaysPastDue: 30 },
+  { id: '31-60', label: '31–60 days overdue', maxDaysPastDue: 60 },
+  { id: '61-90', label: '61–90 days overdue', maxDaysPastDue: 90 },
+  { id: '90+', label: 'Over 90 days overdue', maxDaysPastDue: null },
+] as const;
+export type AgingBucketId = (typeof AGING_BUCKETS)[number]['id'];
+
+/** Cash-flow projection horizon; amounts due earlier are "Overdue", later ones "Later". */
+export const CASH_FLOW = { weeks: 12, months: 6 } as const;
+
+/**
+ * Anomalies in event volume: modified z-score of each interval's count against the median, scaled by the
+ * median absolute deviation (Iglewicz & Hoaglin). Robust: one month-end spike does not hide the next one
+ * the way a mean/standard-deviation rule would. When more than half the intervals share one count the
+ * MAD is 0; the mean absolute deviation (scaled by 1.2533) takes over, as is usual for this method.
+ */
+export const ANOMALY_DETECTION = {
+  threshold: 3.5,
+  madScale: 0.6745,
+  meanAbsoluteDeviationScale: 1.253314,
+  /** Fewer intervals than this say nothing about "normal". */
+  minIntervals: 8,
+} as const;
+
+/** Value per stage counts an invoice once per stage: its first event there, looked for this far back. */
+export const STAGE_ENTRY_LOOKBACK_MS = 30 * DAY_MS;
+/** Top vendors on the executive view; the finance table lists more. */
+export const TOP_VENDORS = 10;
+export const VENDOR_TABLE_ROWS = 50;
+
+/** Stage order, used to break ties between events of one invoice with the same timestamp. */
+export const STAGE_ORDER: Record<Stage, number> = Object.fromEntries(STAGES.map((s, i) => [s, i + 1])) as Record<
+  Stage,
+  number
+>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Sources, measures and dimensions: the vocabulary panels are written in.
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * - `events`: every recorded event in the window (one row per event).
+ * - `stageEntries`: an invoice's first event in each stage, when that first event lies in the window
+ *   (one row per invoice and stage: value flowing into a stage without counting status changes twice).
+ * - `invoices`: the latest event of each invoice active in the window (one row per invoice, as of the
+ *   window's end), with its `state`.
+ * - `cohort`: all events (up to the window's end) of invoices that had an ingestion event in the window;
+ *   counting its invoices per stage is the conversion funnel.
+ */
+export const SOURCES = ['events', 'stageEntries', 'invoices', 'cohort'] as const;
+export type SourceId = (typeof SOURCES)[number];
+
+/** `value` sums `amount_minor` (exact integers) and needs `currency` among the dimensions. */
+export const MEASURES = ['events', 'invoices', 'value', 'latency'] as const;
+export type MeasureId = (typeof MEASURES)[number];
+
+export const DIMENSIONS = [
+  'time',
+  'stage',
+  'currency',
+  'vendor',
+  'status',
+  'state',
+  'dueWeek',
+  'dueMonth',
+  'aging',
+] as const;
+export type DimensionId = (typeof DIMENSIONS)[number];
+
+/** `occurred`: when the business event happened; `processed`: when BEMS recorded it (throughput, latency). */
+export type TimeField = 'occurred' | 'processed';
+
+export type ChartType = 'line' | 'stackedBar' | 'bar' | 'horizontalBar' | 'funnel';
+
+interface PanelBase {
+  /** Stable id: JSON key of the query endpoint, DOM id, QuickSight visual id suffix. */
+  readonly id: string;
+  readonly title: string;
+  /** One sentence a reader needs to trust the number: what is counted and how. */
+  readonly description: string;
+  /** Grid width on the local page (of 12 columns). */
+  readonly width: 4 | 6 | 8 | 12;
+}
+
+/** A measure grouped by dimensions, drawn as a chart. `dimensions[0]` is the x axis, `[1]` the series. */
+export interface ChartPanel extends PanelBase {
+  readonly kind: 'chart';
+  readonly chart: ChartType;
+  readonly source: SourceId;
+  readonly measure: Exclude<MeasureId, 'latency'>;
+  readonly dimensions: readonly DimensionId[];
+  readonly timeField?: TimeField;
+  readonly states?: readonly InvoiceState[];
+  /** Keep the top N x-axis categories by measure (per currency for money). */
+  readonly limit?: number;
+}
+
+/** Headline numbers, each compared with the same period before. */
+export interface KpiPanel extends PanelBase {
+  readonly kind: 'kpis';
+  readonly items: readonly KpiDef[];
+}
+
+/** A measure over a source, compared with the same period before. */
+export interface MeasureKpi {
+  readonly kind: 'measure';
+  readonly id: string;
+  readonly label: string;
+  readonly source: SourceId;
+  readonly measure: Exclude<MeasureId, 'latency'>;
+  readonly states?: readonly InvoiceState[];
+  readonly timeField?: TimeField;
+  /** Money KPIs show one figure per currency (no FX conversion in BEMS). */
+  readonly perCurrency?: boolean;
+  /** Colours the change: true = a rise is good, false = a rise is bad. @default null (neutral) */
+  readonly higherIsBetter?: boolean;
+}
+
+/** Operations KPIs computed by the panels of the same name. */
+export type KpiDef =
+  | MeasureKpi
+  | { readonly kind: 'latency'; readonly id: string; readonly label: string; readonly percentile: LatencyPercentile }
+  | { readonly kind: 'withinSla'; readonly id: string; readonly label: string }
+  | { readonly kind: 'stuck'; readonly id: string; readonly label: string }
+  | { readonly kind: 'dlq'; readonly id: string; readonly label: string }
+  | { readonly kind: 'anomalies'; readonly id: string; readonly label: string };
+
+/** Latency percentiles received → recorded against the visibility SLA, over time and per stage. */
+export interface LatencyPanel extends PanelBase {
+  readonly kind: 'latency';
+  readonly by: 'time' | 'stage';
+}
+
+export interface QueuesPanel extends PanelBase {
+  readonly kind: 'queues';
+}
+
+export interface StuckPanel extends PanelBase {
+  readonly kind: 'stuck';
+}
+
+export interface AnomalyPanel extends PanelBase {
+  readonly kind: 'anomalies';
+}
+
+/** Amounts due per week or month from payment terms (open and posted invoices; nothing tracks payment). */
+export interface CashFlowPanel extends PanelBase {
+  readonly kind: 'cashFlow';
+  readonly period: 'week' | 'month';
+}
+
+/** Value per vendor and currency, split by invoice state. */
+export interface VendorTablePanel extends PanelBase {
+  readonly kind: 'vendorTable';
+}
+
+export type Panel =
+  | ChartPanel
+  | KpiPanel
+  | LatencyPanel
+  | QueuesPanel
+  | StuckPanel
+  | AnomalyPanel
+  | CashFlowPanel
+  | VendorTablePanel;
+
+export interface ViewDef {
+  readonly id: ViewId;
+  readonly title: string;
+  readonly audience: string;
+  readonly panels: readonly Panel[];
+}
+
+export const VIEW_IDS = ['executive', 'operations', 'finance'] as const;
+export type ViewId = (typeof VIEW_IDS)[number];
+
+export function isViewId(value: string): value is ViewId {
+  return (VIEW_IDS as readonly string[]).includes(value);
+}
+
+export const VIEWS: Record<ViewId, ViewDef> = {
+  executive: {
+    id: 'executive',
+    title: 'Executive',
+    audience: 'Finance leadership: volume, value and flow through the four stages.',
+    panels: [
+      {
+        kind: 'kpis',
+        id: 'headline',
+        title: 'Headline',
+        description: 'Selected range compared with the same period before.',
+        width: 12,
+        items: [
+          {
+            kind: 'measure',
+            id: 'events',
+            label: 'Events recorded',
+            source: 'events',
+            measure: 'events',
+            higherIsBetter: true,
+          },
+          { kind: 'measure', id: 'invoices', label: 'Invoices active', source: 'events', measure: 'invoices' },
+          {
+            kind: 'measure',
+            id: 'posted',
+            label: 'Invoices posted',
+            source: 'invoices',
+            measure: 'invoices',
+            states: ['posted'],
+            higherIsBetter: true,
+          },
+          {
+            kind: 'measure',
+            id: 'value',
+            label: 'Invoice value',
+            source: 'invoices',
+            measure: 'value',
+            perCurrency: true,
+          },
+        ],
+      },
+      {
+        kind: 'chart',
+        id: 'eventsOverTime',
+        title: 'Events per stage',
+        description: 'Recorded events per interval by the time they occurred, one line per stage.',
+        width: 6,
+        chart: 'line',
+        source: 'events',
+        measure: 'events',
+        dimensions: ['time', 'stage'],
+        timeField: 'occurred',
+      },
+      {
+        kind: 'chart',
+        id: 'valueOverTime',
+        title: 'Invoice value entering each stage',
+        description:
+          'Sum of invoice amounts per interval, each invoice counted once per stage (its first event there).',
+        width: 6,
+        chart: 'line',
+        source: 'stageEntries',
+        measure: 'value',
+        dimensions: ['time', 'stage', 'currency'],
+        timeField: 'occurred',
+      },
+      {
+        kind: 'chart',
+        id: 'eventsByCurrency',
+        title: 'Events per stage and currency',
+        description: 'Recorded events in the range by stage, stacked by invoice currency.',
+        width: 4,
+        chart: 'stackedBar',
+        source: 'events',
+        measure: 'events',
+        dimensions: ['stage', 'currency'],
+      },
+      {
+        kind: 'chart',
+        id: 'conversion',
+        title: 'Conversion through the stages',
+        description: 'Of the invoices ingested in the range, how many have reached each stage so far.',
+        width: 4,
+        chart: 'funnel',
+        source: 'cohort',
+        measure: 'invoices',
+        dimensions: ['stage'],
+      },
+      {
+        kind: 'chart',
+        id: 'topVendors',
+        title: 'Top vendors by value',
+        description: `The ${TOP_VENDORS} vendors with the highest value of invoices active in the range (latest amount).`,
+        width: 4,
+        chart: 'horizontalBar',
+        source: 'invoices',
+        measure: 'value',
+        dimensions: ['vendor', 'currency'],
+        limit: TOP_VENDORS,
+      },
+    ],
+  },
+  operations: {
+    id: 'operations',
+    title: 'Operations',
+    audience: 'Operators: throughput, backlogs, latency against the SLA and stuck invoices.',
+    panels: [
+      {
+        kind: 'kpis',
+        id: 'headline',
+        title: 'Headline',
+        description: 'Selected range compared with the same period before.',
+        width: 12,
+        items: [
+          {
+            kind: 'measure',
+            id: 'processed',
+            label: 'Events processed',
+            source: 'events',
+            measure: 'events',
+            timeField: 'processed',
+            higherIsBetter: true,
+          },
+          {
+            kind: 'measure',
+            id: 'invoices',
+            label: 'Invoices touched',
+            source: 'events',
+            measure: 'invoices',
+            timeField: 'processed',
+          },
+          { kind: 'latency', id: 'p95', label: 'Latency p95', percentile: 95 },
+          { kind: 'withinSla', id: 'withinSla', label: 'Recorded within SLA' },
+          { kind: 'stuck', id: 'stuck', label: 'Stuck invoices' },
+          { kind: 'dlq', id: 'dlq', label: 'Messages in DLQs' },
+          { kind: 'anomalies', id: 'anomalies', label: 'Volume anomalies' },
+        ],
+      },
+      {
+        kind: 'chart',
+        id: 'throughput',
+        title: 'Throughput per stage',
+        description: 'Events recorded per interval (by processing time), stacked by stage.',
+        width: 8,
+        chart: 'stackedBar',
+        source: 'events',
+        measure: 'events',
+        dimensions: ['time', 'stage'],
+        timeField: 'processed',
+      },
+      {
+        kind: 'queues',
+        id: 'queues',
+        title: 'Queue depths and DLQs',
+        description: 'Messages waiting or in flight per queue right now, and messages parked in dead-letter queues.',
+        width: 4,
+      },
+      {
+        kind: 'latency',
+        id: 'latency',
+        title: 'Latency received → recorded',
+        description: `p50 / p95 / p99 per interval against the ${VISIBILITY_SLA_MS / MINUTE}-minute visibility SLA (nearest-rank percentiles).`,
+        width: 8,
+        by: 'time',
+      },
+      {
+        kind: 'latency',
+        id: 'latencyByStage',
+        title: 'Latency per stage',
+        description: 'Percentiles over the whole range and the share of events recorded within the SLA.',
+        width: 4,
+        by: 'stage',
+      },
+      {
+        kind: 'anomalies',
+        id: 'volumeAnomalies',
+        title: 'Event volume anomalies',
+        description: `Events per interval; intervals whose robust z-score (median / MAD) exceeds ${ANOMALY_DETECTION.threshold} are flagged.`,
+        width: 12,
+      },
+      {
+        kind: 'stuck',
+        id: 'stuck',
+        title: 'Stuck invoices',
+        description:
+          'Invoices whose latest event is older than its stage SLA and not final. Select one to see its timeline.',
+        width: 12,
+      },
+    ],
+  },
+  finance: {
+    id: 'finance',
+    title: 'Finance',
+    audience: 'Treasury and accounts payable: what falls due when, what is ageing, with whom.',
+    panels: [
+      {
+        kind: 'kpis',
+        id: 'headline',
+        title: 'Headline',
+        description: 'Invoices active in the selected range, compared with the same period before.',
+        width: 12,
+        items: [
+          {
+            kind: 'measure',
+            id: 'open',
+            label: 'Unposted invoices',
+            source: 'invoices',
+            measure: 'invoices',
+            states: ['open'],
+          },
+          {
+            kind: 'measure',
+            id: 'openValue',
+            label: 'Unposted value',
+            source: 'invoices',
+            measure: 'value',
+            states: ['open'],
+            perCurrency: true,
+          },
+          {
+            kind: 'measure',
+            id: 'payableValue',
+            label: 'Payable value',
+            source: 'invoices',
+            measure: 'value',
+            states: ['open', 'posted'],
+            perCurrency: true,
+          },
+        ],
+      },
+      {
+        kind: 'cashFlow',
+        id: 'cashFlowWeekly',
+        title: 'Cash-flow projection by week',
+        description: `Amounts falling due per week (Monday start) over the next ${CASH_FLOW.weeks} weeks, from payment terms; open and posted invoices.`,
+        width: 6,
+        period: 'week',
+      },
+      {
+        kind: 'cashFlow',
+        id: 'cashFlowMonthly',
+        title: 'Cash-flow projection by month',
+        description: `Amounts falling due per calendar month over the next ${CASH_FLOW.months} months.`,
+        width: 6,
+        period: 'month',
+      },
+      {
+        kind: 'chart',
+        id: 'aging',
+        title: 'Aging of unposted invoices',
+        description:
+          'Value of invoices not yet posted (nor rejected) by days past their due date, as of the range end.',
+        width: 6,
+        chart: 'bar',
+        source: 'invoices',
+        measure: 'value',
+        dimensions: ['aging', 'currency'],
+        states: ['open'],
+      },
+      {
+        kind: 'chart',
+        id: 'agingCount',
+        title: 'Unposted invoices by age',
+        description: 'Number of unposted invoices per aging bucket.',
+        width: 6,
+        chart: 'bar',
+        source: 'invoices',
+        measure: 'invoices',
+        dimensions: ['aging'],
+        states: ['open'],
+      },
+      {
+        kind: 'vendorTable',
+        id: 'vendorValue',
+        title: 'Value by vendor',
+        description: `Invoices active in the range per vendor and currency (latest amount), top ${VENDOR_TABLE_ROWS}.`,
+        width: 12,
+      },
+    ],
+  },
+};
+
+/** Problems in a view definition that would otherwise show up as wrong numbers (checked by a unit test). */
+export function viewDefinitionProblems(views: Record<string, ViewDef> = VIEWS): string[] {
+  const problems: string[] = [];
+  for (const view of Object.values(views)) {
+    const ids = view.panels.map((p) => p.id);
+    for (const id of ids.filter((id, i) => ids.indexOf(id) !== i)) problems.push(`${view.id}: duplicate panel ${id}`);
+    for (const panel of view.panels) {
+      const where = `${view.id}.${panel.id}`;
+      if (panel.kind === 'chart') {
+        if (panel.measure === 'value' && !panel.dimensions.includes('currency'))
+          problems.push(`${where}: a value measure must be grouped by currency (no FX conversion)`);
+        if (panel.dimensions.includes('time') && panel.dimensions[0] !== 'time')
+          problems.push(`${where}: time must be the x axis`);
+        if ((panel.dimensions.includes('aging') || panel.states) && panel.source !== 'invoices')
+          problems.push(`${where}: aging and states need the invoices source`);
+        if (panel.dimensions.length === 0 || panel.dimensions.length > 3)
+          problems.push(`${where}: needs 1 to 3 dimensions`);
+      }
+      if (panel.kind === 'kpis') {
+        for (const item of panel.items) {
+          if (item.kind !== 'measure') continue;
+          if (item.measure === 'value' && !item.perCurrency)
+            problems.push(`${where}.${item.id}: a value KPI must be per currency`);
+          if (item.states && item.source !== 'invoices')
+            problems.push(`${where}.${item.id}: states need the invoices source`);
+        }
+      }
+    }
+  }
+  return problems;
+}
