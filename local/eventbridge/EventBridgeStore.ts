@@ -247,6 +247,7 @@ export class EventBridgeStore {
     }
     const store = new EventBridgeStore(db, path, topology);
     store.recordResources(Date.now());
+    store.resumeOutbox(Date.now());
     return store;
   }
 
@@ -520,6 +521,15 @@ export class EventBridgeStore {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * A restart usually follows a change (the targets came back, a fix was deployed), so rows that
+   * were backing off become due at once instead of waiting out a backoff chosen by the previous run.
+   * Their attempt counts are kept, so the retry limits still hold.
+   */
+  private resumeOutbox(nowMs: number): void {
+    this.statement('UPDATE outbox SET next_attempt_ms = ? WHERE next_attempt_ms > ?').run(nowMs, nowMs);
+  }
 
   private recordResources(nowMs: number): void {
     const insert = this.statement('INSERT OR IGNORE INTO resources (kind, name, created_ms) VALUES (?, ?, ?)');

@@ -1,0 +1,176 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BusOptions } from '../../../../local/eventbridge/index.ts';
+import {
+  ACCOUNT,
+  eventBridgeClient,
+  eventually,
+  FakeQueues,
+  invoiceEntry,
+  queueUrlOf,
+  startTestEmulator,
+  tempDataDir,
+} from './support.ts';
+
+const QUEUE_A = `http://127.0.0.1:4566/${ACCOUNT}/queue-a`;
+const QUEUE_B = `http://127.0.0.1:4566/${ACCOUNT}/queue-b`;
+const QUEUE_C = `http://127.0.0.1:4566/${ACCOUNT}/queue-c`;
+
+/** One bus, two rules matching the same events: rule "fan" has two targets, rule "audit" one. */
+const fanOutBus = (): BusOptions[] => [
+  {
+    name: 'bems-local-bus',
+    archiveName: 'bems-local-archive',
+    rules: [
+      {
+        name: 'fan',
+        eventPattern: { source: ['bems.invoices'] },
+        targets: [
+          { id: 'a', queueUrl: QUEUE_A },
+          { id: 'b', queueUrl: QUEUE_B },
+        ],
+      },
+      {
+        name: 'audit',
+        eventPattern: { 'detail-type': [{ prefix: 'invoice.' }] },
+        targets: [{ id: 'c', queueUrl: QUEUE_C }],
+      },
+    ],
+  },
+];
+
+async function putMany(client: EventBridgeClient, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 10) {
+    const entries = Array.from({ length: Math.min(10, count - i) }, () => invoiceEntry('posting'));
+    const result = await client.send(new PutEventsCommand({ Entries: entries }));
+    expect(result.FailedEntryCount).toBe(0);
+    ids.push(...result.Entries!.map((e) => e.EventId!));
+  }
+  return ids;
+}
+
+describe('EventBridge emulator: delivery through the outbox', () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function start(queues: FakeQueues, overrides: Parameters<typeof startTestEmulator>[2] = {}) {
+    const data = tempDataDir();
+    const emulator = await startTestEmulator(data.dir, queues, overrides);
+    const client = eventBridgeClient(emulator.endpoint);
+    cleanups.push(
+      data.remove,
+      () => emulator.stop(),
+      () => client.destroy(),
+    );
+    return { emulator, client };
+  }
+
+  it('retries transient failures and delivers every event exactly once per target', async () => {
+    // Prepare: every third call throws; otherwise each message fails on its first two attempts.
+    const queues = new FakeQueues();
+    const attemptsById = new Map<string, number>();
+    queues.failures = (queueUrl, ids, call) => {
+      if (call % 3 === 1) return 'throw';
+      return ids.filter((id) => {
+        const key = `${queueUrl}#${id}`;
+        const attempts = (attemptsById.get(key) ?? 0) + 1;
+        attemptsById.set(key, attempts);
+        return attempts <= 2;
+      });
+    };
+    const { emulator, client } = await start(queues, { buses: fanOutBus() });
+
+    // Act
+    const ids = await putMany(client, 50);
+
+    // Assess
+    expect(await eventually(() => emulator.outboxDepth() === 0, 15_000)).toBe(true);
+    for (const queue of [QUEUE_A, QUEUE_B, QUEUE_C]) {
+      const delivered = queues.bodies(queue).map((b) => b.id);
+      expect(delivered).toHaveLength(50);
+      expect(new Set(delivered)).toEqual(new Set(ids));
+    }
+    const stats = emulator.deliveryStats();
+    expect(stats).toMatchObject({ pending: 0, delivered: 150, deadLettered: 0 });
+    expect(stats.failedAttempts).toBeGreaterThanOrEqual(150 * 2);
+    expect(emulator.logger.logs.some((log) => log.level === 'warn' && /will retry/.test(log.message))).toBe(true);
+  });
+
+  it('sends batches of at most 10 messages per queue', async () => {
+    const queues = new FakeQueues();
+    const { emulator, client } = await start(queues);
+
+    await putMany(client, 60);
+
+    expect(await eventually(() => queues.total() === 60)).toBe(true);
+    // FakeQueues throws on more than 10 entries; 60 events in one queue need at least 6 calls.
+    expect(queues.calls).toBeGreaterThanOrEqual(6);
+    expect(queues.calls).toBeLessThanOrEqual(12);
+    expect(emulator.deliveryStats().sendCalls).toBe(queues.calls);
+  });
+
+  it('backs off exponentially (with jitter) between attempts', async () => {
+    const queues = new FakeQueues();
+    const callTimes: number[] = [];
+    queues.failures = (_url, ids) => {
+      callTimes.push(performance.now());
+      return callTimes.length <= 4 ? ids : [];
+    };
+    const { client } = await start(queues, { delivery: { baseBackoffMs: 40, maxBackoffMs: 10_000 } });
+
+    await putMany(client, 1);
+
+    expect(await eventually(() => queues.total() === 1)).toBe(true);
+    const gaps = callTimes.slice(1).map((t, i) => t - callTimes[i]!);
+    // Equal jitter: the wait before attempt n+1 is at least half of 40 ms × 2^(n-1).
+    expect(gaps[0]).toBeGreaterThanOrEqual(20 - 2);
+    expect(gaps[1]).toBeGreaterThanOrEqual(40 - 2);
+    expect(gaps[2]).toBeGreaterThanOrEqual(80 - 2);
+    expect(gaps[3]).toBeGreaterThanOrEqual(160 - 2);
+  });
+
+  it('dead-letters a delivery that exhausts its attempts, logs it, and keeps other targets flowing', async () => {
+    const queues = new FakeQueues();
+    const broken = queueUrlOf('posting');
+    queues.failures = (queueUrl, ids) => (queueUrl === broken ? ids : []);
+    const { emulator, client } = await start(queues, { delivery: { maxAttempts: 3 } });
+
+    await client.send(new PutEventsCommand({ Entries: [invoiceEntry('posting'), invoiceEntry('ingestion')] }));
+
+    expect(await eventually(() => emulator.deliveryStats().deadLettered === 1)).toBe(true);
+    expect(emulator.outboxDepth()).toBe(0);
+    expect(queues.bodies(queueUrlOf('ingestion'))).toHaveLength(1);
+    expect(queues.bodies(broken)).toHaveLength(0);
+    const dead = emulator.logger.logs.filter((log) => log.level === 'error');
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.message).toMatch(/dead-lettered/);
+    expect(dead[0]!.attributes).toMatchObject({ attempts: 3 });
+    // The event is still in the archive, so a replay can recover it.
+    expect(emulator.archive.count({ detailTypes: ['invoice.posting'] })).toBe(1);
+  });
+
+  it('treats a SendMessageBatch call that never answers as failed and retries it', async () => {
+    const queues = new FakeQueues();
+    let hung = false;
+    const send = queues.send;
+    queues.failures = () => [];
+    const { client, emulator } = await start(queues, {
+      sendMessageBatch: (url, entries) => {
+        if (!hung) {
+          hung = true;
+          return new Promise(() => {});
+        }
+        return send(url, entries);
+      },
+      delivery: { sendTimeoutMs: 100 },
+    });
+
+    await putMany(client, 1);
+
+    expect(await eventually(() => queues.total() === 1)).toBe(true);
+    expect(emulator.deliveryStats().failedAttempts).toBe(1);
+  });
+});
