@@ -182,14 +182,12 @@ describe('forward handler', () => {
   it('fails every message of the call on a thrown permanent error', async () => {
     const { handler } = setup();
     const records = [inboxRecord().record, inboxRecord().record];
-    sns
-      .on(PublishBatchCommand)
-      .rejects(
-        Object.assign(new Error('Topic does not exist'), {
-          name: 'NotFoundException',
-          $metadata: { httpStatusCode: 404 },
-        }),
-      );
+    sns.on(PublishBatchCommand).rejects(
+      Object.assign(new Error('Topic does not exist'), {
+        name: 'NotFoundException',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
 
     const response = await handler(buildSqsEvent(records));
 

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  awsClientConfig,
+  endpointFromEnv,
+  sqsClientConfig,
+  timestreamWriteClientConfig,
+} from '../../../handlers/shared/awsClientConfig.ts';
+import { ConfigError } from '../../../handlers/shared/errors.ts';
+
+interface SeenRequest {
+  readonly host: string | undefined;
+  readonly target: string | undefined;
+  readonly path: string | undefined;
+}
+
+/** A stand-in AWS endpoint on 127.0.0.1:0 that records what reaches it. */
+let server: Server;
+let endpoint: string;
+const seen: SeenRequest[] = [];
+
+beforeAll(async () => {
+  server = createServer((request: IncomingMessage, response) => {
+    request.resume();
+    request.on('end', () => {
+      const target = request.headers['x-amz-target'] as string | undefined;
+      seen.push({ host: request.headers.host, target, path: request.url });
+      response.setHeader('content-type', 'application/x-amz-json-1.0');
+      response.end(target?.startsWith('Timestream') ? '{"RecordsIngested":{"Total":1}}' : '{"Attributes":{}}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+describe('awsClientConfig', () => {
+  it('prefers the service-specific endpoint variable over AWS_ENDPOINT_URL', () => {
+    const env = { AWS_ENDPOINT_URL: 'http://general:1', AWS_ENDPOINT_URL_SNS: 'http://sns-only:2' };
+
+    expect(endpointFromEnv('sns', env)).toEqual({ variable: 'AWS_ENDPOINT_URL_SNS', url: 'http://sns-only:2' });
+    expect(endpointFromEnv('sqs', env)).toEqual({ variable: 'AWS_ENDPOINT_URL', url: 'http://general:1' });
+    expect(endpointFromEnv('sqs', {})).toBeUndefined();
+  });
+
+  it('passes region, explicit endpoint, credentials and bounded retries', () => {
+    const config = awsClientConfig('eventbridge', {
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:4010',
+      AWS_SESSION_TOKEN: 'token',
+      ...credentials,
+    });
+
+    expect(config).toEqual({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:4010',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test', sessionToken: 'token' },
+      maxAttempts: 2,
+      retryMode: 'standard',
+      requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
+    });
+  });
+
+  it('leaves endpoint and credentials to the SDK on AWS (no overrides set)', () => {
+    const config = awsClientConfig('sns', { AWS_REGION: 'us-east-1' });
+
+    expect(config).not.toHaveProperty('endpoint');
+    expect(config).not.toHaveProperty('credentials');
+  });
+
+  it('names AWS_REGION and a malformed endpoint variable in one ConfigError', () => {
+    const attempt = () => awsClientConfig('sqs', { AWS_ENDPOINT_URL_SQS: 'localhost:9324' });
+
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/AWS_REGION: is required[\s\S]*AWS_ENDPOINT_URL_SQS: must be an http\(s\) URL/);
+  });
+
+  it('sends Timestream writes straight to an explicit endpoint, without endpoint discovery', async () => {
+    // Prepare
+    const client = new TimestreamWriteClient(
+      timestreamWriteClientConfig({
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoint,
+        ...credentials,
+      }),
+    );
+
+    // Act
+    await client.send(
+      new WriteRecordsCommand({
+        DatabaseName: 'db',
+        TableName: 't',
+        Records: [{ MeasureName: 'm', MeasureValue: '1', Time: '1', Dimensions: [{ Name: 'd', Value: 'v' }] }],
+      }),
+    );
+
+    // Assess
+    expect(seen.map((r) => r.target)).toEqual(['Timestream_20181101.WriteRecords']);
+    client.destroy();
+  });
+
+  it('sends SQS calls to the explicit endpoint, not to the host in the QueueUrl', async () => {
+    const config = sqsClientConfig({ AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_SQS: endpoint, ...credentials });
+    const client = new SQSClient(config);
+
+    await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: 'http://sqs.eu-west-1.emulator.invalid:9999/000000000000/bems-local-posting-inbox',
+        AttributeNames: ['All'],
+      }),
+    );
+
+    expect(config.useQueueUrlAsEndpoint).toBe(false);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.host).toBe(new URL(endpoint).host);
+    client.destroy();
+  });
+
+  it('keeps the SDK default (QueueUrl host) on AWS', () => {
+    expect(sqsClientConfig({ AWS_REGION: 'eu-west-1' }).useQueueUrlAsEndpoint).toBe(true);
+  });
+});
