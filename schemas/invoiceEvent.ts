@@ -38,9 +38,18 @@ function isKnownCountry(code: string): boolean {
   return code !== 'ZZ' && knownRegions.of(code) !== undefined;
 }
 
+/**
+ * A check that applies only once `pattern` matched, so a malformed value gets one issue (the
+ * pattern's), not two. Not `abort: true`: zod then skips the event's cross-field rules for the
+ * whole object, and a response would no longer list every problem at once.
+ */
+function whenMatches(pattern: RegExp, check: (value: string) => boolean) {
+  return (value: string) => !pattern.test(value) || check(value);
+}
+
 const calendarDate = requiredString('must be a calendar date YYYY-MM-DD')
-  .regex(CALENDAR_DATE_PATTERN, { message: 'must be a calendar date YYYY-MM-DD between 1970 and 2999', abort: true })
-  .refine(isCalendarDate, 'is not a real calendar date');
+  .regex(CALENDAR_DATE_PATTERN, 'must be a calendar date YYYY-MM-DD between 1970 and 2999')
+  .refine(whenMatches(CALENDAR_DATE_PATTERN, isCalendarDate), 'is not a real calendar date');
 
 /**
  * Length and characters are checked on the text as sent, emptiness after trimming. That order
@@ -60,8 +69,8 @@ export const VendorSchema = strictObject({
   vendorId: requiredString().regex(VENDOR_ID_PATTERN, 'must be 1-64 letters, digits, ".", "_" or "-"'),
   name: freeText(200),
   country: requiredString()
-    .regex(COUNTRY_CODE_PATTERN, { message: 'must be an ISO 3166-1 alpha-2 code such as "DE"', abort: true })
-    .refine(isKnownCountry, 'is not a known ISO 3166-1 country code'),
+    .regex(COUNTRY_CODE_PATTERN, 'must be an ISO 3166-1 alpha-2 code such as "DE"')
+    .refine(whenMatches(COUNTRY_CODE_PATTERN, isKnownCountry), 'is not a known ISO 3166-1 country code'),
 });
 
 /**
@@ -70,10 +79,14 @@ export const VendorSchema = strictObject({
  * @example { "netDays": 30, "dueDate": "2026-12-27" }
  */
 export const PaymentTermsSchema = strictObject({
+  // Not z.int(): its issue aborts the whole object, which would hide the cross-field problems
+  // (see `whenMatches`). The JSON Schema still says "integer" for API Gateway.
   netDays: z
-    .int(expecting('must be a whole number of days'))
+    .number(expecting('must be a whole number of days'))
+    .refine(Number.isInteger, 'must be a whole number of days')
     .min(0, 'must be at least 0')
     .max(MAX_NET_DAYS, `must be at most ${MAX_NET_DAYS}`)
+    .meta({ type: 'integer' })
     .optional(),
   dueDate: calendarDate.optional(),
 }).refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {
@@ -100,19 +113,23 @@ export interface SchemaOptions {
   readonly checkFutureSkew?: boolean;
 }
 
+const offsetDateTime = z.iso.datetime({ offset: true });
+/** The clock rules apply only to a well-formed date-time (see `whenMatches` for why not `abort`). */
+function isOffsetDateTime(value: string): boolean {
+  return offsetDateTime.safeParse(value).success;
+}
+
 function occurredAtField(options: SchemaOptions) {
   const now = options.now ?? Date.now;
   const field = z.iso
     .datetime({
       offset: true,
-      // abort: the clock rules below only make sense for a well-formed date-time.
-      abort: true,
       error: (issue) => (issue.input === undefined ? 'is required' : OCCURRED_AT_MESSAGE),
     })
-    .refine((value) => Date.parse(value) >= 0, 'must not be before 1970-01-01T00:00:00Z');
+    .refine((value) => !isOffsetDateTime(value) || Date.parse(value) >= 0, 'must not be before 1970-01-01T00:00:00Z');
   if (options.checkFutureSkew === false) return field;
   return field.refine(
-    (value) => Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
+    (value) => !isOffsetDateTime(value) || Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
     'must not be more than 5 minutes in the future',
   );
 }
@@ -137,11 +154,14 @@ function eventShape<S extends Stage>(stage: S, options: SchemaOptions) {
     invoiceDate: calendarDate,
     amount: z
       .string(expecting('must be a string holding an exact decimal such as "1250.00" (JSON numbers are not exact)'))
-      .regex(DECIMAL_AMOUNT_PATTERN, { message: 'must be an exact decimal string such as "1250.00"', abort: true })
+      .regex(DECIMAL_AMOUNT_PATTERN, 'must be an exact decimal string such as "1250.00"')
       .refine((value) => !isNegativeZeroAmount(value), 'must not be negative zero'),
     currency: requiredString('must be an ISO 4217 currency code such as "EUR"')
-      .regex(CURRENCY_CODE_PATTERN, { message: 'must be an ISO 4217 currency code such as "EUR"', abort: true })
-      .refine(isSupportedCurrency, 'is not an ISO 4217 currency code known to BEMS'),
+      .regex(CURRENCY_CODE_PATTERN, 'must be an ISO 4217 currency code such as "EUR"')
+      .refine(
+        whenMatches(CURRENCY_CODE_PATTERN, isSupportedCurrency),
+        'is not an ISO 4217 currency code known to BEMS',
+      ),
     vendor: VendorSchema,
     paymentTerms: PaymentTermsSchema,
     metadata: MetadataSchema,

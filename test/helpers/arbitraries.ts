@@ -367,6 +367,54 @@ export function arbMutatedEvent(stage: Stage, options: ArbitraryOptions = {}): f
   );
 }
 
+/**
+ * Rules that read another field: a problem at the key is only detectable while the listed fields
+ * are valid (the decimals of an amount depend on its currency), so such pairs are not broken together.
+ */
+const READS_OTHER_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  amount: ['currency'],
+  'paymentTerms.dueDate': ['invoiceDate', 'paymentTerms.netDays'],
+};
+
+function independent(a: string, b: string): boolean {
+  if (a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`)) return false;
+  return !(READS_OTHER_FIELDS[a]?.includes(b) || READS_OTHER_FIELDS[b]?.includes(a));
+}
+
+export interface EventWithProblems {
+  readonly mutations: readonly string[];
+  readonly event: Record<string, unknown>;
+  /** Dotted paths of the broken fields; every one must be reported, and nothing else. */
+  readonly paths: readonly string[];
+}
+
+/** A valid event of `stage` with 2–5 independent fields broken at once. */
+export function arbEventWithProblems(stage: Stage, options: ArbitraryOptions = {}): fc.Arbitrary<EventWithProblems> {
+  return arbInvoiceEvent(stage, options).chain((event) =>
+    fc
+      .uniqueArray(fc.constantFrom(...EVENT_MUTATIONS), {
+        minLength: 2,
+        maxLength: 5,
+        selector: (mutation) => mutation.path.join('.'),
+      })
+      .filter((mutations) =>
+        mutations.every((m, i) =>
+          mutations.every((n, j) => i === j || independent(m.path.join('.'), n.path.join('.'))),
+        ),
+      )
+      .chain((mutations) =>
+        fc.tuple(...mutations.map((mutation) => mutation.values(event))).map((values) => ({
+          mutations: mutations.map((mutation) => mutation.name),
+          event: mutations.reduce<unknown>(
+            (mutated, mutation, index) => setAtPath(mutated, mutation.path, values[index]),
+            event,
+          ) as Record<string, unknown>,
+          paths: mutations.map((mutation) => mutation.path.join('.')),
+        })),
+      ),
+  );
+}
+
 export interface InvalidBody {
   readonly mutation: string;
   readonly body: Record<string, unknown>;

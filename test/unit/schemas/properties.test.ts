@@ -12,7 +12,7 @@ import {
 import { parseRequestBody } from '../../../schemas/parseRequestBody.ts';
 import { requestModelSchema } from '../../../schemas/requestModel.ts';
 import { STAGES } from '../../../schemas/stages.ts';
-import { arbInvalidBody, arbValidBody } from '../../helpers/arbitraries.ts';
+import { arbEventWithProblems, arbInvalidBody, arbValidBody } from '../../helpers/arbitraries.ts';
 
 /**
  * Property-based specification of the contract: every generated valid body passes (and comes out
@@ -59,6 +59,22 @@ describe.each(STAGES)('contract properties for stage %s', (stage) => {
         ).toEqual(result.issues.map(() => path));
       }),
       { numRuns: INVALID_RUNS },
+    );
+  });
+});
+
+describe.each(STAGES)('contract properties for stage %s, several problems at once', (stage) => {
+  it('lists every problem of an event broken in several independent fields, each at its own path', () => {
+    fc.assert(
+      fc.property(arbEventWithProblems(stage), ({ event, paths, mutations }) => {
+        // Act
+        const result = parseRequestBody(stage, overTheWire(event));
+        // Assess
+        if (result.success) throw new Error(`accepted an event with: ${mutations.join('; ')}`);
+        const reported = new Set(result.issues.map((issue) => issue.path));
+        expect([...reported].sort(), mutations.join('; ')).toEqual([...new Set(paths)].sort());
+      }),
+      { numRuns: RUNS },
     );
   });
 });
