@@ -2,6 +2,6 @@ export { ApiKeyGuard, type GuardResult } from './ApiKeyGuard.ts';
 export { type ApiDependencies, type ApiGatewayLambda, createApiApp, type HealthReport } from './createApiApp.ts';
 export { type InvoiceTimeline, type TimelineEntry, toInvoiceTimeline } from './invoiceTimeline.ts';
 export { API_LIMITS } from './limits.ts';
-export { type RunningApiServer, startApiServer } from './startApiServer.ts';
+export { type FetchHandler, type RunningApiServer, startApiServer } from './startApiServer.ts';
 export { TokenBucket } from './TokenBucket.ts';
 export { toApiGatewayEvent } from './toApiGatewayEvent.ts';

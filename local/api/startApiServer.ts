@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpBindings } from '@hono/node-server';
-import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { type HttpBindings, serve } from '@hono/node-server';
 import { PortInUseError, StartupError } from '../errors.ts';
+
+export type FetchHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>;
 
 export interface RunningApiServer {
   /** e.g. `http://127.0.0.1:4010` */
@@ -13,13 +13,21 @@ export interface RunningApiServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Serves the app on `host:port` (0 = any free port); a taken port is a {@link PortInUseError}. */
-export async function startApiServer(
-  app: Hono<{ Bindings: HttpBindings }>,
-  options: { host: string; port: number },
-): Promise<RunningApiServer> {
+/**
+ * Listens on `host:port` (0 = any free port). The local cell binds its port before it touches
+ * the data directory, so a taken port ({@link PortInUseError}) fails fast with nothing changed.
+ */
+export async function startApiServer(options: {
+  host: string;
+  port: number;
+  fetch: FetchHandler;
+}): Promise<RunningApiServer> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
+    const created = serve({
+      fetch: (request, env) => options.fetch(request, env as HttpBindings),
+      hostname: options.host,
+      port: options.port,
+    }) as Server;
     const onError = (error: NodeJS.ErrnoException) => {
       created.close();
       if (error.code === 'EADDRINUSE') reject(new PortInUseError(options.host, options.port, { cause: error }));

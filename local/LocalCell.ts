@@ -1,0 +1,224 @@
+import { localCell } from '../cells/cells.config.ts';
+import type { CellDefinition } from '../cells/definition.ts';
+import { type CellTopology, cellTopology } from '../cells/topology.ts';
+import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
+import { createCellFunctions } from './cellFunctions.ts';
+import { cellHealth } from './cellHealth.ts';
+import { StartupError } from './errors.ts';
+import { type EventBridgeArchiveApi, sqsMessageBatchSender, startEventBridgeEmulator } from './eventbridge/index.ts';
+import { FaultInjector, type FaultRule } from './faults/index.ts';
+import { createLocalLogger } from './LocalLogger.ts';
+import { RequestCounter } from './metering/index.ts';
+import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
+import { type ProvisionedTopology, provisionTopology, releaseOrphanedMessages, startSnsSqs } from './sqs/index.ts';
+import { startTimestreamEmulator, type TimestreamStore } from './timestream/index.ts';
+
+export interface LocalCellOptions {
+  /** API port; 0 picks a free one. @default 4010 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Everything durable lives here; a restart on the same directory continues where it stopped. */
+  readonly dataDir: string;
+  /** @default localCell() */
+  readonly cell?: CellDefinition;
+  readonly faults?: readonly FaultRule[];
+  /** false: batch size 1 and no batching window everywhere, so every event is its own call. @default true */
+  readonly batching?: boolean;
+  /** Only errors on stderr. @default false */
+  readonly quiet?: boolean;
+}
+
+export interface RunningLocalCell {
+  readonly apiUrl: string;
+  /** The first active API key of the cell (the development key for `localCell()`). */
+  readonly apiKey: string;
+  readonly dataDir: string;
+  readonly cell: CellDefinition;
+  readonly topology: CellTopology;
+  /** Queue URLs/ARNs and topic ARNs as provisioned. */
+  readonly resources: ProvisionedTopology;
+  readonly endpoints: {
+    readonly sqs: string;
+    readonly sns: string;
+    readonly eventbridge: string;
+    readonly timestream: string;
+  };
+  readonly store: TimestreamStore;
+  readonly archive: EventBridgeArchiveApi;
+  /** Requests per service: apigateway, lambda (invocations), eventbridge, sns, sqs, timestream. */
+  requestCounts(): Record<string, number>;
+  /** The same per `service:Action` (per function for lambda). */
+  requestCountsByAction(): Record<string, number>;
+  health(): Promise<HealthReport>;
+  /** Stops accepting requests, lets in-flight batches finish, stops the emulators, closes the databases. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a whole cell in this process: API → ingest → EventBridge emulator (durable archive and
+ * outbox) → stage inboxes (fauxqs) → forward → SNS FIFO topics → consumer FIFO queues → consume →
+ * Timestream emulator. Handlers are the production ones, built from Lambda-style environments.
+ */
+export async function startLocalCell(options: LocalCellOptions): Promise<RunningLocalCell> {
+  const cell = options.cell ?? localCell();
+  const topology = cellTopology(cell);
+  const guard = new ApiKeyGuard(cell.apiClients);
+  const apiKey = guard.activeKeys[0]?.key;
+  if (!apiKey) throw new StartupError(`cell ${cell.id} has no active API client with a localKey`);
+  const faults = new FaultInjector(options.faults);
+  const logger = createLocalLogger({ quiet: options.quiet ?? false });
+  const dataDir = prepareDataDir(options.dataDir);
+  // Bind the port before anything is opened in the data directory: a taken port changes nothing.
+  let app: ReturnType<typeof createApiApp> | undefined;
+  const api = await startApiServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 4010,
+    fetch: (request, env) =>
+      app
+        ? app.fetch(request, env)
+        : Response.json({ code: 'STARTING', message: 'the cell is starting' }, { status: 503 }),
+  });
+  // Stop order: the API stops accepting first, then everything else in reverse start order —
+  // pollers finish their batches before the emulators they write to go away.
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    await api.stop();
+    for (const step of cleanup.reverse()) await step();
+  };
+  let state: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
+  try {
+    const lock = lockDataDir(dataDir);
+    cleanup.push(() => lock.release());
+    const counter = new RequestCounter();
+    const snsSqs = await startSnsSqs({ dataDir, region: cell.region, counter });
+    cleanup.push(() => snsSqs.stop());
+    const timestream = await startTimestreamEmulator({
+      dataDir,
+      region: cell.region,
+      accountId: cell.account,
+      databases: [
+        {
+          name: topology.timestreamDatabase,
+          tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
+        },
+      ],
+      primaryConsumers: Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer])),
+    });
+    cleanup.push(() => timestream.stop());
+    const resources = await provisionTopology(topology, { ...snsSqs, account: cell.account });
+    const released = await releaseOrphanedMessages(resources.queues, snsSqs.sqs, snsSqs.fauxqs);
+    if (released > 0) logger.info('released messages left in flight by a previous run', { released });
+    const eventBridge = await startEventBridgeEmulator({
+      dataDir,
+      region: cell.region,
+      account: cell.account,
+      buses: [
+        {
+          name: topology.busName,
+          archiveName: topology.archiveName,
+          archiveRetentionDays: cell.archiveRetentionDays,
+          rules: topology.stages.map((stage) => ({
+            name: stage.ruleName,
+            eventPattern: stage.eventPattern,
+            targets: [{ id: 'inbox', queueUrl: resources.inboxUrls[stage.stage] }],
+          })),
+        },
+      ],
+      sendMessageBatch: sqsMessageBatchSender(snsSqs.sqs),
+      logger: { ...logger, debug: () => undefined },
+    });
+    cleanup.push(() => eventBridge.stop());
+    const endpoints = {
+      sqs: snsSqs.endpoint,
+      sns: snsSqs.endpoint,
+      eventbridge: eventBridge.endpoint,
+      timestream: timestream.endpoint,
+    };
+    const functions = createCellFunctions({
+      cell,
+      topology,
+      provisioned: resources,
+      endpoints,
+      sqs: snsSqs.sqs,
+      faults,
+      counter,
+      logger,
+      batching: options.batching ?? true,
+      quiet: options.quiet ?? false,
+    });
+    for (const mapping of functions.mappings) mapping.start();
+    cleanup.push(() => Promise.all(functions.mappings.map((m) => m.stop())).then(() => undefined));
+    const startedAt = Date.now();
+    const health = () =>
+      cellHealth({
+        cellId: cell.id,
+        startedAt,
+        state: () => state,
+        endpoints,
+        queues: resources.queues,
+        sqs: snsSqs.sqs,
+        fauxqs: snsSqs.fauxqs,
+        eventBridge,
+        mappings: functions.mappings,
+      });
+    app = createApiApp({
+      cell,
+      ingest: functions.ingest,
+      ingestFunctionName: functions.ingestFunctionName,
+      guard,
+      timeline: (invoiceId) =>
+        toInvoiceTimeline(
+          invoiceId,
+          timestream.store.timeline(invoiceId, {
+            database: topology.timestreamDatabase,
+            table: topology.timestreamTable,
+          }),
+        ),
+      health,
+      faults,
+      counter,
+      logger,
+    });
+    state = 'running';
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: api.url,
+      apiKey,
+      dataDir,
+      cell,
+      topology,
+      resources,
+      endpoints,
+      store: timestream.store,
+      archive: eventBridge.archive,
+      requestCounts: () => ({
+        ...counter.byService(),
+        eventbridge: sum(eventBridge.requestCounts()),
+        timestream: sum(timestream.requestCounts()),
+      }),
+      requestCountsByAction: () => ({
+        ...counter.byServiceAction(),
+        ...prefixed('eventbridge', eventBridge.requestCounts()),
+        ...prefixed('timestream', timestream.requestCounts()),
+      }),
+      health,
+      stop: () => {
+        stopping ??= (async () => {
+          state = 'stopping';
+          await stopAll();
+          state = 'stopped';
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+function prefixed(service: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([action, count]) => [`${service}:${action}`, count]));
+}

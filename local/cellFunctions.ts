@@ -1,0 +1,149 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import type { CellDefinition } from '../cells/definition.ts';
+import type { CellTopology } from '../cells/topology.ts';
+import { consumeConfigFromEnv, createConsumeHandler } from '../handlers/consume.ts';
+import { createForwardHandler, forwardConfigFromEnv } from '../handlers/forward.ts';
+import { createIngestHandler, ingestConfigFromEnv } from '../handlers/ingest.ts';
+import type { ApiGatewayLambda } from './api/index.ts';
+import type { FaultInjector } from './faults/index.ts';
+import type { LocalLogger } from './LocalLogger.ts';
+import { EventSourceMapping, type PollingSettings } from './lambda/index.ts';
+import type { RequestCounter } from './metering/index.ts';
+import { LOCAL_CREDENTIALS, type ProvisionedQueue, type ProvisionedTopology } from './sqs/index.ts';
+
+export interface CellFunctionsOptions {
+  readonly cell: CellDefinition;
+  readonly topology: CellTopology;
+  readonly provisioned: ProvisionedTopology;
+  readonly endpoints: { readonly eventbridge: string; readonly sns: string; readonly timestream: string };
+  /** The client event source mappings poll with. */
+  readonly sqs: SQSClient;
+  readonly faults: FaultInjector;
+  readonly counter: RequestCounter;
+  readonly logger: LocalLogger;
+  /** false: batch size 1, no batching window (what batching is worth, measured by the benchmark). */
+  readonly batching: boolean;
+  readonly quiet: boolean;
+}
+
+export interface CellFunctions {
+  readonly ingest: ApiGatewayLambda;
+  readonly ingestFunctionName: string;
+  /** One per polled queue: the stage inboxes (forward) and the consumer queues (consume). */
+  readonly mappings: readonly EventSourceMapping[];
+}
+
+/**
+ * The cell's Lambda functions, each built from an environment record exactly like the one the
+ * CDK stack gives the function on AWS — only the endpoint variables differ — plus the event
+ * source mappings that feed the SQS-triggered ones.
+ */
+export function createCellFunctions(options: CellFunctionsOptions): CellFunctions {
+  const { cell, topology, provisioned, endpoints } = options;
+  const prefix = `bems-${cell.id}`;
+  const ingestFunctionName = `${prefix}-ingest`;
+  const ingest = createIngestHandler(
+    ingestConfigFromEnv({
+      ...lambdaEnvironment(options, ingestFunctionName),
+      EVENT_BUS_NAME: topology.busName,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+    }),
+  );
+  const mappings = provisioned.queues.map((queue) => {
+    if (queue.role === 'inbox') {
+      const functionName = `${prefix}-forward-${queue.stage}`;
+      const handler = createForwardHandler(
+        forwardConfigFromEnv({
+          ...lambdaEnvironment(options, functionName),
+          STAGE_TOPIC_ARNS: JSON.stringify({ [queue.stage]: provisioned.topicArns[queue.stage] }),
+          AWS_ENDPOINT_URL_SNS: endpoints.sns,
+        }),
+      );
+      return mapping(options, queue, functionName, handler, 'forward', busEventInvoiceId);
+    }
+    const functionName = `${prefix}-consume-${queue.stage}-${queue.consumer}`;
+    const handler = createConsumeHandler(
+      consumeConfigFromEnv({
+        ...lambdaEnvironment(options, functionName),
+        TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
+        TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+        CONSUMER_NAME: queue.consumer ?? '',
+        AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
+      }),
+    );
+    return mapping(options, queue, functionName, handler, 'consume', fifoInvoiceId);
+  });
+  return { ingest, ingestFunctionName, mappings };
+}
+
+/** The common part of a function's environment (the Lambda environment contract in the brief). */
+function lambdaEnvironment(options: CellFunctionsOptions, functionName: string): Record<string, string> {
+  return {
+    CELL_ID: options.cell.id,
+    AWS_REGION: options.cell.region,
+    POWERTOOLS_SERVICE_NAME: functionName,
+    POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
+    // One process runs every function: INFO lines for each event would drown the terminal, and
+    // there is no CloudWatch to read metrics or X-Ray to take traces.
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'WARN'),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  };
+}
+
+function mapping(
+  options: CellFunctionsOptions,
+  queue: ProvisionedQueue,
+  functionName: string,
+  handler: ConstructorParameters<typeof EventSourceMapping>[0]['handler'],
+  kind: 'forward' | 'consume',
+  invoiceIdOf: (record: SQSRecord) => string | undefined,
+): EventSourceMapping {
+  const settings: PollingSettings = options.batching
+    ? queue.spec.settings
+    : { ...queue.spec.settings, batchSize: 1, batchingWindowSeconds: 0 };
+  return new EventSourceMapping({
+    queue,
+    settings,
+    region: options.cell.region,
+    account: options.cell.account,
+    functionName,
+    handler,
+    sqs: options.sqs,
+    faults: options.faults,
+    faultTarget: { handler: kind, stage: queue.stage, ...(queue.consumer ? { consumer: queue.consumer } : {}) },
+    invoiceIdOf,
+    counter: options.counter,
+    logger: options.logger,
+  });
+}
+
+/** Inbox body: the EventBridge event; the invoice is in its detail. */
+function busEventInvoiceId(record: SQSRecord): string | undefined {
+  return stringAt(parseJson(record.body), 'detail', 'invoiceId');
+}
+
+/** FIFO body: the event detail; the message group is the invoice. */
+function fifoInvoiceId(record: SQSRecord): string | undefined {
+  return record.attributes.MessageGroupId ?? stringAt(parseJson(record.body), 'invoiceId');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function stringAt(value: unknown, ...path: string[]): string | undefined {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return typeof current === 'string' ? current : undefined;
+}

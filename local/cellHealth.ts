@@ -1,0 +1,64 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { FauxqsServer } from 'fauxqs';
+import type { HealthReport } from './api/index.ts';
+import type { RunningEventBridgeEmulator } from './eventbridge/index.ts';
+import { describeError } from './LocalLogger.ts';
+import type { EventSourceMapping } from './lambda/index.ts';
+import { describeQueues, type ProvisionedQueue } from './sqs/index.ts';
+
+export interface CellHealthSources {
+  readonly cellId: string;
+  readonly startedAt: number;
+  readonly state: () => 'starting' | 'running' | 'stopping' | 'stopped';
+  readonly endpoints: { readonly sqs: string; readonly eventbridge: string; readonly timestream: string };
+  readonly queues: readonly ProvisionedQueue[];
+  readonly sqs: SQSClient;
+  readonly fauxqs: FauxqsServer;
+  readonly eventBridge: RunningEventBridgeEmulator;
+  readonly mappings: readonly EventSourceMapping[];
+}
+
+/**
+ * `GET /health`: each component's state, the event source mappings' counters, and every queue's
+ * depth and oldest-message age (with its DLQ). Healthy = the cell runs, SQS answers and every
+ * mapping polls; messages in a DLQ are reported (operators act on them) but do not make the cell
+ * unhealthy, exactly as a DLQ alarm is not an outage.
+ */
+export async function cellHealth(sources: CellHealthSources): Promise<HealthReport> {
+  const cellState = sources.state();
+  let queues: Awaited<ReturnType<typeof describeQueues>> | undefined;
+  let sqsError: string | undefined;
+  try {
+    queues = await describeQueues(sources.queues, sources.sqs, sources.fauxqs);
+  } catch (error) {
+    sqsError = describeError(error);
+  }
+  const mappings = sources.mappings.map((mapping) => ({ function: mapping.functionName, ...mapping.describe() }));
+  const healthy = cellState === 'running' && sqsError === undefined && mappings.every((m) => m.state === 'running');
+  const componentState = cellState === 'running' ? 'running' : cellState;
+  return {
+    healthy,
+    body: {
+      status: healthy ? 'ok' : 'degraded',
+      cell: sources.cellId,
+      uptimeSeconds: Math.floor((Date.now() - sources.startedAt) / 1000),
+      components: {
+        api: { state: componentState },
+        snsSqs: {
+          state: sqsError ? 'failing' : componentState,
+          endpoint: sources.endpoints.sqs,
+          ...(sqsError ? { error: sqsError } : {}),
+        },
+        eventBridge: {
+          state: componentState,
+          endpoint: sources.endpoints.eventbridge,
+          outboxDepth: cellState === 'running' ? sources.eventBridge.outboxDepth() : null,
+          delivery: sources.eventBridge.deliveryStats(),
+        },
+        timestream: { state: componentState, endpoint: sources.endpoints.timestream },
+        eventSourceMappings: mappings,
+      },
+      queues: queues ?? [],
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataDirError } from './errors.ts';
+
+const LOCK_FILE = 'local-cell.pid';
+
+/**
+ * Checks the data directory before anything is started: an existing one must be a readable and
+ * writable directory (it is never emptied or overwritten), a missing one is created. Returns the
+ * absolute path.
+ */
+export function prepareDataDir(dataDir: string): string {
+  const path = resolve(dataDir);
+  let isDirectory: boolean | undefined;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new DataDirError(path, `cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  if (isDirectory === false) throw new DataDirError(path, 'exists but is not a directory');
+  if (isDirectory === undefined) {
+    try {
+      mkdirSync(path, { recursive: true });
+    } catch (error) {
+      throw new DataDirError(path, `cannot be created: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new DataDirError(path, 'is not readable and writable by this user', { cause: error });
+  }
+  return path;
+}
+
+/**
+ * One cell per data directory: two processes on the same SQLite files would each keep their own
+ * in-memory queue state and hand out the same messages twice. A lock left by a process that died
+ * (kill -9) is taken over, since its pid is no longer alive.
+ */
+export function lockDataDir(path: string): { release(): void } {
+  const file = join(path, LOCK_FILE);
+  let holder: number | undefined;
+  try {
+    holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
+  } catch {
+    holder = undefined;
+  }
+  if (holder !== undefined && holder !== process.pid && isAlive(holder))
+    throw new DataDirError(path, `is in use by another local cell (pid ${holder}); stop it or use another --data-dir`);
+  try {
+    writeFileSync(file, String(process.pid));
+  } catch (error) {
+    throw new DataDirError(path, `cannot be written: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    release: () => {
+      try {
+        if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file);
+      } catch {
+        // already gone: nothing to release
+      }
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
