@@ -297,6 +297,7 @@ export class DashboardQueries {
       { key: 'waiting', label: 'Waiting', format: 'count' },
       { key: 'inFlight', label: 'In flight', format: 'count' },
       { key: 'dlq', label: 'DLQ', format: 'count' },
+      { key: 'oldest', label: 'Oldest', format: 'duration' },
     ];
     if (!this.options.queueDepths) {
       context.queues = null;
@@ -308,7 +309,13 @@ export class DashboardQueries {
       return {
         kind: 'table',
         columns,
-        rows: depths.map((q) => ({ queue: q.label, waiting: q.waiting, inFlight: q.inFlight, dlq: q.dlq })),
+        rows: depths.map((q) => ({
+          queue: q.label,
+          waiting: q.waiting,
+          inFlight: q.inFlight,
+          dlq: q.dlq,
+          oldest: q.oldestAgeSeconds === null ? null : q.oldestAgeSeconds * 1000,
+        })),
       };
     } catch (error) {
       // Queue depths are live, best-effort data: the rest of the view stays useful when they fail.
