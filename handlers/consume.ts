@@ -175,7 +175,7 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
 let cached: ConsumeHandler | undefined;
 
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */
-export const handler: ConsumeHandler = (event, context) => {
+export const handler: ConsumeHandler = async (event, context) => {
   cached ??= createConsumeHandler(consumeConfigFromEnv(process.env));
   return cached(event, context);
 };

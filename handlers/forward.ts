@@ -173,7 +173,7 @@ export function createForwardHandler(config: ForwardConfig, dependencies: Forwar
 let cached: ForwardHandler | undefined;
 
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */
-export const handler: ForwardHandler = (event, context) => {
+export const handler: ForwardHandler = async (event, context) => {
   cached ??= createForwardHandler(forwardConfigFromEnv(process.env));
   return cached(event, context);
 };

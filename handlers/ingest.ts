@@ -123,7 +123,7 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
 let cached: IngestHandler | undefined;
 
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */
-export const handler: IngestHandler = (event, context) => {
+export const handler: IngestHandler = async (event, context) => {
   cached ??= createIngestHandler(ingestConfigFromEnv(process.env));
   return cached(event, context);
 };

@@ -44,9 +44,11 @@ export function createObservability(
  */
 export async function traced<T>(tracer: Tracer, name: string, fn: () => Promise<T>): Promise<T> {
   if (!tracer.isTracingEnabled()) return fn();
+  // Inside Lambda the runtime provides the facade segment; without one (X-Ray absent) just run.
   const parent = tracer.getSegment();
-  const subsegment = parent?.addNewSubsegment(`## ${name}`);
-  if (subsegment) tracer.setSegment(subsegment);
+  if (!parent) return fn();
+  const subsegment = parent.addNewSubsegment(`## ${name}`);
+  tracer.setSegment(subsegment);
   tracer.annotateColdStart();
   tracer.addServiceNameAnnotation();
   try {
@@ -55,7 +57,7 @@ export async function traced<T>(tracer: Tracer, name: string, fn: () => Promise<
     tracer.addErrorAsMetadata(error as Error);
     throw error;
   } finally {
-    subsegment?.close();
-    if (parent) tracer.setSegment(parent);
+    subsegment.close();
+    tracer.setSegment(parent);
   }
 }

@@ -1,7 +1,12 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIngestHandler, type IngestConfig, ingestConfigFromEnv } from '../../../handlers/ingest.ts';
+import {
+  createIngestHandler,
+  type IngestConfig,
+  ingestConfigFromEnv,
+  handler as lambdaHandler,
+} from '../../../handlers/ingest.ts';
 import { ConfigError } from '../../../handlers/shared/errors.ts';
 import { InvoiceEventDetailSchema } from '../../../schemas/envelope.ts';
 import { AcceptedResponseSchema, ErrorResponseSchema } from '../../../schemas/errorResponse.ts';
@@ -402,6 +407,29 @@ describe('ingest handler', () => {
 
     expect(result.statusCode).toBe(500);
     expect(parseError(result.body)).toEqual({ code: 'INTERNAL_ERROR', message: 'internal error', requestId: 'req-1' });
+  });
+});
+
+describe('ingest Lambda entry point', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it('builds itself from process.env on first invoke, and a missing variable is named', async () => {
+    // Prepare: the Lambda environment without EVENT_BUS_NAME; tracing left to Powertools (no X-Ray here).
+    const env = handlerTestEnv();
+    delete env.POWERTOOLS_TRACE_ENABLED;
+    Object.assign(process.env, env);
+    delete process.env.EVENT_BUS_NAME;
+
+    // Act + Assess: refused with the variable named, then built once the variable is there.
+    await expect(lambdaHandler(buildApiGatewayEvent({ body: eventAt() }))).rejects.toThrow(/EVENT_BUS_NAME/);
+    process.env.EVENT_BUS_NAME = 'bems-test-bus';
+    const result = await lambdaHandler(buildApiGatewayEvent({ body: buildInvoiceEvent() }));
+    expect(result.statusCode).toBe(202);
+    expect(sentEntries()[0]![0]!.EventBusName).toBe('bems-test-bus');
   });
 });
 
