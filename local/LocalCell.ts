@@ -1,6 +1,7 @@
 import { localCell } from '../cells/cells.config.ts';
 import type { CellDefinition } from '../cells/definition.ts';
 import { type CellTopology, cellTopology } from '../cells/topology.ts';
+import { dashboardRoutes } from '../dashboards/localDashboardRoutes.ts';
 import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
 import { createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
@@ -180,6 +181,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       counter,
       logger,
     });
+    app.route('/', dashboardRoutes({ store: timestream.store, health, cell }));
     state = 'running';
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     let stopping: Promise<void> | undefined;
