@@ -8,11 +8,15 @@ const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_00
 describe('backoffDelay', () => {
   it('draws from [0, min(cap, base·2^(retry-1))) — full jitter', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, r) => {
-        const delay = backoffDelay(retry, policy, () => r);
-        const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-        return delay >= 0 && delay < ceiling && Number.isInteger(delay);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (retry, r) => {
+          const delay = backoffDelay(retry, policy, () => r);
+          const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+          return delay >= 0 && delay < ceiling && Number.isInteger(delay);
+        },
+      ),
     );
   });
 
