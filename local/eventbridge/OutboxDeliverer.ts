@@ -21,9 +21,10 @@ export interface DeliveryStats {
 /**
  * Sends outbox rows to their SQS targets and removes a row only after SQS confirmed it.
  *
- * Works in rounds: read up to `roundSize` due rows, send them as batches (≤10 per queue) with
- * bounded concurrency, then record the outcome of the whole round in one transaction — one
- * commit per round rather than per message keeps thousands of events per second cheap.
+ * Works in rounds: after new rows arrive, wait `batchWindowMs` for more, read up to `roundSize`
+ * due rows, send them as batches (≤10 per queue) with bounded concurrency, then record the outcome
+ * of the whole round in one transaction — one commit per round rather than per message keeps
+ * thousands of events per second cheap.
  *
  * Every failure (a failed entry, a thrown error, a timeout) is treated as transient: the row is
  * retried with exponential backoff and jitter, like an EventBridge target's retry policy, until
@@ -100,6 +101,9 @@ export class OutboxDeliverer {
 
   private async loop(): Promise<void> {
     while (!this.abandoned) {
+      if (this.dirty && !this.stopping && this.store.outboxDepth < this.options.roundSize) {
+        await delay(this.options.batchWindowMs);
+      }
       this.dirty = false;
       let rows: OutboxRow[];
       try {
@@ -248,6 +252,10 @@ function toBatches(rows: readonly OutboxRow[]): Batch[] {
     current.bytes += bytes;
   }
   return batches;
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -46,6 +46,11 @@ export interface EmulatorLogger {
 export interface DeliveryOptions {
   /** Due outbox rows read per round. */
   readonly roundSize: number;
+  /**
+   * After new rows arrive, wait this long for more before sending (unless a full round is already
+   * waiting), so batches fill up: fewer SendMessageBatch calls and commits per event, for a few ms of latency.
+   */
+  readonly batchWindowMs: number;
   /** SendMessageBatch calls in flight at once. */
   readonly maxConcurrentBatches: number;
   /** First retry delay; doubles per attempt (with jitter) up to `maxBackoffMs`. */
@@ -67,6 +72,7 @@ export interface DeliveryOptions {
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   roundSize: 500,
+  batchWindowMs: 20,
   maxConcurrentBatches: 8,
   baseBackoffMs: 100,
   maxBackoffMs: 30_000,
