@@ -112,11 +112,9 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
           const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
           report(outcome, ids, dimensions);
           if (outcome.status === 'recorded' && message.ok) {
-            metrics.milliseconds(
-              'EndToEndLatency',
-              processedAt - Date.parse(message.detail.server.receivedAt),
-              dimensions,
-            );
+            // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
+            const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
+            metrics.milliseconds('EndToEndLatency', latency, dimensions);
           }
         }
 
