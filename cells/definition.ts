@@ -89,6 +89,21 @@ export const RedrivePolicySchema = z.strictObject({
   budgetPerMessage: z.int().min(1).max(20).default(3),
 });
 
+/**
+ * Cell-wide API limits (on top of each client's usage plan). Sized for the 60,000 events/min surge
+ * of DESIGN §1 arriving as single-event requests, with 2.5x headroom, well inside the account's
+ * 10,000 requests/s API Gateway quota so several cells can share one Region.
+ */
+export const ApiSettingsSchema = z.strictObject({
+  /** Steady-state requests/second for `POST /invoices/{stage}` across all clients (method throttling). @default 2500 */
+  rateLimit: z.number().positive().max(10_000).default(2500),
+  /** Token-bucket burst across all clients (method throttling). @default 5000 */
+  burstLimit: z.int().positive().max(5000).default(5000),
+  /** WAF rate-based rule: requests per source IP per minute before the IP is blocked. @default 150000 */
+  wafRequestsPerMinutePerIp: z.int().min(10).max(2_000_000_000).default(150_000),
+});
+export type ApiSettings = z.infer<typeof ApiSettingsSchema>;
+
 export const CellDefinitionSchema = z.strictObject({
   /** Cell id, unique across all cells: becomes part of every resource name. */
   id: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
@@ -104,6 +119,7 @@ export const CellDefinitionSchema = z.strictObject({
     )
     .prefault({}),
   apiClients: z.array(ApiClientSchema).min(1),
+  api: ApiSettingsSchema.prefault({}),
   /** EventBridge archive retention in days; 0 keeps events indefinitely (audit). @default 0 */
   archiveRetentionDays: z.int().min(0).default(0),
   timestream: z
@@ -167,6 +183,11 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
     if (dupeClients.length) problems.push(`${label}: apiClients: duplicate client name(s) ${dupeClients.join(', ')}`);
     cells.push(cell);
   });
+  // Regional custom domain names are unique per Region: two cells answering for one name must sit
+  // in different Regions (latency routing picks between Regions, not within one).
+  const domainRegions = cells.filter((c) => c.domain).map((c) => `${c.domain!.name} in ${c.region}`);
+  const dupeDomains = domainRegions.filter((key, i) => domainRegions.indexOf(key) !== i);
+  if (dupeDomains.length) problems.push(`more than one cell serves domain ${[...new Set(dupeDomains)].join(', ')}`);
   const ids = cells.map((c) => c.id);
   const dupeIds = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (dupeIds.length) problems.push(`duplicate cell id(s): ${dupeIds.join(', ')}`);

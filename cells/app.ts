@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CellStack } from './CellStack.ts';
+import { awsCells } from './cells.config.ts';
+import { PROJECT_ROOT } from './constructs/CellFunction.ts';
+import type { CellDefinition } from './definition.ts';
+
+/**
+ * The CDK app (`cdk.json`: `npx tsx cells/app.ts`): one stack per AWS cell of `cells.config.ts`,
+ * each deployed to the account and Region its definition names. Synthesis needs no credentials:
+ * nothing is looked up, hosted zones and certificates are referenced by id.
+ */
+export interface CellAppOptions {
+  /** @default awsCells() */
+  readonly cells?: readonly CellDefinition[];
+  /** Extra context, e.g. `{ 'bems:skipBundling': true }` in tests. Feature flags come from cdk.json. */
+  readonly context?: Readonly<Record<string, unknown>>;
+  readonly outdir?: string;
+}
+
+export interface CellApp {
+  readonly app: App;
+  readonly stacks: readonly CellStack[];
+}
+
+/** The stack id of a cell, e.g. `Bems-euw1-a` (what `cdk deploy` names). */
+export function cellStackId(cellId: string): string {
+  return `Bems-${cellId}`;
+}
+
+export function createCellApp(options: CellAppOptions = {}): CellApp {
+  // Tests construct the app directly, not through the CLI: read the same feature flags it would.
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const app = new App({
+    context: { ...cdkJson.context, ...options.context },
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+  });
+  const cells = options.cells ?? awsCells();
+  const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));
+  // AwsSolutions checks run on every synthesis; a finding that is not acknowledged (with its
+  // reason, next to the resource) fails the synth.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stacks };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  createCellApp().app.synth();
+}

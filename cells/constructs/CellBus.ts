@@ -1,0 +1,55 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../schemas/envelope.ts';
+
+export interface CellBusProps {
+  readonly busName: string;
+  readonly archiveName: string;
+  /** Days the archive keeps events; 0 keeps them indefinitely (the audit default). */
+  readonly archiveRetentionDays: number;
+  /** Encrypts the bus and the archive. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * The archive is the audit record and the last line of recovery (replay): it outlives the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly archiveRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The cell's custom event bus and its archive. Every event ingest accepts is archived before any
+ * rule delivers it, so `bems replay` can rebuild anything downstream.
+ */
+export class CellBus extends Construct {
+  public readonly bus: events.EventBus;
+  public readonly archive: events.Archive;
+
+  constructor(scope: Construct, id: string, props: CellBusProps) {
+    super(scope, id);
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: props.busName,
+      description: 'BEMS invoice events of one cell',
+      kmsKey: props.encryptionKey,
+    });
+    this.archive = new events.Archive(this, 'Archive', {
+      archiveName: props.archiveName,
+      description: 'Every invoice event the cell accepted (audit and replay)',
+      // By ARN, not by reference: with a customer-managed key the archive adds a key-policy
+      // statement naming its bus, and a reference would make the key depend on the bus that
+      // depends on the key.
+      sourceEventBus: events.EventBus.fromEventBusArn(
+        this,
+        'SourceBus',
+        Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: props.busName }),
+      ),
+      eventPattern: { source: [EVENT_SOURCE] },
+      // The CDK renders 0 days as "indefinitely", the EventBridge meaning of 0.
+      retention: Duration.days(props.archiveRetentionDays),
+      kmsKey: props.encryptionKey,
+    });
+    this.archive.node.addDependency(this.bus);
+    this.archive.applyRemovalPolicy(props.archiveRemovalPolicy ?? RemovalPolicy.RETAIN);
+  }
+}

@@ -1,0 +1,155 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import type { CellAlarm } from './CellAlarms.ts';
+import type { CellFunction } from './CellFunction.ts';
+import { CUSTOM_METRICS } from './defaults.ts';
+import type { StagePipeline } from './StagePipeline.ts';
+
+export interface CellDashboardProps {
+  readonly cellId: string;
+  readonly prefix: string;
+  readonly api: apigateway.RestApi;
+  readonly pipelines: readonly StagePipeline[];
+  readonly functions: readonly CellFunction[];
+  readonly alarms: readonly CellAlarm[];
+}
+
+/**
+ * The operators' CloudWatch dashboard of one cell: alarm states first, then the flow from the API
+ * through each stage's inbox and consumer queues to the time series, then the functions.
+ * (Business views live in QuickSight and the local dashboard; this one is about the machinery.)
+ */
+export class CellDashboard extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: CellDashboardProps) {
+    super(scope, id);
+    const minute = Duration.minutes(1);
+    const insights = (label: string, metric: string, statistic = 'SUM') =>
+      new cloudwatch.MathExpression({
+        label,
+        expression: `SELECT ${statistic}(${metric}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
+        period: minute,
+        usingMetrics: {},
+      });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${props.prefix}-operations`,
+      defaultInterval: Duration.hours(3),
+    });
+
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: 'Alarms',
+        width: 24,
+        alarms: props.alarms.map((a) => a.alarm),
+        sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+      }),
+    );
+
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'API requests and errors',
+        width: 12,
+        left: [
+          props.api.metricCount({ period: minute, label: 'requests' }),
+          props.api.metricClientError({ period: minute, label: '4xx' }),
+          props.api.metricServerError({ period: minute, label: '5xx' }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'API latency (ms)',
+        width: 12,
+        left: [
+          props.api.metricLatency({ statistic: cloudwatch.Stats.p(50), period: minute, label: 'p50' }),
+          props.api.metricLatency({ statistic: cloudwatch.Stats.p(99), period: minute, label: 'p99' }),
+          props.api.metricIntegrationLatency({
+            statistic: cloudwatch.Stats.p(99),
+            period: minute,
+            label: 'ingest p99',
+          }),
+        ],
+      }),
+    );
+
+    for (const pipeline of props.pipelines) {
+      const queues = [pipeline.inbox, ...pipeline.consumers.map((c) => c.queue)];
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `${pipeline.spec.stage}: messages waiting`,
+          width: 8,
+          left: queues.map((q) =>
+            q.queue.metricApproximateNumberOfMessagesVisible({ period: minute, label: q.spec.name }),
+          ),
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${pipeline.spec.stage}: oldest message (s), SLA 120 s`,
+          width: 8,
+          left: queues.map((q) =>
+            q.queue.metricApproximateAgeOfOldestMessage({
+              statistic: cloudwatch.Stats.MAXIMUM,
+              period: minute,
+              label: q.spec.name,
+            }),
+          ),
+          leftAnnotations: [{ value: 120, label: 'visibility SLA', color: cloudwatch.Color.RED }],
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${pipeline.spec.stage}: DLQ messages`,
+          width: 8,
+          left: queues.map((q) =>
+            q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+              statistic: cloudwatch.Stats.MAXIMUM,
+              period: minute,
+              label: q.spec.dlqName,
+            }),
+          ),
+        }),
+      );
+    }
+
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Time series writes',
+        width: 12,
+        left: [
+          insights('records written', CUSTOM_METRICS.recordsWritten),
+          insights('duplicates absorbed', CUSTOM_METRICS.duplicateSuppressed),
+          insights('rejected for good', CUSTOM_METRICS.rejectedRecords),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Requests refused by ingest (4xx)',
+        width: 12,
+        left: [insights('invalid requests', CUSTOM_METRICS.invalidRequests)],
+      }),
+    );
+
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Function invocations',
+        width: 8,
+        left: props.functions.map((f) => f.function.metricInvocations({ period: minute, label: f.functionName })),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function errors and throttles',
+        width: 8,
+        left: props.functions.map((f) =>
+          f.function.metricErrors({ period: minute, label: `${f.functionName} errors` }),
+        ),
+        right: props.functions.map((f) =>
+          f.function.metricThrottles({ period: minute, label: `${f.functionName} throttles` }),
+        ),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function duration p99 (ms)',
+        width: 8,
+        left: props.functions.map((f) =>
+          f.function.metricDuration({ statistic: cloudwatch.Stats.p(99), period: minute, label: f.functionName }),
+        ),
+      }),
+    );
+  }
+}

@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.ts';
+import { CELL_DEFAULTS } from './defaults.ts';
+
+/** The repository root: handlers are bundled from `<root>/handlers/<name>.ts`. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Context key that replaces bundling with a placeholder inline function. Only for infrastructure
+ * tests that are not about the code (bundling four functions per cell per test file is slow);
+ * `npm run synth` and the bundling test always bundle for real.
+ */
+export const SKIP_BUNDLING_CONTEXT = 'bems:skipBundling';
+
+/** The Lambda entry points in `handlers/`. */
+export type HandlerName = 'ingest' | 'forward' | 'consume' | 'monitor';
+
+export interface CellFunctionProps {
+  /** `handlers/<handler>.ts`, exporting `handler`. */
+  readonly handler: HandlerName;
+  readonly functionName: string;
+  readonly description: string;
+  /** Handler environment (the Lambda environment contract of the brief). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  /** Encrypts the function's log group. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Caps concurrent executions, where an unbounded function would overrun a downstream.
+   * @default - no reservation (event-source maximum concurrency limits the queue-fed functions)
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default CELL_DEFAULTS.logRetention */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Why the role needs other actions without a resource scope (X-Ray's is always there), for the
+   * `AwsSolutions-IAM5[Resource::*]` acknowledgement.
+   * @default - X-Ray only
+   */
+  readonly unscopedActionReasons?: readonly string[];
+}
+
+/**
+ * A BEMS Lambda function with the cell's production defaults: Node.js 24 on arm64, ESM bundled by
+ * the local esbuild (never Docker), X-Ray tracing, JSON logs into its own encrypted log group with
+ * retention, and its own role that starts empty — permissions come only from `grant*` calls.
+ */
+export class CellFunction extends Construct {
+  public readonly function: lambda.Function;
+  /** The physical function name (a plain string, unlike `function.functionName`). */
+  public readonly functionName: string;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CellFunctionProps) {
+    super(scope, id);
+    assertEnvironmentFits(props.functionName, props.environment);
+    this.functionName = props.functionName;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention ?? CELL_DEFAULTS.logRetention,
+      encryptionKey: props.encryptionKey,
+    });
+    // No AWSLambdaBasicExecutionRole: the managed policy may write to any log group. The role gets
+    // exactly this log group, and what the stack grants it.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.functionName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const common = {
+      functionName: props.functionName,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      environment: {
+        // Reuse TCP connections to AWS services across invocations (SDK v3 default, stated for clarity).
+        AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        ...props.environment,
+      },
+      recursiveLoop: lambda.RecursiveLoop.TERMINATE,
+    } satisfies Partial<lambda.FunctionProps>;
+
+    if (this.node.tryGetContext(SKIP_BUNDLING_CONTEXT) === true) {
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline(`exports.handler = async () => { throw new Error('${SKIP_BUNDLING_CONTEXT}'); };`),
+      });
+    } else {
+      const entry = path.join(PROJECT_ROOT, 'handlers', `${props.handler}.ts`);
+      if (!existsSync(entry)) throw new Error(`handler entry point ${entry} does not exist`);
+      this.function = new NodejsFunction(this, 'Function', {
+        ...common,
+        entry,
+        handler: 'handler',
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+        bundling: {
+          forceDockerBundling: false,
+          format: OutputFormat.ESM,
+          target: 'node24',
+          // ESM builds of dependencies first; Powertools and the SDK ship both.
+          mainFields: ['module', 'main'],
+          // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+          banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          // The SDK goes into the bundle: the version we test with is the version that runs,
+          // not whatever the runtime happens to ship this month.
+          bundleAwsSDK: true,
+          externalModules: [],
+          minify: true,
+          keepNames: true,
+          sourceMap: false,
+          tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        },
+      });
+    }
+
+    const unscoped = [
+      'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) have no resource-level permissions',
+      ...(props.unscopedActionReasons ?? []),
+    ];
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      `${unscoped.join('; ')}. Every other statement is scoped to this cell by grant*.`,
+    );
+  }
+
+  /**
+   * Acknowledges the KMS action wildcards that `grant*` on the cell key writes (for example
+   * `kms:GenerateDataKey*` from `topic.grantPublish`): they cover the data-key variants SNS and SQS
+   * call, on the one cell key.
+   */
+  acknowledgeKeyGrantWildcards(...actions: readonly string[]): void {
+    for (const action of actions) {
+      acknowledge(
+        this.role,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        `${action} is how grant* on an SNS topic or SQS queue lets the function use the data keys of the cell KMS key (the only key in the statement).`,
+      );
+    }
+  }
+}
+
+/** Lambda refuses an environment larger than 4 KB (names and values); a deploy is a bad place to learn that. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** What an unresolved token (an ARN, a URL) is assumed to take once deployed. */
+const TOKEN_ESTIMATE_BYTES = 120;
+/** How the CDK encodes a token inside a string. */
+const STRING_TOKEN = /\$\{Token\[[^\]]+\]\}/g;
+
+function assertEnvironmentFits(functionName: string, environment: Readonly<Record<string, string>>): void {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(environment)) {
+    const tokens = value.match(STRING_TOKEN) ?? [];
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.replace(STRING_TOKEN, ''));
+    bytes += tokens.length * TOKEN_ESTIMATE_BYTES;
+  }
+  if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+    throw new Error(
+      `environment of ${functionName} would take about ${bytes} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}`,
+    );
+  }
+}

@@ -1,0 +1,354 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ERROR_CODES } from '../../schemas/errorResponse.ts';
+import { requestModelFor } from '../../schemas/requestModel.ts';
+import type { Stage } from '../../schemas/stages.ts';
+import type { ApiClient, ApiSettings } from '../definition.ts';
+import { acknowledge } from './acknowledge.ts';
+import { CELL_DEFAULTS } from './defaults.ts';
+
+export interface InvoiceApiProps {
+  readonly prefix: string;
+  readonly stages: readonly Stage[];
+  readonly clients: readonly ApiClient[];
+  readonly settings: ApiSettings;
+  /** The ingest function behind `POST /invoices/{stage}` (Lambda proxy integration). */
+  readonly ingestFunction: lambda.IFunction;
+  /** Encrypts the access and execution log groups. */
+  readonly encryptionKey: kms.IKey;
+  /** @default CELL_DEFAULTS.logRetention */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** A client's API key and usage plan. */
+export interface ApiClientAccess {
+  readonly client: ApiClient;
+  readonly apiKey: apigateway.ApiKey;
+  readonly usagePlan: apigateway.UsagePlan;
+}
+
+const JSON_CONTENT = { 'Content-Type': "'application/json'" };
+
+/**
+ * The cell's REST API: `POST /invoices/{stage}` for upstream systems, `GET /health` for Route 53.
+ *
+ * Why one `{stage}` resource rather than a literal resource per stage: the ingest function reads
+ * the stage from `pathParameters.stage` (the handler contract), which API Gateway fills only for a
+ * path parameter. The request model is therefore the union of the configured stages' models
+ * (`schemas/requestModel.ts`); the function then checks the body against the path's stage and
+ * answers an unknown stage with 404 UNKNOWN_STAGE.
+ *
+ * Every error API Gateway answers by itself (invalid body, missing key, throttling, quota, WAF)
+ * comes back in the ErrorResponse shape `{code, message, issues?, requestId}` of `schemas/`.
+ */
+export class InvoiceApi extends Construct {
+  public readonly api: apigateway.RestApi;
+  public readonly invoicesMethod: apigateway.Method;
+  public readonly healthMethod: apigateway.Method;
+  public readonly accessLogGroup: logs.LogGroup;
+  public readonly executionLogGroup: logs.LogGroup;
+  public readonly requestModel: apigateway.Model;
+  public readonly clients: readonly ApiClientAccess[];
+
+  constructor(scope: Construct, id: string, props: InvoiceApiProps) {
+    super(scope, id);
+    const retention = props.logRetention ?? CELL_DEFAULTS.logRetention;
+    const stageName = CELL_DEFAULTS.apiStageName;
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${props.prefix}-access`,
+      retention,
+      encryptionKey: props.encryptionKey,
+    });
+
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${props.prefix}-api`,
+      description: 'BEMS invoice events: POST /invoices/{stage}',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
+      // Access and execution logging need the account-level CloudWatch role. It is shared by every
+      // API of the account and Region, so deleting one cell must not take it away from the others.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName,
+        description: 'BEMS cell API',
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        // Bodies carry vendor and amount data: never in execution logs.
+        dataTraceEnabled: false,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: accessLogFormat(),
+        // Stage-wide ceiling; the invoice method gets the cell limits below, /health a trickle.
+        throttlingRateLimit: props.settings.rateLimit,
+        throttlingBurstLimit: props.settings.burstLimit,
+        methodOptions: {
+          '/invoices/{stage}/POST': {
+            throttlingRateLimit: props.settings.rateLimit,
+            throttlingBurstLimit: props.settings.burstLimit,
+          },
+          '/health/GET': { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+        },
+      },
+    });
+
+    // API Gateway creates the execution log group on first use, unencrypted and kept forever;
+    // creating it first (with the name API Gateway will use) gives it the cell key and a retention.
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
+      retention,
+      encryptionKey: props.encryptionKey,
+    });
+    this.api.deploymentStage.node.addDependency(this.executionLogGroup);
+
+    const validator = this.api.addRequestValidator('Validator', {
+      requestValidatorName: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.requestModel = this.api.addModel('InvoiceEventsRequest', unionRequestModel(props.stages));
+
+    const invoices = this.api.root.addResource('invoices').addResource('{stage}');
+    this.invoicesMethod = invoices.addMethod(
+      'POST',
+      new apigateway.LambdaIntegration(props.ingestFunction, { proxy: true, allowTestInvoke: false }),
+      {
+        apiKeyRequired: true,
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.stage': true },
+        requestModels: { 'application/json': this.requestModel },
+      },
+    );
+    acknowledge(
+      this.invoicesMethod,
+      'AwsSolutions-APIG4',
+      'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
+    );
+    acknowledge(
+      this.invoicesMethod,
+      'AwsSolutions-COG4',
+      'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
+    );
+
+    // Route 53 health checkers carry no key. The mock answers from API Gateway itself, so the
+    // check says "this Region's API is up"; the cell's own health (5xx rate) is a second check.
+    this.healthMethod = this.api.root.addResource('health').addMethod(
+      'GET',
+      new apigateway.MockIntegration({
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        integrationResponses: [{ statusCode: '200', responseTemplates: { 'application/json': '{"status":"ok"}' } }],
+      }),
+      { methodResponses: [{ statusCode: '200' }] },
+    );
+    acknowledge(
+      this.healthMethod,
+      'AwsSolutions-APIG4',
+      'GET /health is a mock for Route 53 health checkers, which cannot send credentials; it reads nothing and is throttled to 20 rps.',
+    );
+    acknowledge(
+      this.healthMethod,
+      'AwsSolutions-COG4',
+      'GET /health is an unauthenticated mock for Route 53 health checkers.',
+    );
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      acknowledge(
+        cloudWatchRole,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'The account-level API Gateway logging role; AWS documents this managed policy for it, and API Gateway writes log groups it names itself.',
+      );
+    }
+
+    addGatewayResponses(this.api, props.stages);
+
+    this.clients = props.clients.map((client) => {
+      const apiKey = new apigateway.ApiKey(this, `Key-${client.name}`, {
+        apiKeyName: `${props.prefix}-${client.name}`,
+        description: `BEMS client ${client.name}${client.revoked ? ' (revoked)' : ''}`,
+        // A revoked client keeps its key and plan (audit trail) but API Gateway refuses it.
+        enabled: !client.revoked,
+      });
+      const usagePlan = new apigateway.UsagePlan(this, `Plan-${client.name}`, {
+        name: `${props.prefix}-${client.name}`,
+        description: `Throttle and daily quota of BEMS client ${client.name}`,
+        throttle: { rateLimit: client.rateLimit, burstLimit: client.burstLimit },
+        quota: { limit: client.quotaPerDay, period: apigateway.Period.DAY },
+        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      });
+      usagePlan.addApiKey(apiKey);
+      return { client, apiKey, usagePlan };
+    });
+  }
+
+  /** `https://<id>.execute-api.<region>.amazonaws.com/v1/` */
+  get url(): string {
+    return this.api.url;
+  }
+}
+
+function accessLogFormat(): apigateway.AccessLogFormat {
+  const f = apigateway.AccessLogField;
+  return apigateway.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: f.contextRequestId(),
+      extendedRequestId: f.contextExtendedRequestId(),
+      requestTime: f.contextRequestTimeEpoch(),
+      ip: f.contextIdentitySourceIp(),
+      userAgent: f.contextIdentityUserAgent(),
+      apiKeyId: f.contextIdentityApiKeyId(),
+      method: f.contextHttpMethod(),
+      path: f.contextPath(),
+      resourcePath: f.contextResourcePath(),
+      status: f.contextStatus(),
+      responseType: f.contextErrorResponseType(),
+      error: f.contextErrorMessage(),
+      validationError: f.contextErrorValidationErrorString(),
+      wafStatus: f.contextWafStatus(),
+      responseLength: f.contextResponseLength(),
+      responseLatency: f.contextResponseLatency(),
+      integrationLatency: f.contextIntegrationLatency(),
+      integrationStatus: f.contextIntegrationStatus(),
+      xrayTraceId: f.contextXrayTraceId(),
+    }),
+  );
+}
+
+/**
+ * One model for `POST /invoices/{stage}`: any configured stage's request model (each itself "one
+ * event or a batch"). The per-stage models come from `schemas/requestModel.ts`, generated from zod.
+ */
+function unionRequestModel(stages: readonly Stage[]): apigateway.ModelOptions {
+  const alternatives = stages.flatMap((stage) => requestModelFor(stage).schema.anyOf ?? []);
+  return {
+    contentType: 'application/json',
+    modelName: 'InvoiceEventsRequest',
+    description: `Request body of POST /invoices/{stage} for ${stages.join(', ')} (generated from schemas/)`,
+    schema: {
+      schema: apigateway.JsonSchemaVersion.DRAFT4,
+      title: 'InvoiceEventsRequest',
+      description: `One invoice event or {"events": [...]} with 1-10, for stage ${stages.join(' | ')}`,
+      type: apigateway.JsonSchemaType.OBJECT,
+      anyOf: alternatives,
+    },
+  };
+}
+
+interface GatewayError {
+  readonly type: apigateway.ResponseType;
+  /** @default the status API Gateway uses for the response type */
+  readonly statusCode?: string;
+  readonly code: string;
+  /** JSON string literal (with quotes) or a `$context` variable that API Gateway renders quoted. */
+  readonly message: string;
+  readonly issues?: boolean;
+}
+
+/**
+ * Gateway responses are not VTL: only `$context` substitution. `messageString` is rendered as a
+ * quoted JSON string; `validationErrorString` is rendered with its quotes escaped, so it sits
+ * inside quotes here.
+ */
+function addGatewayResponses(api: apigateway.RestApi, stages: readonly Stage[]): void {
+  const errors: GatewayError[] = [
+    {
+      type: apigateway.ResponseType.BAD_REQUEST_BODY,
+      statusCode: '400',
+      code: ERROR_CODES.validationFailed,
+      message: '"The request body does not match the invoice event contract; see issues"',
+      issues: true,
+    },
+    {
+      type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
+      statusCode: '400',
+      code: ERROR_CODES.validationFailed,
+      message: '"A required request parameter is missing; see issues"',
+      issues: true,
+    },
+    {
+      type: apigateway.ResponseType.INVALID_API_KEY,
+      statusCode: '403',
+      code: ERROR_CODES.forbidden,
+      message: '"Missing, unknown or revoked API key: send your client key in the x-api-key header"',
+    },
+    {
+      type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      code: ERROR_CODES.notFound,
+      message: `"No such route: use POST /invoices/{stage} with stage one of ${stages.join(', ')}"`,
+    },
+    {
+      type: apigateway.ResponseType.RESOURCE_NOT_FOUND,
+      statusCode: '404',
+      code: ERROR_CODES.notFound,
+      message: '"No such resource"',
+    },
+    {
+      type: apigateway.ResponseType.ACCESS_DENIED,
+      statusCode: '403',
+      code: ERROR_CODES.forbidden,
+      message: '$context.error.messageString',
+    },
+    {
+      type: apigateway.ResponseType.WAF_FILTERED,
+      statusCode: '403',
+      code: ERROR_CODES.forbidden,
+      message: '"Blocked by the web application firewall of this cell"',
+    },
+    {
+      type: apigateway.ResponseType.THROTTLED,
+      statusCode: '429',
+      code: ERROR_CODES.throttled,
+      message: '"Too many requests for your client or this cell; retry with backoff (eventIds make retries safe)"',
+    },
+    {
+      type: apigateway.ResponseType.QUOTA_EXCEEDED,
+      statusCode: '429',
+      code: ERROR_CODES.quotaExceeded,
+      message: '"The daily quota of your API key is used up; it resets at 00:00 UTC"',
+    },
+    {
+      type: apigateway.ResponseType.REQUEST_TOO_LARGE,
+      statusCode: '413',
+      code: ERROR_CODES.payloadTooLarge,
+      message: '"The request body is too large; send at most 10 events per request"',
+    },
+    {
+      type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE,
+      statusCode: '415',
+      code: ERROR_CODES.unsupportedMediaType,
+      message: '"Send the body as application/json"',
+    },
+    {
+      type: apigateway.ResponseType.INTEGRATION_TIMEOUT,
+      statusCode: '504',
+      code: ERROR_CODES.internal,
+      message: '"The cell did not answer in time; retry with the same eventIds (duplicates are absorbed)"',
+    },
+    {
+      type: apigateway.ResponseType.DEFAULT_4XX,
+      code: '$context.error.responseType',
+      message: '$context.error.messageString',
+    },
+    {
+      type: apigateway.ResponseType.DEFAULT_5XX,
+      code: ERROR_CODES.internal,
+      message: '"Internal error; retry with the same eventIds (duplicates are absorbed)"',
+    },
+  ];
+  for (const error of errors) {
+    const issues = error.issues ? ',"issues":[{"path":"","message":"$context.error.validationErrorString"}]' : '';
+    api.addGatewayResponse(`Response-${error.type.responseType}`, {
+      type: error.type,
+      ...(error.statusCode ? { statusCode: error.statusCode } : {}),
+      responseHeaders: JSON_CONTENT,
+      templates: {
+        'application/json': `{"code":"${error.code}","message":${error.message}${issues},"requestId":"$context.requestId"}`,
+      },
+    });
+  }
+}

@@ -1,0 +1,137 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import type { CellDefinition } from '../definition.ts';
+import { monitorTopologyOf } from '../monitorTopology.ts';
+import type { CellTopology } from '../topology.ts';
+import type { AlertTopics } from './AlertTopics.ts';
+import { acknowledge } from './acknowledge.ts';
+import { CellFunction } from './CellFunction.ts';
+import { CELL_DEFAULTS } from './defaults.ts';
+import type { QueueWithDlq } from './QueueWithDlq.ts';
+import type { TimeseriesStore } from './TimeseriesStore.ts';
+
+/** Why the Timestream clients need `timestream:DescribeEndpoints` on `*` (shared with the consumers). */
+export const TIMESTREAM_ENDPOINT_DISCOVERY =
+  'timestream:DescribeEndpoints (Timestream endpoint discovery) has no resource-level permissions';
+
+export interface StuckEventMonitorProps {
+  readonly topology: CellTopology;
+  readonly redrive: CellDefinition['redrive'];
+  /** Every queue of the cell (inboxes and consumer queues) with its DLQ. */
+  readonly queues: readonly QueueWithDlq[];
+  readonly alerts: AlertTopics;
+  readonly timeseries: TimeseriesStore;
+  readonly encryptionKey: kms.IKey;
+  /** Common handler environment (CELL_ID, POWERTOOLS_*). */
+  readonly commonEnvironment: Readonly<Record<string, string>>;
+}
+
+/**
+ * The stuck-event monitor (issue 5 brings its logic): runs every minute, reads queue and DLQ
+ * depth and age, queries the time series for invoices past their stage SLA, alerts by severity and,
+ * when the cell's policy allows, redrives DLQs within a budget.
+ *
+ * Its environment is the contract with `handlers/monitor.ts`:
+ * - `CELL_TOPOLOGY`: `MonitorTopology` JSON (`cells/monitorTopology.ts`): queues, DLQs, SLA, receive budgets;
+ * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
+ * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`;
+ * - `REDRIVE_POLICY`: the definition's `redrive` as JSON `{automatic, ratePerSecond, budgetPerMessage}`;
+ * - `MONITOR_STATE_PARAMETER`: name of the SSM parameter holding the alert state (JSON, ≤ 8 KB),
+ *   so an alert fires when a condition starts, escalates when it worsens and resolves when it clears,
+ *   instead of repeating every minute.
+ */
+export class StuckEventMonitor extends Construct {
+  public readonly handler: CellFunction;
+  public readonly schedule: scheduler.Schedule;
+  public readonly stateParameter: ssm.StringParameter;
+
+  constructor(scope: Construct, id: string, props: StuckEventMonitorProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { topology } = props;
+
+    this.stateParameter = new ssm.StringParameter(this, 'AlertState', {
+      parameterName: `/bems/${topology.cellId}/monitor/alert-state`,
+      description: 'Open alerts of the BEMS stuck-event monitor (written by the monitor every minute)',
+      stringValue: '{}',
+      // Starts as a standard parameter; grows to advanced (8 KB) on its own if many conditions are open.
+      tier: ssm.ParameterTier.INTELLIGENT_TIERING,
+    });
+
+    const queueUrlPrefix = `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/`;
+    this.handler = new CellFunction(this, 'Monitor', {
+      handler: 'monitor',
+      functionName: `bems-${topology.cellId}-monitor`,
+      description: 'BEMS stuck-event monitor: queue and DLQ health, SLA breaches, alerts, automatic redrive',
+      memorySize: CELL_DEFAULTS.memoryMiB.monitor,
+      timeout: CELL_DEFAULTS.monitorTimeout,
+      // One run at a time: two overlapping runs would alert twice and could redrive the same messages twice.
+      reservedConcurrentExecutions: 1,
+      encryptionKey: props.encryptionKey,
+      unscopedActionReasons: [TIMESTREAM_ENDPOINT_DISCOVERY],
+      environment: {
+        ...props.commonEnvironment,
+        CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, queueUrlPrefix)),
+        ALERT_TOPIC_ARNS: stack.toJsonString(props.alerts.topicArns()),
+        TIMESTREAM_DATABASE_NAME: props.timeseries.databaseName,
+        TIMESTREAM_TABLE_NAME: props.timeseries.tableName,
+        REDRIVE_POLICY: JSON.stringify(props.redrive),
+        MONITOR_STATE_PARAMETER: this.stateParameter.parameterName,
+      },
+    });
+    const fn = this.handler.function;
+
+    for (const queue of props.queues) {
+      queue.queue.grant(fn, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
+      // Reading DLQ samples (for the alert text) and parking messages needs receive and delete.
+      queue.deadLetterQueue.grantConsumeMessages(fn);
+      if (props.redrive.automatic) {
+        queue.queue.grantSendMessages(fn);
+        queue.deadLetterQueue.grant(
+          fn,
+          'sqs:StartMessageMoveTask',
+          'sqs:ListMessageMoveTasks',
+          'sqs:CancelMessageMoveTask',
+        );
+      }
+    }
+    for (const topic of Object.values(props.alerts.topics)) topic.grantPublish(fn);
+    props.timeseries.grantQuery(fn);
+    this.stateParameter.grantRead(fn);
+    this.stateParameter.grantWrite(fn);
+    this.handler.acknowledgeKeyGrantWildcards(
+      'kms:GenerateDataKey*',
+      ...(props.redrive.automatic ? ['kms:ReEncrypt*'] : []),
+    );
+
+    // The scheduler's own role, so its one permission (invoke this function) is visible and scoped.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: `Lets EventBridge Scheduler run bems-${topology.cellId}-monitor`,
+    });
+    acknowledge(
+      scheduleRole,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as never)}.Arn>:*]`,
+      'lambda:InvokeFunction on the monitor function and its versions (grantInvoke adds ":*"); nothing else.',
+    );
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      scheduleName: `bems-${topology.cellId}-monitor`,
+      description: 'Runs the BEMS stuck-event monitor every minute',
+      schedule: scheduler.ScheduleExpression.rate(CELL_DEFAULTS.monitorSchedule),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        role: scheduleRole,
+        // A missed run is made up by the next one a minute later; retrying an old run only piles up.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+      }),
+    });
+  }
+}

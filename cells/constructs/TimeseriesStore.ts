@@ -1,0 +1,132 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as timestream from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.ts';
+
+export interface TimeseriesStoreProps {
+  readonly databaseName: string;
+  readonly tableName: string;
+  /** Memory-store retention: fast writes and queries; older records go to the magnetic store. */
+  readonly memoryRetentionHours: number;
+  readonly magneticRetentionDays: number;
+  /** Encrypts the database and the rejected-records reports. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Finance records must survive the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Timestream for LiveAnalytics database and multi-measure table (DESIGN §5).
+ *
+ * Magnetic-store writes are on so a replay or a redrive of events older than the memory retention
+ * is still recorded; the records Timestream rejects there are reported, asynchronously, into an
+ * encrypted S3 location (the consumer cannot see them in the WriteRecords answer).
+ */
+export class TimeseriesStore extends Construct {
+  public readonly database: timestream.CfnDatabase;
+  public readonly table: timestream.CfnTable;
+  public readonly rejectedRecordsBucket: s3.Bucket;
+  public readonly databaseName: string;
+  public readonly tableName: string;
+  public readonly tableArn: string;
+
+  constructor(scope: Construct, id: string, props: TimeseriesStoreProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.databaseName = props.databaseName;
+    this.tableName = props.tableName;
+
+    this.rejectedRecordsBucket = new s3.Bucket(this, 'RejectedRecords', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy,
+      // Reports are evidence for a fix, not records: keep them a year and a quarter.
+      lifecycleRules: [{ expiration: Duration.days(455), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    acknowledge(
+      this.rejectedRecordsBucket,
+      'AwsSolutions-S1',
+      'Only Timestream writes here (rejected-record reports) and only operators read; S3 data events in CloudTrail are the audit trail, an access-log bucket would add a second unlogged bucket.',
+    );
+
+    this.database = new timestream.CfnDatabase(this, 'Database', {
+      databaseName: props.databaseName,
+      kmsKeyId: props.encryptionKey.keyArn,
+    });
+    this.database.applyRemovalPolicy(removalPolicy);
+
+    this.table = new timestream.CfnTable(this, 'Table', {
+      databaseName: props.databaseName,
+      tableName: props.tableName,
+      // Both properties are plain JSON in the CloudFormation schema: keys are spelled as CloudFormation spells them.
+      retentionProperties: {
+        MemoryStoreRetentionPeriodInHours: String(props.memoryRetentionHours),
+        MagneticStoreRetentionPeriodInDays: String(props.magneticRetentionDays),
+      },
+      magneticStoreWriteProperties: {
+        EnableMagneticStoreWrites: true,
+        MagneticStoreRejectedDataLocation: {
+          S3Configuration: {
+            BucketName: this.rejectedRecordsBucket.bucketName,
+            ObjectKeyPrefix: 'rejected-records/',
+            EncryptionOption: 'SSE_KMS',
+            KmsKeyId: props.encryptionKey.keyArn,
+          },
+        },
+      },
+      // Timelines and the stuck-event query look records up by invoice: partition on it.
+      schema: { compositePartitionKey: [{ type: 'DIMENSION', name: 'invoice_id', enforcementInRecord: 'REQUIRED' }] },
+    });
+    this.table.node.addDependency(this.database);
+    this.table.applyRemovalPolicy(removalPolicy);
+
+    // DESIGN §2 knows: Timestream for LiveAnalytics is closed to new customers since 2025-06-20. The
+    // sink sits behind one interface in handlers/, so another store can replace it without the rest.
+    for (const resource of [this.database, this.table]) {
+      acknowledge(
+        resource,
+        'W3697',
+        'Timestream for LiveAnalytics is in maintenance mode (DESIGN §2); existing accounts keep it, and the consumer writes through one sink interface so another store can replace it.',
+        'CloudFormation-Validate',
+      );
+    }
+
+    this.tableArn = Stack.of(this).formatArn({
+      service: 'timestream',
+      resource: 'database',
+      resourceName: `${props.databaseName}/table/${props.tableName}`,
+    });
+  }
+
+  /** WriteRecords on this table (and endpoint discovery, which has no resource scope). */
+  grantWrite(grantee: iam.IGrantable): iam.Grant {
+    this.grantDescribeEndpoints(grantee);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['timestream:WriteRecords'], resourceArns: [this.tableArn] });
+  }
+
+  /** Queries over this table (the stuck-event monitor, dashboards). */
+  grantQuery(grantee: iam.IGrantable): iam.Grant {
+    this.grantDescribeEndpoints(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['timestream:Select', 'timestream:DescribeTable'],
+      resourceArns: [this.tableArn],
+    });
+  }
+
+  private grantDescribeEndpoints(grantee: iam.IGrantable): void {
+    // Timestream clients discover their cell endpoint first; the action has no resource-level scope.
+    iam.Grant.addToPrincipal({ grantee, actions: ['timestream:DescribeEndpoints'], resourceArns: ['*'] });
+  }
+}

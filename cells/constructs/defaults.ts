@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Defaults of the AWS cell that are not part of the cell definition: how the CDK realises it.
+ * One place, so a reviewer sees every number the stack is built with.
+ */
+export const CELL_DEFAULTS = {
+  /** Function and access logs: long enough for a quarter-end investigation. */
+  logRetention: RetentionDays.THREE_MONTHS,
+  /** API Gateway stage name; part of every invoke URL. */
+  apiStageName: 'v1',
+  /** Every queue keeps a message the maximum SQS allows, so a backlog never expires before an operator sees it. */
+  queueRetention: Duration.days(14),
+  /** AWS asks for a visibility timeout of at least 6x the function timeout on SQS event sources. */
+  visibilityToTimeoutRatio: 6,
+  /** Functions fed by SQS never run longer than this, whatever the visibility timeout allows. */
+  maxQueueFunctionTimeout: Duration.seconds(30),
+  memoryMiB: { ingest: 512, forward: 512, consume: 512, monitor: 256 },
+  /** API Gateway gives up on an integration after 29 s; the client gets a 5xx well before. */
+  ingestTimeout: Duration.seconds(10),
+  /** The monitor runs every minute; one run must end before the next starts. */
+  monitorTimeout: Duration.seconds(55),
+  monitorSchedule: Duration.minutes(1),
+} as const;
+
+/**
+ * Alarm thresholds. The 2-minute figure is the visibility SLA of DESIGN §1: an event older than
+ * that in any queue can no longer reach the dashboards in time.
+ */
+export const ALARM_THRESHOLDS = {
+  /** ApproximateAgeOfOldestMessage, seconds, on every queue. */
+  oldestMessageAgeSeconds: 120,
+  /** Messages visible in any DLQ. */
+  dlqMessages: 1,
+  /** API Gateway 5XXError average (a fraction of requests) over one minute, 3 of 5 minutes. */
+  api5xxRate: 0.01,
+  /** API Gateway Latency p99 in ms, 3 of 5 minutes; ingest is one PutEvents call. */
+  apiLatencyP99Ms: 1500,
+  /** Function errors (crashes, timeouts; partial batch failures are retried, not errors) per 5 minutes. */
+  functionErrors: 5,
+  /** Timestream records rejected for good (custom metric from the consumer) per minute. */
+  rejectedRecords: 1,
+} as const;
+
+/** Alert severities; each has its own SNS topic and email subscriptions (cell definition `alerts`). */
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Custom metric names the handlers publish (Powertools EMF, namespace BEMS, dimension `cell`). */
+export const CUSTOM_METRICS = {
+  namespace: 'BEMS',
+  /** Consumer: Timestream records rejected permanently (not the "already recorded" duplicates). */
+  rejectedRecords: 'RejectedRecords',
+  /** Consumer: re-deliveries absorbed by eventId idempotency. */
+  duplicateSuppressed: 'DuplicateSuppressed',
+  /** Consumer: records written. */
+  recordsWritten: 'RecordsWritten',
+  /** Ingest: requests refused with a 4xx. */
+  invalidRequests: 'InvalidRequests',
+} as const;
