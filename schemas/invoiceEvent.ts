@@ -80,13 +80,13 @@ export const VendorSchema = strictObject({
  */
 export const PaymentTermsSchema = strictObject({
   // Not z.int(): its issue aborts the whole object, which would hide the cross-field problems
-  // (see `whenMatches`). The JSON Schema still says "integer" for API Gateway.
+  // (see `whenMatches`). The JSON Schema says "number", not "integer": API Gateway's validator
+  // types 30.0 as a non-integer, and the model must never refuse what this schema accepts.
   netDays: z
     .number(expecting('must be a whole number of days'))
     .refine(Number.isInteger, 'must be a whole number of days')
     .min(0, 'must be at least 0')
     .max(MAX_NET_DAYS, `must be at most ${MAX_NET_DAYS}`)
-    .meta({ type: 'integer' })
     .optional(),
   dueDate: calendarDate.optional(),
 }).refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {

@@ -32,7 +32,8 @@ describe('API Gateway request model', () => {
     expect(single?.properties.status).toMatchObject({ enum: ['posted', 'failed', 'reversed'] });
     expect(single?.properties.paymentTerms).toMatchObject({
       additionalProperties: false,
-      properties: { netDays: { type: 'integer', minimum: 0, maximum: 3650 } },
+      // number, not integer: API Gateway would refuse 30.0, which JSON.parse makes 30 for zod
+      properties: { netDays: { type: 'number', minimum: 0, maximum: 3650 } },
     });
   });
 
