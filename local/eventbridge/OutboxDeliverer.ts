@@ -26,10 +26,11 @@ export interface DeliveryStats {
  * of the whole round in one transaction — one commit per round rather than per message keeps
  * thousands of events per second cheap.
  *
- * Every failure (a failed entry, a thrown error, a timeout) is treated as transient: the row is
- * retried with exponential backoff and jitter, like an EventBridge target's retry policy, until
- * `maxAttempts` or `maxEventAgeMs` is exhausted; then it moves to the `outbox_dead` table (the
- * equivalent of a target DLQ) and is logged as an error — never dropped silently. The archive
+ * Transient failures (a failed entry, a thrown error, a timeout) are retried with exponential
+ * backoff and jitter, like an EventBridge target's retry policy, until `maxAttempts` or
+ * `maxEventAgeMs` is exhausted. Then — or at once for an entry the sender reports as permanent —
+ * the row moves to the `outbox_dead` table (the equivalent of a target DLQ) and is logged as an
+ * error: never dropped silently. The archive
  * keeps the event too, so a replay can recover it. Delivery is at-least-once: if the process dies
  * between SQS's answer and the round's commit, the rows are sent again on restart (consumers
  * deduplicate by eventId, DESIGN §3).
@@ -167,12 +168,14 @@ export class OutboxDeliverer {
     },
   ): Promise<void> {
     let failed: Set<string>;
+    let permanent = new Set<string>();
     let error = 'SendMessageBatch reported the entry as failed';
     this.counters.sendCalls++;
     try {
       const entries = batch.rows.map((row) => ({ Id: String(row.id), MessageBody: row.body }));
       const result = await withTimeout(this.send(batch.queueUrl, entries), this.options.sendTimeoutMs);
       failed = new Set(result.failedIds);
+      permanent = new Set(result.permanentIds ?? []);
     } catch (cause) {
       failed = new Set(batch.rows.map((row) => String(row.id)));
       error = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
@@ -185,7 +188,9 @@ export class OutboxDeliverer {
       }
       this.counters.failedAttempts++;
       const attempts = row.attempts + 1;
-      if (attempts >= this.options.maxAttempts || now - row.createdMs >= this.options.maxEventAgeMs) {
+      if (permanent.has(String(row.id))) {
+        outcome.dead.push({ id: row.id, attempts, error: `permanent: ${error}` });
+      } else if (attempts >= this.options.maxAttempts || now - row.createdMs >= this.options.maxEventAgeMs) {
         outcome.dead.push({ id: row.id, attempts, error });
       } else {
         outcome.retry.push({ id: row.id, attempts, nextAttemptMs: now + this.backoffMs(attempts), error });

@@ -26,13 +26,15 @@ export interface BusOptions {
 
 /**
  * Sends up to 10 messages to one queue (SQS SendMessageBatch). Returns the ids of the entries
- * that were NOT accepted; throwing means none was. Every failure is treated as transient and
- * retried with backoff until the delivery limits are reached.
+ * that were NOT accepted; throwing means none was. Failures are transient (retried with backoff
+ * until the delivery limits are reached) unless their id is also in `permanentIds` — SQS says the
+ * sender is at fault (e.g. invalid characters, too large), so a retry cannot succeed and the
+ * delivery is dead-lettered at once.
  */
 export type SendMessageBatch = (
   queueUrl: string,
   entries: Array<{ Id: string; MessageBody: string }>,
-) => Promise<{ failedIds: string[] }>;
+) => Promise<{ failedIds: string[]; permanentIds?: string[] }>;
 
 /** Structural subset of the Powertools logger (and of `console`). */
 export interface EmulatorLogger {

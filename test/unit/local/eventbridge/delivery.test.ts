@@ -1,15 +1,21 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startFauxqs } from 'fauxqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BusOptions } from '../../../../local/eventbridge/index.ts';
+import { type BusOptions, sqsMessageBatchSender } from '../../../../local/eventbridge/index.ts';
+import { BusEventSchema } from '../../../../schemas/envelope.ts';
 import {
   ACCOUNT,
+  BUS,
   eventBridgeClient,
   eventually,
   FakeQueues,
   invoiceEntry,
   queueUrlOf,
+  REGION,
   startTestEmulator,
   tempDataDir,
+  topology,
 } from './support.ts';
 
 const QUEUE_A = `http://127.0.0.1:4566/${ACCOUNT}/queue-a`;
@@ -172,5 +178,76 @@ describe('EventBridge emulator: delivery through the outbox', () => {
 
     expect(await eventually(() => queues.total() === 1)).toBe(true);
     expect(emulator.deliveryStats().failedAttempts).toBe(1);
+  });
+
+  it('delivers to real SQS queues (fauxqs) through sqsMessageBatchSender', async () => {
+    // Prepare: fauxqs with the stage inboxes, the emulator delivering through the SQS SDK.
+    const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
+    cleanups.push(() => fauxqs.stop());
+    const sqs = new SQSClient({
+      endpoint: `http://127.0.0.1:${fauxqs.port}`,
+      region: REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    cleanups.push(() => sqs.destroy());
+    const inbox = (stage: string) => topology.stages.find((s) => s.stage === stage)!.inbox.name;
+    const urls = new Map(topology.stages.map((s) => [s.stage, fauxqs.createQueue(s.inbox.name).queueUrl]));
+    const buses: BusOptions[] = [
+      {
+        name: BUS,
+        rules: topology.stages.map((s) => ({
+          name: s.ruleName,
+          eventPattern: s.eventPattern,
+          targets: [{ id: 'inbox', queueUrl: urls.get(s.stage)! }],
+        })),
+      },
+    ];
+    const { client, emulator } = await start(new FakeQueues(), { buses, sendMessageBatch: sqsMessageBatchSender(sqs) });
+
+    // Act: the last entry is valid JSON, but U+FFFF is a character SQS refuses (a sender fault).
+    const result = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          invoiceEntry('posting'),
+          invoiceEntry('posting'),
+          invoiceEntry('ingestion'),
+          { ...invoiceEntry('authorization'), Detail: '{"note": "\uffff"}' },
+        ],
+      }),
+    );
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(0);
+    expect(await eventually(() => emulator.outboxDepth() === 0)).toBe(true);
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: urls.get('posting')!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const events = (received.Messages ?? []).map((m) => BusEventSchema.parse(JSON.parse(m.Body!)));
+    expect(events.map((e) => e.id).sort()).toEqual([result.Entries![0]!.EventId, result.Entries![1]!.EventId].sort());
+    expect(fauxqs.inspectQueue(inbox('ingestion'))!.messages.ready).toHaveLength(1);
+    expect(fauxqs.inspectQueue(inbox('reconciliation'))!.messages.ready).toHaveLength(0);
+    // The refused message is dead-lettered on its first attempt instead of being retried for hours.
+    expect(emulator.deliveryStats()).toMatchObject({ deadLettered: 1, failedAttempts: 1 });
+    expect(emulator.logger.logs.find((log) => log.level === 'error')!.attributes).toMatchObject({
+      attempts: 1,
+      error: expect.stringMatching(/^permanent:/),
+    });
+  });
+
+  it('dead-letters entries the sender reports as permanent failures at once', async () => {
+    const queues = new FakeQueues();
+    const send = queues.send;
+    const { client, emulator } = await start(queues, {
+      sendMessageBatch: async (url, entries) => {
+        if (url !== queueUrlOf('posting')) return send(url, entries);
+        return { failedIds: entries.map((e) => e.Id), permanentIds: entries.map((e) => e.Id) };
+      },
+    });
+
+    await client.send(new PutEventsCommand({ Entries: [invoiceEntry('posting'), invoiceEntry('ingestion')] }));
+
+    expect(await eventually(() => emulator.deliveryStats().deadLettered === 1)).toBe(true);
+    expect(emulator.deliveryStats()).toMatchObject({ failedAttempts: 1, delivered: 1, pending: 0 });
+    expect(queues.bodies(queueUrlOf('ingestion'))).toHaveLength(1);
   });
 });
