@@ -436,6 +436,7 @@ export class DashboardQueries {
             previous: prev === null ? null : String(prev),
             changePct: value === null || prev === null ? null : change(value, prev),
             higherIsBetter: false,
+            alert: value !== null && value > VISIBILITY_SLA_MS,
           },
         ];
       }
@@ -452,6 +453,8 @@ export class DashboardQueries {
             previous: prev === null ? null : prev.toFixed(1),
             changePct: null,
             higherIsBetter: true,
+            // The mission promises every event within the SLA, so anything below 100 % is worth a look.
+            alert: value !== null && value < 100,
           },
         ];
       }
@@ -465,13 +468,24 @@ export class DashboardQueries {
             previous: null,
             changePct: null,
             higherIsBetter: false,
+            alert: stuck.total > 0,
           },
         ];
       }
       case 'dlq': {
         const queues = context.queues;
         const value = queues ? String(queues.reduce((sum, q) => sum + q.dlq, 0)) : null;
-        return [{ ...base, unit: 'messages', value, previous: null, changePct: null, higherIsBetter: false }];
+        return [
+          {
+            ...base,
+            unit: 'messages',
+            value,
+            previous: null,
+            changePct: null,
+            higherIsBetter: false,
+            alert: value !== null && value !== '0',
+          },
+        ];
       }
       case 'anomalies': {
         const anomalies = context.anomalies ?? (await this.anomalies(range));
@@ -483,6 +497,7 @@ export class DashboardQueries {
             previous: null,
             changePct: null,
             higherIsBetter: false,
+            alert: anomalies.anomalies.length > 0,
           },
         ];
       }
@@ -513,6 +528,7 @@ export class DashboardQueries {
           previous: String(prev),
           changePct: prev === 0 ? null : change(value, prev),
           higherIsBetter,
+          alert: false,
         },
       ];
     }
@@ -530,6 +546,7 @@ export class DashboardQueries {
         // A percentage of change is display-only; the amounts themselves stay exact.
         changePct: prev === 0n ? null : change(Number(value), Number(prev)),
         higherIsBetter,
+        alert: false,
       };
     });
   }

@@ -42,7 +42,9 @@ function periods(period: 'week' | 'month', asOfMs: number): Period {
       keys: ['overdue', ...starts.map((ms) => new Date(ms).toISOString().slice(0, 10)), 'later'],
       labels: [
         'Overdue',
-        ...starts.map((ms, i) => (i === 0 ? 'This week' : `Wk ${new Date(ms).toISOString().slice(5, 10)}`)),
+        ...starts.map((ms, i) =>
+          i === 0 ? 'This week' : `${new Date(ms).getUTCDate()} ${MONTHS[new Date(ms).getUTCMonth()]}`,
+        ),
         'Later',
       ],
       keyFor: (value) => {

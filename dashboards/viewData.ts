@@ -56,6 +56,8 @@ export interface KpiItem {
   readonly changePct: number | null;
   /** Whether a rise is good (events) or bad (latency, DLQ): the page colours the change accordingly. */
   readonly higherIsBetter: boolean | null;
+  /** Needs attention (stuck invoices, DLQ messages, anomalies, latency beyond the SLA). */
+  readonly alert: boolean;
 }
 
 export interface KpiPanelData {

@@ -35,12 +35,12 @@ export const BUCKETS = {
 export type BucketId = keyof typeof BUCKETS;
 export const BUCKET_IDS = Object.keys(BUCKETS) as BucketId[];
 
-/** A chart with more points than a laptop screen has room for is noise; the auto bucket aims below this. */
-export const TARGET_POINTS = 120;
+/** Sixty points fill a half-width laptop chart without turning sparse traffic into spikes; the auto bucket aims below. */
+export const TARGET_POINTS = 60;
 /** Hard cap so a tiny bucket over a long range cannot make the server build millions of points. */
 export const MAX_POINTS = 2000;
 
-/** Smallest bucket that keeps a chart of `rangeMs` at or below {@link TARGET_POINTS} points. */
+/** Smallest bucket that keeps a chart of `rangeMs` at or below {@link TARGET_POINTS} points (24 h → hourly). */
 export function defaultBucket(rangeMs: number): BucketId {
   return BUCKET_IDS.find((id) => rangeMs / BUCKETS[id] <= TARGET_POINTS) ?? '1d';
 }

@@ -145,18 +145,22 @@
     if (controls.range.value === 'custom') {
       const from = Number(params.get('from'));
       const to = Number(params.get('to'));
-      if (from && to) {
-        controls.from.value = toUtcInput(from);
-        controls.to.value = toUtcInput(to);
-      }
+      if (from && to) setCustomRange(from, to);
     }
+  }
+
+  /** The inputs show minutes; the range keeps the exact instants (a shared link reproduces the exact view). */
+  function setCustomRange(from, to) {
+    state.custom = { from, to };
+    controls.from.value = toUtcInput(from);
+    controls.to.value = toUtcInput(to);
   }
 
   function writeUrl() {
     const params = new URLSearchParams({ view: state.view, range: controls.range.value });
-    if (controls.range.value === 'custom') {
-      params.set('from', String(fromUtcInput(controls.from.value)));
-      params.set('to', String(fromUtcInput(controls.to.value)));
+    if (controls.range.value === 'custom' && state.custom) {
+      params.set('from', String(state.custom.from));
+      params.set('to', String(state.custom.to));
     }
     if (controls.bucket.value !== 'auto') params.set('bucket', controls.bucket.value);
     if (controls.currency.value) params.set('currency', controls.currency.value);
@@ -166,9 +170,9 @@
 
   function queryString() {
     const params = new URLSearchParams();
-    if (controls.range.value === 'custom') {
-      params.set('from', String(fromUtcInput(controls.from.value)));
-      params.set('to', String(fromUtcInput(controls.to.value)));
+    if (controls.range.value === 'custom' && state.custom) {
+      params.set('from', String(state.custom.from));
+      params.set('to', String(state.custom.to));
     } else {
       params.set('range', controls.range.value);
     }
@@ -296,8 +300,7 @@
           title: data.comparison.label,
         });
       }
-      const alert = item.higherIsBetter === false && item.value !== null && Number(item.value) > 0 && !item.previous;
-      return el('div', { className: `kpi${alert ? ' alert' : ''}`, role: 'listitem', 'data-kpi': item.id }, [
+      return el('div', { className: `kpi${item.alert ? ' alert' : ''}`, role: 'listitem', 'data-kpi': item.id }, [
         el('div', { className: 'kpi-label', text: item.label }),
         el('div', { className: 'kpi-figure' }, [
           el('span', {
@@ -334,7 +337,7 @@
       stacked,
       grid: { display: false },
       // Time axes thin out their labels; categories (stages, aging buckets, vendors) show every one.
-      ticks: { autoSkip: skipLabels, maxRotation: 0, autoSkipPadding: 12 },
+      ticks: { autoSkip: skipLabels, maxRotation: skipLabels ? 0 : 45, autoSkipPadding: 12 },
     };
     return {
       responsive: true,
@@ -650,21 +653,28 @@
   controls.range.addEventListener('change', () => {
     const custom = controls.range.value === 'custom';
     for (const label of document.querySelectorAll('.custom-range')) label.hidden = !custom;
-    if (custom && !controls.from.value) {
+    if (custom && !state.custom) {
       const r = state.data[state.view]?.range;
       const to = r ? r.toMs : Date.now();
-      controls.to.value = toUtcInput(to);
-      controls.from.value = toUtcInput(r ? r.fromMs : to - 86_400_000);
+      setCustomRange(r ? r.fromMs : to - 86_400_000, to);
     }
     writeUrl();
     load();
   });
-  for (const input of [controls.from, controls.to, controls.bucket]) {
+  for (const input of [controls.from, controls.to]) {
     input.addEventListener('change', () => {
+      const from = fromUtcInput(controls.from.value);
+      const to = fromUtcInput(controls.to.value);
+      if (Number.isNaN(from) || Number.isNaN(to)) return;
+      state.custom = { from, to };
       writeUrl();
       load();
     });
   }
+  controls.bucket.addEventListener('change', () => {
+    writeUrl();
+    load();
+  });
   controls.currency.addEventListener('change', () => {
     writeUrl();
     const data = state.data[state.view];

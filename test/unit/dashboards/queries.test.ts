@@ -166,6 +166,10 @@ describe('dashboard queries over the local Timestream store', () => {
       const byId = Object.fromEntries(kpis.items.map((i) => [i.id, i]));
 
       expect(byId.p95?.value).toBe(String(nearestRank(latencies, 95)));
+      // 130 s for INV-C's authorization is beyond the two-minute SLA.
+      expect(byId.p95?.alert).toBe(nearestRank(latencies, 95) > 120_000);
+      expect(byId.withinSla?.alert).toBe(true);
+      expect(byId.processed?.alert).toBe(false);
       const within = latencies.filter((l) => l <= 120_000).length;
       expect(byId.withinSla?.value).toBe((Math.round((within / latencies.length) * 1000) / 10).toFixed(1));
 
