@@ -229,21 +229,11 @@ export class EventBridgeStore {
       if (cause instanceof EventBridgeDataDirError) throw cause;
       const message = messageOf(cause);
       if (/locked|busy/i.test(message)) {
-        throw new EventBridgeDataDirError(
-          path,
-          'is in use by another process (another local cell on this data directory?)',
-          {
-            cause,
-          },
-        );
+        const reason = 'is in use by another process (another local cell on this data directory?)';
+        throw new EventBridgeDataDirError(path, reason, { cause });
       }
-      throw new EventBridgeDataDirError(
-        path,
-        `is unreadable or corrupt (${message}); move it away or use another data directory`,
-        {
-          cause,
-        },
-      );
+      const reason = `is unreadable or corrupt (${message}); move it away or use another data directory`;
+      throw new EventBridgeDataDirError(path, reason, { cause });
     }
     const store = new EventBridgeStore(db, path, topology);
     store.recordResources(Date.now());

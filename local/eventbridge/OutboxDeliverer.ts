@@ -4,6 +4,8 @@ import type { DeliveryOptions, EmulatorLogger, SendMessageBatch } from './option
 /** SQS SendMessageBatch limits: 10 entries; we stay under the classic 256 KB total so any SQS accepts the batch. */
 const MAX_BATCH_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024;
+/** Pause after the outbox itself failed (e.g. disk full), so the loop neither spins nor floods the log. */
+const ERROR_PAUSE_MS = 1000;
 
 export interface DeliveryStats {
   /** Outbox rows waiting for delivery (new or retrying). */
@@ -111,20 +113,25 @@ export class OutboxDeliverer {
         rows = this.store.dueOutbox(Date.now(), this.options.roundSize);
       } catch (error) {
         if (this.store.isClosed) return;
-        this.logger.error('EventBridge emulator: cannot read the outbox', { error: String(error) });
-        rows = [];
+        this.logger.error('EventBridge emulator: cannot read the outbox; retrying', { error: String(error) });
+        if (this.stopping) return;
+        await this.sleep(ERROR_PAUSE_MS);
+        continue;
       }
       if (rows.length === 0) {
         if (this.stopping) return;
         await this.sleep(this.idleDelay());
         continue;
       }
-      await this.deliverRound(rows);
-      if (this.stopping && Date.now() >= this.drainDeadline) return;
+      const recorded = await this.deliverRound(rows);
+      if (this.stopping && (!recorded || Date.now() >= this.drainDeadline)) return;
+      // Unrecorded rows are still due: pause rather than re-send them in a tight loop.
+      if (!recorded) await this.sleep(ERROR_PAUSE_MS);
     }
   }
 
-  private async deliverRound(rows: readonly OutboxRow[]): Promise<void> {
+  /** Sends one round; false when its outcome could not be recorded. */
+  private async deliverRound(rows: readonly OutboxRow[]): Promise<boolean> {
     const batches = toBatches(rows);
     const outcome: {
       delivered: number[];
@@ -139,7 +146,7 @@ export class OutboxDeliverer {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.maxConcurrentBatches, batches.length) }, worker));
-    if (this.abandoned || this.store.isClosed) return;
+    if (this.abandoned || this.store.isClosed) return true;
     try {
       this.store.applyDeliveryOutcome(outcome, Date.now());
     } catch (error) {
@@ -147,16 +154,20 @@ export class OutboxDeliverer {
       this.logger.error('EventBridge emulator: cannot record delivery results; rows will be re-sent', {
         error: String(error),
       });
-      return;
+      return false;
     }
     this.counters.delivered += outcome.delivered.length;
     for (const dead of outcome.dead) {
-      this.logger.error('EventBridge emulator: delivery exhausted its retries and was dead-lettered (outbox_dead)', {
-        outboxId: dead.id,
-        attempts: dead.attempts,
-        error: dead.error,
-      });
+      this.logger.error(
+        'EventBridge emulator: delivery dead-lettered (outbox_dead); recover it with an archive replay',
+        {
+          outboxId: dead.id,
+          attempts: dead.attempts,
+          error: dead.error,
+        },
+      );
     }
+    return true;
   }
 
   private async deliverBatch(
@@ -213,8 +224,13 @@ export class OutboxDeliverer {
   }
 
   private idleDelay(): number {
-    if (this.dirty) return 0;
-    const due = this.store.isClosed ? undefined : this.store.nextDueMs();
+    if (this.dirty || this.store.isClosed) return 0;
+    let due: number | undefined;
+    try {
+      due = this.store.nextDueMs();
+    } catch {
+      return ERROR_PAUSE_MS;
+    }
     if (due === undefined) return this.options.idlePollMs;
     return Math.max(0, Math.min(this.options.idlePollMs, due - Date.now()));
   }
