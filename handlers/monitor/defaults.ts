@@ -1,0 +1,48 @@
+/**
+ * Every number the stuck-event monitor works with, in one place. Severities follow one ladder per
+ * condition: a condition fires at its lower severity and escalates when it crosses the upper one.
+ */
+export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export function severityRank(severity: AlertSeverity): number {
+  return ALERT_SEVERITIES.indexOf(severity);
+}
+
+export const MONITOR_DEFAULTS = {
+  dlq: {
+    /** Messages in a DLQ are events not recorded: warning as soon as there is one. */
+    warningDepth: 1,
+    /** Critical when this many wait, or … */
+    criticalDepth: 1000,
+    /** … when the oldest has waited this long without anyone acting (automatic redrive included). */
+    criticalAgeSeconds: 3600,
+  },
+  backlog: {
+    /**
+     * Oldest message of a source queue older than this: events will miss the 2-minute dashboard
+     * visibility of DESIGN §1 (the same figure as the CloudWatch oldest-message alarm).
+     */
+    warningAgeSeconds: 120,
+    /** Critical once the oldest message is older than the stage SLA (the per-stage setting wins). */
+  },
+  sla: {
+    warningCount: 1,
+    criticalCount: 1000,
+    /** Critical when the longest-stuck invoice has waited this many SLAs. */
+    criticalSlaMultiple: 4,
+    /** Invoices quiet for longer than this are no longer reported as stuck (historical data, backfills). */
+    lookbackHours: 72,
+  },
+  /** Invoice ids quoted in an alert. */
+  sampleSize: 5,
+  redrive: {
+    /**
+     * Part of one run the automatic redrive may use. The run is scheduled every minute with a
+     * 55-second timeout (cells/constructs/defaults.ts); alerting must still happen after the redrive.
+     */
+    runBudgetMs: 30_000,
+    /** Seconds a looked-at DLQ message stays hidden during a scan (it is released at the end). */
+    holdSeconds: 60,
+  },
+} as const;

@@ -1,0 +1,127 @@
+import type { Condition } from './Condition.ts';
+import { type AlertSeverity, severityRank } from './defaults.ts';
+import type { OpenAlert } from './MonitorState.ts';
+
+export const TRANSITIONS = { firing: 'firing', escalated: 'escalated', resolved: 'resolved' } as const;
+export type Transition = (typeof TRANSITIONS)[keyof typeof TRANSITIONS];
+
+/** One notification to send: a condition started, got worse, or cleared. */
+export interface AlertTransition {
+  readonly transition: Transition;
+  readonly key: string;
+  /** The topic it goes to: the new severity, or for a resolution the highest one people were told about. */
+  readonly severity: AlertSeverity;
+  /** The condition as seen now; for a resolution, as last seen while it was open. */
+  readonly condition: Condition;
+  /** The alert before this run (absent for `firing`). */
+  readonly previous?: OpenAlert;
+  readonly sinceMs: number;
+}
+
+export interface AlertEvaluation {
+  readonly transitions: readonly AlertTransition[];
+  /** Open alerts after this run, assuming every transition is delivered (see {@link undeliveredTransition}). */
+  readonly open: Record<string, OpenAlert>;
+}
+
+/**
+ * Compares what is wrong now with the alerts already open:
+ * - a condition without an open alert fires;
+ * - an open alert whose condition rose above the highest severity notified escalates;
+ * - an open alert whose condition is gone resolves (to the topic people were last paged on);
+ * - anything else changes nothing people see: the alert's numbers are updated quietly.
+ *
+ * `isObserved(key)` says whether this run could look at a condition at all: an alert whose check
+ * failed this run (say, the SLA query timed out) is kept as it is, never resolved by accident.
+ */
+export function evaluateAlerts(
+  open: Readonly<Record<string, OpenAlert>>,
+  conditions: readonly Condition[],
+  nowMs: number,
+  isObserved: (key: string) => boolean = () => true,
+): AlertEvaluation {
+  const transitions: AlertTransition[] = [];
+  const next: Record<string, OpenAlert> = {};
+  const current = new Map(conditions.map((c) => [c.key, c]));
+
+  for (const condition of conditions) {
+    const previous = open[condition.key];
+    const observed = {
+      kind: condition.kind,
+      severity: condition.severity,
+      count: condition.count,
+      oldestAgeSeconds: condition.oldestAgeSeconds,
+      ...(condition.stage !== undefined ? { stage: condition.stage } : {}),
+      ...(condition.consumer !== undefined ? { consumer: condition.consumer } : {}),
+      ...(condition.queue !== undefined ? { queue: condition.queue } : {}),
+    };
+    if (!previous) {
+      next[condition.key] = { ...observed, notifiedSeverity: condition.severity, sinceMs: nowMs, notifiedAtMs: nowMs };
+      transitions.push({
+        transition: 'firing',
+        key: condition.key,
+        severity: condition.severity,
+        condition,
+        sinceMs: nowMs,
+      });
+      continue;
+    }
+    if (severityRank(condition.severity) > severityRank(previous.notifiedSeverity)) {
+      next[condition.key] = {
+        ...observed,
+        notifiedSeverity: condition.severity,
+        sinceMs: previous.sinceMs,
+        notifiedAtMs: nowMs,
+      };
+      transitions.push({
+        transition: 'escalated',
+        key: condition.key,
+        severity: condition.severity,
+        condition,
+        previous,
+        sinceMs: previous.sinceMs,
+      });
+      continue;
+    }
+    next[condition.key] = { ...previous, ...observed, notifiedSeverity: previous.notifiedSeverity };
+  }
+
+  for (const [key, previous] of Object.entries(open)) {
+    if (current.has(key)) continue;
+    if (!isObserved(key)) {
+      next[key] = previous;
+      continue;
+    }
+    transitions.push({
+      transition: 'resolved',
+      key,
+      severity: previous.notifiedSeverity,
+      condition: conditionOf(key, previous),
+      previous,
+      sinceMs: previous.sinceMs,
+    });
+  }
+  return { transitions, open: next };
+}
+
+/**
+ * Puts an alert back as it was before a transition that could not be delivered, so the next run
+ * tries again instead of believing people were told.
+ */
+export function undeliveredTransition(open: Record<string, OpenAlert>, transition: AlertTransition): void {
+  if (transition.previous) open[transition.key] = transition.previous;
+  else delete open[transition.key];
+}
+
+function conditionOf(key: string, alert: OpenAlert): Condition {
+  return {
+    key,
+    kind: alert.kind,
+    severity: alert.severity,
+    count: alert.count,
+    oldestAgeSeconds: alert.oldestAgeSeconds,
+    ...(alert.stage !== undefined ? { stage: alert.stage } : {}),
+    ...(alert.consumer !== undefined ? { consumer: alert.consumer } : {}),
+    ...(alert.queue !== undefined ? { queue: alert.queue } : {}),
+  };
+}
