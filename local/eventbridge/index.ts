@@ -1,3 +1,4 @@
+export { busesForCell } from './busesForCell.ts';
 export type {
   ArchiveFilter,
   EventBridgeArchiveApi,

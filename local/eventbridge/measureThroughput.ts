@@ -25,7 +25,7 @@ import { localCell } from '../../cells/cells.config.ts';
 import { cellTopology } from '../../cells/topology.ts';
 import { detailTypeFor, EVENT_SOURCE } from '../../schemas/envelope.ts';
 import { STAGES } from '../../schemas/stages.ts';
-import { type SendMessageBatch, sqsMessageBatchSender, startEventBridgeEmulator } from './index.ts';
+import { busesForCell, type SendMessageBatch, sqsMessageBatchSender, startEventBridgeEmulator } from './index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -180,17 +180,7 @@ async function measure(): Promise<void> {
     region: topology.region,
     account: topology.account,
     synchronous,
-    buses: [
-      {
-        name: topology.busName,
-        archiveName: topology.archiveName,
-        rules: topology.stages.map((s) => ({
-          name: s.ruleName,
-          eventPattern: s.eventPattern,
-          targets: [{ id: 'inbox', queueUrl: queueUrl(s.inbox.name) }],
-        })),
-      },
-    ],
+    buses: busesForCell({ topology, archiveRetentionDays: 0, queueUrl }),
     sendMessageBatch: send,
   });
 

@@ -11,7 +11,7 @@ import type {
   RunningEventBridgeEmulator,
   SendMessageBatch,
 } from '../../../../local/eventbridge/index.ts';
-import { startEventBridgeEmulator } from '../../../../local/eventbridge/index.ts';
+import { busesForCell, startEventBridgeEmulator } from '../../../../local/eventbridge/index.ts';
 import { detailTypeFor, EVENT_SOURCE } from '../../../../schemas/envelope.ts';
 import type { Stage } from '../../../../schemas/stages.ts';
 import { buildInvoiceEvent } from '../../../helpers/invoiceEvents.ts';
@@ -24,22 +24,12 @@ export const ACCOUNT = topology.account;
 export const BUS = topology.busName;
 export const ARCHIVE = topology.archiveName;
 
-export const queueUrlOf = (stage: Stage) =>
-  `http://127.0.0.1:4566/${ACCOUNT}/${topology.stages.find((s) => s.stage === stage)!.inbox.name}`;
+const queueUrl = (queueName: string) => `http://127.0.0.1:4566/${ACCOUNT}/${queueName}`;
+export const queueUrlOf = (stage: Stage) => queueUrl(topology.stages.find((s) => s.stage === stage)!.inbox.name);
 
 /** The local cell's bus as the cell wires it: one rule per stage (topology pattern) → the stage inbox. */
 export function cellBuses(): BusOptions[] {
-  return [
-    {
-      name: BUS,
-      archiveName: ARCHIVE,
-      rules: topology.stages.map((stage) => ({
-        name: stage.ruleName,
-        eventPattern: stage.eventPattern,
-        targets: [{ id: 'inbox', queueUrl: queueUrlOf(stage.stage) }],
-      })),
-    },
-  ];
+  return busesForCell({ topology, archiveRetentionDays: localCell().archiveRetentionDays, queueUrl });
 }
 
 /**
