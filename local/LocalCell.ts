@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../cells/cells.config.ts';
 import type { CellDefinition } from '../cells/definition.ts';
 import { type CellTopology, cellTopology } from '../cells/topology.ts';
@@ -12,7 +13,7 @@ import { createLocalLogger } from './LocalLogger.ts';
 import { RequestCounter } from './metering/index.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
 import { type ProvisionedTopology, provisionTopology, releaseOrphanedMessages, startSnsSqs } from './sqs/index.ts';
-import { startTimestreamEmulator, type TimestreamStore } from './timestream/index.ts';
+import { startTimestreamEmulator, type TimestreamFault, type TimestreamStore } from './timestream/index.ts';
 
 export interface LocalCellOptions {
   /** API port; 0 picks a free one. @default 4010 */
@@ -52,8 +53,23 @@ export interface RunningLocalCell {
   /** The same per `service:Action` (per function for lambda). */
   requestCountsByAction(): Record<string, number>;
   health(): Promise<HealthReport>;
+  /** Faults to switch on and off while the cell runs (fault-injection tests, demos, game days). */
+  readonly faults: LocalCellFaults;
+  /**
+   * Answers one request in-process, without a socket, exactly as the API server would (same app,
+   * API keys, throttling and handlers): for fuzzing at thousands of requests per second. The
+   * source address is 127.0.0.1; header names arrive lower-cased, as the Fetch API keeps them.
+   */
+  fetch(request: Request): Promise<Response>;
   /** Stops accepting requests, lets in-flight batches finish, stops the emulators, closes the databases. */
   stop(): Promise<void>;
+}
+
+export interface LocalCellFaults {
+  /** Replaces the fault rules of the API and the event source mappings; `[]` clears them. */
+  setRules(rules: readonly FaultRule[]): void;
+  /** Makes the Timestream emulator answer every data-plane request with an error; `null` clears it. */
+  setTimestreamFault(fault: TimestreamFault | null): void;
 }
 
 /**
@@ -206,6 +222,17 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         ...prefixed('timestream', timestream.requestCounts()),
       }),
       health,
+      faults: {
+        setRules: (rules) => faults.setRules(rules),
+        setTimestreamFault: (fault) => timestream.setFault(fault),
+      },
+      fetch: async (request) => {
+        const running = app;
+        if (!running) throw new StartupError('the cell is not running');
+        // The routes read only the raw headers and the peer address of node's request object.
+        const incoming = { rawHeaders: [...request.headers].flat(), socket: { remoteAddress: '127.0.0.1' } };
+        return running.fetch(request, { incoming, outgoing: undefined } as unknown as HttpBindings);
+      },
       stop: () => {
         stopping ??= (async () => {
           state = 'stopping';

@@ -117,6 +117,12 @@ export function createApiApp(deps: ApiDependencies): Hono<Env> {
         { requestId },
       );
     }
+    // Injected crash after the function ran: whatever it put on the bus stays there, the client
+    // only sees a 5xx and retries events that were in fact accepted.
+    if (fault === 'crash')
+      return errorJson(c, 502, ERROR_CODES.internal, 'injected fault: the ingest function crashed before answering', {
+        requestId,
+      });
     return toHttpResponse(result, requestId);
   });
 

@@ -8,10 +8,17 @@ import { FaultRuleError } from '../errors.ts';
  * - `error`: the record is reported as failed (ingest: the invocation fails, API answers 502).
  * - `timeout`: the invocation hangs until the queue's visibility timeout has passed and then fails
  *   as a whole, like a Lambda that hits its timeout (ingest: API answers 504).
+ * - `crash`: the function dies mid-batch: the records before the matching one are processed (their
+ *   writes happen), then the invocation fails as a whole, so every record of the batch is delivered
+ *   again — the case idempotency by eventId exists for (ingest: the events are put on the bus,
+ *   then the API answers 502, so a client retries events that were in fact accepted).
+ *
+ * With `failReceives`, a rule only fires while a record's receive count is at most that number:
+ * a transient fault that heals on redelivery (a crash, a timeout) rather than a poison message.
  */
 export const FAULT_HANDLERS = ['ingest', 'forward', 'consume'] as const;
 export type FaultHandler = (typeof FAULT_HANDLERS)[number];
-export const FAULT_MODES = ['error', 'timeout'] as const;
+export const FAULT_MODES = ['error', 'timeout', 'crash'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface FaultRule {
@@ -24,6 +31,12 @@ export interface FaultRule {
   readonly invoiceIdPattern: string;
   /** @default 'error' */
   readonly mode?: FaultMode;
+  /**
+   * Only the first N receives of a record (SQS ApproximateReceiveCount ≤ N) fail; later deliveries
+   * run normally. Queue-fed handlers only (the API has no receive count).
+   * @default every receive
+   */
+  readonly failReceives?: number;
 }
 
 /** What a record is, as far as fault matching cares. */
@@ -32,14 +45,30 @@ export interface FaultTarget {
   readonly stage: Stage;
   readonly consumer?: string;
   readonly invoiceId: string | undefined;
+  /** How often the record has been received, this delivery included (SQS ApproximateReceiveCount). */
+  readonly receiveCount?: number;
 }
 
-/** Compiled rules: one RegExp per rule, built once. */
+type CompiledRule = FaultRule & { readonly regex: RegExp };
+
+/** Compiled rules: one RegExp per rule, built once. Rules can be replaced while the cell runs. */
 export class FaultInjector {
-  private readonly rules: readonly (FaultRule & { readonly regex: RegExp })[];
+  private rules: readonly CompiledRule[];
 
   constructor(rules: readonly FaultRule[] = []) {
-    this.rules = rules.map((rule) => {
+    this.rules = FaultInjector.compile(rules);
+  }
+
+  /**
+   * Replaces every rule at once (an empty list clears them), e.g. a fault that starts and ends
+   * during a test or a game day. Invalid rules throw and leave the current rules in place.
+   */
+  setRules(rules: readonly FaultRule[]): void {
+    this.rules = FaultInjector.compile(rules);
+  }
+
+  private static compile(rules: readonly FaultRule[]): CompiledRule[] {
+    return rules.map((rule) => {
       if (!(FAULT_HANDLERS as readonly string[]).includes(rule.handler))
         throw new FaultRuleError(
           `fault rule: handler must be one of ${FAULT_HANDLERS.join(', ')}, got "${rule.handler}"`,
@@ -48,6 +77,8 @@ export class FaultInjector {
         throw new FaultRuleError(`fault rule: stage must be one of ${STAGES.join(', ')}, got "${rule.stage}"`);
       if (rule.mode !== undefined && !(FAULT_MODES as readonly string[]).includes(rule.mode))
         throw new FaultRuleError(`fault rule: mode must be one of ${FAULT_MODES.join(', ')}, got "${rule.mode}"`);
+      if (rule.failReceives !== undefined && !(Number.isInteger(rule.failReceives) && rule.failReceives >= 1))
+        throw new FaultRuleError(`fault rule: failReceives must be a whole number ≥ 1, got ${rule.failReceives}`);
       try {
         return { ...rule, regex: new RegExp(rule.invoiceIdPattern) };
       } catch (error) {
@@ -69,6 +100,7 @@ export class FaultInjector {
       if (rule.handler !== target.handler) continue;
       if (rule.stage !== undefined && rule.stage !== target.stage) continue;
       if (rule.consumer !== undefined && rule.consumer !== target.consumer) continue;
+      if (rule.failReceives !== undefined && (target.receiveCount ?? 1) > rule.failReceives) continue;
       if (rule.regex.test(target.invoiceId)) return rule.mode ?? 'error';
     }
     return undefined;

@@ -43,6 +43,12 @@ export interface EventSourceMappingOptions {
   readonly logger?: LocalLogger;
   /** Long-poll wait of each ReceiveMessage. @default 20 (the SQS maximum, as Lambda's pollers use) */
   readonly waitTimeSeconds?: number;
+  /**
+   * Concurrent long polls. Lambda separates pollers from function concurrency the same way; a poller
+   * per invocation slot would mean ten ReceiveMessage calls woken by every message that arrives.
+   * @default 2
+   */
+  readonly pollers?: number;
 }
 
 export type MappingState = 'created' | 'running' | 'stopping' | 'stopped';
@@ -58,14 +64,16 @@ export interface EventSourceMappingStats {
 }
 
 const SQS_BATCH_LIMIT = 10;
+const DEFAULT_POLLERS = 2;
 const DELETE_ATTEMPTS = 4;
 
 /**
- * Lambda's SQS event source mapping, locally: `maxConcurrency` pollers long-poll the queue, gather
- * up to `batchSize` records within the batching window, invoke the handler with a real SQS event,
- * and delete only the records the handler did not report in `batchItemFailures`. Failed records
- * are left alone, exactly like Lambda: they reappear when their visibility timeout expires, their
- * receive count grows, and the queue's redrive policy moves them to the DLQ after maxReceiveCount.
+ * Lambda's SQS event source mapping, locally: a few pollers long-poll the queue, gather up to
+ * `batchSize` records within the batching window, invoke the handler with a real SQS event (at
+ * most `maxConcurrency` invocations at once) and delete only the records the handler did not
+ * report in `batchItemFailures`. Failed records are left alone, exactly like Lambda: they reappear
+ * when their visibility timeout expires, their receive count grows, and the queue's redrive
+ * policy moves them to the DLQ after maxReceiveCount.
  * A handler that throws, times out or returns an unknown itemIdentifier fails the whole batch.
  *
  * FIFO order needs no code here: SQS (fauxqs) hands out a message group only when none of its
@@ -74,13 +82,18 @@ const DELETE_ATTEMPTS = 4;
 export class EventSourceMapping {
   private state: MappingState = 'created';
   private readonly abort = new AbortController();
-  private workers: Promise<void>[] = [];
+  private pollers: Promise<void>[] = [];
+  private readonly invocations = new Set<Promise<void>>();
+  private readonly slots: Semaphore;
+  private readonly pollerCount: number;
   private stats = { invocations: 0, recordsReceived: 0, recordsSucceeded: 0, recordsFailed: 0, inFlightBatches: 0 };
   private lastError: string | undefined;
   private readonly waitTimeSeconds: number;
 
   constructor(private readonly options: EventSourceMappingOptions) {
     this.waitTimeSeconds = options.waitTimeSeconds ?? 20;
+    this.pollerCount = options.pollers ?? DEFAULT_POLLERS;
+    this.slots = new Semaphore(options.settings.maxConcurrency);
   }
 
   get functionName(): string {
@@ -90,7 +103,9 @@ export class EventSourceMapping {
   start(): void {
     if (this.state !== 'created') throw new Error(`event source mapping ${this.options.functionName} already started`);
     this.state = 'running';
-    this.workers = Array.from({ length: this.options.settings.maxConcurrency }, () => this.poll());
+    this.pollers = Array.from({ length: Math.min(this.pollerCount, this.options.settings.maxConcurrency) }, () =>
+      this.poll(),
+    );
   }
 
   /** Stops polling and waits for the batches in flight to finish (their records deleted or left to retry). */
@@ -101,7 +116,9 @@ export class EventSourceMapping {
     }
     this.state = 'stopping';
     this.abort.abort();
-    await Promise.all(this.workers);
+    this.slots.close();
+    await Promise.all(this.pollers);
+    await Promise.all(this.invocations);
     this.state = 'stopped';
   }
 
@@ -113,30 +130,44 @@ export class EventSourceMapping {
     return this.state === 'running';
   }
 
+  /**
+   * One poller: wait for a free invocation slot, gather a batch, hand it to an invocation without
+   * waiting for it, repeat. A slot is taken before receiving so no message is made invisible while
+   * there is no capacity to process it.
+   */
   private async poll(): Promise<void> {
     let failures = 0;
     while (this.running) {
+      await this.slots.acquire();
+      if (!this.running) {
+        this.slots.release();
+        break;
+      }
       let messages: Message[];
       try {
         messages = await this.collectBatch();
         failures = 0;
       } catch (error) {
+        this.slots.release();
         if (!this.running) break;
         failures++;
         this.noteError('ReceiveMessage failed', error);
         await sleep(backoffMs(failures), this.abort.signal).catch(() => undefined);
         continue;
       }
-      if (messages.length === 0) continue;
-      this.stats.inFlightBatches++;
-      try {
-        await this.invoke(messages);
-      } catch (error) {
-        // invoke() handles handler errors itself; this is a bug in the mapping, keep polling.
-        this.noteError('invocation bookkeeping failed', error);
-      } finally {
-        this.stats.inFlightBatches--;
+      if (messages.length === 0) {
+        this.slots.release();
+        continue;
       }
+      this.stats.inFlightBatches++;
+      const invocation = this.invoke(messages)
+        .catch((error: unknown) => this.noteError('invocation bookkeeping failed', error))
+        .finally(() => {
+          this.stats.inFlightBatches--;
+          this.slots.release();
+          this.invocations.delete(invocation);
+        });
+      this.invocations.add(invocation);
     }
   }
 
@@ -189,6 +220,15 @@ export class EventSourceMapping {
       this.stats.recordsFailed += records.length;
       return;
     }
+    const crashAt = faults.indexOf('crash');
+    if (crashAt >= 0) {
+      // Injected crash mid-batch: the records before the crashing one run (their writes happen),
+      // then the runtime dies before it answers, so Lambda retries the whole batch.
+      const before = records.slice(0, crashAt).filter((_, i) => faults[i] !== 'error');
+      if (before.length > 0) await this.runHandler(before, timeoutMs, { functionName, region, account });
+      this.stats.recordsFailed += records.length;
+      return;
+    }
     const failed = new Set(records.filter((_, i) => faults[i] === 'error').map((record) => record.messageId));
     const healthy = records.filter((record) => !failed.has(record.messageId));
     if (healthy.length > 0) {
@@ -234,7 +274,12 @@ export class EventSourceMapping {
   private faultOf(record: SQSRecord): FaultMode | undefined {
     const { faults, faultTarget, invoiceIdOf } = this.options;
     if (!faults || faults.size === 0 || !faultTarget) return undefined;
-    return faults.match({ ...faultTarget, invoiceId: invoiceIdOf?.(record) });
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    return faults.match({
+      ...faultTarget,
+      invoiceId: invoiceIdOf?.(record),
+      ...(Number.isFinite(receiveCount) ? { receiveCount } : {}),
+    });
   }
 
   /**
@@ -314,4 +359,34 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Counts free invocation slots; `close()` wakes every waiter so pollers can see they must stop. */
+class Semaphore {
+  private readonly waiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private free: number) {}
+
+  acquire(): Promise<void> {
+    if (this.closed || this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) {
+      this.free--;
+      waiter();
+    }
+  }
 }
