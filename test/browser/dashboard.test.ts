@@ -1,3 +1,5 @@
+// The functions passed to page.evaluate run in Chromium; the DOM types are for them only.
+/// <reference lib="dom" />
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,6 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AnomalyPanelData,
+  InvoiceTimeline,
   KpiPanelData,
   SeriesPanelData,
   StuckPanelData,
@@ -265,7 +268,7 @@ describe('local dashboard in headless Chromium', () => {
     expect(stuck.total).toBe(expectedStuck.length);
     expect(stuck.invoices.map((i) => i.invoiceId).sort()).toEqual(expectedStuck.map((e) => e.invoiceId).sort());
     const throughput = (api.panels.throughput as SeriesPanelData).groups[0]!;
-    const total = throughput.series.reduce((sum, s) => sum + s.values.reduce((a, v) => a + (v ?? 0), 0), 0);
+    const total = throughput.series.reduce((sum, s) => sum + s.values.reduce<number>((a, v) => a + (v ?? 0), 0), 0);
     expect(total).toBe(events.length);
     expect((api.panels.volumeAnomalies as AnomalyPanelData).anomalies.length).toBeGreaterThan(0);
     const queues = api.panels.queues as TablePanelData;
@@ -277,7 +280,9 @@ describe('local dashboard in headless Chromium', () => {
   it('drills down from a stuck invoice to its timeline', async () => {
     const { api } = await open('operations');
     const first = (api.panels.stuck as StuckPanelData).invoices[0]!;
-    const timeline = await (await fetch(`${cell.apiUrl}/api/invoices/${first.invoiceId}/timeline`)).json();
+    const timeline = (await (
+      await fetch(`${cell.apiUrl}/api/invoices/${first.invoiceId}/timeline`)
+    ).json()) as InvoiceTimeline;
 
     // Act
     await page.getByRole('button', { name: `Show timeline of invoice ${first.invoiceId}` }).click();
@@ -286,9 +291,9 @@ describe('local dashboard in headless Chromium', () => {
     const items = page.locator('#view-operations .timeline li');
     await expect.poll(() => items.count()).toBe(timeline.events.length);
     expect(await items.first().locator('strong').textContent()).toBe(
-      `${timeline.events[0].stage} · ${timeline.events[0].status}`,
+      `${timeline.events[0]!.stage} · ${timeline.events[0]!.status}`,
     );
-    expect(timeline.events.map((e: { stage: string }) => e.stage)).toEqual(
+    expect(timeline.events.map((e) => e.stage)).toEqual(
       events.filter((e) => e.invoiceId === first.invoiceId).map((e) => e.stage),
     );
   });
@@ -331,7 +336,7 @@ describe('local dashboard in headless Chromium', () => {
     expect(query.searchParams.get('bucket')).toBe('1m');
     expect(new URL(page.url()).searchParams.get('range')).toBe('1h');
     for (const name of ['Time range', 'Interval', 'Currency', 'Auto-refresh']) {
-      await expect.poll(() => page.getByRole('combobox', { name: new RegExp(`^${name}\\b`) }).count(), name).toBe(1);
+      await expect.poll(() => page.getByRole('combobox', { name: new RegExp(`^${name}\\b`) }).count()).toBe(1);
     }
     await expect.poll(() => page.getByRole('button', { name: 'Refresh now' }).count()).toBe(1);
     expect(await page.getByRole('tab').allTextContents()).toEqual(

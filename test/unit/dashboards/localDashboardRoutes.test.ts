@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../../dashboards/localDashboardRoutes.ts';
-import type { KpiPanelData, TablePanelData, ViewData } from '../../../dashboards/viewData.ts';
+import type { InvoiceTimeline, KpiPanelData, TablePanelData, ViewData } from '../../../dashboards/viewData.ts';
 import { ErrorResponseSchema } from '../../../schemas/errorResponse.ts';
 import { EVENTS, WINDOW } from './dashboardFixture.ts';
 import { type SeededStore, startSeededStore } from './seededStore.ts';
@@ -106,15 +106,9 @@ describe('dashboard routes', () => {
   it('returns an invoice timeline', async () => {
     const app = dashboardRoutes({ store: seeded.store });
     const response = await app.request('/api/invoices/INV-A/timeline');
-    const body = await response.json();
+    const body = (await response.json()) as InvoiceTimeline;
     expect(response.status).toBe(200);
-    expect(body.events.map((e: { status: string }) => e.status)).toEqual([
-      'received',
-      'captured',
-      'matched',
-      'approved',
-      'posted',
-    ]);
+    expect(body.events.map((e) => e.status)).toEqual(['received', 'captured', 'matched', 'approved', 'posted']);
   });
 
   it('shows queue depths and DLQ counts from the cell health report', async () => {
