@@ -16,6 +16,11 @@ export interface RecordedEvent {
 export interface RecordSource {
   readonly description: string;
   lookup(events: readonly { eventId: string; invoiceId: string }[]): Promise<RecordedEvent[]>;
+  /**
+   * Optional cheap progress check: how many records the run has so far. The verifier polls this
+   * while waiting instead of looking every event up, so waiting does not load the cell it checks.
+   */
+  countRecorded?(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -26,9 +31,26 @@ const IDS_PER_QUERY = 500;
  * The local cell's Timestream store, read directly: cheapest and exact (the SQL view
  * `invoice_events`). Counts only each stage's primary consumer, as dashboards do.
  */
-export function storeRecordSource(store: TimestreamStore, primaryConsumer = 'recorder'): RecordSource {
+export function storeRecordSource(
+  store: TimestreamStore,
+  options: { readonly primaryConsumer?: string; readonly invoicePrefix?: string } = {},
+): RecordSource {
+  const primaryConsumer = options.primaryConsumer ?? 'recorder';
+  const prefix = options.invoicePrefix;
   return {
     description: `Timestream store ${store.path}`,
+    // An index range scan over the run's invoice ids (`LT-<runId>-…`): one cheap query per poll.
+    ...(prefix
+      ? {
+          async countRecorded() {
+            const [row] = store.query<{ n: number }>(
+              `SELECT count(*) AS n FROM invoice_events WHERE invoice_id >= ? AND invoice_id < ? AND consumer = ?`,
+              [prefix, `${prefix}\uffff`, primaryConsumer],
+            );
+            return row?.n ?? 0;
+          },
+        }
+      : {}),
     async lookup(events) {
       const found: RecordedEvent[] = [];
       for (let i = 0; i < events.length; i += IDS_PER_QUERY) {

@@ -42,6 +42,16 @@ export async function verifyCompleteness(options: VerifyOptions): Promise<Comple
   const distinct = [...new Map(options.accepted.map((e) => [e.eventId, e])).values()];
   const started = Date.now();
   let pending = distinct;
+  if (options.source.countRecorded) {
+    // Wait cheaply until the run's record count could cover every event, then look them up.
+    for (;;) {
+      const recorded = await options.source.countRecorded();
+      const elapsedMs = Date.now() - started;
+      options.onProgress?.({ recorded, missing: Math.max(0, distinct.length - recorded), elapsedMs });
+      if (recorded >= distinct.length || elapsedMs >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(interval, deadline - elapsedMs)));
+    }
+  }
   for (;;) {
     const found = new Set((await options.source.lookup(pending)).map((r) => r.eventId));
     pending = pending.filter((e) => !found.has(e.eventId));

@@ -90,6 +90,33 @@ describe('completeness verifier', () => {
     expect(lookedUp.at(-1)).toBe(2);
   });
 
+  it('waits on the cheap record count when the source has one, then looks events up once', async () => {
+    let counted = 0;
+    const lookups: number[] = [];
+    const records = [
+      { eventId: 'a', latencyMs: 1 },
+      { eventId: 'b', latencyMs: 2 },
+    ];
+    const source: RecordSource = {
+      description: 'counting',
+      countRecorded: async () => Math.min(2, counted++),
+      lookup: async (events) => {
+        lookups.push(events.length);
+        return records;
+      },
+      close: async () => {},
+    };
+    const report = await verifyCompleteness({
+      accepted: accepted('a', 'b'),
+      source,
+      deadlineMs: 5000,
+      pollIntervalMs: 1,
+    });
+    expect(report.complete).toBe(true);
+    expect(counted).toBe(3);
+    expect(lookups).toEqual([2, 2]);
+  });
+
   it('counts an event accepted twice by the client once', async () => {
     const source = fakeSource([{ eventId: 'a', latencyMs: 1 }]);
     const report = await verifyCompleteness({ accepted: accepted('a', 'a'), source, deadlineMs: 0 });
