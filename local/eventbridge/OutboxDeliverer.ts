@@ -102,32 +102,44 @@ export class OutboxDeliverer {
     }
   }
 
+  /** The delivery loop must outlive any single failure: an unexpected error is logged and the loop goes on. */
   private async loop(): Promise<void> {
     while (!this.abandoned) {
-      if (this.dirty && !this.stopping && this.store.outboxDepth < this.options.roundSize) {
-        await delay(this.options.batchWindowMs);
-      }
-      this.dirty = false;
-      let rows: OutboxRow[];
       try {
-        rows = this.store.dueOutbox(Date.now(), this.options.roundSize);
+        if ((await this.iterate()) === 'done') return;
       } catch (error) {
-        if (this.store.isClosed) return;
-        this.logger.error('EventBridge emulator: cannot read the outbox; retrying', { error: String(error) });
-        if (this.stopping) return;
+        if (this.store.isClosed || this.stopping) return;
+        this.logger.error('EventBridge emulator: delivery loop error; continuing', { error: String(error) });
         await this.sleep(ERROR_PAUSE_MS);
-        continue;
       }
-      if (rows.length === 0) {
-        if (this.stopping) return;
-        await this.sleep(this.idleDelay());
-        continue;
-      }
-      const recorded = await this.deliverRound(rows);
-      if (this.stopping && (!recorded || Date.now() >= this.drainDeadline)) return;
-      // Unrecorded rows are still due: pause rather than re-send them in a tight loop.
-      if (!recorded) await this.sleep(ERROR_PAUSE_MS);
     }
+  }
+
+  private async iterate(): Promise<'done' | 'again'> {
+    if (this.dirty && !this.stopping && this.store.outboxDepth < this.options.roundSize) {
+      await delay(this.options.batchWindowMs);
+    }
+    this.dirty = false;
+    let rows: OutboxRow[];
+    try {
+      rows = this.store.dueOutbox(Date.now(), this.options.roundSize);
+    } catch (error) {
+      if (this.store.isClosed) return 'done';
+      this.logger.error('EventBridge emulator: cannot read the outbox; retrying', { error: String(error) });
+      if (this.stopping) return 'done';
+      await this.sleep(ERROR_PAUSE_MS);
+      return 'again';
+    }
+    if (rows.length === 0) {
+      if (this.stopping) return 'done';
+      await this.sleep(this.idleDelay());
+      return 'again';
+    }
+    const recorded = await this.deliverRound(rows);
+    if (this.stopping && (!recorded || Date.now() >= this.drainDeadline)) return 'done';
+    // Unrecorded rows are still due: pause rather than re-send them in a tight loop.
+    if (!recorded) await this.sleep(ERROR_PAUSE_MS);
+    return 'again';
   }
 
   /** Sends one round; false when its outcome could not be recorded. */

@@ -54,7 +54,7 @@ const stderrLogger: EmulatorLogger = {
 export async function startEventBridgeEmulator(
   options: EventBridgeEmulatorOptions,
 ): Promise<RunningEventBridgeEmulator> {
-  const logger = options.logger ?? stderrLogger;
+  const logger = neverThrowing(options.logger ?? stderrLogger);
   const delivery = { ...DEFAULT_DELIVERY_OPTIONS, ...options.delivery };
   const topology = resolveTopology(options);
   const store = EventBridgeStore.open(options.dataDir, topology, {
@@ -123,6 +123,20 @@ export async function startEventBridgeEmulator(
       return stopped;
     },
   };
+}
+
+/** A logger that fails must not take the delivery loop or a request down with it. */
+function neverThrowing(logger: EmulatorLogger): EmulatorLogger {
+  const guard =
+    (level: keyof EmulatorLogger) =>
+    (message: string, attributes?: Record<string, unknown>): void => {
+      try {
+        logger[level](message, attributes);
+      } catch {
+        // Logging is best effort; the state it reports is in the database either way.
+      }
+    };
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
 }
 
 function listen(router: EventBridgeRouter, host: string, port: number): Promise<Server> {

@@ -250,4 +250,20 @@ describe('EventBridge emulator: delivery through the outbox', () => {
     expect(emulator.deliveryStats()).toMatchObject({ failedAttempts: 1, delivered: 1, pending: 0 });
     expect(queues.bodies(queueUrlOf('ingestion'))).toHaveLength(1);
   });
+
+  it('keeps delivering when the logger itself throws', async () => {
+    const queues = new FakeQueues();
+    queues.failures = (_url, ids, call) => (call === 1 ? ids : []);
+    const throwing = () => {
+      throw new Error('log sink is gone');
+    };
+    const { emulator, client } = await start(queues, {
+      logger: { debug: throwing, info: throwing, warn: throwing, error: throwing },
+    });
+
+    await putMany(client, 1);
+
+    expect(await eventually(() => queues.total() === 1)).toBe(true);
+    expect(emulator.deliveryStats()).toMatchObject({ failedAttempts: 1, delivered: 1 });
+  });
 });
