@@ -6,11 +6,13 @@ import { dashboardRoutes } from '../dashboards/localDashboardRoutes.ts';
 import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
 import { createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
+import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
 import { StartupError } from './errors.ts';
 import { type EventBridgeArchiveApi, sqsMessageBatchSender, startEventBridgeEmulator } from './eventbridge/index.ts';
 import { FaultInjector, type FaultRule } from './faults/index.ts';
 import { createLocalLogger } from './LocalLogger.ts';
 import { RequestCounter } from './metering/index.ts';
+import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
 import { type ProvisionedTopology, provisionTopology, releaseOrphanedMessages, startSnsSqs } from './sqs/index.ts';
 import { startTimestreamEmulator, type TimestreamFault, type TimestreamStore } from './timestream/index.ts';
@@ -29,6 +31,8 @@ export interface LocalCellOptions {
   readonly batching?: boolean;
   /** Only errors on stderr. @default false */
   readonly quiet?: boolean;
+  /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
+  readonly monitorIntervalMs?: number;
 }
 
 export interface RunningLocalCell {
@@ -55,6 +59,8 @@ export interface RunningLocalCell {
   health(): Promise<HealthReport>;
   /** Faults to switch on and off while the cell runs (fault-injection tests, demos, game days). */
   readonly faults: LocalCellFaults;
+  /** The stuck-event monitor (handlers/monitor.ts) of this cell. */
+  readonly monitor: LocalMonitor;
   /**
    * Answers one request in-process, without a socket, exactly as the API server would (same app,
    * API keys, throttling and handlers): for fuzzing at thousands of requests per second. The
@@ -198,6 +204,14 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       logger,
     });
     app.route('/', dashboardRoutes({ store: timestream.store, health, cell }));
+    const monitor = await startLocalMonitor(
+      { cell, topology, dataDir, endpoints, store: timestream.store, health },
+      { intervalMs: options.monitorIntervalMs ?? 60_000, logger, quiet: options.quiet ?? false },
+    );
+    cleanup.push(() => monitor.stop());
+    // How the `bems` CLI finds this cell (its endpoints change at every start).
+    writeCellManifest(dataDir, cellManifestOf({ cell, topology, apiUrl: api.url, endpoints, monitor }));
+    cleanup.push(() => removeCellManifest(dataDir));
     state = 'running';
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     let stopping: Promise<void> | undefined;
@@ -222,6 +236,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         ...prefixed('timestream', timestream.requestCounts()),
       }),
       health,
+      monitor,
       faults: {
         setRules: (rules) => faults.setRules(rules),
         setTimestreamFault: (fault) => timestream.setFault(fault),

@@ -1,8 +1,18 @@
+import type { AwsClients } from '../target/index.ts';
+
 /** Where a command writes; tests pass buffers, the CLI passes the process streams. */
 export interface CommandIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on the first Ctrl-C: long commands finish their current step, report, and exit 130. */
+  readonly signal?: AbortSignal;
+  /** stderr is a terminal: long runs get a progress bar. */
+  readonly stderrIsTTY?: boolean;
+  /** AWS clients to use for a deployed cell (tests pass mocks); default clients otherwise. */
+  readonly awsClients?: AwsClients;
+  /** Clock for time flags such as `--since 15m`. @default Date.now */
+  readonly now?: () => number;
 }
 
 /**

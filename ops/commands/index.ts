@@ -6,9 +6,29 @@ export interface CommandEntry {
   readonly summary: string;
   /** Loaded on use, so `bems cost` does not pay for the AWS SDKs other commands import. */
   readonly load: () => Promise<{ readonly command: Command }>;
+  /** Ctrl-C asks the command to stop after its current step (instead of killing the process). */
+  readonly interruptible?: boolean;
 }
 
 /** Every `bems` sub-command: add a file under `ops/commands/` exporting `command`, then one line here. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  status: {
+    summary: "the cell's components, queues, DLQs, SLA breaches and open alerts",
+    load: () => import('./status.ts'),
+  },
+  dlq: {
+    summary: 'list DLQs, or peek at the decoded messages of a stage without consuming them',
+    load: () => import('./dlq.ts'),
+  },
+  redrive: {
+    summary: "move a stage's DLQ messages back to their queues (selective, rate-limited, resumable)",
+    load: () => import('./redrive.ts'),
+    interruptible: true,
+  },
+  replay: {
+    summary: 'replay a time window from the bus archive (rebuilds lost records)',
+    load: () => import('./replay.ts'),
+    interruptible: true,
+  },
   cost: { summary: 'estimate the monthly AWS cost of one cell', load: () => import('./cost.ts') },
 };

@@ -1,0 +1,8 @@
+export { HealthQueueStats, HealthQueuesSchema } from './HealthQueueStats.ts';
+export {
+  type LocalMonitor,
+  type LocalMonitorOptions,
+  type LocalMonitorTarget,
+  MONITOR_STATE_FILE,
+  startLocalMonitor,
+} from './startLocalMonitor.ts';

@@ -1,0 +1,195 @@
+import type { DlqMessage } from '../../handlers/monitor/dlq/DlqMessage.ts';
+import { dlqRoutes, routeLabel, selectRoutes } from '../../handlers/monitor/dlq/DlqRoute.ts';
+import { peekDlq } from '../../handlers/monitor/dlq/peekDlq.ts';
+import { formatAge } from '../../handlers/monitor/formatAlert.ts';
+import { totalMessages } from '../../handlers/monitor/QueueStatsSource.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT_CODES } from '../exitCodes.ts';
+import { formatTable } from '../formatTable.ts';
+import type { CellTarget } from '../target/index.ts';
+import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import type { Command, CommandIo } from './Command.ts';
+import { readQueueLines } from './status.ts';
+
+const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--json]
+       bems dlq peek <stage> [--consumer C | --inbox] [--limit N] [--cell ID] [--data-dir DIR] [--json]
+
+list   every DLQ of the cell: messages, oldest message, parked messages (automatic redrive budget spent).
+peek   the messages of a stage's DLQs, decoded: invoice, event, status, receive count, redrives and
+       first-failure time. Nothing is consumed: each message is received with a short visibility
+       timeout and made visible again at once (each look counts as one receive on the message).
+
+  --stage S            list: only this stage
+  --consumer C         peek: only this consumer's DLQ (default: every DLQ of the stage)
+  --inbox              peek: only the stage inbox's DLQ
+  --limit N            peek: at most N messages per DLQ (default 10, at most 1000)
+${TARGET_USAGE}
+
+Exit codes: list: 0 every DLQ empty, 4 messages waiting; peek: 0; 3 cell not reachable.`;
+
+export const command: Command = {
+  name: 'dlq',
+  summary: 'list DLQs, or peek at the decoded messages of a stage without consuming them',
+  usage: USAGE,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'list') return list(rest, io);
+    if (sub === 'peek') return peek(rest, io);
+    throw new UsageError(sub === undefined ? 'name a sub-command: list or peek' : `unknown sub-command "${sub}"`);
+  },
+};
+
+async function list(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { ...TARGET_OPTIONS, stage: { type: 'string' } });
+  const stage = parseStage('--stage', values.stage);
+  return withTarget(values, io, async (target) => {
+    const routes = selectRoutes(dlqRoutes(target.topology), stage ? { stage } : {});
+    const { lines, problems } = await readQueueLines(target, routes, (io.now ?? Date.now)());
+    const parked = await parkedByDlq(target);
+    const rows = lines.map((line) => ({
+      stage: line.stage,
+      ...(line.consumer !== undefined ? { consumer: line.consumer } : {}),
+      dlq: line.dlq,
+      messages: line.dlqStats ? totalMessages(line.dlqStats) : null,
+      oldestAgeSeconds: line.dlqStats?.oldestAgeSeconds ?? null,
+      parked: parked.get(line.dlq) ?? 0,
+    }));
+    const waiting = rows.reduce((sum, row) => sum + (row.messages ?? 0), 0);
+    if (values.json) {
+      printJson(io, { cell: target.cellId, dlqs: rows, total: waiting, problems });
+    } else {
+      io.out(
+        formatTable(
+          ['stage/consumer', 'DLQ', 'messages', 'oldest', 'parked'],
+          rows.map((row) => [
+            routeLabel(row),
+            row.dlq,
+            row.messages === null ? '?' : String(row.messages),
+            row.oldestAgeSeconds === null ? '-' : formatAge(row.oldestAgeSeconds),
+            String(row.parked),
+          ]),
+          { align: ['left', 'left', 'right', 'right', 'right'] },
+        ),
+      );
+      for (const problem of problems) io.err(`warning: ${problem}`);
+      io.out(
+        waiting === 0
+          ? '\nEvery DLQ is empty.'
+          : `\n${waiting} message(s) waiting. Inspect: bems dlq peek <stage>; recover: bems redrive <stage>.`,
+      );
+    }
+    return waiting > 0 ? EXIT_CODES.attention : EXIT_CODES.ok;
+  });
+}
+
+async function peek(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { ...TARGET_OPTIONS, consumer: { type: 'string' }, inbox: { type: 'boolean' }, limit: { type: 'string' } },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError('name exactly one stage, e.g. bems dlq peek posting');
+  const stage = parseStage('<stage>', positionals[0])!;
+  if (values.consumer !== undefined && values.inbox) throw new UsageError('--consumer and --inbox exclude each other');
+  const limit = values.limit === undefined ? 10 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new UsageError('--limit: a whole number from 1 to 1000');
+  return withTarget(values, io, async (target) => {
+    const routes = selectRoutes(dlqRoutes(target.topology), {
+      stage,
+      ...(values.consumer !== undefined ? { consumer: values.consumer } : {}),
+      ...(values.inbox ? { inbox: true } : {}),
+    });
+    if (routes.length === 0) throw new UsageError(`stage ${stage} has no consumer "${values.consumer}"`);
+    const { lines } = await readQueueLines(target, routes, (io.now ?? Date.now)());
+    const results = [];
+    for (const route of routes) {
+      const stats = lines.find((l) => l.dlq === route.dlq.name)?.dlqStats;
+      const messages =
+        stats && totalMessages(stats) === 0
+          ? []
+          : await peekDlq({
+              sqs: target.sqs,
+              route,
+              limit,
+              waitTimeSeconds: target.waitTimeSeconds,
+              ...(io.signal ? { signal: io.signal } : {}),
+            });
+      results.push({ route, total: stats ? totalMessages(stats) : null, messages });
+    }
+    if (values.json) {
+      printJson(io, {
+        cell: target.cellId,
+        dlqs: results.map((r) => ({
+          stage: r.route.stage,
+          ...(r.route.consumer !== undefined ? { consumer: r.route.consumer } : {}),
+          dlq: r.route.dlq.name,
+          messages: r.total,
+          shown: r.messages.map((m) => toJson(m, target)),
+        })),
+      });
+      return EXIT_CODES.ok;
+    }
+    for (const r of results) {
+      const header = `${routeLabel(r.route)} — ${r.route.dlq.name}: ${r.total ?? '?'} message(s)`;
+      if (r.messages.length === 0) {
+        io.out(`${header}\n  (empty)\n`);
+        continue;
+      }
+      io.out(`${header}, showing ${r.messages.length}`);
+      io.out(
+        formatTable(
+          ['invoice', 'event', 'status', 'receives', 'redrives', 'first failure', 'note'],
+          r.messages.map((m) => [
+            m.invoiceId ?? '?',
+            m.eventId ?? '?',
+            m.status ?? '?',
+            String(m.receiveCount),
+            String(m.redriveCount),
+            m.firstFailedAtMs ? new Date(m.firstFailedAtMs).toISOString() : '?',
+            noteOf(m, target),
+          ]),
+          { align: ['left', 'left', 'left', 'right', 'right', 'left', 'left'] },
+        ),
+      );
+      io.out('');
+    }
+    return EXIT_CODES.ok;
+  });
+}
+
+function isParked(message: DlqMessage, target: CellTarget): boolean {
+  return target.redrive.automatic && message.redriveCount >= target.redrive.budgetPerMessage;
+}
+
+function noteOf(message: DlqMessage, target: CellTarget): string {
+  if (message.decodeError) return `unreadable: ${message.decodeError}`;
+  return isParked(message, target) ? 'parked (automatic redrive budget spent)' : '';
+}
+
+function toJson(message: DlqMessage, target: CellTarget) {
+  let event: unknown;
+  try {
+    event = JSON.parse(message.body);
+  } catch {
+    event = undefined;
+  }
+  const { receiptHandle: _handle, messageAttributes, body, ...rest } = message;
+  return {
+    ...rest,
+    firstFailedAt: message.firstFailedAtMs ? new Date(message.firstFailedAtMs).toISOString() : null,
+    parked: isParked(message, target),
+    attributes: Object.fromEntries(Object.entries(messageAttributes).map(([k, v]) => [k, v.StringValue ?? null])),
+    ...(event === undefined ? { body } : { event }),
+  };
+}
+
+async function parkedByDlq(target: CellTarget): Promise<Map<string, number>> {
+  if (!target.monitorState) return new Map();
+  try {
+    const { state } = await target.monitorState.load();
+    return new Map(Object.entries(state.parked).map(([dlq, p]) => [dlq, p.count]));
+  } catch {
+    return new Map();
+  }
+}

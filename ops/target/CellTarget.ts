@@ -1,0 +1,51 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { MonitorTopology } from '../../cells/monitorTopology.ts';
+import type { RedrivePolicy } from '../../handlers/monitor/autoRedrive.ts';
+import type { MonitorStateStore } from '../../handlers/monitor/MonitorState.ts';
+import type { QueueStatsSource } from '../../handlers/monitor/QueueStatsSource.ts';
+import type { StuckInvoiceSource } from '../../handlers/monitor/StuckInvoiceSource.ts';
+import type { Stage } from '../../schemas/stages.ts';
+
+/** One line per component for `bems status`. */
+export interface ComponentStatus {
+  readonly name: string;
+  readonly state: string;
+  readonly detail?: string;
+}
+
+/**
+ * The cell a command acts on — the running local cell or a deployed AWS cell — with real AWS SDK
+ * clients pointed at it. Commands never ask which kind it is, except to say so to the operator and
+ * to offer what only AWS has (StartMessageMoveTask).
+ */
+export interface CellTarget {
+  readonly kind: 'local' | 'aws';
+  readonly cellId: string;
+  readonly region: string;
+  /** For people: where the cell is. */
+  readonly description: string;
+  readonly topology: MonitorTopology;
+  readonly redrive: RedrivePolicy;
+  readonly sqs: SQSClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly queueStats: QueueStatsSource;
+  readonly stuckInvoices?: StuckInvoiceSource;
+  /** Why there is no SLA check, when `stuckInvoices` is absent. */
+  readonly stuckInvoicesUnavailableReason?: string;
+  /** The monitor's alert state, to show open alerts. */
+  readonly monitorState?: MonitorStateStore;
+  readonly bus: { readonly name: string; readonly arn: string };
+  readonly archive: { readonly name: string; readonly arn: string };
+  /** ARN of the stage rule, to replay one stage only. */
+  ruleArn(stage: Stage): string;
+  /** Components and their state (the local cell's health); empty when the target cannot tell. */
+  components(): Promise<ComponentStatus[]>;
+  /** Long-poll wait of DLQ receives: 0 locally (the emulator answers exactly), 1 s on AWS. */
+  readonly waitTimeSeconds: number;
+  /** How often replay progress is polled. */
+  readonly pollMs: number;
+  /** StartMessageMoveTask exists (AWS only). */
+  readonly supportsMoveTask: boolean;
+  close(): void;
+}

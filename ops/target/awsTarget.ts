@@ -1,0 +1,134 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { CellDefinition } from '../../cells/definition.ts';
+import { MonitorTopologySchema } from '../../cells/monitorTopology.ts';
+import { resourcePrefix } from '../../cells/topology.ts';
+import { SqsCloudWatchQueueStats } from '../../handlers/monitor/SqsCloudWatchQueueStats.ts';
+import { SsmMonitorStateStore } from '../../handlers/monitor/SsmMonitorStateStore.ts';
+import { SLA_CHECK_UNAVAILABLE } from '../../handlers/monitor.ts';
+import { TargetError } from '../errors.ts';
+import type { CellTarget } from './CellTarget.ts';
+
+/** The outputs a command needs, by their path under `/bems/<cellId>/` (cells/constructs/CellOutputs.ts). */
+export const REQUIRED_OUTPUTS = ['topology', 'bus/name', 'bus/arn', 'archive/name', 'archive/arn'] as const;
+
+export interface AwsClients {
+  readonly ssm?: SSMClient;
+  readonly cloudFormation?: CloudFormationClient;
+  readonly sqs?: SQSClient;
+  readonly eventBridge?: EventBridgeClient;
+  readonly cloudWatch?: CloudWatchClient;
+}
+
+/**
+ * A deployed cell, found from what its stack publishes: every output is also an SSM parameter under
+ * `/bems/<cellId>/` (one GetParametersByPath returns the whole cell); when parameters cannot be read
+ * the CloudFormation stack outputs of `bems-<cellId>` are used. Credentials come from the standard
+ * AWS chain (profile, SSO, environment); the Region from the cell definition.
+ */
+export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}): Promise<CellTarget> {
+  const region = cell.region;
+  const ssm = clients.ssm ?? new SSMClient({ region });
+  const outputs = await readOutputs(cell.id, ssm, clients.cloudFormation ?? new CloudFormationClient({ region }));
+  const missing = REQUIRED_OUTPUTS.filter((path) => !outputs.has(path));
+  if (missing.length) {
+    throw new TargetError(
+      `cell ${cell.id} publishes no ${missing.join(', ')}: is the stack deployed with this version?`,
+    );
+  }
+  const topology = MonitorTopologySchema.safeParse(safeJson(outputs.get('topology')!));
+  if (!topology.success) throw new TargetError(`cell ${cell.id}: the published topology is not valid`);
+  const sqs = clients.sqs ?? new SQSClient({ region });
+  const eventBridge = clients.eventBridge ?? new EventBridgeClient({ region });
+  const cloudWatch = clients.cloudWatch ?? new CloudWatchClient({ region });
+  const busName = outputs.get('bus/name')!;
+  const busArn = outputs.get('bus/arn')!;
+  const stateParameter = outputs.get('monitor/state-parameter');
+  const ruleArnPrefix = busArn.replace(/:event-bus\/.*$/, ':rule/');
+  return {
+    kind: 'aws',
+    cellId: cell.id,
+    region,
+    description: `AWS cell "${cell.id}" (${region}, account ${cell.account})`,
+    topology: topology.data,
+    redrive: cell.redrive,
+    sqs,
+    eventBridge,
+    queueStats: new SqsCloudWatchQueueStats(sqs, cloudWatch),
+    stuckInvoicesUnavailableReason: SLA_CHECK_UNAVAILABLE,
+    ...(stateParameter ? { monitorState: new SsmMonitorStateStore(ssm, stateParameter) } : {}),
+    bus: { name: busName, arn: busArn },
+    archive: { name: outputs.get('archive/name')!, arn: outputs.get('archive/arn')! },
+    ruleArn: (stage) => `${ruleArnPrefix}${busName}/${resourcePrefix(cell.id)}-${stage}`,
+    components: async () => [],
+    waitTimeSeconds: 1,
+    pollMs: 5000,
+    supportsMoveTask: true,
+    close: () => {
+      sqs.destroy();
+      eventBridge.destroy();
+      cloudWatch.destroy();
+      ssm.destroy();
+    },
+  };
+}
+
+async function readOutputs(
+  cellId: string,
+  ssm: SSMClient,
+  cloudFormation: CloudFormationClient,
+): Promise<Map<string, string>> {
+  const prefix = `/bems/${cellId}/`;
+  const outputs = new Map<string, string>();
+  let ssmError: unknown;
+  try {
+    let NextToken: string | undefined;
+    do {
+      const page = await ssm.send(new GetParametersByPathCommand({ Path: prefix, Recursive: true, NextToken }));
+      for (const parameter of page.Parameters ?? []) {
+        if (parameter.Name && parameter.Value !== undefined)
+          outputs.set(parameter.Name.slice(prefix.length), parameter.Value);
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+  } catch (error) {
+    ssmError = error;
+  }
+  if (REQUIRED_OUTPUTS.every((path) => outputs.has(path))) return outputs;
+  try {
+    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: resourcePrefix(cellId) }));
+    const byKey = new Map((Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-parameter']) {
+      const value = byKey.get(outputKeyOf(path));
+      if (value !== undefined && !outputs.has(path)) outputs.set(path, value);
+    }
+  } catch (error) {
+    const reason = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    throw new TargetError(
+      `cannot find cell ${cellId}: SSM ${prefix}* ${ssmError ? `failed (${reason(ssmError)})` : 'is incomplete'}, ` +
+        `and stack ${resourcePrefix(cellId)} could not be described (${reason(error)})`,
+      { cause: error },
+    );
+  }
+  return outputs;
+}
+
+/** The CloudFormation output key of an output path, as CellOutputs derives it: `bus/name` → `BusName`. */
+export function outputKeyOf(path: string): string {
+  return path
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { awsCells } from '../../cells/cells.config.ts';
+import { TargetError } from '../errors.ts';
+import { type AwsClients, awsTarget } from './awsTarget.ts';
+import type { CellTarget } from './CellTarget.ts';
+import { localTarget } from './localTarget.ts';
+
+/** `npm start` keeps the local cell here (relative to the repository). */
+export const DEFAULT_LOCAL_DATA_DIR = '.data/local';
+
+const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface TargetFlags {
+  /** `--cell`: an AWS cell id from cells/cells.config.ts, or the local cell's id. */
+  readonly cell?: string;
+  /** `--data-dir`: where the local cell runs. */
+  readonly dataDir?: string;
+}
+
+/**
+ * Which cell a command acts on: the running local cell by default; `--cell <id>` names a deployed
+ * cell (or the local one, by its id). The local cell's data directory is `--data-dir`, else
+ * `BEMS_DATA_DIR`, else `.data/local` in the working directory or, failing that, the repository.
+ */
+export async function resolveTarget(
+  flags: TargetFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  clients: AwsClients = {},
+): Promise<CellTarget> {
+  const aws = flags.cell === undefined ? undefined : awsCells().find((cell) => cell.id === flags.cell);
+  if (aws) {
+    if (flags.dataDir) throw new TargetError(`--data-dir is for the local cell; ${aws.id} is an AWS cell`);
+    return awsTarget(aws, clients);
+  }
+  const dataDir = localDataDir(flags.dataDir, env);
+  const target = localTarget(dataDir);
+  if (flags.cell !== undefined && flags.cell !== target.cellId) {
+    target.close();
+    const known = awsCells().map((c) => c.id);
+    throw new TargetError(
+      `unknown cell "${flags.cell}": AWS cells are ${known.join(', ')}; the local cell on ${dataDir} is "${target.cellId}"`,
+    );
+  }
+  return target;
+}
+
+export function localDataDir(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  if (flag) return resolve(flag);
+  if (env.BEMS_DATA_DIR) return resolve(env.BEMS_DATA_DIR);
+  const here = resolve(DEFAULT_LOCAL_DATA_DIR);
+  return existsSync(here) ? here : join(REPOSITORY_ROOT, DEFAULT_LOCAL_DATA_DIR);
+}
