@@ -17,8 +17,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type RunningLocalCell, startLocalCell } from '../local/LocalCell.ts';
@@ -164,6 +165,14 @@ interface PhaseResult {
   readonly completeness: CompletenessReport;
   /** Accepted events per second from the first request until the last event was recorded. */
   readonly endToEndPerSecond: number;
+  /**
+   * CPU time of the cell's process (load generator excluded) per accepted event, from the first
+   * request until the last record. Unlike events/s it barely moves when other processes compete
+   * for the cores: 1 ms/event means one core can carry at most ~1,000 events/s.
+   */
+  readonly cellCpuMsPerEvent: number;
+  /** Share of that time the cell's event loop was busy (1 = saturated). */
+  readonly eventLoopUtilization: number;
   readonly requestsPer1000: RequestsPer1000;
   readonly requestsPer1000Local: Record<string, number>;
 }
@@ -181,6 +190,8 @@ async function loadPhase(
   const runId = `b${process.pid}-${phaseCounter}`;
   const acceptedFile = join(workDir, `${runId}.jsonl`);
   const before = cell.requestCountsByAction();
+  const cpuBefore = process.cpuUsage();
+  const eluBefore = performance.eventLoopUtilization();
   log(
     `${label}: ${load.mode === 'rate' ? `${load.eventsPerSecond}/s for ${load.durationS} s` : `burst of ${load.totalEvents} events`}`,
   );
@@ -202,6 +213,8 @@ async function loadPhase(
       log(`${label}: waiting for the pipeline: ${recorded} recorded, ${missing} to go`);
     },
   });
+  const cpu = process.cpuUsage(cpuBefore);
+  const elu = performance.eventLoopUtilization(eluBefore);
   const times = runTimes(cell, runId);
   const counts = diff(cell.requestCountsByAction(), before);
   const consumers = cell.topology.stages[0]!.consumers.length;
@@ -215,6 +228,8 @@ async function loadPhase(
     load: result,
     completeness: { ...completeness, missing: completeness.missing.slice(0, 20) },
     endToEndPerSecond: completeness.recorded / endToEndS,
+    cellCpuMsPerEvent: (cpu.user + cpu.system) / 1000 / Math.max(1, completeness.recorded),
+    eventLoopUtilization: elu.utilization,
     requestsPer1000: aws,
     requestsPer1000Local: local,
   };
@@ -318,6 +333,8 @@ async function main(): Promise<number> {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
+      /** 1-minute load average at the start: above the core count, other work competed with the run. */
+      loadAverageAtStart: loadavg()[0] ?? 0,
     },
     options,
     pipeline: {
@@ -360,7 +377,7 @@ async function main(): Promise<number> {
 type Results = {
   commit: string;
   measuredAt: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: { cpus: number; cpuModel: string; node: string; loadAverageAtStart: number };
   options: BenchOptions;
   pipeline: { sustained: PhaseResult; burst: PhaseResult; costPerMillionEventsUsd: number; requestsPerEvent: number };
   unbatched: { burst: PhaseResult; costPerMillionEventsUsd: number; requestsPerEvent: number } | null;
@@ -422,6 +439,12 @@ export function renderTable(r: Results): string {
       dash,
     ],
     [
+      'cell CPU ms per event (sustained / burst)',
+      `${formatNumber(s.cellCpuMsPerEvent, 2)} / ${formatNumber(b.cellCpuMsPerEvent, 2)}`,
+      u ? formatNumber(u.cellCpuMsPerEvent, 2) : dash,
+      dash,
+    ],
+    [
       `burst: HTTP p50 / p99 ms`,
       `${ms(b.load.httpMs.p50)} / ${ms(b.load.httpMs.p99)}`,
       u ? `${ms(u.load.httpMs.p50)} / ${ms(u.load.httpMs.p99)}` : dash,
@@ -462,7 +485,8 @@ export function renderTable(r: Results): string {
     ],
   ];
   return [
-    `BEMS benchmark — commit ${r.commit}, ${r.measuredAt}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`,
+    `BEMS benchmark — commit ${r.commit}, ${r.measuredAt}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ` +
+      `load average at start ${r.machine.loadAverageAtStart.toFixed(1)}`,
     '',
     formatTable(['metric', 'local cell (batching on)', 'batching off', 'bare node:http'], rows, {
       align: ['left', 'right', 'right', 'right'],

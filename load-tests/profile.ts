@@ -1,0 +1,84 @@
+/**
+ * Where does the local cell spend its time? Sends a burst of events to a fresh local cell and
+ * prints, every interval, the records written per second, the process CPU and the event-loop
+ * utilisation (ELU), plus the emulators' request counts per action at the end.
+ *
+ *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--interval-s 2]
+ *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof load-tests/profile.ts --events 5000   # + a CPU profile
+ *
+ * Reading it: ELU near 100% with CPU well below it means the one event loop is blocked in
+ * synchronous I/O (SQLite commits); both near 100% means JavaScript work is the limit.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { startLocalCell } from '../local/LocalCell.ts';
+import { runLoadInChild } from './runLoadInChild.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '5000' },
+    batching: { type: 'string', default: 'on' },
+    'interval-s': { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
+const events = Number(values.events);
+const intervalMs = Number(values['interval-s']) * 1000;
+const work = mkdtempSync(join(tmpdir(), 'bems-profile-'));
+const cell = await startLocalCell({
+  port: 0,
+  dataDir: join(work, 'data'),
+  quiet: true,
+  batching: values.batching !== 'off',
+});
+const runId = `prof${process.pid}`;
+const t0 = performance.now();
+let lastElu = performance.eventLoopUtilization();
+let lastCpu = process.cpuUsage();
+let lastRecords = 0;
+const recorded = () =>
+  cell.store.query<{ n: number }>(`SELECT count(*) AS n FROM invoice_events WHERE invoice_id >= ? AND invoice_id < ?`, [
+    `LT-${runId}-`,
+    `LT-${runId}-\uffff`,
+  ])[0]?.n ?? 0;
+console.log('   t    records/s  CPU%  ELU%');
+const timer = setInterval(() => {
+  const elu = performance.eventLoopUtilization(lastElu);
+  lastElu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage(lastCpu);
+  lastCpu = process.cpuUsage();
+  const records = recorded();
+  const perS = ((records - lastRecords) * 1000) / intervalMs;
+  lastRecords = records;
+  console.log(
+    `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s ${perS.toFixed(0).padStart(10)} ` +
+      `${((cpu.user + cpu.system) / (intervalMs * 10)).toFixed(0).padStart(5)} ${(elu.utilization * 100).toFixed(0).padStart(5)}`,
+  );
+}, intervalMs);
+const load = await runLoadInChild({
+  url: cell.apiUrl,
+  apiKey: cell.apiKey,
+  mode: 'burst',
+  totalEvents: events,
+  concurrency: Number(values.concurrency),
+  batchSize: 10,
+  runId,
+});
+console.log(
+  `ingest: ${load.eventsAccepted} accepted at ${load.acceptedPerSecond.toFixed(0)}/s, HTTP p99 ${load.httpMs.p99.toFixed(0)} ms`,
+);
+while (recorded() < load.eventsAccepted && performance.now() - t0 < 300_000)
+  await new Promise((r) => setTimeout(r, 200));
+const seconds = (performance.now() - t0) / 1000;
+clearInterval(timer);
+console.log(
+  `end to end: ${recorded()} recorded in ${seconds.toFixed(1)} s = ${(recorded() / seconds).toFixed(0)} events/s`,
+);
+console.log('requests by action:');
+for (const [action, count] of Object.entries(cell.requestCountsByAction())) console.log(`  ${action}: ${count}`);
+await cell.stop();
+rmSync(work, { recursive: true, force: true });
+process.exit(0);
