@@ -1,0 +1,173 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as quicksight from 'aws-cdk-lib/aws-quicksight';
+import { Construct } from 'constructs';
+import { quickSightDefinition } from '../../dashboards/quicksight/quickSightDefinition.ts';
+import { type DatasetId, timestreamDatasets } from '../../dashboards/quicksight/timestreamDatasets.ts';
+import { STAGES, type Stage } from '../../schemas/stages.ts';
+import type { CellTopology } from '../topology.ts';
+import { acknowledge } from './acknowledge.ts';
+import { TIMESTREAM_ENDPOINT_DISCOVERY } from './StuckEventMonitor.ts';
+import type { TimeseriesStore } from './TimeseriesStore.ts';
+
+export interface QuickSightDashboardsProps {
+  /** The QuickSight user or group (ARN) the dashboard, datasets and data source are shared with. */
+  readonly principalArn: string;
+  readonly cellId: string;
+  /** Resource-name prefix of the cell (`bems-<cell>`); QuickSight ids start with it. */
+  readonly prefix: string;
+  readonly topology: CellTopology;
+  /** The table the datasets query. */
+  readonly timeseries: TimeseriesStore;
+  /** Named on the operations sheet: queue depths and DLQs are CloudWatch metrics, not Timestream data. */
+  readonly cloudWatchDashboardName?: string;
+  /**
+   * QuickSight's service role in this account: it runs the Timestream queries, so it gets `Select`
+   * on this cell's table (and nothing else of the cell).
+   * @default 'aws-quicksight-service-role-v0'
+   */
+  readonly serviceRoleName?: string;
+  /**
+   * Grant that role read access to the table. Turn off when an account-wide role is managed elsewhere.
+   * @default true
+   */
+  readonly grantServiceRole?: boolean;
+}
+
+/** What a shared principal may do: use, not change. Owners administer QuickSight resources outside the cell stack. */
+const VIEWER_ACTIONS = {
+  dataSource: [
+    'quicksight:DescribeDataSource',
+    'quicksight:DescribeDataSourcePermissions',
+    'quicksight:PassDataSource',
+  ],
+  dataSet: [
+    'quicksight:DescribeDataSet',
+    'quicksight:DescribeDataSetPermissions',
+    'quicksight:PassDataSet',
+    'quicksight:DescribeIngestion',
+    'quicksight:ListIngestions',
+  ],
+  dashboard: ['quicksight:DescribeDashboard', 'quicksight:ListDashboardVersions', 'quicksight:QueryDashboard'],
+} as const;
+
+/**
+ * The cell's business dashboards in QuickSight, as code: a Timestream data source, one custom-SQL
+ * dataset per source of the shared view definition (`dashboards/views.ts`), and one dashboard with
+ * the Executive, Operations and Finance sheets — including QuickSight's ML forecast insight on event
+ * volume — all shared with the configured principal. `CellStack` creates it only when the cell
+ * definition names a `quicksightPrincipalArn`.
+ */
+export class QuickSightDashboards extends Construct {
+  public readonly dataSource: quicksight.CfnDataSource;
+  public readonly dataSets: ReadonlyMap<DatasetId, quicksight.CfnDataSet>;
+  /** Hourly SPICE refresh of the event-volume dataset behind the ML insight. */
+  public readonly refreshSchedule: quicksight.CfnRefreshSchedule;
+  public readonly dashboard: quicksight.CfnDashboard;
+  public readonly dashboardId: string;
+
+  constructor(scope: Construct, id: string, props: QuickSightDashboardsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const permissions = (actions: readonly string[]) => [{ principal: props.principalArn, actions: [...actions] }];
+
+    this.dataSource = new quicksight.CfnDataSource(this, 'DataSource', {
+      awsAccountId: stack.account,
+      dataSourceId: `${props.prefix}-timestream`,
+      name: `BEMS ${props.cellId} Timestream`,
+      type: 'TIMESTREAM',
+      permissions: permissions(VIEWER_ACTIONS.dataSource),
+    });
+
+    const datasets = timestreamDatasets({
+      databaseName: props.timeseries.databaseName,
+      tableName: props.timeseries.tableName,
+      primaryConsumers: primaryConsumersOf(props.topology),
+      slaSecondsByStage: Object.fromEntries(props.topology.stages.map((s) => [s.stage, s.slaSeconds])) as Record<
+        Stage,
+        number
+      >,
+    });
+    this.dataSets = new Map(
+      datasets.map((dataset) => {
+        // Physical table ids allow letters, digits and dashes only.
+        const tableId = dataset.id.replaceAll('_', '-');
+        const cfn = new quicksight.CfnDataSet(this, `DataSet-${tableId}`, {
+          awsAccountId: stack.account,
+          dataSetId: `${props.prefix}-${tableId}`,
+          name: `BEMS ${props.cellId} ${dataset.name}`,
+          importMode: dataset.importMode,
+          physicalTableMap: {
+            [tableId]: {
+              customSql: {
+                dataSourceArn: this.dataSource.attrArn,
+                name: dataset.name,
+                sqlQuery: dataset.sql,
+                columns: dataset.columns.map((c) => ({ name: c.name, type: c.type })),
+              },
+            },
+          },
+          permissions: permissions(VIEWER_ACTIONS.dataSet),
+        });
+        return [dataset.id, cfn] as const;
+      }),
+    );
+
+    const volume = this.dataSets.get('event_volume')!;
+    this.refreshSchedule = new quicksight.CfnRefreshSchedule(this, 'EventVolumeRefresh', {
+      awsAccountId: stack.account,
+      dataSetId: `${props.prefix}-event-volume`,
+      schedule: {
+        scheduleId: `${props.prefix}-event-volume-hourly`,
+        refreshType: 'FULL_REFRESH',
+        scheduleFrequency: { interval: 'HOURLY' },
+      },
+    });
+    this.refreshSchedule.node.addDependency(volume);
+
+    this.dashboardId = `${props.prefix}-dashboards`;
+    this.dashboard = new quicksight.CfnDashboard(this, 'Dashboard', {
+      awsAccountId: stack.account,
+      dashboardId: this.dashboardId,
+      name: `BEMS ${props.cellId}: executive, operations, finance`,
+      versionDescription: 'Built from dashboards/views.ts',
+      definition: quickSightDefinition({
+        datasets,
+        datasetArns: Object.fromEntries([...this.dataSets].map(([key, cfn]) => [key, cfn.attrArn])) as Record<
+          DatasetId,
+          string
+        >,
+        ...(props.cloudWatchDashboardName ? { cloudWatchDashboardName: props.cloudWatchDashboardName } : {}),
+      }),
+      permissions: permissions(VIEWER_ACTIONS.dashboard),
+      dashboardPublishOptions: {
+        adHocFilteringOption: { availabilityStatus: 'ENABLED' },
+        exportToCsvOption: { availabilityStatus: 'ENABLED' },
+        sheetControlsOption: { visibilityState: 'EXPANDED' },
+      },
+      // A definition QuickSight cannot render fails the deployment instead of publishing a broken sheet.
+      validationStrategy: { mode: 'STRICT' },
+    });
+
+    if (props.grantServiceRole ?? true) {
+      const role = iam.Role.fromRoleName(
+        this,
+        'ServiceRole',
+        props.serviceRoleName ?? 'aws-quicksight-service-role-v0',
+      );
+      props.timeseries.grantQuery(role);
+      acknowledge(
+        this,
+        'AwsSolutions-IAM5[Resource::*]',
+        `${TIMESTREAM_ENDPOINT_DISCOVERY}. Select and DescribeTable are scoped to this cell's table.`,
+      );
+    }
+  }
+}
+
+/** Stage → first consumer of a cell topology (the records the dashboards count). */
+export function primaryConsumersOf(topology: CellTopology): Record<Stage, string> {
+  return Object.fromEntries(
+    STAGES.map((stage) => [stage, topology.stages.find((s) => s.stage === stage)!.consumers[0]!.consumer]),
+  ) as Record<Stage, string>;
+}

@@ -1,0 +1,210 @@
+import { minorUnitDigits } from '../../schemas/money.ts';
+import { STAGES, type Stage } from '../../schemas/stages.ts';
+import {
+  agingBucketCase,
+  finalStatusPredicate,
+  invoiceStateCase,
+  primaryConsumerPredicate,
+  sqlString,
+  stageOrderCase,
+} from '../sqlFragments.ts';
+import { AGING_BUCKETS, ANOMALY_DETECTION, DAY_MS, STAGE_ENTRY_LOOKBACK_MS, STUCK } from '../views.ts';
+
+/**
+ * The view definition's sources as QuickSight custom-SQL datasets over Timestream. Each source of
+ * `views.ts` becomes one dataset with the same meaning as its local SQL twin (`localSql.ts`); the
+ * fragments that define states, aging, stage order and the stuck rule are shared. QuickSight does
+ * the grouping (the visuals' field wells), so a dataset returns rows at the source's grain.
+ */
+
+export type QuickSightColumnType = 'STRING' | 'INTEGER' | 'DECIMAL' | 'DATETIME' | 'BIT';
+
+export interface TimestreamDataset {
+  /** Dataset identifier inside the dashboard definition, and the suffix of the DataSetId. */
+  readonly id: DatasetId;
+  readonly name: string;
+  readonly sql: string;
+  readonly columns: readonly { readonly name: string; readonly type: QuickSightColumnType }[];
+  /** The time column the dashboard's "From" parameter filters on; none for "now" snapshots. */
+  readonly timeColumn?: string;
+  /**
+   * SPICE for the ML insight (QuickSight's forecast computations run on imported data); direct query
+   * everywhere else, so the dashboards stay within the two-minute visibility promise.
+   */
+  readonly importMode: 'DIRECT_QUERY' | 'SPICE';
+}
+
+export const DATASET_IDS = ['events', 'stage_entries', 'invoices', 'cohort', 'stuck', 'event_volume'] as const;
+export type DatasetId = (typeof DATASET_IDS)[number];
+
+export interface TimestreamDatasetOptions {
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly primaryConsumers: Readonly<Record<Stage, string>>;
+  readonly slaSecondsByStage: Readonly<Record<Stage, number>>;
+  /** How far back the direct-query datasets read; the dashboard's range control narrows it. @default 90 */
+  readonly lookbackDays?: number;
+  /** Interval of the event-volume series (anomaly detection and forecast). @default 15 */
+  readonly volumeIntervalMinutes?: number;
+  /** History the event-volume series (SPICE) keeps. @default 14 */
+  readonly volumeHistoryDays?: number;
+}
+
+/** Minor-unit digits per currency as SQL: only the currencies that differ from 2 are listed. */
+export function minorDigitsCase(column = 'currency'): string {
+  const exceptions = Intl.supportedValuesOf('currency')
+    .filter((code) => /^[A-Z]{3}$/.test(code))
+    .map((code) => [code, minorUnitDigits(code)] as const)
+    .filter(([, digits]) => digits !== 2);
+  const whens = exceptions.map(([code, digits]) => `WHEN ${sqlString(code)} THEN ${digits}`).join(' ');
+  return `CASE ${column} ${whens} ELSE 2 END`;
+}
+
+const EVENT_COLUMNS = [
+  { name: 'occurred_at', type: 'DATETIME' },
+  { name: 'processed_at', type: 'DATETIME' },
+  { name: 'received_at', type: 'DATETIME' },
+  { name: 'due_at', type: 'DATETIME' },
+  { name: 'stage', type: 'STRING' },
+  { name: 'status', type: 'STRING' },
+  { name: 'currency', type: 'STRING' },
+  { name: 'invoice_id', type: 'STRING' },
+  { name: 'event_id', type: 'STRING' },
+  { name: 'vendor_id', type: 'STRING' },
+  { name: 'vendor_name', type: 'STRING' },
+  { name: 'amount_minor', type: 'INTEGER' },
+  { name: 'minor_digits', type: 'INTEGER' },
+  { name: 'latency_ms', type: 'INTEGER' },
+] as const satisfies TimestreamDataset['columns'];
+
+export function timestreamDatasets(options: TimestreamDatasetOptions): TimestreamDataset[] {
+  const table = `"${options.databaseName}"."${options.tableName}"`;
+  const lookbackDays = options.lookbackDays ?? 90;
+  const interval = `${options.volumeIntervalMinutes ?? 15}m`;
+  const volumeDays = options.volumeHistoryDays ?? 14;
+  const counted = `measure_name = 'invoice_event' AND ${primaryConsumerPredicate(options.primaryConsumers)}`;
+  const eventColumns =
+    'time AS occurred_at, processed_at, received_at, due_at, stage, status, currency, invoice_id, event_id, vendor_id, ' +
+    `vendor_name, amount_minor, ${minorDigitsCase()} AS minor_digits, latency_ms`;
+  const latestOrder = `time DESC, ${stageOrderCase()} DESC, received_at DESC, event_id DESC`;
+  const agingOrder = `CASE aging_bucket ${AGING_BUCKETS.map((b, i) => `WHEN ${sqlString(b.id)} THEN ${i + 1}`).join(' ')} END`;
+  const slaSeconds = `CASE stage ${STAGES.map((s) => `WHEN ${sqlString(s)} THEN ${options.slaSecondsByStage[s]}`).join(' ')} END`;
+  const entryLookbackDays = lookbackDays + STAGE_ENTRY_LOOKBACK_MS / DAY_MS;
+  const stuckDays = STUCK.lookbackMs / DAY_MS;
+
+  return [
+    {
+      id: 'events',
+      name: 'Invoice events',
+      importMode: 'DIRECT_QUERY',
+      timeColumn: 'occurred_at',
+      sql: `SELECT ${eventColumns} FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)`,
+      columns: EVENT_COLUMNS,
+    },
+    {
+      id: 'stage_entries',
+      name: 'Invoices entering each stage',
+      importMode: 'DIRECT_QUERY',
+      timeColumn: 'occurred_at',
+      // First event per (stage, invoice), searched further back than the window so an invoice that
+      // entered a stage earlier is not counted again when its status changes inside the window.
+      sql:
+        `SELECT ${eventColumns} FROM (SELECT *, row_number() OVER (PARTITION BY stage, invoice_id ORDER BY time, event_id) AS entry_rank ` +
+        `FROM ${table} WHERE ${counted} AND time > ago(${entryLookbackDays}d)) WHERE entry_rank = 1 AND time > ago(${lookbackDays}d)`,
+      columns: EVENT_COLUMNS,
+    },
+    {
+      id: 'invoices',
+      name: 'Invoices (latest event)',
+      importMode: 'DIRECT_QUERY',
+      timeColumn: 'last_event_at',
+      sql:
+        `SELECT *, ${agingOrder} AS aging_order FROM (SELECT time AS last_event_at, due_at, stage, status, currency, invoice_id, vendor_id, vendor_name, ` +
+        `amount_minor, ${minorDigitsCase()} AS minor_digits, ${invoiceStateCase()} AS state, ` +
+        `${agingBucketCase("date_diff('day', due_at, now())")} AS aging_bucket ` +
+        `FROM (SELECT *, row_number() OVER (PARTITION BY invoice_id ORDER BY ${latestOrder}) AS latest_rank ` +
+        `FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)) WHERE latest_rank = 1)`,
+      columns: [
+        { name: 'last_event_at', type: 'DATETIME' },
+        { name: 'due_at', type: 'DATETIME' },
+        { name: 'stage', type: 'STRING' },
+        { name: 'status', type: 'STRING' },
+        { name: 'currency', type: 'STRING' },
+        { name: 'invoice_id', type: 'STRING' },
+        { name: 'vendor_id', type: 'STRING' },
+        { name: 'vendor_name', type: 'STRING' },
+        { name: 'amount_minor', type: 'INTEGER' },
+        { name: 'minor_digits', type: 'INTEGER' },
+        { name: 'state', type: 'STRING' },
+        { name: 'aging_bucket', type: 'STRING' },
+        { name: 'aging_order', type: 'INTEGER' },
+      ],
+    },
+    {
+      id: 'cohort',
+      name: 'Conversion cohort',
+      importMode: 'DIRECT_QUERY',
+      timeColumn: 'ingested_at',
+      sql:
+        `SELECT e.stage AS stage, e.invoice_id AS invoice_id, c.ingested_at AS ingested_at FROM ${table} e JOIN ` +
+        `(SELECT invoice_id, min(time) AS ingested_at FROM ${table} WHERE ${counted} AND stage = 'ingestion' AND time > ago(${lookbackDays}d) GROUP BY invoice_id) c ` +
+        `ON e.invoice_id = c.invoice_id WHERE e.measure_name = 'invoice_event' AND ${primaryConsumerPredicate(options.primaryConsumers, 'e.stage', 'e.consumer')} ` +
+        `AND e.time > ago(${lookbackDays}d)`,
+      columns: [
+        { name: 'stage', type: 'STRING' },
+        { name: 'invoice_id', type: 'STRING' },
+        { name: 'ingested_at', type: 'DATETIME' },
+      ],
+    },
+    {
+      id: 'stuck',
+      name: 'Stuck invoices',
+      importMode: 'DIRECT_QUERY',
+      sql:
+        `SELECT invoice_id, stage, status, vendor_name, currency, amount_minor, ${minorDigitsCase()} AS minor_digits, time AS last_event_at, ` +
+        `date_diff('minute', time, now()) AS stuck_minutes FROM (SELECT *, row_number() OVER (PARTITION BY invoice_id ORDER BY ${latestOrder}) AS latest_rank ` +
+        `FROM ${table} WHERE ${counted} AND time > ago(${stuckDays}d)) WHERE latest_rank = 1 AND NOT ${finalStatusPredicate()} ` +
+        `AND date_diff('second', time, now()) > ${slaSeconds}`,
+      columns: [
+        { name: 'invoice_id', type: 'STRING' },
+        { name: 'stage', type: 'STRING' },
+        { name: 'status', type: 'STRING' },
+        { name: 'vendor_name', type: 'STRING' },
+        { name: 'currency', type: 'STRING' },
+        { name: 'amount_minor', type: 'INTEGER' },
+        { name: 'minor_digits', type: 'INTEGER' },
+        { name: 'last_event_at', type: 'DATETIME' },
+        { name: 'stuck_minutes', type: 'INTEGER' },
+      ],
+    },
+    {
+      id: 'event_volume',
+      name: 'Event volume',
+      importMode: 'SPICE',
+      timeColumn: 'interval_start',
+      // Every interval, empty ones included (a silent hour is an anomaly too), with the same robust
+      // z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean absolute deviation
+      // × 1.2533 when the MAD is 0.
+      sql:
+        `WITH counts AS (SELECT bin(time, ${interval}) AS interval_start, count(*) AS events FROM ${table} ` +
+        `WHERE ${counted} AND time > ago(${volumeDays}d) GROUP BY bin(time, ${interval})), ` +
+        `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(bin(ago(${volumeDays}d), ${interval}), bin(now(), ${interval}), ${interval})) AS t(interval_start)), ` +
+        'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
+        'med AS (SELECT approx_percentile(events, 0.5) AS median FROM filled), ' +
+        'spread AS (SELECT approx_percentile(abs(f.events - m.median), 0.5) AS mad, avg(abs(f.events - m.median)) AS mean_abs_dev FROM filled f CROSS JOIN med m) ' +
+        'SELECT f.interval_start, f.events, m.median, ' +
+        `CASE WHEN s.mad > 0 THEN ${ANOMALY_DETECTION.madScale} * (f.events - m.median) / s.mad ` +
+        `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${ANOMALY_DETECTION.meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END AS robust_z, ` +
+        `CASE WHEN abs(CASE WHEN s.mad > 0 THEN ${ANOMALY_DETECTION.madScale} * (f.events - m.median) / s.mad ` +
+        `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${ANOMALY_DETECTION.meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END) > ${ANOMALY_DETECTION.threshold} ` +
+        "THEN 'anomaly' ELSE 'normal' END AS volume_status FROM filled f CROSS JOIN med m CROSS JOIN spread s",
+      columns: [
+        { name: 'interval_start', type: 'DATETIME' },
+        { name: 'events', type: 'INTEGER' },
+        { name: 'median', type: 'DECIMAL' },
+        { name: 'robust_z', type: 'DECIMAL' },
+        { name: 'volume_status', type: 'STRING' },
+      ],
+    },
+  ];
+}
