@@ -13,6 +13,7 @@ import { CELL_DEFAULTS, CUSTOM_METRICS, SEVERITIES } from './constructs/defaults
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
 import type { QueueWithDlq } from './constructs/QueueWithDlq.ts';
+import { QuickSightDashboards } from './constructs/QuickSightDashboards.ts';
 import { StagePipeline } from './constructs/StagePipeline.ts';
 import { StuckEventMonitor, TIMESTREAM_ENDPOINT_DISCOVERY } from './constructs/StuckEventMonitor.ts';
 import { TimeseriesStore } from './constructs/TimeseriesStore.ts';
@@ -53,6 +54,8 @@ export class CellStack extends Stack {
   public readonly outputs: CellOutputs;
   /** Present when the cell has a `domain`. */
   public readonly routing?: LatencyRouting;
+  /** Present when the cell has a `quicksightPrincipalArn`. */
+  public readonly quicksight?: QuickSightDashboards;
 
   constructor(scope: Construct, id: string, props: CellStackProps) {
     const { cell } = props;
@@ -240,8 +243,24 @@ export class CellStack extends Stack {
     this.outputs = new CellOutputs(this, 'Outputs', { cellId: cell.id });
     this.publishOutputs(functions);
 
-    // Later additions (QuickSight dashboards when `cell.quicksightPrincipalArn` is set, issue 6;
-    // FIS experiment templates, issue 8) are added here, built from the public fields above.
+    // Business dashboards in QuickSight, only for cells that name a principal to share them with.
+    if (cell.quicksightPrincipalArn) {
+      this.quicksight = new QuickSightDashboards(this, 'QuickSight', {
+        principalArn: cell.quicksightPrincipalArn,
+        cellId: cell.id,
+        prefix: this.prefix,
+        topology: this.topology,
+        timeseries: this.timeseries,
+        cloudWatchDashboardName: this.dashboard.dashboard.dashboardName,
+      });
+      this.outputs.add(
+        'quicksight/dashboard-id',
+        this.quicksight.dashboardId,
+        'QuickSight dashboard (executive, operations, finance)',
+      );
+    }
+
+    // Later additions (FIS experiment templates, issue 8) are added here, built from the public fields above.
   }
 
   private publishOutputs(functions: readonly CellFunction[]): void {
