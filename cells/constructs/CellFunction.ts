@@ -4,7 +4,7 @@ import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
@@ -129,6 +129,7 @@ export class CellFunction extends Construct {
           keepNames: true,
           sourceMap: false,
           tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+          logLevel: LogLevel.WARNING,
         },
       });
     }

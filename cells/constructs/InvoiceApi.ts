@@ -58,6 +58,12 @@ export class InvoiceApi extends Construct {
     super(scope, id);
     const retention = props.logRetention ?? CELL_DEFAULTS.logRetention;
     const stageName = CELL_DEFAULTS.apiStageName;
+    const methodLogging = {
+      metricsEnabled: true,
+      loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+      // Bodies carry vendor and amount data: never in execution logs.
+      dataTraceEnabled: false,
+    } as const;
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${props.prefix}-access`,
@@ -78,21 +84,20 @@ export class InvoiceApi extends Construct {
         stageName,
         description: 'BEMS cell API',
         tracingEnabled: true,
-        metricsEnabled: true,
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        // Bodies carry vendor and amount data: never in execution logs.
-        dataTraceEnabled: false,
+        ...methodLogging,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
         // Stage-wide ceiling; the invoice method gets the cell limits below, /health a trickle.
         throttlingRateLimit: props.settings.rateLimit,
         throttlingBurstLimit: props.settings.burstLimit,
+        // A method's own settings replace the stage-wide ones for it, logging and metrics included.
         methodOptions: {
           '/invoices/{stage}/POST': {
+            ...methodLogging,
             throttlingRateLimit: props.settings.rateLimit,
             throttlingBurstLimit: props.settings.burstLimit,
           },
-          '/health/GET': { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+          '/health/GET': { ...methodLogging, throttlingRateLimit: 20, throttlingBurstLimit: 40 },
         },
       },
     });

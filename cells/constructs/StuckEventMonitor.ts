@@ -39,7 +39,7 @@ export interface StuckEventMonitorProps {
  * Its environment is the contract with `handlers/monitor.ts`:
  * - `CELL_TOPOLOGY`: `MonitorTopology` JSON (`cells/monitorTopology.ts`): queues, DLQs, SLA, receive budgets;
  * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
- * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`;
+ * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the write probe before a consumer DLQ is redriven;
  * - `REDRIVE_POLICY`: the definition's `redrive` as JSON `{automatic, ratePerSecond, budgetPerMessage}`;
  * - `MONITOR_STATE_PARAMETER`: name of the SSM parameter holding the alert state (JSON, ≤ 8 KB),
  *   so an alert fires when a condition starts, escalates when it worsens and resolves when it clears,
@@ -73,7 +73,10 @@ export class StuckEventMonitor extends Construct {
       // One run at a time: two overlapping runs would alert twice and could redrive the same messages twice.
       reservedConcurrentExecutions: 1,
       encryptionKey: props.encryptionKey,
-      unscopedActionReasons: [TIMESTREAM_ENDPOINT_DISCOVERY],
+      unscopedActionReasons: [
+        TIMESTREAM_ENDPOINT_DISCOVERY,
+        'cloudwatch:GetMetricData (oldest-message age of the queues) has no resource-level permissions',
+      ],
       environment: {
         ...props.commonEnvironment,
         CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, queueUrlPrefix)),
@@ -101,7 +104,10 @@ export class StuckEventMonitor extends Construct {
       }
     }
     for (const topic of Object.values(props.alerts.topics)) topic.grantPublish(fn);
-    props.timeseries.grantQuery(fn);
+    // Before redriving a consumer DLQ the monitor writes one probe record: is Timestream healthy again?
+    props.timeseries.grantWrite(fn);
+    // SQS reports the age of the oldest message only as a CloudWatch metric.
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
     this.stateParameter.grantRead(fn);
     this.stateParameter.grantWrite(fn);
     this.handler.acknowledgeKeyGrantWildcards(

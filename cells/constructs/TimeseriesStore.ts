@@ -85,8 +85,9 @@ export class TimeseriesStore extends Construct {
           },
         },
       },
-      // Timelines and the stuck-event query look records up by invoice: partition on it.
-      schema: { compositePartitionKey: [{ type: 'DIMENSION', name: 'invoice_id', enforcementInRecord: 'REQUIRED' }] },
+      // Timelines and the stuck-event query look records up by invoice: partition on it. Optional,
+      // because the monitor's write probe is a record without an invoice.
+      schema: { compositePartitionKey: [{ type: 'DIMENSION', name: 'invoice_id', enforcementInRecord: 'OPTIONAL' }] },
     });
     this.table.node.addDependency(this.database);
     this.table.applyRemovalPolicy(removalPolicy);

@@ -21,6 +21,20 @@ export function logicalIdOf(reference: unknown): string {
   return id;
 }
 
+/** Whether `value` is a `{Ref}` or `{Fn::GetAtt}` to the resource `logicalId` (not a literal name or ARN). */
+export function refersTo(value: unknown, logicalId: string): boolean {
+  const ref = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | null;
+  return typeof ref === 'object' && ref !== null && (ref.Ref ?? ref['Fn::GetAtt']?.[0]) === logicalId;
+}
+
+/** The IAM statements of every inline policy attached to the role `roleId`. */
+// biome-ignore lint/suspicious/noExplicitAny: statements are free-form JSON; tests narrow them with expect().
+export function statementsOfRole(template: Template, roleId: string): any[] {
+  return [...resourcesOf(template, 'AWS::IAM::Policy').values()]
+    .filter((p) => (p.Properties.Roles ?? []).some((r: unknown) => refersTo(r, roleId)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
 /** The physical name property of the resource a reference points at (QueueName, TopicName…). */
 export function nameOf(template: Template, reference: unknown, nameProperty: string): string {
   const id = logicalIdOf(reference);

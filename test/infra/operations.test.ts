@@ -1,0 +1,353 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCells } from '../../cells/cells.config.ts';
+import { ALARM_THRESHOLDS, SEVERITIES } from '../../cells/constructs/defaults.ts';
+import type { CellDefinition } from '../../cells/definition.ts';
+import { MonitorTopologySchema, monitorTopologyOf } from '../../cells/monitorTopology.ts';
+import { allQueues, cellTopology } from '../../cells/topology.ts';
+import { STAGES } from '../../schemas/stages.ts';
+import { type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
+import {
+  byName,
+  type CfnResource,
+  joinedJson,
+  logicalIdOf,
+  nameOf,
+  resourcesOf,
+  statementsOfRole,
+} from './support/templateQueries.ts';
+
+/** Operating a cell: the stuck-event monitor's wiring, alert topics, alarms, dashboard, outputs, DNS. */
+let synth: SynthesizedCells;
+const cells: CellDefinition[] = [...awsCells(), variantCell()];
+const template = (cellId: string): Template => synth.templates.get(cellId)!;
+
+beforeAll(() => {
+  synth = synthCells(cells);
+});
+afterAll(() => synth?.cleanUp());
+
+function alarmNamed(t: Template, name: string): CfnResource {
+  return byName(t, 'AWS::CloudWatch::Alarm', 'AlarmName', name)[1];
+}
+
+describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations', (cellId, cell) => {
+  const topology = cellTopology(cell);
+  const queueCount = allQueues(topology).length;
+
+  it('runs the monitor every minute, one run at a time, with the environment handlers/monitor.ts reads', () => {
+    const t = template(cellId);
+    const [monitorId, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
+    expect(monitor.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 1,
+      Timeout: 55,
+    });
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [monitorId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    });
+    const env = monitor.Properties.Environment.Variables;
+    expect(env).toMatchObject({
+      CELL_ID: cellId,
+      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
+      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+      POWERTOOLS_SERVICE_NAME: 'bems-monitor',
+    });
+    expect(nameOf(t, env.MONITOR_STATE_PARAMETER, 'Name')).toBe(`/bems/${cellId}/monitor/alert-state`);
+    expect(JSON.parse(env.REDRIVE_POLICY)).toEqual(cell.redrive);
+    const monitorTopology = MonitorTopologySchema.parse(joinedJson(env.CELL_TOPOLOGY));
+    expect(monitorTopology).toEqual(
+      monitorTopologyOf(topology, `https://sqs.${cell.region}.<AWS::URLSuffix>/${cell.account}/`),
+    );
+    const alertArns = joinedJson(env.ALERT_TOPIC_ARNS);
+    for (const severity of SEVERITIES) {
+      expect(nameOf(t, { Ref: /^<(.+)>$/.exec(alertArns[severity])![1] }, 'TopicName')).toBe(
+        `bems-${cellId}-alerts-${severity}`,
+      );
+    }
+  });
+
+  it('keeps the monitor alert state in an SSM parameter only the monitor writes', () => {
+    const t = template(cellId);
+    t.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/bems/${cellId}/monitor/alert-state`,
+      Type: 'String',
+      Value: '{}',
+      Tier: 'Intelligent-Tiering',
+    });
+    const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
+    const actions = statementsOfRole(t, logicalIdOf(monitor.Properties.Role)).flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:PutParameter']));
+  });
+
+  it('lets the monitor read queue ages from CloudWatch and write its Timestream probe record', () => {
+    const t = template(cellId);
+    const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
+    const statements = statementsOfRole(t, logicalIdOf(monitor.Properties.Role));
+    const unscoped = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+    expect(unscoped).toContain('cloudwatch:GetMetricData');
+    const write = statements.find((s) => [s.Action].flat().includes('timestream:WriteRecords'))!;
+    expect(JSON.stringify(write.Resource)).toContain(
+      `database/${topology.timestreamDatabase}/table/${topology.timestreamTable}`,
+    );
+  });
+
+  it('lets the monitor read every queue and DLQ, and send to source queues only when automatic redrive is on', () => {
+    const t = template(cellId);
+    const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
+    const statements = statementsOfRole(t, logicalIdOf(monitor.Properties.Role));
+    const queueIdsWith = (action: string) =>
+      new Set(
+        statements
+          .filter((s) => [s.Action].flat().includes(action))
+          .flatMap((s) => [s.Resource].flat().map((r) => logicalIdOf(r))),
+      );
+    const queueIds = (names: string[]) => names.map((n) => byName(t, 'AWS::SQS::Queue', 'QueueName', n)[0]);
+    const sources = queueIds(allQueues(topology).map((q) => q.name));
+    const dlqs = queueIds(allQueues(topology).map((q) => q.dlqName));
+    expect([...queueIdsWith('sqs:GetQueueAttributes')].sort()).toEqual([...sources, ...dlqs].sort());
+    expect([...queueIdsWith('sqs:ReceiveMessage')].sort()).toEqual([...dlqs].sort());
+    expect([...queueIdsWith('sqs:SendMessage')].sort()).toEqual(cell.redrive.automatic ? [...sources].sort() : []);
+    expect([...queueIdsWith('sqs:StartMessageMoveTask')].sort()).toEqual(
+      cell.redrive.automatic ? [...dlqs].sort() : [],
+    );
+  });
+
+  it('has one SNS topic per alert severity with the configured e-mail subscriptions', () => {
+    const t = template(cellId);
+    for (const severity of SEVERITIES) {
+      const [topicId] = byName(t, 'AWS::SNS::Topic', 'TopicName', `bems-${cellId}-alerts-${severity}`);
+      const emails = [...resourcesOf(t, 'AWS::SNS::Subscription')]
+        .filter(([, s]) => s.Properties.Protocol === 'email' && logicalIdOf(s.Properties.TopicArn) === topicId)
+        .map(([, s]) => s.Properties.Endpoint);
+      expect(emails.sort()).toEqual([...cell.alerts[severity]].sort());
+    }
+  });
+
+  it('alarms on the oldest message of every queue at the 2-minute SLA', () => {
+    const t = template(cellId);
+    for (const queue of allQueues(topology)) {
+      const alarm = alarmNamed(t, `${queue.name}-oldest-message-age`);
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 120,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(nameOf(t, alarm.Properties.Dimensions[0].Value, 'QueueName')).toBe(queue.name);
+    }
+  });
+
+  it('alarms critical on any message in any DLQ', () => {
+    const t = template(cellId);
+    for (const queue of allQueues(topology)) {
+      const alarm = alarmNamed(t, `${queue.dlqName}-not-empty`);
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(nameOf(t, alarm.Properties.AlarmActions[0], 'TopicName')).toBe(`bems-${cellId}-alerts-critical`);
+      expect(nameOf(t, alarm.Properties.OKActions[0], 'TopicName')).toBe(`bems-${cellId}-alerts-critical`);
+    }
+  });
+
+  it('alarms on the API 5xx rate and p99 latency', () => {
+    const t = template(cellId);
+    expect(alarmNamed(t, `bems-${cellId}-api-5xx-rate`).Properties).toMatchObject({
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Statistic: 'Average',
+      Threshold: ALARM_THRESHOLDS.api5xxRate,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      Dimensions: [{ Name: 'ApiName', Value: `bems-${cellId}-api` }],
+    });
+    expect(alarmNamed(t, `bems-${cellId}-api-latency-p99`).Properties).toMatchObject({
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: ALARM_THRESHOLDS.apiLatencyP99Ms,
+    });
+  });
+
+  it('alarms on consumer, forwarder and monitor errors', () => {
+    const t = template(cellId);
+    const consumers = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
+    for (const name of ['forward', 'monitor', ...consumers.map((c) => `consume-${c}`)]) {
+      const [fnId] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-${name}`);
+      const alarm = alarmNamed(t, `bems-${cellId}-${name}-errors`);
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: ALARM_THRESHOLDS.functionErrors,
+      });
+      expect(logicalIdOf(alarm.Properties.Dimensions[0].Value)).toBe(fnId);
+    }
+  });
+
+  it('alarms on Timestream records rejected for good, from the consumer metric of this cell', () => {
+    const alarm = alarmNamed(template(cellId), `bems-${cellId}-timestream-rejected-records`);
+    expect(alarm.Properties.Metrics).toEqual([
+      expect.objectContaining({
+        Expression: `SELECT SUM(RejectedRecords) FROM BEMS WHERE cell = '${cellId}'`,
+        Period: 60,
+        ReturnData: true,
+      }),
+    ]);
+    expect(alarm.Properties.Threshold).toBe(1);
+  });
+
+  it('has exactly these alarms, each notifying and resolving on a severity topic', () => {
+    const t = template(cellId);
+    const consumers = new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)));
+    const functions = 2 + consumers.size;
+    const alarms = [...resourcesOf(t, 'AWS::CloudWatch::Alarm')];
+    expect(alarms).toHaveLength(2 + 2 * queueCount + functions + 1);
+    const severityTopics = new Set(
+      SEVERITIES.map((s) => byName(t, 'AWS::SNS::Topic', 'TopicName', `bems-${cellId}-alerts-${s}`)[0]),
+    );
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+      expect(severityTopics.has(logicalIdOf(alarm.Properties.AlarmActions[0]))).toBe(true);
+      expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
+    }
+  });
+
+  it('lets only this account alarms publish to the alert topics', () => {
+    const t = template(cellId);
+    for (const severity of SEVERITIES) {
+      const [topicId] = byName(t, 'AWS::SNS::Topic', 'TopicName', `bems-${cellId}-alerts-${severity}`);
+      const [, policy] = [...resourcesOf(t, 'AWS::SNS::TopicPolicy')].find(([, p]) =>
+        p.Properties.Topics.some((r: unknown) => logicalIdOf(r) === topicId),
+      )!;
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': cell.account },
+            ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${cell.region}:${cell.account}:alarm:*` },
+          },
+        }),
+      );
+    }
+  });
+
+  it('has an operations dashboard with the alarms, the API, every stage queue and the functions', () => {
+    const t = template(cellId);
+    const [, dashboard] = byName(t, 'AWS::CloudWatch::Dashboard', 'DashboardName', `bems-${cellId}-operations`);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const stage of STAGES) expect(body).toContain(`${stage}: oldest message (s), SLA 120 s`);
+    expect(body).toContain('Alarms');
+    expect(body).toContain('API latency (ms)');
+    expect(body).toContain(`SELECT SUM(RecordsWritten) FROM BEMS WHERE cell = '${cellId}'`);
+  });
+
+  it('publishes the API, bus, archive, topics, queues and DLQs as outputs and as /bems/<cell>/ parameters', () => {
+    const t = template(cellId);
+    const expected = [
+      'api/url',
+      'api/id',
+      'bus/name',
+      'bus/arn',
+      'archive/name',
+      'archive/arn',
+      'timestream/database',
+      'timestream/table',
+      'topology',
+      ...cell.apiClients.map((c) => `api/keys/${c.name}`),
+      ...SEVERITIES.map((s) => `alerts/${s}`),
+      ...topology.stages.flatMap((s) => [
+        `stages/${s.stage}/topic-arn`,
+        `stages/${s.stage}/inbox-url`,
+        `stages/${s.stage}/inbox-dlq-url`,
+        ...s.consumers.flatMap((c) => [
+          `stages/${s.stage}/consumers/${c.consumer}/queue-url`,
+          `stages/${s.stage}/consumers/${c.consumer}/dlq-url`,
+        ]),
+      ]),
+    ];
+    const parameters = new Map(
+      [...resourcesOf(t, 'AWS::SSM::Parameter')].map(([, p]) => [p.Properties.Name, p.Properties.Value]),
+    );
+    const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const outputValues = Object.values(outputs).map((o) => JSON.stringify(o.Value));
+    for (const path of expected) {
+      const value = parameters.get(`/bems/${cellId}/${path}`);
+      expect(value, path).toBeDefined();
+      expect(outputValues, path).toContain(JSON.stringify(value));
+    }
+    for (const stage of topology.stages) {
+      const [inboxId] = byName(t, 'AWS::SQS::Queue', 'QueueName', stage.inbox.name);
+      expect(logicalIdOf(parameters.get(`/bems/${cellId}/stages/${stage.stage}/inbox-url`))).toBe(inboxId);
+    }
+  });
+
+  it('routes the shared domain by latency with a health check over the endpoint and the 5xx alarm, when configured', () => {
+    const t = template(cellId);
+    if (!cell.domain) {
+      t.resourceCountIs('AWS::Route53::RecordSet', 0);
+      t.resourceCountIs('AWS::Route53::HealthCheck', 0);
+      t.resourceCountIs('AWS::ApiGateway::DomainName', 0);
+      return;
+    }
+    t.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: cell.domain.name,
+      RegionalCertificateArn: cell.domain.certificateArn,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    });
+    t.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
+    const [, record] = [...resourcesOf(t, 'AWS::Route53::RecordSet')][0]!;
+    expect(record.Properties).toMatchObject({
+      Name: `${cell.domain.name}.`,
+      Type: 'A',
+      HostedZoneId: cell.domain.hostedZoneId,
+      Region: cell.region,
+      SetIdentifier: cellId,
+    });
+    const checks = resourcesOf(t, 'AWS::Route53::HealthCheck');
+    const calculated = checks.get(logicalIdOf(record.Properties.HealthCheckId))!;
+    expect(calculated.Properties.HealthCheckConfig).toMatchObject({ Type: 'CALCULATED', HealthThreshold: 2 });
+    const children = calculated.Properties.HealthCheckConfig.ChildHealthChecks.map(
+      (c: unknown) => checks.get(logicalIdOf(c))!.Properties.HealthCheckConfig,
+    );
+    expect(children).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Type: 'HTTPS', ResourcePath: '/v1/health', Port: 443 }),
+        expect.objectContaining({
+          Type: 'CLOUDWATCH_METRIC',
+          AlarmIdentifier: { Name: expect.anything(), Region: cell.region },
+        }),
+      ]),
+    );
+    const alarmCheck = children.find((c: { Type: string }) => c.Type === 'CLOUDWATCH_METRIC');
+    expect(t.toJSON().Resources[logicalIdOf(alarmCheck.AlarmIdentifier.Name)].Properties.AlarmName).toBe(
+      `bems-${cellId}-api-5xx-rate`,
+    );
+  });
+});
+
+describe('latency routing across the example cells', () => {
+  it('gives every cell with the shared domain its own latency record in its own Region', () => {
+    const records = awsCells()
+      .filter((c) => c.domain)
+      .map((c) => [...resourcesOf(template(c.id), 'AWS::Route53::RecordSet')][0]![1].Properties);
+    expect(records.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(records.map((r) => r.Name)).size).toBe(1);
+    expect(new Set(records.map((r) => r.Region)).size).toBe(records.length);
+    expect(new Set(records.map((r) => r.SetIdentifier)).size).toBe(records.length);
+  });
+});
