@@ -20,7 +20,8 @@ export interface PeekOptions {
 
 /**
  * Reads DLQ messages without consuming them: receive with a short visibility timeout, then
- * ChangeMessageVisibility 0 for every one, so they are back in the queue for the next reader.
+ * ChangeMessageVisibility for every one so it is visible again within a second (see
+ * `RELEASE_VISIBILITY_SECONDS` in sqsCalls.ts), back in the queue for the next reader.
  *
  * Two things a reader should know: every look counts as a receive (ApproximateReceiveCount goes up
  * by one), and on a FIFO DLQ a receive hands out messages of a group only while no other message

@@ -32,9 +32,17 @@ export async function receiveWithAttributes(
 }
 
 /**
- * Makes received messages visible again at once (ChangeMessageVisibility 0), so a look at a DLQ
- * leaves it as it was. Best effort: a handle that cannot be released becomes visible anyway when
- * its visibility timeout ends. Returns how many were released.
+ * Seconds until a released message is visible again. Not 0: fauxqs 2.4.1 with persistence throws
+ * on ChangeMessageVisibility 0 (`updateMessageReady` writes NULL into a NOT NULL column) after it
+ * has already dropped the message from memory, so the message vanishes until the next restart.
+ * One second costs nothing on AWS.
+ */
+export const RELEASE_VISIBILITY_SECONDS = 1;
+
+/**
+ * Makes received messages visible again (almost) at once, so a look at a DLQ leaves it as it was.
+ * Best effort: a handle that cannot be released becomes visible anyway when its visibility timeout
+ * ends. Returns how many were released.
  */
 export async function releaseMessages(sqs: SQSClient, queueUrl: string, receiptHandles: readonly string[]) {
   let released = 0;
@@ -44,7 +52,11 @@ export async function releaseMessages(sqs: SQSClient, queueUrl: string, receiptH
       const result = await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
-          Entries: chunk.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle, VisibilityTimeout: 0 })),
+          Entries: chunk.map((ReceiptHandle, index) => ({
+            Id: String(index),
+            ReceiptHandle,
+            VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,
+          })),
         }),
       );
       released += result.Successful?.length ?? 0;
