@@ -1,8 +1,3 @@
 export { classifyAwsRequest } from './classifyAwsRequest.ts';
+export { countServerRequests } from './countServerRequests.ts';
 export { RequestCounter } from './RequestCounter.ts';
-export {
-  type ClassifyRequest,
-  type CountingProxy,
-  type CountingProxyOptions,
-  startCountingProxy,
-} from './startCountingProxy.ts';

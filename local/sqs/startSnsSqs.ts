@@ -1,21 +1,21 @@
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { classifyAwsRequest, type RequestCounter, startCountingProxy } from '../metering/index.ts';
+import { countServerRequests, type RequestCounter } from '../metering/index.ts';
 import { localClientConfig } from './awsClientDefaults.ts';
 
 export interface SnsSqsOptions {
   /** The cell's data directory; fauxqs keeps its SQLite database in `<dataDir>/fauxqs`. */
   readonly dataDir: string;
   readonly region: string;
-  /** Interface the endpoint handed to clients binds to. @default '127.0.0.1' */
-  readonly host?: string;
+  /** Counts every SNS/SQS call fauxqs receives, from any client in this process. */
   readonly counter: RequestCounter;
 }
 
 export interface RunningSnsSqs {
-  /** SNS and SQS endpoint for every client (a counting proxy in front of fauxqs). */
+  /** SNS and SQS endpoint for every client. */
   readonly endpoint: string;
   readonly fauxqs: FauxqsServer;
   readonly sqs: SQSClient;
@@ -24,44 +24,55 @@ export interface RunningSnsSqs {
 }
 
 /**
- * Starts fauxqs in-process with SQLite persistence (every mutation is written through before the
- * API call answers, so a kill -9 loses nothing that was acknowledged) and a counting proxy in
- * front of it. fauxqs always listens on all interfaces; only the loopback proxy is handed out.
+ * Starts fauxqs in-process with SQLite persistence: every mutation is written through before the
+ * API call answers, so a kill -9 loses nothing that was acknowledged. fauxqs listens on all
+ * interfaces (it has no bind option); clients are given its loopback address.
  */
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
-  const host = options.host ?? '127.0.0.1';
-  const fauxqs = await startFauxqs({
-    port: 0,
-    logger: false,
-    defaultRegion: options.region,
-    dataDir: join(options.dataDir, 'fauxqs'),
-  });
-  let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-  try {
-    proxy = await startCountingProxy({
-      target: `http://127.0.0.1:${fauxqs.port}`,
-      host,
-      counter: options.counter,
-      classify: classifyAwsRequest,
-    });
-  } catch (error) {
-    await fauxqs.stop();
-    throw error;
-  }
-  const config = localClientConfig(proxy.url, options.region);
+  const fauxqs = await withWalSynchronousNormal(() =>
+    startFauxqs({ port: 0, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+  );
+  const stopCounting = countServerRequests(fauxqs.port, options.counter);
+  const endpoint = `http://127.0.0.1:${fauxqs.port}`;
+  const config = localClientConfig(endpoint, options.region);
   const sqs = new SQSClient(config);
   const sns = new SNSClient(config);
   return {
-    endpoint: proxy.url,
+    endpoint,
     fauxqs,
     sqs,
     sns,
     stop: async () => {
       sqs.destroy();
       sns.destroy();
-      await proxy.stop();
       // Closing fastify runs fauxqs' preClose hook, which closes its SQLite database.
       await fauxqs.stop();
+      stopCounting();
     },
   };
+}
+
+/**
+ * fauxqs writes every message operation (send, receive, delete) through to SQLite as its own
+ * transaction, on a connection left at SQLite's default `synchronous=FULL`: an fsync per operation,
+ * about seven per event on its way through the cell, which made fauxqs' persistence the largest
+ * cost of the whole local cell. In WAL mode `synchronous=NORMAL` still survives a killed process
+ * (kill -9) — what the local cell promises; only an OS crash or power cut can lose the last
+ * transactions — so it is what the EventBridge and Timestream emulators use too.
+ *
+ * fauxqs does not expose its connection, so while it opens it (synchronously, inside
+ * `startFauxqs` before its first await) `DatabaseSync#exec` is wrapped to follow its
+ * `PRAGMA journal_mode = WAL` with `PRAGMA synchronous = NORMAL`, and restored right after.
+ */
+function withWalSynchronousNormal<T>(start: () => T): T {
+  const exec = DatabaseSync.prototype.exec;
+  DatabaseSync.prototype.exec = function execThenRelax(this: DatabaseSync, sql: string) {
+    exec.call(this, sql);
+    if (/^\s*PRAGMA\s+journal_mode\s*=\s*WAL\s*;?\s*$/i.test(sql)) exec.call(this, 'PRAGMA synchronous = NORMAL');
+  };
+  try {
+    return start();
+  } finally {
+    DatabaseSync.prototype.exec = exec;
+  }
 }

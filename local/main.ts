@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { LocalCellError } from './errors.ts';
+import { type FaultRule, parseFaultFlag } from './faults/index.ts';
+import { type RunningLocalCell, startLocalCell } from './LocalCell.ts';
+
+/**
+ * `npm start`: runs the local cell until SIGINT/SIGTERM. See `--help`. Prints one error line and
+ * exits 1 when the cell cannot start (port taken, data directory unusable, bad flag).
+ */
+
+const DEFAULTS = { port: 4010, dataDir: '.data/local' } as const;
+
+const HELP = `Usage: npm start -- [options]
+
+Runs a whole BEMS cell on this machine: API, EventBridge, SNS/SQS, Lambda pollers, Timestream.
+
+Options:
+  --port <n>          API port (0 = any free port)                 default ${DEFAULTS.port}
+  --data-dir <path>   where all state lives; a restart continues   default ${DEFAULTS.dataDir}
+  --fault <rule>      make a handler fail for matching invoices (repeatable):
+                        handler:pattern[:stage[:mode]]
+                        handler = ingest | forward | consume, pattern = RegExp on invoiceId,
+                        mode = error (default) | timeout
+                        e.g. --fault 'consume:^INV-13:posting'
+  --no-batching       batch size 1 everywhere (to measure what batching saves)
+  --quiet             log errors only
+  --help              this text
+`;
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      'no-batching': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? DEFAULTS.port : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new LocalCellError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  const faults: FaultRule[] = (values.fault ?? []).map(parseFaultFlag);
+  return {
+    help: values.help ?? false,
+    port,
+    dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
+    faults,
+    batching: !values['no-batching'],
+    quiet: values.quiet ?? false,
+  };
+}
+
+function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
+  const today = new Date().toISOString().slice(0, 10);
+  const example = {
+    eventId: randomUUID(),
+    invoiceId: 'INV-DEMO-0001',
+    status: 'received',
+    occurredAt: new Date().toISOString(),
+    invoiceDate: today,
+    amount: '1250.00',
+    currency: 'EUR',
+    vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
+    paymentTerms: { netDays: 30 },
+    metadata: { sourceSystem: 'curl' },
+  };
+  const faultLines = faults.map(
+    (f) =>
+      `  fault     ${f.handler} ${f.invoiceIdPattern}${f.stage ? ` (stage ${f.stage})` : ''} → ${f.mode ?? 'error'}`,
+  );
+  return [
+    `BEMS local cell "${cell.cell.id}" is running`,
+    `  API       ${cell.apiUrl}`,
+    `  API key   ${cell.apiKey}`,
+    `  data dir  ${cell.dataDir}`,
+    ...faultLines,
+    '',
+    'Send an event, then read the invoice timeline (visible within seconds):',
+    `  curl -sS -X POST ${cell.apiUrl}/invoices/ingestion \\`,
+    `    -H 'content-type: application/json' -H 'x-api-key: ${cell.apiKey}' \\`,
+    `    -d '${JSON.stringify(example)}'`,
+    `  curl -sS ${cell.apiUrl}/invoices/INV-DEMO-0001 -H 'x-api-key: ${cell.apiKey}'`,
+    `  curl -sS ${cell.apiUrl}/health`,
+    '',
+    'Ctrl-C stops accepting requests, lets in-flight batches finish and keeps the data directory.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const cell = await startLocalCell({
+    port: flags.port,
+    dataDir: flags.dataDir,
+    faults: flags.faults,
+    batching: flags.batching,
+    quiet: flags.quiet,
+  });
+  process.stdout.write(banner(cell, flags.faults));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting without waiting\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`${signal}: stopping (in-flight batches finish first)…\n`);
+    cell.stop().then(
+      () => {
+        process.stdout.write('stopped\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  // One line: a start-up error says what is wrong and what to do; the stack helps nobody here.
+  process.stderr.write(`error: ${message.split('\n').join(' ')}\n`);
+  process.exit(1);
+});
