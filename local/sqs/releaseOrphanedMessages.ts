@@ -3,12 +3,18 @@ import type { FauxqsServer } from 'fauxqs';
 import type { ProvisionedQueue } from './provisionTopology.ts';
 
 const SQS_BATCH_LIMIT = 10;
+/**
+ * Not 0: fauxqs 2.4.1 with persistence throws on ChangeMessageVisibility 0 (`updateMessageReady`
+ * writes NULL into a NOT NULL column) after it has dropped the message from memory, so the message
+ * would vanish until the next restart. One second is as good for a restart.
+ */
+const RELEASE_VISIBILITY_SECONDS = 1;
 
 /**
  * At start-up nothing of this cell is processing messages, so a message still in flight was
  * received by a poller of a previous run that died (kill -9, crash). On AWS it would reappear when
- * its visibility timeout expires; locally we know the receiver is gone and make it visible at once
- * (ChangeMessageVisibility 0, the API a Lambda uses to give a message back). Its receive count
+ * its visibility timeout expires; locally we know the receiver is gone and make it visible again
+ * within a second (ChangeMessageVisibility, the API a Lambda uses to give a message back). Its receive count
  * stays as it was, so maxReceiveCount still applies. Returns how many messages were released.
  */
 export async function releaseOrphanedMessages(
@@ -24,7 +30,11 @@ export async function releaseOrphanedMessages(
       const result = await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queue.url,
-          Entries: chunk.map((ReceiptHandle, index) => ({ Id: String(index), ReceiptHandle, VisibilityTimeout: 0 })),
+          Entries: chunk.map((ReceiptHandle, index) => ({
+            Id: String(index),
+            ReceiptHandle,
+            VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,
+          })),
         }),
       );
       released += result.Successful?.length ?? 0;
