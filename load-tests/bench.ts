@@ -206,7 +206,7 @@ async function loadPhase(
     accepted,
     source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-` }),
     deadlineMs: deadlineS * 1000,
-    pollIntervalMs: 250,
+    pollIntervalMs: 500,
     onProgress: ({ recorded, missing, elapsedMs }) => {
       if (elapsedMs - lastLog < 10_000) return;
       lastLog = elapsedMs;

@@ -3,13 +3,17 @@
  * prints, every interval, the records written per second, the process CPU and the event-loop
  * utilisation (ELU), plus the emulators' request counts per action at the end.
  *
- *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--interval-s 2]
- *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof load-tests/profile.ts --events 5000   # + a CPU profile
+ *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *
+ * `--cpu-profile` records a V8 CPU profile of the cell's process from the first request until the
+ * last record (start-up excluded); open it in Chrome DevTools or summarise it with
+ * `npx tsx load-tests/summarizeProfile.ts FILE`.
  *
  * Reading it: ELU near 100% with CPU well below it means the one event loop is blocked in
  * synchronous I/O (SQLite commits); both near 100% means JavaScript work is the limit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     batching: { type: 'string', default: 'on' },
     'interval-s': { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
+    'cpu-profile': { type: 'string' },
   },
 });
 const events = Number(values.events);
@@ -35,12 +40,18 @@ const cell = await startLocalCell({
   batching: values.batching !== 'off',
 });
 const runId = `prof${process.pid}`;
+const session = values['cpu-profile'] ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
 const t0 = performance.now();
 let lastElu = performance.eventLoopUtilization();
 let lastCpu = process.cpuUsage();
 let lastRecords = 0;
 const recorded = () =>
-  cell.store.query<{ n: number }>(`SELECT count(*) AS n FROM invoice_events WHERE invoice_id >= ? AND invoice_id < ?`, [
+  cell.store.query<{ n: number }>('SELECT count(*) AS n FROM records WHERE invoice_id >= ? AND invoice_id < ?', [
     `LT-${runId}-`,
     `LT-${runId}-\uffff`,
   ])[0]?.n ?? 0;
@@ -71,9 +82,15 @@ console.log(
   `ingest: ${load.eventsAccepted} accepted at ${load.acceptedPerSecond.toFixed(0)}/s, HTTP p99 ${load.httpMs.p99.toFixed(0)} ms`,
 );
 while (recorded() < load.eventsAccepted && performance.now() - t0 < 300_000)
-  await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 500));
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
+  session.disconnect();
+  console.log(`CPU profile: ${values['cpu-profile']}`);
+}
 console.log(
   `end to end: ${recorded()} recorded in ${seconds.toFixed(1)} s = ${(recorded() / seconds).toFixed(0)} events/s`,
 );

@@ -39,13 +39,16 @@ export function storeRecordSource(
   const prefix = options.invoicePrefix;
   return {
     description: `Timestream store ${store.path}`,
-    // An index range scan over the run's invoice ids (`LT-<runId>-…`): one cheap query per poll.
+    // A covering-index range count over the run's invoice ids (`LT-<runId>-…`). It deliberately
+    // skips the consumer filter: that column is extracted from JSON per row, which made each poll
+    // cost milliseconds of the cell's own event loop. Extra consumers only make the count reach the
+    // target early; the exact lookup that follows decides.
     ...(prefix
       ? {
           async countRecorded() {
             const [row] = store.query<{ n: number }>(
-              `SELECT count(*) AS n FROM invoice_events WHERE invoice_id >= ? AND invoice_id < ? AND consumer = ?`,
-              [prefix, `${prefix}\uffff`, primaryConsumer],
+              'SELECT count(*) AS n FROM records WHERE invoice_id >= ? AND invoice_id < ?',
+              [prefix, `${prefix}\uffff`],
             );
             return row?.n ?? 0;
           },
