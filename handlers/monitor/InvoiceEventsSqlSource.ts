@@ -29,7 +29,9 @@ export class InvoiceEventsSqlSource implements StuckInvoiceSource {
   ): Promise<StuckInvoices[]> {
     if (stages.length === 0) return [];
     const params: (string | number)[] = [];
-    const primaryCase = `CASE stage ${stages.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    // A stage not listed still counts for "latest event" (any of its consumers): leaving it out
+    // would make an invoice that moved on look stuck in the stage before.
+    const primaryCase = `CASE stage ${stages.map(() => 'WHEN ? THEN ?').join(' ')} ELSE consumer END`;
     for (const s of stages) params.push(s.stage, s.primaryConsumer);
     const stuckWhen = stages.map((s) => {
       const finals = FINAL_STATUSES[s.stage] as readonly string[];

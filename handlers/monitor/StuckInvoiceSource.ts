@@ -20,7 +20,8 @@ export interface StuckInvoices {
 
 /**
  * Finds invoices that stopped moving. On AWS this is a Timestream query; locally a SQL query over
- * the emulator's `invoice_events` view. The result has one entry per requested stage.
+ * the emulator's `invoice_events` view. Pass every stage of the cell (an invoice's latest event is
+ * looked for across all of them); the result has one entry per stage passed.
  */
 export interface StuckInvoiceSource {
   stuckInvoices(

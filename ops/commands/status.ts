@@ -107,9 +107,12 @@ interface SlaReport {
 async function readSla(target: CellTarget, stage: Stage | undefined, nowMs: number): Promise<SlaReport> {
   if (!target.stuckInvoices)
     return { available: false, reason: target.stuckInvoicesUnavailableReason ?? 'not available', stages: [] };
-  const stages = target.topology.stages
-    .filter((s) => stage === undefined || s.stage === stage)
-    .map((s) => ({ stage: s.stage, slaSeconds: s.slaSeconds, primaryConsumer: s.consumers[0]!.consumer }));
+  // Every stage goes into the query (the latest event of an invoice may be in any); the output is filtered.
+  const stages = target.topology.stages.map((s) => ({
+    stage: s.stage,
+    slaSeconds: s.slaSeconds,
+    primaryConsumer: s.consumers[0]!.consumer,
+  }));
   try {
     const found = await target.stuckInvoices.stuckInvoices(stages, {
       nowMs,
@@ -118,7 +121,9 @@ async function readSla(target: CellTarget, stage: Stage | undefined, nowMs: numb
     });
     return {
       available: true,
-      stages: found.map((s) => ({ ...s, slaSeconds: stages.find((x) => x.stage === s.stage)!.slaSeconds })),
+      stages: found
+        .filter((s) => stage === undefined || s.stage === stage)
+        .map((s) => ({ ...s, slaSeconds: stages.find((x) => x.stage === s.stage)!.slaSeconds })),
     };
   } catch (error) {
     return { available: false, reason: `SLA query failed: ${(error as Error).message}`, stages: [] };

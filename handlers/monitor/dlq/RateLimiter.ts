@@ -37,7 +37,8 @@ export class RateLimiter {
       throw new RangeError(`rate must be a positive number of messages per second, got ${ratePerSecond}`);
     }
     this.intervalMs = 1000 / ratePerSecond;
-    this.nextAt = clock.now();
+    // A run may start with one second's worth at once, like a token bucket that starts full.
+    this.nextAt = clock.now() - 1000;
   }
 
   /**

@@ -193,7 +193,10 @@ export async function redriveDlq(options: RedriveOptions): Promise<RedriveResult
             if (samples.length < SAMPLE_LIMIT) samples.push(item(message));
           }
           redriven += outcome.sent.length;
-          deleteFailed += outcome.deleteFailed;
+          deleteFailed += outcome.notDeleted.length;
+          // Sent but still in the DLQ: made visible again so a re-run sends them at once (the copy
+          // already sent has the same deduplication id, and the store records an eventId once).
+          held.push(...outcome.notDeleted.map((m) => m.receiptHandle));
           for (const { message, error } of outcome.failed) {
             held.push(message.receiptHandle);
             failed.push({ ...item(message), error });
@@ -242,7 +245,8 @@ function eventKey(message: DlqMessage): string {
 interface MoveOutcome {
   readonly sent: DlqMessage[];
   readonly failed: { message: DlqMessage; error: string }[];
-  readonly deleteFailed: number;
+  /** Sent, but the delete from the DLQ failed. */
+  readonly notDeleted: DlqMessage[];
 }
 
 /**
@@ -309,7 +313,7 @@ async function moveBatch(
   );
   for (const e of pending) failed.push({ message: e.message, error: lastError.get(e.index) ?? 'not sent' });
 
-  let deleteFailed = 0;
+  let notDeleted: DlqMessage[] = [];
   if (sent.length > 0) {
     try {
       const result = await sqs.send(
@@ -318,12 +322,12 @@ async function moveBatch(
           Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })),
         }),
       );
-      deleteFailed = result.Failed?.length ?? 0;
+      notDeleted = (result.Failed ?? []).map((f) => sent[Number(f.Id)]).filter((m) => m !== undefined);
     } catch {
-      deleteFailed = sent.length;
+      notDeleted = [...sent];
     }
   }
-  return { sent, failed, deleteFailed };
+  return { sent, failed, notDeleted };
 }
 
 function toSendEntry(route: DlqRoute, message: DlqMessage, index: number, nowMs: number): SendMessageBatchRequestEntry {
