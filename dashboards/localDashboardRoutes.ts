@@ -73,6 +73,9 @@ async function answer(c: Context, run: () => Promise<object>) {
  * JSON query endpoints `GET /api/views/:view?from=&to=&bucket=&range=` and
  * `GET /api/invoices/:invoiceId/timeline` that the page and the tests call. Mount it with
  * `app.route('/', dashboardRoutes({ store, health }))`.
+ *
+ * The routes are read-only and take no API key: the local cell listens on loopback, and the key
+ * guards what upstream systems may write. On AWS the same views are QuickSight, with its own access.
  */
 export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
   const cell = options.cell ?? localCell();
