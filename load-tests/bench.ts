@@ -408,8 +408,11 @@ async function main(): Promise<number> {
   };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  // The same table as Markdown next to the JSON, for docs/PERFORMANCE.md.
+  const markdownPath = options.out.replace(/\.json$/, '') + '.md';
+  writeFileSync(markdownPath, `${renderTable(results, 'markdown')}\n`);
   console.log(renderTable(results));
-  console.log(`\nresults: ${options.out}`);
+  console.log(`\nresults: ${options.out} (table as Markdown: ${markdownPath})`);
   return lost === 0 && duplicates === 0 ? 0 : 1;
 }
 
@@ -444,7 +447,7 @@ const SERVICE_LABEL: Record<MeteredService, string> = {
   timestream: 'Timestream',
 };
 
-export function renderTable(r: Results): string {
+export function renderTable(r: Results, format: 'text' | 'markdown' = 'text'): string {
   const s = r.pipeline.sustained;
   const b = r.pipeline.burst;
   const w = r.pipeline.warmUp;
@@ -530,14 +533,15 @@ export function renderTable(r: Results): string {
       dash,
     ],
   ];
-  return [
+  const header = ['metric', 'local cell (batching on)', 'batching off', 'bare node:http'];
+  const title =
     `BEMS benchmark — commit ${r.commit}, ${r.measuredAt}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ` +
-      `load average at start ${r.machine.loadAverageAtStart.toFixed(1)}`,
-    '',
-    formatTable(['metric', 'local cell (batching on)', 'batching off', 'bare node:http'], rows, {
-      align: ['left', 'right', 'right', 'right'],
-    }),
-  ].join('\n');
+    `load average at start ${r.machine.loadAverageAtStart.toFixed(1)}`;
+  if (format === 'markdown') {
+    const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+    return [title, '', line(header), `|---|${'---:|'.repeat(header.length - 1)}`, ...rows.map(line)].join('\n');
+  }
+  return [title, '', formatTable(header, rows, { align: ['left', 'right', 'right', 'right'] })].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
