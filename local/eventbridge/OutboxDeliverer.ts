@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DeliveryOutcome, EventBridgeStore, OutboxRow } from './EventBridgeStore.ts';
 import type { DeliveryOptions, EmulatorLogger, SendMessageBatch } from './options.ts';
 
@@ -139,6 +140,9 @@ export class OutboxDeliverer {
     if (this.stopping && (!recorded || Date.now() >= this.drainDeadline)) return 'done';
     // Unrecorded rows are still due: pause rather than re-send them in a tight loop.
     if (!recorded) await this.sleep(ERROR_PAUSE_MS);
+    // A sender that settles without I/O (in-process) would otherwise keep the loop in microtasks
+    // and starve the HTTP server and timers while a large backlog drains.
+    else await yieldToEventLoop();
     return 'again';
   }
 
