@@ -146,6 +146,27 @@ export async function getTimeline(apiUrl: string, apiKey: string, invoiceId: str
 }
 
 /**
+ * Polls `GET /health` (one cheap request) until the bus outbox and every queue except the DLQs are
+ * empty, or the deadline passes. Used before reading hundreds of timelines, so the readers do not
+ * take the CPU the cell needs to get there.
+ */
+export async function waitForDrain(apiUrl: string, deadline: number, pollMs = 200): Promise<boolean> {
+  type Health = {
+    components: { eventBridge: { outboxDepth: number | null } };
+    queues: { visible: number; inFlight: number; delayed: number }[];
+  };
+  for (;;) {
+    const health = (await (await fetch(`${apiUrl}/health`)).json()) as Health;
+    const drained =
+      health.components.eventBridge.outboxDepth === 0 &&
+      health.queues.every((queue) => queue.visible + queue.inFlight + queue.delayed === 0);
+    if (drained) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/**
  * Polls `GET /invoices/{id}` until every expected event is in its invoice's timeline or the
  * deadline passes. Returns the last timeline per invoice (complete or not).
  */
