@@ -139,7 +139,7 @@ describe('local cell fault injection', () => {
       expect(Number(message.Attributes?.ApproximateReceiveCount)).toBeGreaterThan(MAX_RECEIVE_COUNT);
     expect(consumerDlq.every((m) => m.Attributes?.MessageGroupId?.startsWith('POISON-'))).toBe(true);
     for (const eventId of [...poisonIds, ...stuckIds])
-      expect(cell.store.query('SELECT count(*) AS n FROM invoice_events WHERE event_id = ?', eventId)).toEqual([
+      expect(cell.store.query('SELECT count(*) AS n FROM invoice_events WHERE event_id = ?', [eventId])).toEqual([
         { n: 0 },
       ]);
     // …and GET /health shows them (depth counts the peeked, now in-flight, messages too)
