@@ -19,6 +19,12 @@ export interface CellAppOptions {
   /** Extra context, e.g. `{ 'bems:skipBundling': true }` in tests. Feature flags come from cdk.json. */
   readonly context?: Readonly<Record<string, unknown>>;
   readonly outdir?: string;
+  /**
+   * The CDK's built-in CloudFormation template validation (dependency cycles, property rules). It
+   * is most of the synthesis time; tests that are not about it may turn it off. cdk-nag always runs.
+   * @default true
+   */
+  readonly cloudFormationValidation?: boolean;
 }
 
 export interface CellApp {
@@ -39,6 +45,7 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
   const app = new App({
     context: { ...cdkJson.context, ...options.context },
     ...(options.outdir ? { outdir: options.outdir } : {}),
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
   });
   const cells = options.cells ?? awsCells();
   const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));

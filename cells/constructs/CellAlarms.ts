@@ -30,7 +30,7 @@ export interface CellAlarm {
 /**
  * The cell's CloudWatch alarms, each notifying (and resolving on) its severity topic:
  * API 5xx rate and p99 latency, oldest-message age on every queue against the 2-minute SLA,
- * any message in any DLQ, function errors, and Timestream records rejected for good.
+ * any message in any DLQ, function errors, and records Timestream rejected.
  */
 export class CellAlarms extends Construct {
   public readonly alarms: readonly CellAlarm[];
@@ -103,19 +103,20 @@ export class CellAlarms extends Construct {
     }
 
     // The consumer publishes its metrics with a `cell` dimension next to others (service, stage,
-    // consumer); a Metrics Insights query sums over all of them for this cell.
+    // consumer); a Metrics Insights query sums over all of them for this cell, whatever they are.
     add('critical', 'RejectedRecords', {
       alarmName: `${props.prefix}-timestream-rejected-records`,
       alarmDescription:
-        'Timestream rejected records for good (invalid value or outside retention); the messages go to the consumer DLQ.',
+        'Timestream did not take records (RecordsFailed from the consumers) in 2 of 3 minutes: rejected values go to the consumer DLQ after maxReceiveCount; throttling is retried.',
       metric: new cloudwatch.MathExpression({
-        label: 'Rejected records',
-        expression: `SELECT SUM(${CUSTOM_METRICS.rejectedRecords}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
+        label: 'Records not written',
+        expression: `SELECT SUM(${CUSTOM_METRICS.recordsFailed}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
         period: minute,
         usingMetrics: {},
       }),
-      threshold: t.rejectedRecords,
-      evaluationPeriods: 1,
+      threshold: t.recordsFailed,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
     });
 
     this.alarms = alarms;

@@ -112,18 +112,22 @@ export class CellDashboard extends Construct {
 
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Time series writes',
+        title: 'Events through the cell',
         width: 12,
         left: [
-          insights('records written', CUSTOM_METRICS.recordsWritten),
-          insights('duplicates absorbed', CUSTOM_METRICS.duplicateSuppressed),
-          insights('rejected for good', CUSTOM_METRICS.rejectedRecords),
+          insights('accepted (ingest)', CUSTOM_METRICS.eventsAccepted),
+          insights('forwarded', CUSTOM_METRICS.eventsForwarded),
+          insights('recorded', CUSTOM_METRICS.eventsRecorded),
         ],
       }),
       new cloudwatch.GraphWidget({
-        title: 'Requests refused by ingest (4xx)',
+        title: 'Refused, duplicate and failed',
         width: 12,
-        left: [insights('invalid requests', CUSTOM_METRICS.invalidRequests)],
+        left: [
+          insights('invalid requests (4xx)', CUSTOM_METRICS.invalidRequests),
+          insights('duplicates absorbed', CUSTOM_METRICS.duplicateSuppressed),
+          insights('records not written', CUSTOM_METRICS.recordsFailed),
+        ],
       }),
     );
 

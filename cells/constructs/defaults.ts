@@ -39,23 +39,33 @@ export const ALARM_THRESHOLDS = {
   apiLatencyP99Ms: 1500,
   /** Function errors (crashes, timeouts; partial batch failures are retried, not errors) per 5 minutes. */
   functionErrors: 5,
-  /** Timestream records rejected for good (custom metric from the consumer) per minute. */
-  rejectedRecords: 1,
+  /** Records the consumer could not write to Timestream (custom metric) per minute, 2 of 3 minutes. */
+  recordsFailed: 1,
 } as const;
 
 /** Alert severities; each has its own SNS topic and email subscriptions (cell definition `alerts`). */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Custom metric names the handlers publish (Powertools EMF, namespace BEMS, dimension `cell`). */
+/**
+ * Custom metrics the handlers publish (Powertools EMF, namespace BEMS; every point carries a `cell`
+ * dimension next to others such as stage and consumer, so queries filter on `cell` only).
+ */
 export const CUSTOM_METRICS = {
   namespace: 'BEMS',
-  /** Consumer: Timestream records rejected permanently (not the "already recorded" duplicates). */
-  rejectedRecords: 'RejectedRecords',
-  /** Consumer: re-deliveries absorbed by eventId idempotency. */
-  duplicateSuppressed: 'DuplicateSuppressed',
-  /** Consumer: records written. */
-  recordsWritten: 'RecordsWritten',
+  /** Ingest: events put on the bus. */
+  eventsAccepted: 'EventsAccepted',
   /** Ingest: requests refused with a 4xx. */
   invalidRequests: 'InvalidRequests',
+  /** Forward: events published to the stage topic. */
+  eventsForwarded: 'EventsForwarded',
+  /** Consume: records written. */
+  eventsRecorded: 'EventsRecorded',
+  /** Consume: re-deliveries absorbed by eventId idempotency (Timestream "already recorded"). */
+  duplicateSuppressed: 'DuplicateSuppressed',
+  /**
+   * Consume: records Timestream did not take, rejected (permanent: the message goes to the DLQ
+   * after maxReceiveCount) or still failing after the in-call retries (transient).
+   */
+  recordsFailed: 'RecordsFailed',
 } as const;

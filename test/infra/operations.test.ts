@@ -196,16 +196,16 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     }
   });
 
-  it('alarms on Timestream records rejected for good, from the consumer metric of this cell', () => {
+  it('alarms on records Timestream did not take, from the consumer metric of this cell', () => {
     const alarm = alarmNamed(template(cellId), `bems-${cellId}-timestream-rejected-records`);
     expect(alarm.Properties.Metrics).toEqual([
       expect.objectContaining({
-        Expression: `SELECT SUM(RejectedRecords) FROM BEMS WHERE cell = '${cellId}'`,
+        Expression: `SELECT SUM(RecordsFailed) FROM BEMS WHERE cell = '${cellId}'`,
         Period: 60,
         ReturnData: true,
       }),
     ]);
-    expect(alarm.Properties.Threshold).toBe(1);
+    expect(alarm.Properties).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
   });
 
   it('has exactly these alarms, each notifying and resolving on a severity topic', () => {
@@ -252,7 +252,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     for (const stage of STAGES) expect(body).toContain(`${stage}: oldest message (s), SLA 120 s`);
     expect(body).toContain('Alarms');
     expect(body).toContain('API latency (ms)');
-    expect(body).toContain(`SELECT SUM(RecordsWritten) FROM BEMS WHERE cell = '${cellId}'`);
+    for (const metric of ['EventsAccepted', 'EventsForwarded', 'EventsRecorded', 'RecordsFailed']) {
+      expect(body).toContain(`SELECT SUM(${metric}) FROM BEMS WHERE cell = '${cellId}'`);
+    }
   });
 
   it('publishes the API, bus, archive, topics, queues and DLQs as outputs and as /bems/<cell>/ parameters', () => {

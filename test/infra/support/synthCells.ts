@@ -37,18 +37,28 @@ export interface SynthesizedCells {
   readonly cleanUp: () => void;
 }
 
+export interface SynthOptions {
+  /** Bundle the handlers for real. @default false (placeholder code: most tests are not about it) */
+  readonly bundle?: boolean;
+  /**
+   * Run the CDK's CloudFormation template validation as `npm run synth` does. It takes most of the
+   * synthesis time, so only the tests that check validation results turn it on. @default false
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
 /**
  * Synthesizes a CDK app of `cells` once, the way `npm run synth` does (same feature flags, cdk-nag
- * on), and returns a Template per cell id. Bundling is skipped unless `bundle` is set: most tests
- * are about the infrastructure, and esbuild-bundling four functions per cell per file is slow.
- * Synthesis throws when a validation plugin reports an unacknowledged finding.
+ * on), and returns a Template per cell id. Synthesis throws when a validation plugin reports an
+ * unacknowledged finding.
  */
-export function synthCells(cells: readonly CellDefinition[], options: { bundle?: boolean } = {}): SynthesizedCells {
+export function synthCells(cells: readonly CellDefinition[], options: SynthOptions = {}): SynthesizedCells {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bems-cdk-'));
   const { app, stacks } = createCellApp({
     cells,
     outdir,
     context: options.bundle ? {} : { [SKIP_BUNDLING_CONTEXT]: true },
+    cloudFormationValidation: options.cloudFormationValidation ?? false,
   });
   const assembly = app.synth();
   const byId = new Map(stacks.map((stack) => [stack.cell.id, stack]));
