@@ -77,6 +77,8 @@ export interface LocalCellFaults {
   setRules(rules: readonly FaultRule[]): void;
   /** Makes the Timestream emulator answer every data-plane request with an error; `null` clears it. */
   setTimestreamFault(fault: TimestreamFault | null): void;
+  /** Stops the SNS/SQS emulator and starts it again on the same port and data after `downtimeMs`. */
+  restartSnsSqs(options?: { readonly downtimeMs?: number }): Promise<void>;
 }
 
 /**
@@ -241,6 +243,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       faults: {
         setRules: (rules) => faults.setRules(rules),
         setTimestreamFault: (fault) => timestream.setFault(fault),
+        restartSnsSqs: (restart) => snsSqs.restart(restart),
       },
       fetch: async (request) => {
         const running = app;

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../metering/index.ts';
+import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localClientConfig } from './awsClientDefaults.ts';
 
 export interface SnsSqsOptions {
@@ -20,6 +21,12 @@ export interface RunningSnsSqs {
   readonly fauxqs: FauxqsServer;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  /**
+   * Stops fauxqs and starts it again on the same port and data directory after `downtimeMs`, as an
+   * SNS/SQS outage and recovery (fault-injection tests, game days). Clients keep their endpoint;
+   * calls made meanwhile fail with connection errors, which callers must treat as transient.
+   */
+  restart(options?: { readonly downtimeMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,9 +36,12 @@ export interface RunningSnsSqs {
  * interfaces (it has no bind option); clients are given its loopback address.
  */
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
-  const fauxqs = await withWalSynchronousNormal(() =>
-    startFauxqs({ port: 0, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
-  );
+  await allowSupplementaryCharacters();
+  const start = (port: number) =>
+    withWalSynchronousNormal(() =>
+      startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+    );
+  let fauxqs = await start(0);
   const stopCounting = countServerRequests(fauxqs.port, options.counter);
   const endpoint = `http://127.0.0.1:${fauxqs.port}`;
   const config = localClientConfig(endpoint, options.region);
@@ -39,9 +49,17 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
   const sns = new SNSClient(config);
   return {
     endpoint,
-    fauxqs,
+    get fauxqs() {
+      return fauxqs;
+    },
     sqs,
     sns,
+    restart: async ({ downtimeMs = 0 } = {}) => {
+      const { port } = fauxqs;
+      await fauxqs.stop();
+      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      fauxqs = await start(port);
+    },
     stop: async () => {
       sqs.destroy();
       sns.destroy();
