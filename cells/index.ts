@@ -1,4 +1,4 @@
 export * from './cells.config.ts';
 export * from './definition.ts';
-export * from './topology.ts';
 export * from './monitorTopology.ts';
+export * from './topology.ts';
