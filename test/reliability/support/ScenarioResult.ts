@@ -8,7 +8,7 @@ export interface ScenarioResult {
   readonly accepted: number;
   /** Accepted events of the invoices the fault targeted. */
   readonly affected: number;
-  /** Accepted events with exactly one record per consumer of their stage, at the end. */
+  /** Accepted events with a record for every consumer of their stage, at the end. */
   readonly recorded: number;
   /** Recorded before any redrive: the pipeline recovered on its own (retries, redeliveries). */
   readonly recordedWithoutRedrive: number;
