@@ -31,6 +31,8 @@ export const OpenAlertSchema = z.object({
   stage: z.string().optional(),
   consumer: z.string().optional(),
   queue: z.string().optional(),
+  /** Runs in a row the condition has been clear; the alert resolves at DEFAULT_RESOLVE_AFTER_CLEAR_RUNS. */
+  clearRuns: z.number().optional(),
 });
 export type OpenAlert = z.infer<typeof OpenAlertSchema>;
 

@@ -36,6 +36,11 @@ export const MONITOR_DEFAULTS = {
   },
   /** Invoice ids quoted in an alert. */
   sampleSize: 5,
+  /**
+   * Runs in a row a condition must be clear before its alert resolves: a DLQ is empty for a moment
+   * while the automatic redrive retries its messages, which must not resolve and re-fire the alert.
+   */
+  resolveAfterClearRuns: 2,
   redrive: {
     /**
      * Part of one run the automatic redrive may use. The run is scheduled every minute with a

@@ -1,6 +1,9 @@
 import type { Condition } from './Condition.ts';
-import { type AlertSeverity, severityRank } from './defaults.ts';
+import { type AlertSeverity, MONITOR_DEFAULTS, severityRank } from './defaults.ts';
 import type { OpenAlert } from './MonitorState.ts';
+
+/** Runs in a row a condition must be clear before its alert resolves (2 = about two minutes on AWS). */
+export const DEFAULT_RESOLVE_AFTER_CLEAR_RUNS = MONITOR_DEFAULTS.resolveAfterClearRuns;
 
 export const TRANSITIONS = { firing: 'firing', escalated: 'escalated', resolved: 'resolved' } as const;
 export type Transition = (typeof TRANSITIONS)[keyof typeof TRANSITIONS];
@@ -28,7 +31,10 @@ export interface AlertEvaluation {
  * Compares what is wrong now with the alerts already open:
  * - a condition without an open alert fires;
  * - an open alert whose condition rose above the highest severity notified escalates;
- * - an open alert whose condition is gone resolves (to the topic people were last paged on);
+ * - an open alert whose condition has been gone for `resolveAfterClearRuns` runs in a row resolves
+ *   (to the topic people were last paged on). One clear run is not enough: while the automatic
+ *   redrive retries a message, its DLQ is empty for a moment, and the alert would resolve and fire
+ *   again with every attempt;
  * - anything else changes nothing people see: the alert's numbers are updated quietly.
  *
  * `isObserved(key)` says whether this run could look at a condition at all: an alert whose check
@@ -39,6 +45,7 @@ export function evaluateAlerts(
   conditions: readonly Condition[],
   nowMs: number,
   isObserved: (key: string) => boolean = () => true,
+  resolveAfterClearRuns: number = DEFAULT_RESOLVE_AFTER_CLEAR_RUNS,
 ): AlertEvaluation {
   const transitions: AlertTransition[] = [];
   const next: Record<string, OpenAlert> = {};
@@ -83,13 +90,19 @@ export function evaluateAlerts(
       });
       continue;
     }
-    next[condition.key] = { ...previous, ...observed, notifiedSeverity: previous.notifiedSeverity };
+    const { clearRuns: _cleared, ...stillOpen } = previous;
+    next[condition.key] = { ...stillOpen, ...observed, notifiedSeverity: previous.notifiedSeverity };
   }
 
   for (const [key, previous] of Object.entries(open)) {
     if (current.has(key)) continue;
     if (!isObserved(key)) {
       next[key] = previous;
+      continue;
+    }
+    const clearRuns = (previous.clearRuns ?? 0) + 1;
+    if (clearRuns < resolveAfterClearRuns) {
+      next[key] = { ...previous, clearRuns };
       continue;
     }
     transitions.push({

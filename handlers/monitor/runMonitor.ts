@@ -222,6 +222,7 @@ export async function runMonitor(settings: MonitorSettings, deps: MonitorDepende
     conditions,
     started,
     (key) => !unobserved.has(key) && (slaObserved || !key.startsWith('sla:')),
+    thresholds.resolveAfterClearRuns,
   );
 
   const open = { ...evaluation.open };
@@ -313,12 +314,21 @@ function parkedOf(
   outcome: AutoRedriveOutcome | undefined,
   previous: MonitorState,
 ): RouteObservation['parked'] {
-  if (outcome?.result) {
-    const ids = outcome.result.parkedSamples.map((s) => s.invoiceId ?? s.eventId ?? s.messageId);
-    return { count: outcome.result.parked, sampleInvoiceIds: [...new Set(ids)].slice(0, MONITOR_DEFAULTS.sampleSize) };
-  }
+  const before = previous.parked[route.dlq.name] ?? { count: 0, sampleInvoiceIds: [] };
   if (dlq && totalMessages(dlq) === 0) return { count: 0, sampleInvoiceIds: [] };
-  return previous.parked[route.dlq.name] ?? { count: 0, sampleInvoiceIds: [] };
+  if (!outcome?.result) return before;
+  const { result } = outcome;
+  const ids = [...new Set(result.parkedSamples.map((s) => s.invoiceId ?? s.eventId ?? s.messageId))];
+  // A scan that did not see the whole DLQ (messages in flight with another reader) cannot say the
+  // parked messages it did not see are gone.
+  const sawEverything = dlq !== undefined && result.scanned >= totalMessages(dlq) + result.redriven;
+  if (sawEverything || result.parked >= before.count) {
+    return { count: result.parked, sampleInvoiceIds: ids.slice(0, MONITOR_DEFAULTS.sampleSize) };
+  }
+  return {
+    count: Math.min(before.count, dlq ? totalMessages(dlq) : before.count),
+    sampleInvoiceIds: [...new Set([...ids, ...before.sampleInvoiceIds])].slice(0, MONITOR_DEFAULTS.sampleSize),
+  };
 }
 
 /** DLQ alerts quote a few invoice ids: looked up (without consuming) only when the alert is sent. */

@@ -102,8 +102,9 @@ export async function startLocalMonitor(
         database: topology.timestreamDatabase,
         table: topology.timestreamTable,
       }),
-      // fauxqs answers exactly: an empty receive is empty, no long poll needed.
-      waitTimeSeconds: 0,
+      // fauxqs answers exactly, but a message given back by a reader is visible again only a second
+      // later (RELEASE_VISIBILITY_SECONDS): wait that out before calling a DLQ empty.
+      waitTimeSeconds: 2,
     });
 
     let chain: Promise<unknown> = Promise.resolve();

@@ -85,7 +85,7 @@ export const command: Command = {
             outcome.state === 'COMPLETED'
               ? 'The events are back on the bus; check the records with bems status or GET /invoices/{id}.'
               : outcome.timedOut
-                ? 'Still running; follow it with: aws events describe-replay --replay-name ' + outcome.name
+                ? `Still running; follow it with: aws events describe-replay --replay-name ${outcome.name}`
                 : 'Not every event was replayed; run a replay of the same window again (duplicates are recorded once).',
           ].join('\n'),
         );

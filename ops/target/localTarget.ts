@@ -73,7 +73,8 @@ export function localTarget(dataDir: string): CellTarget {
     archive: { name: manifest.archiveName, arn: arn(`archive/${manifest.archiveName}`) },
     ruleArn: (stage) => arn(`rule/${manifest.busName}/${resourcePrefix(manifest.cellId)}-${stage}`),
     components: async () => componentsOf(await health()),
-    waitTimeSeconds: 0,
+    // Not 0: a message another reader just gave back is visible again a second later (sqsCalls.ts).
+    waitTimeSeconds: 2,
     pollMs: 200,
     supportsMoveTask: false,
     close: () => {

@@ -74,15 +74,37 @@ describe('alert state transitions', () => {
     expect(third!.transitions).toEqual([]);
   });
 
-  it('resolves on the topic people were last notified on when the condition clears', () => {
-    const [, , cleared, after] = runs([dlqCondition()], [dlqCondition({ severity: 'critical' })], [], []);
+  it('resolves on the topic people were last notified on once the condition stayed clear for two runs', () => {
+    const [, , clearOnce, cleared, after] = runs(
+      [dlqCondition()],
+      [dlqCondition({ severity: 'critical' })],
+      [],
+      [],
+      [],
+    );
 
+    expect(clearOnce!.transitions).toEqual([]);
+    expect(clearOnce!.open[DLQ]).toMatchObject({ clearRuns: 1 });
     expect(cleared!.transitions).toEqual([
       expect.objectContaining({ transition: 'resolved', key: DLQ, severity: 'critical' }),
     ]);
     expect(cleared!.transitions[0]!.condition).toMatchObject({ kind: 'dlq', stage: 'posting', count: 300 });
     expect(cleared!.open).toEqual({});
     expect(after!.transitions).toEqual([]);
+  });
+
+  it('neither resolves nor fires again when a condition is clear for a single run (a redrive in progress)', () => {
+    const evaluations = runs([dlqCondition()], [], [dlqCondition({ count: 1 })], [], [dlqCondition({ count: 1 })]);
+
+    expect(evaluations.slice(1).flatMap((e) => e.transitions)).toEqual([]);
+    expect(evaluations.at(-1)!.open[DLQ]).not.toHaveProperty('clearRuns');
+  });
+
+  it('resolves after one clear run when asked to', () => {
+    const { open } = evaluateAlerts({}, [dlqCondition()], 0);
+    expect(evaluateAlerts(open, [], 60_000, () => true, 1).transitions).toEqual([
+      expect.objectContaining({ transition: 'resolved' }),
+    ]);
   });
 
   it('keeps an alert whose check could not run instead of resolving it', () => {
@@ -120,11 +142,11 @@ describe('alert state transitions', () => {
 
   it('keeps a resolution that could not be delivered pending', () => {
     const fired = evaluateAlerts({}, [dlqCondition()], 0);
-    const cleared = evaluateAlerts(fired.open, [], 60_000);
+    const cleared = evaluateAlerts(fired.open, [], 60_000, () => true, 1);
     const open = { ...cleared.open };
 
     undeliveredTransition(open, cleared.transitions[0]!);
-    const retry = evaluateAlerts(open, [], 120_000);
+    const retry = evaluateAlerts(open, [], 120_000, () => true, 1);
 
     expect(retry.transitions).toEqual([expect.objectContaining({ transition: 'resolved' })]);
   });

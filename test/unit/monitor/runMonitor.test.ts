@@ -145,6 +145,7 @@ describe('stuck-event monitor run', () => {
     const first = await run();
     const second = await run();
     queueStats.depths.delete(DLQ);
+    const clearOnce = await run();
     const third = await run();
 
     // Assess
@@ -156,6 +157,7 @@ describe('stuck-event monitor run', () => {
     expect(text).toContain('Invoices:  INV-1, INV-2');
     expect(text).toContain('Recover:   bems redrive posting --consumer recorder --cell local');
     expect(second.notifications).toEqual([]);
+    expect(clearOnce.notifications).toEqual([]);
     expect(third.notifications).toEqual([expect.objectContaining({ transition: 'resolved', severity: 'warning' })]);
     expect(third.openAlerts).toEqual({});
     // Looking for samples gave the messages back.
