@@ -32,6 +32,8 @@ export function createProgress(options: ProgressOptions): Progress {
       stream: options.stream ?? process.stderr,
       hideCursor: true,
       clearOnComplete: false,
+      // Whether to draw was decided above (options.isTTY); cli-progress must not decide again.
+      noTTYOutput: true,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -240,6 +240,27 @@ describe('stuck-event monitor run', () => {
     expect(second.notifications[0]!.text).toContain('Invoices:  INV-2');
   });
 
+  it('keeps a parked message counted while another reader holds it and the scan cannot see it', async () => {
+    // Prepare
+    const { queueStats, run } = setup({ automatic: true });
+    queueStats.depths.set(DLQ, { visible: 1, oldestAgeSeconds: 30 });
+    await run();
+    inDlq = [dlqMessage(2, 2)];
+    const parked = await run();
+
+    // Act: the message is still in the DLQ, but in flight with someone else (a peek).
+    inDlq = [];
+    queueStats.depths.set(DLQ, { visible: 0, inFlight: 1, oldestAgeSeconds: 90 });
+    const unseen = [await run(), await run()];
+
+    // Assess
+    expect(parked.notifications.map((n) => n.key)).toContain(`parked:${DLQ}`);
+    for (const report of unseen) {
+      expect(report.notifications).toEqual([]);
+      expect(report.openAlerts[`parked:${DLQ}`]).toMatchObject({ count: 1 });
+    }
+  });
+
   it('does not redrive while new failures keep arriving', async () => {
     const { queueStats, run } = setup({ automatic: true });
     queueStats.depths.set(DLQ, { visible: 2 });
