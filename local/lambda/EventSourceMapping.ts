@@ -41,7 +41,13 @@ export interface EventSourceMappingOptions {
   /** Counts invocations as `lambda:<functionName>`. */
   readonly counter?: RequestCounter;
   readonly logger?: LocalLogger;
-  /** Long-poll wait of each ReceiveMessage. @default 20 (the SQS maximum, as Lambda's pollers use) */
+  /**
+   * Long-poll wait of each ReceiveMessage, and so the longest `stop()` waits for an idle poller.
+   * Lambda's pollers wait 20 s; a long poll is not cut short on stop, though: fauxqs keeps serving
+   * an abandoned long poll and would hand messages that arrive meanwhile to a receive nobody reads
+   * (their receive count goes up and they stay invisible for the visibility timeout).
+   * @default 5
+   */
   readonly waitTimeSeconds?: number;
   /**
    * Concurrent long polls. Lambda separates pollers from function concurrency the same way; a poller
@@ -65,6 +71,7 @@ export interface EventSourceMappingStats {
 
 const SQS_BATCH_LIMIT = 10;
 const DEFAULT_POLLERS = 2;
+const DEFAULT_WAIT_TIME_SECONDS = 5;
 const DELETE_ATTEMPTS = 4;
 
 /**
@@ -91,7 +98,7 @@ export class EventSourceMapping {
   private readonly waitTimeSeconds: number;
 
   constructor(private readonly options: EventSourceMappingOptions) {
-    this.waitTimeSeconds = options.waitTimeSeconds ?? 20;
+    this.waitTimeSeconds = options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS;
     this.pollerCount = options.pollers ?? DEFAULT_POLLERS;
     this.slots = new Semaphore(options.settings.maxConcurrency);
   }
@@ -108,7 +115,10 @@ export class EventSourceMapping {
     );
   }
 
-  /** Stops polling and waits for the batches in flight to finish (their records deleted or left to retry). */
+  /**
+   * Stops polling and waits for the batches in flight to finish (their records deleted or left to
+   * retry). Idle long polls are let run out (at most `waitTimeSeconds`); what they bring is processed.
+   */
   async stop(): Promise<void> {
     if (this.state === 'created' || this.state === 'stopped') {
       this.state = 'stopped';
@@ -201,7 +211,6 @@ export class EventSourceMapping {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: this.abort.signal },
     );
     return output.Messages ?? [];
   }
