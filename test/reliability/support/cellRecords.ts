@@ -59,6 +59,15 @@ export function readArchivedEventIds(dataDir: string): string[] {
   );
 }
 
+/** The `detail` of every event in the EventBridge archive, parsed (one entry per archived copy). */
+export function readArchivedDetails(dataDir: string): unknown[] {
+  return withDatabase(join(dataDir, 'eventbridge.sqlite'), (db) =>
+    (db.prepare(`SELECT event ->> '$.detail' AS detail FROM archive_events`).all() as { detail: string | null }[]).map(
+      (row) => (row.detail === null ? null : JSON.parse(row.detail)),
+    ),
+  );
+}
+
 function withDatabase<T>(path: string, read: (db: DatabaseSync) => T): T {
   if (!existsSync(path)) return read(emptyDatabase());
   const db = new DatabaseSync(path, { readOnly: true });
