@@ -10,6 +10,8 @@ import { type RunningLocalCell, startLocalCell } from './LocalCell.ts';
  */
 
 const DEFAULTS = { port: 4010, dataDir: '.data/local' } as const;
+/** A second signal within this window is the same Ctrl-C delivered twice, not a request to force. */
+const FORCE_AFTER_MS = 2_000;
 
 const HELP = `Usage: npm start -- [options]
 
@@ -107,14 +109,17 @@ async function main(): Promise<void> {
     quiet: flags.quiet,
   });
   process.stdout.write(banner(cell, flags.faults));
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C reaches this process more than once: from the terminal (process group) and
+      // relayed by the npm and tsx wrappers. Only a later, deliberate one means "do not wait".
+      if (Date.now() - stoppingSince < FORCE_AFTER_MS) return;
       process.stderr.write(`${signal} again: exiting without waiting\n`);
       process.exit(130);
     }
-    stopping = true;
-    process.stdout.write(`${signal}: stopping (in-flight batches finish first)…\n`);
+    stoppingSince = Date.now();
+    process.stdout.write(`${signal}: stopping (in-flight batches finish first; ${signal} again to exit at once)…\n`);
     cell.stop().then(
       () => {
         process.stdout.write('stopped\n');
