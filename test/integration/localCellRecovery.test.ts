@@ -41,10 +41,14 @@ interface RunningChild {
 
 /** Starts `local/main.ts` on a free port and waits for the banner with its URL and key. */
 function startCellProcess(dir: string): Promise<RunningChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dir, '--quiet'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dir, '--quiet'],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -122,7 +126,8 @@ describe('local cell recovery after kill -9', () => {
     const retried = await withConcurrency(unanswered, 8, (request) =>
       postInvoices(second.apiUrl, second.apiKey, request),
     );
-    for (const result of retried) if (result.status === 202) for (const event of result.request.events) accepted.add(event.eventId);
+    for (const result of retried)
+      if (result.status === 202) for (const event of result.request.events) accepted.add(event.eventId);
     const lastAcceptedAt = Math.max(...retried.map((result) => result.at), Date.now());
     const expected = new Map<string, Set<string>>();
     for (const event of events.filter((e) => accepted.has(e.eventId)))
