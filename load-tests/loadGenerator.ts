@@ -44,6 +44,8 @@ export interface LoadResult {
   readonly statusCounts: Readonly<Record<string, number>>;
   /** Requests that failed without an HTTP status (connection errors, timeouts). */
   readonly networkErrors: number;
+  /** Network errors by message (e.g. `socket hang up: 12`), so a failing run says why. */
+  readonly networkErrorKinds: Readonly<Record<string, number>>;
   readonly httpMs: Percentiles;
   /** rate mode: requests that started late because `concurrency` were already in flight. */
   readonly lateStarts: number;
@@ -59,6 +61,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let networkErrors = 0;
+  const networkErrorKinds: Record<string, number> = {};
+  const networkError = (error: Error) => {
+    networkErrors += 1;
+    const kind = (error as NodeJS.ErrnoException).code ?? error.message;
+    networkErrorKinds[kind] = (networkErrorKinds[kind] ?? 0) + 1;
+  };
   let eventsSent = 0;
   let eventsAccepted = 0;
 
@@ -103,15 +111,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             }
             resolve();
           });
-          res.on('error', () => {
-            networkErrors += 1;
+          res.on('error', (error) => {
+            networkError(error);
             resolve();
           });
         },
       );
       req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
-      req.on('error', () => {
-        networkErrors += 1;
+      req.on('error', (error) => {
+        networkError(error);
         resolve();
       });
       req.end(payload);
@@ -178,6 +186,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     acceptedPerSecond: eventsAccepted / elapsedS,
     statusCounts,
     networkErrors,
+    networkErrorKinds,
     httpMs: percentiles(latencies),
     lateStarts,
   };
