@@ -13,6 +13,7 @@ import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../sqs/index.ts';
 import type { TimestreamStore } from '../timestream/index.ts';
 import { HealthQueueStats } from './HealthQueueStats.ts';
+import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
 
 /** The monitor's alert state in the data directory (MONITOR_STATE_FILE). */
 export const MONITOR_STATE_FILE = 'monitor-state.json';
@@ -49,7 +50,7 @@ export interface LocalMonitor {
  * The stuck-event monitor in the local cell: the production handler (`handlers/monitor.ts`) built
  * from a Lambda-style environment like the other functions, with the local stand-ins for what has
  * no emulator — queue ages from the cell's health report (CloudWatch) and the SLA query over the
- * Timestream emulator's SQLite view (Timestream Query). Alert topics are created on the cell's SNS,
+ * Timestream emulator's SQLite view (Timestream Query), run on a worker thread. Alert topics are created on the cell's SNS,
  * named as on AWS, with one queue subscribed to all of them.
  */
 export async function startLocalMonitor(
@@ -60,6 +61,7 @@ export async function startLocalMonitor(
   const prefix = resourcePrefix(cell.id);
   const sns = new SNSClient(localClientConfig(endpoints.sns, cell.region));
   const sqs = new SQSClient(localClientConfig(endpoints.sqs, cell.region));
+  let queries: SqliteQueryWorker | undefined;
   try {
     const alertTopicArns = {} as Record<AlertSeverity, string>;
     for (const severity of ALERT_SEVERITIES) {
@@ -75,6 +77,8 @@ export async function startLocalMonitor(
     for (const topicArn of Object.values(alertTopicArns)) await ensureSubscribed(sns, topicArn, Attributes!.QueueArn!);
 
     const stateFile = join(target.dataDir, MONITOR_STATE_FILE);
+    const worker = new SqliteQueryWorker(target.store.path);
+    queries = worker;
     const config = monitorConfigFromEnv({
       CELL_ID: cell.id,
       AWS_REGION: cell.region,
@@ -98,7 +102,7 @@ export async function startLocalMonitor(
     const handler = createMonitorHandler(config, {
       queueStats: new HealthQueueStats(async () => (await target.health()).body),
       stuckInvoices: new InvoiceEventsSqlSource({
-        query: (sql, params) => target.store.query(sql, params),
+        query: (sql, params) => worker.query(sql, params),
         database: topology.timestreamDatabase,
         table: topology.timestreamTable,
       }),
@@ -139,11 +143,13 @@ export async function startLocalMonitor(
         await chain;
         sns.destroy();
         sqs.destroy();
+        await queries?.close();
       },
     };
   } catch (error) {
     sns.destroy();
     sqs.destroy();
+    await queries?.close();
     throw error;
   }
 }
