@@ -59,6 +59,12 @@ export function createApiApp(deps: ApiDependencies): Hono<Env> {
     if (!guard.ok) return refuse(c, guard, requestId);
     deps.counter?.add('apigateway', 'POST /invoices/{stage}');
 
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > API_LIMITS.discardBodyBytes) {
+      // Not worth reading even to discard: answer now and let the connection close.
+      c.header('connection', 'close');
+      return errorJson(c, 413, ERROR_CODES.payloadTooLarge, tooLargeMessage(declared, true), { requestId });
+    }
     const body = await readBodyLimited(c.req.raw.body, API_LIMITS.maxBodyBytes, API_LIMITS.discardBodyBytes);
     if (!body.ok) {
       if (!body.complete) c.header('connection', 'close');
