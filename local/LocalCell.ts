@@ -94,8 +94,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
   if (!apiKey) throw new StartupError(`cell ${cell.id} has no active API client with a localKey`);
   const faults = new FaultInjector(options.faults);
   const logger = createLocalLogger({ quiet: options.quiet ?? false });
-  const dataDir = prepareDataDir(options.dataDir);
-  // Bind the port before anything is opened in the data directory: a taken port changes nothing.
+  // Bind the port before the data directory is created or opened: a taken port changes nothing.
   let app: ReturnType<typeof createApiApp> | undefined;
   const api = await startApiServer({
     host: options.host ?? '127.0.0.1',
@@ -114,6 +113,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
   };
   let state: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
   try {
+    const dataDir = prepareDataDir(options.dataDir);
     const lock = lockDataDir(dataDir);
     cleanup.push(() => lock.release());
     const counter = new RequestCounter();

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { DataDirError } from './errors.ts';
 
 const LOCK_FILE = 'local-cell.pid';
+/** Data directories locked by cells of this process (the pid file cannot tell them apart). */
+const lockedHere = new Set<string>();
 
 /**
  * Checks the data directory before anything is started: an existing one must be a readable and
@@ -47,15 +49,21 @@ export function lockDataDir(path: string): { release(): void } {
   } catch {
     holder = undefined;
   }
-  if (holder !== undefined && holder !== process.pid && isAlive(holder))
-    throw new DataDirError(path, `is in use by another local cell (pid ${holder}); stop it or use another --data-dir`);
+  const inUse = lockedHere.has(path) || (holder !== undefined && holder !== process.pid && isAlive(holder));
+  if (inUse)
+    throw new DataDirError(
+      path,
+      `is in use by another local cell (pid ${lockedHere.has(path) ? process.pid : holder}); stop it or use another --data-dir`,
+    );
   try {
     writeFileSync(file, String(process.pid));
   } catch (error) {
     throw new DataDirError(path, `cannot be written: ${(error as Error).message}`, { cause: error });
   }
+  lockedHere.add(path);
   return {
     release: () => {
+      lockedHere.delete(path);
       try {
         if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file);
       } catch {
