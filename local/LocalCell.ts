@@ -9,7 +9,12 @@ import { createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
 import { StartupError } from './errors.ts';
-import { type EventBridgeArchiveApi, sqsMessageBatchSender, startEventBridgeEmulator } from './eventbridge/index.ts';
+import {
+  busesForCell,
+  type EventBridgeArchiveApi,
+  sqsMessageBatchSender,
+  startEventBridgeEmulator,
+} from './eventbridge/index.ts';
 import { FaultInjector, type FaultRule } from './faults/index.ts';
 import { createLocalLogger } from './LocalLogger.ts';
 import { RequestCounter } from './metering/index.ts';
@@ -139,18 +144,11 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       dataDir,
       region: cell.region,
       account: cell.account,
-      buses: [
-        {
-          name: topology.busName,
-          archiveName: topology.archiveName,
-          archiveRetentionDays: cell.archiveRetentionDays,
-          rules: topology.stages.map((stage) => ({
-            name: stage.ruleName,
-            eventPattern: stage.eventPattern,
-            targets: [{ id: 'inbox', queueUrl: resources.inboxUrls[stage.stage] }],
-          })),
-        },
-      ],
+      buses: busesForCell({
+        topology,
+        archiveRetentionDays: cell.archiveRetentionDays,
+        queueUrl: (name) => resources.queues.find((queue) => queue.name === name)!.url,
+      }),
       sendMessageBatch: sqsMessageBatchSender(snsSqs.sqs),
       logger: { ...logger, debug: () => undefined },
     });
