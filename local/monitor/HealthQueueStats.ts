@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import type {
-  QueueRef,
-  QueueStats,
-  QueueStatsResult,
-  QueueStatsSource,
-} from '../../handlers/monitor/QueueStatsSource.ts';
+import type { QueueRef, QueueStats, QueueStatsResult, QueueStatsSource } from '../../handlers/monitor/index.ts';
 
 const QueueStateSchema = z.object({
   name: z.string(),

@@ -4,9 +4,12 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import type { CellDefinition } from '../../cells/definition.ts';
 import { monitorTopologyOf } from '../../cells/monitorTopology.ts';
 import { type CellTopology, resourcePrefix } from '../../cells/topology.ts';
-import { ALERT_SEVERITIES, type AlertSeverity } from '../../handlers/monitor/defaults.ts';
-import { InvoiceEventsSqlSource } from '../../handlers/monitor/InvoiceEventsSqlSource.ts';
-import type { MonitorReport } from '../../handlers/monitor/runMonitor.ts';
+import {
+  ALERT_SEVERITIES,
+  type AlertSeverity,
+  InvoiceEventsSqlSource,
+  type MonitorReport,
+} from '../../handlers/monitor/index.ts';
 import { createMonitorHandler, monitorConfigFromEnv } from '../../handlers/monitor.ts';
 import type { HealthReport } from '../api/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';

@@ -1,15 +1,19 @@
-import type { DlqMessage } from '../../handlers/monitor/dlq/DlqMessage.ts';
-import { dlqRoutes, routeLabel, selectRoutes } from '../../handlers/monitor/dlq/DlqRoute.ts';
-import { peekDlq } from '../../handlers/monitor/dlq/peekDlq.ts';
-import { formatAge } from '../../handlers/monitor/formatAlert.ts';
-import { totalMessages } from '../../handlers/monitor/QueueStatsSource.ts';
+import {
+  type DlqMessage,
+  dlqRoutes,
+  formatAge,
+  peekDlq,
+  routeLabel,
+  selectRoutes,
+  totalMessages,
+} from '../../handlers/monitor/index.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
+import { readQueueLines } from '../readQueueLines.ts';
 import type { CellTarget } from '../target/index.ts';
 import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
-import { readQueueLines } from './status.ts';
 
 const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--json]
        bems dlq peek <stage> [--consumer C | --inbox] [--limit N] [--cell ID] [--data-dir DIR] [--json]

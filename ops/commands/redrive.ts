@@ -1,8 +1,16 @@
-import type { DlqMessage } from '../../handlers/monitor/dlq/DlqMessage.ts';
-import { type DlqRoute, dlqRoutes, routeLabel, selectRoutes } from '../../handlers/monitor/dlq/DlqRoute.ts';
-import { type MoveTaskResult, moveWithTask } from '../../handlers/monitor/dlq/moveWithTask.ts';
-import { type RedriveDecision, type RedriveResult, redriveDlq } from '../../handlers/monitor/dlq/redriveDlq.ts';
-import { queueDepth } from '../../handlers/monitor/dlq/sqsCalls.ts';
+import {
+  type DlqMessage,
+  type DlqRoute,
+  dlqRoutes,
+  type MoveTaskResult,
+  moveWithTask,
+  queueDepth,
+  type RedriveDecision,
+  type RedriveResult,
+  redriveDlq,
+  routeLabel,
+  selectRoutes,
+} from '../../handlers/monitor/index.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { parseTime } from '../parseTime.ts';

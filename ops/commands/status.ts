@@ -1,12 +1,21 @@
-import { MONITOR_DEFAULTS } from '../../handlers/monitor/defaults.ts';
-import { type DlqRoute, dlqRoutes, routeLabel, selectRoutes } from '../../handlers/monitor/dlq/DlqRoute.ts';
-import { commandsFor, describeCondition, formatAge } from '../../handlers/monitor/formatAlert.ts';
-import type { OpenAlert } from '../../handlers/monitor/MonitorState.ts';
-import { type QueueStats, totalMessages } from '../../handlers/monitor/QueueStatsSource.ts';
-import type { StuckInvoices } from '../../handlers/monitor/StuckInvoiceSource.ts';
+import {
+  commandsFor,
+  type DlqRoute,
+  describeCondition,
+  dlqRoutes,
+  formatAge,
+  MONITOR_DEFAULTS,
+  type OpenAlert,
+  type QueueStats,
+  routeLabel,
+  type StuckInvoices,
+  selectRoutes,
+  totalMessages,
+} from '../../handlers/monitor/index.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
+import { type QueueLine, readQueueLines } from '../readQueueLines.ts';
 import type { CellTarget, ComponentStatus } from '../target/index.ts';
 import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command } from './Command.ts';
@@ -20,39 +29,6 @@ their stage SLA, and the stuck-event monitor's open alerts.
 ${TARGET_USAGE}
 
 Exit codes: 0 all clear; 4 messages in a DLQ, invoices past their SLA or alerts open; 3 cell not reachable.`;
-
-export interface QueueLine {
-  readonly stage: Stage;
-  readonly consumer?: string;
-  readonly queue: string;
-  readonly dlq: string;
-  readonly source: QueueStats | null;
-  readonly dlqStats: QueueStats | null;
-}
-
-/** Depth and age of the selected routes' queues and DLQs (null where they could not be read). */
-export async function readQueueLines(
-  target: CellTarget,
-  routes: readonly DlqRoute[],
-  nowMs: number,
-): Promise<{ lines: QueueLine[]; problems: readonly string[] }> {
-  const refs = routes.flatMap((r) => [
-    { name: r.source.name, url: r.source.url },
-    { name: r.dlq.name, url: r.dlq.url },
-  ]);
-  const { stats, problems } = await target.queueStats.queueStats(refs, nowMs);
-  return {
-    lines: routes.map((route) => ({
-      stage: route.stage,
-      ...(route.consumer !== undefined ? { consumer: route.consumer } : {}),
-      queue: route.source.name,
-      dlq: route.dlq.name,
-      source: stats.get(route.source.name) ?? null,
-      dlqStats: stats.get(route.dlq.name) ?? null,
-    })),
-    problems,
-  };
-}
 
 export const command: Command = {
   name: 'status',

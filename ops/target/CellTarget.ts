@@ -1,10 +1,12 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { MonitorTopology } from '../../cells/monitorTopology.ts';
-import type { RedrivePolicy } from '../../handlers/monitor/autoRedrive.ts';
-import type { MonitorStateStore } from '../../handlers/monitor/MonitorState.ts';
-import type { QueueStatsSource } from '../../handlers/monitor/QueueStatsSource.ts';
-import type { StuckInvoiceSource } from '../../handlers/monitor/StuckInvoiceSource.ts';
+import type {
+  MonitorStateStore,
+  QueueStatsSource,
+  RedrivePolicy,
+  StuckInvoiceSource,
+} from '../../handlers/monitor/index.ts';
 import type { Stage } from '../../schemas/stages.ts';
 
 /** One line per component for `bems status`. */
