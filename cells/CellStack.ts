@@ -1,4 +1,5 @@
 import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { AlertTopics } from './constructs/AlertTopics.ts';
@@ -10,6 +11,7 @@ import { CellFunction } from './constructs/CellFunction.ts';
 import { CellKey } from './constructs/CellKey.ts';
 import { CellOutputs } from './constructs/CellOutputs.ts';
 import { CELL_DEFAULTS, CUSTOM_METRICS, SEVERITIES } from './constructs/defaults.ts';
+import { GameDays } from './constructs/GameDays.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
 import type { QueueWithDlq } from './constructs/QueueWithDlq.ts';
@@ -54,6 +56,8 @@ export class CellStack extends Stack {
   public readonly outputs: CellOutputs;
   /** Present when the cell has a `domain`. */
   public readonly routing?: LatencyRouting;
+  /** FIS experiment templates for game days on the consume functions. */
+  public readonly gameDays: GameDays;
   /** Present when the cell has a `quicksightPrincipalArn`. */
   public readonly quicksight?: QuickSightDashboards;
 
@@ -260,7 +264,30 @@ export class CellStack extends Stack {
       );
     }
 
-    // Later additions (FIS experiment templates, issue 8) are added here, built from the public fields above.
+    // Game days (issue 8): FIS experiments on every consume function, each stopped by the queue-age
+    // SLA alarms of the queues that function consumes.
+    this.gameDays = new GameDays(this, 'GameDays', {
+      prefix: this.prefix,
+      targets: [...this.consumers].map(([consumer, fn]) => ({
+        consumer,
+        function: fn,
+        queues: this.pipelines.flatMap((p) =>
+          p.consumers.filter((c) => c.spec.consumer === consumer).map((c) => c.queue),
+        ),
+      })),
+      // CellAlarms names each queue's age alarm `Age-<queue name>`; findChild fails the synth if that changes.
+      slaAlarmOf: (queue) => this.alarms.node.findChild(`Age-${queue.spec.name}`) as cloudwatch.Alarm,
+      encryptionKey,
+    });
+    for (const [consumer, experiments] of this.gameDays.templates) {
+      for (const [experiment, template] of experiments) {
+        this.outputs.add(
+          `gamedays/${consumer}/${experiment}`,
+          template.attrId,
+          `FIS experiment template: ${experiment} on the ${consumer} consume function (aws fis start-experiment)`,
+        );
+      }
+    }
   }
 
   private publishOutputs(functions: readonly CellFunction[]): void {

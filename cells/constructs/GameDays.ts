@@ -1,0 +1,300 @@
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as fis from 'aws-cdk-lib/aws-fis';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.ts';
+import type { CellFunction } from './CellFunction.ts';
+import type { QueueWithDlq } from './QueueWithDlq.ts';
+
+/** One consume function to run game days on, with the queues it consumes. */
+export interface GameDayTarget {
+  /** Consumer name, e.g. `recorder`; part of template names. */
+  readonly consumer: string;
+  readonly function: CellFunction;
+  /** Its FIFO queues, one per stage it serves. */
+  readonly queues: readonly QueueWithDlq[];
+}
+
+/** An invocation fault: how long, on which share of invocations. */
+export interface InvocationFault {
+  /** ISO 8601 duration of the fault, e.g. `PT10M`. */
+  readonly duration: string;
+  /** Share of invocations (1–100) the fault hits. */
+  readonly invocationPercentage: number;
+}
+
+export interface GameDaySettings {
+  /** Some invocations fail without running the handler: retries and redeliveries absorb them. */
+  readonly errors: InvocationFault;
+  /** Some invocations start late: throughput drops, queue age grows, nothing fails. */
+  readonly latency: InvocationFault & { readonly startupDelayMilliseconds: number };
+  /** Every invocation fails: the backlog grows until the SLA alarm stops the experiment. */
+  readonly outage: InvocationFault;
+}
+
+/**
+ * Game-day defaults. Errors at 25 % mean a message fails five receives in a row (maxReceiveCount)
+ * with a chance of 0.1 %; the latency (5 s) stays inside the consume timeout (10 s for the default
+ * 60 s visibility timeout); the outage lasts longer than the 2-minute SLA on purpose, so the stop
+ * condition is exercised before anything exhausts its receives (5 × 60 s).
+ */
+export const GAME_DAY_DEFAULTS: GameDaySettings = {
+  errors: { duration: 'PT10M', invocationPercentage: 25 },
+  latency: { duration: 'PT10M', invocationPercentage: 50, startupDelayMilliseconds: 5_000 },
+  outage: { duration: 'PT5M', invocationPercentage: 100 },
+};
+
+/** The experiments each target gets, by the name in its template and output path. */
+export const GAME_DAY_EXPERIMENTS = ['errors', 'latency', 'outage'] as const;
+export type GameDayExperiment = (typeof GAME_DAY_EXPERIMENTS)[number];
+
+/** Where FIS writes fault configurations and the Lambda extension reads them. */
+export const FIS_CONFIG_PREFIX = 'FisConfigs/';
+
+/**
+ * The public SSM parameter with the FIS Lambda extension layer ARN of the Region (the cell's
+ * functions run on arm64). Resolved at deploy time, so synthesis needs no AWS account.
+ */
+export const FIS_EXTENSION_LAYER_PARAMETER = '/aws/service/fis/lambda-extension/AWS-FIS-extension-arm64/1.x.x';
+
+/** FIS allows at most this many stop conditions per experiment template (service quota). */
+const MAX_STOP_CONDITIONS = 5;
+
+export interface GameDaysProps {
+  readonly prefix: string;
+  /** The consume functions, one experiment set each. */
+  readonly targets: readonly GameDayTarget[];
+  /**
+   * The queue-age SLA alarm of a queue (ApproximateAgeOfOldestMessage ≥ 2 minutes). The alarms of
+   * a target's queues are the stop conditions of its experiments.
+   */
+  readonly slaAlarmOf: (queue: QueueWithDlq) => cloudwatch.IAlarm;
+  /** The cell key: the configuration bucket is encrypted with it. */
+  readonly encryptionKey: kms.IKey;
+  /** @default GAME_DAY_DEFAULTS */
+  readonly settings?: Partial<GameDaySettings>;
+  /** @default the layer named by FIS_EXTENSION_LAYER_PARAMETER */
+  readonly extensionLayerArn?: string;
+  /** @default RemovalPolicy.DESTROY (fault configurations expire within a day anyway) */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * AWS FIS experiment templates for game days on the consumers (issue 8): Lambda invocation errors,
+ * added latency, and a full outage, per consume function, each stopped by the queue-age SLA alarms
+ * of that function's queues. The experiments use the FIS Lambda extension, so this construct also
+ * attaches it to the targets (a layer, its wrapper, and read access to the configuration prefix);
+ * without an experiment running the extension only polls S3 and changes nothing.
+ *
+ * The experiment role may write fault configurations under the prefix and read the target
+ * functions, nothing else. FIS experiment logging to CloudWatch Logs is left out: its log-delivery
+ * APIs have no resource-level permissions, and the experiment history in FIS plus the cell's
+ * alarms and dashboard are the game-day record (docs/OPERATIONS.md, "Game days").
+ */
+export class GameDays extends Construct {
+  /** Where FIS and the extension exchange fault configurations. */
+  public readonly configBucket: s3.Bucket;
+  public readonly role: iam.Role;
+  /** Templates by consumer, then experiment. */
+  public readonly templates: ReadonlyMap<string, ReadonlyMap<GameDayExperiment, fis.CfnExperimentTemplate>>;
+
+  constructor(scope: Construct, id: string, props: GameDaysProps) {
+    super(scope, id);
+    const settings: GameDaySettings = { ...GAME_DAY_DEFAULTS, ...props.settings };
+    validate(props, settings);
+    const stack = Stack.of(this);
+
+    this.configBucket = new s3.Bucket(this, 'FisConfig', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      // A configuration is only read while its experiment runs (at most hours).
+      lifecycleRules: [{ expiration: Duration.days(1) }],
+    });
+    acknowledge(
+      this.configBucket,
+      'AwsSolutions-S1',
+      'Holds only FIS fault configurations that live for one experiment; FIS writes them and the Lambda extension reads them. The experiment history in FIS is the audit trail.',
+    );
+    const configObjects = this.configBucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`);
+    const configLocation = `arn:${stack.partition}:s3:::${this.configBucket.bucketName}/${FIS_CONFIG_PREFIX}`;
+
+    const layer = lambda.LayerVersion.fromLayerVersionArn(
+      this,
+      'FisExtension',
+      props.extensionLayerArn ?? ssm.StringParameter.valueForStringParameter(this, FIS_EXTENSION_LAYER_PARAMETER),
+    );
+    for (const target of props.targets) {
+      const fn = target.function.function;
+      fn.addLayers(layer);
+      // The extension wraps the runtime and asks S3 for an active fault before each invocation.
+      fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', '/opt/aws-fis/bootstrap');
+      fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', configLocation);
+      target.function.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ListFisConfigurations',
+          actions: ['s3:ListBucket'],
+          resources: [this.configBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
+        }),
+      );
+      target.function.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadFisConfigurations',
+          actions: ['s3:GetObject'],
+          resources: [configObjects],
+        }),
+      );
+      props.encryptionKey.grantDecrypt(target.function.role);
+      acknowledge(
+        target.function.role,
+        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.configBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`,
+        'The FIS Lambda extension reads fault configurations FIS writes under one prefix of the game-day bucket; their names are chosen by FIS per experiment.',
+      );
+    }
+
+    this.role = new iam.Role(this, 'ExperimentRole', {
+      description: `FIS experiments of ${props.prefix}: writes fault configurations for the consume functions`,
+      assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', {
+        // Only FIS experiments of this account may assume it (confused-deputy protection).
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:fis:${stack.region}:${stack.account}:experiment/*` },
+        },
+      }),
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteFaultConfigurations',
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: [configObjects],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTargetFunctions',
+        actions: ['lambda:GetFunction'],
+        resources: props.targets.map((t) => t.function.function.functionArn),
+      }),
+    );
+    props.encryptionKey.grant(this.role, 'kms:GenerateDataKey');
+    acknowledge(
+      this.role,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.configBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`,
+      'FIS writes one fault configuration per experiment and function under this prefix of the game-day bucket, with names it chooses; nothing else in the account is writable.',
+    );
+
+    const templates = new Map<string, Map<GameDayExperiment, fis.CfnExperimentTemplate>>();
+    for (const target of props.targets) {
+      const stopConditions = target.queues.map((queue) => ({
+        source: 'aws:cloudwatch:alarm',
+        value: props.slaAlarmOf(queue).alarmArn,
+      }));
+      const targets = {
+        ConsumeFunction: {
+          resourceType: 'aws:lambda:function',
+          resourceArns: [target.function.function.functionArn],
+          selectionMode: 'ALL',
+        },
+      };
+      const byExperiment = new Map<GameDayExperiment, fis.CfnExperimentTemplate>();
+      const add = (
+        experiment: GameDayExperiment,
+        description: string,
+        action: fis.CfnExperimentTemplate.ExperimentTemplateActionProperty,
+      ) => {
+        const template = new fis.CfnExperimentTemplate(this, `${target.consumer}-${experiment}`, {
+          description: `${props.prefix} ${target.consumer}: ${description}`.slice(0, 512),
+          roleArn: this.role.roleArn,
+          stopConditions,
+          targets,
+          actions: { [experiment]: action },
+          experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
+          tags: { Name: `${props.prefix}-gameday-${target.consumer}-${experiment}` },
+        });
+        byExperiment.set(experiment, template);
+      };
+      add(
+        'errors',
+        `${settings.errors.invocationPercentage}% of consume invocations fail for ${settings.errors.duration}`,
+        {
+          actionId: 'aws:lambda:invocation-error',
+          description: 'Invocations fail without running the handler; SQS redelivers the batch.',
+          parameters: {
+            duration: settings.errors.duration,
+            invocationPercentage: String(settings.errors.invocationPercentage),
+            preventExecution: 'true',
+          },
+          targets: { Functions: 'ConsumeFunction' },
+        },
+      );
+      add(
+        'latency',
+        `${settings.latency.invocationPercentage}% of consume invocations start ${settings.latency.startupDelayMilliseconds} ms late for ${settings.latency.duration}`,
+        {
+          actionId: 'aws:lambda:invocation-add-delay',
+          description: 'Invocations start late: throughput drops, queue age grows.',
+          parameters: {
+            duration: settings.latency.duration,
+            invocationPercentage: String(settings.latency.invocationPercentage),
+            startupDelayMilliseconds: String(settings.latency.startupDelayMilliseconds),
+          },
+          targets: { Functions: 'ConsumeFunction' },
+        },
+      );
+      add(
+        'outage',
+        `every consume invocation fails until the queue-age SLA alarm stops it (at most ${settings.outage.duration})`,
+        {
+          actionId: 'aws:lambda:invocation-error',
+          description: 'A consumer outage: the backlog grows until the SLA alarm ends the experiment.',
+          parameters: {
+            duration: settings.outage.duration,
+            invocationPercentage: String(settings.outage.invocationPercentage),
+            preventExecution: 'true',
+          },
+          targets: { Functions: 'ConsumeFunction' },
+        },
+      );
+      templates.set(target.consumer, byExperiment);
+    }
+    this.templates = templates;
+    Tags.of(this).add('bems:purpose', 'game-day');
+  }
+}
+
+/** Checks the settings and targets up front and reports every problem in one error. */
+function validate(props: GameDaysProps, settings: GameDaySettings): void {
+  const problems: string[] = [];
+  for (const [name, fault] of Object.entries(settings) as [string, InvocationFault][]) {
+    if (!/^PT(\d+H)?(\d+M)?(\d+S)?$/.test(fault.duration) || fault.duration === 'PT')
+      problems.push(`${name}.duration "${fault.duration}" is not an ISO 8601 duration such as PT10M`);
+    if (
+      !Number.isInteger(fault.invocationPercentage) ||
+      fault.invocationPercentage < 1 ||
+      fault.invocationPercentage > 100
+    )
+      problems.push(`${name}.invocationPercentage must be a whole number 1-100, got ${fault.invocationPercentage}`);
+  }
+  const delay = settings.latency.startupDelayMilliseconds;
+  if (!Number.isInteger(delay) || delay < 1 || delay > 900_000)
+    problems.push(`latency.startupDelayMilliseconds must be 1-900000, got ${delay}`);
+  if (props.targets.length === 0) problems.push('no consume functions to target');
+  for (const target of props.targets) {
+    if (target.queues.length === 0) problems.push(`${target.consumer}: no queues, so no SLA alarm to stop on`);
+    if (target.queues.length > MAX_STOP_CONDITIONS)
+      problems.push(
+        `${target.consumer}: ${target.queues.length} queues, but FIS allows ${MAX_STOP_CONDITIONS} stop conditions`,
+      );
+  }
+  if (problems.length) throw new Error(`invalid game-day settings:\n  - ${problems.join('\n  - ')}`);
+}
