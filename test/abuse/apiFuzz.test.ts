@@ -16,6 +16,8 @@ const IN_PROCESS_RUNS = Number(process.env.BEMS_FUZZ_RUNS ?? 10_000);
 const HTTP_RUNS = Number(process.env.BEMS_FUZZ_HTTP_RUNS ?? 1_000);
 const SEED = Number(process.env.BEMS_FUZZ_SEED ?? 20261128);
 const ANSWER_TIMEOUT_MS = 10_000;
+/** The accepted events drain through the pipeline: a few percent of the cases, up to ten events each. */
+const SETTLE_TIMEOUT_MS = Math.max(150_000, (IN_PROCESS_RUNS + HTTP_RUNS) * 10);
 
 /**
  * Property-based abuse of the API (issue 8): bodies, headers, paths, methods and sizes from the
@@ -47,7 +49,9 @@ describe('API abuse: fuzzing bodies, headers, paths, methods and sizes', () => {
     for (const eventId of checked.accepted?.eventIds ?? []) accepted.push({ stage: checked.accepted!.stage, eventId });
   };
 
-  it(`answers ${IN_PROCESS_RUNS} in-process requests per the contract`, { timeout: 600_000 }, async () => {
+  it(`answers ${IN_PROCESS_RUNS} in-process requests per the contract`, {
+    timeout: Math.max(600_000, IN_PROCESS_RUNS * 20),
+  }, async () => {
     const { cell } = started;
     await fc.assert(
       fc.asyncProperty(arbFuzzCase(keys), async (fuzzCase) => {
@@ -65,7 +69,9 @@ describe('API abuse: fuzzing bodies, headers, paths, methods and sizes', () => {
     expect([...kinds.keys()].length).toBeGreaterThanOrEqual(13);
   });
 
-  it(`answers ${HTTP_RUNS} requests over real HTTP per the contract`, { timeout: 300_000 }, async () => {
+  it(`answers ${HTTP_RUNS} requests over real HTTP per the contract`, {
+    timeout: Math.max(300_000, HTTP_RUNS * 100),
+  }, async () => {
     const { cell } = started;
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     try {
@@ -95,12 +101,14 @@ describe('API abuse: fuzzing bodies, headers, paths, methods and sizes', () => {
     }
   });
 
-  it('lets exactly the accepted events reach the bus, the archive and the store', { timeout: 180_000 }, async () => {
+  it('lets exactly the accepted events reach the bus, the archive and the store', {
+    timeout: SETTLE_TIMEOUT_MS + 60_000,
+  }, async () => {
     // Prepare
     const { cell, dataDir } = started;
     const probe = inProcessProbe(cell);
     try {
-      await waitUntilSettled(probe, { timeoutMs: 150_000 });
+      await waitUntilSettled(probe, { timeoutMs: SETTLE_TIMEOUT_MS });
       const expected = accepted.map((a) => `${a.stage}/${a.eventId}`).sort();
 
       // Act

@@ -1,15 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { CI_SIZE, FULL_SIZE, SCENARIOS } from './scenarios/index.ts';
 import { formatResultsTable, invariantViolations, type ScenarioResult } from './support/ScenarioResult.ts';
 
 /**
- * `npm run reliability`: every fault-injection scenario at full size (issue 8's durations, hundreds
- * of invoices), one after the other on this machine, then the results table for
- * docs/RELIABILITY.md with the commit it was measured on. Exits 1 if any invariant was violated.
+ * `npm run reliability`: both suites of issue 8 at full size, one after the other on this machine.
+ * First every fault-injection scenario (the issue's durations, hundreds of invoices each), with the
+ * results table for docs/RELIABILITY.md and the commit it was measured on; then the abuse suite
+ * (test/abuse) with five times the CI's fuzz cases. Exits 1 if an invariant or a test failed.
  *
- *   npm run reliability                          # all scenarios, full size
- *   npm run reliability -- --only poison         # one scenario
+ *   npm run reliability                             # everything, full size
+ *   npm run reliability -- --only poison --no-abuse # one scenario
  *   npm run reliability -- --size ci --json out.json
  */
 const { values } = parseArgs({
@@ -17,7 +18,11 @@ const { values } = parseArgs({
     size: { type: 'string', default: 'full' },
     only: { type: 'string', multiple: true },
     json: { type: 'string' },
+    abuse: { type: 'boolean', default: true },
+    'fuzz-runs': { type: 'string', default: '50000' },
+    'fuzz-http-runs': { type: 'string', default: '5000' },
   },
+  allowNegative: true,
 });
 const size = values.size === 'ci' ? CI_SIZE : FULL_SIZE;
 const names = values.only?.length ? values.only : Object.keys(SCENARIOS);
@@ -49,6 +54,23 @@ console.log(formatResultsTable(results));
 if (values.json) {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(values.json, `${JSON.stringify({ commit, size, results }, null, 2)}\n`);
+}
+
+if (values.abuse) {
+  // The abuse suite is a vitest suite; full size is the same tests with more cases.
+  process.stderr.write(
+    `▶ abuse suite (${values['fuzz-runs']} in-process + ${values['fuzz-http-runs']} HTTP fuzz cases)…\n`,
+  );
+  const vitest = spawnSync('npx', ['vitest', 'run', 'test/abuse'], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      BEMS_FUZZ_RUNS: values['fuzz-runs'],
+      BEMS_FUZZ_HTTP_RUNS: values['fuzz-http-runs'],
+      BEMS_FUZZ_SEED: process.env.BEMS_FUZZ_SEED ?? String(size.seed),
+    },
+  });
+  failed ||= vitest.status !== 0;
 }
 process.exit(failed ? 1 : 0);
 
