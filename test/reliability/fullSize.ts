@@ -75,6 +75,8 @@ if (values.abuse) {
 process.exit(failed ? 1 : 0);
 
 function gitCommit(): string {
+  // An export of a commit (git archive) has no .git: whoever made it names the commit.
+  if (process.env.BEMS_MEASURED_COMMIT) return process.env.BEMS_MEASURED_COMMIT;
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       encoding: 'utf8',
