@@ -193,7 +193,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       guard,
       // The store holds this cell's one table only. Naming database and table would make SQLite
       // pick the (database, table, …) identity index over the invoice_id one: a scan of every
-      // record per request (13 ms at 5,000 records, growing) instead of 0.4 ms.
+      // record of the table per request instead of an index lookup.
       timeline: (invoiceId) => toInvoiceTimeline(invoiceId, timestream.store.timeline(invoiceId)),
       health,
       faults,
