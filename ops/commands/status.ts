@@ -1,6 +1,5 @@
 import {
   commandsFor,
-  type DlqRoute,
   describeCondition,
   dlqRoutes,
   formatAge,
