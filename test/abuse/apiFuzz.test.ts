@@ -66,7 +66,7 @@ describe('API abuse: fuzzing bodies, headers, paths, methods and sizes', () => {
       { numRuns: IN_PROCESS_RUNS, seed: SEED, endOnFailure: true },
     );
     // Every family was exercised, not just the cheap ones.
-    expect([...kinds.keys()].length).toBeGreaterThanOrEqual(13);
+    expect(new Set([...kinds.keys()].map((kind) => kind.split(':')[0])).size).toBe(13);
   });
 
   it(`answers ${HTTP_RUNS} requests over real HTTP per the contract`, {

@@ -84,7 +84,9 @@ export function formatResultsTable(results: readonly ScenarioResult[]): string {
     String(r.heldInDlq),
     String(r.lost),
     String(r.duplicated),
-    `${(r.unaffected.latencyP99Ms / 1000).toFixed(1)} s / ${(r.unaffected.latencyMaxMs / 1000).toFixed(1)} s`,
+    r.unaffected.events === 0
+      ? '— (every invoice affected)'
+      : `${(r.unaffected.latencyP99Ms / 1000).toFixed(1)} s / ${(r.unaffected.latencyMaxMs / 1000).toFixed(1)} s`,
   ]);
   return [
     `| ${COLUMNS.join(' | ')} |`,
