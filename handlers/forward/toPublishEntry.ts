@@ -1,5 +1,6 @@
 import type { MessageAttributeValue, PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { BusEvent } from '../../schemas/envelope.ts';
+import { deduplicationIdFor } from './deduplicationIdFor.ts';
 
 /**
  * Message attributes every SNS message carries, for subscription filter policies (a consumer may
@@ -15,9 +16,11 @@ export const MESSAGE_ATTRIBUTES = {
 } as const;
 
 /**
- * The SNS FIFO entry for one bus event (without the batch entry `Id`, which the batching assigns). `MessageGroupId = invoiceId` keeps an invoice's events in
- * order while different invoices proceed in parallel; `MessageDeduplicationId = eventId` makes a
- * re-forwarded event (inbox redelivery, redrive, replay) a no-op within the 5-minute FIFO window.
+ * The SNS FIFO entry for one bus event (without the batch entry `Id`, which the batching assigns).
+ * `MessageGroupId = invoiceId` keeps an invoice's events in order while different invoices proceed
+ * in parallel; `MessageDeduplicationId` is the eventId, so a re-forwarded event (inbox redelivery,
+ * redrive) is a no-op within the 5-minute FIFO window, except for an archive replay, which gets an
+ * id of its own (`deduplicationIdFor`) so that it is not dropped inside that window.
  */
 export function toPublishEntry(busEvent: BusEvent): Omit<PublishBatchRequestEntry, 'Id'> {
   const { detail } = busEvent;
@@ -25,7 +28,7 @@ export function toPublishEntry(busEvent: BusEvent): Omit<PublishBatchRequestEntr
   return {
     Message: JSON.stringify(detail),
     MessageGroupId: detail.invoiceId,
-    MessageDeduplicationId: detail.eventId,
+    MessageDeduplicationId: deduplicationIdFor(busEvent),
     MessageAttributes: {
       [MESSAGE_ATTRIBUTES.stage]: attribute(detail.stage),
       [MESSAGE_ATTRIBUTES.status]: attribute(detail.status),

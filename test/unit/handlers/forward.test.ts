@@ -105,6 +105,88 @@ describe('forward handler', () => {
     });
   });
 
+  describe('deduplication id of an archive replay', () => {
+    // SNS FIFO drops a message whose deduplication id it saw in the last 5 minutes, silently: the
+    // publish succeeds. This fake keeps that window so a test can see what SNS would deliver.
+    function snsFifoWindow() {
+      const seen = new Set<string>();
+      const delivered: PublishBatchRequestEntry[] = [];
+      sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: PublishBatchRequestEntry[] }) => {
+        for (const entry of input.PublishBatchRequestEntries) {
+          if (seen.has(entry.MessageDeduplicationId!)) continue;
+          seen.add(entry.MessageDeduplicationId!);
+          delivered.push(entry);
+        }
+        return allSucceed(input);
+      });
+      return delivered;
+    }
+    const snsDeduplicationId = /^[!-~]{1,128}$/;
+    const replayRecord = (detail: ReturnType<typeof inboxRecord>['detail'], replayName: string) =>
+      buildSqsRecord({ body: buildBusEvent(detail, { 'replay-name': replayName }) });
+
+    it('lets a replay within 5 minutes of the original through SNS FIFO deduplication', async () => {
+      // Prepare
+      const { handler } = setup();
+      const delivered = snsFifoWindow();
+      const { detail, record } = inboxRecord();
+
+      // Act
+      await handler(buildSqsEvent([record]));
+      const response = await handler(buildSqsEvent([replayRecord(detail, 'bems-replay-1')]));
+
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(delivered.map((e) => JSON.parse(e.Message!).eventId)).toEqual([detail.eventId, detail.eventId]);
+      expect(delivered[1]!.MessageAttributes!.replayName!.StringValue).toBe('bems-replay-1');
+    });
+
+    it('still deduplicates a redelivery within one replay, and lets a second replay through', async () => {
+      const { handler } = setup();
+      const delivered = snsFifoWindow();
+      const { detail, record } = inboxRecord();
+
+      await handler(buildSqsEvent([record]));
+      await handler(buildSqsEvent([replayRecord(detail, 'bems-replay-1')]));
+      await handler(buildSqsEvent([replayRecord(detail, 'bems-replay-1')]));
+      await handler(buildSqsEvent([replayRecord(detail, 'bems-replay-2')]));
+      await handler(buildSqsEvent([record]));
+
+      expect(delivered.map((e) => e.MessageAttributes!.replayName?.StringValue ?? 'live')).toEqual([
+        'live',
+        'bems-replay-1',
+        'bems-replay-2',
+      ]);
+    });
+
+    it('keeps the eventId for live traffic and a readable eventId + replay name for a replay', async () => {
+      const { handler } = setup();
+      const { detail, record } = inboxRecord();
+      const replayName = `r-${'x'.repeat(62)}`; // EventBridge's longest replay name: 64 characters
+
+      await handler(buildSqsEvent([record, replayRecord(detail, replayName)]));
+
+      const ids = publishCalls()[0]!.PublishBatchRequestEntries!.map((e) => e.MessageDeduplicationId);
+      expect(ids).toEqual([detail.eventId, `${detail.eventId}:replay:${replayName}`]);
+      expect(ids[1]).toMatch(snsDeduplicationId);
+    });
+
+    it.each([
+      ['longer than SNS allows', 'r'.repeat(200)],
+      ['with a space', 'month end'],
+      ['with non-ASCII characters', 'réplay-ü'],
+    ])('hashes a replay name %s into a valid, distinct deduplication id', async (_label, replayName) => {
+      const { handler } = setup();
+      const { detail } = inboxRecord();
+
+      await handler(buildSqsEvent([replayRecord(detail, replayName), replayRecord(detail, `${replayName}2`)]));
+
+      const ids = publishCalls()[0]!.PublishBatchRequestEntries!.map((e) => e.MessageDeduplicationId!);
+      for (const id of ids) expect(id).toMatch(snsDeduplicationId);
+      expect(new Set([...ids, detail.eventId]).size).toBe(3);
+    });
+  });
+
   it('resends only entries that failed transiently and reports nothing once they are published', async () => {
     const { handler, clock } = setup();
     const records = [inboxRecord().record, inboxRecord().record, inboxRecord().record];
