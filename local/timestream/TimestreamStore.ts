@@ -676,8 +676,12 @@ export class TimestreamStore {
       conditions.push(condition);
       params.push(...values);
     };
-    if (filter.database !== undefined) add('database_name = ?', filter.database);
-    if (filter.table !== undefined) add('table_name = ?', filter.table);
+    // With an invoice id, the unary `+` keeps SQLite from choosing the UNIQUE identity index (which
+    // leads with database_name, table_name) over the far more selective records_by_invoice index:
+    // without it every timeline lookup scanned the whole table.
+    const columnRef = filter.invoiceId !== undefined ? '+' : '';
+    if (filter.database !== undefined) add(`${columnRef}database_name = ?`, filter.database);
+    if (filter.table !== undefined) add(`${columnRef}table_name = ?`, filter.table);
     if (filter.measureName !== undefined) add('measure_name = ?', filter.measureName);
     if (filter.invoiceId !== undefined) add('invoice_id = ?', filter.invoiceId);
     if (filter.stage !== undefined) add('stage = ?', filter.stage);

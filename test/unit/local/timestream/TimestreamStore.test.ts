@@ -177,6 +177,30 @@ describe('TimestreamStore', () => {
       ).toContain('records_by_window');
       expect(plan('SELECT count(*) FROM records WHERE event_id = ?', 'e')).toContain('records_by_event');
     });
+
+    it('looks up a timeline scoped to a database and table through the invoice index', () => {
+      put(bems({ invoiceId: 'INV-SCOPED' }), bems({ invoiceId: 'INV-OTHER' }));
+      const explained: string[] = [];
+      const original = store.query.bind(store);
+      // The timeline's own SQL, explained: it must not fall back to the identity index (a full scan).
+      const statement = (store as unknown as { reader: { prepare(sql: string): unknown } }).reader;
+      const prepare = statement.prepare.bind(statement);
+      statement.prepare = (sql: string) => {
+        if (sql.includes('FROM invoice_events') && !sql.startsWith('EXPLAIN')) {
+          explained.push(
+            ...original<{ detail: string }>(
+              `EXPLAIN QUERY PLAN ${sql}`,
+              Array.from(sql.matchAll(/\?/g), () => 'x'),
+            ).map((row) => row.detail),
+          );
+        }
+        return prepare(sql);
+      };
+      const timeline = store.timeline('INV-SCOPED', { database: DB, table: TABLE });
+      statement.prepare = prepare;
+      expect(timeline.map((record) => record.invoiceId)).toEqual(['INV-SCOPED']);
+      expect(explained.join(' | ')).toContain('records_by_invoice');
+    });
   });
 
   describe('data directory', () => {
