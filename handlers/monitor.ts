@@ -2,6 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -10,7 +11,7 @@ import { type MonitorTopology, MonitorTopologySchema } from '../cells/monitorTop
 import { type AlertPublisher, SnsAlertPublisher } from './monitor/AlertPublisher.ts';
 import type { RedrivePolicy } from './monitor/autoRedrive.ts';
 import { type DependencyProbe, TimestreamWriteProbe } from './monitor/DependencyProbe.ts';
-import { ALERT_SEVERITIES, type AlertSeverity } from './monitor/defaults.ts';
+import { ALERT_SEVERITIES, type AlertSeverity, MONITOR_DEFAULTS } from './monitor/defaults.ts';
 import { FileMonitorStateStore } from './monitor/FileMonitorStateStore.ts';
 import type { MonitorStateStore } from './monitor/MonitorState.ts';
 import type { QueueStatsSource } from './monitor/QueueStatsSource.ts';
@@ -18,10 +19,12 @@ import { type MonitorReport, runMonitor } from './monitor/runMonitor.ts';
 import { SqsCloudWatchQueueStats } from './monitor/SqsCloudWatchQueueStats.ts';
 import { SsmMonitorStateStore } from './monitor/SsmMonitorStateStore.ts';
 import type { StuckInvoiceSource } from './monitor/StuckInvoiceSource.ts';
+import { TimestreamStuckInvoiceSource } from './monitor/TimestreamStuckInvoiceSource.ts';
 import {
   type AwsClientConfig,
   awsClientConfig,
   sqsClientConfig,
+  timestreamQueryClientConfig,
   timestreamWriteClientConfig,
 } from './shared/awsClientConfig.ts';
 import { type Env, EnvReader } from './shared/EnvReader.ts';
@@ -39,7 +42,8 @@ import { createObservability, type ObservabilityOverrides, traced } from './shar
  * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
  * - `REDRIVE_POLICY`: `{automatic, ratePerSecond, budgetPerMessage}` (defaults of the cell definition when absent);
  * - `MONITOR_STATE_PARAMETER` (SSM parameter name) or `MONITOR_STATE_FILE` (a JSON file path): the alert state;
- * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the write probe run before redriving a consumer DLQ.
+ * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
+ *   probe run before redriving a consumer DLQ; without them the SLA check reports itself unavailable.
  */
 
 export interface MonitorConfig extends CommonHandlerConfig {
@@ -55,14 +59,12 @@ export interface MonitorConfig extends CommonHandlerConfig {
   readonly cloudwatch: AwsClientConfig;
   readonly ssm: AwsClientConfig;
   readonly timestreamWrite: AwsClientConfig;
+  readonly timestreamQuery: AwsClientConfig;
 }
 
-/**
- * There is no SLA query on AWS yet: Timestream queries need `@aws-sdk/client-timestream-query`,
- * which is not a dependency of this project. The local cell passes its own source.
- */
+/** Why the SLA check cannot run: there is no table to query. */
 export const SLA_CHECK_UNAVAILABLE =
-  'no Timestream query client in this build (@aws-sdk/client-timestream-query is not a dependency); ' +
+  'no Timestream table configured (TIMESTREAM_DATABASE_NAME, TIMESTREAM_TABLE_NAME); ' +
   'DLQ, backlog and parked checks still run';
 
 export function monitorConfigFromEnv(env: Env): MonitorConfig {
@@ -91,6 +93,8 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
   const sns = awsClientConfig('sns', reader);
   const cloudwatch = awsClientConfig('cloudwatch', reader);
   const timestreamWrite = timestreamWriteClientConfig(reader);
+  // One Query call must not outlive the SLA check's budget (it is also enforced across pages).
+  const timestreamQuery = timestreamQueryClientConfig(reader, { requestTimeoutMs: MONITOR_DEFAULTS.sla.queryBudgetMs });
   const ssm = ssmClientConfig(reader, sns);
   reader.assertValid();
   return {
@@ -105,6 +109,7 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
     cloudwatch,
     ssm,
     timestreamWrite,
+    timestreamQuery,
   };
 }
 
@@ -149,6 +154,17 @@ export function createMonitorHandler(config: MonitorConfig, dependencies: Monito
               config.cellId,
             )
           : undefined));
+  // The local cell passes its own source (SQL over the emulator's store); the Timestream client is
+  // created only when it is needed.
+  const stuckInvoices =
+    dependencies.stuckInvoices ??
+    (config.timestream
+      ? new TimestreamStuckInvoiceSource({
+          client: tracer.captureAWSv3Client(new TimestreamQueryClient(config.timestreamQuery)),
+          database: config.timestream.databaseName,
+          table: config.timestream.tableName,
+        })
+      : undefined);
 
   return (_event, context) =>
     traced(tracer, 'monitor', async () => {
@@ -160,9 +176,7 @@ export function createMonitorHandler(config: MonitorConfig, dependencies: Monito
           {
             sqs,
             queueStats,
-            ...(dependencies.stuckInvoices
-              ? { stuckInvoices: dependencies.stuckInvoices }
-              : { stuckInvoicesUnavailableReason: SLA_CHECK_UNAVAILABLE }),
+            ...(stuckInvoices ? { stuckInvoices } : { stuckInvoicesUnavailableReason: SLA_CHECK_UNAVAILABLE }),
             stateStore,
             publisher,
             ...(probe ? { probe } : {}),

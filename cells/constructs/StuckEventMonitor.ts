@@ -39,7 +39,8 @@ export interface StuckEventMonitorProps {
  * Its environment is the contract with `handlers/monitor.ts`:
  * - `CELL_TOPOLOGY`: `MonitorTopology` JSON (`cells/monitorTopology.ts`): queues, DLQs, SLA, receive budgets;
  * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
- * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the write probe before a consumer DLQ is redriven;
+ * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
+ *   probe before a consumer DLQ is redriven;
  * - `REDRIVE_POLICY`: the definition's `redrive` as JSON `{automatic, ratePerSecond, budgetPerMessage}`;
  * - `MONITOR_STATE_PARAMETER`: name of the SSM parameter holding the alert state (JSON, ≤ 8 KB),
  *   so an alert fires when a condition starts, escalates when it worsens and resolves when it clears,
@@ -106,6 +107,8 @@ export class StuckEventMonitor extends Construct {
     for (const topic of Object.values(props.alerts.topics)) topic.grantPublish(fn);
     // Before redriving a consumer DLQ the monitor writes one probe record: is Timestream healthy again?
     props.timeseries.grantWrite(fn);
+    // The SLA check: invoices whose latest event is older than the stage SLA (a Timestream query).
+    props.timeseries.grantSelect(fn);
     // SQS reports the age of the oldest message only as a CloudWatch metric.
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
     this.stateParameter.grantRead(fn);

@@ -116,7 +116,13 @@ export class TimeseriesStore extends Construct {
     return iam.Grant.addToPrincipal({ grantee, actions: ['timestream:WriteRecords'], resourceArns: [this.tableArn] });
   }
 
-  /** Queries over this table (the stuck-event monitor, dashboards). */
+  /** SELECT queries over this table and nothing else (the stuck-event monitor's SLA check). */
+  grantSelect(grantee: iam.IGrantable): iam.Grant {
+    this.grantDescribeEndpoints(grantee);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['timestream:Select'], resourceArns: [this.tableArn] });
+  }
+
+  /** Queries over this table plus its description (dashboards, which read the table's schema). */
   grantQuery(grantee: iam.IGrantable): iam.Grant {
     this.grantDescribeEndpoints(grantee);
     return iam.Grant.addToPrincipal({

@@ -33,6 +33,11 @@ export const MONITOR_DEFAULTS = {
     criticalSlaMultiple: 4,
     /** Invoices quiet for longer than this are no longer reported as stuck (historical data, backfills). */
     lookbackHours: 72,
+    /**
+     * Time the SLA query may take on AWS (Timestream, all pages). The run has 55 seconds and gives the
+     * automatic redrive up to 30 of them (`redrive.runBudgetMs`); alerting still has to follow.
+     */
+    queryBudgetMs: 15_000,
   },
   /** Invoice ids quoted in an alert. */
   sampleSize: 5,

@@ -20,3 +20,4 @@ export { type MonitorReport, runMonitor } from './runMonitor.ts';
 export { SqsCloudWatchQueueStats } from './SqsCloudWatchQueueStats.ts';
 export { SsmMonitorStateStore } from './SsmMonitorStateStore.ts';
 export type { StageSla, StuckInvoiceSource, StuckInvoices } from './StuckInvoiceSource.ts';
+export { stuckInvoicesQuery, TimestreamStuckInvoiceSource } from './TimestreamStuckInvoiceSource.ts';

@@ -16,6 +16,7 @@ export const AWS_SERVICE_ENV_IDS = {
   sns: 'SNS',
   sqs: 'SQS',
   timestreamWrite: 'TIMESTREAM_WRITE',
+  timestreamQuery: 'TIMESTREAM_QUERY',
   cloudwatch: 'CLOUDWATCH',
 } as const;
 export type AwsService = keyof typeof AWS_SERVICE_ENV_IDS;
@@ -124,6 +125,16 @@ export function sqsClientConfig(
  */
 export function timestreamWriteClientConfig(source: Env | EnvReader, options: AwsClientOptions = {}): AwsClientConfig {
   return awsClientConfig('timestreamWrite', source, options);
+}
+
+/**
+ * Timestream Query client config: the same endpoint-discovery rule as {@link timestreamWriteClientConfig}
+ * (an override in `AWS_ENDPOINT_URL_TIMESTREAM_QUERY` is called directly, otherwise the SDK discovers
+ * the query endpoint). One Query call may run for seconds on a large table, so callers pass a
+ * request timeout that fits their own budget.
+ */
+export function timestreamQueryClientConfig(source: Env | EnvReader, options: AwsClientOptions = {}): AwsClientConfig {
+  return awsClientConfig('timestreamQuery', source, options);
 }
 
 function endpointFromReader(service: AwsService, reader: EnvReader): string | undefined {

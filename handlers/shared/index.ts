@@ -7,6 +7,7 @@ export {
   awsClientConfig,
   endpointFromEnv,
   sqsClientConfig,
+  timestreamQueryClientConfig,
   timestreamWriteClientConfig,
 } from './awsClientConfig.ts';
 export { type Env, EnvReader } from './EnvReader.ts';

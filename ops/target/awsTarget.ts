@@ -3,11 +3,15 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { MonitorTopologySchema } from '../../cells/monitorTopology.ts';
-import { resourcePrefix } from '../../cells/topology.ts';
-import { SqsCloudWatchQueueStats, SsmMonitorStateStore } from '../../handlers/monitor/index.ts';
-import { SLA_CHECK_UNAVAILABLE } from '../../handlers/monitor.ts';
+import { cellTopology, resourcePrefix } from '../../cells/topology.ts';
+import {
+  SqsCloudWatchQueueStats,
+  SsmMonitorStateStore,
+  TimestreamStuckInvoiceSource,
+} from '../../handlers/monitor/index.ts';
 import { TargetError } from '../errors.ts';
 import type { CellTarget } from './CellTarget.ts';
 
@@ -20,13 +24,15 @@ export interface AwsClients {
   readonly sqs?: SQSClient;
   readonly eventBridge?: EventBridgeClient;
   readonly cloudWatch?: CloudWatchClient;
+  readonly timestreamQuery?: TimestreamQueryClient;
 }
 
 /**
  * A deployed cell, found from what its stack publishes: every output is also an SSM parameter under
  * `/bems/<cellId>/` (one GetParametersByPath returns the whole cell); when parameters cannot be read
  * the CloudFormation stack outputs of `bems-<cellId>` are used. Credentials come from the standard
- * AWS chain (profile, SSO, environment); the Region from the cell definition.
+ * AWS chain (profile, SSO, environment); the Region from the cell definition. The SLA check queries
+ * the cell's Timestream table, as the monitor does (the caller needs `timestream:Select` on it).
  */
 export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}): Promise<CellTarget> {
   const region = cell.region;
@@ -43,6 +49,8 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
   const sqs = clients.sqs ?? new SQSClient({ region });
   const eventBridge = clients.eventBridge ?? new EventBridgeClient({ region });
   const cloudWatch = clients.cloudWatch ?? new CloudWatchClient({ region });
+  const timestreamQuery = clients.timestreamQuery ?? new TimestreamQueryClient({ region });
+  const { timestreamDatabase, timestreamTable } = cellTopology(cell);
   const busName = outputs.get('bus/name')!;
   const busArn = outputs.get('bus/arn')!;
   const stateParameter = outputs.get('monitor/state-parameter');
@@ -57,7 +65,11 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
     sqs,
     eventBridge,
     queueStats: new SqsCloudWatchQueueStats(sqs, cloudWatch),
-    stuckInvoicesUnavailableReason: SLA_CHECK_UNAVAILABLE,
+    stuckInvoices: new TimestreamStuckInvoiceSource({
+      client: timestreamQuery,
+      database: timestreamDatabase,
+      table: timestreamTable,
+    }),
     ...(stateParameter ? { monitorState: new SsmMonitorStateStore(ssm, stateParameter) } : {}),
     bus: { name: busName, arn: busArn },
     archive: { name: outputs.get('archive/name')!, arn: outputs.get('archive/arn')! },
@@ -70,6 +82,7 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
       sqs.destroy();
       eventBridge.destroy();
       cloudWatch.destroy();
+      timestreamQuery.destroy();
       ssm.destroy();
     },
   };

@@ -5,6 +5,7 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { QueryCommand, type QueryCommandInput, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsCells } from '../../../cells/cells.config.ts';
@@ -14,6 +15,7 @@ import { FileMonitorStateStore } from '../../../handlers/monitor/FileMonitorStat
 import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
 import { ConfigError } from '../../../handlers/shared/errors.ts';
 import { handlerTestEnv } from '../../helpers/handlerTestEnv.ts';
+import { TimestreamTableOverSqlite } from '../../helpers/TimestreamTableOverSqlite.ts';
 
 const CELL = awsCells()[0]!;
 const PREFIX = `https://sqs.${CELL.region}.amazonaws.com/${CELL.account}/`;
@@ -44,9 +46,14 @@ const sqs = mockClient(SQSClient);
 const sns = mockClient(SNSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const ssm = mockClient(SSMClient);
+const timestream = mockClient(TimestreamQueryClient);
+const table = new TimestreamTableOverSqlite(`bems-${CELL.id}`, 'invoice_events');
 
 beforeEach(() => {
-  for (const mock of [sqs, sns, cloudwatch, ssm]) mock.reset();
+  for (const mock of [sqs, sns, cloudwatch, ssm, timestream]) mock.reset();
+  table.clear();
+  table.queryStrings.length = 0;
+  timestream.on(QueryCommand).callsFake((input: QueryCommandInput) => table.query(input));
   sqs.on(GetQueueAttributesCommand).callsFake((input: { QueueUrl: string }) => ({
     Attributes: {
       ApproximateNumberOfMessages: input.QueueUrl.endsWith(DLQ) ? '3' : '0',
@@ -75,8 +82,9 @@ beforeEach(() => {
   ssm.on(PutParameterCommand).resolves({ Version: 2 });
 });
 afterEach(() => {
-  for (const mock of [sqs, sns, cloudwatch, ssm]) mock.reset();
+  for (const mock of [sqs, sns, cloudwatch, ssm, timestream]) mock.reset();
 });
+afterAll(() => table.close());
 
 describe('monitor handler environment', () => {
   it('reads the environment the CDK stack sets', () => {
@@ -132,7 +140,71 @@ describe('monitor handler on AWS (mocked clients)', () => {
     expect(publish!.args[0].input.MessageAttributes!['bems.transition']!.StringValue).toBe('firing');
     const saved = JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!);
     expect(saved.alerts[`dlq:${DLQ}`]).toMatchObject({ severity: 'warning', count: 3 });
-    expect(report.sla).toMatchObject({ available: false, reason: expect.stringMatching(/timestream-query/) });
+    expect(report.sla).toMatchObject({ available: true });
+    expect(report.sla.stages.every((s) => s.count === 0)).toBe(true);
+  });
+
+  it('queries the Timestream table for invoices past their stage SLA and alerts on them', async () => {
+    // Prepare
+    const now = Date.parse('2026-11-28T12:00:00Z');
+    const posting = TOPOLOGY.stages.find((s) => s.stage === 'posting')!;
+    table.insert([
+      {
+        invoiceId: 'INV-LATE',
+        stage: 'posting',
+        consumer: posting.consumers[0]!.consumer,
+        eventId: 'e-1',
+        status: 'failed',
+        timeMs: now - (posting.slaSeconds + 60) * 1000,
+      },
+    ]);
+    const handler = createMonitorHandler(monitorConfigFromEnv(awsEnv()), { waitTimeSeconds: 0, now: () => now });
+
+    // Act
+    const report = await handler();
+
+    // Assess
+    expect(table.queryStrings[0]).toContain(`FROM "bems-${CELL.id}"."invoice_events"`);
+    expect(report.sla.available).toBe(true);
+    expect(report.sla.stages.find((s) => s.stage === 'posting')).toMatchObject({
+      count: 1,
+      oldestAgeSeconds: posting.slaSeconds + 60,
+      sampleInvoiceIds: ['INV-LATE'],
+    });
+    const subjects = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject);
+    expect(subjects).toContain(`[BEMS warning] FIRING ${CELL.id}: 1 invoice stuck in posting past the SLA`);
+  });
+
+  it('reports a failing SLA query as a monitor problem and still alerts on the DLQ', async () => {
+    // Prepare
+    timestream.on(QueryCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: timestream:Select'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const handler = createMonitorHandler(monitorConfigFromEnv(awsEnv()), { waitTimeSeconds: 0 });
+
+    // Act
+    const report = await handler();
+
+    // Assess
+    expect(report.sla).toMatchObject({ available: false, reason: expect.stringMatching(/AccessDeniedException/) });
+    expect(report.problems.join('\n')).toMatch(/SLA query failed: .*timestream:Select/);
+    const subjects = sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject);
+    expect(subjects).toContain(`[BEMS warning] FIRING ${CELL.id}: 3 messages in the DLQ of posting/recorder`);
+  });
+
+  it('says the SLA check is unavailable when no Timestream table is configured', async () => {
+    const env = awsEnv();
+    delete env.TIMESTREAM_DATABASE_NAME;
+    delete env.TIMESTREAM_TABLE_NAME;
+    const handler = createMonitorHandler(monitorConfigFromEnv(env), { waitTimeSeconds: 0 });
+
+    const report = await handler();
+
+    expect(report.sla).toMatchObject({ available: false, reason: expect.stringMatching(/TIMESTREAM_DATABASE_NAME/) });
+    expect(timestream.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('does not alert again when the stored state already has the alert', async () => {

@@ -8,6 +8,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { awsCells } from '../../../cells/cells.config.ts';
@@ -34,6 +35,7 @@ const ssm = mockClient(SSMClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const sqs = mockClient(SQSClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const timestream = mockClient(TimestreamQueryClient);
 
 function clients() {
   return {
@@ -42,6 +44,7 @@ function clients() {
     sqs: new SQSClient({ region: CELL.region }),
     eventBridge: new EventBridgeClient({ region: CELL.region }),
     cloudWatch: new CloudWatchClient({ region: CELL.region }),
+    timestreamQuery: new TimestreamQueryClient({ region: CELL.region }),
   };
 }
 
@@ -53,7 +56,7 @@ async function run(...argv: string[]) {
 }
 
 beforeEach(() => {
-  for (const mock of [ssm, cloudFormation, sqs, cloudWatch]) mock.reset();
+  for (const mock of [ssm, cloudFormation, sqs, cloudWatch, timestream]) mock.reset();
   // Two pages, as GetParametersByPath returns at most 10 parameters per call.
   const parameters = Object.entries(OUTPUTS).map(([path, Value]) => ({ Name: `/bems/${CELL.id}/${path}`, Value }));
   ssm
@@ -75,7 +78,7 @@ beforeEach(() => {
   cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
 });
 afterEach(() => {
-  for (const mock of [ssm, cloudFormation, sqs, cloudWatch]) mock.reset();
+  for (const mock of [ssm, cloudFormation, sqs, cloudWatch, timestream]) mock.reset();
 });
 
 describe('finding a deployed cell', () => {
@@ -143,11 +146,42 @@ describe('bems against a deployed cell (mocked AWS)', () => {
     expect(listed.dlqs.find((d: { dlq: string }) => d.dlq === DLQ)).toMatchObject({ messages: 42, stage: 'posting' });
   });
 
-  it('says in bems status that the SLA check is not available from the CLI on AWS', async () => {
+  it('lists invoices past their stage SLA in bems status from the cell Timestream table', async () => {
+    // Prepare
+    timestream.on(QueryCommand).resolves({
+      QueryId: 'q-1',
+      ColumnInfo: ['stage', 'invoice_id', 'time_ms', 'total'].map((Name) => ({
+        Name,
+        Type: { ScalarType: 'VARCHAR' },
+      })),
+      Rows: [
+        { Data: ['posting', 'INV-LATE', String(Date.now() - 3_600_000), '1'].map((ScalarValue) => ({ ScalarValue })) },
+      ],
+    });
+
+    // Act
     const { code, out } = await run('status', '--cell', CELL.id);
+
+    // Assess
     expect(code).toBe(4);
-    expect(out).toMatch(/SLA breaches: not checked \(no Timestream query client/);
+    expect(timestream.commandCalls(QueryCommand)[0]!.args[0].input.QueryString).toContain(
+      `FROM "${cellTopology(CELL).timestreamDatabase}"."${cellTopology(CELL).timestreamTable}"`,
+    );
+    expect(out).toContain('SLA breaches (latest event older than the stage SLA, status not final)');
+    expect(out).toMatch(/posting .* 1 .*INV-LATE/);
     expect(out).toContain(`AWS cell "${CELL.id}"`);
+  });
+
+  it('says in bems status why the SLA check failed on AWS', async () => {
+    timestream
+      .on(QueryCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: {} }));
+
+    const { out } = await run('status', '--cell', CELL.id);
+
+    expect(out).toMatch(
+      /SLA breaches: not checked \(SLA query failed: Timestream Query failed \(AccessDeniedException/,
+    );
   });
 
   it('empties a whole DLQ with an SQS message move task when asked to', async () => {
