@@ -7,7 +7,7 @@ import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './c
 import { TimestreamSink } from './consume/TimestreamSink.ts';
 import { type AwsClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
 import { type Env, EnvReader } from './shared/EnvReader.ts';
-import { FAILURE_KINDS, HandlerError } from './shared/errors.ts';
+import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
 import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
 import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
 import type { RetryClock, RetryPolicy } from './shared/retry.ts';
@@ -164,10 +164,24 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
               error: outcome.error,
             });
             metrics.count('RecordsFailed', 1, dimensions);
+            // RecordsFailed includes throttling that later succeeds; the cell's rejected-records
+            // alarm watches only what Timestream refused for good and will not take on a retry.
+            if (isPermanentRejection(outcome.error)) metrics.count('RecordsRejected', 1, dimensions);
             return;
         }
       }
     });
+}
+
+/**
+ * A failure that retrying cannot fix and that came from the store: a record Timestream rejected
+ * (invalid value, outside retention; "already recorded" is a duplicate, not a failure), or a
+ * permanent WriteRecords error for the whole call (validation, access denied, missing table).
+ * Malformed messages and transient errors (throttling, 5xx, network) are not rejections.
+ */
+export function isPermanentRejection(error: HandlerError): boolean {
+  if (error instanceof RecordRejectedError) return true;
+  return error instanceof DownstreamError && error.service === 'Timestream' && error.kind === FAILURE_KINDS.permanent;
 }
 
 let cached: ConsumeHandler | undefined;

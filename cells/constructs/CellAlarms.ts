@@ -107,14 +107,14 @@ export class CellAlarms extends Construct {
     add('critical', 'RejectedRecords', {
       alarmName: `${props.prefix}-timestream-rejected-records`,
       alarmDescription:
-        'Timestream did not take records (RecordsFailed from the consumers) in 2 of 3 minutes: rejected values go to the consumer DLQ after maxReceiveCount; throttling is retried.',
+        'Timestream rejected records for good (RecordsRejected from the consumers: invalid values, outside retention, access denied, missing table) in 2 of 3 minutes; those messages go to the consumer DLQ after maxReceiveCount. Throttling is retried and not counted.',
       metric: new cloudwatch.MathExpression({
-        label: 'Records not written',
-        expression: `SELECT SUM(${CUSTOM_METRICS.recordsFailed}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
+        label: 'Records rejected',
+        expression: `SELECT SUM(${CUSTOM_METRICS.recordsRejected}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
         period: minute,
         usingMetrics: {},
       }),
-      threshold: t.recordsFailed,
+      threshold: t.recordsRejected,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
     });

@@ -126,7 +126,8 @@ export class CellDashboard extends Construct {
         left: [
           insights('invalid requests (4xx)', CUSTOM_METRICS.invalidRequests),
           insights('duplicates absorbed', CUSTOM_METRICS.duplicateSuppressed),
-          insights('records not written', CUSTOM_METRICS.recordsFailed),
+          insights('records not written (incl. retried)', CUSTOM_METRICS.recordsFailed),
+          insights('records rejected (permanent)', CUSTOM_METRICS.recordsRejected),
         ],
       }),
     );

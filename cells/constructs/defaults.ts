@@ -39,8 +39,11 @@ export const ALARM_THRESHOLDS = {
   apiLatencyP99Ms: 1500,
   /** Function errors (crashes, timeouts; partial batch failures are retried, not errors) per 5 minutes. */
   functionErrors: 5,
-  /** Records the consumer could not write to Timestream (custom metric) per minute, 2 of 3 minutes. */
-  recordsFailed: 1,
+  /**
+   * Records Timestream refused for good (custom metric `RecordsRejected`) per minute, 2 of 3 minutes.
+   * Throttling that the retries absorb is not counted, so the critical alarm is not woken by load.
+   */
+  recordsRejected: 1,
 } as const;
 
 /** Alert severities; each has its own SNS topic and email subscriptions (cell definition `alerts`). */
@@ -64,8 +67,14 @@ export const CUSTOM_METRICS = {
   /** Consume: re-deliveries absorbed by eventId idempotency (Timestream "already recorded"). */
   duplicateSuppressed: 'DuplicateSuppressed',
   /**
-   * Consume: records Timestream did not take, rejected (permanent: the message goes to the DLQ
-   * after maxReceiveCount) or still failing after the in-call retries (transient).
+   * Consume: records not written in this attempt, for any reason: rejected, malformed, or still
+   * failing after the in-call retries (transient: the message comes back and usually succeeds).
    */
   recordsFailed: 'RecordsFailed',
+  /**
+   * Consume: the permanent part of `recordsFailed` that came from Timestream — records it rejected
+   * (invalid value, outside retention) and permanent WriteRecords errors (validation, access denied,
+   * missing table). These messages reach the DLQ after maxReceiveCount.
+   */
+  recordsRejected: 'RecordsRejected',
 } as const;

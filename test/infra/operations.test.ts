@@ -215,11 +215,11 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     }
   });
 
-  it('alarms on records Timestream did not take, from the consumer metric of this cell', () => {
+  it('alarms on records Timestream rejected for good (not on retried throttling), from the consumer metric of this cell', () => {
     const alarm = alarmNamed(template(cellId), `bems-${cellId}-timestream-rejected-records`);
     expect(alarm.Properties.Metrics).toEqual([
       expect.objectContaining({
-        Expression: `SELECT SUM(RecordsFailed) FROM BEMS WHERE cell = '${cellId}'`,
+        Expression: `SELECT SUM(RecordsRejected) FROM BEMS WHERE cell = '${cellId}'`,
         Period: 60,
         ReturnData: true,
       }),
@@ -271,7 +271,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     for (const stage of STAGES) expect(body).toContain(`${stage}: oldest message (s), SLA 120 s`);
     expect(body).toContain('Alarms');
     expect(body).toContain('API latency (ms)');
-    for (const metric of ['EventsAccepted', 'EventsForwarded', 'EventsRecorded', 'RecordsFailed']) {
+    for (const metric of ['EventsAccepted', 'EventsForwarded', 'EventsRecorded', 'RecordsFailed', 'RecordsRejected']) {
       expect(body).toContain(`SELECT SUM(${metric}) FROM BEMS WHERE cell = '${cellId}'`);
     }
   });

@@ -130,6 +130,53 @@ describe('consume handler', () => {
     expect(metrics.total('DuplicateSuppressed', { consumer: 'recorder' })).toBe(1);
     expect(metrics.total('EventsRecorded')).toBe(1);
     expect(metrics.total('RecordsFailed')).toBe(2);
+    expect(metrics.total('RecordsRejected', { stage: 'posting', consumer: 'recorder' })).toBe(2);
+  });
+
+  describe('RecordsRejected (the metric of the rejected-records alarm)', () => {
+    it('does not count records that failed only transiently, though RecordsFailed does', async () => {
+      // Prepare: Timestream stays throttled past the retry bound.
+      const { handler, metrics } = setup();
+      const messages = [fifoMessage(), fifoMessage()];
+      timestream.on(WriteRecordsCommand).rejects(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 429 },
+        }),
+      );
+
+      // Act
+      const response = await handler(buildSqsEvent(messages.map((m) => m.record)));
+
+      // Assess
+      expect(failures(response)).toHaveLength(2);
+      expect(metrics.total('RecordsFailed')).toBe(2);
+      expect(metrics.total('RecordsRejected')).toBe(0);
+    });
+
+    it('counts a permanent WriteRecords error for every record of the call', async () => {
+      const { handler, metrics } = setup();
+      timestream.on(WriteRecordsCommand).rejects(
+        Object.assign(new Error('User is not authorized to perform: timestream:WriteRecords'), {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+
+      await handler(buildSqsEvent([fifoMessage().record, fifoMessage().record]));
+
+      expect(metrics.total('RecordsRejected')).toBe(2);
+    });
+
+    it('does not count a malformed message or the later events of its group', async () => {
+      const { handler, metrics } = setup();
+      const broken = buildSqsRecord({ body: '{"eventId": "not-json', messageGroupId: 'INV-A' });
+
+      await handler(buildSqsEvent([broken, fifoMessage('INV-A').record]));
+
+      expect(metrics.total('RecordsFailed')).toBe(1);
+      expect(metrics.total('RecordsRejected')).toBe(0);
+    });
   });
 
   it('retries a throttled WriteRecords with backoff and succeeds', async () => {
