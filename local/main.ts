@@ -80,6 +80,7 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
     `BEMS local cell "${cell.cell.id}" is running`,
     `  API       ${cell.apiUrl}`,
     `  API key   ${cell.apiKey}`,
+    `  dashboard ${cell.apiUrl}/dashboard`,
     `  data dir  ${cell.dataDir}`,
     ...faultLines,
     '',
@@ -90,6 +91,7 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
     `  curl -sS ${cell.apiUrl}/invoices/INV-DEMO-0001 -H 'x-api-key: ${cell.apiKey}'`,
     `  curl -sS ${cell.apiUrl}/health`,
     '',
+    `Operator CLI against this cell: npm run bems -- status --data-dir ${cell.dataDir}`,
     'Ctrl-C stops accepting requests, lets in-flight batches finish and keeps the data directory.',
     '',
   ].join('\n');
