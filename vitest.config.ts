@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/setup/ensureChromium.ts'],
     // Integration suites start real servers and emulators; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,
