@@ -27,8 +27,8 @@ export async function processKillScenario(size: ScenarioSize): Promise<ScenarioR
       apiUrl: () => cell.apiUrl,
       apiKey: cell.ready.apiKey,
       random,
-      // A restart takes a few seconds; the client keeps trying for longer than that.
-      maxAttempts: 14,
+      // A restart takes a few seconds and a request may meet several: the client keeps trying.
+      retryForMs: 90_000,
     });
     const loadMs = 4_000 * size.kills + 2_000;
     const sending = sendPaced(client, toScenarioRequests(events, random), loadMs);
@@ -52,6 +52,7 @@ export async function processKillScenario(size: ScenarioSize): Promise<ScenarioR
       settleTimeoutMs: 90_000,
       facts: () => ({ kills: killTimes.length, lostAnswers: outcomes.filter((o) => o.statuses.includes(0)).length }),
       notes: [
+        `requests never accepted: ${outcomes.filter((o) => o.accepted.length === 0).length}`,
         `killed at ${killTimes.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}`,
         `requests that saw a refused connection or lost answer and retried: ${outcomes.filter((o) => o.statuses.includes(0)).length}`,
       ],

@@ -9,6 +9,11 @@ export interface RetryingClientOptions {
   readonly random: Random;
   /** Attempts per request, the first included. @default 8 */
   readonly maxAttempts?: number;
+  /**
+   * Keep retrying until this long after the first attempt, however many attempts that takes (a
+   * client that must get its events in, e.g. through restarts of the cell). @default none
+   */
+  readonly retryForMs?: number;
   /** Backoff cap. @default 2000 */
   readonly maxDelayMs?: number;
   /** One attempt's time limit. @default 10000 */
@@ -48,12 +53,14 @@ export class RetryingClient {
 
   async send(request: ScenarioRequest): Promise<RequestOutcome> {
     const statuses: number[] = [];
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    const giveUpAt = this.options.retryForMs === undefined ? undefined : Date.now() + this.options.retryForMs;
+    for (let attempt = 1; ; attempt++) {
       const { status, retryAfterMs, accepted } = await this.attempt(request);
       statuses.push(status);
       if (status === 202) return { request, statuses, accepted, acceptedAt: Date.now() };
       const retryable = status === 0 || status === 429 || status >= 500;
-      if (!retryable || attempt === this.maxAttempts) break;
+      const exhausted = giveUpAt === undefined ? attempt >= this.maxAttempts : Date.now() >= giveUpAt;
+      if (!retryable || exhausted) break;
       const backoff = this.options.random() * Math.min(this.maxDelayMs, 100 * 2 ** (attempt - 1));
       await sleep(Math.max(backoff, retryAfterMs ?? 0));
     }
