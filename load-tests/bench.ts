@@ -269,6 +269,7 @@ function costPerMillion(profile: RequestsPer1000): number {
 }
 
 async function main(): Promise<number> {
+  const loadAverageAtStart = loadavg()[0] ?? 0;
   const options = parseOptions(process.argv.slice(2));
   const burst = {
     mode: 'burst',
@@ -345,8 +346,9 @@ async function main(): Promise<number> {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
-      /** 1-minute load average at the start: above the core count, other work competed with the run. */
-      loadAverageAtStart: loadavg()[0] ?? 0,
+      /** 1-minute load averages: above the core count, other work competed with the run. */
+      loadAverageAtStart,
+      loadAverageAtEnd: loadavg()[0] ?? 0,
     },
     options,
     pipeline: {
@@ -397,7 +399,7 @@ async function main(): Promise<number> {
 type Results = {
   commit: string;
   measuredAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; loadAverageAtStart: number };
+  machine: { cpus: number; cpuModel: string; node: string; loadAverageAtStart: number; loadAverageAtEnd: number };
   options: BenchOptions;
   pipeline: {
     warmUp: PhaseResult;
@@ -523,7 +525,7 @@ export function renderTable(r: Results, format: 'text' | 'markdown' = 'text'): s
   const header = ['metric', 'local cell (batching on)', 'batching off', 'bare node:http'];
   const title =
     `BEMS benchmark — commit ${r.commit}, ${r.measuredAt}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ` +
-    `load average at start ${r.machine.loadAverageAtStart.toFixed(1)}`;
+    `load average ${r.machine.loadAverageAtStart.toFixed(1)} at start, ${r.machine.loadAverageAtEnd.toFixed(1)} at end`;
   if (format === 'markdown') {
     const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
     return [title, '', line(header), `|---|${'---:|'.repeat(header.length - 1)}`, ...rows.map(line)].join('\n');
