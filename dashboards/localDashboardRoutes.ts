@@ -14,10 +14,17 @@ import { queueDepthsFromHealth } from './queueDepths.ts';
 import { renderDashboardPage } from './renderDashboardPage.ts';
 import { parseTimeRange } from './timeRange.ts';
 import { isViewId, VIEW_IDS } from './views.ts';
+import { WorkerQueryStore } from './WorkerQueryStore.ts';
 
 export interface DashboardRoutesOptions {
   /** The local Timestream store (`TimestreamStore`), read through its `invoice_events` view. */
-  readonly store: DashboardStore;
+  readonly store: DashboardStore & { readonly path?: string };
+  /**
+   * Run the queries on a worker thread with its own read-only connection (needs the store's file
+   * `path`), so a heavy view never stalls the cell's event loop.
+   * @default true
+   */
+  readonly offload?: boolean;
   /** The cell's health report; the operations view reads queue and DLQ depths from it. */
   readonly health?: () => Promise<HealthReport>;
   /** SLAs and first consumers per stage come from here. @default localCell() */
@@ -81,7 +88,11 @@ export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
   const cell = options.cell ?? localCell();
   const now = options.now ?? Date.now;
   const health = options.health;
-  const queries = new DashboardQueries(options.store, {
+  const store =
+    (options.offload ?? true) && typeof options.store.path === 'string'
+      ? new WorkerQueryStore(options.store.path)
+      : options.store;
+  const queries = new DashboardQueries(store, {
     primaryConsumers: Object.fromEntries(STAGES.map((s) => [s, cell.stages[s].consumers[0]!.name])) as Record<
       Stage,
       string

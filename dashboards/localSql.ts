@@ -44,16 +44,21 @@ export interface AggregateSpec {
   readonly states?: readonly InvoiceState[] | undefined;
 }
 
-/** A row of {@link LocalSql.aggregate}: `d0..dn` in dimension order, `n` rows/invoices, `minor` the exact sum. */
+/**
+ * A row of {@link LocalSql.aggregate}: `d0..d2` in dimension order (NULL past the aggregate's own),
+ * `n` rows/invoices, `minor` the exact sum (money only), `q` the aggregate's index in a batch.
+ */
 export interface AggregateRow {
+  readonly q?: number;
   readonly [dimension: `d${number}`]: string | number | null;
   readonly n: number;
   readonly minor?: string | null;
   readonly vendor_name?: string | null;
 }
 
-/** A row of {@link LocalSql.latency}. */
+/** A row of {@link LocalSql.latency}; `q` is the grouping's index in a batch. */
 export interface LatencyRow {
+  readonly q?: number;
   readonly k: string | number;
   readonly n: number;
   readonly within_sla: number;
@@ -63,6 +68,9 @@ export interface LatencyRow {
 }
 
 export interface StuckRow {
+  readonly kind: 'count' | 'invoice';
+  /** Stuck invoices of the stage (`count` rows only). */
+  readonly n: number | null;
   readonly invoice_id: string;
   readonly stage: string;
   readonly status: string;
@@ -98,6 +106,41 @@ export interface LocalSqlConfig {
 }
 
 const TABLE = 'invoice_events';
+/** Panels group by at most three dimensions (x axis, series, currency); see `viewDefinitionProblems`. */
+const MAX_DIMENSIONS = 3;
+/** The columns of `invoice_events` a dashboard reads (everything but the store's own bookkeeping). */
+const ALL_COLUMNS = [
+  'stage',
+  'status',
+  'currency',
+  'invoice_id',
+  'event_id',
+  'vendor_id',
+  'vendor_name',
+  'amount_minor',
+  'time_ms',
+  'received_at_ms',
+  'processed_at_ms',
+  'latency_ms',
+  'due_at_ms',
+] as const;
+/** What "latest event per invoice" orders by, and the state it derives. */
+const LATEST_COLUMNS = ['invoice_id', 'time_ms', 'stage', 'received_at_ms', 'event_id', 'status'] as const;
+
+/** The columns an aggregate reads: its dimensions, its measure, its time field and its state filter. */
+function columnsFor(spec: AggregateSpec): string[] {
+  const columns = new Set<string>();
+  for (const dimension of spec.dimensions) {
+    if (dimension === 'time') columns.add(timeColumn(spec.timeField));
+    else if (dimension === 'vendor') columns.add('vendor_id').add('vendor_name');
+    else if (dimension === 'dueWeek' || dimension === 'dueMonth' || dimension === 'aging') columns.add('due_at_ms');
+    else if (dimension === 'state') columns.add('stage').add('status');
+    else columns.add(dimension);
+  }
+  if (spec.measure === 'invoices') columns.add('invoice_id');
+  if (spec.measure === 'value') columns.add('amount_minor');
+  return [...columns];
+}
 
 function int(value: number, what: string): string {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer, got ${value}`);
@@ -116,38 +159,61 @@ export class LocalSql {
     this.primary = primaryConsumerPredicate(config.primaryConsumers);
   }
 
-  /** The rows a source stands for, as a SELECT usable in a CTE. */
-  source(source: SourceId, range: TimeRange, timeField?: TimeField): SqlQuery {
+  /**
+   * The first-consumer predicate on a table alias, for correlated subqueries that must probe by invoice.
+   * The unary `+` keeps SQLite from using the (stage, consumer, time) index there, which would scan a
+   * whole month of the stage for every outer row instead of the few events of one invoice.
+   */
+  private primaryOf(alias: string): string {
+    return primaryConsumerPredicate(this.config.primaryConsumers, `+${alias}.stage`, `+${alias}.consumer`);
+  }
+
+  /**
+   * The rows a source stands for, as a SELECT usable in a CTE, with only `columns` (plus what its
+   * window ordering needs). Narrow projections matter: a window function materializes every column it
+   * carries, and each BEMS column of the local store is read out of the record's JSON.
+   */
+  source(
+    source: SourceId,
+    range: TimeRange,
+    timeField?: TimeField,
+    columns: readonly string[] = ALL_COLUMNS,
+  ): SqlQuery {
+    const pick = (...ordering: string[]) => [...new Set([...columns, ...ordering])].join(', ');
     switch (source) {
       case 'events': {
         const t = timeColumn(timeField);
         return {
-          sql: `SELECT * FROM ${TABLE} WHERE ${this.primary} AND ${t} >= ? AND ${t} < ?`,
+          sql: `SELECT ${pick(t)} FROM ${TABLE} WHERE ${this.primary} AND ${t} >= ? AND ${t} < ?`,
           params: [range.fromMs, range.toMs],
         };
       }
       case 'stageEntries':
-        // The first event per stage is searched a month back so an invoice that entered a stage before the
-        // window (and changed status inside it) is not counted as entering again.
+        // An invoice's first event in a stage, when it lies in the window: no earlier event of the same
+        // invoice and stage in the month before (probed through the store's invoice index, so only the
+        // window is scanned). Status changes inside a stage do not count the invoice again.
         return {
           sql:
-            'SELECT * FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY stage, invoice_id ORDER BY time_ms, event_id) AS entry_rank ' +
-            `FROM ${TABLE} e WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE entry_rank = 1 AND time_ms >= ?`,
-          params: [range.fromMs - STAGE_ENTRY_LOOKBACK_MS, range.toMs, range.fromMs],
+            `SELECT ${pick('stage', 'invoice_id', 'time_ms', 'event_id')} FROM ${TABLE} e WHERE ${this.primary} AND time_ms >= ? AND time_ms < ? ` +
+            `AND NOT EXISTS (SELECT 1 FROM ${TABLE} p WHERE p.invoice_id = e.invoice_id AND +p.stage = e.stage AND ${this.primaryOf('p')} ` +
+            'AND p.time_ms >= ? AND (p.time_ms < e.time_ms OR (p.time_ms = e.time_ms AND p.event_id < e.event_id)))',
+          params: [range.fromMs, range.toMs, range.fromMs - STAGE_ENTRY_LOOKBACK_MS],
         };
       case 'invoices':
         return {
           sql:
-            `SELECT *, ${invoiceStateCase()} AS state FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
-            `FROM ${TABLE} e WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1`,
+            `SELECT *, ${invoiceStateCase()} AS state FROM (SELECT ${pick(...LATEST_COLUMNS)}, ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
+            `FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1`,
           params: [range.fromMs, range.toMs],
         };
       case 'cohort':
+        // A cohort invoice's later stages cannot plausibly precede its ingestion by more than the
+        // stage-entry lookback; the bound keeps the scan to the window instead of all history.
         return {
           sql:
-            `SELECT * FROM ${TABLE} WHERE ${this.primary} AND time_ms < ? AND invoice_id IN ` +
+            `SELECT ${pick('invoice_id')} FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ? AND invoice_id IN ` +
             `(SELECT invoice_id FROM ${TABLE} WHERE ${this.primary} AND stage = 'ingestion' AND time_ms >= ? AND time_ms < ?)`,
-          params: [range.toMs, range.fromMs, range.toMs],
+          params: [range.fromMs - STAGE_ENTRY_LOOKBACK_MS, range.toMs, range.fromMs, range.toMs],
         };
     }
   }
@@ -179,13 +245,36 @@ export class LocalSql {
 
   /** `SELECT d0.., measure FROM source GROUP BY d0..` for one panel or KPI. */
   aggregate(spec: AggregateSpec, range: TimeRange): SqlQuery {
-    const source = this.source(spec.source, range, spec.timeField);
-    const dims = spec.dimensions.map((d, i) => `${this.dimension(d, range, spec.timeField)} AS d${i}`);
-    const extra = spec.dimensions.includes('vendor') ? ['MAX(vendor_name) AS vendor_name'] : [];
-    const where = spec.states?.length ? ` WHERE state IN (${sqlStringList(spec.states)})` : '';
-    const groupBy = spec.dimensions.length ? ` GROUP BY ${spec.dimensions.map((_, i) => `d${i}`).join(', ')}` : '';
+    return this.aggregateBatch([spec], range);
+  }
+
+  /**
+   * Several aggregates over one source and range in one statement: the source is read (and its window
+   * functions run) once, materialized, and each aggregate is a `UNION ALL` part tagged `q` = its index.
+   * Every part has the same columns (`d0..d2` padded with NULL), so one row shape serves all.
+   */
+  aggregateBatch(specs: readonly AggregateSpec[], range: TimeRange): SqlQuery {
+    const first = specs[0];
+    if (!first) throw new RangeError('aggregateBatch needs at least one aggregate');
+    for (const spec of specs) {
+      if (spec.source !== first.source || (spec.timeField ?? 'occurred') !== (first.timeField ?? 'occurred'))
+        throw new RangeError('aggregateBatch: every aggregate must read the same source with the same time field');
+      if (spec.dimensions.length > MAX_DIMENSIONS) throw new RangeError(`at most ${MAX_DIMENSIONS} dimensions`);
+    }
+    const columns = [...new Set(specs.flatMap(columnsFor))];
+    const source = this.source(first.source, range, first.timeField, columns);
+    const parts = specs.map((spec, q) => {
+      const dims = Array.from({ length: MAX_DIMENSIONS }, (_, i) => {
+        const dimension = spec.dimensions[i];
+        return `${dimension ? this.dimension(dimension, range, spec.timeField) : 'NULL'} AS d${i}`;
+      });
+      const vendor = spec.dimensions.includes('vendor') ? 'MAX(vendor_name)' : 'NULL';
+      const where = spec.states?.length ? ` WHERE state IN (${sqlStringList(spec.states)})` : '';
+      const groupBy = spec.dimensions.length ? ` GROUP BY ${spec.dimensions.map((_, i) => `d${i}`).join(', ')}` : '';
+      return `SELECT * FROM (SELECT ${q} AS q, ${dims.join(', ')}, ${measureSql(spec.measure)}, ${vendor} AS vendor_name FROM src${where}${groupBy})`;
+    });
     return {
-      sql: `WITH src AS (${source.sql}) SELECT ${[...dims, measureSql(spec.measure), ...extra].join(', ')} FROM src${where}${groupBy}`,
+      sql: `WITH src AS ${specs.length > 1 ? 'MATERIALIZED ' : ''}(${source.sql}) ${parts.join(' UNION ALL ')}`,
       params: source.params,
     };
   }
@@ -196,36 +285,50 @@ export class LocalSql {
    * value at rank ⌈p·n/100⌉ — `rn * 100 >= p * n` compares exactly in integers.
    */
   latency(by: 'time' | 'stage' | 'all', range: TimeRange): SqlQuery {
-    const source = this.source('events', range, 'processed');
-    const key = by === 'time' ? this.dimension('time', range, 'processed') : by === 'stage' ? 'stage' : "'all'";
+    return this.latencyBatch([by], range);
+  }
+
+  /** Several latency groupings over one range in one statement (`q` = index in `bys`), reading the source once. */
+  latencyBatch(bys: readonly ('time' | 'stage' | 'all')[], range: TimeRange): SqlQuery {
+    const source = this.source('events', range, 'processed', ['stage', 'latency_ms', 'processed_at_ms']);
     const percentiles = LATENCY_PERCENTILES.map(
       (p) => `MIN(CASE WHEN rn * 100 >= ${p} * n THEN latency_ms END) AS p${p}`,
     ).join(', ');
+    const parts = bys.map((by, q) => {
+      const key = by === 'time' ? this.dimension('time', range, 'processed') : by === 'stage' ? 'stage' : "'all'";
+      const ranked =
+        `SELECT ${key} AS k, latency_ms, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY latency_ms) AS rn, ` +
+        `COUNT(*) OVER (PARTITION BY ${key}) AS n FROM src WHERE latency_ms IS NOT NULL`;
+      return (
+        `SELECT * FROM (SELECT ${q} AS q, k, MAX(n) AS n, SUM(CASE WHEN latency_ms <= ${VISIBILITY_SLA_MS} THEN 1 ELSE 0 END) AS within_sla, ` +
+        `${percentiles} FROM (${ranked}) GROUP BY k)`
+      );
+    });
     return {
-      sql:
-        `WITH src AS (${source.sql}), ranked AS (SELECT ${key} AS k, latency_ms, ` +
-        `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY latency_ms) AS rn, COUNT(*) OVER (PARTITION BY ${key}) AS n ` +
-        'FROM src WHERE latency_ms IS NOT NULL) ' +
-        `SELECT k, MAX(n) AS n, SUM(CASE WHEN latency_ms <= ${VISIBILITY_SLA_MS} THEN 1 ELSE 0 END) AS within_sla, ${percentiles} ` +
-        'FROM ranked GROUP BY k',
+      sql: `WITH src AS ${bys.length > 1 ? 'MATERIALIZED ' : ''}(${source.sql}) ${parts.join(' UNION ALL ')}`,
       params: source.params,
     };
   }
 
-  /** Stuck invoices per stage as of `asOfMs`. */
-  stuckCounts(asOfMs: number, lookbackMs: number): SqlQuery {
-    const cte = this.stuckCte(asOfMs, lookbackMs);
-    return { sql: `${cte.sql} SELECT stage, COUNT(*) AS n FROM stuck GROUP BY stage`, params: cte.params };
-  }
-
-  /** The longest-stuck invoices first. */
-  stuckList(asOfMs: number, lookbackMs: number, limit: number): SqlQuery {
-    const cte = this.stuckCte(asOfMs, lookbackMs);
+  /**
+   * Stuck invoices as of `asOfMs` in one statement (the latest-event scan runs once): a `count` row
+   * per stage with `n`, then up to `limit` `invoice` rows, longest stuck first.
+   */
+  stuck(asOfMs: number, lookbackMs: number, limit: number): SqlQuery {
+    const slaMs = STAGES.map(
+      (stage) => `WHEN ${sqlString(stage)} THEN ${int(this.config.slaSecondsByStage[stage] * 1000, 'sla')}`,
+    ).join(' ');
     return {
       sql:
-        `${cte.sql} SELECT invoice_id, stage, status, vendor_id, vendor_name, currency, ` +
-        'CAST(amount_minor AS TEXT) AS minor, time_ms FROM stuck ORDER BY time_ms, invoice_id LIMIT ?',
-      params: [...cte.params, limit],
+        `WITH latest AS (SELECT * FROM (SELECT ${[...new Set([...LATEST_COLUMNS, 'status', 'vendor_id', 'vendor_name', 'currency', 'amount_minor'])].join(', ')}, ` +
+        `ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
+        `FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1), ` +
+        `stuck AS MATERIALIZED (SELECT * FROM latest WHERE NOT ${finalStatusPredicate()} AND time_ms < ? - (CASE stage ${slaMs} END)) ` +
+        `SELECT * FROM (SELECT 'count' AS kind, stage, COUNT(*) AS n, NULL AS invoice_id, NULL AS status, NULL AS vendor_id, NULL AS vendor_name, ` +
+        'NULL AS currency, NULL AS minor, NULL AS time_ms FROM stuck GROUP BY stage) ' +
+        `UNION ALL SELECT * FROM (SELECT 'invoice' AS kind, stage, NULL AS n, invoice_id, status, vendor_id, vendor_name, currency, ` +
+        'CAST(amount_minor AS TEXT) AS minor, time_ms FROM stuck ORDER BY time_ms, invoice_id LIMIT ?)',
+      params: [asOfMs - lookbackMs, asOfMs, asOfMs, limit],
     };
   }
 
@@ -239,28 +342,15 @@ export class LocalSql {
       params: [invoiceId],
     };
   }
-
-  /** Latest event per invoice in `[asOf − lookback, asOf)` that is not final and older than its stage SLA. */
-  private stuckCte(asOfMs: number, lookbackMs: number): SqlQuery {
-    const slaMs = STAGES.map(
-      (stage) => `WHEN ${sqlString(stage)} THEN ${int(this.config.slaSecondsByStage[stage] * 1000, 'sla')}`,
-    ).join(' ');
-    return {
-      sql:
-        `WITH latest AS (SELECT * FROM (SELECT e.*, ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
-        `FROM ${TABLE} e WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1), ` +
-        `stuck AS (SELECT * FROM latest WHERE NOT ${finalStatusPredicate()} AND time_ms < ? - (CASE stage ${slaMs} END))`,
-      params: [asOfMs - lookbackMs, asOfMs, asOfMs],
-    };
-  }
 }
 
+/** Every aggregate part returns `n` and `minor` (NULL unless money), so batched parts line up. */
 function measureSql(measure: AggregateSpec['measure']): string {
   switch (measure) {
     case 'events':
-      return 'COUNT(*) AS n';
+      return 'COUNT(*) AS n, NULL AS minor';
     case 'invoices':
-      return 'COUNT(DISTINCT invoice_id) AS n';
+      return 'COUNT(DISTINCT invoice_id) AS n, NULL AS minor';
     case 'value':
       // SQLite sums integers exactly (and raises on overflow rather than rounding); TEXT keeps the result
       // exact on its way into JavaScript, where it becomes a bigint.

@@ -63,11 +63,28 @@ export interface DashboardQueriesOptions {
 
 const DEFAULT_SLA_SECONDS = 900;
 
-/** Values computed once per view and reused by the headline KPIs. */
+interface PendingAggregate {
+  readonly spec: AggregateSpec;
+  readonly range: TimeRange;
+  readonly resolve: (rows: AggregateRow[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Results computed once per view and shared by the panels and the headline KPIs (as promises: all run at once). */
 interface ViewContext {
-  stuck?: StuckPanelData;
-  anomalies?: AnomalyPanelData;
-  queues?: readonly QueueDepth[] | null;
+  stuck?: Promise<StuckPanelData>;
+  anomalies?: Promise<AnomalyPanelData>;
+  /** Queue depths, or null when the cell has none or they could not be read (with the reason). */
+  queues?: Promise<{ readonly depths: readonly QueueDepth[] | null; readonly note?: string }>;
+  /** Whole-range latency rows per range start (current and comparison period). */
+  latencyAll?: Map<number, Promise<LatencyRow | undefined>>;
+}
+
+interface PendingLatency {
+  readonly by: 'time' | 'stage' | 'all';
+  readonly range: TimeRange;
+  readonly resolve: (rows: LatencyRow[]) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -77,6 +94,8 @@ interface ViewContext {
  */
 export class DashboardQueries {
   private readonly sql: LocalSql;
+  private readonly pendingAggregates: PendingAggregate[] = [];
+  private readonly pendingLatency: PendingLatency[] = [];
   private readonly slaSecondsByStage: Record<Stage, number>;
   private readonly now: () => number;
 
@@ -100,18 +119,27 @@ export class DashboardQueries {
   async view(viewId: ViewId, range: TimeRange): Promise<ViewData> {
     const view = VIEWS[viewId];
     const context: ViewContext = {};
+    // Panels run concurrently so their aggregates over the same source land in one batched statement
+    // (see `aggregate`). Headline KPIs reuse what other panels computed (stuck, anomalies, queues), so
+    // they start once those are done.
+    const others = view.panels.filter((p): p is Exclude<Panel, KpiPanel> => p.kind !== 'kpis');
+    const kpiPanels = view.panels.filter((p): p is KpiPanel => p.kind === 'kpis');
+    // Invoices per currency, from the plain event scan (no per-invoice window function needed to rank).
+    const currencyRows = this.aggregate({ source: 'events', measure: 'invoices', dimensions: ['currency'] }, range);
+    // Everything starts in this turn of the event loop, so aggregates over one source and range share a
+    // statement (see `aggregate`). Starting the panels first registers the shared results (stuck,
+    // anomalies, queues) in `context` before the KPIs that reuse them look.
+    const computed = others.map((panel) => this.panel(panel, range, context));
+    const kpis = kpiPanels.map((panel) => this.kpis(panel, range, context));
+    const [panelData, kpiData] = await Promise.all([Promise.all(computed), Promise.all(kpis)]);
     const panels: Record<string, PanelData> = {};
-    // Headline KPIs reuse what other panels computed (stuck, anomalies, queues), so they go last.
-    for (const panel of view.panels.filter((p) => p.kind !== 'kpis')) {
-      panels[panel.id] = await this.panel(panel, range, context);
-    }
-    for (const panel of view.panels.filter((p): p is KpiPanel => p.kind === 'kpis')) {
-      panels[panel.id] = await this.kpis(panel, range, context);
-    }
-    const currencyRows = await this.aggregate(
-      { source: 'invoices', measure: 'invoices', dimensions: ['currency'] },
-      range,
-    );
+    others.forEach((panel, i) => {
+      panels[panel.id] = panelData[i]!;
+    });
+    kpiPanels.forEach((panel, i) => {
+      panels[panel.id] = kpiData[i]!;
+    });
+    const currencies = currenciesOf(await currencyRows, 0);
     return {
       view: viewId,
       generatedAt: new Date(this.now()).toISOString(),
@@ -123,7 +151,7 @@ export class DashboardQueries {
         bucket: range.bucket,
         bucketMs: range.bucketMs,
       },
-      currencies: currenciesOf(currencyRows, 0),
+      currencies,
       panels: Object.fromEntries(view.panels.map((p) => [p.id, panels[p.id]!])),
     };
   }
@@ -154,13 +182,69 @@ export class DashboardQueries {
     };
   }
 
-  /** One aggregate (the building block of every chart and KPI); public so tests can check it directly. */
+  /**
+   * One aggregate (the building block of every chart and KPI). Requests made in the same turn of the
+   * event loop are batched: those over the same source, time field and range become one statement, so a
+   * view reads each source once instead of once per panel.
+   */
   aggregate(spec: AggregateSpec, range: TimeRange): Promise<AggregateRow[]> {
-    return this.run<AggregateRow>(this.sql.aggregate(spec, range));
+    return new Promise((resolve, reject) => {
+      this.pendingAggregates.push({ spec, range, resolve, reject });
+      if (this.pendingAggregates.length === 1) setImmediate(() => void this.flushAggregates());
+    });
   }
 
+  private async flushAggregates(): Promise<void> {
+    const requests = this.pendingAggregates.splice(0);
+    const groups = new Map<string, PendingAggregate[]>();
+    for (const request of requests) {
+      const { spec, range } = request;
+      const key = [spec.source, spec.timeField ?? 'occurred', range.fromMs, range.toMs, range.bucketMs].join('|');
+      groups.set(key, [...(groups.get(key) ?? []), request]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        // Identical aggregates (the same KPI on two views, say) are computed once.
+        const unique = [...new Map(group.map((r) => [JSON.stringify(r.spec), r.spec])).values()];
+        try {
+          const rows = await this.run<AggregateRow>(this.sql.aggregateBatch(unique, group[0]!.range));
+          for (const request of group) {
+            const q = unique.findIndex((spec) => JSON.stringify(spec) === JSON.stringify(request.spec));
+            request.resolve(rows.filter((row) => row.q === q));
+          }
+        } catch (error) {
+          for (const request of group) request.reject(error);
+        }
+      }),
+    );
+  }
+
+  /** Latency percentiles by processing-time bucket, stage or overall; batched per range like `aggregate`. */
   latencyRows(by: 'time' | 'stage' | 'all', range: TimeRange): Promise<LatencyRow[]> {
-    return this.run<LatencyRow>(this.sql.latency(by, range));
+    return new Promise((resolve, reject) => {
+      this.pendingLatency.push({ by, range, resolve, reject });
+      if (this.pendingLatency.length === 1) setImmediate(() => void this.flushLatency());
+    });
+  }
+
+  private async flushLatency(): Promise<void> {
+    const requests = this.pendingLatency.splice(0);
+    const groups = new Map<string, PendingLatency[]>();
+    for (const request of requests) {
+      const key = [request.range.fromMs, request.range.toMs, request.range.bucketMs].join('|');
+      groups.set(key, [...(groups.get(key) ?? []), request]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const bys = [...new Set(group.map((r) => r.by))];
+        try {
+          const rows = await this.run<LatencyRow>(this.sql.latencyBatch(bys, group[0]!.range));
+          for (const request of group) request.resolve(rows.filter((row) => row.q === bys.indexOf(request.by)));
+        } catch (error) {
+          for (const request of group) request.reject(error);
+        }
+      }),
+    );
   }
 
   private async run<T>(query: SqlQuery): Promise<T[]> {
@@ -174,13 +258,14 @@ export class DashboardQueries {
       case 'latency':
         return this.latency(panel, range);
       case 'anomalies':
-        context.anomalies = await this.anomalies(range);
+        context.anomalies = this.anomalies(range);
         return context.anomalies;
       case 'stuck':
-        context.stuck = await this.stuck(range.toMs);
+        context.stuck = this.stuck(range.toMs);
         return context.stuck;
       case 'queues':
-        return this.queues(context);
+        context.queues = this.queueDepths();
+        return this.queues(await context.queues);
       case 'cashFlow':
         return this.cashFlow(panel, range);
       case 'vendorTable':
@@ -265,13 +350,13 @@ export class DashboardQueries {
   }
 
   private async stuck(asOfMs: number): Promise<StuckPanelData> {
-    const counts = await this.run<{ stage: string; n: number }>(this.sql.stuckCounts(asOfMs, STUCK.lookbackMs));
-    const list = await this.run<StuckRow>(this.sql.stuckList(asOfMs, STUCK.lookbackMs, STUCK.maxListed));
-    const byStage = new Map(counts.map((row) => [row.stage, row.n]));
+    const rows = await this.run<StuckRow>(this.sql.stuck(asOfMs, STUCK.lookbackMs, STUCK.maxListed));
+    const byStage = new Map(rows.filter((row) => row.kind === 'count').map((row) => [row.stage, row.n ?? 0]));
+    const list = rows.filter((row) => row.kind === 'invoice');
     return {
       kind: 'stuck',
       asOf: new Date(asOfMs).toISOString(),
-      total: counts.reduce((sum, row) => sum + row.n, 0),
+      total: [...byStage.values()].reduce((sum, n) => sum + n, 0),
       byStage: STAGES.map((stage) => ({
         stage,
         count: byStage.get(stage) ?? 0,
@@ -291,7 +376,19 @@ export class DashboardQueries {
     };
   }
 
-  private async queues(context: ViewContext): Promise<TablePanelData> {
+  /** Live queue depths; failures are reported in the panel, never fail the view. */
+  private async queueDepths(): Promise<{ depths: readonly QueueDepth[] | null; note?: string }> {
+    if (!this.options.queueDepths) return { depths: null, note: 'Queue depths are not available from this cell.' };
+    try {
+      return { depths: await this.options.queueDepths() };
+    } catch (error) {
+      // Queue depths are live, best-effort data: the rest of the view stays useful when they fail.
+      const why = error instanceof Error ? error.message : String(error);
+      return { depths: null, note: `Queue depths are unavailable: ${why}` };
+    }
+  }
+
+  private queues(result: { depths: readonly QueueDepth[] | null; note?: string }): TablePanelData {
     const columns: TablePanelData['columns'] = [
       { key: 'queue', label: 'Queue', format: 'text' },
       { key: 'waiting', label: 'Waiting', format: 'count' },
@@ -299,30 +396,18 @@ export class DashboardQueries {
       { key: 'dlq', label: 'DLQ', format: 'count' },
       { key: 'oldest', label: 'Oldest', format: 'duration' },
     ];
-    if (!this.options.queueDepths) {
-      context.queues = null;
-      return { kind: 'table', columns, rows: [], note: 'Queue depths are not available from this cell.' };
-    }
-    try {
-      const depths = await this.options.queueDepths();
-      context.queues = depths;
-      return {
-        kind: 'table',
-        columns,
-        rows: depths.map((q) => ({
-          queue: q.label,
-          waiting: q.waiting,
-          inFlight: q.inFlight,
-          dlq: q.dlq,
-          oldest: q.oldestAgeSeconds === null ? null : q.oldestAgeSeconds * 1000,
-        })),
-      };
-    } catch (error) {
-      // Queue depths are live, best-effort data: the rest of the view stays useful when they fail.
-      context.queues = null;
-      const why = error instanceof Error ? error.message : String(error);
-      return { kind: 'table', columns, rows: [], note: `Queue depths are unavailable: ${why}` };
-    }
+    if (!result.depths) return { kind: 'table', columns, rows: [], ...(result.note ? { note: result.note } : {}) };
+    return {
+      kind: 'table',
+      columns,
+      rows: result.depths.map((q) => ({
+        queue: q.label,
+        waiting: q.waiting,
+        inFlight: q.inFlight,
+        dlq: q.dlq,
+        oldest: q.oldestAgeSeconds === null ? null : q.oldestAgeSeconds * 1000,
+      })),
+    };
   }
 
   private async cashFlow(panel: CashFlowPanel, range: TimeRange): Promise<SeriesPanelData> {
@@ -405,8 +490,7 @@ export class DashboardQueries {
   private async kpis(panel: KpiPanel, range: TimeRange, context: ViewContext): Promise<KpiPanelData> {
     const shift = comparisonShiftMs(range.toMs - range.fromMs);
     const previous: TimeRange = { ...range, fromMs: range.fromMs - shift, toMs: range.toMs - shift };
-    const items: KpiItem[] = [];
-    for (const def of panel.items) items.push(...(await this.kpi(def, range, previous, context)));
+    const items = (await Promise.all(panel.items.map((def) => this.kpi(def, range, previous, context)))).flat();
     return {
       kind: 'kpis',
       comparison: {
@@ -424,8 +508,8 @@ export class DashboardQueries {
       case 'measure':
         return this.measureKpi(def, range, previous);
       case 'latency': {
-        const [now] = await this.latencyRows('all', range);
-        const [before] = await this.latencyRows('all', previous);
+        const now = await this.latencyAll(range, context);
+        const before = await this.latencyAll(previous, context);
         const value = now?.[`p${def.percentile}`] ?? null;
         const prev = before?.[`p${def.percentile}`] ?? null;
         return [
@@ -441,8 +525,8 @@ export class DashboardQueries {
         ];
       }
       case 'withinSla': {
-        const [now] = await this.latencyRows('all', range);
-        const [before] = await this.latencyRows('all', previous);
+        const now = await this.latencyAll(range, context);
+        const before = await this.latencyAll(previous, context);
         const value = now ? percent(now.within_sla, now.n) : null;
         const prev = before ? percent(before.within_sla, before.n) : null;
         return [
@@ -459,7 +543,7 @@ export class DashboardQueries {
         ];
       }
       case 'stuck': {
-        const stuck = context.stuck ?? (await this.stuck(range.toMs));
+        const stuck = await (context.stuck ?? this.stuck(range.toMs));
         return [
           {
             ...base,
@@ -473,8 +557,8 @@ export class DashboardQueries {
         ];
       }
       case 'dlq': {
-        const queues = context.queues;
-        const value = queues ? String(queues.reduce((sum, q) => sum + q.dlq, 0)) : null;
+        const { depths } = await (context.queues ?? this.queueDepths());
+        const value = depths ? String(depths.reduce((sum, q) => sum + q.dlq, 0)) : null;
         return [
           {
             ...base,
@@ -488,7 +572,7 @@ export class DashboardQueries {
         ];
       }
       case 'anomalies': {
-        const anomalies = context.anomalies ?? (await this.anomalies(range));
+        const anomalies = await (context.anomalies ?? this.anomalies(range));
         return [
           {
             ...base,
@@ -504,6 +588,17 @@ export class DashboardQueries {
     }
   }
 
+  /** The p50/p95/p99 KPIs and the SLA share read the same whole-range latency row: compute it once. */
+  private latencyAll(range: TimeRange, context: ViewContext): Promise<LatencyRow | undefined> {
+    context.latencyAll ??= new Map();
+    let row = context.latencyAll.get(range.fromMs);
+    if (!row) {
+      row = this.latencyRows('all', range).then((rows) => rows[0]);
+      context.latencyAll.set(range.fromMs, row);
+    }
+    return row;
+  }
+
   private async measureKpi(def: MeasureKpi, range: TimeRange, previous: TimeRange): Promise<KpiItem[]> {
     const spec: AggregateSpec = {
       source: def.source,
@@ -512,8 +607,7 @@ export class DashboardQueries {
       timeField: def.timeField,
       states: def.states,
     };
-    const now = await this.aggregate(spec, range);
-    const before = await this.aggregate(spec, previous);
+    const [now, before] = await Promise.all([this.aggregate(spec, range), this.aggregate(spec, previous)]);
     const higherIsBetter = def.higherIsBetter ?? null;
     if (!def.perCurrency) {
       const value = now[0]?.n ?? 0;
