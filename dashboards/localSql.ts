@@ -1,3 +1,4 @@
+import { MAX_FUTURE_SKEW_MS } from '../schemas/invoiceEvent.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import {
   agingBucketCase,
@@ -182,9 +183,20 @@ export class LocalSql {
     const pick = (...ordering: string[]) => [...new Set([...columns, ...ordering])].join(', ');
     switch (source) {
       case 'events': {
-        const t = timeColumn(timeField);
+        if (timeField === 'processed') {
+          // processed_at has no index. Two exact bounds let SQLite skip most rows cheaply: a record is
+          // written after it is processed (written_at ≥ processed_at ≥ from), and an event cannot occur
+          // more than the contract's future skew after it was received, hence before it was processed
+          // (time < to + skew, on the time index).
+          return {
+            sql:
+              `SELECT ${pick('processed_at_ms')} FROM ${TABLE} WHERE time_ms < ? AND written_at_ms >= ? AND ${this.primary} ` +
+              'AND processed_at_ms >= ? AND processed_at_ms < ?',
+            params: [range.toMs + MAX_FUTURE_SKEW_MS, range.fromMs, range.fromMs, range.toMs],
+          };
+        }
         return {
-          sql: `SELECT ${pick(t)} FROM ${TABLE} WHERE ${this.primary} AND ${t} >= ? AND ${t} < ?`,
+          sql: `SELECT ${pick('time_ms')} FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?`,
           params: [range.fromMs, range.toMs],
         };
       }

@@ -418,7 +418,8 @@
         borderWidth: line ? 2 : 0,
         borderRadius: line ? 0 : 3,
         pointRadius: line ? (group.keys.length > 48 ? 0 : 2) : 0,
-        tension: 0.25,
+        // Monotone curves never overshoot: a count or an amount must not dip below zero between points.
+        cubicInterpolationMode: 'monotone',
         spanGaps: false,
         maxBarThickness: 42,
       };
