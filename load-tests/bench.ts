@@ -389,7 +389,7 @@ async function main(): Promise<number> {
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
   // The same table as Markdown next to the JSON, for docs/PERFORMANCE.md.
-  const markdownPath = options.out.replace(/\.json$/, '') + '.md';
+  const markdownPath = `${options.out.replace(/\.json$/, '')}.md`;
   writeFileSync(markdownPath, `${renderTable(results, 'markdown')}\n`);
   console.log(renderTable(results));
   console.log(`\nresults: ${options.out} (table as Markdown: ${markdownPath})`);
