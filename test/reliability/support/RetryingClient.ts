@@ -18,8 +18,6 @@ export interface RetryingClientOptions {
   readonly maxDelayMs?: number;
   /** One attempt's time limit. @default 10000 */
   readonly attemptTimeoutMs?: number;
-  /** How the request is made; defaults to `fetch` over the network. */
-  readonly fetch?: (request: Request) => Promise<Response>;
 }
 
 /** What became of one request after all its attempts. */
@@ -42,13 +40,11 @@ export class RetryingClient {
   private readonly maxAttempts: number;
   private readonly maxDelayMs: number;
   private readonly attemptTimeoutMs: number;
-  private readonly fetch: (request: Request) => Promise<Response>;
 
   constructor(private readonly options: RetryingClientOptions) {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.maxDelayMs = options.maxDelayMs ?? 2_000;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
-    this.fetch = options.fetch ?? ((request) => fetch(request));
   }
 
   async send(request: ScenarioRequest): Promise<RequestOutcome> {
@@ -71,14 +67,12 @@ export class RetryingClient {
     request: ScenarioRequest,
   ): Promise<{ status: number; retryAfterMs?: number; accepted: readonly string[] }> {
     try {
-      const response = await this.fetch(
-        new Request(`${this.options.apiUrl()}/invoices/${request.stage}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': this.options.apiKey },
-          body: request.body,
-          signal: AbortSignal.timeout(this.attemptTimeoutMs),
-        }),
-      );
+      const response = await fetch(`${this.options.apiUrl()}/invoices/${request.stage}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': this.options.apiKey },
+        body: request.body,
+        signal: AbortSignal.timeout(this.attemptTimeoutMs),
+      });
       const text = await response.text();
       const retryAfter = Number(response.headers.get('retry-after'));
       const accepted =

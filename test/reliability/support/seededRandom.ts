@@ -20,10 +20,6 @@ export function randomInt(random: Random, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
 
-export function pick<T>(random: Random, values: readonly T[]): T {
-  return values[Math.floor(random() * values.length)]!;
-}
-
 /** Fisher–Yates, in place; returns the array. */
 export function shuffle<T>(random: Random, values: T[]): T[] {
   for (let i = values.length - 1; i > 0; i--) {
