@@ -1,11 +1,17 @@
 /**
- * Write throughput of the Timestream emulator, measured two ways:
- *  1. store: `normalizeRecord` + `TimestreamStore.writeRecords` in 100-record transactions (no HTTP);
- *  2. sdk:   the real `@aws-sdk/client-timestream-write` sending 100-record WriteRecords calls over
- *            loopback HTTP, with N calls in flight (what the consume handlers do).
- * Each BEMS record is the full multi-measure record (8 dimensions, 13 measures).
+ * Write cost of the Timestream emulator, measured three ways on a store that already holds
+ * `--prefill` records (index depth matters for the cost of an insert):
+ *  1. store:  `normalizeRecord` + `TimestreamStore.writeRecords` (no JSON, no HTTP);
+ *  2. router: `TimestreamRouter.handle` with the JSON body the SDK sends — the emulator's whole
+ *             WriteRecords path (parse, validate, write, commit, answer) minus the HTTP server;
+ *  3. sdk:    the real `@aws-sdk/client-timestream-write` over loopback HTTP with N calls in
+ *             flight (what the consume handlers do); its CPU includes the client's own work.
+ * Each call writes `--batch` full BEMS multi-measure records (8 dimensions, 13 measures), like a
+ * consumer handling an SQS batch of 10. CPU is process.cpuUsage (user + system) per call, the
+ * number that matters on a shared 2-core machine; wall time is reported alongside.
  *
- * Usage: npx tsx local/timestream/bench.ts [--records 50000] [--concurrency 4] [--data-dir DIR]
+ * Usage: npx tsx local/timestream/bench.ts [--calls 1000] [--batch 10] [--prefill 20000]
+ *          [--concurrency 4] [--phases store,router,sdk] [--data-dir DIR]
  * Without --data-dir a temporary directory is used and removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,12 +20,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type _Record, TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { normalizeRecord } from './normalizeRecord.ts';
+import { writeRecords } from './actions/writeRecords.ts';
+import { FaultSwitch } from './FaultSwitch.ts';
+import { type NormalizedRecord, normalizeRecord } from './normalizeRecord.ts';
 import { startTimestreamEmulator } from './startTimestreamEmulator.ts';
+import { TimestreamRouter } from './TimestreamRouter.ts';
 import { TimestreamStore } from './TimestreamStore.ts';
 
-const BATCH = 100;
 const STAGES = ['ingestion', 'reconciliation', 'authorization', 'posting'] as const;
+const PHASES = ['store', 'router', 'sdk'] as const;
+type Phase = (typeof PHASES)[number];
+const DATABASE = 'bench';
+const TABLE = 'events';
+const TABLE_SETTINGS = { memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: false };
 
 function bemsRecord(i: number, nowMs: number): _Record {
   const occurredAt = nowMs - 3_600_000 + (i % 3_000_000);
@@ -60,105 +73,153 @@ function bemsRecord(i: number, nowMs: number): _Record {
   };
 }
 
-function batches(total: number, nowMs: number, offset: number): _Record[][] {
-  const out: _Record[][] = [];
-  for (let start = 0; start < total; start += BATCH) {
-    out.push(Array.from({ length: Math.min(BATCH, total - start) }, (_, j) => bemsRecord(offset + start + j, nowMs)));
-  }
-  return out;
+function batches(calls: number, batch: number, nowMs: number, offset: number): _Record[][] {
+  return Array.from({ length: calls }, (_, c) =>
+    Array.from({ length: batch }, (_, j) => bemsRecord(offset + c * batch + j, nowMs)),
+  );
 }
 
-const rate = (records: number, ms: number): number => Math.round((records / ms) * 1000);
+function normalized(batch: readonly _Record[]): NormalizedRecord[] {
+  return batch.map((record) => {
+    const result = normalizeRecord(record, undefined);
+    if (!result.ok) throw new Error(result.reason);
+    return result.record;
+  });
+}
+
+function openStore(dir: string, prefill: number, nowMs: number): TimestreamStore {
+  const store = new TimestreamStore({ dataDir: dir });
+  store.insertDatabase(DATABASE, `arn:${DATABASE}`, nowMs);
+  store.insertTable(DATABASE, TABLE, `arn:${DATABASE}/${TABLE}`, TABLE_SETTINGS, nowMs);
+  fill(store, prefill, nowMs);
+  return store;
+}
+
+/** Writes records outside any measurement, in 100-record calls (ids far from the measured ones). */
+function fill(store: TimestreamStore, records: number, nowMs: number): void {
+  for (const batch of batches(Math.ceil(records / 100), 100, nowMs, 10_000_000)) {
+    store.writeRecords(DATABASE, TABLE, normalized(batch), nowMs);
+  }
+}
+
+interface Measured {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+async function measure(run: () => Promise<void> | void): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await run();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function runPhase(phase: Phase, dir: string, calls: number, batch: number, prefill: number, concurrency: number) {
+  const now = Date.now();
+  const work = batches(calls, batch, now, 0);
+  if (phase === 'store') {
+    const store = openStore(dir, prefill, now);
+    const inputs = work.map(normalized);
+    const measured = await measure(() => {
+      for (const records of inputs) store.writeRecords(DATABASE, TABLE, records, now);
+    });
+    const count = store.countRecords();
+    store.close();
+    return { measured, count };
+  }
+  if (phase === 'router') {
+    const store = openStore(dir, prefill, now);
+    const router = new TimestreamRouter({ store, faults: new FaultSwitch(), region: 'eu-west-1', accountId: '0' });
+    router.register('WriteRecords', writeRecords);
+    const bodies = work.map((records) =>
+      JSON.stringify({ DatabaseName: DATABASE, TableName: TABLE, Records: records }),
+    );
+    const measured = await measure(() => {
+      for (const body of bodies) {
+        const response = router.handle({ target: 'Timestream_20181101.WriteRecords', body, host: '127.0.0.1' });
+        if (response.status !== 200) throw new Error(`WriteRecords answered ${response.status}: ${response.body}`);
+      }
+    });
+    const count = store.countRecords();
+    store.close();
+    return { measured, count };
+  }
+  const seed = openStore(dir, prefill, now);
+  seed.close();
+  const emulator = await startTimestreamEmulator({
+    dataDir: dir,
+    databases: [{ name: DATABASE, tables: [{ name: TABLE, ...TABLE_SETTINGS }] }],
+  });
+  const client = new TimestreamWriteClient({
+    endpoint: emulator.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  // One warm-up call, so the SDK's lazy setup is not counted.
+  await client.send(new WriteRecordsCommand({ DatabaseName: DATABASE, TableName: TABLE, Records: work[0]! }));
+  let next = 1;
+  const measured = await measure(() =>
+    Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < work.length) {
+          const records = work[next++]!;
+          await client.send(new WriteRecordsCommand({ DatabaseName: DATABASE, TableName: TABLE, Records: records }));
+        }
+      }),
+    ).then(() => undefined),
+  );
+  const count = emulator.store.countRecords();
+  client.destroy();
+  await emulator.stop();
+  return { measured, count, measuredCalls: calls - 1 };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      records: { type: 'string', default: '50000' },
+      calls: { type: 'string', default: '1000' },
+      batch: { type: 'string', default: '10' },
+      prefill: { type: 'string', default: '20000' },
       concurrency: { type: 'string', default: '4' },
+      phases: { type: 'string', default: PHASES.join(',') },
       'data-dir': { type: 'string' },
     },
   });
-  const total = Number(values.records);
+  const calls = Number(values.calls);
+  const batch = Number(values.batch);
+  const prefill = Number(values.prefill);
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(total) || total < BATCH || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error('--records must be an integer >= 100 and --concurrency a positive integer');
-  }
+  const phases = values.phases.split(',') as Phase[];
+  if (!Number.isInteger(calls) || calls < 2) throw new Error('--calls must be an integer >= 2');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 100) throw new Error('--batch must be an integer in 1..100');
+  if (!Number.isInteger(prefill) || prefill < 0) throw new Error('--prefill must be a non-negative integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
+  const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown --phases ${unknown.join(', ')}; expected ${PHASES.join(', ')}`);
+
   const ownDir = values['data-dir'] === undefined;
   const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'bems-ts-bench-'));
-  const now = Date.now();
-
+  const results: Record<string, unknown> = {};
   try {
-    // 1. Store only.
-    const storeDir = join(dataDir, 'store');
-    const store = new TimestreamStore({ dataDir: storeDir });
-    store.insertDatabase('bench', 'arn:bench', now);
-    store.insertTable(
-      'bench',
-      'events',
-      'arn:bench/events',
-      {
-        memoryRetentionHours: 24,
-        magneticRetentionDays: 30,
-        magneticWrites: false,
-      },
-      now,
-    );
-    const storeBatches = batches(total, now, 0);
-    const storeStart = performance.now();
-    for (const batch of storeBatches) {
-      const normalized = batch.map((record) => {
-        const result = normalizeRecord(record, undefined);
-        if (!result.ok) throw new Error(result.reason);
-        return result.record;
-      });
-      store.writeRecords('bench', 'events', normalized, now);
+    for (const phase of phases) {
+      const {
+        measured,
+        count,
+        measuredCalls = calls,
+      } = await runPhase(phase, join(dataDir, phase), calls, batch, prefill, concurrency);
+      const expected = Math.ceil(prefill / 100) * 100 + calls * batch;
+      if (count !== expected) throw new Error(`${phase}: ${count} records stored, expected ${expected}`);
+      results[phase] = {
+        calls: measuredCalls,
+        cpuMsPerCall: Number((measured.cpuMs / measuredCalls).toFixed(3)),
+        wallMsPerCall: Number((measured.wallMs / measuredCalls).toFixed(3)),
+        recordsPerCpuSecond: Math.round((measuredCalls * batch * 1000) / measured.cpuMs),
+        ...(phase === 'sdk' ? { concurrency } : {}),
+      };
     }
-    const storeMs = performance.now() - storeStart;
-    const storedCount = store.countRecords();
-    store.close();
-
-    // 2. Real SDK over HTTP.
-    const emulator = await startTimestreamEmulator({
-      dataDir: join(dataDir, 'sdk'),
-      databases: [
-        {
-          name: 'bench',
-          tables: [{ name: 'events', memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: false }],
-        },
-      ],
-    });
-    const client = new TimestreamWriteClient({
-      endpoint: emulator.endpoint,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    });
-    const sdkBatches = batches(total, now, total);
-    let next = 0;
-    const sdkStart = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < sdkBatches.length) {
-          const batch = sdkBatches[next++]!;
-          await client.send(new WriteRecordsCommand({ DatabaseName: 'bench', TableName: 'events', Records: batch }));
-        }
-      }),
-    );
-    const sdkMs = performance.now() - sdkStart;
-    const sdkCount = emulator.store.countRecords();
-    client.destroy();
-    await emulator.stop();
-
-    if (storedCount !== total || sdkCount !== total) {
-      throw new Error(`record count mismatch: store ${storedCount}, sdk ${sdkCount}, expected ${total}`);
-    }
-    const result = {
-      records: total,
-      batchSize: BATCH,
-      store: { ms: Math.round(storeMs), recordsPerSecond: rate(total, storeMs) },
-      sdk: { concurrency, ms: Math.round(sdkMs), recordsPerSecond: rate(total, sdkMs) },
-      node: process.version,
-    };
-    console.log(JSON.stringify(result, null, 2));
+    console.log(JSON.stringify({ batch, prefill, ...results, node: process.version }, null, 2));
   } finally {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   }
