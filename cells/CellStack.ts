@@ -119,6 +119,7 @@ export class CellStack extends Stack {
       environment: {
         ...common('ingest'),
         EVENT_BUS_NAME: this.topology.busName,
+        MAX_EVENT_AGE_DAYS: String(this.topology.maxEventAgeDays),
         STAGES: this.topology.stages.map((s) => s.stage).join(','),
       },
     });

@@ -40,6 +40,12 @@ export interface CellTopology {
   readonly archiveName: string;
   readonly timestreamDatabase: string;
   readonly timestreamTable: string;
+  /**
+   * Oldest occurredAt the API accepts, in days: the table's magnetic retention minus a day of
+   * margin for events that wait in a queue or DLQ. Timestream rejects a record older than the
+   * retention for good, so accepting one would promise a record that can never be written.
+   */
+  readonly maxEventAgeDays: number;
   readonly stages: readonly StageSpec[];
 }
 
@@ -59,6 +65,7 @@ export function cellTopology(cell: CellDefinition): CellTopology {
     // Timestream names allow [a-zA-Z0-9_.-]; keep them stable so dashboards can find them.
     timestreamDatabase: `${prefix}`,
     timestreamTable: 'invoice_events',
+    maxEventAgeDays: Math.max(1, cell.timestream.magneticRetentionDays - 1),
     stages: STAGES.map((stage): StageSpec => {
       const settings = cell.stages[stage];
       return {

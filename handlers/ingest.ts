@@ -23,6 +23,12 @@ export interface IngestConfig extends CommonHandlerConfig {
   /** `STAGES` (csv): stages this function serves. @default all stages */
   readonly stages: readonly Stage[];
   readonly eventBridge: AwsClientConfig;
+  /**
+   * `MAX_EVENT_AGE_DAYS`: refuse events whose occurredAt is older (400). Set to the Timestream
+   * table's magnetic retention minus a day: Timestream rejects older records for good, so they
+   * could be accepted but never recorded. @default no limit
+   */
+  readonly maxEventAgeDays?: number;
   /** Retries of failed PutEvents entries. Short: a client is waiting on the answer. */
   readonly retry: RetryPolicy;
 }
@@ -35,8 +41,16 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
   const eventBusName = reader.required('EVENT_BUS_NAME');
   const stages = stagesFromEnv(reader);
   const eventBridge = awsClientConfig('eventbridge', reader);
+  const maxEventAgeDays = reader.optionalPositiveInteger('MAX_EVENT_AGE_DAYS');
   reader.assertValid();
-  return { ...common, eventBusName, stages, eventBridge, retry: INGEST_RETRY_POLICY };
+  return {
+    ...common,
+    eventBusName,
+    stages,
+    eventBridge,
+    ...(maxEventAgeDays !== undefined ? { maxEventAgeDays } : {}),
+    retry: INGEST_RETRY_POLICY,
+  };
 }
 
 function stagesFromEnv(reader: EnvReader): readonly Stage[] {
@@ -73,7 +87,12 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
       const metrics = newInvocationMetrics();
       try {
         const receivedAt = now();
-        const parsed = parseRequest(event, { stages: config.stages, now });
+        // The clock goes to the contract only when injected: the default schemas are built once.
+        const parsed = parseRequest(event, {
+          stages: config.stages,
+          ...(dependencies.now ? { now } : {}),
+          ...(config.maxEventAgeDays !== undefined ? { maxAgeDays: config.maxEventAgeDays } : {}),
+        });
         if (!parsed.ok) {
           log.info('request rejected', { statusCode: parsed.response.statusCode, code: parsed.code });
           metrics.count('InvalidRequests', 1, { code: parsed.code });

@@ -47,6 +47,7 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     ingestConfigFromEnv({
       ...lambdaEnvironment(options, ingestFunctionName),
       EVENT_BUS_NAME: topology.busName,
+      MAX_EVENT_AGE_DAYS: String(topology.maxEventAgeDays),
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     }),
   );

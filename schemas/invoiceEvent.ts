@@ -32,10 +32,17 @@ export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
 
 const OCCURRED_AT_MESSAGE = 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T09:30:00+01:00 or …Z';
 const knownRegions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+/** `Intl.DisplayNames#of` is slow next to a Map lookup; at most 26² codes pass the pattern first. */
+const knownCountryCache = new Map<string, boolean>();
 
 /** ISO 3166-1 alpha-2 as the runtime's `Intl` knows it ("XX" and the "unknown region" ZZ are not countries). */
 function isKnownCountry(code: string): boolean {
-  return code !== 'ZZ' && knownRegions.of(code) !== undefined;
+  let known = knownCountryCache.get(code);
+  if (known === undefined) {
+    known = code !== 'ZZ' && knownRegions.of(code) !== undefined;
+    knownCountryCache.set(code, known);
+  }
+  return known;
 }
 
 /**
@@ -111,7 +118,16 @@ export interface SchemaOptions {
    * @default true
    */
   readonly checkFutureSkew?: boolean;
+  /**
+   * Refuse an `occurredAt` more than this many days in the past. The API sets it from the cell's
+   * Timestream magnetic retention: Timestream rejects a record outside it for good, so such an event
+   * could be accepted but never recorded. Like the future-skew rule, only the API checks it.
+   * @default no limit
+   */
+  readonly maxAgeDays?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const offsetDateTime = z.iso.datetime({ offset: true });
 /** The clock rules apply only to a well-formed date-time (see `whenMatches` for why not `abort`). */
@@ -127,8 +143,16 @@ function occurredAtField(options: SchemaOptions) {
       error: (issue) => (issue.input === undefined ? 'is required' : OCCURRED_AT_MESSAGE),
     })
     .refine((value) => !isOffsetDateTime(value) || Date.parse(value) >= 0, 'must not be before 1970-01-01T00:00:00Z');
-  if (options.checkFutureSkew === false) return field;
-  return field.refine(
+  const { maxAgeDays } = options;
+  const aged =
+    maxAgeDays === undefined
+      ? field
+      : field.refine(
+          (value) => !isOffsetDateTime(value) || Date.parse(value) >= now() - maxAgeDays * DAY_MS,
+          `must not be more than ${maxAgeDays} days in the past (older records are outside this cell's retention)`,
+        );
+  if (options.checkFutureSkew === false) return aged;
+  return aged.refine(
     (value) => !isOffsetDateTime(value) || Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
     'must not be more than 5 minutes in the future',
   );
@@ -213,7 +237,23 @@ export function eventCrossFieldRules(event: Record<string, unknown>, ctx: z.Refi
 /** Lets a refinement run even when fields already failed, so every problem is listed at once. */
 export const runAlways = { when: () => true } as const;
 
-const defaultSchemas = new Map<Stage, unknown>();
+/**
+ * Building a zod schema is not free (and zod compiles a fast path for each new object schema on
+ * its first parses), while the API parses every request with one of a few: schemas without an
+ * injected clock or skew switch are built once per stage and age limit.
+ */
+const cachedSchemas = new Map<string, unknown>();
+
+function cached<T>(kind: string, stage: Stage, options: SchemaOptions, build: () => T): T {
+  if (options.now !== undefined || options.checkFutureSkew !== undefined) return build();
+  const key = `${kind}:${stage}:${options.maxAgeDays ?? ''}`;
+  let schema = cachedSchemas.get(key) as T | undefined;
+  if (schema === undefined) {
+    schema = build();
+    cachedSchemas.set(key, schema);
+  }
+  return schema;
+}
 
 /**
  * One invoice event of `stage`, as the API accepts it: `stage` may be omitted (it is filled in);
@@ -229,14 +269,9 @@ const defaultSchemas = new Map<Stage, unknown>();
  * }
  */
 export function stageEventSchema<S extends Stage>(stage: S, options: SchemaOptions = {}) {
-  const build = () => stageEventObject(stage, options).superRefine(eventCrossFieldRules, runAlways);
-  // Building a schema is not free; the API parses every request with the default one.
-  if (options.now !== undefined || options.checkFutureSkew !== undefined) return build();
-  const cached = defaultSchemas.get(stage) as ReturnType<typeof build> | undefined;
-  if (cached) return cached;
-  const schema = build();
-  defaultSchemas.set(stage, schema);
-  return schema;
+  return cached('event', stage, options, () =>
+    stageEventObject(stage, options).superRefine(eventCrossFieldRules, runAlways),
+  );
 }
 
 const downstream = { checkFutureSkew: false } as const;
@@ -275,6 +310,10 @@ export const MAX_EVENTS_PER_REQUEST = 10;
  * @example { "events": [ { "eventId": "…", "invoiceId": "INV-1", "status": "received", … } ] }
  */
 export function batchRequestSchema<S extends Stage>(stage: S, options: SchemaOptions = {}) {
+  return cached('batch', stage, options, () => buildBatchRequestSchema(stage, options));
+}
+
+function buildBatchRequestSchema<S extends Stage>(stage: S, options: SchemaOptions) {
   return strictObject(
     {
       events: z

@@ -13,6 +13,8 @@ export interface ParseRequestOptions {
   readonly stages: readonly Stage[];
   /** Clock for the "not in the future" rule; injectable for tests. */
   readonly now?: () => number;
+  /** Oldest accepted occurredAt, in days before now (see `SchemaOptions.maxAgeDays`). */
+  readonly maxAgeDays?: number;
 }
 
 export type ParsedRequest =
@@ -72,7 +74,10 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
     return fail(HTTP_STATUS.badRequest, ERROR_CODES.invalidJson, `request body is not valid JSON: ${reason}`);
   }
 
-  const result = parseRequestBody(stage, body, options.now ? { now: options.now } : {});
+  const result = parseRequestBody(stage, body, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.maxAgeDays !== undefined ? { maxAgeDays: options.maxAgeDays } : {}),
+  });
   if (!result.success) {
     const { issues } = result;
     return fail(

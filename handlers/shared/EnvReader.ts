@@ -41,6 +41,16 @@ export class EnvReader {
     return fallback;
   }
 
+  /** A whole number ≥ 1, or `undefined` when unset; anything else is a problem. */
+  optionalPositiveInteger(variable: string): number | undefined {
+    const value = this.optional(variable);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (/^\d+$/.test(value) && Number.isSafeInteger(number) && number >= 1) return number;
+    this.problem(variable, `must be a whole number of at least 1, got "${value}"`);
+    return undefined;
+  }
+
   /** Records a problem found while interpreting a value. */
   problem(variable: string, message: string): void {
     if (this.#problems.some((p) => p.variable === variable && p.message === message)) return;

@@ -264,6 +264,8 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cel
       CELL_ID: cellId,
       EVENT_BUS_NAME: `bems-${cellId}-bus`,
       STAGES: STAGES.join(','),
+      // Events older than the table's magnetic retention (less a day of margin) are refused at the API.
+      MAX_EVENT_AGE_DAYS: String(cell.timestream.magneticRetentionDays - 1),
       POWERTOOLS_SERVICE_NAME: 'bems-ingest',
       POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
     });

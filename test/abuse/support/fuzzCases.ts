@@ -58,9 +58,9 @@ const arbFreshEventId = fc.noBias(fc.bigInt({ min: 0n, max: (1n << 122n) - 1n })
 });
 
 /**
- * An occurredAt in the last 30 days, in any offset and precision: older ones are valid for the
- * API but, past the store's magnetic retention, cannot be recorded (a gap the fault-injection
- * suite measures), and this suite's bookkeeping is "every accepted event is recorded".
+ * An occurredAt in the last 30 days, in any offset and precision: well inside the cell's retention
+ * (the API refuses older than that), so every accepted event can be recorded — this suite's
+ * bookkeeping is "every accepted event is recorded".
  */
 const arbRecentOccurredAt = fc
   .record({

@@ -208,6 +208,25 @@ describe('ingest handler', () => {
       expect(sentEntries()).toHaveLength(0);
     });
 
+    it('refuses an occurredAt older than MAX_EVENT_AGE_DAYS (400 at its path), accepts one just inside it', async () => {
+      const { handler } = setup({ MAX_EVENT_AGE_DAYS: '30' });
+      const daysAgo = (days: number) => new Date(NOW - days * 86_400_000).toISOString();
+
+      const tooOld = await handler(
+        buildApiGatewayEvent({ body: eventAt('ingestion', { occurredAt: daysAgo(30.01) }) }),
+      );
+      const inside = await handler(
+        buildApiGatewayEvent({ body: eventAt('ingestion', { occurredAt: daysAgo(29.99) }) }),
+      );
+
+      expect(tooOld.statusCode).toBe(400);
+      expect(parseError(tooOld.body).issues).toEqual([
+        { path: 'occurredAt', message: expect.stringContaining('must not be more than 30 days in the past') },
+      ]);
+      expect(inside.statusCode).toBe(202);
+      expect(sentEntries()).toHaveLength(1);
+    });
+
     it('reports a decimal-places problem for the currency at the amount path', async () => {
       const { handler } = setup();
 
@@ -460,6 +479,18 @@ describe('ingestConfigFromEnv', () => {
     expect(() => ingestConfigFromEnv(env)).toThrow(
       /STAGES: unknown stage\(s\) shipping[\s\S]*AWS_ENDPOINT_URL: must be an http/,
     );
+  });
+
+  it('reads MAX_EVENT_AGE_DAYS as a whole number of days and names a malformed one', () => {
+    expect(ingestConfigFromEnv(handlerTestEnv({ EVENT_BUS_NAME: 'bus' })).maxEventAgeDays).toBeUndefined();
+    expect(
+      ingestConfigFromEnv(handlerTestEnv({ EVENT_BUS_NAME: 'bus', MAX_EVENT_AGE_DAYS: '2554' })).maxEventAgeDays,
+    ).toBe(2554);
+    for (const bad of ['0', '-3', '7.5', 'seven'])
+      expect(
+        () => ingestConfigFromEnv(handlerTestEnv({ EVENT_BUS_NAME: 'bus', MAX_EVENT_AGE_DAYS: bad })),
+        bad,
+      ).toThrow(`MAX_EVENT_AGE_DAYS: must be a whole number of at least 1, got "${bad}"`);
   });
 
   it('uses the EventBridge endpoint override over the general one', () => {

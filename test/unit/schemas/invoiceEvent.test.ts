@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldIssue } from '../../../schemas/errorResponse.ts';
 import {
+  batchRequestSchema,
   dueDateOf,
   InvoiceEventSchema,
   MAX_FUTURE_SKEW_MS,
@@ -151,6 +152,30 @@ describe('invoice event contract', () => {
         'occurredAt',
         'must not be before 1970',
       );
+    });
+
+    it('rejects an instant older than maxAgeDays when the API sets it, and only then', () => {
+      const options = { now: () => NOW, maxAgeDays: 30 };
+      const at = (days: number) =>
+        buildInvoiceEvent('posting', { occurredAt: new Date(NOW - days * 86_400_000).toISOString() });
+
+      const tooOld = stageEventSchema('posting', options).safeParse(at(30.001));
+      expect(tooOld.success).toBe(false);
+      expect(tooOld.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+        ['occurredAt', expect.stringContaining('must not be more than 30 days in the past')],
+      ]);
+      expect(stageEventSchema('posting', options).safeParse(at(29.999)).success).toBe(true);
+      expect(stageEventSchema('posting', pinnedClock).safeParse(at(4000)).success).toBe(true);
+      expect(InvoiceEventSchema.safeParse(at(4000)).success).toBe(true);
+    });
+
+    it('builds the schemas without an injected clock once per stage and age limit', () => {
+      expect(stageEventSchema('posting')).toBe(stageEventSchema('posting'));
+      expect(batchRequestSchema('posting')).toBe(batchRequestSchema('posting'));
+      expect(stageEventSchema('posting', { maxAgeDays: 9 })).toBe(stageEventSchema('posting', { maxAgeDays: 9 }));
+      expect(stageEventSchema('posting', { maxAgeDays: 9 })).not.toBe(stageEventSchema('posting'));
+      expect(stageEventSchema('posting')).not.toBe(stageEventSchema('ingestion'));
+      expect(stageEventSchema('posting', pinnedClock)).not.toBe(stageEventSchema('posting', pinnedClock));
     });
 
     it('does not apply the future rule after ingest (redriven and replayed events are re-validated later)', () => {
