@@ -309,6 +309,8 @@ export class TimestreamStore {
     existing: StatementSync;
     update: StatementSync;
   };
+  /** Control-plane statements by SQL text: WriteRecords looks its table up on every call. */
+  private readonly prepared = new Map<string, StatementSync>();
   private closed = false;
 
   constructor(options: TimestreamStoreOptions) {
@@ -422,24 +424,29 @@ export class TimestreamStore {
 
   // ---- control plane -------------------------------------------------------------------------
 
+  private statement(sql: string): StatementSync {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.writer.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Inserts a database; false if it already exists. */
   insertDatabase(name: string, arn: string, nowMs: number): boolean {
-    const result = this.writer
-      .prepare(
-        'INSERT INTO databases (name, arn, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      )
-      .run(name, arn, nowMs, nowMs);
+    const result = this.statement(
+      'INSERT INTO databases (name, arn, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ).run(name, arn, nowMs, nowMs);
     return result.changes === 1;
   }
 
   getDatabase(name: string): DatabaseInfo | undefined {
-    const row = this.writer
-      .prepare(
-        `SELECT d.name, d.arn, d.created_at_ms, d.updated_at_ms,
+    const row = this.statement(
+      `SELECT d.name, d.arn, d.created_at_ms, d.updated_at_ms,
            (SELECT count(*) FROM tables t WHERE t.database_name = d.name) AS table_count
          FROM databases d WHERE d.name = ?`,
-      )
-      .get(name) as
+    ).get(name) as
       | { name: string; arn: string; created_at_ms: number; updated_at_ms: number; table_count: number }
       | undefined;
     if (!row) return undefined;
@@ -454,57 +461,53 @@ export class TimestreamStore {
 
   /** Inserts a table; false if it already exists. The database must exist. */
   insertTable(databaseName: string, name: string, arn: string, settings: TableSettings, nowMs: number): boolean {
-    const result = this.writer
-      .prepare(
-        `INSERT INTO tables (database_name, name, arn, memory_retention_hours, magnetic_retention_days, magnetic_writes,
+    const result = this.statement(
+      `INSERT INTO tables (database_name, name, arn, memory_retention_hours, magnetic_retention_days, magnetic_writes,
            created_at_ms, updated_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      )
-      .run(
-        databaseName,
-        name,
-        arn,
-        settings.memoryRetentionHours,
-        settings.magneticRetentionDays,
-        settings.magneticWrites ? 1 : 0,
-        nowMs,
-        nowMs,
-      );
+    ).run(
+      databaseName,
+      name,
+      arn,
+      settings.memoryRetentionHours,
+      settings.magneticRetentionDays,
+      settings.magneticWrites ? 1 : 0,
+      nowMs,
+      nowMs,
+    );
     return result.changes === 1;
   }
 
   /** Changes a table's retention and magnetic-store settings; false if the table does not exist. */
   updateTable(databaseName: string, name: string, settings: TableSettings, nowMs: number): boolean {
-    const result = this.writer
-      .prepare(
-        `UPDATE tables SET memory_retention_hours = ?, magnetic_retention_days = ?, magnetic_writes = ?, updated_at_ms = ?
+    const result = this.statement(
+      `UPDATE tables SET memory_retention_hours = ?, magnetic_retention_days = ?, magnetic_writes = ?, updated_at_ms = ?
          WHERE database_name = ? AND name = ?`,
-      )
-      .run(
-        settings.memoryRetentionHours,
-        settings.magneticRetentionDays,
-        settings.magneticWrites ? 1 : 0,
-        nowMs,
-        databaseName,
-        name,
-      );
+    ).run(
+      settings.memoryRetentionHours,
+      settings.magneticRetentionDays,
+      settings.magneticWrites ? 1 : 0,
+      nowMs,
+      databaseName,
+      name,
+    );
     return result.changes === 1;
   }
 
   getTable(databaseName: string, name: string): TableInfo | undefined {
-    const row = this.writer
-      .prepare('SELECT * FROM tables WHERE database_name = ? AND name = ?')
-      .get(databaseName, name) as TableRow | undefined;
+    const row = this.statement('SELECT * FROM tables WHERE database_name = ? AND name = ?').get(databaseName, name) as
+      | TableRow
+      | undefined;
     return row ? toTableInfo(row) : undefined;
   }
 
   /** Tables ordered by database then name; all databases when `databaseName` is undefined. */
   listTables(databaseName?: string): TableInfo[] {
     const rows = (databaseName === undefined
-      ? this.writer.prepare('SELECT * FROM tables ORDER BY database_name, name').all()
-      : this.writer
-          .prepare('SELECT * FROM tables WHERE database_name = ? ORDER BY name')
-          .all(databaseName)) as unknown as TableRow[];
+      ? this.statement('SELECT * FROM tables ORDER BY database_name, name').all()
+      : this.statement('SELECT * FROM tables WHERE database_name = ? ORDER BY name').all(
+          databaseName,
+        )) as unknown as TableRow[];
     return rows.map(toTableInfo);
   }
 
