@@ -22,6 +22,7 @@ import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
 import { type ProvisionedTopology, provisionTopology, releaseOrphanedMessages, startSnsSqs } from './sqs/index.ts';
 import { startTimestreamEmulator, type TimestreamFault, type TimestreamStore } from './timestream/index.ts';
+import { SqsJsonClient } from './wire/SqsJsonClient.ts';
 
 export interface LocalCellOptions {
   /** API port; 0 picks a free one. @default 4010 */
@@ -138,6 +139,9 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     });
     cleanup.push(() => timestream.stop());
     const resources = await provisionTopology(topology, { ...snsSqs, account: cell.account });
+    // The cell's own SQS plumbing (pollers, EventBridge deliveries) skips the SDK; handlers keep theirs.
+    const plumbing = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: cell.region });
+    cleanup.push(() => plumbing.destroy());
     const released = await releaseOrphanedMessages(resources.queues, snsSqs.sqs, snsSqs.fauxqs);
     if (released > 0) logger.info('released messages left in flight by a previous run', { released });
     const eventBridge = await startEventBridgeEmulator({
@@ -149,7 +153,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         archiveRetentionDays: cell.archiveRetentionDays,
         queueUrl: (name) => resources.queues.find((queue) => queue.name === name)!.url,
       }),
-      sendMessageBatch: sqsMessageBatchSender(snsSqs.sqs),
+      sendMessageBatch: sqsMessageBatchSender(plumbing),
       logger: { ...logger, debug: () => undefined },
     });
     cleanup.push(() => eventBridge.stop());
@@ -164,7 +168,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       topology,
       provisioned: resources,
       endpoints,
-      sqs: snsSqs.sqs,
+      sqs: plumbing,
       faults,
       counter,
       logger,

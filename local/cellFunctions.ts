@@ -1,4 +1,3 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { CellDefinition } from '../cells/definition.ts';
 import type { CellTopology } from '../cells/topology.ts';
@@ -11,6 +10,7 @@ import type { LocalLogger } from './LocalLogger.ts';
 import { EventSourceMapping, type PollingSettings } from './lambda/index.ts';
 import type { RequestCounter } from './metering/index.ts';
 import { LOCAL_CREDENTIALS, type ProvisionedQueue, type ProvisionedTopology } from './sqs/index.ts';
+import type { SqsMessaging } from './wire/SqsJsonClient.ts';
 
 export interface CellFunctionsOptions {
   readonly cell: CellDefinition;
@@ -18,7 +18,7 @@ export interface CellFunctionsOptions {
   readonly provisioned: ProvisionedTopology;
   readonly endpoints: { readonly eventbridge: string; readonly sns: string; readonly timestream: string };
   /** The client event source mappings poll with. */
-  readonly sqs: SQSClient;
+  readonly sqs: SqsMessaging;
   readonly faults: FaultInjector;
   readonly counter: RequestCounter;
   readonly logger: LocalLogger;

@@ -19,12 +19,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { localCell } from '../../cells/cells.config.ts';
 import { cellTopology } from '../../cells/topology.ts';
 import { detailTypeFor, EVENT_SOURCE } from '../../schemas/envelope.ts';
 import { STAGES } from '../../schemas/stages.ts';
+import { SqsJsonClient } from '../wire/SqsJsonClient.ts';
 import { busesForCell, type SendMessageBatch, sqsMessageBatchSender, startEventBridgeEmulator } from './index.ts';
 
 const { values } = parseArgs({
@@ -166,7 +166,7 @@ async function measure(): Promise<void> {
       ]),
     );
     queueUrl = (name) => urls.get(name)!;
-    const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: topology.region, credentials });
+    const sqs = new SqsJsonClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: topology.region });
     const viaSqs = sqsMessageBatchSender(sqs);
     send = async (url, entries) => {
       const result = await viaSqs(url, entries);

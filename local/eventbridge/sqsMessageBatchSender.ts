@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
 import type { SendMessageBatch } from './options.ts';
 
 /**
@@ -6,9 +6,9 @@ import type { SendMessageBatch } from './options.ts';
  * An entry SQS neither confirmed nor rejected counts as failed, so it is retried rather than lost.
  * Thrown errors (throttling, network, a queue not yet created) are transient for the deliverer.
  */
-export function sqsMessageBatchSender(sqs: SQSClient): SendMessageBatch {
+export function sqsMessageBatchSender(sqs: SqsMessaging): SendMessageBatch {
   return async (queueUrl, entries) => {
-    const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    const result = await sqs.sendMessageBatch({ QueueUrl: queueUrl, Entries: entries });
     const confirmed = new Set((result.Successful ?? []).map((entry) => entry.Id));
     // SenderFault: the message itself is unacceptable (permanent); otherwise SQS had a problem (transient).
     const permanentIds = (result.Failed ?? [])

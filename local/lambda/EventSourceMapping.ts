@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FaultInjector, FaultMode, FaultTarget } from '../faults/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import type { RequestCounter } from '../metering/index.ts';
+import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
 import { createLambdaContext } from './createLambdaContext.ts';
 import { toSqsRecord } from './toSqsRecord.ts';
 
@@ -32,7 +33,8 @@ export interface EventSourceMappingOptions {
   readonly account: string;
   readonly functionName: string;
   readonly handler: SqsBatchHandler;
-  readonly sqs: SQSClient;
+  /** Lambda's pollers call SQS themselves; locally a lean JSON-protocol client (or the SDK in tests). */
+  readonly sqs: SqsMessaging;
   /** Fault injection; records whose invoice matches fail without reaching the handler. */
   readonly faults?: FaultInjector;
   readonly faultTarget?: Omit<FaultTarget, 'invoiceId'>;
@@ -203,15 +205,13 @@ export class EventSourceMapping {
   }
 
   private async receive(max: number, waitTimeSeconds: number): Promise<Message[]> {
-    const output = await this.options.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.options.queue.url,
-        MaxNumberOfMessages: max,
-        WaitTimeSeconds: waitTimeSeconds,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
+    const output = await this.options.sqs.receiveMessage({
+      QueueUrl: this.options.queue.url,
+      MaxNumberOfMessages: max,
+      WaitTimeSeconds: waitTimeSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    });
     return output.Messages ?? [];
   }
 
@@ -304,9 +304,10 @@ export class EventSourceMapping {
       }));
       for (let attempt = 1; entries.length > 0; attempt++) {
         try {
-          const output = await this.options.sqs.send(
-            new DeleteMessageBatchCommand({ QueueUrl: this.options.queue.url, Entries: entries }),
-          );
+          const output = await this.options.sqs.deleteMessageBatch({
+            QueueUrl: this.options.queue.url,
+            Entries: entries,
+          });
           const retry = new Set((output.Failed ?? []).filter((f) => !f.SenderFault).map((f) => f.Id));
           for (const failure of output.Failed ?? [])
             if (failure.SenderFault)

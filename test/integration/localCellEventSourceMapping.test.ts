@@ -17,6 +17,7 @@ import {
   type RunningSnsSqs,
   startSnsSqs,
 } from '../../local/sqs/index.ts';
+import { SqsJsonClient } from '../../local/wire/SqsJsonClient.ts';
 
 /**
  * The local stand-in for Lambda's SQS event source mapping, against fauxqs: partial batch
@@ -33,6 +34,8 @@ const cell = parseCellDefinition({
 });
 let dataDir: string;
 let snsSqs: RunningSnsSqs;
+/** The pollers' client, as the local cell gives it to them. */
+let plumbing: SqsJsonClient;
 let resources: ProvisionedTopology;
 let inbox: ProvisionedQueue;
 let fifo: ProvisionedQueue;
@@ -42,6 +45,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'bems-local-esm-'));
   snsSqs = await startSnsSqs({ dataDir, region: cell.region, counter: new RequestCounter() });
   resources = await provisionTopology(cellTopology(cell), { ...snsSqs, account: cell.account });
+  plumbing = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: cell.region });
   inbox = resources.queues.find((queue) => queue.stage === 'ingestion' && queue.role === 'inbox')!;
   fifo = resources.queues.find((queue) => queue.stage === 'ingestion' && queue.role === 'consumer')!;
 });
@@ -51,6 +55,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  plumbing?.destroy();
   await snsSqs?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -68,7 +73,7 @@ function startMapping(
     account: cell.account,
     functionName: `test-${queue.name}`,
     handler,
-    sqs: snsSqs.sqs,
+    sqs: plumbing,
     waitTimeSeconds: 1,
     ...(faults
       ? {

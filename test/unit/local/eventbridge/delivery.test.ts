@@ -3,6 +3,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BusOptions, sqsMessageBatchSender } from '../../../../local/eventbridge/index.ts';
+import { SqsJsonClient } from '../../../../local/wire/SqsJsonClient.ts';
 import { BusEventSchema } from '../../../../schemas/envelope.ts';
 import {
   ACCOUNT,
@@ -184,6 +185,9 @@ describe('EventBridge emulator: delivery through the outbox', () => {
     // Prepare: fauxqs with the stage inboxes, the emulator delivering through the SQS SDK.
     const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: REGION });
     cleanups.push(() => fauxqs.stop());
+    // Deliveries go through the local cell's own SQS client; the test reads back with the SDK.
+    const plumbing = new SqsJsonClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: REGION });
+    cleanups.push(() => plumbing.destroy());
     const sqs = new SQSClient({
       endpoint: `http://127.0.0.1:${fauxqs.port}`,
       region: REGION,
@@ -202,7 +206,10 @@ describe('EventBridge emulator: delivery through the outbox', () => {
         })),
       },
     ];
-    const { client, emulator } = await start(new FakeQueues(), { buses, sendMessageBatch: sqsMessageBatchSender(sqs) });
+    const { client, emulator } = await start(new FakeQueues(), {
+      buses,
+      sendMessageBatch: sqsMessageBatchSender(plumbing),
+    });
 
     // Act: the last entry is valid JSON, but U+FFFF is a character SQS refuses (a sender fault).
     const result = await client.send(
