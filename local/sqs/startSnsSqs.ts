@@ -6,6 +6,7 @@ import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../metering/index.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localClientConfig } from './awsClientDefaults.ts';
+import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
   /** The cell's data directory; fauxqs keeps its SQLite database in `<dataDir>/fauxqs`. */
@@ -31,15 +32,18 @@ export interface RunningSnsSqs {
 }
 
 /**
- * Starts fauxqs in-process with SQLite persistence: every mutation is written through before the
- * API call answers, so a kill -9 loses nothing that was acknowledged. fauxqs listens on all
+ * Starts fauxqs in-process with SQLite persistence: every mutation is committed before the API call
+ * answers (one transaction per request, see withTransactionPerRequest), so a kill -9 loses nothing
+ * that was acknowledged. fauxqs listens on all
  * interfaces (it has no bind option); clients are given its loopback address.
  */
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
   await allowSupplementaryCharacters();
   const start = (port: number) =>
-    withWalSynchronousNormal(() =>
-      startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+    withTransactionPerRequest(() =>
+      withWalSynchronousNormal(() =>
+        startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+      ),
     );
   let fauxqs = await start(0);
   const stopCounting = countServerRequests(fauxqs.port, options.counter);
