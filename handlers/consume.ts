@@ -9,7 +9,7 @@ import { type AwsClientConfig, timestreamWriteClientConfig } from './shared/awsC
 import { type Env, EnvReader } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
 import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
-import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
+import { createObservability, type ObservabilityOverrides, requestLogger, traced } from './shared/observability.ts';
 import type { RetryClock, RetryPolicy } from './shared/retry.ts';
 
 /**
@@ -82,7 +82,7 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
 
   return (event, context) =>
     traced(tracer, 'consume', async () => {
-      const log = logger.createChild({ persistentKeys: { requestId: context?.awsRequestId, consumer } });
+      const log = requestLogger(logger, { requestId: context?.awsRequestId, consumer });
       const metrics = newInvocationMetrics();
       try {
         const processedAt = now();

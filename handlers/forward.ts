@@ -7,7 +7,7 @@ import { toPublishEntry } from './forward/toPublishEntry.ts';
 import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
 import { type Env, EnvReader } from './shared/EnvReader.ts';
 import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
-import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
+import { createObservability, type ObservabilityOverrides, requestLogger, traced } from './shared/observability.ts';
 import type { RetryClock, RetryPolicy } from './shared/retry.ts';
 
 /**
@@ -86,7 +86,7 @@ export function createForwardHandler(config: ForwardConfig, dependencies: Forwar
 
   return (event, context) =>
     traced(tracer, 'forward', async () => {
-      const log = logger.createChild({ persistentKeys: { requestId: context?.awsRequestId } });
+      const log = requestLogger(logger, { requestId: context?.awsRequestId });
       const metrics = newInvocationMetrics();
       try {
         const failed = new Set<string>();

@@ -9,7 +9,7 @@ import { withServerMetadata } from './ingest/withServerMetadata.ts';
 import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
 import { type Env, EnvReader } from './shared/EnvReader.ts';
 import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
-import { createObservability, type ObservabilityOverrides, traced } from './shared/observability.ts';
+import { createObservability, type ObservabilityOverrides, requestLogger, traced } from './shared/observability.ts';
 import type { RetryClock, RetryPolicy } from './shared/retry.ts';
 
 /**
@@ -83,7 +83,7 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
   return (event, context) =>
     traced(tracer, 'ingest', async () => {
       const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
-      const log = logger.createChild({ persistentKeys: { requestId } });
+      const log = requestLogger(logger, { requestId });
       const metrics = newInvocationMetrics();
       try {
         const receivedAt = now();

@@ -32,7 +32,14 @@ export {
   type LogLevel,
 } from './handlerConfig.ts';
 export { InvocationMetrics, type MetricPoint, type MetricsPublisher } from './InvocationMetrics.ts';
-export { createObservability, type Observability, type ObservabilityOverrides, traced } from './observability.ts';
+export {
+  createObservability,
+  type Observability,
+  type ObservabilityOverrides,
+  type RequestLogger,
+  requestLogger,
+  traced,
+} from './observability.ts';
 export {
   backoffDelay,
   DEFAULT_RETRY_POLICY,

@@ -61,3 +61,28 @@ export async function traced<T>(tracer: Tracer, name: string, fn: () => Promise<
     tracer.setSegment(parent);
   }
 }
+
+/** The logging calls handlers make. */
+export type LogFunction = (message: string, ...extra: (Record<string, unknown> | Error)[]) => void;
+export interface RequestLogger {
+  readonly debug: LogFunction;
+  readonly info: LogFunction;
+  readonly warn: LogFunction;
+  readonly error: LogFunction;
+}
+
+/**
+ * A logger that adds `keys` (request id, consumer…) to every entry of one invocation. Not
+ * `logger.createChild`: a child is a whole new Logger (its own Console and environment reads) per
+ * invocation, which showed up in the profile, and `appendKeys` on the shared logger would mix keys
+ * of concurrent invocations wherever one process serves several (the local cell does).
+ */
+export function requestLogger(logger: Logger, keys: Record<string, string | undefined>): RequestLogger {
+  const defined = Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined));
+  const bind =
+    (level: 'debug' | 'info' | 'warn' | 'error'): LogFunction =>
+    (message, ...extra) =>
+      // An Error goes under `error`, where Powertools' serializer formats it (name, message, stack).
+      logger[level](message, defined, ...extra.map((item) => (item instanceof Error ? { error: item } : item)));
+  return { debug: bind('debug'), info: bind('info'), warn: bind('warn'), error: bind('error') };
+}
