@@ -80,7 +80,7 @@ const METERED_BYTES: Record<ScalarMeasureType, ((value: string) => number) | num
   VARCHAR: utf8Bytes,
 };
 
-function columnNameProblem(kind: string, name: string, maxBytes: number): string | undefined {
+function checkColumnName(kind: string, name: string, maxBytes: number): string | undefined {
   if (name.length === 0) return `${kind} name must not be empty.`;
   if (utf8Bytes(name) > maxBytes) return `${kind} name '${name}' exceeds ${maxBytes} bytes.`;
   if (name.includes(':')) return `${kind} name '${name}' must not contain ':'.`;
@@ -90,13 +90,47 @@ function columnNameProblem(kind: string, name: string, maxBytes: number): string
   return undefined;
 }
 
-/** Epoch nanoseconds of a Time string in a unit, or a reason. */
-function parseTime(time: unknown, unit: TimeUnit): bigint | string {
+/**
+ * Every record of a BEMS write repeats the same ~20 names, so their verdicts are remembered. Bounded,
+ * because names come from clients: past the cap the cache starts over.
+ */
+const NAME_CACHE_LIMIT = 4096;
+const nameVerdicts = { Dimension: new Map<string, string | null>(), Measure: new Map<string, string | null>() };
+
+function columnNameProblem(kind: 'Dimension' | 'Measure', name: string, maxBytes: number): string | undefined {
+  const cache = nameVerdicts[kind];
+  const known = cache.get(name);
+  if (known !== undefined) return known ?? undefined;
+  const verdict = checkColumnName(kind, name, maxBytes);
+  if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
+  cache.set(name, verdict ?? null);
+  return verdict;
+}
+
+/** Integer strings this short are exact as doubles (< 2^53), so they need no BigInt arithmetic. */
+const SAFE_DIGITS = 15;
+
+/** A Time string in a unit as epoch milliseconds plus the nanoseconds below them, or a reason. */
+function parseTime(time: unknown, unit: TimeUnit): { ms: number; subMsNs: number } | string {
   if (time === undefined || time === null || time === '') return 'Time is required.';
   if (typeof time !== 'string' || !/^\d{1,20}$/.test(time)) {
     return `Time '${String(time)}' must be a non-negative integer string in ${unit}.`;
   }
-  return BigInt(time) * NS_PER_UNIT[unit];
+  if (unit === 'MILLISECONDS' && time.length <= SAFE_DIGITS) return { ms: Number(time), subMsNs: 0 };
+  const ns = BigInt(time) * NS_PER_UNIT[unit];
+  return { ms: Number(ns / 1_000_000n), subMsNs: Number(ns % 1_000_000n) };
+}
+
+// Hot-path helpers are module-level functions, not closures: tsx (esbuild keepNames) wraps every
+// closure it creates in a `__name` call, which cost as much as the rest of the validation.
+function invalidMeasure(name: string, value: string, type: ScalarMeasureType): { reason: string } {
+  return { reason: `Measure '${name}' value '${value}' is not a valid ${type}.` };
+}
+
+/** A record attribute, falling back to the CommonAttributes one. */
+function pick(raw: Json, common: Json | undefined, key: string): unknown {
+  const own = raw[key];
+  return own !== undefined && own !== null ? own : common?.[key];
 }
 
 /**
@@ -116,33 +150,47 @@ export function canonicalMeasureValue(
   if (value.length > TIMESTREAM_LIMITS.measureValueChars) {
     return { reason: `Measure '${name}' value exceeds ${TIMESTREAM_LIMITS.measureValueChars} characters.` };
   }
-  const invalid = { reason: `Measure '${name}' value '${value}' is not a valid ${type}.` };
   switch (type) {
     case 'VARCHAR':
       return value;
     case 'DOUBLE': {
-      if (!DOUBLE_PATTERN.test(value)) return invalid;
+      if (!DOUBLE_PATTERN.test(value)) return invalidMeasure(name, value, type);
       const number = Number(value);
-      return Number.isFinite(number) ? String(number === 0 ? 0 : number) : invalid;
+      return Number.isFinite(number) ? String(number === 0 ? 0 : number) : invalidMeasure(name, value, type);
     }
     case 'BIGINT': {
-      if (!INTEGER_PATTERN.test(value)) return invalid;
+      if (!INTEGER_PATTERN.test(value)) return invalidMeasure(name, value, type);
+      // Sign included, 15 characters are far inside int64 and exact as a double.
+      if (value.length <= SAFE_DIGITS) return String(Number(value));
       const number = BigInt(value);
-      return number >= INT64_MIN && number <= INT64_MAX ? number.toString() : invalid;
+      return number >= INT64_MIN && number <= INT64_MAX ? number.toString() : invalidMeasure(name, value, type);
     }
     case 'BOOLEAN': {
       const lower = value.toLowerCase();
-      return lower === 'true' || lower === 'false' ? lower : invalid;
+      return lower === 'true' || lower === 'false' ? lower : invalidMeasure(name, value, type);
     }
     case 'TIMESTAMP': {
-      if (!/^\d{1,20}$/.test(value)) return invalid;
+      if (!/^\d{1,20}$/.test(value)) return invalidMeasure(name, value, type);
+      if (unit === 'MILLISECONDS' && value.length <= SAFE_DIGITS) return String(Number(value));
       return ((BigInt(value) * NS_PER_UNIT[unit]) / 1_000_000n).toString();
     }
   }
 }
 
-function sortedObject<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * The map as an object with its keys in sorted (UTF-16 code unit) order, so that its JSON is
+ * canonical. Built by assignment after the default sort (which compares exactly so), not by sorting
+ * entries with a comparator closure: this runs three times per record.
+ */
+function sortedObject<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const name of [...map.keys()].sort()) {
+    const value = map.get(name) as T;
+    // Assigning `__proto__` would call the prototype setter instead of adding a key.
+    if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true });
+    else out[name] = value;
+  }
+  return out;
 }
 
 function readDimensions(raw: unknown, where: string): Array<[string, string]> | RecordProblem {
@@ -177,7 +225,6 @@ function readMeasureValues(raw: unknown, where: string): Json[] | RecordProblem 
  */
 export function normalizeRecord(raw: unknown, common: Json | undefined): NormalizeResult {
   if (!isObject(raw)) return problem('Record must be an object.');
-  const pick = (key: string): unknown => (raw[key] !== undefined && raw[key] !== null ? raw[key] : common?.[key]);
 
   // Dimensions.
   const commonDims = readDimensions(common?.Dimensions, 'CommonAttributes.');
@@ -212,26 +259,26 @@ export function normalizeRecord(raw: unknown, common: Json | undefined): Normali
   }
 
   // Time, unit, version.
-  const unit = pick('TimeUnit') ?? 'MILLISECONDS';
+  const unit = pick(raw, common, 'TimeUnit') ?? 'MILLISECONDS';
   if (!(TIME_UNITS as readonly unknown[]).includes(unit)) {
     return problem(`TimeUnit '${String(unit)}' is not one of ${TIME_UNITS.join(', ')}.`);
   }
   const timeUnit = unit as TimeUnit;
-  const timeNs = parseTime(pick('Time'), timeUnit);
-  if (typeof timeNs === 'string') return problem(timeNs);
-  const versionRaw = pick('Version') ?? DEFAULT_RECORD_VERSION;
+  const time = parseTime(pick(raw, common, 'Time'), timeUnit);
+  if (typeof time === 'string') return problem(time);
+  const versionRaw = pick(raw, common, 'Version') ?? DEFAULT_RECORD_VERSION;
   if (typeof versionRaw !== 'number' || !Number.isSafeInteger(versionRaw) || versionRaw < 0) {
     return problem(`Version '${String(versionRaw)}' must be a non-negative integer.`);
   }
 
   // Measure name and values.
-  const measureName = pick('MeasureName');
+  const measureName = pick(raw, common, 'MeasureName');
   if (typeof measureName !== 'string' || measureName.length === 0) return problem('MeasureName is required.');
   if (utf8Bytes(measureName) > TIMESTREAM_LIMITS.measureNameBytes) {
     return problem(`MeasureName exceeds ${TIMESTREAM_LIMITS.measureNameBytes} bytes.`);
   }
   meteredBytes += utf8Bytes(measureName);
-  const valueType = pick('MeasureValueType') ?? 'DOUBLE';
+  const valueType = pick(raw, common, 'MeasureValueType') ?? 'DOUBLE';
   const measures = new Map<string, StoredMeasure>();
   if (valueType === 'MULTI') {
     if (raw.MeasureValue !== undefined && raw.MeasureValue !== null) {
@@ -277,7 +324,7 @@ export function normalizeRecord(raw: unknown, common: Json | undefined): Normali
       return problem('MeasureValues may only be set when MeasureValueType is MULTI.');
     }
     const scalarType = valueType as ScalarMeasureType;
-    const canonical = canonicalMeasureValue(measureName, scalarType, pick('MeasureValue'), timeUnit);
+    const canonical = canonicalMeasureValue(measureName, scalarType, pick(raw, common, 'MeasureValue'), timeUnit);
     if (typeof canonical !== 'string') return problem(canonical.reason);
     measures.set(SINGLE_MEASURE_KEY, { type: scalarType, value: canonical });
     const metered = METERED_BYTES[scalarType];
@@ -294,8 +341,8 @@ export function normalizeRecord(raw: unknown, common: Json | undefined): Normali
     ok: true,
     record: {
       measureName,
-      timeMs: Number(timeNs / 1_000_000n),
-      timeSubMsNs: Number(timeNs % 1_000_000n),
+      timeMs: time.ms,
+      timeSubMsNs: time.subMsNs,
       dimensionsJson: JSON.stringify(sortedDims),
       dimsKey: JSON.stringify(Object.entries(sortedDims)),
       measuresJson: JSON.stringify(sortedObject(measures)),

@@ -23,18 +23,24 @@ const MAGNETIC: Placement = { store: 'magnetic' };
  * older records go to the magnetic store only when the table enables magnetic-store writes and
  * they are within its retention; everything else is rejected.
  */
+function isoRange(fromMs: number, toMs: number): string {
+  return `[${new Date(fromMs).toISOString()}, ${new Date(toMs).toISOString()})`;
+}
+
 function placeRecord(timeMs: number, table: TableInfo, nowMs: number): Placement {
   const memoryFrom = nowMs - table.memoryRetentionHours * HOUR_MS;
   const futureTo = nowMs + TIMESTREAM_LIMITS.futureIngestionMs;
-  // Built only for a rejection: two toISOString per accepted record were a visible share of a call.
-  const memoryRange = (): string => `[${new Date(memoryFrom).toISOString()}, ${new Date(futureTo).toISOString()})`;
+  // The range text is built only for a rejection: two toISOString per accepted record were a
+  // visible share of a call.
   if (timeMs >= futureTo) {
-    return { reason: `The record timestamp is outside the time range ${memoryRange()} of the data ingestion window.` };
+    return {
+      reason: `The record timestamp is outside the time range ${isoRange(memoryFrom, futureTo)} of the data ingestion window.`,
+    };
   }
   if (timeMs >= memoryFrom) return MEMORY;
   if (!table.magneticWrites) {
     return {
-      reason: `The record timestamp is outside the time range ${memoryRange()} of the memory store, and magnetic store writes are not enabled for the table.`,
+      reason: `The record timestamp is outside the time range ${isoRange(memoryFrom, futureTo)} of the memory store, and magnetic store writes are not enabled for the table.`,
     };
   }
   const magneticFrom = nowMs - table.magneticRetentionDays * DAY_MS;

@@ -1,4 +1,5 @@
 import type { _Record } from '@aws-sdk/client-timestream-write';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
 import { BEMS_COMMON_ATTRIBUTES, bemsRecord, bemsRecordForCommon } from './bemsRecords.ts';
@@ -99,6 +100,12 @@ describe('normalizeRecord', () => {
     ['DOUBLE', '1e3', '1000'],
     ['BIGINT', '+007', '7'],
     ['BIGINT', '9223372036854775807', '9223372036854775807'],
+    ['BIGINT', '-000000000000042', '-42'],
+    ['BIGINT', '-0', '0'],
+    ['BIGINT', '+123456789012345', '123456789012345'],
+    ['BIGINT', '-9223372036854775808', '-9223372036854775808'],
+    ['TIMESTAMP', '0001764322200000', '1764322200000'],
+    ['TIMESTAMP', '99999999999999999999', '99999999999999999999'],
     ['BOOLEAN', 'TRUE', 'true'],
     ['VARCHAR', ' spaced ', ' spaced '],
     ['TIMESTAMP', '1764322200000', '1764322200000'],
@@ -117,6 +124,52 @@ describe('normalizeRecord', () => {
     expect(seconds.timeMs).toBe(1_764_322_200_000);
     expect(JSON.parse(seconds.measuresJson).at.value).toBe('1764322200000');
     expect(nanos).toMatchObject({ timeMs: 1_764_322_200_000, timeSubMsNs: 123_456 });
+  });
+
+  it('reads millisecond Times of any length exactly, with or without leading zeros', () => {
+    const at = (Time: string) => ok(multi([{ Name: 'v', Value: '1', Type: 'BIGINT' }], { Time }));
+    expect(at('0001764322200000')).toMatchObject({ timeMs: 1_764_322_200_000, timeSubMsNs: 0 });
+    expect(at('999999999999999')).toMatchObject({ timeMs: 999_999_999_999_999, timeSubMsNs: 0 });
+    // Beyond 2^53 the value is a double, as before: what matters is that it is the same double.
+    expect(at('99999999999999999999').timeMs).toBe(Number(99999999999999999999n));
+  });
+
+  it('stores dimensions and measures as JSON with sorted keys, whatever the names', () => {
+    // Reference: the objects built from code-unit-sorted entries, as JSON.stringify writes them
+    // (JavaScript puts array-index keys like "7" first; stored identities depend on that order).
+    const sortedJson = (entries: Array<[string, unknown]>) =>
+      JSON.stringify(Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    const name = fc.oneof(
+      fc.constantFrom('7', '10', '0', '01', '4294967295', '__proto__', 'constructor', 'é', 'Z', 'a"b', 'a\\b'),
+      fc.stringMatching(/^[a-z0-9_]{1,6}$/),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(name, fc.string({ minLength: 1, maxLength: 4 })), {
+          selector: ([n]) => n,
+          maxLength: 8,
+        }),
+        fc.uniqueArray(fc.tuple(name, fc.string({ minLength: 1, maxLength: 4 })), {
+          selector: ([n]) => n,
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (dims, values) => {
+          const measures = values.map(([n, v]): [string, string] => [`m_${n}`, v]);
+          const record = ok({
+            Dimensions: dims.map(([Name, Value]) => ({ Name, Value })),
+            MeasureName: 'm',
+            MeasureValueType: 'MULTI',
+            MeasureValues: measures.map(([Name, Value]) => ({ Name, Value, Type: 'VARCHAR' })),
+            Time: NOW,
+          });
+          expect(record.dimensionsJson).toBe(sortedJson(dims));
+          expect(record.dimsKey).toBe(JSON.stringify(Object.entries(JSON.parse(sortedJson(dims)))));
+          expect(record.measuresJson).toBe(sortedJson(measures.map(([n, v]) => [n, { type: 'VARCHAR', value: v }])));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('defaults Version to 1 and MeasureValueType to DOUBLE', () => {
