@@ -165,7 +165,7 @@ async function loadPhase(
   phaseCounter += 1;
   const runId = `b${process.pid}-${phaseCounter}`;
   const acceptedFile = join(workDir, `${runId}.jsonl`);
-  const before = cell.requestCountsByAction();
+  const before = await cell.requestCountsByAction();
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
   log(
@@ -212,7 +212,7 @@ async function loadPhase(
   const cpu = process.cpuUsage(cpuBefore);
   const elu = performance.eventLoopUtilization(eluBefore);
   const times = runTimes(cell, runId);
-  const counts = diff(cell.requestCountsByAction(), before);
+  const counts = diff(await cell.requestCountsByAction(), before);
   const consumers = cell.topology.stages[0]!.consumers.length;
   // Per event that entered the pipeline: a request the client gave up on (30 s, like API Gateway's
   // 29 s integration timeout) may still have been accepted by the cell and recorded.

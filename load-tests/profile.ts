@@ -99,7 +99,7 @@ console.log(
 // CPU time per event hardly moves when other processes compete for the cores; events/s does.
 console.log(`cell CPU: ${((cpuTotal.user + cpuTotal.system) / 1000 / recorded()).toFixed(2)} ms per event`);
 console.log('requests by action:');
-for (const [action, count] of Object.entries(cell.requestCountsByAction())) console.log(`  ${action}: ${count}`);
+for (const [action, count] of Object.entries(await cell.requestCountsByAction())) console.log(`  ${action}: ${count}`);
 await cell.stop();
 rmSync(work, { recursive: true, force: true });
 process.exit(0);

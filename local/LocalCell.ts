@@ -1,4 +1,6 @@
 import './xrayManualMode.ts';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../cells/cells.config.ts';
 import type { CellDefinition } from '../cells/definition.ts';
@@ -8,6 +10,7 @@ import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoice
 import { createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
+import { type EventLoopUtilization, startEmulatorWorker } from './emulators/index.ts';
 import { StartupError } from './errors.ts';
 import {
   busesForCell,
@@ -20,8 +23,13 @@ import { createLocalLogger } from './LocalLogger.ts';
 import { RequestCounter } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
-import { type ProvisionedTopology, provisionTopology, releaseOrphanedMessages, startSnsSqs } from './sqs/index.ts';
-import { startTimestreamEmulator, type TimestreamFault, type TimestreamStore } from './timestream/index.ts';
+import {
+  localClientConfig,
+  type ProvisionedTopology,
+  provisionTopology,
+  releaseOrphanedMessages,
+} from './sqs/index.ts';
+import { type TimestreamFault, TimestreamStore } from './timestream/index.ts';
 import { SqsJsonClient } from './wire/SqsJsonClient.ts';
 
 export interface LocalCellOptions {
@@ -60,9 +68,11 @@ export interface RunningLocalCell {
   readonly store: TimestreamStore;
   readonly archive: EventBridgeArchiveApi;
   /** Requests per service: apigateway, lambda (invocations), eventbridge, sns, sqs, timestream. */
-  requestCounts(): Record<string, number>;
+  requestCounts(): Promise<Record<string, number>>;
   /** The same per `service:Action` (per function for lambda). */
-  requestCountsByAction(): Record<string, number>;
+  requestCountsByAction(): Promise<Record<string, number>>;
+  /** Event-loop utilisation of the emulator thread (SNS/SQS, Timestream), as `performance.eventLoopUtilization`. */
+  emulatorEventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization;
   health(): Promise<HealthReport>;
   /** Faults to switch on and off while the cell runs (fault-injection tests, demos, game days). */
   readonly faults: LocalCellFaults;
@@ -82,7 +92,7 @@ export interface LocalCellFaults {
   /** Replaces the fault rules of the API and the event source mappings; `[]` clears them. */
   setRules(rules: readonly FaultRule[]): void;
   /** Makes the Timestream emulator answer every data-plane request with an error; `null` clears it. */
-  setTimestreamFault(fault: TimestreamFault | null): void;
+  setTimestreamFault(fault: TimestreamFault | null): Promise<void>;
   /** Stops the SNS/SQS emulator and starts it again on the same port and data after `downtimeMs`. */
   restartSnsSqs(options?: { readonly downtimeMs?: number }): Promise<void>;
 }
@@ -122,10 +132,10 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     const dataDir = prepareDataDir(options.dataDir);
     const lock = lockDataDir(dataDir);
     cleanup.push(() => lock.release());
+    // API Gateway and Lambda requests are counted here; SNS/SQS and Timestream by their emulators.
     const counter = new RequestCounter();
-    const snsSqs = await startSnsSqs({ dataDir, region: cell.region, counter });
-    cleanup.push(() => snsSqs.stop());
-    const timestream = await startTimestreamEmulator({
+    const primaryConsumers = Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
+    const emulators = await startEmulatorWorker({
       dataDir,
       region: cell.region,
       accountId: cell.account,
@@ -135,14 +145,30 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
           tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
         },
       ],
-      primaryConsumers: Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer])),
+      primaryConsumers,
     });
-    cleanup.push(() => timestream.stop());
-    const resources = await provisionTopology(topology, { ...snsSqs, account: cell.account });
+    cleanup.push(() => emulators.stop());
+    const snsSqsConfig = localClientConfig(emulators.snsSqsEndpoint, cell.region);
+    // No MD5 checks of bodies: on a loopback call they cost CPU and can catch nothing.
+    const sqs = new SQSClient({ ...snsSqsConfig, md5: false });
+    const sns = new SNSClient(snsSqsConfig);
+    cleanup.push(() => {
+      sqs.destroy();
+      sns.destroy();
+    });
+    // The cell's reads (timelines, dashboards, monitor) go through its own connection to the store.
+    const store = new TimestreamStore({ dataDir, primaryConsumers });
+    cleanup.push(() => store.close());
+    const resources = await provisionTopology(topology, {
+      sqs,
+      sns,
+      endpoint: emulators.snsSqsEndpoint,
+      account: cell.account,
+    });
     // The cell's own SQS plumbing (pollers, EventBridge deliveries) skips the SDK; handlers keep theirs.
-    const plumbing = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: cell.region });
+    const plumbing = new SqsJsonClient({ endpoint: emulators.snsSqsEndpoint, region: cell.region });
     cleanup.push(() => plumbing.destroy());
-    const released = await releaseOrphanedMessages(resources.queues, snsSqs.sqs, snsSqs.fauxqs);
+    const released = await releaseOrphanedMessages(resources.queues, sqs, emulators.queueInspector);
     if (released > 0) logger.info('released messages left in flight by a previous run', { released });
     const eventBridge = await startEventBridgeEmulator({
       dataDir,
@@ -158,10 +184,10 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     });
     cleanup.push(() => eventBridge.stop());
     const endpoints = {
-      sqs: snsSqs.endpoint,
-      sns: snsSqs.endpoint,
+      sqs: emulators.snsSqsEndpoint,
+      sns: emulators.snsSqsEndpoint,
       eventbridge: eventBridge.endpoint,
-      timestream: timestream.endpoint,
+      timestream: emulators.timestreamEndpoint,
     };
     const functions = createCellFunctions({
       cell,
@@ -185,8 +211,9 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         state: () => state,
         endpoints,
         queues: resources.queues,
-        sqs: snsSqs.sqs,
-        fauxqs: snsSqs.fauxqs,
+        sqs,
+        queueInspector: emulators.queueInspector,
+        emulatorFailure: emulators.failure,
         eventBridge,
         mappings: functions.mappings,
       });
@@ -198,15 +225,15 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       // The store holds this cell's one table only. Naming database and table would make SQLite
       // pick the (database, table, …) identity index over the invoice_id one: a scan of every
       // record of the table per request instead of an index lookup.
-      timeline: (invoiceId) => toInvoiceTimeline(invoiceId, timestream.store.timeline(invoiceId)),
+      timeline: (invoiceId) => toInvoiceTimeline(invoiceId, store.timeline(invoiceId)),
       health,
       faults,
       counter,
       logger,
     });
-    app.route('/', dashboardRoutes({ store: timestream.store, health, cell }));
+    app.route('/', dashboardRoutes({ store, health, cell }));
     const monitor = await startLocalMonitor(
-      { cell, topology, dataDir, endpoints, store: timestream.store, health },
+      { cell, topology, dataDir, endpoints, store, health },
       { intervalMs: options.monitorIntervalMs ?? 60_000, logger, quiet: options.quiet ?? false },
     );
     cleanup.push(() => monitor.stop());
@@ -214,7 +241,16 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     writeCellManifest(dataDir, cellManifestOf({ cell, topology, apiUrl: api.url, endpoints, monitor }));
     cleanup.push(() => removeCellManifest(dataDir));
     state = 'running';
-    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    const countsByAction = async (): Promise<Record<string, number>> => {
+      const emulated = await emulators.requestCounts();
+      const all = {
+        ...counter.byServiceAction(),
+        ...emulated.snsSqs,
+        ...prefixed('eventbridge', eventBridge.requestCounts()),
+        ...prefixed('timestream', emulated.timestream),
+      };
+      return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
+    };
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: api.url,
@@ -224,24 +260,25 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       topology,
       resources,
       endpoints,
-      store: timestream.store,
+      store,
       archive: eventBridge.archive,
-      requestCounts: () => ({
-        ...counter.byService(),
-        eventbridge: sum(eventBridge.requestCounts()),
-        timestream: sum(timestream.requestCounts()),
-      }),
-      requestCountsByAction: () => ({
-        ...counter.byServiceAction(),
-        ...prefixed('eventbridge', eventBridge.requestCounts()),
-        ...prefixed('timestream', timestream.requestCounts()),
-      }),
+      requestCounts: async () => {
+        const byAction = await countsByAction();
+        const totals: Record<string, number> = {};
+        for (const [key, count] of Object.entries(byAction)) {
+          const service = key.slice(0, key.indexOf(':'));
+          totals[service] = (totals[service] ?? 0) + count;
+        }
+        return totals;
+      },
+      requestCountsByAction: countsByAction,
+      emulatorEventLoopUtilization: (since) => emulators.eventLoopUtilization(since),
       health,
       monitor,
       faults: {
         setRules: (rules) => faults.setRules(rules),
-        setTimestreamFault: (fault) => timestream.setFault(fault),
-        restartSnsSqs: (restart) => snsSqs.restart(restart),
+        setTimestreamFault: (fault) => emulators.setTimestreamFault(fault),
+        restartSnsSqs: (restart) => emulators.restartSnsSqs(restart),
       },
       fetch: async (request) => {
         const running = app;

@@ -1,10 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { FauxqsServer } from 'fauxqs';
 import type { HealthReport } from './api/index.ts';
 import type { RunningEventBridgeEmulator } from './eventbridge/index.ts';
 import { describeError } from './LocalLogger.ts';
 import type { EventSourceMapping } from './lambda/index.ts';
-import { describeQueues, type ProvisionedQueue } from './sqs/index.ts';
+import { describeQueues, type ProvisionedQueue, type QueueInspector } from './sqs/index.ts';
 
 export interface CellHealthSources {
   readonly cellId: string;
@@ -13,7 +12,9 @@ export interface CellHealthSources {
   readonly endpoints: { readonly sqs: string; readonly eventbridge: string; readonly timestream: string };
   readonly queues: readonly ProvisionedQueue[];
   readonly sqs: SQSClient;
-  readonly fauxqs: FauxqsServer;
+  readonly queueInspector: QueueInspector;
+  /** Why the emulator thread (SNS/SQS, Timestream) stopped working, if it did. */
+  readonly emulatorFailure?: () => string | undefined;
   readonly eventBridge: RunningEventBridgeEmulator;
   readonly mappings: readonly EventSourceMapping[];
 }
@@ -29,12 +30,18 @@ export async function cellHealth(sources: CellHealthSources): Promise<HealthRepo
   let queues: Awaited<ReturnType<typeof describeQueues>> | undefined;
   let sqsError: string | undefined;
   try {
-    queues = await describeQueues(sources.queues, sources.sqs, sources.fauxqs);
+    queues = await describeQueues(sources.queues, sources.sqs, sources.queueInspector);
   } catch (error) {
     sqsError = describeError(error);
   }
+  const emulatorError = sources.emulatorFailure?.();
+  if (emulatorError) sqsError ??= emulatorError;
   const mappings = sources.mappings.map((mapping) => ({ function: mapping.functionName, ...mapping.describe() }));
-  const healthy = cellState === 'running' && sqsError === undefined && mappings.every((m) => m.state === 'running');
+  const healthy =
+    cellState === 'running' &&
+    sqsError === undefined &&
+    emulatorError === undefined &&
+    mappings.every((m) => m.state === 'running');
   const componentState = cellState === 'running' ? 'running' : cellState;
   return {
     healthy,
@@ -55,7 +62,11 @@ export async function cellHealth(sources: CellHealthSources): Promise<HealthRepo
           outboxDepth: cellState === 'running' ? sources.eventBridge.outboxDepth() : null,
           delivery: sources.eventBridge.deliveryStats(),
         },
-        timestream: { state: componentState, endpoint: sources.endpoints.timestream },
+        timestream: {
+          state: emulatorError ? 'failing' : componentState,
+          endpoint: sources.endpoints.timestream,
+          ...(emulatorError ? { error: emulatorError } : {}),
+        },
         eventSourceMappings: mappings,
       },
       queues: queues ?? [],

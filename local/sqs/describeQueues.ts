@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FauxqsServer } from 'fauxqs';
 import type { ProvisionedQueue, QueueAddress } from './provisionTopology.ts';
+import type { QueueInspector } from './QueueInspector.ts';
 
 export interface QueueState {
   readonly name: string;
@@ -23,22 +23,22 @@ export interface QueueHealth extends QueueState {
 /**
  * Depth and oldest-message age of every queue and DLQ. Depth comes from GetQueueAttributes, the
  * API operators use on AWS. SQS has no API for the oldest message's age (CloudWatch computes it),
- * so it comes from fauxqs' non-destructive `inspectQueue()`: the minimum SentTimestamp over ready,
- * delayed and in-flight messages.
+ * so it comes from the emulator's queue snapshot: the minimum SentTimestamp over ready, delayed
+ * and in-flight messages.
  */
 export async function describeQueues(
   queues: readonly ProvisionedQueue[],
   sqs: SQSClient,
-  fauxqs: FauxqsServer,
+  inspector: QueueInspector,
   now: number = Date.now(),
 ): Promise<QueueHealth[]> {
   return Promise.all(
     queues.map(async (queue) => ({
-      ...(await describeQueue(queue, sqs, fauxqs, now)),
+      ...(await describeQueue(queue, sqs, inspector, now)),
       stage: queue.stage,
       role: queue.role,
       ...(queue.consumer ? { consumer: queue.consumer } : {}),
-      dlq: await describeQueue(queue.dlq, sqs, fauxqs, now),
+      dlq: await describeQueue(queue.dlq, sqs, inspector, now),
     })),
   );
 }
@@ -46,7 +46,7 @@ export async function describeQueues(
 async function describeQueue(
   queue: QueueAddress,
   sqs: SQSClient,
-  fauxqs: FauxqsServer,
+  inspector: QueueInspector,
   now: number,
 ): Promise<QueueState> {
   const { Attributes = {} } = await sqs.send(
@@ -59,13 +59,7 @@ async function describeQueue(
       ],
     }),
   );
-  const inspected = fauxqs.inspectQueue(queue.name);
-  let oldest = Number.POSITIVE_INFINITY;
-  if (inspected) {
-    const { ready, delayed, inflight } = inspected.messages;
-    for (const message of [...ready, ...delayed, ...inflight.map((entry) => entry.message)])
-      oldest = Math.min(oldest, message.sentTimestamp);
-  }
+  const oldest = (await inspector.inspect(queue.name))?.oldestSentTimestamp ?? Number.POSITIVE_INFINITY;
   return {
     name: queue.name,
     visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),

@@ -6,5 +6,6 @@ export {
   provisionTopology,
   type QueueAddress,
 } from './provisionTopology.ts';
+export { fauxqsInspector, type QueueInspector, type QueueSnapshot, snapshotQueue } from './QueueInspector.ts';
 export { releaseOrphanedMessages } from './releaseOrphanedMessages.ts';
 export { type RunningSnsSqs, type SnsSqsOptions, startSnsSqs } from './startSnsSqs.ts';

@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FauxqsServer } from 'fauxqs';
 import type { ProvisionedQueue } from './provisionTopology.ts';
+import type { QueueInspector } from './QueueInspector.ts';
 
 const SQS_BATCH_LIMIT = 10;
 /**
@@ -20,11 +20,11 @@ const RELEASE_VISIBILITY_SECONDS = 1;
 export async function releaseOrphanedMessages(
   queues: readonly ProvisionedQueue[],
   sqs: SQSClient,
-  fauxqs: FauxqsServer,
+  inspector: QueueInspector,
 ): Promise<number> {
   let released = 0;
   for (const queue of queues) {
-    const handles = fauxqs.inspectQueue(queue.name)?.messages.inflight.map((entry) => entry.receiptHandle) ?? [];
+    const handles = (await inspector.inspect(queue.name))?.inflightReceiptHandles ?? [];
     for (let i = 0; i < handles.length; i += SQS_BATCH_LIMIT) {
       const chunk = handles.slice(i, i + SQS_BATCH_LIMIT);
       const result = await sqs.send(

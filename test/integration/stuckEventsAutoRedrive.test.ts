@@ -51,12 +51,12 @@ describe('stuck events: automatic redrive within a budget', () => {
     // Prepare
     await postEvents(cell, 'posting', [poison]);
     await waitFor('the poison event in the DLQ', async () => (await dlqDepth(cell, 'posting')) === 1);
-    cell.faults.setTimestreamFault({ mode: 'unavailable' });
+    await cell.faults.setTimestreamFault({ mode: 'unavailable' });
 
     // Act
     const first = await run();
     const second = await run();
-    cell.faults.setTimestreamFault(null);
+    await cell.faults.setTimestreamFault(null);
 
     // Assess
     expect(first.redrive.routes).toEqual([

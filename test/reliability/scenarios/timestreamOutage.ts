@@ -34,15 +34,15 @@ export async function timestreamOutageScenario(size: ScenarioSize): Promise<Scen
     const client = new RetryingClient({ apiUrl: () => cell.apiUrl, apiKey: cell.apiKey, random });
 
     const faultMs = size.timestreamOutageMs + size.timestreamThrottleMs;
-    cell.faults.setTimestreamFault({ mode: 'unavailable' });
+    await cell.faults.setTimestreamFault({ mode: 'unavailable' });
     let writtenDuringFault = -1;
     const schedule = (async () => {
       await sleep(size.timestreamOutageMs);
-      cell.faults.setTimestreamFault({ mode: 'throttle' });
+      await cell.faults.setTimestreamFault({ mode: 'throttle' });
       await sleep(size.timestreamThrottleMs);
       // Proof the fault bit: with every write refused, nothing can have been recorded until now.
       writtenDuringFault = readRecordedEvents(cell.dataDir).length;
-      cell.faults.setTimestreamFault(null);
+      await cell.faults.setTimestreamFault(null);
     })();
     const duringOutcomes = await sendPaced(client, toScenarioRequests(during, random), faultMs * 0.9);
     await schedule;

@@ -1,0 +1,63 @@
+/**
+ * Entry point of the emulator worker thread (see `startEmulatorWorker.ts`): runs the SNS/SQS
+ * emulator (fauxqs) and the Timestream emulator on this thread's event loop and answers the local
+ * cell's requests about them. Everything else reaches them over loopback HTTP, as before.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../LocalLogger.ts';
+import { RequestCounter } from '../metering/index.ts';
+import { snapshotQueue, startSnsSqs } from '../sqs/index.ts';
+import { startTimestreamEmulator } from '../timestream/index.ts';
+import type { EmulatorRequest, EmulatorResponse, EmulatorWorkerData, EmulatorWorkerReady } from './protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('emulatorWorker.ts runs only as a worker thread');
+const options = workerData as EmulatorWorkerData;
+
+try {
+  const counter = new RequestCounter();
+  const snsSqs = await startSnsSqs({ dataDir: options.dataDir, region: options.region, counter });
+  const timestream = await startTimestreamEmulator({
+    dataDir: options.dataDir,
+    region: options.region,
+    accountId: options.accountId,
+    databases: options.databases,
+    primaryConsumers: options.primaryConsumers,
+  }).catch(async (error: unknown) => {
+    await snsSqs.stop();
+    throw error;
+  });
+
+  const handle = async (request: EmulatorRequest): Promise<unknown> => {
+    switch (request.method) {
+      case 'inspectQueue':
+        return snapshotQueue(snsSqs.fauxqs, request.queueName) ?? null;
+      case 'restartSnsSqs':
+        return snsSqs.restart({ downtimeMs: request.downtimeMs });
+      case 'setTimestreamFault':
+        return timestream.setFault(request.fault);
+      case 'requestCounts':
+        return { snsSqs: counter.byServiceAction(), timestream: timestream.requestCounts() };
+      case 'stop':
+        // Timestream first: nothing writes to it once the pollers have stopped; SNS/SQS last.
+        await timestream.stop();
+        await snsSqs.stop();
+        return undefined;
+    }
+  };
+
+  port.on('message', (request: EmulatorRequest) => {
+    handle(request).then(
+      (result) => port.postMessage({ id: request.id, ok: true, result } satisfies EmulatorResponse),
+      (error: unknown) =>
+        port.postMessage({ id: request.id, ok: false, error: describeError(error) } satisfies EmulatorResponse),
+    );
+  });
+  port.postMessage({
+    ready: true,
+    snsSqsEndpoint: snsSqs.endpoint,
+    timestreamEndpoint: timestream.endpoint,
+  } satisfies EmulatorWorkerReady);
+} catch (error) {
+  port.postMessage({ ready: false, error: describeError(error) } satisfies EmulatorWorkerReady);
+}

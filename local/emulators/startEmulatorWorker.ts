@@ -1,0 +1,160 @@
+import { Worker } from 'node:worker_threads';
+import { StartupError } from '../errors.ts';
+import type { QueueInspector, QueueSnapshot } from '../sqs/index.ts';
+import type { TimestreamFault } from '../timestream/index.ts';
+import type {
+  EmulatorCall,
+  EmulatorRequestCounts,
+  EmulatorResponse,
+  EmulatorWorkerData,
+  EmulatorWorkerReady,
+} from './protocol.ts';
+
+export interface RunningEmulators {
+  /** SNS and SQS endpoint (fauxqs), for every client. */
+  readonly snsSqsEndpoint: string;
+  readonly timestreamEndpoint: string;
+  readonly queueInspector: QueueInspector;
+  /** Stops fauxqs and starts it again on the same port and data after `downtimeMs` (fault injection). */
+  restartSnsSqs(options?: { readonly downtimeMs?: number }): Promise<void>;
+  setTimestreamFault(fault: TimestreamFault | null): Promise<void>;
+  /** Requests the emulators received: SNS/SQS per `service:Action`, Timestream per action. */
+  requestCounts(): Promise<EmulatorRequestCounts>;
+  /** Event-loop utilisation of the worker since `since` (as `performance.eventLoopUtilization`). */
+  eventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization;
+  /** Why the worker stopped working, if it did; `undefined` while it is fine. */
+  failure(): string | undefined;
+  /** Stops both emulators (in-flight requests finish, databases close) and ends the thread. */
+  stop(): Promise<void>;
+}
+
+export interface EventLoopUtilization {
+  readonly idle: number;
+  readonly active: number;
+  readonly utilization: number;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * The worker runs TypeScript modules, which plain Node cannot load (they use syntax beyond type
+ * stripping), so it first registers tsx's loader — the same one that runs the cell itself. An eval
+ * worker with no inherited `execArgv` starts the same way under `tsx`, `vitest` or a plain import.
+ */
+const BOOTSTRAP = `
+const { workerData } = await import('node:worker_threads');
+const { register } = await import(workerData.tsxApi);
+register();
+await import(workerData.entry);
+`;
+
+/**
+ * Starts the SNS/SQS emulator (fauxqs) and the Timestream emulator on a worker thread. Together
+ * with their SQLite writes and the server side of every loopback call they were about a third of
+ * the CPU of an event on the local cell's one event loop; on a thread of their own they use a
+ * second core. Nothing about them changes for clients: they are reached over HTTP as before, and
+ * the cell reads the Timestream store through its own SQLite connection. The few in-process uses
+ * (queue snapshots, faults, request counts) become messages to the worker.
+ */
+export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<RunningEmulators> {
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    execArgv: [],
+    workerData: {
+      ...data,
+      tsxApi: import.meta.resolve('tsx/esm/api'),
+      entry: new URL('./emulatorWorker.ts', import.meta.url).href,
+    },
+  });
+  let failure: string | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const failAll = (reason: string) => {
+    failure ??= reason;
+    for (const { reject } of pending.values()) reject(new Error(`emulator worker: ${reason}`));
+    pending.clear();
+  };
+
+  const ready = await new Promise<EmulatorWorkerReady>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new StartupError('emulator worker did not start within 60 s')),
+      START_TIMEOUT_MS,
+    );
+    const settle = (action: () => void) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      action();
+    };
+    const onMessage = (message: EmulatorWorkerReady) => settle(() => resolve(message));
+    const onError = (error: Error) =>
+      settle(() => reject(new StartupError(`emulator worker failed to start: ${error.message}`, { cause: error })));
+    const onExit = (code: number) =>
+      settle(() => reject(new StartupError(`emulator worker exited during start-up (code ${code})`)));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  if (!ready.ready) {
+    await worker.terminate();
+    throw new StartupError(ready.error);
+  }
+
+  let stopped = false;
+  worker.on('message', (response: EmulatorResponse) => {
+    const waiter = pending.get(response.id);
+    if (!waiter) return;
+    pending.delete(response.id);
+    if (response.ok) waiter.resolve(response.result);
+    else waiter.reject(new Error(response.error));
+  });
+  worker.on('error', (error) => failAll(`${error.name}: ${error.message}`));
+  worker.on('exit', (code) => {
+    if (!stopped) failAll(`the thread exited unexpectedly (code ${code})`);
+  });
+
+  const call = <T>(request: EmulatorCall): Promise<T> => {
+    if (failure) return Promise.reject(new Error(`emulator worker: ${failure}`));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...request, id });
+    });
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    snsSqsEndpoint: ready.snsSqsEndpoint,
+    timestreamEndpoint: ready.timestreamEndpoint,
+    queueInspector: {
+      inspect: async (queueName) =>
+        (await call<QueueSnapshot | null>({ method: 'inspectQueue', queueName })) ?? undefined,
+    },
+    restartSnsSqs: async ({ downtimeMs = 0 } = {}) => {
+      await call({ method: 'restartSnsSqs', downtimeMs });
+    },
+    setTimestreamFault: async (fault) => {
+      await call({ method: 'setTimestreamFault', fault });
+    },
+    requestCounts: () => call<EmulatorRequestCounts>({ method: 'requestCounts' }),
+    eventLoopUtilization: (since) =>
+      since ? worker.performance.eventLoopUtilization(since) : worker.performance.eventLoopUtilization(),
+    failure: () => failure,
+    stop: () => {
+      stopping ??= (async () => {
+        if (!failure) {
+          const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
+          await Promise.race([call({ method: 'stop' }).catch(() => undefined), timeout]);
+        }
+        stopped = true;
+        await worker.terminate();
+      })();
+      return stopping;
+    },
+  };
+}
