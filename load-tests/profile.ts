@@ -9,8 +9,10 @@
  * last record (start-up excluded); open it in Chrome DevTools or summarise it with
  * `npx tsx load-tests/summarizeProfile.ts FILE`.
  *
- * Reading it: ELU near 100% with CPU well below it means the one event loop is blocked in
- * synchronous I/O (SQLite commits); both near 100% means JavaScript work is the limit.
+ * Reading it: ELU is the cell's main event loop, emu% the emulator thread's (SNS/SQS, Timestream).
+ * An ELU near 100% with CPU well below it means that loop is blocked in synchronous I/O (SQLite
+ * commits) or starved of CPU by other processes; both near 100% means JavaScript work is the limit.
+ * The CPU profile covers the main thread only.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -49,6 +51,7 @@ if (session) {
 const t0 = performance.now();
 const cpuAtStart = process.cpuUsage();
 let lastElu = performance.eventLoopUtilization();
+let lastWorkerElu = cell.emulatorEventLoopUtilization();
 let lastCpu = process.cpuUsage();
 let lastRecords = 0;
 const recorded = () =>
@@ -56,10 +59,13 @@ const recorded = () =>
     `LT-${runId}-`,
     `LT-${runId}-\uffff`,
   ])[0]?.n ?? 0;
-console.log('   t    records/s  CPU%  ELU%');
+// ELU: the cell's main event loop (API, handlers, pollers, EventBridge); emu: the emulator thread.
+console.log('   t    records/s  CPU%  ELU%  emu%');
 const timer = setInterval(() => {
   const elu = performance.eventLoopUtilization(lastElu);
   lastElu = performance.eventLoopUtilization();
+  const workerElu = cell.emulatorEventLoopUtilization(lastWorkerElu);
+  lastWorkerElu = cell.emulatorEventLoopUtilization();
   const cpu = process.cpuUsage(lastCpu);
   lastCpu = process.cpuUsage();
   const records = recorded();
@@ -67,7 +73,7 @@ const timer = setInterval(() => {
   lastRecords = records;
   console.log(
     `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s ${perS.toFixed(0).padStart(10)} ` +
-      `${((cpu.user + cpu.system) / (intervalMs * 10)).toFixed(0).padStart(5)} ${(elu.utilization * 100).toFixed(0).padStart(5)}`,
+      `${((cpu.user + cpu.system) / (intervalMs * 10)).toFixed(0).padStart(5)} ${(elu.utilization * 100).toFixed(0).padStart(5)} ${(workerElu.utilization * 100).toFixed(0).padStart(5)}`,
   );
 }, intervalMs);
 const load = await runLoadInChild({
