@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { TimestreamStoreError } from './errors.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
+import { WalCheckpointer } from './WalCheckpointer.ts';
 
 /**
  * The state of the Timestream emulator, in SQLite (`<dataDir>/timestream.sqlite`, WAL).
@@ -197,7 +198,17 @@ export interface TimestreamStoreOptions {
    * {@link DEFAULT_PRIMARY_CONSUMER}. Timelines and `primaryOnly` filters count only these.
    */
   readonly primaryConsumers?: Readonly<Record<string, string>>;
+  /**
+   * Run WAL checkpoints on a background thread every this many ms instead of inside the commit
+   * that crosses SQLite's 1,000-page threshold (see {@link WalCheckpointer}). The writer keeps a
+   * far higher threshold of its own as a safety net. Off by default: short-lived stores (tests,
+   * scripts) do not need a thread.
+   */
+  readonly checkpointIntervalMs?: number;
 }
+
+/** With a checkpoint thread, the writer still checkpoints itself past this many WAL pages (~32 MiB). */
+const WRITER_CHECKPOINT_SAFETY_PAGES = 8192;
 
 interface InvoiceEventRow {
   cell: string;
@@ -311,6 +322,7 @@ export class TimestreamStore {
   };
   /** Control-plane statements by SQL text: WriteRecords looks its table up on every call. */
   private readonly prepared = new Map<string, StatementSync>();
+  private readonly checkpointer: WalCheckpointer | undefined;
   private closed = false;
 
   constructor(options: TimestreamStoreOptions) {
@@ -332,6 +344,17 @@ export class TimestreamStore {
           cause: error,
         },
       );
+    }
+    if (options.checkpointIntervalMs !== undefined) {
+      try {
+        this.checkpointer = new WalCheckpointer(this.path, options.checkpointIntervalMs);
+        this.writer.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_SAFETY_PAGES}`);
+      } catch (error) {
+        this.checkpointer?.stop();
+        this.reader.close();
+        this.writer.close();
+        throw error;
+      }
     }
     const primary = Object.entries(options.primaryConsumers ?? {});
     this.primaryFilterSql =
@@ -668,6 +691,8 @@ export class TimestreamStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // First, so the writer's close is the last one and checkpoints and removes the WAL.
+    this.checkpointer?.stop();
     this.reader.close();
     this.writer.close();
   }

@@ -8,10 +8,12 @@
  *             flight (what the consume handlers do); its CPU includes the client's own work.
  * Each call writes `--batch` full BEMS multi-measure records (8 dimensions, 13 measures), like a
  * consumer handling an SQS batch of 10. CPU is process.cpuUsage (user + system) per call, the
- * number that matters on a shared 2-core machine; wall time is reported alongside.
+ * number that matters on a shared 2-core machine (all threads; `mainCpuMsPerCall` is the event-loop
+ * thread alone); wall time is reported alongside. `--checkpoint-ms` sets the emulator's background
+ * WAL checkpoint interval (0 = SQLite's own checkpoints inside commits).
  *
  * Usage: npx tsx local/timestream/bench.ts [--calls 1000] [--batch 10] [--prefill 20000]
- *          [--concurrency 4] [--phases store,router,sdk] [--data-dir DIR]
+ *          [--concurrency 4] [--checkpoint-ms 250] [--phases store,router,sdk] [--data-dir DIR]
  * Without --data-dir a temporary directory is used and removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
@@ -87,8 +89,11 @@ function normalized(batch: readonly _Record[]): NormalizedRecord[] {
   });
 }
 
-function openStore(dir: string, prefill: number, nowMs: number): TimestreamStore {
-  const store = new TimestreamStore({ dataDir: dir });
+function openStore(dir: string, prefill: number, nowMs: number, checkpointMs: number): TimestreamStore {
+  const store = new TimestreamStore({
+    dataDir: dir,
+    ...(checkpointMs > 0 ? { checkpointIntervalMs: checkpointMs } : {}),
+  });
   store.insertDatabase(DATABASE, `arn:${DATABASE}`, nowMs);
   store.insertTable(DATABASE, TABLE, `arn:${DATABASE}/${TABLE}`, TABLE_SETTINGS, nowMs);
   fill(store, prefill, nowMs);
@@ -105,22 +110,30 @@ function fill(store: TimestreamStore, records: number, nowMs: number): void {
 interface Measured {
   readonly wallMs: number;
   readonly cpuMs: number;
+  readonly mainCpuMs: number;
 }
 
 async function measure(run: () => Promise<void> | void): Promise<Measured> {
   const cpu = process.cpuUsage();
+  const mainCpu = process.threadCpuUsage();
   const start = performance.now();
   await run();
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+  const mainUsed = process.threadCpuUsage(mainCpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, mainCpuMs: (mainUsed.user + mainUsed.system) / 1000 };
 }
 
-async function runPhase(phase: Phase, dir: string, calls: number, batch: number, prefill: number, concurrency: number) {
+async function runPhase(
+  phase: Phase,
+  dir: string,
+  options: { calls: number; batch: number; prefill: number; concurrency: number; checkpointMs: number },
+) {
+  const { calls, batch, prefill, concurrency, checkpointMs } = options;
   const now = Date.now();
   const work = batches(calls, batch, now, 0);
   if (phase === 'store') {
-    const store = openStore(dir, prefill, now);
+    const store = openStore(dir, prefill, now, checkpointMs);
     const inputs = work.map(normalized);
     const measured = await measure(() => {
       for (const records of inputs) store.writeRecords(DATABASE, TABLE, records, now);
@@ -130,7 +143,7 @@ async function runPhase(phase: Phase, dir: string, calls: number, batch: number,
     return { measured, count };
   }
   if (phase === 'router') {
-    const store = openStore(dir, prefill, now);
+    const store = openStore(dir, prefill, now, checkpointMs);
     const router = new TimestreamRouter({ store, faults: new FaultSwitch(), region: 'eu-west-1', accountId: '0' });
     router.register('WriteRecords', writeRecords);
     const bodies = work.map((records) =>
@@ -146,11 +159,12 @@ async function runPhase(phase: Phase, dir: string, calls: number, batch: number,
     store.close();
     return { measured, count };
   }
-  const seed = openStore(dir, prefill, now);
+  const seed = openStore(dir, prefill, now, 0);
   seed.close();
   const emulator = await startTimestreamEmulator({
     dataDir: dir,
     databases: [{ name: DATABASE, tables: [{ name: TABLE, ...TABLE_SETTINGS }] }],
+    checkpointIntervalMs: checkpointMs,
   });
   const client = new TimestreamWriteClient({
     endpoint: emulator.endpoint,
@@ -183,6 +197,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '10' },
       prefill: { type: 'string', default: '20000' },
       concurrency: { type: 'string', default: '4' },
+      'checkpoint-ms': { type: 'string', default: '250' },
       phases: { type: 'string', default: PHASES.join(',') },
       'data-dir': { type: 'string' },
     },
@@ -191,11 +206,13 @@ async function main(): Promise<void> {
   const batch = Number(values.batch);
   const prefill = Number(values.prefill);
   const concurrency = Number(values.concurrency);
+  const checkpointMs = Number(values['checkpoint-ms']);
   const phases = values.phases.split(',') as Phase[];
   if (!Number.isInteger(calls) || calls < 2) throw new Error('--calls must be an integer >= 2');
   if (!Number.isInteger(batch) || batch < 1 || batch > 100) throw new Error('--batch must be an integer in 1..100');
   if (!Number.isInteger(prefill) || prefill < 0) throw new Error('--prefill must be a non-negative integer');
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
+  if (!Number.isInteger(checkpointMs) || checkpointMs < 0) throw new Error('--checkpoint-ms must be an integer >= 0');
   const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown --phases ${unknown.join(', ')}; expected ${PHASES.join(', ')}`);
 
@@ -208,18 +225,19 @@ async function main(): Promise<void> {
         measured,
         count,
         measuredCalls = calls,
-      } = await runPhase(phase, join(dataDir, phase), calls, batch, prefill, concurrency);
+      } = await runPhase(phase, join(dataDir, phase), { calls, batch, prefill, concurrency, checkpointMs });
       const expected = Math.ceil(prefill / 100) * 100 + calls * batch;
       if (count !== expected) throw new Error(`${phase}: ${count} records stored, expected ${expected}`);
       results[phase] = {
         calls: measuredCalls,
         cpuMsPerCall: Number((measured.cpuMs / measuredCalls).toFixed(3)),
+        mainCpuMsPerCall: Number((measured.mainCpuMs / measuredCalls).toFixed(3)),
         wallMsPerCall: Number((measured.wallMs / measuredCalls).toFixed(3)),
         recordsPerCpuSecond: Math.round((measuredCalls * batch * 1000) / measured.cpuMs),
         ...(phase === 'sdk' ? { concurrency } : {}),
       };
     }
-    console.log(JSON.stringify({ batch, prefill, ...results, node: process.version }, null, 2));
+    console.log(JSON.stringify({ batch, prefill, checkpointMs, ...results, node: process.version }, null, 2));
   } finally {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   }

@@ -50,7 +50,14 @@ export interface TimestreamEmulatorOptions {
   readonly logger?: EmulatorLogger;
   /** Clock (epoch ms) for retention windows. @default Date.now */
   readonly now?: () => number;
+  /**
+   * WAL checkpoints run on a background thread this often, off the WriteRecords path; 0 leaves
+   * them to SQLite inside the writer's commits. @default 250
+   */
+  readonly checkpointIntervalMs?: number;
 }
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 250;
 
 export interface RunningTimestreamEmulator {
   /** `http://host:port`, to pass as the SDK client's `endpoint`. */
@@ -160,8 +167,10 @@ export async function startTimestreamEmulator(options: TimestreamEmulatorOptions
   const now = options.now ?? Date.now;
   validateDatabases(options.databases ?? []);
 
+  const checkpointIntervalMs = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
   const store = new TimestreamStore({
     dataDir: options.dataDir,
+    ...(checkpointIntervalMs > 0 ? { checkpointIntervalMs } : {}),
     ...(options.primaryConsumers ? { primaryConsumers: options.primaryConsumers } : {}),
   });
   try {

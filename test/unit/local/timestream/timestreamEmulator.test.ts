@@ -529,7 +529,9 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
 
     it('clears a fault by itself at untilMs, so an SDK client with retries gets through', async () => {
       // Prepare: a client with the SDK's standard retries (transient 5xx are retried with backoff).
-      const retrying = clientFor(emulator.endpoint, { maxAttempts: 6 });
+      // Backoff has full jitter: with 6 attempts all of them fell inside the 300 ms fault now and
+      // then; with 10 the chance of that is negligible, and the call still ends right after the fault.
+      const retrying = clientFor(emulator.endpoint, { maxAttempts: 10 });
       const before = emulator.requestCounts().WriteRecords ?? 0;
       emulator.setFault({ mode: 'unavailable', untilMs: Date.now() + 300 });
 
