@@ -12,7 +12,8 @@
  * Reading it: ELU is the cell's main event loop, emu% the emulator thread's (SNS/SQS, Timestream).
  * An ELU near 100% with CPU well below it means that loop is blocked in synchronous I/O (SQLite
  * commits) or starved of CPU by other processes; both near 100% means JavaScript work is the limit.
- * The CPU profile covers the main thread only.
+ * `--cpu-profile FILE` writes the main thread's profile to FILE and the emulator thread's next to it
+ * (`*.emulators.cpuprofile`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -47,6 +48,7 @@ if (session) {
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
+  await cell.emulatorProfiler.start();
 }
 const t0 = performance.now();
 const cpuAtStart = process.cpuUsage();
@@ -96,7 +98,9 @@ if (session) {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
   session.disconnect();
-  console.log(`CPU profile: ${values['cpu-profile']}`);
+  const emulatorProfile = values['cpu-profile']!.replace(/(\.cpuprofile)?$/, '.emulators.cpuprofile');
+  writeFileSync(emulatorProfile, JSON.stringify(await cell.emulatorProfiler.stop()));
+  console.log(`CPU profiles: ${values['cpu-profile']} (main thread), ${emulatorProfile} (emulator thread)`);
 }
 const cpuTotal = process.cpuUsage(cpuAtStart);
 console.log(

@@ -73,6 +73,8 @@ export interface RunningLocalCell {
   requestCountsByAction(): Promise<Record<string, number>>;
   /** Event-loop utilisation of the emulator thread (SNS/SQS, Timestream), as `performance.eventLoopUtilization`. */
   emulatorEventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization;
+  /** CPU profiling of the emulator thread (load-tests/profile.ts). */
+  readonly emulatorProfiler: { start(): Promise<void>; stop(): Promise<unknown> };
   health(): Promise<HealthReport>;
   /** Faults to switch on and off while the cell runs (fault-injection tests, demos, game days). */
   readonly faults: LocalCellFaults;
@@ -273,6 +275,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       },
       requestCountsByAction: countsByAction,
       emulatorEventLoopUtilization: (since) => emulators.eventLoopUtilization(since),
+      emulatorProfiler: { start: () => emulators.startCpuProfile(), stop: () => emulators.stopCpuProfile() },
       health,
       monitor,
       faults: {

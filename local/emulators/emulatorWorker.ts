@@ -3,6 +3,7 @@
  * emulator (fauxqs) and the Timestream emulator on this thread's event loop and answers the local
  * cell's requests about them. Everything else reaches them over loopback HTTP, as before.
  */
+import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../LocalLogger.ts';
 import { RequestCounter } from '../metering/index.ts';
@@ -28,6 +29,8 @@ try {
     throw error;
   });
 
+  // CPU profiles of this thread, for load-tests/profile.ts (the main thread's profiler cannot see it).
+  let profiler: Session | undefined;
   const handle = async (request: EmulatorRequest): Promise<unknown> => {
     switch (request.method) {
       case 'inspectQueue':
@@ -38,6 +41,19 @@ try {
         return timestream.setFault(request.fault);
       case 'requestCounts':
         return { snsSqs: counter.byServiceAction(), timestream: timestream.requestCounts() };
+      case 'startCpuProfile':
+        profiler ??= new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        return undefined;
+      case 'stopCpuProfile': {
+        if (!profiler) throw new Error('no CPU profile was started');
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        profiler = undefined;
+        return profile;
+      }
       case 'stop':
         // Timestream first: nothing writes to it once the pollers have stopped; SNS/SQS last.
         await timestream.stop();

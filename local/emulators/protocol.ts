@@ -21,6 +21,8 @@ export type EmulatorCall =
   | { readonly method: 'restartSnsSqs'; readonly downtimeMs: number }
   | { readonly method: 'setTimestreamFault'; readonly fault: TimestreamFault | null }
   | { readonly method: 'requestCounts' }
+  | { readonly method: 'startCpuProfile' }
+  | { readonly method: 'stopCpuProfile' }
   | { readonly method: 'stop' };
 
 /** A call on the wire; each is answered once with the same `id`. */

@@ -22,6 +22,10 @@ export interface RunningEmulators {
   requestCounts(): Promise<EmulatorRequestCounts>;
   /** Event-loop utilisation of the worker since `since` (as `performance.eventLoopUtilization`). */
   eventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization;
+  /** Starts a V8 CPU profile of the emulator thread. */
+  startCpuProfile(): Promise<void>;
+  /** Stops it and returns the profile (`.cpuprofile` JSON). */
+  stopCpuProfile(): Promise<unknown>;
   /** Why the worker stopped working, if it did; `undefined` while it is fine. */
   failure(): string | undefined;
   /** Stops both emulators (in-flight requests finish, databases close) and ends the thread. */
@@ -144,6 +148,10 @@ export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<Run
     requestCounts: () => call<EmulatorRequestCounts>({ method: 'requestCounts' }),
     eventLoopUtilization: (since) =>
       since ? worker.performance.eventLoopUtilization(since) : worker.performance.eventLoopUtilization(),
+    startCpuProfile: async () => {
+      await call({ method: 'startCpuProfile' });
+    },
+    stopCpuProfile: () => call({ method: 'stopCpuProfile' }),
     failure: () => failure,
     stop: () => {
       stopping ??= (async () => {
