@@ -10,14 +10,9 @@ import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoice
 import { createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
-import { type EventLoopUtilization, startEmulatorWorker } from './emulators/index.ts';
+import { type EventLoopUtilization, type LocalArchive, startEmulatorWorker } from './emulators/index.ts';
 import { StartupError } from './errors.ts';
-import {
-  busesForCell,
-  type EventBridgeArchiveApi,
-  sqsMessageBatchSender,
-  startEventBridgeEmulator,
-} from './eventbridge/index.ts';
+import { busesForCell } from './eventbridge/index.ts';
 import { FaultInjector, type FaultRule } from './faults/index.ts';
 import { createLocalLogger } from './LocalLogger.ts';
 import { RequestCounter } from './metering/index.ts';
@@ -66,7 +61,8 @@ export interface RunningLocalCell {
     readonly timestream: string;
   };
   readonly store: TimestreamStore;
-  readonly archive: EventBridgeArchiveApi;
+  /** The bus archive (count, replays); asynchronous: the EventBridge emulator runs on the emulator thread. */
+  readonly archive: LocalArchive;
   /** Requests per service: apigateway, lambda (invocations), eventbridge, sns, sqs, timestream. */
   requestCounts(): Promise<Record<string, number>>;
   /** The same per `service:Action` (per function for lambda). */
@@ -148,6 +144,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         },
       ],
       primaryConsumers,
+      quiet: options.quiet ?? false,
     });
     cleanup.push(() => emulators.stop());
     const snsSqsConfig = localClientConfig(emulators.snsSqsEndpoint, cell.region);
@@ -167,28 +164,24 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       endpoint: emulators.snsSqsEndpoint,
       account: cell.account,
     });
-    // The cell's own SQS plumbing (pollers, EventBridge deliveries) skips the SDK; handlers keep theirs.
+    // The pollers' SQS calls (Lambda's, on AWS) skip the SDK; handlers keep theirs.
     const plumbing = new SqsJsonClient({ endpoint: emulators.snsSqsEndpoint, region: cell.region });
     cleanup.push(() => plumbing.destroy());
     const released = await releaseOrphanedMessages(resources.queues, sqs, emulators.queueInspector);
     if (released > 0) logger.info('released messages left in flight by a previous run', { released });
-    const eventBridge = await startEventBridgeEmulator({
-      dataDir,
-      region: cell.region,
-      account: cell.account,
-      buses: busesForCell({
+    // On the emulator thread too; it stops there first, before the queues it delivers to.
+    const eventBridgeEndpoint = await emulators.startEventBridge(
+      cell.account,
+      busesForCell({
         topology,
         archiveRetentionDays: cell.archiveRetentionDays,
         queueUrl: (name) => resources.queues.find((queue) => queue.name === name)!.url,
       }),
-      sendMessageBatch: sqsMessageBatchSender(plumbing),
-      logger: { ...logger, debug: () => undefined },
-    });
-    cleanup.push(() => eventBridge.stop());
+    );
     const endpoints = {
       sqs: emulators.snsSqsEndpoint,
       sns: emulators.snsSqsEndpoint,
-      eventbridge: eventBridge.endpoint,
+      eventbridge: eventBridgeEndpoint,
       timestream: emulators.timestreamEndpoint,
     };
     const functions = createCellFunctions({
@@ -216,7 +209,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         sqs,
         queueInspector: emulators.queueInspector,
         emulatorFailure: emulators.failure,
-        eventBridge,
+        eventBridgeStatus: emulators.eventBridgeStatus,
         mappings: functions.mappings,
       });
     app = createApiApp({
@@ -248,7 +241,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       const all = {
         ...counter.byServiceAction(),
         ...emulated.snsSqs,
-        ...prefixed('eventbridge', eventBridge.requestCounts()),
+        ...prefixed('eventbridge', emulated.eventBridge),
         ...prefixed('timestream', emulated.timestream),
       };
       return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
@@ -263,7 +256,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       resources,
       endpoints,
       store,
-      archive: eventBridge.archive,
+      archive: emulators.archive,
       requestCounts: async () => {
         const byAction = await countsByAction();
         const totals: Record<string, number> = {};

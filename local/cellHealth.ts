@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { HealthReport } from './api/index.ts';
-import type { RunningEventBridgeEmulator } from './eventbridge/index.ts';
+import type { EventBridgeStatus } from './emulators/index.ts';
 import { describeError } from './LocalLogger.ts';
 import type { EventSourceMapping } from './lambda/index.ts';
 import { describeQueues, type ProvisionedQueue, type QueueInspector } from './sqs/index.ts';
@@ -15,7 +15,7 @@ export interface CellHealthSources {
   readonly queueInspector: QueueInspector;
   /** Why the emulator thread (SNS/SQS, Timestream) stopped working, if it did. */
   readonly emulatorFailure?: () => string | undefined;
-  readonly eventBridge: RunningEventBridgeEmulator;
+  readonly eventBridgeStatus: () => Promise<EventBridgeStatus>;
   readonly mappings: readonly EventSourceMapping[];
 }
 
@@ -34,6 +34,7 @@ export async function cellHealth(sources: CellHealthSources): Promise<HealthRepo
   } catch (error) {
     sqsError = describeError(error);
   }
+  const eventBridge = await sources.eventBridgeStatus().catch(() => undefined);
   const emulatorError = sources.emulatorFailure?.();
   if (emulatorError) sqsError ??= emulatorError;
   const mappings = sources.mappings.map((mapping) => ({ function: mapping.functionName, ...mapping.describe() }));
@@ -59,8 +60,8 @@ export async function cellHealth(sources: CellHealthSources): Promise<HealthRepo
         eventBridge: {
           state: componentState,
           endpoint: sources.endpoints.eventbridge,
-          outboxDepth: cellState === 'running' ? sources.eventBridge.outboxDepth() : null,
-          delivery: sources.eventBridge.deliveryStats(),
+          outboxDepth: cellState === 'running' ? (eventBridge?.outboxDepth ?? null) : null,
+          delivery: eventBridge?.delivery ?? null,
         },
         timestream: {
           state: emulatorError ? 'failing' : componentState,

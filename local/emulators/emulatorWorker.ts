@@ -1,14 +1,22 @@
 /**
  * Entry point of the emulator worker thread (see `startEmulatorWorker.ts`): runs the SNS/SQS
- * emulator (fauxqs) and the Timestream emulator on this thread's event loop and answers the local
- * cell's requests about them. Everything else reaches them over loopback HTTP, as before.
+ * emulator (fauxqs), the Timestream emulator and — once the queues exist — the EventBridge emulator
+ * on this thread's event loop, and answers the local cell's requests about them. Everything else
+ * reaches them over loopback HTTP, as before.
  */
 import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeError } from '../LocalLogger.ts';
+import {
+  type EventBridgeArchiveApi,
+  type RunningEventBridgeEmulator,
+  sqsMessageBatchSender,
+  startEventBridgeEmulator,
+} from '../eventbridge/index.ts';
+import { createLocalLogger, describeError } from '../LocalLogger.ts';
 import { RequestCounter } from '../metering/index.ts';
 import { snapshotQueue, startSnsSqs } from '../sqs/index.ts';
 import { startTimestreamEmulator } from '../timestream/index.ts';
+import { SqsJsonClient } from '../wire/SqsJsonClient.ts';
 import type { EmulatorRequest, EmulatorResponse, EmulatorWorkerData, EmulatorWorkerReady } from './protocol.ts';
 
 const port = parentPort;
@@ -29,6 +37,14 @@ try {
     throw error;
   });
 
+  let eventBridge: RunningEventBridgeEmulator | undefined;
+  let deliveries: SqsJsonClient | undefined;
+  const running = () => {
+    if (!eventBridge) throw new Error('the EventBridge emulator has not been started');
+    return eventBridge;
+  };
+  const logger = createLocalLogger({ quiet: options.quiet });
+
   // CPU profiles of this thread, for load-tests/profile.ts (the main thread's profiler cannot see it).
   let profiler: Session | undefined;
   const handle = async (request: EmulatorRequest): Promise<unknown> => {
@@ -39,8 +55,34 @@ try {
         return snsSqs.restart({ downtimeMs: request.downtimeMs });
       case 'setTimestreamFault':
         return timestream.setFault(request.fault);
+      case 'startEventBridge':
+        if (eventBridge) throw new Error('the EventBridge emulator is already running');
+        // Deliveries to the stage inboxes: a lean SQS client to fauxqs on this same thread.
+        deliveries = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: options.region });
+        eventBridge = await startEventBridgeEmulator({
+          dataDir: options.dataDir,
+          region: options.region,
+          account: request.account,
+          buses: request.buses,
+          sendMessageBatch: sqsMessageBatchSender(deliveries),
+          logger: { ...logger, debug: () => undefined },
+        });
+        return eventBridge.endpoint;
+      case 'archive': {
+        const archive = running().archive;
+        const operation = archive[request.operation] as (...args: unknown[]) => unknown;
+        return operation.apply(archive, [...request.args]) as ReturnType<
+          EventBridgeArchiveApi[typeof request.operation]
+        >;
+      }
+      case 'eventBridgeStatus':
+        return { outboxDepth: running().outboxDepth(), delivery: running().deliveryStats() };
       case 'requestCounts':
-        return { snsSqs: counter.byServiceAction(), timestream: timestream.requestCounts() };
+        return {
+          snsSqs: counter.byServiceAction(),
+          eventBridge: eventBridge?.requestCounts() ?? {},
+          timestream: timestream.requestCounts(),
+        };
       case 'startCpuProfile':
         profiler ??= new Session();
         profiler.connect();
@@ -55,7 +97,10 @@ try {
         return profile;
       }
       case 'stop':
-        // Timestream first: nothing writes to it once the pollers have stopped; SNS/SQS last.
+        // EventBridge first (it delivers to SQS), then Timestream (nothing writes to it once the
+        // pollers have stopped), SNS/SQS last.
+        await eventBridge?.stop();
+        deliveries?.destroy();
         await timestream.stop();
         await snsSqs.stop();
         return undefined;

@@ -1,2 +1,7 @@
-export type { EmulatorRequestCounts, EmulatorWorkerData } from './protocol.ts';
-export { type EventLoopUtilization, type RunningEmulators, startEmulatorWorker } from './startEmulatorWorker.ts';
+export type { EmulatorRequestCounts, EmulatorWorkerData, EventBridgeStatus } from './protocol.ts';
+export {
+  type EventLoopUtilization,
+  type LocalArchive,
+  type RunningEmulators,
+  startEmulatorWorker,
+} from './startEmulatorWorker.ts';

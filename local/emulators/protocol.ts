@@ -1,3 +1,4 @@
+import type { BusOptions, DeliveryStats } from '../eventbridge/index.ts';
 import type { QueueSnapshot } from '../sqs/index.ts';
 import type { TimestreamDatabaseConfig, TimestreamFault } from '../timestream/index.ts';
 
@@ -8,7 +9,12 @@ export interface EmulatorWorkerData {
   readonly accountId: string;
   readonly databases: readonly TimestreamDatabaseConfig[];
   readonly primaryConsumers: Readonly<Record<string, string>>;
+  /** Only errors on stderr. */
+  readonly quiet: boolean;
 }
+
+/** Operations of the EventBridge archive (`EventBridgeArchiveApi`), by name. */
+export type ArchiveOperation = 'count' | 'startReplay' | 'describeReplay' | 'listReplays' | 'waitForReplay';
 
 /** The worker's first message: its endpoints, or why it could not start. */
 export type EmulatorWorkerReady =
@@ -20,6 +26,9 @@ export type EmulatorCall =
   | { readonly method: 'inspectQueue'; readonly queueName: string }
   | { readonly method: 'restartSnsSqs'; readonly downtimeMs: number }
   | { readonly method: 'setTimestreamFault'; readonly fault: TimestreamFault | null }
+  | { readonly method: 'startEventBridge'; readonly account: string; readonly buses: readonly BusOptions[] }
+  | { readonly method: 'archive'; readonly operation: ArchiveOperation; readonly args: readonly unknown[] }
+  | { readonly method: 'eventBridgeStatus' }
   | { readonly method: 'requestCounts' }
   | { readonly method: 'startCpuProfile' }
   | { readonly method: 'stopCpuProfile' }
@@ -35,8 +44,15 @@ export type EmulatorResponse =
 /** Answer of `inspectQueue` (`null`: no such queue). */
 export type InspectQueueResult = QueueSnapshot | null;
 
-/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for Timestream. */
+/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for EventBridge and Timestream. */
 export interface EmulatorRequestCounts {
   readonly snsSqs: Record<string, number>;
+  readonly eventBridge: Record<string, number>;
   readonly timestream: Record<string, number>;
+}
+
+/** Answer of `eventBridgeStatus`. */
+export interface EventBridgeStatus {
+  readonly outboxDepth: number;
+  readonly delivery: DeliveryStats;
 }

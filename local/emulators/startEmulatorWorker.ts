@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { StartupError } from '../errors.ts';
+import type { ArchiveFilter, BusOptions, ReplayStatus, StartReplayRequest } from '../eventbridge/index.ts';
 import type { QueueInspector, QueueSnapshot } from '../sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
 import type {
@@ -8,13 +9,37 @@ import type {
   EmulatorResponse,
   EmulatorWorkerData,
   EmulatorWorkerReady,
+  EventBridgeStatus,
 } from './protocol.ts';
+
+/**
+ * The EventBridge archive of the local cell, as operators and tests use it: the same operations
+ * as `EventBridgeArchiveApi`, asynchronous because the emulator runs on the worker thread.
+ */
+export interface LocalArchive {
+  /** Archived events, optionally filtered. */
+  count(filter?: ArchiveFilter): Promise<number>;
+  /** Starts a replay of [from, to); it runs in the background (STARTING → RUNNING → COMPLETED). */
+  startReplay(request: StartReplayRequest): Promise<ReplayStatus>;
+  describeReplay(name: string): Promise<ReplayStatus>;
+  listReplays(): Promise<ReplayStatus[]>;
+  /** Resolves once the replay is COMPLETED, FAILED or CANCELLED; rejects after `timeoutMs`. */
+  waitForReplay(name: string, options?: { timeoutMs?: number }): Promise<ReplayStatus>;
+}
 
 export interface RunningEmulators {
   /** SNS and SQS endpoint (fauxqs), for every client. */
   readonly snsSqsEndpoint: string;
   readonly timestreamEndpoint: string;
   readonly queueInspector: QueueInspector;
+  /**
+   * Starts the EventBridge emulator on the worker, delivering to the queues named in `buses`
+   * (which must exist: provision first). Returns its endpoint.
+   */
+  startEventBridge(account: string, buses: readonly BusOptions[]): Promise<string>;
+  readonly archive: LocalArchive;
+  /** Outbox depth and delivery counters of the EventBridge emulator. */
+  eventBridgeStatus(): Promise<EventBridgeStatus>;
   /** Stops fauxqs and starts it again on the same port and data after `downtimeMs` (fault injection). */
   restartSnsSqs(options?: { readonly downtimeMs?: number }): Promise<void>;
   setTimestreamFault(fault: TimestreamFault | null): Promise<void>;
@@ -54,12 +79,13 @@ await import(workerData.entry);
 `;
 
 /**
- * Starts the SNS/SQS emulator (fauxqs) and the Timestream emulator on a worker thread. Together
- * with their SQLite writes and the server side of every loopback call they were about a third of
- * the CPU of an event on the local cell's one event loop; on a thread of their own they use a
- * second core. Nothing about them changes for clients: they are reached over HTTP as before, and
- * the cell reads the Timestream store through its own SQLite connection. The few in-process uses
- * (queue snapshots, faults, request counts) become messages to the worker.
+ * Starts the SNS/SQS emulator (fauxqs) and the Timestream emulator on a worker thread, and the
+ * EventBridge emulator there too once the queues exist (`startEventBridge`). Together with their
+ * SQLite writes and the server side of every loopback call they were about 40% of the CPU of an
+ * event on the local cell's one event loop; on a thread of their own they use the second core.
+ * Nothing changes for clients: they are reached over HTTP as before, and the cell reads the
+ * Timestream store through its own SQLite connection. The few in-process uses (queue snapshots,
+ * the archive, faults, request counts) become messages to the worker.
  */
 export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<RunningEmulators> {
   const worker = new Worker(BOOTSTRAP, {
@@ -139,6 +165,16 @@ export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<Run
       inspect: async (queueName) =>
         (await call<QueueSnapshot | null>({ method: 'inspectQueue', queueName })) ?? undefined,
     },
+    startEventBridge: (account, buses) => call<string>({ method: 'startEventBridge', account, buses }),
+    archive: {
+      count: (filter) => call({ method: 'archive', operation: 'count', args: filter ? [filter] : [] }),
+      startReplay: (request) => call({ method: 'archive', operation: 'startReplay', args: [request] }),
+      describeReplay: (name) => call({ method: 'archive', operation: 'describeReplay', args: [name] }),
+      listReplays: () => call({ method: 'archive', operation: 'listReplays', args: [] }),
+      waitForReplay: (name, options) =>
+        call({ method: 'archive', operation: 'waitForReplay', args: options ? [name, options] : [name] }),
+    },
+    eventBridgeStatus: () => call<EventBridgeStatus>({ method: 'eventBridgeStatus' }),
     restartSnsSqs: async ({ downtimeMs = 0 } = {}) => {
       await call({ method: 'restartSnsSqs', downtimeMs });
     },

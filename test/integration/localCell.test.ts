@@ -102,7 +102,7 @@ describe('local cell: valid traffic', () => {
     expect(problems.slice(0, 10)).toEqual([]);
     expect(visibleAfterMs).toBeLessThanOrEqual(VISIBLE_WITHIN_MS);
     // Each re-sent event is archived twice (the bus took both POSTs) but recorded once.
-    expect(cell.archive.count()).toBe(2000 + resent.length);
+    expect(await cell.archive.count()).toBe(2000 + resent.length);
     expect(cell.store.duplicateIdentities()).toEqual([]);
   });
 
@@ -288,7 +288,7 @@ describe('local cell: invalid requests', () => {
     // Prepare
     const cases = invalidCases();
     expect(cases).toHaveLength(200);
-    const archivedBefore = cell.archive.count();
+    const archivedBefore = await cell.archive.count();
     const recordedBefore = cell.store.countRecords();
 
     // Act
@@ -312,7 +312,7 @@ describe('local cell: invalid requests', () => {
           where,
         ).toContain(invalid.path);
     }
-    expect(cell.archive.count()).toBe(archivedBefore);
+    expect(await cell.archive.count()).toBe(archivedBefore);
     expect(cell.store.countRecords()).toBe(recordedBefore);
     expect(cell.store.query(`SELECT count(*) AS n FROM invoice_events WHERE invoice_id LIKE 'BAD-%'`)).toEqual([
       { n: 0 },

@@ -53,7 +53,7 @@ const postEvent = (apiKey: string) =>
 describe('local API keys and usage plans', () => {
   it('throttles a key beyond its burst with 429 THROTTLED and Retry-After, and takes it again after the wait', async () => {
     // Prepare
-    const archivedBefore = cell.archive.count();
+    const archivedBefore = await cell.archive.count();
 
     // Act: burst 3, then one request every 2 s
     const burst = [];
@@ -67,7 +67,7 @@ describe('local API keys and usage plans', () => {
     expect(ErrorResponseSchema.parse(await burst[3]!.json()).code).toBe('THROTTLED');
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(later.status).toBe(202);
-    expect(cell.archive.count()).toBe(archivedBefore + 4);
+    expect(await cell.archive.count()).toBe(archivedBefore + 4);
   });
 
   it('refuses a key over its daily quota with 429 QUOTA_EXCEEDED until 00:00 UTC', async () => {

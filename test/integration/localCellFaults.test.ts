@@ -153,7 +153,7 @@ describe('local cell fault injection', () => {
 
   it('answers 502 when the ingest function fails, and nothing reaches the bus', async () => {
     // Prepare
-    const archivedBefore = cell.archive.count();
+    const archivedBefore = await cell.archive.count();
 
     // Act
     const response = await fetch(`${cell.apiUrl}/invoices/${STAGES[0]}`, {
@@ -165,6 +165,6 @@ describe('local cell fault injection', () => {
     // Assess
     expect(response.status).toBe(502);
     expect(ErrorResponseSchema.parse(await response.json()).code).toBe('INTERNAL_ERROR');
-    expect(cell.archive.count()).toBe(archivedBefore);
+    expect(await cell.archive.count()).toBe(archivedBefore);
   });
 });

@@ -59,7 +59,7 @@ export async function duplicateDeliveriesScenario(size: ScenarioSize): Promise<S
     const copies = everything.filter((event) => accepted.has(event.eventId));
     await injectCopies(cell, copies);
     const from = new Date(startedAt - 60_000);
-    cell.archive.startReplay({ name: `duplicates-${startedAt}`, from, to: new Date(Date.now() + 60_000) });
+    await cell.archive.startReplay({ name: `duplicates-${startedAt}`, from, to: new Date(Date.now() + 60_000) });
 
     const retriedAfter5xx = outcomes.filter(
       (o) => o.request.events[0]!.invoiceId.startsWith('RETRY-') && o.statuses[0] === 502 && o.accepted.length > 0,
