@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../metering/index.ts';
+import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localClientConfig } from './awsClientDefaults.ts';
 import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
@@ -31,6 +32,19 @@ export interface RunningSnsSqs {
   stop(): Promise<void>;
 }
 
+/** fauxqs' SQLite file inside its data directory (`dataDir` option of startFauxqs). */
+const FAUXQS_DATABASE_FILE = 'fauxqs.db';
+/**
+ * WAL checkpoints — copying committed pages into the database file and fsyncing it — run on a
+ * background thread every this many ms. Left to SQLite, they ran inside whichever commit pushed the
+ * WAL past 1,000 pages: every few hundred requests one answer waited for an fsync (7–60 ms here),
+ * and so did everything else on the emulator thread. Durability does not change: a transaction is
+ * durable once its commit is in the WAL.
+ */
+const CHECKPOINT_INTERVAL_MS = 250;
+/** The writer still checkpoints itself past this many WAL pages (~32 MiB) if the thread cannot. */
+const WRITER_CHECKPOINT_BACKSTOP_PAGES = 8192;
+
 /**
  * Starts fauxqs in-process with SQLite persistence: every mutation is committed before the API call
  * answers (one transaction per request, see withTransactionPerRequest), so a kill -9 loses nothing
@@ -45,7 +59,10 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
         startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
       ),
     );
+  const databasePath = join(options.dataDir, 'fauxqs', FAUXQS_DATABASE_FILE);
+  const startCheckpoints = () => new WalCheckpointer(databasePath, CHECKPOINT_INTERVAL_MS);
   let fauxqs = await start(0);
+  let checkpointer = startCheckpoints();
   const stopCounting = countServerRequests(fauxqs.port, options.counter);
   const endpoint = `http://127.0.0.1:${fauxqs.port}`;
   const config = localClientConfig(endpoint, options.region);
@@ -62,13 +79,17 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     sns,
     restart: async ({ downtimeMs = 0 } = {}) => {
       const { port } = fauxqs;
+      checkpointer.stop();
       await fauxqs.stop();
       await new Promise((resolve) => setTimeout(resolve, downtimeMs));
       fauxqs = await start(port);
+      checkpointer = startCheckpoints();
     },
     stop: async () => {
       sqs.destroy();
       sns.destroy();
+      // The checkpoint thread's connection goes first, so fauxqs' close can remove the WAL file.
+      checkpointer.stop();
       // Closing fastify runs fauxqs' preClose hook, which closes its SQLite database.
       await fauxqs.stop();
       stopCounting();
@@ -92,7 +113,11 @@ function withWalSynchronousNormal<T>(start: () => T): T {
   const exec = DatabaseSync.prototype.exec;
   DatabaseSync.prototype.exec = function execThenRelax(this: DatabaseSync, sql: string) {
     exec.call(this, sql);
-    if (/^\s*PRAGMA\s+journal_mode\s*=\s*WAL\s*;?\s*$/i.test(sql)) exec.call(this, 'PRAGMA synchronous = NORMAL');
+    if (/^\s*PRAGMA\s+journal_mode\s*=\s*WAL\s*;?\s*$/i.test(sql)) {
+      exec.call(this, 'PRAGMA synchronous = NORMAL');
+      // Checkpoints run on a background thread (see WalCheckpointer); the writer's own is a backstop.
+      exec.call(this, `PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
+    }
   };
   try {
     return start();

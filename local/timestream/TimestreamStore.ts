@@ -1,9 +1,9 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { TimestreamStoreError } from './errors.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
-import { WalCheckpointer } from './WalCheckpointer.ts';
 
 /**
  * The state of the Timestream emulator, in SQLite (`<dataDir>/timestream.sqlite`, WAL).
