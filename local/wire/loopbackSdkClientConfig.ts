@@ -1,0 +1,218 @@
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+
+/**
+ * Cheaper settings for the AWS SDK v3 clients the handlers use in the local cell (EventBridge,
+ * SNS, Timestream Write), where every call goes over loopback HTTP to an emulator on the cell's
+ * worker thread. The clients keep their classes, middleware stack and command serde — the handlers
+ * still exercise the real SDK commands and responses — but two per-call costs that buy nothing
+ * locally are replaced (`load-tests/micro/sdkClientCost.ts` measures what each is worth):
+ *
+ * - SigV4 signing: the SDK builds a new signer per call and derives the signing key, hashes the
+ *   payload and the canonical request and HMACs the string to sign — about a fifth of the client's
+ *   CPU. No emulator checks signatures; the `Authorization` header keeps only the credential scope,
+ *   by which the SNS/SQS request counter tells services apart (`classifyAwsRequest`).
+ * - The request handler: `@smithy/node-http-handler` arms connection, request, socket and
+ *   keep-alive timers and a socket-capacity watchdog per call, and hands back a stream for the SDK
+ *   to collect. {@link LoopbackHttpHandler} sends on a keep-alive agent with one socket timeout
+ *   and returns the collected body.
+ *
+ * Retries, endpoint resolution and timeouts stay as the handler's own config says.
+ */
+
+/** The request fields the SDK hands a request handler (`@smithy/types` HttpRequest). */
+interface SdkHttpRequest {
+  readonly method: string;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port?: number;
+  readonly path: string;
+  readonly query?: Record<string, string | readonly (string | null)[] | null>;
+  readonly headers: Record<string, string>;
+  readonly body?: unknown;
+  readonly fragment?: string;
+}
+
+/** What a request handler answers (`@smithy/types` HttpResponse: checked structurally by the SDK). */
+interface SdkHttpResponse {
+  readonly statusCode: number;
+  readonly reason?: string;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+}
+
+interface SdkHandlerOptions {
+  readonly abortSignal?: AbortSignal | { readonly aborted: boolean };
+  readonly requestTimeout?: number;
+}
+
+/** What `RequestSigningArguments` carries that the scope needs. */
+interface SigningArguments {
+  readonly signingRegion?: string;
+  readonly signingService?: string;
+}
+
+/** The SDK's client config as the handlers build it (`AwsClientConfig`), as far as it matters here. */
+interface ClientConfigInput {
+  readonly region: string;
+  readonly credentials?: { readonly accessKeyId: string };
+  readonly requestHandler?: { readonly connectionTimeout?: number; readonly requestTimeout?: number };
+}
+
+/** Emulator signatures are not checked; a fixed date keeps the scope's shape (`YYYYMMDD`). */
+const SCOPE_DATE = '20260101';
+
+/**
+ * An SDK `signer` that only writes the SigV4 credential scope (`…/<region>/<service>/aws4_request`)
+ * into the `Authorization` header, without a signature: for emulators that do not verify one.
+ * `service` is the client's signing name (`events`, `sns`, `timestream`): some clients (SNS) pass
+ * none to the signer and leave it to the default signer's own config.
+ */
+export function credentialScopeSigner(scope: { accessKeyId: string; region: string; service: string }) {
+  const byScope = new Map<string, string>();
+  return {
+    sign: <T extends { headers: Record<string, string> }>(request: T, options: SigningArguments = {}): Promise<T> => {
+      const key = `${options.signingRegion ?? scope.region}/${options.signingService ?? scope.service}`;
+      let authorization = byScope.get(key);
+      if (authorization === undefined) {
+        authorization = `AWS4-HMAC-SHA256 Credential=${scope.accessKeyId}/${SCOPE_DATE}/${key}/aws4_request, SignedHeaders=host, Signature=unsigned`;
+        byScope.set(key, authorization);
+      }
+      request.headers.authorization = authorization;
+      return Promise.resolve(request);
+    },
+  };
+}
+
+/** Errors Node raises when a socket times out; the SDK retries a `TimeoutError` as transient. */
+function timeoutError(ms: number): Error {
+  return Object.assign(new Error(`no response within ${ms} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+}
+
+/**
+ * A minimal SDK request handler for plain-HTTP loopback endpoints: one keep-alive agent without a
+ * socket limit, a socket idle timeout (`requestTimeout`), abort support, and the response body
+ * collected before it is handed back. Bodies are strings or bytes (JSON and query protocols);
+ * streaming bodies are not supported and rejected.
+ */
+export class LoopbackHttpHandler {
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  private readonly config: { requestTimeout: number };
+
+  constructor(options: { readonly requestTimeout?: number } = {}) {
+    this.config = { requestTimeout: options.requestTimeout ?? 10_000 };
+  }
+
+  handle(sdkRequest: SdkHttpRequest, options: SdkHandlerOptions = {}): Promise<{ response: SdkHttpResponse }> {
+    const { abortSignal } = options;
+    if (abortSignal?.aborted) return Promise.reject(abortError());
+    if (sdkRequest.protocol !== 'http:')
+      return Promise.reject(new Error(`LoopbackHttpHandler sends plain HTTP only, got ${sdkRequest.protocol}`));
+    const body = sdkRequest.body;
+    if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array))
+      return Promise.reject(new Error('LoopbackHttpHandler does not send streaming bodies'));
+    const timeoutMs = options.requestTimeout ?? this.config.requestTimeout;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: sdkRequest.hostname,
+          port: sdkRequest.port,
+          method: sdkRequest.method,
+          path: pathOf(sdkRequest),
+          headers: sdkRequest.headers,
+          agent: this.agent,
+          ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve({
+              response: {
+                statusCode: res.statusCode ?? -1,
+                ...(res.statusMessage ? { reason: res.statusMessage } : {}),
+                headers: flattenHeaders(res.headers),
+                body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+              },
+            }),
+          );
+        },
+      );
+      req.on('timeout', () => req.destroy(timeoutError(timeoutMs)));
+      req.on('error', reject);
+      if (abortSignal && 'addEventListener' in abortSignal) {
+        const onAbort = () => {
+          req.destroy(abortError());
+        };
+        abortSignal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', () => abortSignal.removeEventListener('abort', onAbort));
+      }
+      req.end(body ?? undefined);
+    });
+  }
+
+  updateHttpClientConfig(key: 'requestTimeout', value: number): void {
+    this.config[key] = value;
+  }
+
+  httpHandlerConfigs(): { requestTimeout: number } {
+    return { ...this.config };
+  }
+
+  /** Closes the kept-alive sockets (the SDK calls this from `client.destroy()`). */
+  destroy(): void {
+    this.agent.destroy();
+  }
+}
+
+function pathOf(sdkRequest: SdkHttpRequest): string {
+  const query = sdkRequest.query;
+  if (!query || Object.keys(query).length === 0) return sdkRequest.path;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === null) params.append(name, '');
+    else if (typeof value === 'string') params.append(name, value);
+    else for (const item of value) params.append(name, item ?? '');
+  }
+  return `${sdkRequest.path}?${params.toString()}`;
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/**
+ * `config` (a handler's own client config, from its environment) with the local cell's cheaper
+ * signer and request handler; everything else — region, endpoint, retries — unchanged.
+ * `signingName` is the service's SigV4 name, for the credential scope (see {@link credentialScopeSigner}).
+ */
+export function loopbackSdkClientConfig<T extends ClientConfigInput>(
+  config: T,
+  signingName: 'events' | 'sns' | 'timestream',
+): Omit<T, 'requestHandler'> & {
+  signer: ReturnType<typeof credentialScopeSigner>;
+  requestHandler: LoopbackHttpHandler;
+} {
+  return {
+    ...config,
+    signer: credentialScopeSigner({
+      accessKeyId: config.credentials?.accessKeyId ?? 'local',
+      region: config.region,
+      service: signingName,
+    }),
+    requestHandler: new LoopbackHttpHandler({
+      ...(config.requestHandler?.requestTimeout !== undefined
+        ? { requestTimeout: config.requestHandler.requestTimeout }
+        : {}),
+    }),
+  };
+}
