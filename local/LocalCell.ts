@@ -197,7 +197,8 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       quiet: options.quiet ?? false,
     });
     for (const mapping of functions.mappings) mapping.start();
-    cleanup.push(() => Promise.all(functions.mappings.map((m) => m.stop())).then(() => undefined));
+    // The handlers' SDK clients close once no handler can run: the API has stopped, the pollers too.
+    cleanup.push(() => Promise.all(functions.mappings.map((m) => m.stop())).then(() => functions.destroy()));
     const startedAt = Date.now();
     const health = () =>
       cellHealth({

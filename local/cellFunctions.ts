@@ -1,3 +1,6 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { SQSRecord } from 'aws-lambda';
 import type { CellDefinition } from '../cells/definition.ts';
 import type { CellTopology } from '../cells/topology.ts';
@@ -10,6 +13,7 @@ import type { LocalLogger } from './LocalLogger.ts';
 import { EventSourceMapping, type PollingSettings } from './lambda/index.ts';
 import type { RequestCounter } from './metering/index.ts';
 import { LOCAL_CREDENTIALS, type ProvisionedQueue, type ProvisionedTopology } from './sqs/index.ts';
+import { loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
 import type { SqsMessaging } from './wire/SqsJsonClient.ts';
 
 export interface CellFunctionsOptions {
@@ -32,50 +36,73 @@ export interface CellFunctions {
   readonly ingestFunctionName: string;
   /** One per polled queue: the stage inboxes (forward) and the consumer queues (consume). */
   readonly mappings: readonly EventSourceMapping[];
+  /** Closes the handlers' SDK clients (their kept-alive sockets); call after the mappings stopped. */
+  destroy(): void;
 }
 
 /**
  * The cell's Lambda functions, each built from an environment record exactly like the one the
  * CDK stack gives the function on AWS — only the endpoint variables differ — plus the event
  * source mappings that feed the SQS-triggered ones.
+ *
+ * Each handler gets its SDK client injected, built by the same class from the handler's own client
+ * config (its environment) but with the loopback settings of `loopbackSdkClientConfig`: no SigV4
+ * signature and a lean request handler. The handlers' calls were about a third of the main thread's
+ * CPU; this removes a large share of the client side (`load-tests/micro/sdkClientCost.ts`) while
+ * the handlers still send the real SDK commands and read the real responses.
  */
 export function createCellFunctions(options: CellFunctionsOptions): CellFunctions {
   const { cell, topology, provisioned, endpoints } = options;
   const prefix = `bems-${cell.id}`;
+  const clients: { destroy(): void }[] = [];
+  const client = <T extends { destroy(): void }>(created: T): T => {
+    clients.push(created);
+    return created;
+  };
   const ingestFunctionName = `${prefix}-ingest`;
-  const ingest = createIngestHandler(
-    ingestConfigFromEnv({
-      ...lambdaEnvironment(options, ingestFunctionName),
-      EVENT_BUS_NAME: topology.busName,
-      MAX_EVENT_AGE_DAYS: String(topology.maxEventAgeDays),
-      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
-    }),
-  );
+  const ingestConfig = ingestConfigFromEnv({
+    ...lambdaEnvironment(options, ingestFunctionName),
+    EVENT_BUS_NAME: topology.busName,
+    MAX_EVENT_AGE_DAYS: String(topology.maxEventAgeDays),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+  });
+  const ingest = createIngestHandler(ingestConfig, {
+    eventBridge: client(new EventBridgeClient(loopbackSdkClientConfig(ingestConfig.eventBridge, 'events'))),
+  });
   const mappings = provisioned.queues.map((queue) => {
     if (queue.role === 'inbox') {
       const functionName = `${prefix}-forward-${queue.stage}`;
-      const handler = createForwardHandler(
-        forwardConfigFromEnv({
-          ...lambdaEnvironment(options, functionName),
-          STAGE_TOPIC_ARNS: JSON.stringify({ [queue.stage]: provisioned.topicArns[queue.stage] }),
-          AWS_ENDPOINT_URL_SNS: endpoints.sns,
-        }),
-      );
+      const config = forwardConfigFromEnv({
+        ...lambdaEnvironment(options, functionName),
+        STAGE_TOPIC_ARNS: JSON.stringify({ [queue.stage]: provisioned.topicArns[queue.stage] }),
+        AWS_ENDPOINT_URL_SNS: endpoints.sns,
+      });
+      const handler = createForwardHandler(config, {
+        sns: client(new SNSClient(loopbackSdkClientConfig(config.sns, 'sns'))),
+      });
       return mapping(options, queue, functionName, handler, 'forward', busEventInvoiceId);
     }
     const functionName = `${prefix}-consume-${queue.stage}-${queue.consumer}`;
-    const handler = createConsumeHandler(
-      consumeConfigFromEnv({
-        ...lambdaEnvironment(options, functionName),
-        TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-        TIMESTREAM_TABLE_NAME: topology.timestreamTable,
-        CONSUMER_NAME: queue.consumer ?? '',
-        AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
-      }),
-    );
+    const config = consumeConfigFromEnv({
+      ...lambdaEnvironment(options, functionName),
+      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
+      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+      CONSUMER_NAME: queue.consumer ?? '',
+      AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
+    });
+    const handler = createConsumeHandler(config, {
+      timestreamWrite: client(new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream'))),
+    });
     return mapping(options, queue, functionName, handler, 'consume', fifoInvoiceId);
   });
-  return { ingest, ingestFunctionName, mappings };
+  return {
+    ingest,
+    ingestFunctionName,
+    mappings,
+    destroy: () => {
+      for (const created of clients) created.destroy();
+    },
+  };
 }
 
 /** The common part of a function's environment (the Lambda environment contract in the brief). */
