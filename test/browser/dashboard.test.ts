@@ -26,11 +26,16 @@ import { seedDashboardEvents } from './dashboardSeed.ts';
  * The local dashboard in headless Debian Chromium: a local cell on port 0 is fed a known day of
  * events through its real API; the test opens each view and checks that every KPI and chart shows
  * the numbers the query endpoints return, and that those numbers are the ones the seeded events
- * imply (computed here independently). It saves a screenshot of each view under docs/screenshots/.
+ * imply (computed here independently). It takes a screenshot of each view: into docs/screenshots/
+ * with `BEMS_UPDATE_SCREENSHOTS=1` (to refresh the README's pictures), else into a temp directory,
+ * so an ordinary test run leaves the working tree as it was.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+const SCREENSHOTS =
+  process.env.BEMS_UPDATE_SCREENSHOTS === '1'
+    ? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
+    : mkdtempSync(join(tmpdir(), 'bems-screenshots-'));
 const CURRENCY = 'EUR';
 
 interface RenderedChart {
@@ -167,6 +172,7 @@ describe('local dashboard in headless Chromium', () => {
     await browser?.close();
     await cell?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BEMS_UPDATE_SCREENSHOTS !== '1') rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   async function open(view: ViewId): Promise<{ api: ViewData; shown: Awaited<ReturnType<typeof rendered>> }> {
