@@ -1,6 +1,7 @@
 import type { _Record } from '@aws-sdk/client-timestream-write';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RESERVED_COLUMN_NAMES, RESERVED_COLUMN_PREFIXES } from '../../../../local/timestream/limits.ts';
 import { normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
 import { BEMS_COMMON_ATTRIBUTES, bemsRecord, bemsRecordForCommon } from './bemsRecords.ts';
 
@@ -139,10 +140,17 @@ describe('normalizeRecord', () => {
     // (JavaScript puts array-index keys like "7" first; stored identities depend on that order).
     const sortedJson = (entries: Array<[string, unknown]>) =>
       JSON.stringify(Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-    const name = fc.oneof(
-      fc.constantFrom('7', '10', '0', '01', '4294967295', '__proto__', 'constructor', 'é', 'Z', 'a"b', 'a\\b'),
-      fc.stringMatching(/^[a-z0-9_]{1,6}$/),
-    );
+    // Names Timestream accepts: reserved names and prefixes are rejections, tested on their own.
+    const name = fc
+      .oneof(
+        fc.constantFrom('7', '10', '0', '01', '4294967295', '__proto__', 'constructor', 'é', 'Z', 'a"b', 'a\\b'),
+        fc.stringMatching(/^[a-z0-9_]{1,6}$/),
+      )
+      .filter(
+        (n) =>
+          !(RESERVED_COLUMN_NAMES as readonly string[]).includes(n) &&
+          !RESERVED_COLUMN_PREFIXES.some((p) => n.startsWith(p)),
+      );
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.tuple(name, fc.string({ minLength: 1, maxLength: 4 })), {
@@ -156,6 +164,8 @@ describe('normalizeRecord', () => {
         }),
         (dims, values) => {
           const measures = values.map(([n, v]): [string, string] => [`m_${n}`, v]);
+          // A measure named like a dimension is a rejected record, not what this property is about.
+          fc.pre(!measures.some(([measure]) => dims.some(([dimension]) => dimension === measure)));
           const record = ok({
             Dimensions: dims.map(([Name, Value]) => ({ Name, Value })),
             MeasureName: 'm',
@@ -170,6 +180,17 @@ describe('normalizeRecord', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('rejects a record whose measure is named like one of its dimensions (found by the property above)', () => {
+    const why = reason({
+      Dimensions: [{ Name: 'm___', Value: ' ' }],
+      MeasureName: 'm',
+      MeasureValueType: 'MULTI',
+      MeasureValues: [{ Name: 'm___', Value: ' ', Type: 'VARCHAR' }],
+      Time: NOW,
+    });
+    expect(why).toMatch(/m___/);
   });
 
   it('defaults Version to 1 and MeasureValueType to DOUBLE', () => {
