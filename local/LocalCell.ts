@@ -133,19 +133,23 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     // API Gateway and Lambda requests are counted here; SNS/SQS and Timestream by their emulators.
     const counter = new RequestCounter();
     const primaryConsumers = Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
-    const emulators = await startEmulatorWorker({
-      dataDir,
-      region: cell.region,
-      accountId: cell.account,
-      databases: [
-        {
-          name: topology.timestreamDatabase,
-          tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
-        },
-      ],
-      primaryConsumers,
-      quiet: options.quiet ?? false,
-    });
+    const emulators = await startEmulatorWorker(
+      {
+        dataDir,
+        region: cell.region,
+        accountId: cell.account,
+        databases: [
+          {
+            name: topology.timestreamDatabase,
+            tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
+          },
+        ],
+        primaryConsumers,
+        quiet: options.quiet ?? false,
+      },
+      // The cell cannot work without its emulators: say so at once, and /health turns 503.
+      (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, EventBridge) failed', { reason }),
+    );
     cleanup.push(() => emulators.stop());
     const snsSqsConfig = localClientConfig(emulators.snsSqsEndpoint, cell.region);
     // No MD5 checks of bodies: on a loopback call they cost CPU and can catch nothing.

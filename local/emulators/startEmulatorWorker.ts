@@ -87,7 +87,11 @@ await import(workerData.entry);
  * Timestream store through its own SQLite connection. The few in-process uses (queue snapshots,
  * the archive, faults, request counts) become messages to the worker.
  */
-export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<RunningEmulators> {
+export async function startEmulatorWorker(
+  data: EmulatorWorkerData,
+  /** Told once if the worker stops working after start-up (an uncaught error, an unexpected exit). */
+  onFailure: (reason: string) => void = () => undefined,
+): Promise<RunningEmulators> {
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
     execArgv: [],
@@ -100,10 +104,16 @@ export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<Run
   let failure: string | undefined;
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  const failAll = (reason: string) => {
-    failure ??= reason;
+  const rejectPending = (reason: string) => {
     for (const { reject } of pending.values()) reject(new Error(`emulator worker: ${reason}`));
     pending.clear();
+  };
+  const failAll = (reason: string) => {
+    if (failure === undefined) {
+      failure = reason;
+      onFailure(reason);
+    }
+    rejectPending(reason);
   };
 
   const ready = await new Promise<EmulatorWorkerReady>((resolve, reject) => {
@@ -145,11 +155,13 @@ export async function startEmulatorWorker(data: EmulatorWorkerData): Promise<Run
   });
   worker.on('error', (error) => failAll(`${error.name}: ${error.message}`));
   worker.on('exit', (code) => {
-    if (!stopped) failAll(`the thread exited unexpectedly (code ${code})`);
+    if (stopped) rejectPending('it has stopped');
+    else failAll(`the thread exited unexpectedly (code ${code})`);
   });
 
   const call = <T>(request: EmulatorCall): Promise<T> => {
     if (failure) return Promise.reject(new Error(`emulator worker: ${failure}`));
+    if (stopped) return Promise.reject(new Error('emulator worker: it has stopped'));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
