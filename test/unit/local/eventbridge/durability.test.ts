@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import {
   EventBridgeEmulatorError,
   startEventBridgeEmulator,
 } from '../../../../local/eventbridge/index.ts';
+import { firstJsonLine } from '../../../helpers/childProcessOutput.ts';
 import {
   ACCOUNT,
   BUS,
@@ -199,16 +200,3 @@ describe('EventBridge emulator: durability and the data directory', () => {
     await emulator.stop();
   });
 });
-
-/** Resolves with the first JSON line the child prints on stdout. */
-function firstJsonLine(child: ChildProcess): Promise<{ endpoint: string }> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const newline = buffer.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(buffer.slice(0, newline)));
-    });
-    child.once('exit', (code) => reject(new Error(`emulator process exited with ${code} before listening`)));
-  });
-}

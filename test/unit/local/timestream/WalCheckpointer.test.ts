@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-time
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
 import { TIMESTREAM_STORE_FILE, TimestreamStore } from '../../../../local/timestream/TimestreamStore.ts';
+import { firstJsonLine } from '../../../helpers/childProcessOutput.ts';
 import { bemsRecord } from './bemsRecords.ts';
 
 const CHILD = fileURLToPath(new URL('./fixtures/emulatorProcess.ts', import.meta.url));
@@ -129,15 +130,3 @@ describe('TimestreamStore with background WAL checkpoints', () => {
     expect(store.eventIds()).toEqual([...answered].sort());
   }, 30_000);
 });
-
-function firstJsonLine(child: ChildProcess): Promise<{ endpoint: string }> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const newline = buffer.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(buffer.slice(0, newline)));
-    });
-    child.once('exit', (code) => reject(new Error(`emulator process exited with ${code} before listening`)));
-  });
-}
