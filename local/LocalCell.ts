@@ -1,6 +1,4 @@
 import './xrayManualMode.ts';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../cells/cells.config.ts';
 import type { CellDefinition } from '../cells/definition.ts';
@@ -15,11 +13,11 @@ import { StartupError } from './errors.ts';
 import { busesForCell } from './eventbridge/index.ts';
 import { FaultInjector, type FaultRule } from './faults/index.ts';
 import { createLocalLogger } from './LocalLogger.ts';
-import { RequestCounter } from './metering/index.ts';
+import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
 import {
-  localClientConfig,
+  localSnsSqsClients,
   type ProvisionedTopology,
   provisionTopology,
   releaseOrphanedMessages,
@@ -151,10 +149,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, EventBridge) failed', { reason }),
     );
     cleanup.push(() => emulators.stop());
-    const snsSqsConfig = localClientConfig(emulators.snsSqsEndpoint, cell.region);
-    // No MD5 checks of bodies: on a loopback call they cost CPU and can catch nothing.
-    const sqs = new SQSClient({ ...snsSqsConfig, md5: false });
-    const sns = new SNSClient(snsSqsConfig);
+    const { sqs, sns } = localSnsSqsClients(emulators.snsSqsEndpoint, cell.region);
     cleanup.push(() => {
       sqs.destroy();
       sns.destroy();
@@ -262,15 +257,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       endpoints,
       store,
       archive: emulators.archive,
-      requestCounts: async () => {
-        const byAction = await countsByAction();
-        const totals: Record<string, number> = {};
-        for (const [key, count] of Object.entries(byAction)) {
-          const service = key.slice(0, key.indexOf(':'));
-          totals[service] = (totals[service] ?? 0) + count;
-        }
-        return totals;
-      },
+      requestCounts: async () => totalsByService(Object.entries(await countsByAction())),
       requestCountsByAction: countsByAction,
       emulatorEventLoopUtilization: (since) => emulators.eventLoopUtilization(since),
       emulatorProfiler: { start: () => emulators.startCpuProfile(), stop: () => emulators.stopCpuProfile() },

@@ -38,11 +38,8 @@ export async function cellHealth(sources: CellHealthSources): Promise<HealthRepo
   const emulatorError = sources.emulatorFailure?.();
   if (emulatorError) sqsError ??= emulatorError;
   const mappings = sources.mappings.map((mapping) => ({ function: mapping.functionName, ...mapping.describe() }));
-  const healthy =
-    cellState === 'running' &&
-    sqsError === undefined &&
-    emulatorError === undefined &&
-    mappings.every((m) => m.state === 'running');
+  // A failed emulator thread is reported as an SNS/SQS error too (sqsError), so it counts here.
+  const healthy = cellState === 'running' && sqsError === undefined && mappings.every((m) => m.state === 'running');
   const componentState = cellState === 'running' ? 'running' : cellState;
   return {
     healthy,

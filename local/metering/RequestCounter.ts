@@ -12,16 +12,21 @@ export class RequestCounter {
 
   /** `{ sqs: 120, sns: 40, … }` */
   byService(): Record<string, number> {
-    const totals: Record<string, number> = {};
-    for (const [key, count] of this.byAction) {
-      const service = key.slice(0, key.indexOf(':'));
-      totals[service] = (totals[service] ?? 0) + count;
-    }
-    return totals;
+    return totalsByService(this.byAction);
   }
 
   /** `{ 'sqs:ReceiveMessage': 80, 'sns:PublishBatch': 40, … }` */
   byServiceAction(): Record<string, number> {
     return Object.fromEntries([...this.byAction].sort(([a], [b]) => a.localeCompare(b)));
   }
+}
+
+/** Per-service totals of counts keyed `service:Action` (from one counter or several merged). */
+export function totalsByService(byAction: Iterable<[string, number]>): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const [key, count] of byAction) {
+    const service = key.slice(0, key.indexOf(':'));
+    totals[service] = (totals[service] ?? 0) + count;
+  }
+  return totals;
 }

@@ -1,3 +1,3 @@
 export { classifyAwsRequest } from './classifyAwsRequest.ts';
 export { countServerRequests } from './countServerRequests.ts';
-export { RequestCounter } from './RequestCounter.ts';
+export { RequestCounter, totalsByService } from './RequestCounter.ts';

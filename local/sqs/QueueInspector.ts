@@ -31,8 +31,3 @@ export function snapshotQueue(fauxqs: FauxqsServer, queueName: string): QueueSna
     oldestSentTimestamp: Number.isFinite(oldest) ? oldest : null,
   };
 }
-
-/** A {@link QueueInspector} over an fauxqs in this thread. */
-export function fauxqsInspector(fauxqs: () => FauxqsServer): QueueInspector {
-  return { inspect: async (queueName) => snapshotQueue(fauxqs(), queueName) };
-}

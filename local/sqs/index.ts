@@ -1,4 +1,4 @@
-export { LOCAL_CREDENTIALS, localClientConfig } from './awsClientDefaults.ts';
+export { LOCAL_CREDENTIALS, localClientConfig, localSnsSqsClients } from './awsClientDefaults.ts';
 export { describeQueues, type QueueHealth, type QueueState } from './describeQueues.ts';
 export {
   type ProvisionedQueue,
@@ -6,6 +6,6 @@ export {
   provisionTopology,
   type QueueAddress,
 } from './provisionTopology.ts';
-export { fauxqsInspector, type QueueInspector, type QueueSnapshot, snapshotQueue } from './QueueInspector.ts';
+export { type QueueInspector, type QueueSnapshot, snapshotQueue } from './QueueInspector.ts';
 export { releaseOrphanedMessages } from './releaseOrphanedMessages.ts';
 export { type RunningSnsSqs, type SnsSqsOptions, startSnsSqs } from './startSnsSqs.ts';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../metering/index.ts';
 import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
-import { localClientConfig } from './awsClientDefaults.ts';
+import { localSnsSqsClients } from './awsClientDefaults.ts';
 import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
@@ -65,11 +65,7 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
   let checkpointer = startCheckpoints();
   const stopCounting = countServerRequests(fauxqs.port, options.counter);
   const endpoint = `http://127.0.0.1:${fauxqs.port}`;
-  const config = localClientConfig(endpoint, options.region);
-  // No MD5 checks of bodies: fauxqs computes them in this very process, so on a loopback call they
-  // cost CPU (every body of every receive) and can catch nothing.
-  const sqs = new SQSClient({ ...config, md5: false });
-  const sns = new SNSClient(config);
+  const { sqs, sns } = localSnsSqsClients(endpoint, options.region);
   return {
     endpoint,
     get fauxqs() {

@@ -1,4 +1,3 @@
-import { Agent, request } from 'node:http';
 import {
   DeleteMessageBatchCommand,
   type DeleteMessageBatchCommandInput,
@@ -11,6 +10,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { LoopbackHttpHandler, unsignedAuthorization } from './loopbackSdkClientConfig.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
 
@@ -62,18 +62,19 @@ export interface SqsJsonClientOptions {
  * 1.8–2.3 ms vs 0.7–0.9 ms per call, server side included), and these calls are most of the local
  * cell's SQS traffic. The emulator does not check signatures; the `Authorization` header carries
  * only the credential scope, by which the cell's request counter tells services apart.
- * Errors: an error answer rejects with {@link SqsJsonError}; network errors reject as they are.
+ * Errors: an error answer rejects with {@link SqsJsonError}; no answer within the wait plus
+ * `timeoutMs` rejects with a `TimeoutError`; network errors reject as they are.
  * Callers retry (pollers back off; deliveries retry with backoff), as they would with the SDK.
  */
 export class SqsJsonClient implements SqsMessaging {
   private readonly url: URL;
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  private readonly http = new LoopbackHttpHandler();
   private readonly authorization: string;
   private readonly timeoutMs: number;
 
   constructor(options: SqsJsonClientOptions) {
     this.url = new URL(options.endpoint);
-    this.authorization = `AWS4-HMAC-SHA256 Credential=local/20260101/${options.region}/sqs/aws4_request`;
+    this.authorization = unsignedAuthorization('local', options.region, 'sqs');
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
@@ -102,51 +103,41 @@ export class SqsJsonClient implements SqsMessaging {
 
   /** Closes the kept-alive sockets. */
   destroy(): void {
-    this.agent.destroy();
+    this.http.destroy();
   }
 
-  private call<T>(action: string, input: unknown, waitMs = 0): Promise<T> {
+  private async call<T>(action: string, input: unknown, waitMs = 0): Promise<T> {
     const payload = JSON.stringify(input, (_key, value: unknown) =>
       value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
     );
-    return new Promise<T>((resolve, reject) => {
-      const req = request(
-        {
-          host: this.url.hostname,
-          port: this.url.port,
-          path: '/',
-          method: 'POST',
-          agent: this.agent,
-          timeout: waitMs + this.timeoutMs,
-          headers: {
-            'content-type': 'application/x-amz-json-1.0',
-            'x-amz-target': `AmazonSQS.${action}`,
-            authorization: this.authorization,
-            'content-length': Buffer.byteLength(payload),
-          },
+    // The same lean transport as the handlers' loopback SDK clients; a long poll gets its wait on top.
+    const { response } = await this.http.handle(
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: this.url.hostname,
+        port: Number(this.url.port),
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `AmazonSQS.${action}`,
+          authorization: this.authorization,
+          'content-length': String(Buffer.byteLength(payload)),
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const status = res.statusCode ?? 500;
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: { __type?: string; message?: string; Message?: string } = {};
-            try {
-              body = text ? JSON.parse(text) : {};
-            } catch {
-              return reject(new SqsJsonError('InvalidResponse', `SQS ${action}: not JSON (HTTP ${status})`, 502));
-            }
-            if (status < 400) return resolve(body as T);
-            const type = (body.__type ?? `HTTP${status}`).split('#').pop()!;
-            reject(new SqsJsonError(type, body.message ?? body.Message ?? `SQS ${action} failed`, status));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`SQS ${action}: no answer within ${waitMs + this.timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
+        body: payload,
+      },
+      { requestTimeout: waitMs + this.timeoutMs },
+    );
+    const status = response.statusCode;
+    const text = Buffer.from(response.body).toString('utf8');
+    let body: { __type?: string; message?: string; Message?: string } = {};
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      throw new SqsJsonError('InvalidResponse', `SQS ${action}: not JSON (HTTP ${status})`, 502);
+    }
+    if (status < 400) return body as T;
+    const type = (body.__type ?? `HTTP${status}`).split('#').pop()!;
+    throw new SqsJsonError(type, body.message ?? body.Message ?? `SQS ${action} failed`, status);
   }
 }

@@ -62,6 +62,14 @@ interface ClientConfigInput {
 const SCOPE_DATE = '20260101';
 
 /**
+ * An `Authorization` header that carries a SigV4 credential scope and no signature: what the
+ * emulators' request counters read the service from (`classifyAwsRequest`).
+ */
+export function unsignedAuthorization(accessKeyId: string, region: string, service: string): string {
+  return `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${SCOPE_DATE}/${region}/${service}/aws4_request, SignedHeaders=host, Signature=unsigned`;
+}
+
+/**
  * An SDK `signer` that only writes the SigV4 credential scope (`…/<region>/<service>/aws4_request`)
  * into the `Authorization` header, without a signature: for emulators that do not verify one.
  * `service` is the client's signing name (`events`, `sns`, `timestream`): some clients (SNS) pass
@@ -71,10 +79,12 @@ export function credentialScopeSigner(scope: { accessKeyId: string; region: stri
   const byScope = new Map<string, string>();
   return {
     sign: <T extends { headers: Record<string, string> }>(request: T, options: SigningArguments = {}): Promise<T> => {
-      const key = `${options.signingRegion ?? scope.region}/${options.signingService ?? scope.service}`;
+      const region = options.signingRegion ?? scope.region;
+      const service = options.signingService ?? scope.service;
+      const key = `${region}/${service}`;
       let authorization = byScope.get(key);
       if (authorization === undefined) {
-        authorization = `AWS4-HMAC-SHA256 Credential=${scope.accessKeyId}/${SCOPE_DATE}/${key}/aws4_request, SignedHeaders=host, Signature=unsigned`;
+        authorization = unsignedAuthorization(scope.accessKeyId, region, service);
         byScope.set(key, authorization);
       }
       request.headers.authorization = authorization;
