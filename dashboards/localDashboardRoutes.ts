@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Context, Hono } from 'hono';
 import { localCell } from '../cells/cells.config.ts';
 import type { CellDefinition } from '../cells/definition.ts';
-import type { HealthReport } from '../local/api/index.ts';
+import type { HealthReport } from '../local/cell/api/index.ts';
 import { ERROR_CODES, type ErrorResponse } from '../schemas/errorResponse.ts';
 import { INVOICE_ID_PATTERN } from '../schemas/invoiceEvent.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HealthReport } from '../local/api/index.ts';
+import type { HealthReport } from '../local/cell/api/index.ts';
 
 /**
  * One queue as the operations view shows it: messages waiting, in flight, and parked in its DLQ.

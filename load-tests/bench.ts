@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type RunningLocalCell, startLocalCell } from '../local/LocalCell.ts';
+import { type RunningLocalCell, startLocalCell } from '../local/cell/LocalCell.ts';
 import {
   ANALYTIC_FLOOR_PER_1000,
   estimateMonthlyCost,

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startLocalCell } from '../local/LocalCell.ts';
+import { startLocalCell } from '../local/cell/LocalCell.ts';
 import { runLoadInChild } from './runLoadInChild.ts';
 
 const { values } = parseArgs({

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { LocalCellError } from './errors.ts';
-import { type FaultRule, parseFaultFlag } from './faults/index.ts';
-import { type RunningLocalCell, startLocalCell } from './LocalCell.ts';
+import { LocalCellError } from './cell/errors.ts';
+import { type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
+import { type RunningLocalCell, startLocalCell } from './cell/LocalCell.ts';
 
 /**
  * `npm start`: runs the local cell until SIGINT/SIGTERM. See `--help`. Prints one error line and

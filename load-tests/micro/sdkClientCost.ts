@@ -2,7 +2,7 @@
  * Client-side CPU of the handlers' AWS SDK calls in the local cell — EventBridge PutEvents,
  * SNS PublishBatch and Timestream WriteRecords, 10 entries each — with the SDK client as a handler
  * builds it from its environment (`default`) and with the local cell's cheaper settings
- * (`local/wire/loopbackSdkClientConfig.ts`): no SigV4 signature (`unsigned`), a lean request
+ * (`local/cell/wire/loopbackSdkClientConfig.ts`): no SigV4 signature (`unsigned`), a lean request
  * handler (`lean-http`), or both (`loopback`, what the cell uses).
  *
  * The emulators run on a worker thread as in the cell (`startEmulatorWorker`), so the main thread's
@@ -20,13 +20,13 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { awsClientConfig, timestreamWriteClientConfig } from '../../handlers/shared/awsClientConfig.ts';
-import { startEmulatorWorker } from '../../local/emulators/index.ts';
-import { LOCAL_CREDENTIALS } from '../../local/sqs/index.ts';
 import {
   credentialScopeSigner,
   LoopbackHttpHandler,
   loopbackSdkClientConfig,
-} from '../../local/wire/loopbackSdkClientConfig.ts';
+} from '../../local/cell/wire/loopbackSdkClientConfig.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
+import { startEmulatorWorker } from '../../local/worker/index.ts';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '400' }, rounds: { type: 'string', default: '2' } },

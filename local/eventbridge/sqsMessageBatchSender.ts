@@ -1,4 +1,4 @@
-import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
+import type { SqsMessaging } from '../cell/wire/SqsJsonClient.ts';
 import type { SendMessageBatch } from './options.ts';
 
 /**

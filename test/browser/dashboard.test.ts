@@ -16,7 +16,7 @@ import type {
   ViewData,
 } from '../../dashboards/viewData.ts';
 import { VIEW_IDS, type ViewId } from '../../dashboards/views.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/LocalCell.ts';
+import { type RunningLocalCell, startLocalCell } from '../../local/cell/LocalCell.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import { fromMinorUnits, toMinorUnits } from '../../schemas/money.ts';
 import { FINAL_STATUSES, STAGES, type Stage } from '../../schemas/stages.ts';

@@ -119,7 +119,7 @@ export async function withConcurrency<T, R>(
   return results;
 }
 
-/** The timeline body of `GET /invoices/{invoiceId}` (see local/api/invoiceTimeline.ts). */
+/** The timeline body of `GET /invoices/{invoiceId}` (see local/cell/api/invoiceTimeline.ts). */
 export interface TimelineBody {
   readonly invoiceId: string;
   readonly events: readonly {

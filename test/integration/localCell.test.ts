@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningLocalCell, startLocalCell } from '../../local/index.ts';
+import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';

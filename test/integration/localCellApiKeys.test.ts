@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CELL } from '../../cells/cells.config.ts';
 import { parseCellDefinition } from '../../cells/definition.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/index.ts';
+import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
 

@@ -7,17 +7,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CELL } from '../../cells/cells.config.ts';
 import { parseCellDefinition } from '../../cells/definition.ts';
 import { cellTopology } from '../../cells/topology.ts';
-import { FaultInjector } from '../../local/faults/index.ts';
-import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from '../../local/lambda/index.ts';
-import { RequestCounter } from '../../local/metering/index.ts';
+import { FaultInjector } from '../../local/cell/faults/index.ts';
+import { RequestCounter } from '../../local/cell/metering/index.ts';
+import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from '../../local/cell/pollers/index.ts';
+import { SqsJsonClient } from '../../local/cell/wire/SqsJsonClient.ts';
 import {
   type ProvisionedQueue,
   type ProvisionedTopology,
   provisionTopology,
   type RunningSnsSqs,
   startSnsSqs,
-} from '../../local/sqs/index.ts';
-import { SqsJsonClient } from '../../local/wire/SqsJsonClient.ts';
+} from '../../local/sns-sqs/index.ts';
 
 /**
  * The local stand-in for Lambda's SQS event source mapping, against fauxqs: partial batch

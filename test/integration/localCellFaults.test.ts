@@ -5,7 +5,7 @@ import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CELL } from '../../cells/cells.config.ts';
 import { parseCellDefinition } from '../../cells/definition.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/index.ts';
+import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirError, PortInUseError, startLocalCell } from '../../local/index.ts';
+import { DataDirError, PortInUseError, startLocalCell } from '../../local/cell/index.ts';
 
 /** Start-up refusals: one clear error, and nothing created or changed in the data directory. */
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalCell } from '../../local/index.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
 import {
   bems,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorReport } from '../../handlers/monitor/runMonitor.ts';
-import type { RunningLocalCell } from '../../local/index.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import {
   bems,
   dlqDepth,

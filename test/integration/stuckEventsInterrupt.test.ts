@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalCell } from '../../local/index.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import {
   bems,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAcceptedLog } from '../../load-tests/acceptedLog.ts';
 import { storeRecordSource } from '../../load-tests/recordSources.ts';
 import { verifyCompleteness } from '../../load-tests/verifyCompleteness.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/LocalCell.ts';
+import { type RunningLocalCell, startLocalCell } from '../../local/cell/LocalCell.ts';
 
 /**
  * The load scenario's smoke version, in `npm test`: real Artillery (installed on demand by

@@ -2,7 +2,7 @@ import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { describe, expect, it } from 'vitest';
 import { mapToRecord } from '../../handlers/consume/mapToRecord.ts';
-import { LOCAL_CREDENTIALS } from '../../local/sqs/awsClientDefaults.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/awsClientDefaults.ts';
 import { SCHEMA_VERSION } from '../../schemas/envelope.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, parseFaultFlag } from '../../local/faults/index.ts';
+import { FaultInjector, parseFaultFlag } from '../../local/cell/faults/index.ts';
 
-/** The fault-injection hooks the scenarios rely on (local/faults): transient faults and runtime rules. */
+/** The fault-injection hooks the scenarios rely on (local/cell/faults): transient faults and runtime rules. */
 describe('local cell fault rules', () => {
   const target = { handler: 'consume', stage: 'posting', consumer: 'recorder', invoiceId: 'CRASH-1' } as const;
 

@@ -1,4 +1,4 @@
-import type { FaultRule } from '../../../local/index.ts';
+import type { FaultRule } from '../../../local/cell/index.ts';
 import { inProcessProbe } from '../support/CellProbe.ts';
 import { RetryingClient, sendAll } from '../support/RetryingClient.ts';
 import { reliabilityCell, startReliabilityCell } from '../support/reliabilityCell.ts';

@@ -2,11 +2,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
 import type { CellTopology } from '../../../cells/topology.ts';
 import { type DlqRoute, dlqRoutes } from '../../../handlers/monitor/dlq/DlqRoute.ts';
-import type { RunningLocalCell } from '../../../local/index.ts';
-import { localClientConfig } from '../../../local/sqs/awsClientDefaults.ts';
+import type { RunningLocalCell } from '../../../local/cell/index.ts';
+import { localClientConfig } from '../../../local/sns-sqs/awsClientDefaults.ts';
 import { readArchivedEventIds } from './cellRecords.ts';
 
-/** The part of `GET /health` the invariant checks read (see local/cellHealth.ts). */
+/** The part of `GET /health` the invariant checks read (see local/cell/cellHealth.ts). */
 export interface CellHealthBody {
   readonly components: {
     readonly eventBridge: {

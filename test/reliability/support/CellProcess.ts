@@ -5,7 +5,7 @@ import type { CellDefinition } from '../../../cells/definition.ts';
 import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
 import { cellTopology } from '../../../cells/topology.ts';
 import { type DlqRoute, dlqRoutes } from '../../../handlers/monitor/dlq/DlqRoute.ts';
-import { localClientConfig } from '../../../local/sqs/awsClientDefaults.ts';
+import { localClientConfig } from '../../../local/sns-sqs/awsClientDefaults.ts';
 import type { CellHealthBody, CellProbe } from './CellProbe.ts';
 import { queueUrlPrefix } from './CellProbe.ts';
 import type { CellProcessReady } from './cellProcessMain.ts';

@@ -4,7 +4,7 @@
  * line on stdout. SIGTERM stops it gracefully; SIGKILL is what the scenario is about.
  */
 import type { CellDefinition } from '../../../cells/definition.ts';
-import { startLocalCell } from '../../../local/index.ts';
+import { startLocalCell } from '../../../local/cell/index.ts';
 
 export interface CellProcessReady {
   readonly pid: number;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_CELL } from '../../../cells/cells.config.ts';
 import { type CellDefinition, type CellDefinitionInput, parseCellDefinition } from '../../../cells/definition.ts';
-import { type FaultRule, type RunningLocalCell, startLocalCell } from '../../../local/index.ts';
+import { type FaultRule, type RunningLocalCell, startLocalCell } from '../../../local/cell/index.ts';
 import { STAGES } from '../../../schemas/stages.ts';
 
 /** Queue settings of the scenarios' cell: the production shape, on a clock fast enough for CI. */

@@ -2,8 +2,8 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqsJsonClient } from '../../../../local/cell/wire/SqsJsonClient.ts';
 import { type BusOptions, sqsMessageBatchSender } from '../../../../local/eventbridge/index.ts';
-import { SqsJsonClient } from '../../../../local/wire/SqsJsonClient.ts';
 import { BusEventSchema } from '../../../../schemas/envelope.ts';
 import {
   ACCOUNT,

@@ -1,0 +1,253 @@
+/**
+ * Measures the EventBridge emulator's throughput: PutEvents acceptance (archive + outbox commit
+ * before the answer) and end-to-end delivery to the SQS targets, with the real SDK as client.
+ *
+ *   npx tsx load-tests/micro/eventBridgeThroughput.ts [--events 20000] [--concurrency 8]
+ *       [--target memory|fauxqs] [--client sdk|raw] [--synchronous NORMAL|FULL]
+ *
+ * `--target memory` counts deliveries in-process (the emulator's own cost); `--target fauxqs`
+ * delivers to fauxqs over HTTP with the SQS SDK, as the local cell does (fauxqs shares the
+ * emulator's process and thread). The load generator runs in a child process (this file with
+ * `--load <endpoint>`), so the SDK client's own CPU cost is not charged to the emulator.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { startFauxqs } from 'fauxqs';
+import { localCell } from '../../cells/cells.config.ts';
+import { cellTopology } from '../../cells/topology.ts';
+import { SqsJsonClient } from '../../local/cell/wire/SqsJsonClient.ts';
+import {
+  busesForCell,
+  type SendMessageBatch,
+  sqsMessageBatchSender,
+  startEventBridgeEmulator,
+} from '../../local/eventbridge/index.ts';
+import { detailTypeFor, EVENT_SOURCE } from '../../schemas/envelope.ts';
+import { STAGES } from '../../schemas/stages.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '8' },
+    target: { type: 'string', default: 'memory' },
+    synchronous: { type: 'string', default: 'NORMAL' },
+    load: { type: 'string' },
+    client: { type: 'string', default: 'sdk' },
+  },
+});
+const totalEvents = Number(values.events);
+const concurrency = Number(values.concurrency);
+const topology = cellTopology(localCell());
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+if (values.load) await generateLoad(values.load);
+else await measure();
+
+/** Child process: sends `totalEvents` in PutEvents calls of 10 with `concurrency` in flight; prints one JSON line. */
+async function generateLoad(endpoint: string): Promise<void> {
+  const putEvents = values.client === 'raw' ? rawPutEvents(endpoint) : sdkPutEvents(endpoint);
+  const calls = Math.ceil(totalEvents / 10);
+  const latencies: number[] = [];
+  let nextCall = 0;
+  let failed = 0;
+  process.stdout.write(`${JSON.stringify({ started: true })}\n`);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (nextCall < calls) {
+        const call = nextCall++;
+        const entries = Array.from({ length: Math.min(10, totalEvents - call * 10) }, (_, k) => entry(call * 10 + k));
+        const t = performance.now();
+        failed += await putEvents(entries);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1));
+  process.stdout.write(
+    `${JSON.stringify({ elapsedMs, failed, latencyMs: { p50: pct(50), p99: pct(99), max: pct(100) } })}\n`,
+  );
+  process.exit(0);
+}
+
+type PutEventsCall = (entries: ReturnType<typeof entry>[]) => Promise<number>;
+
+/** The real SDK client, as the ingest handler uses it. */
+function sdkPutEvents(endpoint: string): PutEventsCall {
+  const client = new EventBridgeClient({ endpoint, region: topology.region, credentials, maxAttempts: 1 });
+  return async (entries) => (await client.send(new PutEventsCommand({ Entries: entries }))).FailedEntryCount ?? 0;
+}
+
+/**
+ * The same wire request over plain keep-alive HTTP, without the SDK's signing and serialization
+ * cost: shows what the emulator itself sustains when the client is not the bottleneck.
+ */
+function rawPutEvents(endpoint: string): PutEventsCall {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const { hostname, port } = new URL(endpoint);
+  return (entries) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({ Entries: entries });
+      const req = request(
+        {
+          agent,
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/',
+          headers: {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': 'AWSEvents.PutEvents',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            if (res.statusCode !== 200) reject(new Error(`PutEvents answered ${res.statusCode}`));
+            else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')).FailedEntryCount);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+/** A PutEvents entry the size of a real invoice event (≈ 700 bytes of detail). */
+function entry(i: number) {
+  const stage = STAGES[i % STAGES.length]!;
+  return {
+    EventBusName: topology.busName,
+    Source: EVENT_SOURCE,
+    DetailType: detailTypeFor(stage),
+    Detail: JSON.stringify({
+      eventId: crypto.randomUUID(),
+      invoiceId: `INV-${i % 5000}`,
+      stage,
+      status: 'received',
+      occurredAt: new Date().toISOString(),
+      invoiceDate: '2026-11-28',
+      amount: '1250.00',
+      currency: 'EUR',
+      vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
+      paymentTerms: { netDays: 30 },
+      metadata: { sourceSystem: 'sap-fi', correlationId: `corr-${i}` },
+      server: { cell: 'local', region: topology.region, receivedAt: new Date().toISOString(), schemaVersion: '1' },
+    }),
+  };
+}
+
+async function measure(): Promise<void> {
+  const target = values.target === 'fauxqs' ? 'fauxqs' : 'memory';
+  const synchronous = values.synchronous === 'FULL' ? 'FULL' : 'NORMAL';
+  const dataDir = mkdtempSync(join(tmpdir(), 'bems-eb-bench-'));
+
+  let delivered = 0;
+  let stopFauxqs = async () => {};
+  let queueUrl = (name: string) => `http://127.0.0.1:1/${topology.account}/${name}`;
+  let send: SendMessageBatch = async (_url, entries) => {
+    delivered += entries.length;
+    return { failedIds: [] };
+  };
+  if (target === 'fauxqs') {
+    const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: topology.region });
+    stopFauxqs = () => fauxqs.stop();
+    const urls = new Map(
+      topology.stages.map((s) => [
+        s.inbox.name,
+        fauxqs.createQueue(s.inbox.name, { region: topology.region }).queueUrl,
+      ]),
+    );
+    queueUrl = (name) => urls.get(name)!;
+    const sqs = new SqsJsonClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: topology.region });
+    const viaSqs = sqsMessageBatchSender(sqs);
+    send = async (url, entries) => {
+      const result = await viaSqs(url, entries);
+      delivered += entries.length - result.failedIds.length;
+      return result;
+    };
+  }
+
+  const emulator = await startEventBridgeEmulator({
+    dataDir,
+    region: topology.region,
+    account: topology.account,
+    synchronous,
+    buses: busesForCell({ topology, archiveRetentionDays: 0, queueUrl }),
+    sendMessageBatch: send,
+  });
+
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--load',
+      emulator.endpoint,
+      '--events',
+      String(totalEvents),
+      '--concurrency',
+      String(concurrency),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let started = 0;
+  let cpuAtStart = process.cpuUsage();
+  let load: { elapsedMs: number; failed: number; latencyMs: Record<string, number> } | undefined;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const message = JSON.parse(line);
+    if (message.started) {
+      started = performance.now();
+      cpuAtStart = process.cpuUsage();
+    } else load = message;
+  }
+  if (!load) throw new Error('the load generator did not report');
+  while (emulator.outboxDepth() > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const deliveredAt = performance.now();
+  const cpu = process.cpuUsage(cpuAtStart);
+
+  const stats = emulator.deliveryStats();
+  const putEventsCalls = emulator.requestCounts().PutEvents ?? 0;
+  const report = {
+    target,
+    client: values.client === 'raw' ? 'raw' : 'sdk',
+    synchronous,
+    events: totalEvents,
+    concurrency,
+    failedEntries: load.failed,
+    acceptedPerSecond: Math.round(totalEvents / (load.elapsedMs / 1000)),
+    deliveredEndToEndPerSecond: Math.round(totalEvents / ((deliveredAt - started) / 1000)),
+    putEventsLatencyMs: load.latencyMs,
+    // CPU the emulator's process spent per event (HTTP, matching, SQLite, delivery; plus fauxqs with
+    // --target fauxqs): a figure that holds on a busy machine, where wall-clock rates do not.
+    emulatorCpuMicrosPerEvent: Math.round((cpu.user + cpu.system) / totalEvents),
+    delivered,
+    archived: emulator.archive.count(),
+    putEventsCalls,
+    sendMessageBatchCalls: stats.sendCalls,
+    eventBridgeRequestsPer1000Events: Math.round((putEventsCalls / totalEvents) * 1000),
+    sqsRequestsPer1000Events: Math.round((stats.sendCalls / totalEvents) * 1000),
+  };
+  console.log(JSON.stringify(report, null, 2));
+
+  await emulator.stop();
+  await stopFauxqs();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (load.failed > 0 || delivered !== totalEvents || report.archived !== totalEvents) {
+    console.error('measurement invalid: not every event was accepted, archived and delivered exactly once');
+    process.exit(1);
+  }
+}

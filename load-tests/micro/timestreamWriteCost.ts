@@ -1,0 +1,246 @@
+/**
+ * Write cost of the Timestream emulator, measured three ways on a store that already holds
+ * `--prefill` records (index depth matters for the cost of an insert):
+ *  1. store:  `normalizeRecord` + `TimestreamStore.writeRecords` (no JSON, no HTTP);
+ *  2. router: `TimestreamRouter.handle` with the JSON body the SDK sends — the emulator's whole
+ *             WriteRecords path (parse, validate, write, commit, answer) minus the HTTP server;
+ *  3. sdk:    the real `@aws-sdk/client-timestream-write` over loopback HTTP with N calls in
+ *             flight (what the consume handlers do); its CPU includes the client's own work.
+ * Each call writes `--batch` full BEMS multi-measure records (8 dimensions, 13 measures), like a
+ * consumer handling an SQS batch of 10. CPU is process.cpuUsage (user + system) per call, the
+ * number that matters on a shared 2-core machine (all threads; `mainCpuMsPerCall` is the event-loop
+ * thread alone); wall time is reported alongside. `--checkpoint-ms` sets the emulator's background
+ * WAL checkpoint interval (0 = SQLite's own checkpoints inside commits).
+ *
+ * Usage: npx tsx load-tests/micro/timestreamWriteCost.ts [--calls 1000] [--batch 10] [--prefill 20000]
+ *          [--concurrency 4] [--checkpoint-ms 250] [--phases store,router,sdk] [--data-dir DIR]
+ * Without --data-dir a temporary directory is used and removed afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type _Record, TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { writeRecords } from '../../local/timestream/actions/writeRecords.ts';
+import { FaultSwitch } from '../../local/timestream/FaultSwitch.ts';
+import { type NormalizedRecord, normalizeRecord } from '../../local/timestream/normalizeRecord.ts';
+import { startTimestreamEmulator } from '../../local/timestream/startTimestreamEmulator.ts';
+import { TimestreamRouter } from '../../local/timestream/TimestreamRouter.ts';
+import { TimestreamStore } from '../../local/timestream/TimestreamStore.ts';
+
+const STAGES = ['ingestion', 'reconciliation', 'authorization', 'posting'] as const;
+const PHASES = ['store', 'router', 'sdk'] as const;
+type Phase = (typeof PHASES)[number];
+const DATABASE = 'bench';
+const TABLE = 'events';
+const TABLE_SETTINGS = { memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: false };
+
+function bemsRecord(i: number, nowMs: number): _Record {
+  const occurredAt = nowMs - 3_600_000 + (i % 3_000_000);
+  const received = occurredAt + 500;
+  const processed = received + 120;
+  const dims: Record<string, string> = {
+    cell: 'local',
+    region: 'eu-west-1',
+    stage: STAGES[i % 4]!,
+    consumer: 'recorder',
+    invoice_id: `INV-${Math.floor(i / 4)}`,
+    event_id: randomUUID(),
+    vendor_id: `V-${i % 500}`,
+    currency: 'EUR',
+  };
+  return {
+    Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+    MeasureName: 'invoice_event',
+    MeasureValueType: 'MULTI',
+    Time: String(occurredAt),
+    TimeUnit: 'MILLISECONDS',
+    Version: 1,
+    MeasureValues: [
+      { Name: 'status', Value: 'received', Type: 'VARCHAR' },
+      { Name: 'amount', Value: '1250.00', Type: 'DOUBLE' },
+      { Name: 'amount_minor', Value: '125000', Type: 'BIGINT' },
+      { Name: 'amount_text', Value: '1250.00', Type: 'VARCHAR' },
+      { Name: 'vendor_name', Value: 'Acme GmbH', Type: 'VARCHAR' },
+      { Name: 'vendor_country', Value: 'DE', Type: 'VARCHAR' },
+      { Name: 'invoice_date', Value: '2026-11-28', Type: 'VARCHAR' },
+      { Name: 'received_at', Value: String(received), Type: 'TIMESTAMP' },
+      { Name: 'processed_at', Value: String(processed), Type: 'TIMESTAMP' },
+      { Name: 'latency_ms', Value: '120', Type: 'BIGINT' },
+      { Name: 'due_at', Value: String(occurredAt + 30 * 86_400_000), Type: 'TIMESTAMP' },
+      { Name: 'source_system', Value: 'sap-fi', Type: 'VARCHAR' },
+      { Name: 'replayed', Value: 'false', Type: 'BOOLEAN' },
+    ],
+  };
+}
+
+function batches(calls: number, batch: number, nowMs: number, offset: number): _Record[][] {
+  return Array.from({ length: calls }, (_, c) =>
+    Array.from({ length: batch }, (_, j) => bemsRecord(offset + c * batch + j, nowMs)),
+  );
+}
+
+function normalized(batch: readonly _Record[]): NormalizedRecord[] {
+  return batch.map((record) => {
+    const result = normalizeRecord(record, undefined);
+    if (!result.ok) throw new Error(result.reason);
+    return result.record;
+  });
+}
+
+function openStore(dir: string, prefill: number, nowMs: number, checkpointMs: number): TimestreamStore {
+  const store = new TimestreamStore({
+    dataDir: dir,
+    ...(checkpointMs > 0 ? { checkpointIntervalMs: checkpointMs } : {}),
+  });
+  store.insertDatabase(DATABASE, `arn:${DATABASE}`, nowMs);
+  store.insertTable(DATABASE, TABLE, `arn:${DATABASE}/${TABLE}`, TABLE_SETTINGS, nowMs);
+  fill(store, prefill, nowMs);
+  return store;
+}
+
+/** Writes records outside any measurement, in 100-record calls (ids far from the measured ones). */
+function fill(store: TimestreamStore, records: number, nowMs: number): void {
+  for (const batch of batches(Math.ceil(records / 100), 100, nowMs, 10_000_000)) {
+    store.writeRecords(DATABASE, TABLE, normalized(batch), nowMs);
+  }
+}
+
+interface Measured {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly mainCpuMs: number;
+}
+
+async function measure(run: () => Promise<void> | void): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const mainCpu = process.threadCpuUsage();
+  const start = performance.now();
+  await run();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const mainUsed = process.threadCpuUsage(mainCpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, mainCpuMs: (mainUsed.user + mainUsed.system) / 1000 };
+}
+
+async function runPhase(
+  phase: Phase,
+  dir: string,
+  options: { calls: number; batch: number; prefill: number; concurrency: number; checkpointMs: number },
+) {
+  const { calls, batch, prefill, concurrency, checkpointMs } = options;
+  const now = Date.now();
+  const work = batches(calls, batch, now, 0);
+  if (phase === 'store') {
+    const store = openStore(dir, prefill, now, checkpointMs);
+    const inputs = work.map(normalized);
+    const measured = await measure(() => {
+      for (const records of inputs) store.writeRecords(DATABASE, TABLE, records, now);
+    });
+    const count = store.countRecords();
+    store.close();
+    return { measured, count };
+  }
+  if (phase === 'router') {
+    const store = openStore(dir, prefill, now, checkpointMs);
+    const router = new TimestreamRouter({ store, faults: new FaultSwitch(), region: 'eu-west-1', accountId: '0' });
+    router.register('WriteRecords', writeRecords);
+    const bodies = work.map((records) =>
+      JSON.stringify({ DatabaseName: DATABASE, TableName: TABLE, Records: records }),
+    );
+    const measured = await measure(() => {
+      for (const body of bodies) {
+        const response = router.handle({ target: 'Timestream_20181101.WriteRecords', body, host: '127.0.0.1' });
+        if (response.status !== 200) throw new Error(`WriteRecords answered ${response.status}: ${response.body}`);
+      }
+    });
+    const count = store.countRecords();
+    store.close();
+    return { measured, count };
+  }
+  const seed = openStore(dir, prefill, now, 0);
+  seed.close();
+  const emulator = await startTimestreamEmulator({
+    dataDir: dir,
+    databases: [{ name: DATABASE, tables: [{ name: TABLE, ...TABLE_SETTINGS }] }],
+    checkpointIntervalMs: checkpointMs,
+  });
+  const client = new TimestreamWriteClient({
+    endpoint: emulator.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  // One warm-up call, so the SDK's lazy setup is not counted.
+  await client.send(new WriteRecordsCommand({ DatabaseName: DATABASE, TableName: TABLE, Records: work[0]! }));
+  let next = 1;
+  const measured = await measure(() =>
+    Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < work.length) {
+          const records = work[next++]!;
+          await client.send(new WriteRecordsCommand({ DatabaseName: DATABASE, TableName: TABLE, Records: records }));
+        }
+      }),
+    ).then(() => undefined),
+  );
+  const count = emulator.store.countRecords();
+  client.destroy();
+  await emulator.stop();
+  return { measured, count, measuredCalls: calls - 1 };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      calls: { type: 'string', default: '1000' },
+      batch: { type: 'string', default: '10' },
+      prefill: { type: 'string', default: '20000' },
+      concurrency: { type: 'string', default: '4' },
+      'checkpoint-ms': { type: 'string', default: '250' },
+      phases: { type: 'string', default: PHASES.join(',') },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const calls = Number(values.calls);
+  const batch = Number(values.batch);
+  const prefill = Number(values.prefill);
+  const concurrency = Number(values.concurrency);
+  const checkpointMs = Number(values['checkpoint-ms']);
+  const phases = values.phases.split(',') as Phase[];
+  if (!Number.isInteger(calls) || calls < 2) throw new Error('--calls must be an integer >= 2');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 100) throw new Error('--batch must be an integer in 1..100');
+  if (!Number.isInteger(prefill) || prefill < 0) throw new Error('--prefill must be a non-negative integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
+  if (!Number.isInteger(checkpointMs) || checkpointMs < 0) throw new Error('--checkpoint-ms must be an integer >= 0');
+  const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown --phases ${unknown.join(', ')}; expected ${PHASES.join(', ')}`);
+
+  const ownDir = values['data-dir'] === undefined;
+  const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'bems-ts-bench-'));
+  const results: Record<string, unknown> = {};
+  try {
+    for (const phase of phases) {
+      const {
+        measured,
+        count,
+        measuredCalls = calls,
+      } = await runPhase(phase, join(dataDir, phase), { calls, batch, prefill, concurrency, checkpointMs });
+      const expected = Math.ceil(prefill / 100) * 100 + calls * batch;
+      if (count !== expected) throw new Error(`${phase}: ${count} records stored, expected ${expected}`);
+      results[phase] = {
+        calls: measuredCalls,
+        cpuMsPerCall: Number((measured.cpuMs / measuredCalls).toFixed(3)),
+        mainCpuMsPerCall: Number((measured.mainCpuMs / measuredCalls).toFixed(3)),
+        wallMsPerCall: Number((measured.wallMs / measuredCalls).toFixed(3)),
+        recordsPerCpuSecond: Math.round((measuredCalls * batch * 1000) / measured.cpuMs),
+        ...(phase === 'sdk' ? { concurrency } : {}),
+      };
+    }
+    console.log(JSON.stringify({ batch, prefill, checkpointMs, ...results, node: process.version }, null, 2));
+  } finally {
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

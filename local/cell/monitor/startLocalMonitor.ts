@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { CellDefinition } from '../../../cells/definition.ts';
+import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
+import { type CellTopology, resourcePrefix } from '../../../cells/topology.ts';
+import {
+  ALERT_SEVERITIES,
+  type AlertSeverity,
+  InvoiceEventsSqlSource,
+  type MonitorReport,
+} from '../../../handlers/monitor/index.ts';
+import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
+import { LOCAL_CREDENTIALS, localClientConfig } from '../../sns-sqs/index.ts';
+import type { TimestreamStore } from '../../timestream/index.ts';
+import type { HealthReport } from '../api/index.ts';
+import { describeError, type LocalLogger } from '../LocalLogger.ts';
+import { HealthQueueStats } from './HealthQueueStats.ts';
+import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
+
+/** The monitor's alert state in the data directory (MONITOR_STATE_FILE). */
+export const MONITOR_STATE_FILE = 'monitor-state.json';
+
+/** What the monitor needs of a running local cell (`RunningLocalCell` has all of it). */
+export interface LocalMonitorTarget {
+  readonly cell: CellDefinition;
+  readonly topology: CellTopology;
+  readonly dataDir: string;
+  readonly endpoints: { readonly sqs: string; readonly sns: string; readonly timestream: string };
+  readonly store: TimestreamStore;
+  health(): Promise<HealthReport>;
+}
+
+export interface LocalMonitorOptions {
+  /** Runs on its own every this many ms (the first one after one interval); 0 = only `runOnce()`. @default 60000 */
+  readonly intervalMs?: number;
+  readonly logger?: LocalLogger;
+  /** Handler logs at ERROR only. */
+  readonly quiet?: boolean;
+}
+
+export interface LocalMonitor {
+  /** Runs the monitor now (after a run already under way); resolves with its report. */
+  runOnce(): Promise<MonitorReport>;
+  readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
+  /** A queue subscribed to every alert topic (SNS envelopes), so alerts can be read locally. */
+  readonly alertQueueUrl: string;
+  readonly stateFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The stuck-event monitor in the local cell: the production handler (`handlers/monitor.ts`) built
+ * from a Lambda-style environment like the other functions, with the local stand-ins for what has
+ * no emulator — queue ages from the cell's health report (CloudWatch) and the SLA query over the
+ * Timestream emulator's SQLite view (Timestream Query), run on a worker thread. Alert topics are created on the cell's SNS,
+ * named as on AWS, with one queue subscribed to all of them.
+ */
+export async function startLocalMonitor(
+  target: LocalMonitorTarget,
+  options: LocalMonitorOptions = {},
+): Promise<LocalMonitor> {
+  const { cell, topology, endpoints } = target;
+  const prefix = resourcePrefix(cell.id);
+  const sns = new SNSClient(localClientConfig(endpoints.sns, cell.region));
+  const sqs = new SQSClient(localClientConfig(endpoints.sqs, cell.region));
+  let queries: SqliteQueryWorker | undefined;
+  try {
+    const alertTopicArns = {} as Record<AlertSeverity, string>;
+    for (const severity of ALERT_SEVERITIES) {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${prefix}-alerts-${severity}` }));
+      alertTopicArns[severity] = TopicArn!;
+    }
+    const alertQueueName = `${prefix}-alerts`;
+    await sqs.send(new CreateQueueCommand({ QueueName: alertQueueName }));
+    const alertQueueUrl = `${endpoints.sqs}/${cell.account}/${alertQueueName}`;
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    for (const topicArn of Object.values(alertTopicArns)) await ensureSubscribed(sns, topicArn, Attributes!.QueueArn!);
+
+    const stateFile = join(target.dataDir, MONITOR_STATE_FILE);
+    const worker = new SqliteQueryWorker(target.store.path);
+    queries = worker;
+    const config = monitorConfigFromEnv({
+      CELL_ID: cell.id,
+      AWS_REGION: cell.region,
+      POWERTOOLS_SERVICE_NAME: `${prefix}-monitor`,
+      POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'WARN'),
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_SNS: endpoints.sns,
+      AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
+      CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`)),
+      ALERT_TOPIC_ARNS: JSON.stringify(alertTopicArns),
+      REDRIVE_POLICY: JSON.stringify(cell.redrive),
+      MONITOR_STATE_FILE: stateFile,
+      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
+      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+    });
+    const handler = createMonitorHandler(config, {
+      queueStats: new HealthQueueStats(async () => (await target.health()).body),
+      stuckInvoices: new InvoiceEventsSqlSource({
+        query: (sql, params) => worker.query(sql, params),
+        database: topology.timestreamDatabase,
+        table: topology.timestreamTable,
+      }),
+      // fauxqs answers exactly, but a message given back by a reader is visible again only a second
+      // later (RELEASE_VISIBILITY_SECONDS): wait that out before calling a DLQ empty.
+      waitTimeSeconds: 2,
+    });
+
+    let chain: Promise<unknown> = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const runOnce = () => {
+      const run = chain.then(() => handler());
+      chain = run.catch(() => undefined);
+      return run;
+    };
+    const intervalMs = options.intervalMs ?? 60_000;
+    const schedule = () => {
+      if (stopped || intervalMs <= 0) return;
+      timer = setTimeout(() => {
+        runOnce()
+          .catch((error: unknown) =>
+            options.logger?.error('stuck-event monitor run failed', { error: describeError(error) }),
+          )
+          .finally(schedule);
+      }, intervalMs);
+      timer.unref();
+    };
+    schedule();
+    return {
+      runOnce,
+      alertTopicArns,
+      alertQueueUrl,
+      stateFile,
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await chain;
+        sns.destroy();
+        sqs.destroy();
+        await queries?.close();
+      },
+    };
+  } catch (error) {
+    sns.destroy();
+    sqs.destroy();
+    await queries?.close();
+    throw error;
+  }
+}
+
+async function ensureSubscribed(sns: SNSClient, topicArn: string, queueArn: string): Promise<void> {
+  let NextToken: string | undefined;
+  do {
+    const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+    if (page.Subscriptions?.some((s) => s.Protocol === 'sqs' && s.Endpoint === queueArn)) return;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+}

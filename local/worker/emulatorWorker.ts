@@ -1,0 +1,124 @@
+/**
+ * Entry point of the emulator worker thread (see `startEmulatorWorker.ts`): runs the SNS/SQS
+ * emulator (fauxqs), the Timestream emulator and — once the queues exist — the EventBridge emulator
+ * on this thread's event loop, and answers the local cell's requests about them. Everything else
+ * reaches them over loopback HTTP, as before.
+ */
+import { Session } from 'node:inspector/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLocalLogger, describeError } from '../cell/LocalLogger.ts';
+import { RequestCounter } from '../cell/metering/index.ts';
+import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
+import {
+  type EventBridgeArchiveApi,
+  type RunningEventBridgeEmulator,
+  sqsMessageBatchSender,
+  startEventBridgeEmulator,
+} from '../eventbridge/index.ts';
+import { snapshotQueue, startSnsSqs } from '../sns-sqs/index.ts';
+import { startTimestreamEmulator } from '../timestream/index.ts';
+import type { EmulatorRequest, EmulatorResponse, EmulatorWorkerData, EmulatorWorkerReady } from './protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('emulatorWorker.ts runs only as a worker thread');
+const options = workerData as EmulatorWorkerData;
+
+try {
+  const counter = new RequestCounter();
+  const snsSqs = await startSnsSqs({ dataDir: options.dataDir, region: options.region, counter });
+  const timestream = await startTimestreamEmulator({
+    dataDir: options.dataDir,
+    region: options.region,
+    accountId: options.accountId,
+    databases: options.databases,
+    primaryConsumers: options.primaryConsumers,
+  }).catch(async (error: unknown) => {
+    await snsSqs.stop();
+    throw error;
+  });
+
+  let eventBridge: RunningEventBridgeEmulator | undefined;
+  let deliveries: SqsJsonClient | undefined;
+  const running = () => {
+    if (!eventBridge) throw new Error('the EventBridge emulator has not been started');
+    return eventBridge;
+  };
+  const logger = createLocalLogger({ quiet: options.quiet });
+
+  // CPU profiles of this thread, for load-tests/profile.ts (the main thread's profiler cannot see it).
+  let profiler: Session | undefined;
+  const handle = async (request: EmulatorRequest): Promise<unknown> => {
+    switch (request.method) {
+      case 'inspectQueue':
+        return snapshotQueue(snsSqs.fauxqs, request.queueName) ?? null;
+      case 'restartSnsSqs':
+        return snsSqs.restart({ downtimeMs: request.downtimeMs });
+      case 'setTimestreamFault':
+        return timestream.setFault(request.fault);
+      case 'startEventBridge':
+        if (eventBridge) throw new Error('the EventBridge emulator is already running');
+        // Deliveries to the stage inboxes: a lean SQS client to fauxqs on this same thread.
+        deliveries = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: options.region });
+        eventBridge = await startEventBridgeEmulator({
+          dataDir: options.dataDir,
+          region: options.region,
+          account: request.account,
+          buses: request.buses,
+          sendMessageBatch: sqsMessageBatchSender(deliveries),
+          logger: { ...logger, debug: () => undefined },
+        });
+        return eventBridge.endpoint;
+      case 'archive': {
+        const archive = running().archive;
+        const operation = archive[request.operation] as (...args: unknown[]) => unknown;
+        return operation.apply(archive, [...request.args]) as ReturnType<
+          EventBridgeArchiveApi[typeof request.operation]
+        >;
+      }
+      case 'eventBridgeStatus':
+        return { outboxDepth: running().outboxDepth(), delivery: running().deliveryStats() };
+      case 'requestCounts':
+        return {
+          snsSqs: counter.byServiceAction(),
+          eventBridge: eventBridge?.requestCounts() ?? {},
+          timestream: timestream.requestCounts(),
+        };
+      case 'startCpuProfile':
+        profiler ??= new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        return undefined;
+      case 'stopCpuProfile': {
+        if (!profiler) throw new Error('no CPU profile was started');
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        profiler = undefined;
+        return profile;
+      }
+      case 'stop':
+        // EventBridge first (it delivers to SQS), then Timestream (nothing writes to it once the
+        // pollers have stopped), SNS/SQS last.
+        await eventBridge?.stop();
+        deliveries?.destroy();
+        await timestream.stop();
+        await snsSqs.stop();
+        return undefined;
+    }
+  };
+
+  port.on('message', (request: EmulatorRequest) => {
+    handle(request).then(
+      (result) => port.postMessage({ id: request.id, ok: true, result } satisfies EmulatorResponse),
+      (error: unknown) =>
+        port.postMessage({ id: request.id, ok: false, error: describeError(error) } satisfies EmulatorResponse),
+    );
+  });
+  port.postMessage({
+    ready: true,
+    snsSqsEndpoint: snsSqs.endpoint,
+    timestreamEndpoint: timestream.endpoint,
+  } satisfies EmulatorWorkerReady);
+} catch (error) {
+  port.postMessage({ ready: false, error: describeError(error) } satisfies EmulatorWorkerReady);
+}

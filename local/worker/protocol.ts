@@ -1,0 +1,58 @@
+import type { BusOptions, DeliveryStats } from '../eventbridge/index.ts';
+import type { QueueSnapshot } from '../sns-sqs/index.ts';
+import type { TimestreamDatabaseConfig, TimestreamFault } from '../timestream/index.ts';
+
+/** Start-up options of the emulator worker (structured-cloned into it). */
+export interface EmulatorWorkerData {
+  readonly dataDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly databases: readonly TimestreamDatabaseConfig[];
+  readonly primaryConsumers: Readonly<Record<string, string>>;
+  /** Only errors on stderr. */
+  readonly quiet: boolean;
+}
+
+/** Operations of the EventBridge archive (`EventBridgeArchiveApi`), by name. */
+export type ArchiveOperation = 'count' | 'startReplay' | 'describeReplay' | 'listReplays' | 'waitForReplay';
+
+/** The worker's first message: its endpoints, or why it could not start. */
+export type EmulatorWorkerReady =
+  | { readonly ready: true; readonly snsSqsEndpoint: string; readonly timestreamEndpoint: string }
+  | { readonly ready: false; readonly error: string };
+
+/** What the local cell can ask the worker. */
+export type EmulatorCall =
+  | { readonly method: 'inspectQueue'; readonly queueName: string }
+  | { readonly method: 'restartSnsSqs'; readonly downtimeMs: number }
+  | { readonly method: 'setTimestreamFault'; readonly fault: TimestreamFault | null }
+  | { readonly method: 'startEventBridge'; readonly account: string; readonly buses: readonly BusOptions[] }
+  | { readonly method: 'archive'; readonly operation: ArchiveOperation; readonly args: readonly unknown[] }
+  | { readonly method: 'eventBridgeStatus' }
+  | { readonly method: 'requestCounts' }
+  | { readonly method: 'startCpuProfile' }
+  | { readonly method: 'stopCpuProfile' }
+  | { readonly method: 'stop' };
+
+/** A call on the wire; each is answered once with the same `id`. */
+export type EmulatorRequest = EmulatorCall & { readonly id: number };
+
+export type EmulatorResponse =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+/** Answer of `inspectQueue` (`null`: no such queue). */
+export type InspectQueueResult = QueueSnapshot | null;
+
+/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for EventBridge and Timestream. */
+export interface EmulatorRequestCounts {
+  readonly snsSqs: Record<string, number>;
+  readonly eventBridge: Record<string, number>;
+  readonly timestream: Record<string, number>;
+}
+
+/** Answer of `eventBridgeStatus`. */
+export interface EventBridgeStatus {
+  readonly outboxDepth: number;
+  readonly delivery: DeliveryStats;
+}
