@@ -27,6 +27,7 @@ import type {
   TablePanelData,
   ViewData,
 } from './viewData.ts';
+import { VIEWS } from './viewDefinitions/index.ts';
 import {
   ANOMALY_DETECTION,
   type CashFlowPanel,
@@ -40,7 +41,6 @@ import {
   type Panel,
   STUCK,
   VENDOR_TABLE_ROWS,
-  VIEWS,
   VISIBILITY_SLA_MS,
   type ViewId,
 } from './views.ts';

@@ -1,3 +1,4 @@
+import { VIEWS } from './viewDefinitions/index.ts';
 import {
   BUCKET_IDS,
   DEFAULT_RANGE,
@@ -6,7 +7,6 @@ import {
   RANGE_PRESETS,
   REFRESH_INTERVALS_S,
   VIEW_IDS,
-  VIEWS,
 } from './views.ts';
 
 /**

@@ -1,4 +1,5 @@
 import type { CfnDashboard } from 'aws-cdk-lib/aws-quicksight';
+import { VIEWS } from '../viewDefinitions/index.ts';
 import {
   type ChartPanel,
   type DimensionId,
@@ -10,7 +11,6 @@ import {
   type SourceId,
   type TimeField,
   VIEW_IDS,
-  VIEWS,
   VISIBILITY_SLA_MS,
   type ViewDef,
 } from '../views.ts';
