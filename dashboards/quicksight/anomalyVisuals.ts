@@ -1,5 +1,5 @@
 import type { AnomalyPanel } from '../views.ts';
-import { aggregatedVisual, column, type DimensionField, type MeasureField, title } from './fields.ts';
+import { aggregatedVisual, column, type DimensionField, type MeasureField, title, type Visual } from './fields.ts';
 import { type Placed, placed } from './placed.ts';
 
 const interval = (fieldId: string): DimensionField => ({
@@ -16,25 +16,20 @@ const events = (fieldId: string): MeasureField => ({
 
 /** Event volume per interval coloured by its robust z-score verdict, and QuickSight's ML insight on it. */
 export function anomalyVisuals(id: string, panel: AnomalyPanel): Placed[] {
-  return [
-    placed(
-      aggregatedVisual(
-        'barChartVisual',
-        id,
-        panel,
-        {
-          category: [interval(`${id}-x`)],
-          values: [events(`${id}-events`)],
-          colors: [
-            { categoricalDimensionField: { fieldId: `${id}-status`, column: column('event_volume', 'volume_status') } },
-          ],
-        },
-        { barsArrangement: 'STACKED', legend: { visibility: 'VISIBLE', position: 'BOTTOM' } },
-      ),
-      24,
-    ),
-    placed(forecastInsight(id), 12),
-  ];
+  return [placed(volumeBars(id, panel), 24), placed(forecastInsight(id), 12)];
+}
+
+function volumeBars(id: string, panel: AnomalyPanel): Visual {
+  const status = { fieldId: `${id}-status`, column: column('event_volume', 'volume_status') };
+  const wells = {
+    category: [interval(`${id}-x`)],
+    values: [events(`${id}-events`)],
+    colors: [{ categoricalDimensionField: status }],
+  };
+  return aggregatedVisual('barChartVisual', id, panel, wells, {
+    barsArrangement: 'STACKED',
+    legend: { visibility: 'VISIBLE', position: 'BOTTOM' },
+  });
 }
 
 /**

@@ -10,22 +10,18 @@ export function stuckVisuals(id: string, panel: StuckPanel): Placed[] {
   const listId = `${id}-list`;
   const timelineId = `${id}-timeline`;
   return [
-    placed(
-      aggregatedVisual(
-        'barChartVisual',
-        id,
-        panel,
-        {
-          category: [dimensionField('stuck', 'stage', `${id}-stage`)],
-          values: [distinctInvoicesField('stuck', `${id}-count`)],
-        },
-        { orientation: 'HORIZONTAL' },
-      ),
-      9,
-    ),
+    placed(stuckPerStage(id, panel), 9),
     placed(stuckList(listId, timelineId), 15),
     placed(invoiceTimeline(timelineId), 12),
   ];
+}
+
+function stuckPerStage(id: string, panel: StuckPanel): Visual {
+  const wells = {
+    category: [dimensionField('stuck', 'stage', `${id}-stage`)],
+    values: [distinctInvoicesField('stuck', `${id}-count`)],
+  };
+  return aggregatedVisual('barChartVisual', id, panel, wells, { orientation: 'HORIZONTAL' });
 }
 
 function stuckList(listId: string, timelineId: string): Visual {
