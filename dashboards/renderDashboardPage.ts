@@ -116,7 +116,7 @@ ${VIEWS[id].panels.map((panel) => panelHtml(id, panel)).join('\n')}
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${base}/dashboard/assets/dashboard.css">
   <script src="${base}/dashboard/assets/chart.umd.min.js" defer></script>
-  <script src="${base}/dashboard/assets/dashboard.js" defer></script>
+  <script type="module" src="${base}/dashboard/assets/dashboard.js"></script>
 </head>
 <body data-api="${base}/api" data-cell="${cell}">
   <header class="topbar">
