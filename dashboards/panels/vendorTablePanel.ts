@@ -15,16 +15,6 @@ interface VendorTotals {
   posted: bigint;
 }
 
-const COLUMNS: TablePanelData['columns'] = [
-  { key: 'vendor', label: 'Vendor', format: 'text' },
-  { key: 'vendorId', label: 'Vendor ID', format: 'text' },
-  { key: 'currency', label: 'Currency', format: 'text' },
-  { key: 'invoices', label: 'Invoices', format: 'count' },
-  { key: 'unposted', label: 'Unposted', format: 'money' },
-  { key: 'posted', label: 'Posted', format: 'money' },
-  { key: 'total', label: 'Total payable', format: 'money' },
-];
-
 /** Open and posted value per vendor and currency, the largest first (top {@link VENDOR_TABLE_ROWS} per currency). */
 export async function vendorTablePanel(range: TimeRange, reader: StoreReader): Promise<TablePanelData> {
   const rows = await reader.aggregate(
@@ -43,7 +33,15 @@ export async function vendorTablePanel(range: TimeRange, reader: StoreReader): P
   );
   return {
     kind: 'table',
-    columns: [...COLUMNS],
+    columns: [
+      { key: 'vendor', label: 'Vendor', format: 'text' },
+      { key: 'vendorId', label: 'Vendor ID', format: 'text' },
+      { key: 'currency', label: 'Currency', format: 'text' },
+      { key: 'invoices', label: 'Invoices', format: 'count' },
+      { key: 'unposted', label: 'Unposted', format: 'money' },
+      { key: 'posted', label: 'Posted', format: 'money' },
+      { key: 'total', label: 'Total payable', format: 'money' },
+    ],
     rows: sorted.map((t) => ({
       vendor: t.vendorName,
       vendorId: t.vendorId,
