@@ -1,5 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Context, Hono } from 'hono';
 import { localCell } from '../cells/cells.config.ts';
@@ -33,22 +34,30 @@ export interface DashboardRoutesOptions {
   readonly now?: () => number;
 }
 
-/** Assets served from disk: our own JS/CSS next to this file, Chart.js from node_modules (works offline). */
-const ASSETS: Record<string, { readonly path: () => string; readonly type: string }> = {
-  'dashboard.js': {
-    path: () => join(dirname(fileURLToPath(import.meta.url)), 'assets', 'dashboard.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'dashboard.css': {
-    path: () => join(dirname(fileURLToPath(import.meta.url)), 'assets', 'dashboard.css'),
-    type: 'text/css; charset=utf-8',
-  },
-  // chart.js exports only its ES entry point; the UMD build sits next to it in dist/.
-  'chart.umd.min.js': {
-    path: () => join(dirname(fileURLToPath(import.meta.resolve('chart.js'))), 'chart.umd.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
+const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets');
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
 };
+
+/**
+ * Assets served from disk: our own browser modules and stylesheets in `assets/` (the page loads
+ * `dashboard.js` and `dashboard.css`, which import the others by relative URL), and Chart.js from
+ * node_modules (works offline). Only the files found there are served, by name, so no request reaches another.
+ */
+function dashboardAssets(): Record<string, { readonly path: () => string; readonly type: string }> {
+  const own = readdirSync(ASSETS_DIR).filter((name) => Object.hasOwn(CONTENT_TYPES, extname(name)));
+  return {
+    ...Object.fromEntries(
+      own.map((name) => [name, { path: () => join(ASSETS_DIR, name), type: CONTENT_TYPES[extname(name)]! }]),
+    ),
+    // chart.js exports only its ES entry point; the UMD build sits next to it in dist/.
+    'chart.umd.min.js': {
+      path: () => join(dirname(fileURLToPath(import.meta.resolve('chart.js'))), 'chart.umd.min.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+  };
+}
 
 /** Same-origin only: the page loads nothing from elsewhere, so nothing else is allowed. */
 const CONTENT_SECURITY_POLICY =
@@ -102,6 +111,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
     now,
   });
   const page = renderDashboardPage({ cellId: cell.id, region: cell.region });
+  const assets = dashboardAssets();
   const assetCache = new Map<string, string>();
 
   const app = new Hono();
@@ -115,7 +125,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
 
   app.get('/dashboard/assets/:name', async (c) => {
     const name = c.req.param('name');
-    const asset = ASSETS[name];
+    const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
     if (!asset) return errorJson(c, new DashboardError(ERROR_CODES.notFound, 404, `no dashboard asset ${name}`));
     let text = assetCache.get(name);
     if (text === undefined) {

@@ -1,3 +1,4 @@
+import { VIEWS } from './viewDefinitions/index.ts';
 import {
   BUCKET_IDS,
   DEFAULT_RANGE,
@@ -6,7 +7,6 @@ import {
   RANGE_PRESETS,
   REFRESH_INTERVALS_S,
   VIEW_IDS,
-  VIEWS,
 } from './views.ts';
 
 /**
@@ -116,7 +116,7 @@ ${VIEWS[id].panels.map((panel) => panelHtml(id, panel)).join('\n')}
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${base}/dashboard/assets/dashboard.css">
   <script src="${base}/dashboard/assets/chart.umd.min.js" defer></script>
-  <script src="${base}/dashboard/assets/dashboard.js" defer></script>
+  <script type="module" src="${base}/dashboard/assets/dashboard.js"></script>
 </head>
 <body data-api="${base}/api" data-cell="${cell}">
   <header class="topbar">

@@ -3,7 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
 import { Construct } from 'constructs';
 import { quickSightDefinition } from '../../dashboards/quicksight/quickSightDefinition.ts';
-import { type DatasetId, timestreamDatasets } from '../../dashboards/quicksight/timestreamDatasets.ts';
+import {
+  type DatasetId,
+  type TimestreamDataset,
+  timestreamDatasets,
+} from '../../dashboards/quicksight/timestreamDatasets.ts';
 import { STAGES, type Stage } from '../../schemas/stages.ts';
 import type { CellTopology } from '../topology.ts';
 import { acknowledge } from './acknowledge.ts';
@@ -89,33 +93,52 @@ export class QuickSightDashboards extends Construct {
       >,
     });
     this.dataSets = new Map(
-      datasets.map((dataset) => {
-        // Physical table ids allow letters, digits and dashes only.
-        const tableId = dataset.id.replaceAll('_', '-');
-        const cfn = new quicksight.CfnDataSet(this, `DataSet-${tableId}`, {
-          awsAccountId: stack.account,
-          dataSetId: `${props.prefix}-${tableId}`,
-          name: `BEMS ${props.cellId} ${dataset.name}`,
-          importMode: dataset.importMode,
-          physicalTableMap: {
-            [tableId]: {
-              customSql: {
-                dataSourceArn: this.dataSource.attrArn,
-                name: dataset.name,
-                sqlQuery: dataset.sql,
-                columns: dataset.columns.map((c) => ({ name: c.name, type: c.type })),
-              },
-            },
-          },
-          permissions: permissions(VIEWER_ACTIONS.dataSet),
-        });
-        return [dataset.id, cfn] as const;
-      }),
+      datasets.map((dataset) => [
+        dataset.id,
+        this.customSqlDataSet(dataset, props, permissions(VIEWER_ACTIONS.dataSet)),
+      ]),
     );
+    this.refreshSchedule = this.eventVolumeRefresh(props);
 
-    const volume = this.dataSets.get('event_volume')!;
-    this.refreshSchedule = new quicksight.CfnRefreshSchedule(this, 'EventVolumeRefresh', {
+    this.dashboardId = `${props.prefix}-dashboards`;
+    this.dashboard = this.dashboardOf(datasets, props, permissions(VIEWER_ACTIONS.dashboard));
+
+    if (props.grantServiceRole ?? true) this.grantServiceRole(props);
+  }
+
+  /** One custom-SQL dataset over the cell's table. */
+  private customSqlDataSet(
+    dataset: TimestreamDataset,
+    props: QuickSightDashboardsProps,
+    permissions: quicksight.CfnDataSet.ResourcePermissionProperty[],
+  ): quicksight.CfnDataSet {
+    const stack = Stack.of(this);
+    // Physical table ids allow letters, digits and dashes only.
+    const tableId = dataset.id.replaceAll('_', '-');
+    return new quicksight.CfnDataSet(this, `DataSet-${tableId}`, {
       awsAccountId: stack.account,
+      dataSetId: `${props.prefix}-${tableId}`,
+      name: `BEMS ${props.cellId} ${dataset.name}`,
+      importMode: dataset.importMode,
+      physicalTableMap: {
+        [tableId]: {
+          customSql: {
+            dataSourceArn: this.dataSource.attrArn,
+            name: dataset.name,
+            sqlQuery: dataset.sql,
+            columns: dataset.columns.map((c) => ({ name: c.name, type: c.type })),
+          },
+        },
+      },
+      permissions,
+    });
+  }
+
+  /** The event-volume dataset (SPICE) behind the ML insight is refreshed hourly. */
+  private eventVolumeRefresh(props: QuickSightDashboardsProps): quicksight.CfnRefreshSchedule {
+    const volume = this.dataSets.get('event_volume')!;
+    const refreshSchedule = new quicksight.CfnRefreshSchedule(this, 'EventVolumeRefresh', {
+      awsAccountId: Stack.of(this).account,
       dataSetId: `${props.prefix}-event-volume`,
       schedule: {
         scheduleId: `${props.prefix}-event-volume-hourly`,
@@ -123,11 +146,17 @@ export class QuickSightDashboards extends Construct {
         scheduleFrequency: { interval: 'HOURLY' },
       },
     });
-    this.refreshSchedule.node.addDependency(volume);
+    refreshSchedule.node.addDependency(volume);
+    return refreshSchedule;
+  }
 
-    this.dashboardId = `${props.prefix}-dashboards`;
-    this.dashboard = new quicksight.CfnDashboard(this, 'Dashboard', {
-      awsAccountId: stack.account,
+  private dashboardOf(
+    datasets: readonly TimestreamDataset[],
+    props: QuickSightDashboardsProps,
+    permissions: quicksight.CfnDashboard.ResourcePermissionProperty[],
+  ): quicksight.CfnDashboard {
+    return new quicksight.CfnDashboard(this, 'Dashboard', {
+      awsAccountId: Stack.of(this).account,
       dashboardId: this.dashboardId,
       name: `BEMS ${props.cellId}: executive, operations, finance`,
       versionDescription: 'Built from dashboards/views.ts',
@@ -139,7 +168,7 @@ export class QuickSightDashboards extends Construct {
         >,
         ...(props.cloudWatchDashboardName ? { cloudWatchDashboardName: props.cloudWatchDashboardName } : {}),
       }),
-      permissions: permissions(VIEWER_ACTIONS.dashboard),
+      permissions,
       dashboardPublishOptions: {
         adHocFilteringOption: { availabilityStatus: 'ENABLED' },
         exportToCsvOption: { availabilityStatus: 'ENABLED' },
@@ -148,20 +177,17 @@ export class QuickSightDashboards extends Construct {
       // A definition QuickSight cannot render fails the deployment instead of publishing a broken sheet.
       validationStrategy: { mode: 'STRICT' },
     });
+  }
 
-    if (props.grantServiceRole ?? true) {
-      const role = iam.Role.fromRoleName(
-        this,
-        'ServiceRole',
-        props.serviceRoleName ?? 'aws-quicksight-service-role-v0',
-      );
-      props.timeseries.grantQuery(role);
-      acknowledge(
-        this,
-        'AwsSolutions-IAM5[Resource::*]',
-        `${TIMESTREAM_ENDPOINT_DISCOVERY}. Select and DescribeTable are scoped to this cell's table.`,
-      );
-    }
+  /** QuickSight's service role runs the Timestream queries: it may read this cell's table. */
+  private grantServiceRole(props: QuickSightDashboardsProps): void {
+    const role = iam.Role.fromRoleName(this, 'ServiceRole', props.serviceRoleName ?? 'aws-quicksight-service-role-v0');
+    props.timeseries.grantQuery(role);
+    acknowledge(
+      this,
+      'AwsSolutions-IAM5[Resource::*]',
+      `${TIMESTREAM_ENDPOINT_DISCOVERY}. Select and DescribeTable are scoped to this cell's table.`,
+    );
   }
 }
 

@@ -8,7 +8,8 @@ import { TimeseriesStore } from '../../cells/constructs/TimeseriesStore.ts';
 import { type CellDefinition, parseCellDefinition } from '../../cells/definition.ts';
 import { cellTopology } from '../../cells/topology.ts';
 import { DATASET_IDS } from '../../dashboards/quicksight/timestreamDatasets.ts';
-import { VIEW_IDS, VIEWS } from '../../dashboards/views.ts';
+import { VIEWS } from '../../dashboards/viewDefinitions/index.ts';
+import { VIEW_IDS } from '../../dashboards/views.ts';
 import { type SynthesizedCells, synthCells, VARIANT_CELL } from './support/synthCells.ts';
 import { type CfnResource, logicalIdOf, resourcesOf } from './support/templateQueries.ts';
 

@@ -75,6 +75,35 @@ describe('dashboard routes', () => {
     expect(ErrorResponseSchema.parse(await missing.json()).code).toBe('NOT_FOUND');
   });
 
+  it('serves every module and stylesheet the page entry points import, with their content types', async () => {
+    // Prepare: the entry points the page names, and the relative imports found in what is served.
+    const app = dashboardRoutes({ store: seeded.store });
+    const pending = ['dashboard.js', 'dashboard.css'];
+    const served = new Set<string>();
+
+    // Act: follow `import … from './x.js'` and `@import url("x.css")` from the entry points.
+    while (pending.length > 0) {
+      const name = pending.pop()!;
+      if (served.has(name)) continue;
+      const response = await app.request(`/dashboard/assets/${name}`);
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type'), name).toContain(name.endsWith('.css') ? 'text/css' : 'javascript');
+      served.add(name);
+      const text = await response.text();
+      for (const [, script, sheet] of text.matchAll(/from '\.\/([\w-]+\.js)'|@import url\("([\w-]+\.css)"\)/g)) {
+        pending.push((script ?? sheet)!);
+      }
+    }
+
+    // Assess: the page loads its entry points, which reach a module per concern and every stylesheet part.
+    const html = await (await app.request('/dashboard')).text();
+    expect(html).toContain('<script type="module" src="/dashboard/assets/dashboard.js"></script>');
+    expect(html).toContain('<link rel="stylesheet" href="/dashboard/assets/dashboard.css">');
+    expect(served).toContain('renderSeries.js');
+    expect(served).toContain('format.js');
+    expect(served).toContain('kpis.css');
+  });
+
   it('answers a view query with the computed view', async () => {
     const app = dashboardRoutes({ store: seeded.store, now: () => WINDOW.toMs });
     const response = await app.request(`/api/views/executive?${QUERY}`);

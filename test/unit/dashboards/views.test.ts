@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  comparisonLabel,
-  comparisonShiftMs,
-  DAY_MS,
-  defaultBucket,
-  VIEW_IDS,
-  VIEWS,
-  viewDefinitionProblems,
-} from '../../../dashboards/views.ts';
+import { VIEWS, viewDefinitionProblems } from '../../../dashboards/viewDefinitions/index.ts';
+import { comparisonLabel, comparisonShiftMs, DAY_MS, defaultBucket, VIEW_IDS } from '../../../dashboards/views.ts';
 
 describe('dashboard view definition', () => {
   it('has no problems: money grouped by currency, time on the x axis, unique panel ids', () => {
