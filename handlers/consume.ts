@@ -1,6 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRICS } from '../schemas/metrics.ts';
 import type { EventSink } from './consume/EventSink.ts';
 import { parseFifoMessage } from './consume/parseFifoMessage.ts';
 import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './consume/recordInGroupOrder.ts';
@@ -114,7 +115,7 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
           if (outcome.status === 'recorded' && message.ok) {
             // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
             const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
-            metrics.milliseconds('EndToEndLatency', latency, dimensions);
+            metrics.add(METRICS.endToEndLatency, latency, dimensions);
           }
         }
 
@@ -145,15 +146,15 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
         switch (outcome.status) {
           case 'recorded':
             log.debug('event recorded', ids);
-            metrics.count('EventsRecorded', 1, dimensions);
+            metrics.add(METRICS.eventsRecorded, 1, dimensions);
             return;
           case 'duplicate':
             log.info('event already recorded; duplicate suppressed', ids);
-            metrics.count('DuplicateSuppressed', 1, dimensions);
+            metrics.add(METRICS.duplicateSuppressed, 1, dimensions);
             return;
           case 'skipped':
             log.warn('not recorded: an earlier event of this invoice failed in the batch', ids);
-            metrics.count('RecordsDeferred', 1, dimensions);
+            metrics.add(METRICS.recordsDeferred, 1, dimensions);
             return;
           case 'failed':
             // Transient: the message comes back after its visibility timeout. Permanent: it will
@@ -163,10 +164,10 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
               kind: outcome.error.kind,
               error: outcome.error,
             });
-            metrics.count('RecordsFailed', 1, dimensions);
+            metrics.add(METRICS.recordsFailed, 1, dimensions);
             // RecordsFailed includes throttling that later succeeds; the cell's rejected-records
             // alarm watches only what Timestream refused for good and will not take on a retry.
-            if (isPermanentRejection(outcome.error)) metrics.count('RecordsRejected', 1, dimensions);
+            if (isPermanentRejection(outcome.error)) metrics.add(METRICS.recordsRejected, 1, dimensions);
             return;
         }
       }

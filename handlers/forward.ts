@@ -1,5 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { parseInboxMessage } from './forward/parseInboxMessage.ts';
 import { type PublishItem, publishToTopics } from './forward/publishToTopics.ts';
@@ -102,7 +103,7 @@ export function createForwardHandler(config: ForwardConfig, dependencies: Forwar
               issues: message.error.issues,
               receiveCount: record.attributes?.ApproximateReceiveCount,
             });
-            metrics.count('MessagesMalformed', 1, {});
+            metrics.add(METRICS.messagesMalformed, 1, {});
             failed.add(record.messageId);
             continue;
           }
@@ -148,10 +149,10 @@ export function createForwardHandler(config: ForwardConfig, dependencies: Forwar
               kind: failure.kind,
               reason: failure.message,
             });
-            metrics.count('ForwardFailures', 1, { stage: item.stage });
+            metrics.add(METRICS.forwardFailures, 1, { stage: item.stage });
           } else {
             log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
-            metrics.count('EventsForwarded', 1, { stage: item.stage });
+            metrics.add(METRICS.eventsForwarded, 1, { stage: item.stage });
           }
         }
         log.info('inbox batch forwarded', {

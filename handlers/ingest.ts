@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ERROR_CODES } from '../schemas/errorResponse.ts';
+import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { errorResponse, HTTP_STATUS, jsonResponse } from './ingest/httpResponses.ts';
 import { parseRequest } from './ingest/parseRequest.ts';
@@ -95,7 +96,7 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
         });
         if (!parsed.ok) {
           log.info('request rejected', { statusCode: parsed.response.statusCode, code: parsed.code });
-          metrics.count('InvalidRequests', 1, { code: parsed.code });
+          metrics.add(METRICS.invalidRequests, 1, { code: parsed.code });
           return parsed.response;
         }
         const { stage } = parsed;
@@ -109,8 +110,8 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
           ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
           ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
         });
-        metrics.count('EventsAccepted', result.accepted.length, { stage });
-        metrics.count('EventsRejected', result.rejected.length, { stage });
+        metrics.add(METRICS.eventsAccepted, result.accepted.length, { stage });
+        metrics.add(METRICS.eventsRejected, result.rejected.length, { stage });
         const events = details.map((d) => ({ eventId: d.eventId, invoiceId: d.invoiceId }));
         if (result.rejected.length > 0) {
           log.error('bus did not accept all events', {

@@ -6,12 +6,17 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { RedrivePolicySchema } from '../cells/definition.ts';
-import { type MonitorTopology, MonitorTopologySchema } from '../cells/monitorTopology.ts';
+import { ALERT_SEVERITIES, type AlertSeverity } from '../schemas/alerts.ts';
+import { METRICS } from '../schemas/metrics.ts';
+import {
+  type MonitorTopology,
+  MonitorTopologySchema,
+  type RedrivePolicy,
+  RedrivePolicySchema,
+} from '../schemas/monitorTopology.ts';
 import { type AlertPublisher, SnsAlertPublisher } from './monitor/AlertPublisher.ts';
-import type { RedrivePolicy } from './monitor/autoRedrive.ts';
 import { type DependencyProbe, TimestreamWriteProbe } from './monitor/DependencyProbe.ts';
-import { ALERT_SEVERITIES, type AlertSeverity, MONITOR_DEFAULTS } from './monitor/defaults.ts';
+import { MONITOR_DEFAULTS } from './monitor/defaults.ts';
 import { FileMonitorStateStore } from './monitor/FileMonitorStateStore.ts';
 import type { MonitorStateStore } from './monitor/MonitorState.ts';
 import type { QueueStatsSource } from './monitor/QueueStatsSource.ts';
@@ -195,11 +200,11 @@ export function createMonitorHandler(config: MonitorConfig, dependencies: Monito
         for (const problem of report.problems) log.warn('monitor check failed', { problem });
         for (const route of report.redrive.routes) {
           log.info('automatic redrive', { ...route });
-          metrics.count('MessagesRedriven', route.redriven, { stage: route.stage });
-          metrics.count('MessagesParked', route.parked, { stage: route.stage });
+          metrics.add(METRICS.messagesRedriven, route.redriven, { stage: route.stage });
+          metrics.add(METRICS.messagesParked, route.parked, { stage: route.stage });
         }
-        for (const stage of report.sla.stages) metrics.count('StuckInvoices', stage.count, { stage: stage.stage });
-        metrics.count('AlertsOpen', Object.keys(report.openAlerts).length, {});
+        for (const stage of report.sla.stages) metrics.add(METRICS.stuckInvoices, stage.count, { stage: stage.stage });
+        metrics.add(METRICS.alertsOpen, Object.keys(report.openAlerts).length, {});
         log.info('monitor run', {
           durationMs: report.durationMs,
           conditions: report.conditions.length,

@@ -1,19 +1,27 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { METRICS, type MetricDefinition } from '../../schemas/metrics.ts';
 import type { CellAlarm } from './CellAlarms.ts';
-import type { CellFunction } from './CellFunction.ts';
-import { CUSTOM_METRICS } from './defaults.ts';
+import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
 import type { StagePipeline } from './StagePipeline.ts';
 
-export interface CellDashboardProps {
-  readonly cellId: string;
-  readonly prefix: string;
-  readonly api: apigateway.RestApi;
+export interface CellDashboardProps extends WatchedCellProps {
   readonly pipelines: readonly StagePipeline[];
-  readonly functions: readonly CellFunction[];
   readonly alarms: readonly CellAlarm[];
+}
+
+/** A half-width graph of BEMS metrics of the cell, each line a [label, metric] pair. */
+function cellMetricsGraph(
+  cellId: string,
+  title: string,
+  lines: readonly (readonly [string, MetricDefinition])[],
+): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({
+    title,
+    width: 12,
+    left: lines.map(([label, metric]) => cellMetric(metric, cellId, label)),
+  });
 }
 
 /**
@@ -27,13 +35,6 @@ export class CellDashboard extends Construct {
   constructor(scope: Construct, id: string, props: CellDashboardProps) {
     super(scope, id);
     const minute = Duration.minutes(1);
-    const insights = (label: string, metric: string, statistic = 'SUM') =>
-      new cloudwatch.MathExpression({
-        label,
-        expression: `SELECT ${statistic}(${metric}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
-        period: minute,
-        usingMetrics: {},
-      });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${props.prefix}-operations`,
@@ -111,25 +112,17 @@ export class CellDashboard extends Construct {
     }
 
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Events through the cell',
-        width: 12,
-        left: [
-          insights('accepted (ingest)', CUSTOM_METRICS.eventsAccepted),
-          insights('forwarded', CUSTOM_METRICS.eventsForwarded),
-          insights('recorded', CUSTOM_METRICS.eventsRecorded),
-        ],
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Refused, duplicate and failed',
-        width: 12,
-        left: [
-          insights('invalid requests (4xx)', CUSTOM_METRICS.invalidRequests),
-          insights('duplicates absorbed', CUSTOM_METRICS.duplicateSuppressed),
-          insights('records not written (incl. retried)', CUSTOM_METRICS.recordsFailed),
-          insights('records rejected (permanent)', CUSTOM_METRICS.recordsRejected),
-        ],
-      }),
+      cellMetricsGraph(props.cellId, 'Events through the cell', [
+        ['accepted (ingest)', METRICS.eventsAccepted],
+        ['forwarded', METRICS.eventsForwarded],
+        ['recorded', METRICS.eventsRecorded],
+      ]),
+      cellMetricsGraph(props.cellId, 'Refused, duplicate and failed', [
+        ['invalid requests (4xx)', METRICS.invalidRequests],
+        ['duplicates absorbed', METRICS.duplicateSuppressed],
+        ['records not written (incl. retried)', METRICS.recordsFailed],
+        ['records rejected (permanent)', METRICS.recordsRejected],
+      ]),
     );
 
     this.dashboard.addWidgets(

@@ -1,6 +1,6 @@
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { queueDepth } from './dlq/sqsCalls.ts';
+import { queueDepth } from '../shared/dlq/sqsCalls.ts';
 import type { QueueRef, QueueStats, QueueStatsResult, QueueStatsSource } from './QueueStatsSource.ts';
 
 /** GetMetricData takes at most 500 queries per call. */

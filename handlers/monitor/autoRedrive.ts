@@ -1,15 +1,12 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
-import type { RedrivePolicySchema } from '../../cells/definition.ts';
+import type { RedrivePolicy } from '../../schemas/monitorTopology.ts';
+import type { DlqMessage } from '../shared/dlq/DlqMessage.ts';
+import type { DlqRoute } from '../shared/dlq/DlqRoute.ts';
+import type { RateClock } from '../shared/dlq/RateLimiter.ts';
+import { type RedriveDecision, type RedriveResult, redriveDlq } from '../shared/dlq/redriveDlq.ts';
 import type { DependencyProbe } from './DependencyProbe.ts';
 import { MONITOR_DEFAULTS } from './defaults.ts';
-import type { DlqMessage } from './dlq/DlqMessage.ts';
-import type { DlqRoute } from './dlq/DlqRoute.ts';
-import type { RateClock } from './dlq/RateLimiter.ts';
-import { type RedriveDecision, type RedriveResult, redriveDlq } from './dlq/redriveDlq.ts';
 import { type QueueStats, totalMessages } from './QueueStatsSource.ts';
-
-export type RedrivePolicy = z.output<typeof RedrivePolicySchema>;
 
 /** What the automatic redrive did for one DLQ, and why. */
 export interface AutoRedriveOutcome {

@@ -1,5 +1,6 @@
+import { type AlertSeverity, severityRank } from '../../schemas/alerts.ts';
 import type { Condition } from './Condition.ts';
-import { type AlertSeverity, MONITOR_DEFAULTS, severityRank } from './defaults.ts';
+import { MONITOR_DEFAULTS } from './defaults.ts';
 import type { OpenAlert } from './MonitorState.ts';
 
 /** Runs in a row a condition must be clear before its alert resolves (2 = about two minutes on AWS). */

@@ -6,8 +6,8 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { classifyAwsError } from '../../shared/errors.ts';
-import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy, retryPending } from '../../shared/retry.ts';
+import { classifyAwsError } from '../errors.ts';
+import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy, retryPending } from '../retry.ts';
 import { type DlqMessage, decodeDlqMessage, redriveDeduplicationId, redriveMessageAttributes } from './DlqMessage.ts';
 import type { DlqRoute } from './DlqRoute.ts';
 import { type RateClock, RateLimiter, systemRateClock } from './RateLimiter.ts';
