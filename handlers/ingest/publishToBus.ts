@@ -1,7 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { detailTypeFor, EVENT_SOURCE, type InvoiceEventDetail } from '../../schemas/envelope.ts';
 import { type FailureKind, toDownstreamError } from '../shared/errors.ts';
-import { type RetryClock, type RetryPolicy, retryPending } from '../shared/retry.ts';
+import { type RetryBudget, retryPending } from '../shared/retry.ts';
 
 /** PutEvents limits: entries and total size per call (EventBridge quotas, not adjustable). */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -30,12 +30,9 @@ export interface PublishResult {
   readonly retries: number;
 }
 
-export interface PublishToBusOptions {
+export interface PublishToBusOptions extends RetryBudget {
   readonly client: EventBridgeClient;
   readonly eventBusName: string;
-  readonly policy: RetryPolicy;
-  readonly clock?: RetryClock;
-  readonly remainingTimeMs?: () => number;
 }
 
 interface PendingEntry {
