@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  DeleteMessageBatchCommand,
-  SendMessageBatchCommand,
-  type SendMessageBatchCommandOutput,
-  type SendMessageBatchRequestEntry,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { classifyAwsError } from '../errors.ts';
-import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy, retryPending } from '../retry.ts';
-import { type DlqMessage, decodeDlqMessage, redriveDeduplicationId, redriveMessageAttributes } from './DlqMessage.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { RetryClock, RetryPolicy } from '../retry.ts';
+import { type DlqMessage, decodeDlqMessage } from './DlqMessage.ts';
 import type { DlqRoute } from './DlqRoute.ts';
+import { moveBatch } from './moveBatch.ts';
 import { type RateClock, RateLimiter, systemRateClock } from './RateLimiter.ts';
 import { receiveWithAttributes, releaseMessages, SQS_BATCH_LIMIT } from './sqsCalls.ts';
 
@@ -92,141 +86,192 @@ const STALE_RECEIVES_TO_STOP = 3;
  * once: if it fails again and returns to the DLQ while the run is still going, it is left there.
  */
 export async function redriveDlq(options: RedriveOptions): Promise<RedriveResult> {
-  const { sqs, route, signal } = options;
-  const clock = options.clock ?? systemRateClock;
-  const limiter = new RateLimiter(options.ratePerSecond ?? 50, clock);
-  const select = options.select ?? (() => 'redrive');
-  const held: string[] = [];
-  const seenMessages = new Set<string>();
-  const movedEvents = new Set<string>();
-  const heldGroups = new Set<string>();
-  const failed: (RedriveItem & { error: string })[] = [];
-  const samples: RedriveItem[] = [];
-  const parkedSamples: RedriveItem[] = [];
-  let redriven = 0;
-  let skipped = 0;
-  let parked = 0;
-  let deleteFailed = 0;
-  let staleReceives = 0;
-  let stoppedBy: RedriveResult['stoppedBy'] = 'empty';
-  const progress = () =>
-    options.onProgress?.({ scanned: seenMessages.size, redriven, skipped, parked, failed: failed.length });
-  const limitReached = () => options.maxMessages !== undefined && redriven >= options.maxMessages;
-
+  const scan = new RedriveScan(options);
   try {
     for (;;) {
-      if (signal?.aborted) {
-        stoppedBy = 'aborted';
+      const stop = scan.reasonToStop();
+      if (stop) {
+        scan.stoppedBy = stop;
         break;
       }
-      if (limitReached()) {
-        stoppedBy = 'limit';
+      const received = await scan.receive();
+      if (received === 'aborted') {
+        scan.stoppedBy = 'aborted';
         break;
-      }
-      if (options.deadlineMs !== undefined && clock.now() >= options.deadlineMs) {
-        stoppedBy = 'deadline';
-        break;
-      }
-      let received: Awaited<ReturnType<typeof receiveWithAttributes>>;
-      try {
-        received = await receiveWithAttributes(
-          sqs,
-          route.dlq.url,
-          {
-            max: SQS_BATCH_LIMIT,
-            visibilitySeconds: options.holdSeconds ?? 120,
-            waitTimeSeconds: options.waitTimeSeconds ?? 1,
-          },
-          signal,
-        );
-      } catch (error) {
-        if (signal?.aborted) {
-          stoppedBy = 'aborted';
-          break;
-        }
-        throw error;
       }
       if (received.length === 0) break;
-
-      const toMove: DlqMessage[] = [];
-      let fresh = 0;
-      for (const raw of received) {
-        const message = decodeDlqMessage(raw, route);
-        if (!seenMessages.has(message.messageId)) fresh++;
-        seenMessages.add(message.messageId);
-        const key = eventKey(message);
-        // A later message of an invoice whose earlier message stays behind must stay too: moving it
-        // alone would let the invoice's events overtake each other in the FIFO source queue.
-        const blocked = message.groupId !== undefined && heldGroups.has(message.groupId);
-        const decision: RedriveDecision = movedEvents.has(key) || blocked ? 'skip' : select(message);
-        if (decision === 'redrive' && !limitReachedWith(toMove.length)) {
-          toMove.push(message);
-          continue;
-        }
-        held.push(message.receiptHandle);
-        if (route.source.fifo && message.groupId !== undefined) heldGroups.add(message.groupId);
-        if (decision === 'park') {
-          parked++;
-          if (parkedSamples.length < SAMPLE_LIMIT) parkedSamples.push(item(message));
-        } else if (decision === 'skip') skipped++;
-      }
-      staleReceives = fresh === 0 ? staleReceives + 1 : 0;
-      if (staleReceives >= STALE_RECEIVES_TO_STOP) {
-        held.push(...toMove.map((m) => m.receiptHandle));
+      const toMove = scan.sort(received);
+      if (scan.isStale()) {
+        scan.hold(toMove);
         break;
       }
-      if (toMove.length > 0) {
-        if (options.dryRun) {
-          held.push(...toMove.map((m) => m.receiptHandle));
-          for (const message of toMove) movedEvents.add(eventKey(message));
-          redriven += toMove.length;
-          for (const message of toMove) if (samples.length < SAMPLE_LIMIT) samples.push(item(message));
-        } else if (!(await limiter.take(toMove.length, signal))) {
-          held.push(...toMove.map((m) => m.receiptHandle));
-          stoppedBy = 'aborted';
-          progress();
-          break;
-        } else {
-          const outcome = await moveBatch(sqs, route, toMove, clock, options.retryPolicy);
-          for (const message of outcome.sent) {
-            movedEvents.add(eventKey(message));
-            if (samples.length < SAMPLE_LIMIT) samples.push(item(message));
-          }
-          redriven += outcome.sent.length;
-          deleteFailed += outcome.notDeleted.length;
-          // Sent but still in the DLQ: made visible again so a re-run sends them at once (the copy
-          // already sent has the same deduplication id, and the store records an eventId once).
-          held.push(...outcome.notDeleted.map((m) => m.receiptHandle));
-          for (const { message, error } of outcome.failed) {
-            held.push(message.receiptHandle);
-            failed.push({ ...item(message), error });
-          }
-        }
-      }
-      progress();
+      if (toMove.length > 0 && !(await scan.move(toMove))) break;
+      scan.progress();
     }
   } finally {
-    await releaseMessages(sqs, route.dlq.url, held);
+    await releaseMessages(options.sqs, options.route.dlq.url, scan.held);
   }
-  progress();
-  return {
-    route,
-    dryRun: options.dryRun ?? false,
-    scanned: seenMessages.size,
-    redriven,
-    skipped,
-    parked,
-    failed,
-    deleteFailed,
-    stoppedBy,
-    samples,
-    parkedSamples,
-  };
+  scan.progress();
+  return scan.result();
+}
 
-  function limitReachedWith(pending: number): boolean {
-    return options.maxMessages !== undefined && redriven + pending >= options.maxMessages;
+/** The state of one redrive run: what was seen, moved, held back, and the counts of the summary. */
+class RedriveScan {
+  readonly held: string[] = [];
+  stoppedBy: RedriveResult['stoppedBy'] = 'empty';
+  readonly #options: RedriveOptions;
+  readonly #clock: RateLimiterClock;
+  readonly #limiter: RateLimiter;
+  readonly #select: (message: DlqMessage) => RedriveDecision;
+  readonly #seenMessages = new Set<string>();
+  readonly #movedEvents = new Set<string>();
+  readonly #heldGroups = new Set<string>();
+  readonly #failed: (RedriveItem & { error: string })[] = [];
+  readonly #samples: RedriveItem[] = [];
+  readonly #parkedSamples: RedriveItem[] = [];
+  #redriven = 0;
+  #skipped = 0;
+  #parked = 0;
+  #deleteFailed = 0;
+  #staleReceives = 0;
+
+  constructor(options: RedriveOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemRateClock;
+    this.#limiter = new RateLimiter(options.ratePerSecond ?? 50, this.#clock);
+    this.#select = options.select ?? (() => 'redrive');
+  }
+
+  /** Why no further receive starts (aborted, limit reached, past the deadline), if so. */
+  reasonToStop(): RedriveResult['stoppedBy'] | undefined {
+    if (this.#options.signal?.aborted) return 'aborted';
+    if (this.#limitReachedWith(0)) return 'limit';
+    if (this.#options.deadlineMs !== undefined && this.#clock.now() >= this.#options.deadlineMs) return 'deadline';
+    return undefined;
+  }
+
+  async receive(): Promise<Awaited<ReturnType<typeof receiveWithAttributes>> | 'aborted'> {
+    const { sqs, route, signal } = this.#options;
+    try {
+      return await receiveWithAttributes(
+        sqs,
+        route.dlq.url,
+        {
+          max: SQS_BATCH_LIMIT,
+          visibilitySeconds: this.#options.holdSeconds ?? 120,
+          waitTimeSeconds: this.#options.waitTimeSeconds ?? 1,
+        },
+        signal,
+      );
+    } catch (error) {
+      if (signal?.aborted) return 'aborted';
+      throw error;
+    }
+  }
+
+  /** Decides every received message: returns those to move; the others are held (and counted). */
+  sort(received: Awaited<ReturnType<typeof receiveWithAttributes>>): DlqMessage[] {
+    const { route } = this.#options;
+    const toMove: DlqMessage[] = [];
+    let fresh = 0;
+    for (const raw of received) {
+      const message = decodeDlqMessage(raw, route);
+      if (!this.#seenMessages.has(message.messageId)) fresh++;
+      this.#seenMessages.add(message.messageId);
+      const key = eventKey(message);
+      // A later message of an invoice whose earlier message stays behind must stay too: moving it
+      // alone would let the invoice's events overtake each other in the FIFO source queue.
+      const blocked = message.groupId !== undefined && this.#heldGroups.has(message.groupId);
+      const decision: RedriveDecision = this.#movedEvents.has(key) || blocked ? 'skip' : this.#select(message);
+      if (decision === 'redrive' && !this.#limitReachedWith(toMove.length)) {
+        toMove.push(message);
+        continue;
+      }
+      this.held.push(message.receiptHandle);
+      if (route.source.fifo && message.groupId !== undefined) this.#heldGroups.add(message.groupId);
+      if (decision === 'park') {
+        this.#parked++;
+        if (this.#parkedSamples.length < SAMPLE_LIMIT) this.#parkedSamples.push(item(message));
+      } else if (decision === 'skip') this.#skipped++;
+    }
+    this.#staleReceives = fresh === 0 ? this.#staleReceives + 1 : 0;
+    return toMove;
+  }
+
+  /** Receives in a row brought nothing new: the scan has seen the whole queue. */
+  isStale(): boolean {
+    return this.#staleReceives >= STALE_RECEIVES_TO_STOP;
+  }
+
+  hold(messages: readonly DlqMessage[]): void {
+    this.held.push(...messages.map((m) => m.receiptHandle));
+  }
+
+  /** Moves (or, in a dry run, counts) messages within the rate; false when the run was aborted meanwhile. */
+  async move(toMove: readonly DlqMessage[]): Promise<boolean> {
+    const { sqs, route, signal } = this.#options;
+    if (this.#options.dryRun) {
+      this.hold(toMove);
+      for (const message of toMove) this.#movedEvents.add(eventKey(message));
+      this.#redriven += toMove.length;
+      for (const message of toMove) if (this.#samples.length < SAMPLE_LIMIT) this.#samples.push(item(message));
+      return true;
+    }
+    if (!(await this.#limiter.take(toMove.length, signal))) {
+      this.hold(toMove);
+      this.stoppedBy = 'aborted';
+      this.progress();
+      return false;
+    }
+    const outcome = await moveBatch(sqs, route, toMove, this.#clock, this.#options.retryPolicy);
+    for (const message of outcome.sent) {
+      this.#movedEvents.add(eventKey(message));
+      if (this.#samples.length < SAMPLE_LIMIT) this.#samples.push(item(message));
+    }
+    this.#redriven += outcome.sent.length;
+    this.#deleteFailed += outcome.notDeleted.length;
+    // Sent but still in the DLQ: made visible again so a re-run sends them at once (the copy
+    // already sent has the same deduplication id, and the store records an eventId once).
+    this.hold(outcome.notDeleted);
+    for (const { message, error } of outcome.failed) {
+      this.held.push(message.receiptHandle);
+      this.#failed.push({ ...item(message), error });
+    }
+    return true;
+  }
+
+  progress(): void {
+    this.#options.onProgress?.({
+      scanned: this.#seenMessages.size,
+      redriven: this.#redriven,
+      skipped: this.#skipped,
+      parked: this.#parked,
+      failed: this.#failed.length,
+    });
+  }
+
+  result(): RedriveResult {
+    return {
+      route: this.#options.route,
+      dryRun: this.#options.dryRun ?? false,
+      scanned: this.#seenMessages.size,
+      redriven: this.#redriven,
+      skipped: this.#skipped,
+      parked: this.#parked,
+      failed: this.#failed,
+      deleteFailed: this.#deleteFailed,
+      stoppedBy: this.stoppedBy,
+      samples: this.#samples,
+      parkedSamples: this.#parkedSamples,
+    };
+  }
+
+  #limitReachedWith(pending: number): boolean {
+    return this.#options.maxMessages !== undefined && this.#redriven + pending >= this.#options.maxMessages;
   }
 }
+
+type RateLimiterClock = NonNullable<RedriveOptions['clock']>;
 
 function item(message: DlqMessage): RedriveItem {
   return {
@@ -240,107 +285,4 @@ function item(message: DlqMessage): RedriveItem {
 /** The identity of the event a message carries (the body when it cannot be read). */
 function eventKey(message: DlqMessage): string {
   return message.eventId ?? `body:${createHash('sha256').update(message.body).digest('hex')}`;
-}
-
-interface MoveOutcome {
-  readonly sent: DlqMessage[];
-  readonly failed: { message: DlqMessage; error: string }[];
-  /** Sent, but the delete from the DLQ failed. */
-  readonly notDeleted: DlqMessage[];
-}
-
-/**
- * SendMessageBatch to the source, retrying entries that failed transiently (throttling, 5xx), then
- * DeleteMessageBatch of exactly the entries that were sent.
- */
-async function moveBatch(
-  sqs: SQSClient,
-  route: DlqRoute,
-  messages: readonly DlqMessage[],
-  clock: RateClock & Partial<Pick<RetryClock, 'random'>>,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<MoveOutcome> {
-  const nowMs = clock.now();
-  const entries = messages.map((message, index) => ({
-    index,
-    message,
-    entry: toSendEntry(route, message, index, nowMs),
-  }));
-  const sent: DlqMessage[] = [];
-  const failed: { message: DlqMessage; error: string }[] = [];
-  const lastError = new Map<number, string>();
-  const pending = await retryPending(
-    entries,
-    async (batch) => {
-      let result: SendMessageBatchCommandOutput;
-      try {
-        result = await sqs.send(
-          new SendMessageBatchCommand({ QueueUrl: route.source.url, Entries: batch.map((e) => e.entry) }),
-        );
-      } catch (error) {
-        const { kind, code } = classifyAwsError(error);
-        const text = `${code}: ${error instanceof Error ? error.message : String(error)}`;
-        for (const e of batch) lastError.set(e.index, text);
-        if (kind === 'transient') return batch;
-        for (const e of batch) failed.push({ message: e.message, error: text });
-        return [];
-      }
-      const byId = new Map(batch.map((e) => [e.entry.Id!, e]));
-      for (const ok of result.Successful ?? []) {
-        const e = byId.get(ok.Id ?? '');
-        if (e) sent.push(e.message);
-        byId.delete(ok.Id ?? '');
-      }
-      const retry: (typeof batch)[number][] = [];
-      for (const bad of result.Failed ?? []) {
-        const e = byId.get(bad.Id ?? '');
-        if (!e) continue;
-        byId.delete(bad.Id ?? '');
-        const text = `${bad.Code ?? 'Failed'}: ${bad.Message ?? 'SendMessageBatch entry failed'}`;
-        lastError.set(e.index, text);
-        // SenderFault = the request is wrong (too many attributes, bad group id): retrying cannot help.
-        if (bad.SenderFault) failed.push({ message: e.message, error: text });
-        else retry.push(e);
-      }
-      // An entry SQS neither confirmed nor failed is treated as not sent: retry it.
-      retry.push(...byId.values());
-      return retry;
-    },
-    {
-      policy,
-      clock: { sleep: (ms) => clock.sleep(ms), random: clock.random ?? Math.random },
-    },
-  );
-  for (const e of pending) failed.push({ message: e.message, error: lastError.get(e.index) ?? 'not sent' });
-
-  let notDeleted: DlqMessage[] = [];
-  if (sent.length > 0) {
-    try {
-      const result = await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: route.dlq.url,
-          Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })),
-        }),
-      );
-      notDeleted = (result.Failed ?? []).map((f) => sent[Number(f.Id)]).filter((m) => m !== undefined);
-    } catch {
-      notDeleted = [...sent];
-    }
-  }
-  return { sent, failed, notDeleted };
-}
-
-function toSendEntry(route: DlqRoute, message: DlqMessage, index: number, nowMs: number): SendMessageBatchRequestEntry {
-  return {
-    Id: String(index),
-    MessageBody: message.body,
-    MessageAttributes: redriveMessageAttributes(message, nowMs),
-    ...(route.source.fifo
-      ? {
-          // The group keeps the invoice's events in order in the source queue, as on first delivery.
-          MessageGroupId: message.groupId ?? message.invoiceId ?? message.messageId,
-          MessageDeduplicationId: redriveDeduplicationId(message),
-        }
-      : {}),
-  };
 }
