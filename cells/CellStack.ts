@@ -2,6 +2,7 @@ import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../schemas/metrics.ts';
 import { AlertTopics } from './constructs/AlertTopics.ts';
 import { ApiFirewall } from './constructs/ApiFirewall.ts';
 import { CellAlarms } from './constructs/CellAlarms.ts';
@@ -10,7 +11,7 @@ import { CellDashboard } from './constructs/CellDashboard.ts';
 import { CellFunction } from './constructs/CellFunction.ts';
 import { CellKey } from './constructs/CellKey.ts';
 import { CellOutputs } from './constructs/CellOutputs.ts';
-import { CELL_DEFAULTS, CUSTOM_METRICS, SEVERITIES } from './constructs/defaults.ts';
+import { CELL_DEFAULTS, SEVERITIES } from './constructs/defaults.ts';
 import { GameDays } from './constructs/GameDays.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
@@ -103,7 +104,7 @@ export class CellStack extends Stack {
     const common = (service: string) => ({
       CELL_ID: cell.id,
       POWERTOOLS_SERVICE_NAME: `bems-${service}`,
-      POWERTOOLS_METRICS_NAMESPACE: CUSTOM_METRICS.namespace,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { RedrivePolicySchema } from '../schemas/monitorTopology.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
+
+// The monitor's contract (schemas/); part of the cell definition, so re-exported for its readers.
+export { RedrivePolicySchema };
 
 /**
  * The one description of a cell. The local cell and the CDK app are both built from it (via
@@ -78,15 +82,6 @@ export const AlertSubscriptionsSchema = z.strictObject({
   critical: z.array(z.email()).default([]),
   warning: z.array(z.email()).default([]),
   info: z.array(z.email()).default([]),
-});
-
-export const RedrivePolicySchema = z.strictObject({
-  /** Let the stuck-event monitor redrive DLQs on its own. @default false */
-  automatic: z.boolean().default(false),
-  /** Messages per second the monitor may move back. @default 10 */
-  ratePerSecond: z.number().positive().default(10),
-  /** Automatic redrives per message before it is parked for a human. @default 3 */
-  budgetPerMessage: z.int().min(1).max(20).default(3),
 });
 
 /**

@@ -1,16 +1,19 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRICS } from '../schemas/metrics.ts';
 import type { EventSink } from './consume/EventSink.ts';
 import { parseFifoMessage } from './consume/parseFifoMessage.ts';
 import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './consume/recordInGroupOrder.ts';
 import { TimestreamSink } from './consume/TimestreamSink.ts';
 import { type AwsClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
-import { type Env, EnvReader } from './shared/EnvReader.ts';
+import type { Env } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
-import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
-import { createObservability, type ObservabilityOverrides, requestLogger, traced } from './shared/observability.ts';
-import type { RetryClock, RetryPolicy } from './shared/retry.ts';
+import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
+import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
+import { createObservability, type Invocation, runInvocation } from './shared/observability.ts';
+import { readHandlerConfig } from './shared/readHandlerConfig.ts';
+import { QUEUE_RETRY_POLICY, type RetryPolicy } from './shared/retry.ts';
 
 /**
  * The consume Lambda: one consumer's SQS FIFO queue (raw delivery from the stage's SNS FIFO topic)
@@ -34,45 +37,35 @@ export interface ConsumeConfig extends CommonHandlerConfig {
   readonly retry: RetryPolicy;
 }
 
-export const CONSUME_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
-
 export function consumeConfigFromEnv(env: Env): ConsumeConfig {
-  const reader = new EnvReader(env);
-  const common = commonConfigFromEnv(reader, 'bems-consume');
-  const timestreamDatabaseName = reader.required('TIMESTREAM_DATABASE_NAME');
-  const timestreamTableName = reader.required('TIMESTREAM_TABLE_NAME');
-  const consumerName = reader.required('CONSUMER_NAME');
-  const timestreamWrite = timestreamWriteClientConfig(reader);
-  reader.assertValid();
-  return {
-    ...common,
-    timestreamDatabaseName,
-    timestreamTableName,
-    consumerName,
-    timestreamWrite,
-    retry: CONSUME_RETRY_POLICY,
-  };
+  return readHandlerConfig(env, 'bems-consume', (reader) => ({
+    timestreamDatabaseName: reader.required('TIMESTREAM_DATABASE_NAME'),
+    timestreamTableName: reader.required('TIMESTREAM_TABLE_NAME'),
+    consumerName: reader.required('CONSUMER_NAME'),
+    timestreamWrite: timestreamWriteClientConfig(reader),
+    retry: QUEUE_RETRY_POLICY,
+  }));
 }
 
-export interface ConsumeDependencies extends ObservabilityOverrides {
+export interface ConsumeDependencies extends HandlerDependencies {
   /** Replaces the Timestream sink (another store, or a fake in tests). */
   readonly sink?: EventSink;
   readonly timestreamWrite?: TimestreamWriteClient;
   /** Clock for processed_at. */
   readonly now?: () => number;
-  readonly retryClock?: RetryClock;
 }
 
-export type ConsumeHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 
 export function createConsumeHandler(config: ConsumeConfig, dependencies: ConsumeDependencies = {}): ConsumeHandler {
-  const { logger, tracer, newInvocationMetrics } = createObservability(config, dependencies);
+  const observability = createObservability(config, dependencies);
   const now = dependencies.now ?? Date.now;
   const sink =
     dependencies.sink ??
     new TimestreamSink({
       client:
-        dependencies.timestreamWrite ?? tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
+        dependencies.timestreamWrite ??
+        observability.tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
       databaseName: config.timestreamDatabaseName,
       tableName: config.timestreamTableName,
       policy: config.retry,
@@ -81,96 +74,103 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
   const consumer = config.consumerName;
 
   return (event, context) =>
-    traced(tracer, 'consume', async () => {
-      const log = requestLogger(logger, { requestId: context?.awsRequestId, consumer });
-      const metrics = newInvocationMetrics();
-      try {
-        const processedAt = now();
-        const messages = event.Records.map(parseFifoMessage);
-        const grouped = messages.map(
-          (m): GroupedMessage =>
-            m.ok
-              ? {
-                  messageId: m.messageId,
-                  groupId: m.groupId,
-                  item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
-                }
-              : { messageId: m.messageId, groupId: m.groupId, error: m.error },
-        );
-        const outcomes = await recordInGroupOrder(
-          grouped,
-          sink,
-          context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
-        );
+    runInvocation(observability, 'consume', { requestId: context?.awsRequestId, consumer }, async (invocation) => {
+      const processedAt = now();
+      const messages = event.Records.map(parseFifoMessage);
+      const grouped = messages.map(
+        (m): GroupedMessage =>
+          m.ok
+            ? {
+                messageId: m.messageId,
+                groupId: m.groupId,
+                item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
+              }
+            : { messageId: m.messageId, groupId: m.groupId, error: m.error },
+      );
+      const outcomes = await recordInGroupOrder(
+        grouped,
+        sink,
+        context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
+      );
 
-        const byMessage = new Map(messages.map((m) => [m.messageId, m]));
-        for (const [messageId, outcome] of outcomes) {
-          const message = byMessage.get(messageId)!;
-          const ids: Record<string, string> = message.ok
-            ? { messageId, eventId: message.detail.eventId, invoiceId: message.detail.invoiceId }
-            : { messageId, messageGroupId: message.groupId };
-          const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
-          report(outcome, ids, dimensions);
-          if (outcome.status === 'recorded' && message.ok) {
-            // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
-            const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
-            metrics.milliseconds('EndToEndLatency', latency, dimensions);
-          }
-        }
-
-        const recordHandler = async (record: SQSRecord) => {
-          const outcome = outcomes.get(record.messageId);
-          if (!outcome) throw new HandlerError('message was not processed', FAILURE_KINDS.transient);
-          if (outcome.status === 'failed') throw outcome.error;
-          if (outcome.status === 'skipped') {
-            throw new HandlerError('an earlier message of this group failed', FAILURE_KINDS.transient);
-          }
-        };
-        // throwOnFullBatchFailure: false — an all-failed batch is answered like any other (every
-        // message listed), rather than by throwing, which would count as a Lambda error per retry.
-        return await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
-          skipGroupOnError: true,
-          throwOnFullBatchFailure: false,
-          ...(context ? { context } : {}),
-        });
-      } finally {
-        metrics.flush();
-      }
-
-      function report(
-        outcome: RecordOutcome,
-        ids: Record<string, string>,
-        dimensions: { stage: string; consumer: string },
-      ) {
-        switch (outcome.status) {
-          case 'recorded':
-            log.debug('event recorded', ids);
-            metrics.count('EventsRecorded', 1, dimensions);
-            return;
-          case 'duplicate':
-            log.info('event already recorded; duplicate suppressed', ids);
-            metrics.count('DuplicateSuppressed', 1, dimensions);
-            return;
-          case 'skipped':
-            log.warn('not recorded: an earlier event of this invoice failed in the batch', ids);
-            metrics.count('RecordsDeferred', 1, dimensions);
-            return;
-          case 'failed':
-            // Transient: the message comes back after its visibility timeout. Permanent: it will
-            // fail on every receive and reach the DLQ after maxReceiveCount.
-            (outcome.error.retryable ? log.warn : log.error).call(log, 'event not recorded', {
-              ...ids,
-              kind: outcome.error.kind,
-              error: outcome.error,
-            });
-            metrics.count('RecordsFailed', 1, dimensions);
-            // RecordsFailed includes throttling that later succeeds; the cell's rejected-records
-            // alarm watches only what Timestream refused for good and will not take on a retry.
-            if (isPermanentRejection(outcome.error)) metrics.count('RecordsRejected', 1, dimensions);
-            return;
+      const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+      for (const [messageId, outcome] of outcomes) {
+        const message = byMessage.get(messageId)!;
+        const ids: Record<string, string> = message.ok
+          ? { messageId, eventId: message.detail.eventId, invoiceId: message.detail.invoiceId }
+          : { messageId, messageGroupId: message.groupId };
+        const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
+        reportOutcome(outcome, ids, dimensions, invocation);
+        if (outcome.status === 'recorded' && message.ok) {
+          // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
+          const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
+          invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
         }
       }
+      return batchResponse(event, outcomes, context);
     });
+}
+
+/**
+ * Replays the per-message outcomes through the Powertools FIFO processor, which turns them into
+ * `batchItemFailures` and fails every later message of a group once one failed.
+ */
+async function batchResponse(
+  event: SQSEvent,
+  outcomes: ReadonlyMap<string, RecordOutcome>,
+  context: Context | undefined,
+): Promise<SQSBatchResponse> {
+  const recordHandler = async (record: SQSRecord) => {
+    const outcome = outcomes.get(record.messageId);
+    if (!outcome) throw new HandlerError('message was not processed', FAILURE_KINDS.transient);
+    if (outcome.status === 'failed') throw outcome.error;
+    if (outcome.status === 'skipped') {
+      throw new HandlerError('an earlier message of this group failed', FAILURE_KINDS.transient);
+    }
+  };
+  // throwOnFullBatchFailure: false — an all-failed batch is answered like any other (every
+  // message listed), rather than by throwing, which would count as a Lambda error per retry.
+  return processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+    skipGroupOnError: true,
+    throwOnFullBatchFailure: false,
+    ...(context ? { context } : {}),
+  });
+}
+
+/** The log entry and the metric of one message's outcome. */
+function reportOutcome(
+  outcome: RecordOutcome,
+  ids: Record<string, string>,
+  dimensions: { stage: string; consumer: string },
+  { log, metrics }: Invocation,
+): void {
+  switch (outcome.status) {
+    case 'recorded':
+      log.debug('event recorded', ids);
+      metrics.add(METRICS.eventsRecorded, 1, dimensions);
+      return;
+    case 'duplicate':
+      log.info('event already recorded; duplicate suppressed', ids);
+      metrics.add(METRICS.duplicateSuppressed, 1, dimensions);
+      return;
+    case 'skipped':
+      log.warn('not recorded: an earlier event of this invoice failed in the batch', ids);
+      metrics.add(METRICS.recordsDeferred, 1, dimensions);
+      return;
+    case 'failed':
+      // Transient: the message comes back after its visibility timeout. Permanent: it will
+      // fail on every receive and reach the DLQ after maxReceiveCount.
+      (outcome.error.retryable ? log.warn : log.error).call(log, 'event not recorded', {
+        ...ids,
+        kind: outcome.error.kind,
+        error: outcome.error,
+      });
+      metrics.add(METRICS.recordsFailed, 1, dimensions);
+      // RecordsFailed includes throttling that later succeeds; the cell's rejected-records
+      // alarm watches only what Timestream refused for good and will not take on a retry.
+      if (isPermanentRejection(outcome.error)) metrics.add(METRICS.recordsRejected, 1, dimensions);
+      return;
+  }
 }
 
 /**
@@ -184,10 +184,5 @@ export function isPermanentRejection(error: HandlerError): boolean {
   return error instanceof DownstreamError && error.service === 'Timestream' && error.kind === FAILURE_KINDS.permanent;
 }
 
-let cached: ConsumeHandler | undefined;
-
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */
-export const handler: ConsumeHandler = async (event, context) => {
-  cached ??= createConsumeHandler(consumeConfigFromEnv(process.env));
-  return cached(event, context);
-};
+export const handler: ConsumeHandler = lazyHandler(() => createConsumeHandler(consumeConfigFromEnv(process.env)));

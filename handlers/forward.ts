@@ -1,14 +1,17 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { parseInboxMessage } from './forward/parseInboxMessage.ts';
 import { type PublishItem, publishToTopics } from './forward/publishToTopics.ts';
 import { toPublishEntry } from './forward/toPublishEntry.ts';
 import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
-import { type Env, EnvReader } from './shared/EnvReader.ts';
-import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
-import { createObservability, type ObservabilityOverrides, requestLogger, traced } from './shared/observability.ts';
-import type { RetryClock, RetryPolicy } from './shared/retry.ts';
+import type { Env, EnvReader } from './shared/EnvReader.ts';
+import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
+import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
+import { createObservability, type Invocation, runInvocation } from './shared/observability.ts';
+import { readHandlerConfig, readJsonVariable } from './shared/readHandlerConfig.ts';
+import { QUEUE_RETRY_POLICY, type RetryPolicy, retryBudget } from './shared/retry.ts';
 
 /**
  * The forward Lambda: a stage inbox (SQS standard, fed by the EventBridge stage rule) → the stage's
@@ -29,27 +32,20 @@ export interface ForwardConfig extends CommonHandlerConfig {
   readonly retry: RetryPolicy;
 }
 
-export const FORWARD_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
-
 export function forwardConfigFromEnv(env: Env): ForwardConfig {
-  const reader = new EnvReader(env);
-  const common = commonConfigFromEnv(reader, 'bems-forward');
-  const stageTopicArns = stageTopicArnsFromEnv(reader);
-  const sns = awsClientConfig('sns', reader);
-  reader.assertValid();
-  return { ...common, stageTopicArns, sns, retry: FORWARD_RETRY_POLICY };
+  return readHandlerConfig(env, 'bems-forward', (reader) => ({
+    stageTopicArns: stageTopicArnsFromEnv(reader),
+    sns: awsClientConfig('sns', reader),
+    retry: QUEUE_RETRY_POLICY,
+  }));
 }
 
 function stageTopicArnsFromEnv(reader: EnvReader): Partial<Record<Stage, string>> {
-  const raw = reader.required('STAGE_TOPIC_ARNS');
-  if (!raw) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    reader.problem('STAGE_TOPIC_ARNS', 'must be a JSON object such as {"posting":"arn:aws:sns:…:bems-x-posting.fifo"}');
-    return {};
-  }
+  const parsed = readJsonVariable(reader, 'STAGE_TOPIC_ARNS', {
+    required: true,
+    notJson: 'must be a JSON object such as {"posting":"arn:aws:sns:…:bems-x-posting.fifo"}',
+  });
+  if (parsed === undefined) return {};
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     reader.problem('STAGE_TOPIC_ARNS', 'must be a JSON object of stage → topic ARN');
     return {};
@@ -73,107 +69,108 @@ function stageTopicArnsFromEnv(reader: EnvReader): Partial<Record<Stage, string>
   return result;
 }
 
-export interface ForwardDependencies extends ObservabilityOverrides {
+export interface ForwardDependencies extends HandlerDependencies {
   readonly sns?: SNSClient;
-  readonly retryClock?: RetryClock;
 }
 
-export type ForwardHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+export type ForwardHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
+
+/** An inbox message ready to publish, with what its log entries name. */
+type ForwardItem = PublishItem & { readonly stage: Stage; readonly eventId: string; readonly invoiceId: string };
 
 export function createForwardHandler(config: ForwardConfig, dependencies: ForwardDependencies = {}): ForwardHandler {
-  const { logger, tracer, newInvocationMetrics } = createObservability(config, dependencies);
-  const client = dependencies.sns ?? tracer.captureAWSv3Client(new SNSClient(config.sns));
+  const observability = createObservability(config, dependencies);
+  const client = dependencies.sns ?? observability.tracer.captureAWSv3Client(new SNSClient(config.sns));
 
   return (event, context) =>
-    traced(tracer, 'forward', async () => {
-      const log = requestLogger(logger, { requestId: context?.awsRequestId });
-      const metrics = newInvocationMetrics();
-      try {
-        const failed = new Set<string>();
-        const items: (PublishItem & { readonly stage: Stage; readonly eventId: string; readonly invoiceId: string })[] =
-          [];
-        for (const record of event.Records) {
-          const message = parseInboxMessage(record);
-          if (!message.ok) {
-            // Permanent: it will fail the same way on every receive and reach the inbox DLQ, where
-            // an operator can read it. Logged with its issues so the DLQ entry is explainable.
-            log.error('malformed inbox message', {
-              messageId: message.messageId,
-              issues: message.error.issues,
-              receiveCount: record.attributes?.ApproximateReceiveCount,
-            });
-            metrics.count('MessagesMalformed', 1, {});
-            failed.add(record.messageId);
-            continue;
-          }
-          const { detail } = message.busEvent;
-          const topicArn = config.stageTopicArns[detail.stage];
-          if (!topicArn) {
-            log.error('no topic configured for stage', {
-              messageId: record.messageId,
-              stage: detail.stage,
-              eventId: detail.eventId,
-              invoiceId: detail.invoiceId,
-            });
-            failed.add(record.messageId);
-            continue;
-          }
-          items.push({
-            messageId: record.messageId,
-            topicArn,
-            entry: toPublishEntry(message.busEvent),
-            stage: detail.stage,
-            eventId: detail.eventId,
-            invoiceId: detail.invoiceId,
+    runInvocation(observability, 'forward', { requestId: context?.awsRequestId }, async ({ log, metrics }) => {
+      const failed = new Set<string>();
+      const items = toForwardItems(event.Records, config, failed, { log, metrics });
+      const publishFailures = await publishToTopics(items, {
+        client,
+        ...retryBudget(config.retry, dependencies.retryClock, context),
+      });
+      const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
+      for (const item of items) {
+        const failure = failureByMessage.get(item.messageId);
+        if (failure) {
+          failed.add(item.messageId);
+          log.error('event not forwarded', {
+            messageId: item.messageId,
+            eventId: item.eventId,
+            invoiceId: item.invoiceId,
+            stage: item.stage,
+            code: failure.code,
+            kind: failure.kind,
+            reason: failure.message,
           });
+          metrics.add(METRICS.forwardFailures, 1, { stage: item.stage });
+        } else {
+          log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
+          metrics.add(METRICS.eventsForwarded, 1, { stage: item.stage });
         }
-
-        const publishFailures = await publishToTopics(items, {
-          client,
-          policy: config.retry,
-          ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
-          ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
-        });
-        const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
-        for (const item of items) {
-          const failure = failureByMessage.get(item.messageId);
-          if (failure) {
-            failed.add(item.messageId);
-            log.error('event not forwarded', {
-              messageId: item.messageId,
-              eventId: item.eventId,
-              invoiceId: item.invoiceId,
-              stage: item.stage,
-              code: failure.code,
-              kind: failure.kind,
-              reason: failure.message,
-            });
-            metrics.count('ForwardFailures', 1, { stage: item.stage });
-          } else {
-            log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
-            metrics.count('EventsForwarded', 1, { stage: item.stage });
-          }
-        }
-        log.info('inbox batch forwarded', {
-          messages: event.Records.length,
-          forwarded: items.length - publishFailures.length,
-          failed: failed.size,
-        });
-        return {
-          batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
-            itemIdentifier: r.messageId,
-          })),
-        };
-      } finally {
-        metrics.flush();
       }
+      log.info('inbox batch forwarded', {
+        messages: event.Records.length,
+        forwarded: items.length - publishFailures.length,
+        failed: failed.size,
+      });
+      return {
+        batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+          itemIdentifier: r.messageId,
+        })),
+      };
     });
 }
 
-let cached: ForwardHandler | undefined;
+/**
+ * The publish entries of a batch. A message that is malformed or whose stage has no topic is added
+ * to `failed` and logged with what explains its DLQ entry later.
+ */
+function toForwardItems(
+  records: readonly SQSRecord[],
+  config: ForwardConfig,
+  failed: Set<string>,
+  { log, metrics }: Invocation,
+): ForwardItem[] {
+  const items: ForwardItem[] = [];
+  for (const record of records) {
+    const message = parseInboxMessage(record);
+    if (!message.ok) {
+      // Permanent: it will fail the same way on every receive and reach the inbox DLQ, where
+      // an operator can read it. Logged with its issues so the DLQ entry is explainable.
+      log.error('malformed inbox message', {
+        messageId: message.messageId,
+        issues: message.error.issues,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+      });
+      metrics.add(METRICS.messagesMalformed, 1, {});
+      failed.add(record.messageId);
+      continue;
+    }
+    const { detail } = message.busEvent;
+    const topicArn = config.stageTopicArns[detail.stage];
+    if (!topicArn) {
+      log.error('no topic configured for stage', {
+        messageId: record.messageId,
+        stage: detail.stage,
+        eventId: detail.eventId,
+        invoiceId: detail.invoiceId,
+      });
+      failed.add(record.messageId);
+      continue;
+    }
+    items.push({
+      messageId: record.messageId,
+      topicArn,
+      entry: toPublishEntry(message.busEvent),
+      stage: detail.stage,
+      eventId: detail.eventId,
+      invoiceId: detail.invoiceId,
+    });
+  }
+  return items;
+}
 
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */
-export const handler: ForwardHandler = async (event, context) => {
-  cached ??= createForwardHandler(forwardConfigFromEnv(process.env));
-  return cached(event, context);
-};
+export const handler: ForwardHandler = lazyHandler(() => createForwardHandler(forwardConfigFromEnv(process.env)));

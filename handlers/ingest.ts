@@ -1,16 +1,19 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODES } from '../schemas/errorResponse.ts';
+import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { errorResponse, HTTP_STATUS, jsonResponse } from './ingest/httpResponses.ts';
 import { parseRequest } from './ingest/parseRequest.ts';
 import { publishToBus } from './ingest/publishToBus.ts';
 import { withServerMetadata } from './ingest/withServerMetadata.ts';
 import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
-import { type Env, EnvReader } from './shared/EnvReader.ts';
-import { type CommonHandlerConfig, commonConfigFromEnv } from './shared/handlerConfig.ts';
-import { createObservability, type ObservabilityOverrides, requestLogger, traced } from './shared/observability.ts';
-import type { RetryClock, RetryPolicy } from './shared/retry.ts';
+import type { Env, EnvReader } from './shared/EnvReader.ts';
+import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
+import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
+import { createObservability, runInvocation } from './shared/observability.ts';
+import { readHandlerConfig } from './shared/readHandlerConfig.ts';
+import { type RetryPolicy, retryBudget } from './shared/retry.ts';
 
 /**
  * The ingest Lambda: `POST /invoices/{stage}` (API Gateway REST, proxy integration) → EventBridge.
@@ -36,21 +39,19 @@ export interface IngestConfig extends CommonHandlerConfig {
 export const INGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 800 };
 
 export function ingestConfigFromEnv(env: Env): IngestConfig {
-  const reader = new EnvReader(env);
-  const common = commonConfigFromEnv(reader, 'bems-ingest');
-  const eventBusName = reader.required('EVENT_BUS_NAME');
-  const stages = stagesFromEnv(reader);
-  const eventBridge = awsClientConfig('eventbridge', reader);
-  const maxEventAgeDays = reader.optionalPositiveInteger('MAX_EVENT_AGE_DAYS');
-  reader.assertValid();
-  return {
-    ...common,
-    eventBusName,
-    stages,
-    eventBridge,
-    ...(maxEventAgeDays !== undefined ? { maxEventAgeDays } : {}),
-    retry: INGEST_RETRY_POLICY,
-  };
+  return readHandlerConfig(env, 'bems-ingest', (reader) => {
+    const eventBusName = reader.required('EVENT_BUS_NAME');
+    const stages = stagesFromEnv(reader);
+    const eventBridge = awsClientConfig('eventbridge', reader);
+    const maxEventAgeDays = reader.optionalPositiveInteger('MAX_EVENT_AGE_DAYS');
+    return {
+      eventBusName,
+      stages,
+      eventBridge,
+      ...(maxEventAgeDays !== undefined ? { maxEventAgeDays } : {}),
+      retry: INGEST_RETRY_POLICY,
+    };
+  });
 }
 
 function stagesFromEnv(reader: EnvReader): readonly Stage[] {
@@ -66,25 +67,23 @@ function stagesFromEnv(reader: EnvReader): readonly Stage[] {
   return STAGES.filter((stage) => names.includes(stage));
 }
 
-export interface IngestDependencies extends ObservabilityOverrides {
+export interface IngestDependencies extends HandlerDependencies {
   readonly eventBridge?: EventBridgeClient;
   /** Clock for receivedAt and the future-skew rule. */
   readonly now?: () => number;
-  readonly retryClock?: RetryClock;
 }
 
-export type IngestHandler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
+export type IngestHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 export function createIngestHandler(config: IngestConfig, dependencies: IngestDependencies = {}): IngestHandler {
-  const { logger, tracer, newInvocationMetrics } = createObservability(config, dependencies);
-  const client = dependencies.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient(config.eventBridge));
+  const observability = createObservability(config, dependencies);
+  const client =
+    dependencies.eventBridge ?? observability.tracer.captureAWSv3Client(new EventBridgeClient(config.eventBridge));
   const now = dependencies.now ?? Date.now;
 
-  return (event, context) =>
-    traced(tracer, 'ingest', async () => {
-      const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
-      const log = requestLogger(logger, { requestId });
-      const metrics = newInvocationMetrics();
+  return (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
+    return runInvocation(observability, 'ingest', { requestId }, async ({ log, metrics }) => {
       try {
         const receivedAt = now();
         // The clock goes to the contract only when injected: the default schemas are built once.
@@ -95,7 +94,7 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
         });
         if (!parsed.ok) {
           log.info('request rejected', { statusCode: parsed.response.statusCode, code: parsed.code });
-          metrics.count('InvalidRequests', 1, { code: parsed.code });
+          metrics.add(METRICS.invalidRequests, 1, { code: parsed.code });
           return parsed.response;
         }
         const { stage } = parsed;
@@ -105,12 +104,10 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
         const result = await publishToBus(details, {
           client,
           eventBusName: config.eventBusName,
-          policy: config.retry,
-          ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
-          ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+          ...retryBudget(config.retry, dependencies.retryClock, context),
         });
-        metrics.count('EventsAccepted', result.accepted.length, { stage });
-        metrics.count('EventsRejected', result.rejected.length, { stage });
+        metrics.add(METRICS.eventsAccepted, result.accepted.length, { stage });
+        metrics.add(METRICS.eventsRejected, result.rejected.length, { stage });
         const events = details.map((d) => ({ eventId: d.eventId, invoiceId: d.invoiceId }));
         if (result.rejected.length > 0) {
           log.error('bus did not accept all events', {
@@ -133,16 +130,10 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
         // A bug, not a bus problem (those are answered above): log everything, tell the client little.
         log.error('unexpected error', error as Error);
         return errorResponse(HTTP_STATUS.internalError, ERROR_CODES.internal, 'internal error', { requestId });
-      } finally {
-        metrics.flush();
       }
     });
+  };
 }
 
-let cached: IngestHandler | undefined;
-
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */
-export const handler: IngestHandler = async (event, context) => {
-  cached ??= createIngestHandler(ingestConfigFromEnv(process.env));
-  return cached(event, context);
-};
+export const handler: IngestHandler = lazyHandler(() => createIngestHandler(ingestConfigFromEnv(process.env)));

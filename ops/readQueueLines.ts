@@ -1,4 +1,5 @@
-import type { DlqRoute, QueueStats } from '../handlers/monitor/index.ts';
+import type { QueueStats } from '../handlers/monitor/index.ts';
+import type { DlqRoute } from '../handlers/shared/dlq/index.ts';
 import type { Stage } from '../schemas/stages.ts';
 import type { CellTarget } from './target/index.ts';
 

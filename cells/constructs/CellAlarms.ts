@@ -1,21 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import type { AlertSeverity } from '../../schemas/alerts.ts';
+import { METRICS } from '../../schemas/metrics.ts';
 import type { AlertTopics } from './AlertTopics.ts';
-import type { CellFunction } from './CellFunction.ts';
-import { ALARM_THRESHOLDS, CUSTOM_METRICS, type Severity } from './defaults.ts';
+import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
+import { ALARM_THRESHOLDS } from './defaults.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
-export interface CellAlarmsProps {
-  readonly cellId: string;
-  readonly prefix: string;
-  readonly api: apigateway.RestApi;
+/** `functions`: those whose errors page someone (the consumers, the forwarder, the monitor). */
+export interface CellAlarmsProps extends WatchedCellProps {
   /** Every queue of the cell with its DLQ. */
   readonly queues: readonly QueueWithDlq[];
-  /** Functions whose errors page someone: the consumers, the forwarder, the monitor. */
-  readonly functions: readonly CellFunction[];
   readonly alerts: AlertTopics;
   /** @default ALARM_THRESHOLDS */
   readonly thresholds?: Partial<typeof ALARM_THRESHOLDS>;
@@ -24,7 +21,7 @@ export interface CellAlarmsProps {
 /** An alarm and the severity topic it notifies. */
 export interface CellAlarm {
   readonly alarm: cloudwatch.Alarm;
-  readonly severity: Severity;
+  readonly severity: AlertSeverity;
 }
 
 /**
@@ -42,7 +39,7 @@ export class CellAlarms extends Construct {
     const t = { ...ALARM_THRESHOLDS, ...props.thresholds };
     const alarms: CellAlarm[] = [];
     const minute = Duration.minutes(1);
-    const add = (severity: Severity, alarmId: string, options: cloudwatch.AlarmProps): cloudwatch.Alarm => {
+    const add = (severity: AlertSeverity, alarmId: string, options: cloudwatch.AlarmProps): cloudwatch.Alarm => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -102,18 +99,11 @@ export class CellAlarms extends Construct {
       });
     }
 
-    // The consumer publishes its metrics with a `cell` dimension next to others (service, stage,
-    // consumer); a Metrics Insights query sums over all of them for this cell, whatever they are.
     add('critical', 'RejectedRecords', {
       alarmName: `${props.prefix}-timestream-rejected-records`,
       alarmDescription:
         'Timestream rejected records for good (RecordsRejected from the consumers: invalid values, outside retention, access denied, missing table) in 2 of 3 minutes; those messages go to the consumer DLQ after maxReceiveCount. Throttling is retried and not counted.',
-      metric: new cloudwatch.MathExpression({
-        label: 'Records rejected',
-        expression: `SELECT SUM(${CUSTOM_METRICS.recordsRejected}) FROM ${CUSTOM_METRICS.namespace} WHERE cell = '${props.cellId}'`,
-        period: minute,
-        usingMetrics: {},
-      }),
+      metric: cellMetric(METRICS.recordsRejected, props.cellId, 'Records rejected'),
       threshold: t.recordsRejected,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ALERT_SEVERITIES, type AlertSeverity } from '../../schemas/alerts.ts';
 
 /**
  * Defaults of the AWS cell that are not part of the cell definition: how the CDK realises it.
@@ -46,35 +47,6 @@ export const ALARM_THRESHOLDS = {
   recordsRejected: 1,
 } as const;
 
-/** Alert severities; each has its own SNS topic and email subscriptions (cell definition `alerts`). */
-export const SEVERITIES = ['critical', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/**
- * Custom metrics the handlers publish (Powertools EMF, namespace BEMS; every point carries a `cell`
- * dimension next to others such as stage and consumer, so queries filter on `cell` only).
- */
-export const CUSTOM_METRICS = {
-  namespace: 'BEMS',
-  /** Ingest: events put on the bus. */
-  eventsAccepted: 'EventsAccepted',
-  /** Ingest: requests refused with a 4xx. */
-  invalidRequests: 'InvalidRequests',
-  /** Forward: events published to the stage topic. */
-  eventsForwarded: 'EventsForwarded',
-  /** Consume: records written. */
-  eventsRecorded: 'EventsRecorded',
-  /** Consume: re-deliveries absorbed by eventId idempotency (Timestream "already recorded"). */
-  duplicateSuppressed: 'DuplicateSuppressed',
-  /**
-   * Consume: records not written in this attempt, for any reason: rejected, malformed, or still
-   * failing after the in-call retries (transient: the message comes back and usually succeeds).
-   */
-  recordsFailed: 'RecordsFailed',
-  /**
-   * Consume: the permanent part of `recordsFailed` that came from Timestream — records it rejected
-   * (invalid value, outside retention) and permanent WriteRecords errors (validation, access denied,
-   * missing table). These messages reach the DLQ after maxReceiveCount.
-   */
-  recordsRejected: 'RecordsRejected',
-} as const;
+/** Alert severities (`schemas/alerts.ts`), most severe first: the order topics and outputs are made in. */
+export const SEVERITIES: readonly AlertSeverity[] = [...ALERT_SEVERITIES].reverse();
+export type Severity = AlertSeverity;

@@ -14,7 +14,7 @@ export {
 } from './CellFunction.ts';
 export { CellKey, type CellKeyProps } from './CellKey.ts';
 export { CellOutputs, type CellOutputsProps } from './CellOutputs.ts';
-export { ALARM_THRESHOLDS, CELL_DEFAULTS, CUSTOM_METRICS, SEVERITIES, type Severity } from './defaults.ts';
+export { ALARM_THRESHOLDS, CELL_DEFAULTS, SEVERITIES, type Severity } from './defaults.ts';
 export { type ApiClientAccess, InvoiceApi, type InvoiceApiProps } from './InvoiceApi.ts';
 export { LatencyRouting, type LatencyRoutingProps } from './LatencyRouting.ts';
 export { QueueWithDlq, type QueueWithDlqProps } from './QueueWithDlq.ts';

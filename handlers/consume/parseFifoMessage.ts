@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type InvoiceEventDetail, InvoiceEventDetailSchema } from '../../schemas/envelope.ts';
 import { toFieldIssues } from '../../schemas/errorResponse.ts';
-import { MESSAGE_ATTRIBUTES } from '../forward/toPublishEntry.ts';
+import { MESSAGE_ATTRIBUTES } from '../../schemas/messageAttributes.ts';
 import { MalformedMessageError } from '../shared/errors.ts';
 
 export type FifoMessage =

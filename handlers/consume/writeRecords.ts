@@ -11,19 +11,16 @@ import {
   type RejectionKind,
   toDownstreamError,
 } from '../shared/errors.ts';
-import { type RetryClock, type RetryPolicy, retryPending } from '../shared/retry.ts';
+import { type RetryBudget, retryInChunks } from '../shared/retry.ts';
 import type { SinkOutcome } from './EventSink.ts';
 
 /** Timestream WriteRecords takes at most 100 records per call. */
 export const WRITE_RECORDS_MAX_RECORDS = 100;
 
-export interface WriteRecordsOptions {
+export interface WriteRecordsOptions extends RetryBudget {
   readonly client: TimestreamWriteClient;
   readonly databaseName: string;
   readonly tableName: string;
-  readonly policy: RetryPolicy;
-  readonly clock?: RetryClock;
-  readonly remainingTimeMs?: () => number;
 }
 
 export interface RecordToWrite {
@@ -56,51 +53,42 @@ export async function writeRecords(
   const lastError = new Map<number, HandlerError>();
   const indexed = records.map((r, index) => ({ ...r, index }));
 
-  for (let start = 0; start < indexed.length; start += WRITE_RECORDS_MAX_RECORDS) {
-    const chunk = indexed.slice(start, start + WRITE_RECORDS_MAX_RECORDS);
-    const leftOver = await retryPending(
-      chunk,
-      async (pending) => {
-        try {
-          await options.client.send(
-            new WriteRecordsCommand({
-              DatabaseName: options.databaseName,
-              TableName: options.tableName,
-              Records: pending.map((p) => p.record),
-            }),
-          );
-          for (const p of pending) outcomes.set(p.index, { status: 'recorded' });
+  const leftOver = await retryInChunks(
+    indexed,
+    WRITE_RECORDS_MAX_RECORDS,
+    async (pending) => {
+      try {
+        await options.client.send(
+          new WriteRecordsCommand({
+            DatabaseName: options.databaseName,
+            TableName: options.tableName,
+            Records: pending.map((p) => p.record),
+          }),
+        );
+        for (const p of pending) outcomes.set(p.index, { status: 'recorded' });
+        return [];
+      } catch (error) {
+        const rejections = rejectedRecordsOf(error);
+        if (rejections) {
+          const byIndex = new Map(rejections.map((r) => [r.RecordIndex, r]));
+          pending.forEach((p, position) => {
+            const rejection = byIndex.get(position);
+            outcomes.set(p.index, rejection ? outcomeOfRejection(p.eventId, rejection, error) : { status: 'recorded' });
+          });
           return [];
-        } catch (error) {
-          const rejections = rejectedRecordsOf(error);
-          if (rejections) {
-            const byIndex = new Map(rejections.map((r) => [r.RecordIndex, r]));
-            pending.forEach((p, position) => {
-              const rejection = byIndex.get(position);
-              outcomes.set(
-                p.index,
-                rejection ? outcomeOfRejection(p.eventId, rejection, error) : { status: 'recorded' },
-              );
-            });
-            return [];
-          }
-          const downstream = toDownstreamError('Timestream', 'WriteRecords', error);
-          if (downstream.kind === 'permanent') {
-            for (const p of pending) outcomes.set(p.index, { status: 'failed', error: downstream });
-            return [];
-          }
-          for (const p of pending) lastError.set(p.index, downstream);
-          return pending;
         }
-      },
-      {
-        policy: options.policy,
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
-      },
-    );
-    for (const p of leftOver) outcomes.set(p.index, { status: 'failed', error: lastError.get(p.index)! });
-  }
+        const downstream = toDownstreamError('Timestream', 'WriteRecords', error);
+        if (downstream.kind === 'permanent') {
+          for (const p of pending) outcomes.set(p.index, { status: 'failed', error: downstream });
+          return [];
+        }
+        for (const p of pending) lastError.set(p.index, downstream);
+        return pending;
+      }
+    },
+    options,
+  );
+  for (const p of leftOver) outcomes.set(p.index, { status: 'failed', error: lastError.get(p.index)! });
   return indexed.map((r) => outcomes.get(r.index)!);
 }
 

@@ -1,6 +1,11 @@
-import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import { type FailureKind, toDownstreamError } from '../shared/errors.ts';
-import { type RetryClock, type RetryPolicy, retryPending } from '../shared/retry.ts';
+import { type RetryBudget, retryInChunks } from '../shared/retry.ts';
 
 /** SNS PublishBatch takes at most 10 entries per call. */
 export const PUBLISH_BATCH_MAX_ENTRIES = 10;
@@ -25,11 +30,8 @@ export interface PublishFailure {
   readonly message: string;
 }
 
-export interface PublishToTopicsOptions {
+export interface PublishToTopicsOptions extends RetryBudget {
   readonly client: SNSClient;
-  readonly policy: RetryPolicy;
-  readonly clock?: RetryClock;
-  readonly remainingTimeMs?: () => number;
 }
 
 interface Pending {
@@ -52,76 +54,83 @@ export async function publishToTopics(
   const lastFailure = new Map<string, PublishFailure>();
 
   for (const [topicArn, topicItems] of groupBy(items, (i) => i.topicArn)) {
-    for (let start = 0; start < topicItems.length; start += PUBLISH_BATCH_MAX_ENTRIES) {
-      const chunk = topicItems
-        .slice(start, start + PUBLISH_BATCH_MAX_ENTRIES)
-        .map((item, index): Pending => ({ id: `m${index}`, item }));
-      const leftOver = await retryPending(
-        chunk,
-        async (pending) => {
-          try {
-            const response = await options.client.send(
-              new PublishBatchCommand({
-                TopicArn: topicArn,
-                PublishBatchRequestEntries: pending.map((p) => ({ ...p.item.entry, Id: p.id })),
-              }),
-            );
-            const succeeded = new Set((response.Successful ?? []).map((s) => s.Id));
-            const failed = new Map((response.Failed ?? []).map((f) => [f.Id, f]));
-            const retry: Pending[] = [];
-            for (const p of pending) {
-              if (succeeded.has(p.id)) continue;
-              const entry = failed.get(p.id);
-              const code = entry?.Code ?? 'MissingResultEntry';
-              const kind: FailureKind = entry?.SenderFault && !THROTTLING_CODES.has(code) ? 'permanent' : 'transient';
-              const failure = {
-                messageId: p.item.messageId,
-                code,
-                kind,
-                message: entry?.Message ?? 'PublishBatch returned no result for this entry',
-              };
-              if (kind === 'permanent') {
-                failures.set(p.item.messageId, failure);
-              } else {
-                lastFailure.set(p.item.messageId, failure);
-                retry.push(p);
-              }
-            }
-            return retry;
-          } catch (error) {
-            const downstream = toDownstreamError('SNS', 'PublishBatch', error);
-            for (const p of pending) {
-              const failure = {
-                messageId: p.item.messageId,
-                code: downstream.code,
-                kind: downstream.kind,
-                message: downstream.message,
-              };
-              (downstream.kind === 'permanent' ? failures : lastFailure).set(p.item.messageId, failure);
-            }
-            return downstream.kind === 'permanent' ? [] : pending;
+    // Entry Ids need only be unique within one call: m0…m9, stable across the retries of that call.
+    const pendings = topicItems.map((item, index): Pending => ({ id: `m${index % PUBLISH_BATCH_MAX_ENTRIES}`, item }));
+    const leftOver = await retryInChunks(
+      pendings,
+      PUBLISH_BATCH_MAX_ENTRIES,
+      async (pending) => {
+        try {
+          const response = await options.client.send(
+            new PublishBatchCommand({
+              TopicArn: topicArn,
+              PublishBatchRequestEntries: pending.map((p) => ({ ...p.item.entry, Id: p.id })),
+            }),
+          );
+          return entriesToRetry(pending, response, failures, lastFailure);
+        } catch (error) {
+          const downstream = toDownstreamError('SNS', 'PublishBatch', error);
+          for (const p of pending) {
+            const failure = {
+              messageId: p.item.messageId,
+              code: downstream.code,
+              kind: downstream.kind,
+              message: downstream.message,
+            };
+            (downstream.kind === 'permanent' ? failures : lastFailure).set(p.item.messageId, failure);
           }
-        },
-        {
-          policy: options.policy,
-          ...(options.clock ? { clock: options.clock } : {}),
-          ...(options.remainingTimeMs ? { remainingTimeMs: options.remainingTimeMs } : {}),
+          return downstream.kind === 'permanent' ? [] : pending;
+        }
+      },
+      options,
+    );
+    for (const p of leftOver) {
+      failures.set(
+        p.item.messageId,
+        lastFailure.get(p.item.messageId) ?? {
+          messageId: p.item.messageId,
+          code: 'Unknown',
+          kind: 'transient',
+          message: 'not published',
         },
       );
-      for (const p of leftOver) {
-        failures.set(
-          p.item.messageId,
-          lastFailure.get(p.item.messageId) ?? {
-            messageId: p.item.messageId,
-            code: 'Unknown',
-            kind: 'transient',
-            message: 'not published',
-          },
-        );
-      }
     }
   }
   return items.flatMap((i) => failures.get(i.messageId) ?? []);
+}
+
+/**
+ * Reads a PublishBatch answer: permanent entry failures are settled in `failures`, transient ones
+ * are remembered in `lastFailure` and returned to be sent again.
+ */
+function entriesToRetry(
+  pending: readonly Pending[],
+  response: PublishBatchCommandOutput,
+  failures: Map<string, PublishFailure>,
+  lastFailure: Map<string, PublishFailure>,
+): Pending[] {
+  const succeeded = new Set((response.Successful ?? []).map((s) => s.Id));
+  const failed = new Map((response.Failed ?? []).map((f) => [f.Id, f]));
+  const retry: Pending[] = [];
+  for (const p of pending) {
+    if (succeeded.has(p.id)) continue;
+    const entry = failed.get(p.id);
+    const code = entry?.Code ?? 'MissingResultEntry';
+    const kind: FailureKind = entry?.SenderFault && !THROTTLING_CODES.has(code) ? 'permanent' : 'transient';
+    const failure = {
+      messageId: p.item.messageId,
+      code,
+      kind,
+      message: entry?.Message ?? 'PublishBatch returned no result for this entry',
+    };
+    if (kind === 'permanent') {
+      failures.set(p.item.messageId, failure);
+    } else {
+      lastFailure.set(p.item.messageId, failure);
+      retry.push(p);
+    }
+  }
+  return retry;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,19 +1,7 @@
 import type { MessageAttributeValue, PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { BusEvent } from '../../schemas/envelope.ts';
+import { MESSAGE_ATTRIBUTES } from '../../schemas/messageAttributes.ts';
 import { deduplicationIdFor } from './deduplicationIdFor.ts';
-
-/**
- * Message attributes every SNS message carries, for subscription filter policies (a consumer may
- * subscribe to, say, only `status = escalated`). With raw delivery they arrive as SQS message
- * attributes. `replayName` is present only for events re-sent from the archive.
- */
-export const MESSAGE_ATTRIBUTES = {
-  stage: 'stage',
-  status: 'status',
-  currency: 'currency',
-  vendorId: 'vendorId',
-  replayName: 'replayName',
-} as const;
 
 /**
  * The SNS FIFO entry for one bus event (without the batch entry `Id`, which the batching assigns).

@@ -1,7 +1,12 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { detailTypeFor, EVENT_SOURCE, type InvoiceEventDetail } from '../../schemas/envelope.ts';
 import { type FailureKind, toDownstreamError } from '../shared/errors.ts';
-import { type RetryClock, type RetryPolicy, retryPending } from '../shared/retry.ts';
+import { type RetryBudget, retryPending } from '../shared/retry.ts';
 
 /** PutEvents limits: entries and total size per call (EventBridge quotas, not adjustable). */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -30,12 +35,9 @@ export interface PublishResult {
   readonly retries: number;
 }
 
-export interface PublishToBusOptions {
+export interface PublishToBusOptions extends RetryBudget {
   readonly client: EventBridgeClient;
   readonly eventBusName: string;
-  readonly policy: RetryPolicy;
-  readonly clock?: RetryClock;
-  readonly remainingTimeMs?: () => number;
 }
 
 interface PendingEntry {
@@ -83,14 +85,14 @@ export async function publishToBus(
   options: PublishToBusOptions,
 ): Promise<PublishResult> {
   const rejected = new Map<string, BusRejection>();
-  const lastFailure = new Map<string, Omit<BusRejection, 'eventId' | 'invoiceId'>>();
+  const lastFailure = new Map<string, EntryFailure>();
   let retries = 0;
 
   const entries: PendingEntry[] = details.map((detail) => {
     const entry = toBusEntry(detail, options.eventBusName);
     return { detail, entry, bytes: busEntrySize(entry) };
   });
-  const reject = (pending: PendingEntry, failure: Omit<BusRejection, 'eventId' | 'invoiceId'>) =>
+  const reject = (pending: PendingEntry, failure: EntryFailure) =>
     rejected.set(pending.detail.eventId, {
       eventId: pending.detail.eventId,
       invoiceId: pending.detail.invoiceId,
@@ -116,32 +118,7 @@ export async function publishToBus(
       async (pending) => {
         try {
           const response = await options.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
-          const results = response.Entries ?? [];
-          const retry: PendingEntry[] = [];
-          pending.forEach((p, index) => {
-            const result = results[index];
-            // An answer shorter than the request leaves the missing entries unknown: resend them
-            // (safe, the eventId makes a second copy harmless downstream).
-            if (!result) {
-              lastFailure.set(p.detail.eventId, {
-                code: 'MissingResultEntry',
-                kind: 'transient',
-                message: 'PutEvents returned no result for this entry',
-              });
-              retry.push(p);
-              return;
-            }
-            if (!result.ErrorCode) return;
-            const kind: FailureKind = TRANSIENT_ENTRY_CODES.has(result.ErrorCode) ? 'transient' : 'permanent';
-            const failure = { code: result.ErrorCode, kind, message: result.ErrorMessage ?? result.ErrorCode };
-            if (kind === 'transient') {
-              lastFailure.set(p.detail.eventId, failure);
-              retry.push(p);
-            } else {
-              reject(p, failure);
-            }
-          });
-          return retry;
+          return entriesToRetry(pending, response, lastFailure, reject);
         } catch (error) {
           const downstream = toDownstreamError('EventBridge', 'PutEvents', error);
           const failure = { code: downstream.code, kind: downstream.kind, message: downstream.message };
@@ -193,4 +170,44 @@ function chunkBySize(entries: readonly PendingEntry[]): PendingEntry[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+type EntryFailure = Omit<BusRejection, 'eventId' | 'invoiceId'>;
+
+/**
+ * Reads a PutEvents answer entry by entry: permanent failures are rejected at once, transient ones
+ * are remembered in `lastFailure` and returned to be sent again.
+ */
+function entriesToRetry(
+  pending: readonly PendingEntry[],
+  response: PutEventsCommandOutput,
+  lastFailure: Map<string, EntryFailure>,
+  reject: (pending: PendingEntry, failure: EntryFailure) => void,
+): PendingEntry[] {
+  const results = response.Entries ?? [];
+  const retry: PendingEntry[] = [];
+  pending.forEach((p, index) => {
+    const result = results[index];
+    // An answer shorter than the request leaves the missing entries unknown: resend them
+    // (safe, the eventId makes a second copy harmless downstream).
+    if (!result) {
+      lastFailure.set(p.detail.eventId, {
+        code: 'MissingResultEntry',
+        kind: 'transient',
+        message: 'PutEvents returned no result for this entry',
+      });
+      retry.push(p);
+      return;
+    }
+    if (!result.ErrorCode) return;
+    const kind: FailureKind = TRANSIENT_ENTRY_CODES.has(result.ErrorCode) ? 'transient' : 'permanent';
+    const failure = { code: result.ErrorCode, kind, message: result.ErrorMessage ?? result.ErrorCode };
+    if (kind === 'transient') {
+      lastFailure.set(p.detail.eventId, failure);
+      retry.push(p);
+    } else {
+      reject(p, failure);
+    }
+  });
+  return retry;
 }

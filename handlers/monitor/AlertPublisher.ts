@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AlertSeverity } from './defaults.ts';
+import { ALERT_ATTRIBUTES, type AlertSeverity } from '../../schemas/alerts.ts';
 import type { AlertTransition } from './evaluateAlerts.ts';
 import { type AlertMessage, formatAlert } from './formatAlert.ts';
 
@@ -7,18 +7,6 @@ import { type AlertMessage, formatAlert } from './formatAlert.ts';
 export interface AlertPublisher {
   publish(transition: AlertTransition, message: AlertMessage): Promise<void>;
 }
-
-/** Message attributes on every alert, so chat or paging integrations can route without parsing text. */
-export const ALERT_ATTRIBUTES = {
-  cell: 'bems.cell',
-  severity: 'bems.severity',
-  transition: 'bems.transition',
-  condition: 'bems.condition',
-  kind: 'bems.kind',
-  stage: 'bems.stage',
-  consumer: 'bems.consumer',
-  count: 'bems.count',
-} as const;
 
 /**
  * Publishes to one standard SNS topic per severity (`ALERT_TOPIC_ARNS`): the subject and text for

@@ -1,4 +1,4 @@
-import type { AlertSeverity } from './defaults.ts';
+import type { AlertSeverity } from '../../schemas/alerts.ts';
 import type { ConditionKind } from './MonitorState.ts';
 
 /**

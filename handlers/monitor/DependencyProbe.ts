@@ -1,5 +1,5 @@
 import { type TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import type { DlqRoute } from './dlq/DlqRoute.ts';
+import type { DlqRoute } from '../shared/dlq/DlqRoute.ts';
 
 export interface ProbeResult {
   readonly ok: boolean;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_SEVERITIES } from './defaults.ts';
+import { ALERT_SEVERITIES } from '../../schemas/alerts.ts';
 
 /**
  * What the monitor remembers between runs: the open alerts (so a condition alerts when it starts,

@@ -1,6 +1,7 @@
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { queueDepth } from './dlq/sqsCalls.ts';
+import { queueDepth } from '../shared/dlq/sqsCalls.ts';
+import { describeError } from '../shared/errors.ts';
 import type { QueueRef, QueueStats, QueueStatsResult, QueueStatsSource } from './QueueStatsSource.ts';
 
 /** GetMetricData takes at most 500 queries per call. */
@@ -24,7 +25,7 @@ export class SqsCloudWatchQueueStats implements QueueStatsSource {
     const [depths, ages] = await Promise.all([
       Promise.allSettled(queues.map((queue) => queueDepth(this.sqs, queue.url))),
       this.oldestAges(queues, nowMs).catch((error: unknown) => {
-        problems.push(`CloudWatch GetMetricData (queue ages) failed: ${describe(error)}`);
+        problems.push(`CloudWatch GetMetricData (queue ages) failed: ${describeError(error)}`);
         return new Map<string, number>();
       }),
     ]);
@@ -32,7 +33,7 @@ export class SqsCloudWatchQueueStats implements QueueStatsSource {
     queues.forEach((queue, index) => {
       const depth = depths[index]!;
       if (depth.status === 'rejected') {
-        problems.push(`SQS GetQueueAttributes ${queue.name} failed: ${describe(depth.reason)}`);
+        problems.push(`SQS GetQueueAttributes ${queue.name} failed: ${describeError(depth.reason)}`);
         return;
       }
       const { visible, inFlight } = depth.value;
@@ -87,8 +88,4 @@ export class SqsCloudWatchQueueStats implements QueueStatsSource {
     }
     return ages;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,15 +1,16 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
-import type { RedrivePolicySchema } from '../../cells/definition.ts';
+import type { RedrivePolicy } from '../../schemas/monitorTopology.ts';
+import type { DlqMessage } from '../shared/dlq/DlqMessage.ts';
+import type { DlqRoute } from '../shared/dlq/DlqRoute.ts';
+import type { RateClock } from '../shared/dlq/RateLimiter.ts';
+import { type RedriveDecision, type RedriveResult, redriveDlq } from '../shared/dlq/redriveDlq.ts';
+import { describeError } from '../shared/errors.ts';
 import type { DependencyProbe } from './DependencyProbe.ts';
 import { MONITOR_DEFAULTS } from './defaults.ts';
-import type { DlqMessage } from './dlq/DlqMessage.ts';
-import type { DlqRoute } from './dlq/DlqRoute.ts';
-import type { RateClock } from './dlq/RateLimiter.ts';
-import { type RedriveDecision, type RedriveResult, redriveDlq } from './dlq/redriveDlq.ts';
+import type { CheckProblem } from './MonitorReport.ts';
+import type { MonitorState } from './MonitorState.ts';
+import type { MonitorThresholds } from './observeConditions.ts';
 import { type QueueStats, totalMessages } from './QueueStatsSource.ts';
-
-export type RedrivePolicy = z.output<typeof RedrivePolicySchema>;
 
 /** What the automatic redrive did for one DLQ, and why. */
 export interface AutoRedriveOutcome {
@@ -98,4 +99,56 @@ export async function autoRedriveRoute(
     reason: `${result.redriven} redriven, ${result.parked} parked (budget ${options.policy.budgetPerMessage} per message)`,
     result,
   };
+}
+
+export interface AutoRedriveRunInput {
+  readonly routes: readonly DlqRoute[];
+  readonly stats: ReadonlyMap<string, QueueStats>;
+  readonly previous: MonitorState;
+  readonly startedMs: number;
+  readonly now: () => number;
+  readonly thresholds: MonitorThresholds;
+}
+
+/**
+ * The automatic redrive of one monitor run: every DLQ with messages, one after the other (the
+ * policy's rate is for the cell, not per queue), until the run's redrive budget is spent. A DLQ
+ * whose redrive failed is held and reported as a problem of the run.
+ */
+export async function autoRedriveRoutes(
+  input: AutoRedriveRunInput,
+  options: Omit<AutoRedriveOptions, 'deadlineMs' | 'holdSeconds'>,
+  problems: CheckProblem[],
+): Promise<Map<string, AutoRedriveOutcome>> {
+  const outcomes = new Map<string, AutoRedriveOutcome>();
+  const { thresholds, stats } = input;
+  const deadlineMs = input.startedMs + thresholds.redrive.runBudgetMs;
+  for (const route of input.routes) {
+    const dlq = stats.get(route.dlq.name);
+    if (!dlq || totalMessages(dlq) === 0) continue;
+    if (input.now() >= deadlineMs) {
+      outcomes.set(route.dlq.name, { route, action: 'held', reason: 'no time left in this run' });
+      continue;
+    }
+    try {
+      const gate = {
+        route,
+        dlq,
+        source: stats.get(route.source.name),
+        previousDepth: input.previous.dlqDepths[route.dlq.name],
+        backlogAgeSeconds: thresholds.backlog.warningAgeSeconds,
+      };
+      const outcome = await autoRedriveRoute(gate, {
+        ...options,
+        deadlineMs,
+        holdSeconds: thresholds.redrive.holdSeconds,
+      });
+      outcomes.set(route.dlq.name, outcome);
+    } catch (error) {
+      const message = `automatic redrive of ${route.dlq.name} failed: ${describeError(error)}`;
+      problems.push({ check: `redrive:${route.dlq.name}`, message });
+      outcomes.set(route.dlq.name, { route, action: 'held', reason: message });
+    }
+  }
+  return outcomes;
 }

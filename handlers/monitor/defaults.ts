@@ -1,14 +1,8 @@
 /**
- * Every number the stuck-event monitor works with, in one place. Severities follow one ladder per
- * condition: a condition fires at its lower severity and escalates when it crosses the upper one.
+ * Every number the stuck-event monitor works with, in one place. Severities (`schemas/alerts.ts`)
+ * follow one ladder per condition: a condition fires at its lower severity and escalates when it
+ * crosses the upper one.
  */
-export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
-
-export function severityRank(severity: AlertSeverity): number {
-  return ALERT_SEVERITIES.indexOf(severity);
-}
-
 export const MONITOR_DEFAULTS = {
   dlq: {
     /** Messages in a DLQ are events not recorded: warning as soon as there is one. */

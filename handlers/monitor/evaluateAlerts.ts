@@ -1,5 +1,6 @@
+import { type AlertSeverity, severityRank } from '../../schemas/alerts.ts';
 import type { Condition } from './Condition.ts';
-import { type AlertSeverity, MONITOR_DEFAULTS, severityRank } from './defaults.ts';
+import { MONITOR_DEFAULTS } from './defaults.ts';
 import type { OpenAlert } from './MonitorState.ts';
 
 /** Runs in a row a condition must be clear before its alert resolves (2 = about two minutes on AWS). */
@@ -53,15 +54,7 @@ export function evaluateAlerts(
 
   for (const condition of conditions) {
     const previous = open[condition.key];
-    const observed = {
-      kind: condition.kind,
-      severity: condition.severity,
-      count: condition.count,
-      oldestAgeSeconds: condition.oldestAgeSeconds,
-      ...(condition.stage !== undefined ? { stage: condition.stage } : {}),
-      ...(condition.consumer !== undefined ? { consumer: condition.consumer } : {}),
-      ...(condition.queue !== undefined ? { queue: condition.queue } : {}),
-    };
+    const observed = alertFields(condition);
     if (!previous) {
       next[condition.key] = { ...observed, notifiedSeverity: condition.severity, sinceMs: nowMs, notifiedAtMs: nowMs };
       transitions.push({
@@ -127,14 +120,18 @@ export function undeliveredTransition(open: Record<string, OpenAlert>, transitio
 }
 
 function conditionOf(key: string, alert: OpenAlert): Condition {
+  return { key, ...alertFields(alert) };
+}
+
+/** What an open alert keeps of a condition, and a resolved alert's condition is rebuilt from. */
+function alertFields(source: Condition | OpenAlert) {
   return {
-    key,
-    kind: alert.kind,
-    severity: alert.severity,
-    count: alert.count,
-    oldestAgeSeconds: alert.oldestAgeSeconds,
-    ...(alert.stage !== undefined ? { stage: alert.stage } : {}),
-    ...(alert.consumer !== undefined ? { consumer: alert.consumer } : {}),
-    ...(alert.queue !== undefined ? { queue: alert.queue } : {}),
+    kind: source.kind,
+    severity: source.severity,
+    count: source.count,
+    oldestAgeSeconds: source.oldestAgeSeconds,
+    ...(source.stage !== undefined ? { stage: source.stage } : {}),
+    ...(source.consumer !== undefined ? { consumer: source.consumer } : {}),
+    ...(source.queue !== undefined ? { queue: source.queue } : {}),
   };
 }

@@ -1,9 +1,11 @@
-export { ALERT_ATTRIBUTES, type AlertPublisher, SnsAlertPublisher } from './AlertPublisher.ts';
-export { type AutoRedriveOutcome, budgetDecision, holdReason, type RedrivePolicy } from './autoRedrive.ts';
+// Contracts the monitor's users also need (the definitions are in schemas/).
+export { ALERT_ATTRIBUTES, ALERT_SEVERITIES, type AlertSeverity, severityRank } from '../../schemas/alerts.ts';
+export * from '../shared/dlq/index.ts';
+export { type AlertPublisher, SnsAlertPublisher } from './AlertPublisher.ts';
+export { type AutoRedriveOutcome, budgetDecision, holdReason } from './autoRedrive.ts';
 export { type Condition, conditionKeys } from './Condition.ts';
 export { type DependencyProbe, type ProbeResult, TimestreamWriteProbe } from './DependencyProbe.ts';
-export { ALERT_SEVERITIES, type AlertSeverity, MONITOR_DEFAULTS, severityRank } from './defaults.ts';
-export * from './dlq/index.ts';
+export { MONITOR_DEFAULTS } from './defaults.ts';
 export { type AlertTransition, evaluateAlerts, undeliveredTransition } from './evaluateAlerts.ts';
 export { FileMonitorStateStore } from './FileMonitorStateStore.ts';
 export { type AlertMessage, commandsFor, describeCondition, formatAge, formatAlert } from './formatAlert.ts';

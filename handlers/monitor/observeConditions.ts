@@ -1,6 +1,7 @@
+import type { AlertSeverity } from '../../schemas/alerts.ts';
+import type { DlqRoute } from '../shared/dlq/DlqRoute.ts';
 import { type Condition, conditionKeys } from './Condition.ts';
-import { type AlertSeverity, MONITOR_DEFAULTS } from './defaults.ts';
-import type { DlqRoute } from './dlq/DlqRoute.ts';
+import { MONITOR_DEFAULTS } from './defaults.ts';
 import { type QueueStats, totalMessages } from './QueueStatsSource.ts';
 import type { StuckInvoices } from './StuckInvoiceSource.ts';
 

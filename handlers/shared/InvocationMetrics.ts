@@ -1,11 +1,10 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DimensionsOf, MetricDefinition, MetricUnit } from '../../schemas/metrics.ts';
 import type { CommonHandlerConfig } from './handlerConfig.ts';
-
-export type MetricUnitName = typeof MetricUnit.Count | typeof MetricUnit.Milliseconds;
 
 export interface MetricPoint {
   readonly name: string;
-  readonly unit: MetricUnitName;
+  readonly unit: MetricUnit;
   readonly value: number;
   /** Added to the `cell` and `service` dimensions every BEMS metric carries. */
   readonly dimensions: Readonly<Record<string, string>>;
@@ -26,12 +25,9 @@ export class InvocationMetrics {
   readonly #points: MetricPoint[] = [];
   constructor(private readonly publisher: MetricsPublisher) {}
 
-  count(name: string, value: number, dimensions: Readonly<Record<string, string>>): void {
-    this.#points.push({ name, unit: MetricUnit.Count, value, dimensions });
-  }
-
-  milliseconds(name: string, value: number, dimensions: Readonly<Record<string, string>>): void {
-    this.#points.push({ name, unit: MetricUnit.Milliseconds, value, dimensions });
+  /** A point of one of the metrics of the contract (`schemas/metrics.ts`), in its unit and dimensions. */
+  add<M extends MetricDefinition>(metric: M, value: number, dimensions: DimensionsOf<M>): void {
+    this.#points.push({ name: metric.name, unit: metric.unit, value, dimensions });
   }
 
   /** Publishes and forgets what was collected; safe to call more than once. */

@@ -174,3 +174,8 @@ export function toDownstreamError(service: string, operation: string, error: unk
   const message = error instanceof Error ? error.message : String(error);
   return new DownstreamError(service, operation, code, kind, message, { cause: error });
 }
+
+/** An error in one line for a report: `Name: message`, or the thrown value as text. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -62,6 +62,33 @@ export async function traced<T>(tracer: Tracer, name: string, fn: () => Promise<
   }
 }
 
+/** What one invocation logs and measures with. */
+export interface Invocation {
+  readonly log: RequestLogger;
+  readonly metrics: InvocationMetrics;
+}
+
+/**
+ * Runs one invocation of a handler: in its X-Ray subsegment (`traced`), with a logger that adds
+ * `keys` to every entry, and with metrics that are published at its end whatever happens.
+ */
+export function runInvocation<T>(
+  observability: Observability,
+  name: string,
+  keys: Record<string, string | undefined>,
+  fn: (invocation: Invocation) => Promise<T>,
+): Promise<T> {
+  return traced(observability.tracer, name, async () => {
+    const log = requestLogger(observability.logger, keys);
+    const metrics = observability.newInvocationMetrics();
+    try {
+      return await fn({ log, metrics });
+    } finally {
+      metrics.flush();
+    }
+  });
+}
+
 /** The logging calls handlers make. */
 export type LogFunction = (message: string, ...extra: (Record<string, unknown> | Error)[]) => void;
 export interface RequestLogger {

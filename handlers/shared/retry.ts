@@ -17,6 +17,12 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 2_000 };
 
+/**
+ * Retries of the calls made for a batch of queue messages (forward, consume): no client is waiting,
+ * and a message that still fails comes back after its visibility timeout.
+ */
+export const QUEUE_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+
 /** Sleep and randomness, replaceable in tests. */
 export interface RetryClock {
   readonly sleep: (ms: number) => Promise<void>;
@@ -48,6 +54,22 @@ export interface RetryPendingOptions {
   readonly onRetry?: (info: { readonly retry: number; readonly delayMs: number; readonly pending: number }) => void;
 }
 
+/** The retry settings of one call: the policy, the clock, and the time the invocation has left. */
+export type RetryBudget = Pick<RetryPendingOptions, 'policy' | 'clock' | 'remainingTimeMs'>;
+
+/** The retry budget of a call made inside a Lambda invocation (`context`, when there is one). */
+export function retryBudget(
+  policy: RetryPolicy,
+  clock: RetryClock | undefined,
+  context: { getRemainingTimeInMillis(): number } | undefined,
+): RetryBudget {
+  return {
+    policy,
+    ...(clock ? { clock } : {}),
+    ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+  };
+}
+
 /**
  * Runs `attempt` on the items still pending until none are left or the policy is exhausted.
  *
@@ -73,4 +95,28 @@ export async function retryPending<T>(
     await clock.sleep(delayMs);
   }
   return pending;
+}
+
+/**
+ * `retryPending` over calls of at most `chunkSize` items (the API's batch limit), one chunk after
+ * the other, each with its own retries. Returns what is still pending after the last attempt of
+ * every chunk.
+ */
+export async function retryInChunks<T>(
+  items: readonly T[],
+  chunkSize: number,
+  attempt: (pending: readonly T[], attemptNumber: number) => Promise<readonly T[]>,
+  budget: RetryBudget,
+): Promise<readonly T[]> {
+  const leftOver: T[] = [];
+  for (let start = 0; start < items.length; start += chunkSize) {
+    leftOver.push(
+      ...(await retryPending(items.slice(start, start + chunkSize), attempt, {
+        policy: budget.policy,
+        ...(budget.clock ? { clock: budget.clock } : {}),
+        ...(budget.remainingTimeMs ? { remainingTimeMs: budget.remainingTimeMs } : {}),
+      })),
+    );
+  }
+  return leftOver;
 }

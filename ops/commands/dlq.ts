@@ -1,12 +1,5 @@
-import {
-  type DlqMessage,
-  dlqRoutes,
-  formatAge,
-  peekDlq,
-  routeLabel,
-  selectRoutes,
-  totalMessages,
-} from '../../handlers/monitor/index.ts';
+import { formatAge, totalMessages } from '../../handlers/monitor/index.ts';
+import { type DlqMessage, dlqRoutes, peekDlq, routeLabel, selectRoutes } from '../../handlers/shared/dlq/index.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';

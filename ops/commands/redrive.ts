@@ -10,7 +10,7 @@ import {
   redriveDlq,
   routeLabel,
   selectRoutes,
-} from '../../handlers/monitor/index.ts';
+} from '../../handlers/shared/dlq/index.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { parseTime } from '../parseTime.ts';

@@ -1,16 +1,14 @@
 import {
   commandsFor,
   describeCondition,
-  dlqRoutes,
   formatAge,
   MONITOR_DEFAULTS,
   type OpenAlert,
   type QueueStats,
-  routeLabel,
   type StuckInvoices,
-  selectRoutes,
   totalMessages,
 } from '../../handlers/monitor/index.ts';
+import { dlqRoutes, routeLabel, selectRoutes } from '../../handlers/shared/dlq/index.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';

@@ -4,7 +4,7 @@ import {
   type EventBridgeClient,
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
-import { type RateClock, systemRateClock } from '../../handlers/monitor/index.ts';
+import { type RateClock, systemRateClock } from '../../handlers/shared/dlq/index.ts';
 
 export interface ReplayRequest {
   readonly eventBridge: EventBridgeClient;

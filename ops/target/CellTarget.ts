@@ -1,12 +1,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { MonitorTopology } from '../../cells/monitorTopology.ts';
-import type {
-  MonitorStateStore,
-  QueueStatsSource,
-  RedrivePolicy,
-  StuckInvoiceSource,
-} from '../../handlers/monitor/index.ts';
+import type { MonitorStateStore, QueueStatsSource, StuckInvoiceSource } from '../../handlers/monitor/index.ts';
+import type { MonitorTopology, RedrivePolicy } from '../../schemas/monitorTopology.ts';
 import type { Stage } from '../../schemas/stages.ts';
 
 /** One line per component for `bems status`. */

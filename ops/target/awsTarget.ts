@@ -5,13 +5,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { CellDefinition } from '../../cells/definition.ts';
-import { MonitorTopologySchema } from '../../cells/monitorTopology.ts';
 import { cellTopology, resourcePrefix } from '../../cells/topology.ts';
 import {
   SqsCloudWatchQueueStats,
   SsmMonitorStateStore,
   TimestreamStuckInvoiceSource,
 } from '../../handlers/monitor/index.ts';
+import { MonitorTopologySchema } from '../../schemas/monitorTopology.ts';
 import { TargetError } from '../errors.ts';
 import type { CellTarget } from './CellTarget.ts';
 

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
 import type { CellTopology } from '../../../cells/topology.ts';
-import { type DlqRoute, dlqRoutes } from '../../../handlers/monitor/dlq/DlqRoute.ts';
+import { type DlqRoute, dlqRoutes } from '../../../handlers/shared/dlq/DlqRoute.ts';
 import type { RunningLocalCell } from '../../../local/cell/index.ts';
 import { localClientConfig } from '../../../local/sns-sqs/awsClientDefaults.ts';
 import { readArchivedEventIds } from './cellRecords.ts';

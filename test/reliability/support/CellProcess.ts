@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CellDefinition } from '../../../cells/definition.ts';
 import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
 import { cellTopology } from '../../../cells/topology.ts';
-import { type DlqRoute, dlqRoutes } from '../../../handlers/monitor/dlq/DlqRoute.ts';
+import { type DlqRoute, dlqRoutes } from '../../../handlers/shared/dlq/DlqRoute.ts';
 import { localClientConfig } from '../../../local/sns-sqs/awsClientDefaults.ts';
 import type { CellHealthBody, CellProbe } from './CellProbe.ts';
 import { queueUrlPrefix } from './CellProbe.ts';

@@ -1,5 +1,5 @@
-import { peekDlq } from '../../../handlers/monitor/dlq/peekDlq.ts';
-import { redriveDlq } from '../../../handlers/monitor/dlq/redriveDlq.ts';
+import { peekDlq } from '../../../handlers/shared/dlq/peekDlq.ts';
+import { redriveDlq } from '../../../handlers/shared/dlq/redriveDlq.ts';
 import type { CellProbe } from './CellProbe.ts';
 import { readRecordedEvents } from './cellRecords.ts';
 import type { RequestOutcome } from './RetryingClient.ts';

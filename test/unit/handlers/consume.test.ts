@@ -208,7 +208,7 @@ describe('consume handler', () => {
     const response = await handler(buildSqsEvent(messages.map((m) => m.record)));
 
     expect(failures(response)).toEqual(messages.map((m) => m.record.messageId));
-    expect(writtenEventIds()).toHaveLength(4); // CONSUME_RETRY_POLICY.maxAttempts
+    expect(writtenEventIds()).toHaveLength(4); // QUEUE_RETRY_POLICY.maxAttempts
   });
 
   it('does not retry a permanent error such as a missing table', async () => {

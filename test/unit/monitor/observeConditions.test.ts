@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DlqRoute } from '../../../handlers/monitor/dlq/DlqRoute.ts';
 import { evaluateAlerts } from '../../../handlers/monitor/evaluateAlerts.ts';
 import { commandsFor, formatAlert } from '../../../handlers/monitor/formatAlert.ts';
 import { observeConditions } from '../../../handlers/monitor/observeConditions.ts';
+import type { DlqRoute } from '../../../handlers/shared/dlq/DlqRoute.ts';
 
 const ROUTE: DlqRoute = {
   stage: 'posting',

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { budgetDecision, holdReason } from '../../../handlers/monitor/autoRedrive.ts';
 import {
   decodeDlqMessage,
-  REDRIVE_ATTRIBUTES,
   redriveDeduplicationId,
   redriveMessageAttributes,
-} from '../../../handlers/monitor/dlq/DlqMessage.ts';
-import type { DlqRoute } from '../../../handlers/monitor/dlq/DlqRoute.ts';
+} from '../../../handlers/shared/dlq/DlqMessage.ts';
+import type { DlqRoute } from '../../../handlers/shared/dlq/DlqRoute.ts';
+import { REDRIVE_ATTRIBUTES } from '../../../schemas/messageAttributes.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 import { buildEventDetail } from '../../helpers/sqsEvents.ts';
 

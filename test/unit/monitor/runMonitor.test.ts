@@ -14,7 +14,6 @@ import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
 import { cellTopology } from '../../../cells/topology.ts';
 import type { AlertPublisher } from '../../../handlers/monitor/AlertPublisher.ts';
 import type { DependencyProbe } from '../../../handlers/monitor/DependencyProbe.ts';
-import { REDRIVE_ATTRIBUTES } from '../../../handlers/monitor/dlq/DlqMessage.ts';
 import type { AlertTransition } from '../../../handlers/monitor/evaluateAlerts.ts';
 import type { AlertMessage } from '../../../handlers/monitor/formatAlert.ts';
 import {
@@ -25,6 +24,7 @@ import {
 import type { QueueStats, QueueStatsSource } from '../../../handlers/monitor/QueueStatsSource.ts';
 import { type MonitorDependencies, runMonitor } from '../../../handlers/monitor/runMonitor.ts';
 import type { StuckInvoiceSource } from '../../../handlers/monitor/StuckInvoiceSource.ts';
+import { REDRIVE_ATTRIBUTES } from '../../../schemas/messageAttributes.ts';
 
 const CELL = localCell();
 const TOPOLOGY = monitorTopologyOf(cellTopology(CELL), 'http://sqs.local/000000000000/');

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimestreamWriteProbe } from '../../../handlers/monitor/DependencyProbe.ts';
-import type { DlqRoute } from '../../../handlers/monitor/dlq/DlqRoute.ts';
 import { InvoiceEventsSqlSource } from '../../../handlers/monitor/InvoiceEventsSqlSource.ts';
 import type { StageSla } from '../../../handlers/monitor/StuckInvoiceSource.ts';
+import type { DlqRoute } from '../../../handlers/shared/dlq/DlqRoute.ts';
 import { type RunningTimestreamEmulator, startTimestreamEmulator } from '../../../local/timestream/index.ts';
 import { type BemsRecordSpec, bemsRecord } from '../local/timestream/bemsRecords.ts';
 

@@ -1,17 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { REDRIVE_ATTRIBUTES } from '../../../schemas/messageAttributes.ts';
 import type { DlqRoute } from './DlqRoute.ts';
-
-/**
- * Message attributes BEMS adds when it moves a message out of a DLQ. They travel with the message:
- * SQS keeps message attributes when it moves a message to a DLQ again, so the redrive history of a
- * message is on the message itself, not in a table that could disagree with the queue.
- */
-export const REDRIVE_ATTRIBUTES = {
-  /** How many times the message was redriven so far (Number). */
-  count: 'bems-redrive-count',
-  /** Epoch ms of the first failure: kept from the first time the message reached a DLQ (Number). */
-  firstFailedAt: 'bems-first-failed-at',
-} as const;
 
 /** SQS allows at most 10 message attributes per message. */
 export const SQS_MAX_MESSAGE_ATTRIBUTES = 10;

@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REDRIVE_ATTRIBUTES } from '../../../handlers/monitor/dlq/DlqMessage.ts';
-import type { DlqRoute } from '../../../handlers/monitor/dlq/DlqRoute.ts';
-import { redriveDlq } from '../../../handlers/monitor/dlq/redriveDlq.ts';
+import type { DlqRoute } from '../../../../../handlers/shared/dlq/DlqRoute.ts';
+import { redriveDlq } from '../../../../../handlers/shared/dlq/redriveDlq.ts';
+import { REDRIVE_ATTRIBUTES } from '../../../../../schemas/messageAttributes.ts';
 
 const ROUTE: DlqRoute = {
   stage: 'posting',

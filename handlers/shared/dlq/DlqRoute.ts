@@ -1,4 +1,4 @@
-import { type MonitorTopology, queueUrl } from '../../../cells/monitorTopology.ts';
+import { type MonitorTopology, queueUrl } from '../../../schemas/monitorTopology.ts';
 import type { Stage } from '../../../schemas/stages.ts';
 
 /**

@@ -1,0 +1,150 @@
+import type { z } from 'zod';
+import { ALERT_SEVERITIES, type AlertSeverity } from '../../schemas/alerts.ts';
+import {
+  type MonitorTopology,
+  MonitorTopologySchema,
+  type RedrivePolicy,
+  RedrivePolicySchema,
+} from '../../schemas/monitorTopology.ts';
+import {
+  type AwsClientConfig,
+  awsClientConfig,
+  sqsClientConfig,
+  timestreamQueryClientConfig,
+  timestreamWriteClientConfig,
+} from '../shared/awsClientConfig.ts';
+import type { Env, EnvReader } from '../shared/EnvReader.ts';
+import type { CommonHandlerConfig } from '../shared/handlerConfig.ts';
+import { readHandlerConfig, readJsonVariable } from '../shared/readHandlerConfig.ts';
+import { MONITOR_DEFAULTS } from './defaults.ts';
+
+/**
+ * The configuration of the stuck-event monitor Lambda (`handlers/monitor.ts`).
+ *
+ * Environment (the contract with `cells/constructs/StuckEventMonitor.ts`):
+ * - `CELL_TOPOLOGY`: MonitorTopology JSON (queues, DLQs, SLAs);
+ * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
+ * - `REDRIVE_POLICY`: `{automatic, ratePerSecond, budgetPerMessage}` (defaults of the cell definition when absent);
+ * - `MONITOR_STATE_PARAMETER` (SSM parameter name) or `MONITOR_STATE_FILE` (a JSON file path): the alert state;
+ * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
+ *   probe run before redriving a consumer DLQ; without them the SLA check reports itself unavailable.
+ */
+
+export interface MonitorConfig extends CommonHandlerConfig {
+  readonly topology: MonitorTopology;
+  readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
+  readonly redrive: RedrivePolicy;
+  readonly state:
+    | { readonly kind: 'ssm'; readonly parameterName: string }
+    | { readonly kind: 'file'; readonly path: string };
+  readonly timestream?: { readonly databaseName: string; readonly tableName: string };
+  readonly sqs: ReturnType<typeof sqsClientConfig>;
+  readonly sns: AwsClientConfig;
+  readonly cloudwatch: AwsClientConfig;
+  readonly ssm: AwsClientConfig;
+  readonly timestreamWrite: AwsClientConfig;
+  readonly timestreamQuery: AwsClientConfig;
+}
+
+export function monitorConfigFromEnv(env: Env): MonitorConfig {
+  return readHandlerConfig(env, 'bems-monitor', (reader, common) => {
+    const topology = jsonVariable(reader, 'CELL_TOPOLOGY', MonitorTopologySchema, true);
+    if (topology && common.cellId && topology.cellId !== common.cellId) {
+      reader.problem('CELL_TOPOLOGY', `describes cell "${topology.cellId}" but CELL_ID is "${common.cellId}"`);
+    }
+    const alertTopicArns = alertTopicsFromEnv(reader);
+    const redrive = jsonVariable(reader, 'REDRIVE_POLICY', RedrivePolicySchema, false) ?? RedrivePolicySchema.parse({});
+    const state = stateStoreFromEnv(reader);
+    const timestream = timestreamFromEnv(reader);
+    const sqs = sqsClientConfig(reader);
+    const sns = awsClientConfig('sns', reader);
+    const cloudwatch = awsClientConfig('cloudwatch', reader);
+    const timestreamWrite = timestreamWriteClientConfig(reader);
+    // One Query call must not outlive the SLA check's budget (it is also enforced across pages).
+    const timestreamQuery = timestreamQueryClientConfig(reader, {
+      requestTimeoutMs: MONITOR_DEFAULTS.sla.queryBudgetMs,
+    });
+    const ssm = ssmClientConfig(reader, sns);
+    return {
+      // Both undefined only when the reader has a problem to report: assertValid throws then.
+      topology: topology!,
+      alertTopicArns: alertTopicArns as Record<AlertSeverity, string>,
+      redrive,
+      state: state!,
+      ...(timestream ? { timestream } : {}),
+      sqs,
+      sns,
+      cloudwatch,
+      ssm,
+      timestreamWrite,
+      timestreamQuery,
+    };
+  });
+}
+
+function stateStoreFromEnv(reader: EnvReader): MonitorConfig['state'] | undefined {
+  const parameterName = reader.optional('MONITOR_STATE_PARAMETER');
+  const path = reader.optional('MONITOR_STATE_FILE');
+  if (parameterName && path)
+    reader.problem('MONITOR_STATE_FILE', 'set either MONITOR_STATE_PARAMETER or MONITOR_STATE_FILE, not both');
+  if (!parameterName && !path) reader.problem('MONITOR_STATE_PARAMETER', 'is required (or MONITOR_STATE_FILE)');
+  if (parameterName) return { kind: 'ssm', parameterName };
+  return path ? { kind: 'file', path } : undefined;
+}
+
+function timestreamFromEnv(reader: EnvReader): MonitorConfig['timestream'] {
+  const databaseName = reader.optional('TIMESTREAM_DATABASE_NAME');
+  const tableName = reader.optional('TIMESTREAM_TABLE_NAME');
+  if (Boolean(databaseName) !== Boolean(tableName)) {
+    reader.problem(
+      databaseName ? 'TIMESTREAM_TABLE_NAME' : 'TIMESTREAM_DATABASE_NAME',
+      'is required with the other Timestream name',
+    );
+  }
+  return databaseName && tableName ? { databaseName, tableName } : undefined;
+}
+
+function jsonVariable<T extends z.ZodType>(
+  reader: EnvReader,
+  variable: string,
+  schema: T,
+  required: boolean,
+): z.output<T> | undefined {
+  const json = readJsonVariable(reader, variable, { required, notJson: 'must be JSON' });
+  if (json === undefined) return undefined;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    reader.problem(variable, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+function alertTopicsFromEnv(reader: EnvReader): Partial<Record<AlertSeverity, string>> {
+  const json = readJsonVariable(reader, 'ALERT_TOPIC_ARNS', {
+    required: true,
+    notJson: 'must be a JSON object such as {"critical":"arn:aws:sns:…","warning":…,"info":…}',
+  });
+  if (json === undefined) return {};
+  const result: Partial<Record<AlertSeverity, string>> = {};
+  for (const severity of ALERT_SEVERITIES) {
+    const arn = (json as Record<string, unknown> | null)?.[severity];
+    if (typeof arn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:.+$/.test(arn)) {
+      reader.problem('ALERT_TOPIC_ARNS', `${severity}: must be an SNS topic ARN, got ${JSON.stringify(arn)}`);
+    } else {
+      result[severity] = arn;
+    }
+  }
+  return result;
+}
+
+/**
+ * SSM has no entry in the shared endpoint table; the override variables follow the SDK's naming
+ * (`AWS_ENDPOINT_URL_SSM`, then `AWS_ENDPOINT_URL`). Only the state parameter uses it, and only on AWS.
+ */
+function ssmClientConfig(reader: EnvReader, base: AwsClientConfig): AwsClientConfig {
+  const { endpoint: _snsEndpoint, ...rest } = base;
+  const endpoint = reader.optional('AWS_ENDPOINT_URL_SSM') ?? reader.optional('AWS_ENDPOINT_URL');
+  return { ...rest, ...(endpoint ? { endpoint } : {}) };
+}
