@@ -6,9 +6,11 @@ import { parseArgs } from 'node:util';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { mapToRecord } from '../handlers/consume/mapToRecord.ts';
 import { startTimestreamEmulator } from '../local/timestream/index.ts';
+import { DEFAULT_PRIMARY_CONSUMER } from '../schemas/analyticsRecord.ts';
 import type { InvoiceEventDetail } from '../schemas/envelope.ts';
 import { STAGES, STATUSES_BY_STAGE } from '../schemas/stages.ts';
 import { DashboardQueries } from './queries.ts';
+import { READ_MODEL_SCHEMA } from './readModel/index.ts';
 import { parseTimeRange } from './timeRange.ts';
 import { VIEW_IDS } from './views.ts';
 import { WorkerQueryStore } from './WorkerQueryStore.ts';
@@ -64,6 +66,7 @@ function detail(index: number, now: number): InvoiceEventDetail[] {
 const dataDir = mkdtempSync(join(tmpdir(), 'bems-dashboard-bench-'));
 const emulator = await startTimestreamEmulator({
   dataDir,
+  readSchema: READ_MODEL_SCHEMA,
   databases: [
     {
       name: 'bems-local',
@@ -86,7 +89,7 @@ try {
       records.push(
         mapToRecord({
           detail: d,
-          consumer: 'recorder',
+          consumer: DEFAULT_PRIMARY_CONSUMER,
           replayed: false,
           processedAt: Date.parse(d.server.receivedAt) + 900,
         }),

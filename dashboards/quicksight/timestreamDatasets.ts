@@ -1,13 +1,20 @@
-import { minorUnitDigits } from '../../schemas/money.ts';
-import { STAGES, type Stage } from '../../schemas/stages.ts';
 import {
-  agingBucketCase,
-  finalStatusPredicate,
-  invoiceStateCase,
+  type AnalyticsField,
+  type AnalyticsValueType,
+  analyticsTypeOf,
+  TIMESTREAM_COLUMNS,
+} from '../../schemas/analyticsRecord.ts';
+import { minorUnitDigits } from '../../schemas/money.ts';
+import {
+  isAnalyticsRecord,
+  latestEventOrder,
   primaryConsumerPredicate,
   sqlString,
-  stageOrderCase,
-} from '../sqlFragments.ts';
+  timestreamTable,
+} from '../../schemas/readModelSql.ts';
+import { STAGES, type Stage } from '../../schemas/stages.ts';
+import { timestreamStuckInvoices } from '../../schemas/stuckRule.ts';
+import { agingBucketCase, invoiceStateCase } from '../sqlFragments.ts';
 import { AGING_BUCKETS, ANOMALY_DETECTION, DAY_MS, STAGE_ENTRY_LOOKBACK_MS, STUCK } from '../views.ts';
 
 /**
@@ -60,35 +67,63 @@ export function minorDigitsCase(column = 'currency'): string {
   return `CASE ${column} ${whens} ELSE 2 END`;
 }
 
-const EVENT_COLUMNS = [
-  { name: 'occurred_at', type: 'DATETIME' },
-  { name: 'processed_at', type: 'DATETIME' },
-  { name: 'received_at', type: 'DATETIME' },
-  { name: 'due_at', type: 'DATETIME' },
-  { name: 'stage', type: 'STRING' },
-  { name: 'status', type: 'STRING' },
-  { name: 'currency', type: 'STRING' },
-  { name: 'invoice_id', type: 'STRING' },
-  { name: 'event_id', type: 'STRING' },
-  { name: 'vendor_id', type: 'STRING' },
-  { name: 'vendor_name', type: 'STRING' },
-  { name: 'amount_minor', type: 'INTEGER' },
-  { name: 'minor_digits', type: 'INTEGER' },
-  { name: 'latency_ms', type: 'INTEGER' },
-] as const satisfies TimestreamDataset['columns'];
+type DatasetColumn = TimestreamDataset['columns'][number];
+
+const QUICKSIGHT_TYPES = {
+  VARCHAR: 'STRING',
+  BIGINT: 'INTEGER',
+  DOUBLE: 'DECIMAL',
+  TIMESTAMP: 'DATETIME',
+  BOOLEAN: 'BIT',
+} as const satisfies Record<AnalyticsValueType, QuickSightColumnType>;
+
+/** Dataset columns that are fields of the analytics record, typed from it. */
+function fields(...names: AnalyticsField[]): DatasetColumn[] {
+  return names.map((name) => ({ name: TIMESTREAM_COLUMNS[name], type: QUICKSIGHT_TYPES[analyticsTypeOf(name)] }));
+}
+
+/** A record field under another name (`time AS occurred_at`). */
+function renamed(name: string, field: AnalyticsField): DatasetColumn {
+  return { name, type: QUICKSIGHT_TYPES[analyticsTypeOf(field)] };
+}
+
+const MINOR_DIGITS: DatasetColumn = { name: 'minor_digits', type: 'INTEGER' };
+
+const EVENT_COLUMNS: readonly DatasetColumn[] = [
+  renamed('occurred_at', 'time'),
+  ...fields(
+    'processed_at',
+    'received_at',
+    'due_at',
+    'stage',
+    'status',
+    'currency',
+    'invoice_id',
+    'event_id',
+    'vendor_id',
+    'vendor_name',
+    'amount_minor',
+  ),
+  MINOR_DIGITS,
+  ...fields('latency_ms'),
+];
 
 export function timestreamDatasets(options: TimestreamDatasetOptions): TimestreamDataset[] {
-  const table = `"${options.databaseName}"."${options.tableName}"`;
+  const table = timestreamTable(options.databaseName, options.tableName);
   const lookbackDays = options.lookbackDays ?? 90;
   const interval = `${options.volumeIntervalMinutes ?? 15}m`;
   const volumeDays = options.volumeHistoryDays ?? 14;
-  const counted = `measure_name = 'invoice_event' AND ${primaryConsumerPredicate(options.primaryConsumers)}`;
+  const counted = `${isAnalyticsRecord()} AND ${primaryConsumerPredicate(options.primaryConsumers)}`;
   const eventColumns =
     'time AS occurred_at, processed_at, received_at, due_at, stage, status, currency, invoice_id, event_id, vendor_id, ' +
     `vendor_name, amount_minor, ${minorDigitsCase()} AS minor_digits, latency_ms`;
-  const latestOrder = `time DESC, ${stageOrderCase()} DESC, received_at DESC, event_id DESC`;
+  const latestOrder = latestEventOrder(TIMESTREAM_COLUMNS);
   const agingOrder = `CASE aging_bucket ${AGING_BUCKETS.map((b, i) => `WHEN ${sqlString(b.id)} THEN ${i + 1}`).join(' ')} END`;
-  const slaSeconds = `CASE stage ${STAGES.map((s) => `WHEN ${sqlString(s)} THEN ${options.slaSecondsByStage[s]}`).join(' ')} END`;
+  const stuckRules = STAGES.map((stage) => ({
+    stage,
+    slaSeconds: options.slaSecondsByStage[stage],
+    primaryConsumer: options.primaryConsumers[stage],
+  }));
   const entryLookbackDays = lookbackDays + STAGE_ENTRY_LOOKBACK_MS / DAY_MS;
   const stuckDays = STUCK.lookbackMs / DAY_MS;
 
@@ -125,16 +160,9 @@ export function timestreamDatasets(options: TimestreamDatasetOptions): Timestrea
         `FROM (SELECT *, row_number() OVER (PARTITION BY invoice_id ORDER BY ${latestOrder}) AS latest_rank ` +
         `FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)) WHERE latest_rank = 1)`,
       columns: [
-        { name: 'last_event_at', type: 'DATETIME' },
-        { name: 'due_at', type: 'DATETIME' },
-        { name: 'stage', type: 'STRING' },
-        { name: 'status', type: 'STRING' },
-        { name: 'currency', type: 'STRING' },
-        { name: 'invoice_id', type: 'STRING' },
-        { name: 'vendor_id', type: 'STRING' },
-        { name: 'vendor_name', type: 'STRING' },
-        { name: 'amount_minor', type: 'INTEGER' },
-        { name: 'minor_digits', type: 'INTEGER' },
+        renamed('last_event_at', 'time'),
+        ...fields('due_at', 'stage', 'status', 'currency', 'invoice_id', 'vendor_id', 'vendor_name', 'amount_minor'),
+        MINOR_DIGITS,
         { name: 'state', type: 'STRING' },
         { name: 'aging_bucket', type: 'STRING' },
         { name: 'aging_order', type: 'INTEGER' },
@@ -148,32 +176,28 @@ export function timestreamDatasets(options: TimestreamDatasetOptions): Timestrea
       sql:
         `SELECT e.stage AS stage, e.invoice_id AS invoice_id, c.ingested_at AS ingested_at FROM ${table} e JOIN ` +
         `(SELECT invoice_id, min(time) AS ingested_at FROM ${table} WHERE ${counted} AND stage = 'ingestion' AND time > ago(${lookbackDays}d) GROUP BY invoice_id) c ` +
-        `ON e.invoice_id = c.invoice_id WHERE e.measure_name = 'invoice_event' AND ${primaryConsumerPredicate(options.primaryConsumers, 'e.stage', 'e.consumer')} ` +
+        `ON e.invoice_id = c.invoice_id WHERE ${isAnalyticsRecord('e.measure_name')} AND ${primaryConsumerPredicate(options.primaryConsumers, 'e.stage', 'e.consumer')} ` +
         `AND e.time > ago(${lookbackDays}d)`,
-      columns: [
-        { name: 'stage', type: 'STRING' },
-        { name: 'invoice_id', type: 'STRING' },
-        { name: 'ingested_at', type: 'DATETIME' },
-      ],
+      columns: [...fields('stage', 'invoice_id'), renamed('ingested_at', 'time')],
     },
     {
       id: 'stuck',
       name: 'Stuck invoices',
       importMode: 'DIRECT_QUERY',
+      // The stuck rule of `schemas/stuckRule.ts`, as the AWS monitor evaluates it, as of the query's now().
       sql:
+        `WITH ${timestreamStuckInvoices(stuckRules, {
+          table,
+          since: `ago(${stuckDays}d)`,
+          cutoff: (rule) => `ago(${rule.slaSeconds}s)`,
+          columns: ['vendor_name', 'currency', 'amount_minor'],
+        })} ` +
         `SELECT invoice_id, stage, status, vendor_name, currency, amount_minor, ${minorDigitsCase()} AS minor_digits, time AS last_event_at, ` +
-        `date_diff('minute', time, now()) AS stuck_minutes FROM (SELECT *, row_number() OVER (PARTITION BY invoice_id ORDER BY ${latestOrder}) AS latest_rank ` +
-        `FROM ${table} WHERE ${counted} AND time > ago(${stuckDays}d)) WHERE latest_rank = 1 AND NOT ${finalStatusPredicate()} ` +
-        `AND date_diff('second', time, now()) > ${slaSeconds}`,
+        "date_diff('minute', time, now()) AS stuck_minutes FROM stuck",
       columns: [
-        { name: 'invoice_id', type: 'STRING' },
-        { name: 'stage', type: 'STRING' },
-        { name: 'status', type: 'STRING' },
-        { name: 'vendor_name', type: 'STRING' },
-        { name: 'currency', type: 'STRING' },
-        { name: 'amount_minor', type: 'INTEGER' },
-        { name: 'minor_digits', type: 'INTEGER' },
-        { name: 'last_event_at', type: 'DATETIME' },
+        ...fields('invoice_id', 'stage', 'status', 'vendor_name', 'currency', 'amount_minor'),
+        MINOR_DIGITS,
+        renamed('last_event_at', 'time'),
         { name: 'stuck_minutes', type: 'INTEGER' },
       ],
     },
