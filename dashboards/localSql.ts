@@ -1,8 +1,8 @@
 import { READ_MODEL_COLUMNS, READ_MODEL_VIEW } from '../schemas/analyticsRecord.ts';
 import { MAX_FUTURE_SKEW_MS } from '../schemas/invoiceEvent.ts';
 import { latestEventOrder, primaryConsumerPredicate, sqlStringList } from '../schemas/readModelSql.ts';
-import { STAGES, type Stage } from '../schemas/stages.ts';
-import { type StageStuckRule, sqliteStuckInvoices } from '../schemas/stuckRule.ts';
+import type { Stage } from '../schemas/stages.ts';
+import { type StageStuckRule, sqliteStuckInvoices, stuckRulesOf } from '../schemas/stuckRule.ts';
 import { invoiceTimelineSql } from './readModel/invoiceTimeline.ts';
 import { agingBucketCase, invoiceStateCase } from './sqlFragments.ts';
 import type { TimeRange } from './timeRange.ts';
@@ -138,11 +138,7 @@ export class LocalSql {
 
   constructor(private readonly config: LocalSqlConfig) {
     this.primary = primaryConsumerPredicate(config.primaryConsumers);
-    this.stuckRules = STAGES.map((stage) => ({
-      stage,
-      slaSeconds: config.slaSecondsByStage[stage],
-      primaryConsumer: config.primaryConsumers[stage],
-    }));
+    this.stuckRules = stuckRulesOf(config.primaryConsumers, config.slaSecondsByStage);
   }
 
   /**

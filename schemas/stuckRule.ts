@@ -1,6 +1,6 @@
 import { type AnalyticsColumns, READ_MODEL_COLUMNS, TIMESTREAM_COLUMNS } from './analyticsRecord.ts';
 import { isAnalyticsRecord, isLaterEvent, latestEventOrder, sqlString, sqlStringList } from './readModelSql.ts';
-import { FINAL_STATUSES, type Stage } from './stages.ts';
+import { FINAL_STATUSES, STAGES, type Stage } from './stages.ts';
 
 /**
  * The stuck-event rule, defined once and rendered into the two dialects that evaluate it: Timestream
@@ -18,6 +18,18 @@ export interface StageStuckRule {
   readonly slaSeconds: number;
   /** The consumer whose records count (the stage's first consumer, as on the dashboards). */
   readonly primaryConsumer: string;
+}
+
+/** The rule for every stage of a cell, from its first consumers and SLAs. */
+export function stuckRulesOf(
+  primaryConsumers: Readonly<Record<Stage, string>>,
+  slaSecondsByStage: Readonly<Record<Stage, number>>,
+): StageStuckRule[] {
+  return STAGES.map((stage) => ({
+    stage,
+    slaSeconds: slaSecondsByStage[stage],
+    primaryConsumer: primaryConsumers[stage],
+  }));
 }
 
 /** `(stage = S AND time < cutoff AND status not final for S)` for one stage. */

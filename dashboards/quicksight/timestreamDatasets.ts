@@ -12,8 +12,8 @@ import {
   sqlString,
   timestreamTable,
 } from '../../schemas/readModelSql.ts';
-import { STAGES, type Stage } from '../../schemas/stages.ts';
-import { timestreamStuckInvoices } from '../../schemas/stuckRule.ts';
+import type { Stage } from '../../schemas/stages.ts';
+import { stuckRulesOf, timestreamStuckInvoices } from '../../schemas/stuckRule.ts';
 import { agingBucketCase, invoiceStateCase } from '../sqlFragments.ts';
 import { AGING_BUCKETS, ANOMALY_DETECTION, DAY_MS, STAGE_ENTRY_LOOKBACK_MS, STUCK } from '../views.ts';
 
@@ -119,11 +119,7 @@ export function timestreamDatasets(options: TimestreamDatasetOptions): Timestrea
     `vendor_name, amount_minor, ${minorDigitsCase()} AS minor_digits, latency_ms`;
   const latestOrder = latestEventOrder(TIMESTREAM_COLUMNS);
   const agingOrder = `CASE aging_bucket ${AGING_BUCKETS.map((b, i) => `WHEN ${sqlString(b.id)} THEN ${i + 1}`).join(' ')} END`;
-  const stuckRules = STAGES.map((stage) => ({
-    stage,
-    slaSeconds: options.slaSecondsByStage[stage],
-    primaryConsumer: options.primaryConsumers[stage],
-  }));
+  const stuckRules = stuckRulesOf(options.primaryConsumers, options.slaSecondsByStage);
   const entryLookbackDays = lookbackDays + STAGE_ENTRY_LOOKBACK_MS / DAY_MS;
   const stuckDays = STUCK.lookbackMs / DAY_MS;
 

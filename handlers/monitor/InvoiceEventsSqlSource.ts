@@ -1,14 +1,6 @@
 import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
 import { sqliteStuckInvoices } from '../../schemas/stuckRule.ts';
-import {
-  lookbackStartMs,
-  type StageSla,
-  type StuckInvoiceSource,
-  type StuckInvoices,
-  type StuckInvoicesRun,
-  stuckSamplesSelect,
-  toStuckInvoices,
-} from './StuckInvoiceSource.ts';
+import { SampledStuckInvoiceSource, type StuckSampler, stuckSamplesSelect } from './StuckInvoiceSource.ts';
 
 /** Runs one read-only SQL statement with positional parameters (node:sqlite's `prepare().all()`, or a worker). */
 export type SqlQuery = (
@@ -28,27 +20,24 @@ export interface InvoiceEventsSqlSourceOptions {
  * analytics record (`READ_MODEL_COLUMNS`), which the local cell keeps over the Timestream emulator's
  * SQLite file. The rule is `schemas/stuckRule.ts`, rendered for SQLite.
  */
-export class InvoiceEventsSqlSource implements StuckInvoiceSource {
-  constructor(private readonly options: InvoiceEventsSqlSourceOptions) {}
+export class InvoiceEventsSqlSource extends SampledStuckInvoiceSource {
+  constructor(private readonly options: InvoiceEventsSqlSourceOptions) {
+    super();
+  }
 
-  async stuckInvoices(stages: readonly StageSla[], run: StuckInvoicesRun): Promise<StuckInvoices[]> {
-    if (stages.length === 0) return [];
+  protected readonly sample: StuckSampler = async (stages, window) => {
     const { sql, params } = sqliteStuckInvoices(stages, {
       view: READ_MODEL_VIEW,
-      fromMs: lookbackStartMs(run),
-      nowMs: run.nowMs,
+      fromMs: window.fromMs,
+      nowMs: window.nowMs,
       scope: { database: this.options.database, table: this.options.table },
     });
-    const rows = await this.options.query(`WITH ${sql} ${stuckSamplesSelect(run, 'time_ms', (t) => t)}`, params);
-    return toStuckInvoices(
-      stages,
-      rows.map((row) => ({
-        stage: String(row.stage),
-        invoiceId: String(row.invoice_id),
-        timeMs: Number(row.time_ms),
-        total: Number(row.total),
-      })),
-      run,
-    );
-  }
+    const rows = await this.options.query(`WITH ${sql} ${stuckSamplesSelect(window, 'time_ms', (t) => t)}`, params);
+    return rows.map((row) => ({
+      stage: String(row.stage),
+      invoiceId: String(row.invoice_id),
+      timeMs: Number(row.time_ms),
+      total: Number(row.total),
+    }));
+  };
 }

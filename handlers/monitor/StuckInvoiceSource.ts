@@ -30,9 +30,29 @@ export interface StuckInvoiceSource {
   stuckInvoices(stages: readonly StageSla[], options: StuckInvoicesRun): Promise<StuckInvoices[]>;
 }
 
-/** Start of a run's look-back window (epoch ms). */
-export function lookbackStartMs(run: StuckInvoicesRun): number {
-  return run.nowMs - run.lookbackHours * 3_600_000;
+/** The window and sample size of one run, as the queries use them. */
+export interface StuckWindow {
+  /** Start of the look-back window (epoch ms). */
+  readonly fromMs: number;
+  readonly nowMs: number;
+  readonly sampleSize: number;
+}
+
+/** Runs the rule's query in one dialect: the rows of {@link stuckSamplesSelect}. */
+export type StuckSampler = (stages: readonly StageSla[], window: StuckWindow) => Promise<StuckSampleRow[]>;
+
+/**
+ * A source that answers with the samples of one query: each dialect brings its sampler; what the
+ * rows mean (per-stage totals, oldest age, sample ids) is decided here once.
+ */
+export abstract class SampledStuckInvoiceSource implements StuckInvoiceSource {
+  protected abstract readonly sample: StuckSampler;
+
+  async stuckInvoices(stages: readonly StageSla[], run: StuckInvoicesRun): Promise<StuckInvoices[]> {
+    if (stages.length === 0) return [];
+    const window = { fromMs: run.nowMs - run.lookbackHours * 3_600_000, nowMs: run.nowMs, sampleSize: run.sampleSize };
+    return toStuckInvoices(stages, await this.sample(stages, window), run);
+  }
 }
 
 /**
@@ -64,7 +84,7 @@ export interface StuckSampleRow {
 }
 
 /** The rows of {@link stuckSamplesSelect} as one entry per stage asked about. */
-export function toStuckInvoices(
+function toStuckInvoices(
   stages: readonly StageSla[],
   rows: readonly StuckSampleRow[],
   run: StuckInvoicesRun,

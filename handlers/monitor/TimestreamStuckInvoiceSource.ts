@@ -9,13 +9,10 @@ import { timestreamStuckInvoices } from '../../schemas/stuckRule.ts';
 import { DownstreamError, toDownstreamError } from '../shared/errors.ts';
 import { MONITOR_DEFAULTS } from './defaults.ts';
 import {
-  lookbackStartMs,
+  SampledStuckInvoiceSource,
   type StageSla,
-  type StuckInvoiceSource,
-  type StuckInvoices,
-  type StuckInvoicesRun,
+  type StuckSampler,
   stuckSamplesSelect,
-  toStuckInvoices,
 } from './StuckInvoiceSource.ts';
 
 export interface TimestreamStuckInvoiceSourceOptions {
@@ -37,27 +34,25 @@ export interface TimestreamStuckInvoiceSourceOptions {
  * The answer is at most `sampleSize` rows per stage (each carrying the stage total), so
  * the counting happens in Timestream and only the samples travel.
  */
-export class TimestreamStuckInvoiceSource implements StuckInvoiceSource {
-  constructor(private readonly options: TimestreamStuckInvoiceSourceOptions) {}
+export class TimestreamStuckInvoiceSource extends SampledStuckInvoiceSource {
+  constructor(private readonly options: TimestreamStuckInvoiceSourceOptions) {
+    super();
+  }
 
-  async stuckInvoices(stages: readonly StageSla[], run: StuckInvoicesRun): Promise<StuckInvoices[]> {
-    if (stages.length === 0) return [];
+  protected readonly sample: StuckSampler = async (stages, window) => {
     const queryString = stuckInvoicesQuery(stages, {
       database: this.options.database,
       table: this.options.table,
-      fromMs: lookbackStartMs(run),
-      nowMs: run.nowMs,
-      sampleSize: run.sampleSize,
+      ...window,
     });
-    const rows = (await this.allRows(queryString)).map((row) => {
+    return (await this.allRows(queryString)).map((row) => {
       const stage = row.text('stage');
       if (!stages.some((s) => s.stage === stage)) {
         throw new DownstreamError('Timestream', 'Query', 'UnexpectedResult', 'permanent', `unknown stage "${stage}"`);
       }
       return { stage, invoiceId: row.text('invoice_id'), timeMs: row.integer('time_ms'), total: row.integer('total') };
     });
-    return toStuckInvoices(stages, rows, run);
-  }
+  };
 
   /**
    * Every page of one query run. Timestream may answer a page with no rows and a NextToken while the
