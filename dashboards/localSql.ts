@@ -4,7 +4,7 @@ import { latestEventOrder, primaryConsumerPredicate, sqlStringList } from '../sc
 import type { Stage } from '../schemas/stages.ts';
 import { type StageStuckRule, sqliteStuckInvoices, stuckRulesOf } from '../schemas/stuckRule.ts';
 import { invoiceTimelineSql } from './readModel/invoiceTimeline.ts';
-import { agingBucketCase, invoiceStateCase } from './sqlFragments.ts';
+import { agingBucketCase, DASHBOARD_FIELDS, invoiceStateCase } from './sqlFragments.ts';
 import type { TimeRange } from './timeRange.ts';
 import {
   DAY_MS,
@@ -89,21 +89,7 @@ const TABLE = READ_MODEL_VIEW;
 /** Panels group by at most three dimensions (x axis, series, currency); see `viewDefinitionProblems`. */
 const MAX_DIMENSIONS = 3;
 /** The columns of `invoice_events` a dashboard reads (everything but the store's own bookkeeping). */
-const ALL_COLUMNS = [
-  'stage',
-  'status',
-  'currency',
-  'invoice_id',
-  'event_id',
-  'vendor_id',
-  'vendor_name',
-  'amount_minor',
-  'time_ms',
-  'received_at_ms',
-  'processed_at_ms',
-  'latency_ms',
-  'due_at_ms',
-] as const;
+const ALL_COLUMNS = DASHBOARD_FIELDS.map((field) => READ_MODEL_COLUMNS[field]);
 /** What "latest event per invoice" orders by, and the state it derives. */
 const LATEST_COLUMNS = ['invoice_id', 'time_ms', 'stage', 'received_at_ms', 'event_id', 'status'] as const;
 

@@ -1,3 +1,4 @@
+import type { AnalyticsField } from '../schemas/analyticsRecord.ts';
 import { sqlString, sqlStringList } from '../schemas/readModelSql.ts';
 import { AGING_BUCKETS, CLOSED_STATUSES, POSTED_STATUS } from './views.ts';
 
@@ -8,6 +9,23 @@ import { AGING_BUCKETS, CLOSED_STATUSES, POSTED_STATUS } from './views.ts';
  * dashboards (stage order, first consumers, the latest event, the stuck rule) is in `schemas/`.
  * Only constants from our own definitions are inlined, never user input.
  */
+
+/** The fields of the analytics record a dashboard reads (per event); both renderers select these. */
+export const DASHBOARD_FIELDS = [
+  'time',
+  'processed_at',
+  'received_at',
+  'due_at',
+  'stage',
+  'status',
+  'currency',
+  'invoice_id',
+  'event_id',
+  'vendor_id',
+  'vendor_name',
+  'amount_minor',
+  'latency_ms',
+] as const satisfies readonly AnalyticsField[];
 
 /** `(stage = 'x' AND status IN (...)) OR ...` for a per-stage status table; `FALSE`-equivalent when empty. */
 export function stageStatusPredicate(

@@ -14,7 +14,7 @@ import {
 } from '../../schemas/readModelSql.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import { type StageStuckRule, stuckRulesOf, timestreamStuckInvoices } from '../../schemas/stuckRule.ts';
-import { agingBucketCase, invoiceStateCase } from '../sqlFragments.ts';
+import { agingBucketCase, DASHBOARD_FIELDS, invoiceStateCase } from '../sqlFragments.ts';
 import { AGING_BUCKETS, ANOMALY_DETECTION, DAY_MS, STAGE_ENTRY_LOOKBACK_MS, STUCK } from '../views.ts';
 
 /**
@@ -91,19 +91,7 @@ const MINOR_DIGITS: DatasetColumn = { name: 'minor_digits', type: 'INTEGER' };
 
 const EVENT_COLUMNS: readonly DatasetColumn[] = [
   renamed('occurred_at', 'time'),
-  ...fields(
-    'processed_at',
-    'received_at',
-    'due_at',
-    'stage',
-    'status',
-    'currency',
-    'invoice_id',
-    'event_id',
-    'vendor_id',
-    'vendor_name',
-    'amount_minor',
-  ),
+  ...fields(...DASHBOARD_FIELDS.filter((field) => field !== 'time' && field !== 'latency_ms')),
   MINOR_DIGITS,
   ...fields('latency_ms'),
 ];
@@ -155,64 +143,29 @@ function datasetContext(options: TimestreamDatasetOptions): DatasetContext {
   };
 }
 
-const DATASET_BUILDERS: Record<DatasetId, (context: DatasetContext) => TimestreamDataset> = {
-  events: eventsDataset,
-  stage_entries: stageEntriesDataset,
-  invoices: invoicesDataset,
-  cohort: cohortDataset,
-  stuck: stuckDataset,
-  event_volume: eventVolumeDataset,
-};
-
-export function timestreamDatasets(options: TimestreamDatasetOptions): TimestreamDataset[] {
-  const context = datasetContext(options);
-  return DATASET_IDS.map((id) => DATASET_BUILDERS[id](context));
-}
-
-function eventsDataset({ table, lookbackDays, counted, eventColumns }: DatasetContext): TimestreamDataset {
-  return {
-    id: 'events',
+/** Each dataset: what QuickSight is told about it, and its SQL over the shared context. */
+const DATASETS: Record<
+  DatasetId,
+  Omit<TimestreamDataset, 'id' | 'sql'> & { readonly sql: (context: DatasetContext) => string }
+> = {
+  events: {
     name: 'Invoice events',
     importMode: 'DIRECT_QUERY',
     timeColumn: 'occurred_at',
-    sql: `SELECT ${eventColumns} FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)`,
     columns: EVENT_COLUMNS,
-  };
-}
-
-function stageEntriesDataset({
-  table,
-  lookbackDays,
-  counted,
-  eventColumns,
-  entryLookbackDays,
-}: DatasetContext): TimestreamDataset {
-  return {
-    id: 'stage_entries',
+    sql: eventsSql,
+  },
+  stage_entries: {
     name: 'Invoices entering each stage',
     importMode: 'DIRECT_QUERY',
     timeColumn: 'occurred_at',
-    // First event per (stage, invoice), searched further back than the window so an invoice that
-    // entered a stage earlier is not counted again when its status changes inside the window.
-    sql:
-      `SELECT ${eventColumns} FROM (SELECT *, row_number() OVER (PARTITION BY stage, invoice_id ORDER BY time, event_id) AS entry_rank ` +
-      `FROM ${table} WHERE ${counted} AND time > ago(${entryLookbackDays}d)) WHERE entry_rank = 1 AND time > ago(${lookbackDays}d)`,
     columns: EVENT_COLUMNS,
-  };
-}
-
-function invoicesDataset({ table, lookbackDays, counted, latestOrder, agingOrder }: DatasetContext): TimestreamDataset {
-  return {
-    id: 'invoices',
+    sql: stageEntriesSql,
+  },
+  invoices: {
     name: 'Invoices (latest event)',
     importMode: 'DIRECT_QUERY',
     timeColumn: 'last_event_at',
-    sql:
-      `SELECT *, ${agingOrder} AS aging_order FROM (SELECT time AS last_event_at, due_at, stage, status, currency, invoice_id, vendor_id, vendor_name, ` +
-      `amount_minor, ${minorDigitsCase()} AS minor_digits, ${invoiceStateCase()} AS state, ` +
-      `${agingBucketCase("date_diff('day', due_at, now())")} AS aging_bucket ` +
-      `FROM (SELECT *, row_number() OVER (PARTITION BY invoice_id ORDER BY ${latestOrder}) AS latest_rank ` +
-      `FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)) WHERE latest_rank = 1)`,
     columns: [
       renamed('last_event_at', 'time'),
       ...fields('due_at', 'stage', 'status', 'currency', 'invoice_id', 'vendor_id', 'vendor_name', 'amount_minor'),
@@ -221,70 +174,30 @@ function invoicesDataset({ table, lookbackDays, counted, latestOrder, agingOrder
       { name: 'aging_bucket', type: 'STRING' },
       { name: 'aging_order', type: 'INTEGER' },
     ],
-  };
-}
-
-function cohortDataset({ table, lookbackDays, counted, options }: DatasetContext): TimestreamDataset {
-  return {
-    id: 'cohort',
+    sql: invoicesSql,
+  },
+  cohort: {
     name: 'Conversion cohort',
     importMode: 'DIRECT_QUERY',
     timeColumn: 'ingested_at',
-    sql:
-      `SELECT e.stage AS stage, e.invoice_id AS invoice_id, c.ingested_at AS ingested_at FROM ${table} e JOIN ` +
-      `(SELECT invoice_id, min(time) AS ingested_at FROM ${table} WHERE ${counted} AND stage = 'ingestion' AND time > ago(${lookbackDays}d) GROUP BY invoice_id) c ` +
-      `ON e.invoice_id = c.invoice_id WHERE ${isAnalyticsRecord('e.measure_name')} AND ${primaryConsumerPredicate(options.primaryConsumers, 'e.stage', 'e.consumer')} ` +
-      `AND e.time > ago(${lookbackDays}d)`,
     columns: [...fields('stage', 'invoice_id'), renamed('ingested_at', 'time')],
-  };
-}
-
-function stuckDataset({ table, stuckRules, stuckDays }: DatasetContext): TimestreamDataset {
-  return {
-    id: 'stuck',
+    sql: cohortSql,
+  },
+  stuck: {
     name: 'Stuck invoices',
     importMode: 'DIRECT_QUERY',
-    // The stuck rule of `schemas/stuckRule.ts`, as the AWS monitor evaluates it, as of the query's now().
-    sql:
-      `WITH ${timestreamStuckInvoices(stuckRules, {
-        table,
-        since: `ago(${stuckDays}d)`,
-        cutoff: (rule) => `ago(${rule.slaSeconds}s)`,
-        columns: ['vendor_name', 'currency', 'amount_minor'],
-      })} ` +
-      `SELECT invoice_id, stage, status, vendor_name, currency, amount_minor, ${minorDigitsCase()} AS minor_digits, time AS last_event_at, ` +
-      "date_diff('minute', time, now()) AS stuck_minutes FROM stuck",
     columns: [
       ...fields('invoice_id', 'stage', 'status', 'vendor_name', 'currency', 'amount_minor'),
       MINOR_DIGITS,
       renamed('last_event_at', 'time'),
       { name: 'stuck_minutes', type: 'INTEGER' },
     ],
-  };
-}
-
-function eventVolumeDataset({ table, interval, volumeDays, counted }: DatasetContext): TimestreamDataset {
-  return {
-    id: 'event_volume',
+    sql: stuckSql,
+  },
+  event_volume: {
     name: 'Event volume',
     importMode: 'SPICE',
     timeColumn: 'interval_start',
-    // Every interval, empty ones included (a silent hour is an anomaly too), with the same robust
-    // z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean absolute deviation
-    // × 1.2533 when the MAD is 0.
-    sql:
-      `WITH counts AS (SELECT bin(time, ${interval}) AS interval_start, count(*) AS events FROM ${table} ` +
-      `WHERE ${counted} AND time > ago(${volumeDays}d) GROUP BY bin(time, ${interval})), ` +
-      `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(bin(ago(${volumeDays}d), ${interval}), bin(now(), ${interval}), ${interval})) AS t(interval_start)), ` +
-      'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
-      'med AS (SELECT approx_percentile(events, 0.5) AS median FROM filled), ' +
-      'spread AS (SELECT approx_percentile(abs(f.events - m.median), 0.5) AS mad, avg(abs(f.events - m.median)) AS mean_abs_dev FROM filled f CROSS JOIN med m) ' +
-      'SELECT f.interval_start, f.events, m.median, ' +
-      `CASE WHEN s.mad > 0 THEN ${ANOMALY_DETECTION.madScale} * (f.events - m.median) / s.mad ` +
-      `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${ANOMALY_DETECTION.meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END AS robust_z, ` +
-      `CASE WHEN abs(CASE WHEN s.mad > 0 THEN ${ANOMALY_DETECTION.madScale} * (f.events - m.median) / s.mad ` +
-      `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${ANOMALY_DETECTION.meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END) > ${ANOMALY_DETECTION.threshold} ` +
-      "THEN 'anomaly' ELSE 'normal' END AS volume_status FROM filled f CROSS JOIN med m CROSS JOIN spread s",
     columns: [
       { name: 'interval_start', type: 'DATETIME' },
       { name: 'events', type: 'INTEGER' },
@@ -292,5 +205,80 @@ function eventVolumeDataset({ table, interval, volumeDays, counted }: DatasetCon
       { name: 'robust_z', type: 'DECIMAL' },
       { name: 'volume_status', type: 'STRING' },
     ],
-  };
+    sql: eventVolumeSql,
+  },
+};
+
+export function timestreamDatasets(options: TimestreamDatasetOptions): TimestreamDataset[] {
+  const context = datasetContext(options);
+  return DATASET_IDS.map((id) => {
+    const { sql, ...dataset } = DATASETS[id];
+    return { id, ...dataset, sql: sql(context) };
+  });
+}
+
+function eventsSql({ table, lookbackDays, counted, eventColumns }: DatasetContext): string {
+  return `SELECT ${eventColumns} FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)`;
+}
+
+function stageEntriesSql({ table, lookbackDays, counted, eventColumns, entryLookbackDays }: DatasetContext): string {
+  // First event per (stage, invoice), searched further back than the window so an invoice that
+  // entered a stage earlier is not counted again when its status changes inside the window.
+  return (
+    `SELECT ${eventColumns} FROM (SELECT *, row_number() OVER (PARTITION BY stage, invoice_id ORDER BY time, event_id) AS entry_rank ` +
+    `FROM ${table} WHERE ${counted} AND time > ago(${entryLookbackDays}d)) WHERE entry_rank = 1 AND time > ago(${lookbackDays}d)`
+  );
+}
+
+function invoicesSql({ table, lookbackDays, counted, latestOrder, agingOrder }: DatasetContext): string {
+  return (
+    `SELECT *, ${agingOrder} AS aging_order FROM (SELECT time AS last_event_at, due_at, stage, status, currency, invoice_id, vendor_id, vendor_name, ` +
+    `amount_minor, ${minorDigitsCase()} AS minor_digits, ${invoiceStateCase()} AS state, ` +
+    `${agingBucketCase("date_diff('day', due_at, now())")} AS aging_bucket ` +
+    `FROM (SELECT *, row_number() OVER (PARTITION BY invoice_id ORDER BY ${latestOrder}) AS latest_rank ` +
+    `FROM ${table} WHERE ${counted} AND time > ago(${lookbackDays}d)) WHERE latest_rank = 1)`
+  );
+}
+
+function cohortSql({ table, lookbackDays, counted, options }: DatasetContext): string {
+  return (
+    `SELECT e.stage AS stage, e.invoice_id AS invoice_id, c.ingested_at AS ingested_at FROM ${table} e JOIN ` +
+    `(SELECT invoice_id, min(time) AS ingested_at FROM ${table} WHERE ${counted} AND stage = 'ingestion' AND time > ago(${lookbackDays}d) GROUP BY invoice_id) c ` +
+    `ON e.invoice_id = c.invoice_id WHERE ${isAnalyticsRecord('e.measure_name')} AND ${primaryConsumerPredicate(options.primaryConsumers, 'e.stage', 'e.consumer')} ` +
+    `AND e.time > ago(${lookbackDays}d)`
+  );
+}
+
+function stuckSql({ table, stuckRules, stuckDays }: DatasetContext): string {
+  // The stuck rule of `schemas/stuckRule.ts`, as the AWS monitor evaluates it, as of the query's now().
+  return (
+    `WITH ${timestreamStuckInvoices(stuckRules, {
+      table,
+      since: `ago(${stuckDays}d)`,
+      cutoff: (rule) => `ago(${rule.slaSeconds}s)`,
+      columns: ['vendor_name', 'currency', 'amount_minor'],
+    })} ` +
+    `SELECT invoice_id, stage, status, vendor_name, currency, amount_minor, ${minorDigitsCase()} AS minor_digits, time AS last_event_at, ` +
+    "date_diff('minute', time, now()) AS stuck_minutes FROM stuck"
+  );
+}
+
+function eventVolumeSql({ table, interval, volumeDays, counted }: DatasetContext): string {
+  // Every interval, empty ones included (a silent hour is an anomaly too), with the same robust
+  // z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean absolute deviation
+  // × 1.2533 when the MAD is 0.
+  return (
+    `WITH counts AS (SELECT bin(time, ${interval}) AS interval_start, count(*) AS events FROM ${table} ` +
+    `WHERE ${counted} AND time > ago(${volumeDays}d) GROUP BY bin(time, ${interval})), ` +
+    `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(bin(ago(${volumeDays}d), ${interval}), bin(now(), ${interval}), ${interval})) AS t(interval_start)), ` +
+    'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
+    'med AS (SELECT approx_percentile(events, 0.5) AS median FROM filled), ' +
+    'spread AS (SELECT approx_percentile(abs(f.events - m.median), 0.5) AS mad, avg(abs(f.events - m.median)) AS mean_abs_dev FROM filled f CROSS JOIN med m) ' +
+    'SELECT f.interval_start, f.events, m.median, ' +
+    `CASE WHEN s.mad > 0 THEN ${ANOMALY_DETECTION.madScale} * (f.events - m.median) / s.mad ` +
+    `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${ANOMALY_DETECTION.meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END AS robust_z, ` +
+    `CASE WHEN abs(CASE WHEN s.mad > 0 THEN ${ANOMALY_DETECTION.madScale} * (f.events - m.median) / s.mad ` +
+    `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${ANOMALY_DETECTION.meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END) > ${ANOMALY_DETECTION.threshold} ` +
+    "THEN 'anomaly' ELSE 'normal' END AS volume_status FROM filled f CROSS JOIN med m CROSS JOIN spread s"
+  );
 }
