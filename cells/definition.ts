@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PRIMARY_CONSUMER } from '../schemas/analyticsRecord.ts';
 import { RedrivePolicySchema } from '../schemas/monitorTopology.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 
@@ -47,11 +48,11 @@ export const ConsumerSchema = z.strictObject({
 export type Consumer = z.infer<typeof ConsumerSchema>;
 
 export const StageSettingsSchema = z.strictObject({
-  /** Consumers subscribed to the stage's FIFO topic. @default one consumer named "recorder" */
+  /** Consumers subscribed to the stage's FIFO topic. @default one consumer named DEFAULT_PRIMARY_CONSUMER ("recorder") */
   consumers: z
     .array(ConsumerSchema)
     .min(1)
-    .default([{ name: 'recorder', queue: QueueSettingsSchema.parse({}) }]),
+    .default([{ name: DEFAULT_PRIMARY_CONSUMER, queue: QueueSettingsSchema.parse({}) }]),
   /** The stage inbox (standard queue between the bus and the forwarder). */
   inbox: QueueSettingsSchema.prefault({ batchSize: 10, batchingWindowSeconds: 1, visibilityTimeoutSeconds: 60 }),
   /** An invoice whose latest event in this stage is older than this and not final is stuck. @default 900 */

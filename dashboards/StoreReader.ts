@@ -1,14 +1,5 @@
 import type { Stage } from '../schemas/stages.ts';
-import type {
-  AggregateRow,
-  AggregateSpec,
-  LatencyRow,
-  LocalSql,
-  SqlQuery,
-  SqlValue,
-  StuckRow,
-  TimelineRow,
-} from './localSql.ts';
+import type { AggregateRow, AggregateSpec, LatencyRow, LocalSql, SqlQuery, SqlValue, StuckRow } from './localSql.ts';
 import type { QueueDepth } from './queueDepths.ts';
 import { TurnBatcher } from './TurnBatcher.ts';
 import type { TimeRange } from './timeRange.ts';
@@ -92,8 +83,8 @@ export class StoreReader {
     return this.run<StuckRow>(this.sql.stuck(asOfMs, STUCK.lookbackMs, STUCK.maxListed));
   }
 
-  timelineRows(invoiceId: string): Promise<TimelineRow[]> {
-    return this.run<TimelineRow>(this.sql.timeline(invoiceId));
+  timelineRows(invoiceId: string): Promise<Record<string, unknown>[]> {
+    return this.run<Record<string, unknown>>(this.sql.timeline(invoiceId));
   }
 
   /** Live queue depths; failures are reported in the panel, never fail the view. */

@@ -1,14 +1,10 @@
+import { READ_MODEL_COLUMNS, READ_MODEL_VIEW } from '../schemas/analyticsRecord.ts';
 import { MAX_FUTURE_SKEW_MS } from '../schemas/invoiceEvent.ts';
-import { STAGES, type Stage } from '../schemas/stages.ts';
-import {
-  agingBucketCase,
-  finalStatusPredicate,
-  invoiceStateCase,
-  primaryConsumerPredicate,
-  sqlString,
-  sqlStringList,
-  stageOrderCase,
-} from './sqlFragments.ts';
+import { latestEventOrder, primaryConsumerPredicate, sqlStringList } from '../schemas/readModelSql.ts';
+import type { Stage } from '../schemas/stages.ts';
+import { type StageStuckRule, sqliteStuckInvoices, stuckRulesOf } from '../schemas/stuckRule.ts';
+import { invoiceTimelineSql } from './readModel/invoiceTimeline.ts';
+import { agingBucketCase, DASHBOARD_FIELDS, invoiceStateCase } from './sqlFragments.ts';
 import type { TimeRange } from './timeRange.ts';
 import {
   DAY_MS,
@@ -82,23 +78,6 @@ export interface StuckRow {
   readonly time_ms: number;
 }
 
-export interface TimelineRow {
-  readonly event_id: string;
-  readonly stage: string;
-  readonly status: string;
-  readonly time_ms: number;
-  readonly received_at_ms: number | null;
-  readonly processed_at_ms: number | null;
-  readonly latency_ms: number | null;
-  readonly minor: string;
-  readonly currency: string;
-  readonly vendor_id: string;
-  readonly vendor_name: string | null;
-  readonly due_at_ms: number | null;
-  readonly source_system: string | null;
-  readonly replayed: unknown;
-}
-
 export interface LocalSqlConfig {
   /** First consumer per stage: the only records the dashboards count. */
   readonly primaryConsumers: Readonly<Record<Stage, string>>;
@@ -106,25 +85,11 @@ export interface LocalSqlConfig {
   readonly slaSecondsByStage: Readonly<Record<Stage, number>>;
 }
 
-const TABLE = 'invoice_events';
+const TABLE = READ_MODEL_VIEW;
 /** Panels group by at most three dimensions (x axis, series, currency); see `viewDefinitionProblems`. */
 const MAX_DIMENSIONS = 3;
 /** The columns of `invoice_events` a dashboard reads (everything but the store's own bookkeeping). */
-const ALL_COLUMNS = [
-  'stage',
-  'status',
-  'currency',
-  'invoice_id',
-  'event_id',
-  'vendor_id',
-  'vendor_name',
-  'amount_minor',
-  'time_ms',
-  'received_at_ms',
-  'processed_at_ms',
-  'latency_ms',
-  'due_at_ms',
-] as const;
+const ALL_COLUMNS = DASHBOARD_FIELDS.map((field) => READ_MODEL_COLUMNS[field]);
 /** What "latest event per invoice" orders by, and the state it derives. */
 const LATEST_COLUMNS = ['invoice_id', 'time_ms', 'stage', 'received_at_ms', 'event_id', 'status'] as const;
 
@@ -154,10 +119,12 @@ function timeColumn(timeField: TimeField | undefined): string {
 
 export class LocalSql {
   private readonly primary: string;
-  private readonly latestOrder = `time_ms DESC, ${stageOrderCase()} DESC, received_at_ms DESC, event_id DESC`;
+  private readonly latestOrder = latestEventOrder(READ_MODEL_COLUMNS);
+  private readonly stuckRules: readonly StageStuckRule[];
 
   constructor(private readonly config: LocalSqlConfig) {
     this.primary = primaryConsumerPredicate(config.primaryConsumers);
+    this.stuckRules = stuckRulesOf(config.primaryConsumers, config.slaSecondsByStage);
   }
 
   /**
@@ -323,36 +290,30 @@ export class LocalSql {
   }
 
   /**
-   * Stuck invoices as of `asOfMs` in one statement (the latest-event scan runs once): a `count` row
-   * per stage with `n`, then up to `limit` `invoice` rows, longest stuck first.
+   * Stuck invoices as of `asOfMs` (the rule of `schemas/stuckRule.ts`) in one statement: a `count`
+   * row per stage with `n`, then up to `limit` `invoice` rows, longest stuck first.
    */
   stuck(asOfMs: number, lookbackMs: number, limit: number): SqlQuery {
-    const slaMs = STAGES.map(
-      (stage) => `WHEN ${sqlString(stage)} THEN ${int(this.config.slaSecondsByStage[stage] * 1000, 'sla')}`,
-    ).join(' ');
+    const stuck = sqliteStuckInvoices(this.stuckRules, {
+      view: TABLE,
+      fromMs: asOfMs - lookbackMs,
+      nowMs: asOfMs,
+      columns: ['status', 'vendor_id', 'vendor_name', 'currency', 'amount_minor'],
+    });
     return {
       sql:
-        `WITH latest AS (SELECT * FROM (SELECT ${[...new Set([...LATEST_COLUMNS, 'status', 'vendor_id', 'vendor_name', 'currency', 'amount_minor'])].join(', ')}, ` +
-        `ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
-        `FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1), ` +
-        `stuck AS MATERIALIZED (SELECT * FROM latest WHERE NOT ${finalStatusPredicate()} AND time_ms < ? - (CASE stage ${slaMs} END)) ` +
+        `WITH ${stuck.sql} ` +
         `SELECT * FROM (SELECT 'count' AS kind, stage, COUNT(*) AS n, NULL AS invoice_id, NULL AS status, NULL AS vendor_id, NULL AS vendor_name, ` +
         'NULL AS currency, NULL AS minor, NULL AS time_ms FROM stuck GROUP BY stage) ' +
         `UNION ALL SELECT * FROM (SELECT 'invoice' AS kind, stage, NULL AS n, invoice_id, status, vendor_id, vendor_name, currency, ` +
         'CAST(amount_minor AS TEXT) AS minor, time_ms FROM stuck ORDER BY time_ms, invoice_id LIMIT ?)',
-      params: [asOfMs - lookbackMs, asOfMs, asOfMs, limit],
+      params: [...stuck.params, limit],
     };
   }
 
-  /** Every counted event of one invoice, in the order it happened. */
+  /** Every counted event of one invoice, in the order it happened (the read model's timeline). */
   timeline(invoiceId: string): SqlQuery {
-    return {
-      sql:
-        'SELECT event_id, stage, status, time_ms, received_at_ms, processed_at_ms, latency_ms, ' +
-        'CAST(amount_minor AS TEXT) AS minor, currency, vendor_id, vendor_name, due_at_ms, source_system, replayed ' +
-        `FROM ${TABLE} WHERE ${this.primary} AND invoice_id = ? ORDER BY time_ms, ${stageOrderCase()}, received_at_ms, event_id`,
-      params: [invoiceId],
-    };
+    return invoiceTimelineSql(invoiceId, this.config.primaryConsumers);
   }
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_PRIMARY_CONSUMER } from '../schemas/analyticsRecord.ts';
 import { fromMinorUnits } from '../schemas/money.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { InvoiceNotFoundError } from './errors.ts';
@@ -11,6 +12,7 @@ import { stuckPanel } from './panels/stuckPanel.ts';
 import type { ViewContext } from './panels/ViewContext.ts';
 import { vendorTablePanel } from './panels/vendorTablePanel.ts';
 import type { QueueDepth } from './queueDepths.ts';
+import { timelineEventBase, toInvoiceEventRecord } from './readModel/invoiceTimeline.ts';
 import { type DashboardStore, type LatencyGrouping, StoreReader } from './StoreReader.ts';
 import { currenciesOf, shapeSeries } from './shapeSeries.ts';
 import type { TimeRange } from './timeRange.ts';
@@ -21,7 +23,7 @@ import type { KpiPanel, Panel, ViewId } from './views.ts';
 export type { DashboardStore } from './StoreReader.ts';
 
 export interface DashboardQueriesOptions {
-  /** First consumer per stage. @default 'recorder' for every stage */
+  /** First consumer per stage. @default DEFAULT_PRIMARY_CONSUMER for every stage */
   readonly primaryConsumers?: Partial<Record<Stage, string>>;
   /** Stuck SLA per stage in seconds (the cell definition's `slaSeconds`). @default 900 for every stage */
   readonly slaSecondsByStage?: Partial<Record<Stage, number>>;
@@ -49,7 +51,7 @@ export class DashboardQueries {
     ) as Record<Stage, number>;
     const sql = new LocalSql({
       primaryConsumers: Object.fromEntries(
-        STAGES.map((s) => [s, options.primaryConsumers?.[s] ?? 'recorder']),
+        STAGES.map((s) => [s, options.primaryConsumers?.[s] ?? DEFAULT_PRIMARY_CONSUMER]),
       ) as Record<Stage, string>,
       slaSecondsByStage,
     });
@@ -105,24 +107,15 @@ export class DashboardQueries {
   async timeline(invoiceId: string): Promise<InvoiceTimeline> {
     const rows = await this.reader.timelineRows(invoiceId);
     if (rows.length === 0) throw new InvoiceNotFoundError(invoiceId);
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       invoiceId,
-      events: rows.map((row) => ({
-        eventId: row.event_id,
-        stage: row.stage,
-        status: row.status,
-        occurredAt: new Date(row.time_ms).toISOString(),
-        receivedAt: iso(row.received_at_ms),
-        processedAt: iso(row.processed_at_ms),
-        latencyMs: row.latency_ms,
-        amount: fromMinorUnits(BigInt(row.minor), row.currency),
-        currency: row.currency,
-        vendorId: row.vendor_id,
-        vendorName: row.vendor_name ?? row.vendor_id,
-        dueDate: row.due_at_ms === null ? null : new Date(row.due_at_ms).toISOString().slice(0, 10),
-        sourceSystem: row.source_system,
-        replayed: row.replayed === 1 || row.replayed === true || row.replayed === 'true',
+      events: rows.map(toInvoiceEventRecord).map((record) => ({
+        ...timelineEventBase(record),
+        status: record.status as string,
+        amount: fromMinorUnits(BigInt(record.amountMinor as string), record.currency),
+        vendorName: record.vendorName ?? record.vendorId,
+        dueDate: record.dueAtMs === null ? null : new Date(record.dueAtMs).toISOString().slice(0, 10),
+        sourceSystem: record.sourceSystem,
       })),
     };
   }

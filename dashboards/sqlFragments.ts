@@ -1,20 +1,31 @@
-import { STAGES, type Stage } from '../schemas/stages.ts';
-import { AGING_BUCKETS, CLOSED_STATUSES, POSTED_STATUS, STAGE_ORDER, STUCK } from './views.ts';
+import type { AnalyticsField } from '../schemas/analyticsRecord.ts';
+import { sqlString, sqlStringList } from '../schemas/readModelSql.ts';
+import { AGING_BUCKETS, CLOSED_STATUSES, POSTED_STATUS } from './views.ts';
 
 /**
- * SQL fragments both dialects share (SQLite for the local store, Timestream for QuickSight). They are
- * generated from the view constants so the two renderers cannot disagree about what "posted", "stuck"
- * or "31–60 days overdue" mean. Only constants from our own definitions are inlined, never user input.
+ * SQL fragments of the dashboards that both dialects share (SQLite for the local read model,
+ * Timestream for QuickSight). They are generated from the view constants so the two renderers cannot
+ * disagree about what "posted" or "31–60 days overdue" mean; what the read models share beyond the
+ * dashboards (stage order, first consumers, the latest event, the stuck rule) is in `schemas/`.
+ * Only constants from our own definitions are inlined, never user input.
  */
 
-/** A SQL string literal; our constants never contain quotes, but a definition edit must not break SQL. */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-export function sqlStringList(values: readonly string[]): string {
-  return values.map(sqlString).join(', ');
-}
+/** The fields of the analytics record a dashboard reads (per event); both renderers select these. */
+export const DASHBOARD_FIELDS = [
+  'time',
+  'processed_at',
+  'received_at',
+  'due_at',
+  'stage',
+  'status',
+  'currency',
+  'invoice_id',
+  'event_id',
+  'vendor_id',
+  'vendor_name',
+  'amount_minor',
+  'latency_ms',
+] as const satisfies readonly AnalyticsField[];
 
 /** `(stage = 'x' AND status IN (...)) OR ...` for a per-stage status table; `FALSE`-equivalent when empty. */
 export function stageStatusPredicate(
@@ -38,12 +49,6 @@ export function invoiceStateCase(stageColumn = 'stage', statusColumn = 'status')
   return `CASE WHEN ${posted} THEN 'posted' WHEN ${closed} THEN 'closed' ELSE 'open' END`;
 }
 
-/** Stage position 1..4: orders events of one invoice that share a timestamp. */
-export function stageOrderCase(stageColumn = 'stage'): string {
-  const whens = STAGES.map((stage) => `WHEN ${sqlString(stage)} THEN ${STAGE_ORDER[stage]}`).join(' ');
-  return `CASE ${stageColumn} ${whens} ELSE 0 END`;
-}
-
 /** Aging bucket id for an integer "days past due" expression. */
 export function agingBucketCase(daysPastDue: string): string {
   const whens = AGING_BUCKETS.map((bucket) =>
@@ -52,24 +57,4 @@ export function agingBucketCase(daysPastDue: string): string {
       : `WHEN ${daysPastDue} <= ${bucket.maxDaysPastDue} THEN ${sqlString(bucket.id)}`,
   ).join(' ');
   return `CASE ${whens} END`;
-}
-
-/** Predicate: the event's status is final for its stage (the stuck rule ignores those). */
-export function finalStatusPredicate(stageColumn = 'stage', statusColumn = 'status'): string {
-  return stageStatusPredicate(STUCK.finalStatuses, stageColumn, statusColumn);
-}
-
-/**
- * Records of each stage's first consumer only. With one name for every stage (the usual case) this is
- * a plain equality, which lets SQLite use its (stage, consumer, time) index.
- */
-export function primaryConsumerPredicate(
-  primaryConsumers: Readonly<Record<Stage, string>>,
-  stageColumn = 'stage',
-  consumerColumn = 'consumer',
-): string {
-  const names = new Set(STAGES.map((stage) => primaryConsumers[stage]));
-  if (names.size === 1) return `${consumerColumn} = ${sqlString([...names][0]!)}`;
-  const whens = STAGES.map((stage) => `WHEN ${sqlString(stage)} THEN ${sqlString(primaryConsumers[stage])}`).join(' ');
-  return `${consumerColumn} = (CASE ${stageColumn} ${whens} END)`;
 }

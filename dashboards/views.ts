@@ -16,9 +16,6 @@ const HOUR = 60 * MINUTE;
 export const DAY_MS = 24 * HOUR;
 const WEEK = 7 * DAY_MS;
 
-/** Dashboards count each stage's first consumer only; other consumers see filtered copies of the same events. */
-export const DASHBOARD_CONSUMER = 'recorder';
-
 /** Mission requirement: every event visible on the dashboards within two minutes (received → recorded). */
 export const VISIBILITY_SLA_MS = 2 * MINUTE;
 export const LATENCY_PERCENTILES = [50, 95, 99] as const;

@@ -56,11 +56,7 @@ let lastElu = performance.eventLoopUtilization();
 let lastWorkerElu = cell.emulatorEventLoopUtilization();
 let lastCpu = process.cpuUsage();
 let lastRecords = 0;
-const recorded = () =>
-  cell.store.query<{ n: number }>('SELECT count(*) AS n FROM records WHERE invoice_id >= ? AND invoice_id < ?', [
-    `LT-${runId}-`,
-    `LT-${runId}-\uffff`,
-  ])[0]?.n ?? 0;
+const recorded = () => cell.readModel.countByInvoicePrefix(`LT-${runId}-`);
 // ELU: the cell's main event loop (API, handlers, pollers, EventBridge); emu: the emulator thread.
 console.log('   t    records/s  CPU%  ELU%  emu%');
 const timer = setInterval(() => {

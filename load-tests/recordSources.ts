@@ -1,6 +1,8 @@
 import { Agent, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { LocalReadModel } from '../dashboards/readModel/index.ts';
 import type { TimestreamStore } from '../local/timestream/index.ts';
+import { DEFAULT_PRIMARY_CONSUMER } from '../schemas/analyticsRecord.ts';
 
 /** One record of an event as the verifier sees it (primary consumer only). */
 export interface RecordedEvent {
@@ -35,8 +37,9 @@ export function storeRecordSource(
   store: TimestreamStore,
   options: { readonly primaryConsumer?: string; readonly invoicePrefix?: string } = {},
 ): RecordSource {
-  const primaryConsumer = options.primaryConsumer ?? 'recorder';
+  const primaryConsumer = options.primaryConsumer ?? DEFAULT_PRIMARY_CONSUMER;
   const prefix = options.invoicePrefix;
+  const readModel = new LocalReadModel(store);
   return {
     description: `Timestream store ${store.path}`,
     // A covering-index range count over the run's invoice ids (`LT-<runId>-…`). It deliberately
@@ -46,11 +49,7 @@ export function storeRecordSource(
     ...(prefix
       ? {
           async countRecorded() {
-            const [row] = store.query<{ n: number }>(
-              'SELECT count(*) AS n FROM records WHERE invoice_id >= ? AND invoice_id < ?',
-              [prefix, `${prefix}\uffff`],
-            );
-            return row?.n ?? 0;
+            return readModel.countByInvoicePrefix(prefix);
           },
         }
       : {}),

@@ -1,5 +1,5 @@
 export type { EventSink, SinkItem, SinkOutcome, SinkWriteOptions } from './EventSink.ts';
-export { MEASURE_NAME, mapToRecord, RECORD_VERSION } from './mapToRecord.ts';
+export { mapToRecord } from './mapToRecord.ts';
 export { type FifoMessage, parseFifoMessage } from './parseFifoMessage.ts';
 export { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './recordInGroupOrder.ts';
 export { TimestreamSink, type TimestreamSinkOptions } from './TimestreamSink.ts';

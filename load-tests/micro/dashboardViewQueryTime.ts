@@ -5,11 +5,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DashboardQueries } from '../../dashboards/queries.ts';
+import { READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
 import { parseTimeRange } from '../../dashboards/timeRange.ts';
 import { VIEW_IDS } from '../../dashboards/views.ts';
 import { WorkerQueryStore } from '../../dashboards/WorkerQueryStore.ts';
 import { mapToRecord } from '../../handlers/consume/mapToRecord.ts';
 import { startTimestreamEmulator } from '../../local/timestream/index.ts';
+import { DEFAULT_PRIMARY_CONSUMER } from '../../schemas/analyticsRecord.ts';
 import type { InvoiceEventDetail } from '../../schemas/envelope.ts';
 import { STAGES, STATUSES_BY_STAGE } from '../../schemas/stages.ts';
 
@@ -64,6 +66,7 @@ function detail(index: number, now: number): InvoiceEventDetail[] {
 const dataDir = mkdtempSync(join(tmpdir(), 'bems-dashboard-bench-'));
 const emulator = await startTimestreamEmulator({
   dataDir,
+  readSchema: READ_MODEL_SCHEMA,
   databases: [
     {
       name: 'bems-local',
@@ -86,7 +89,7 @@ try {
       records.push(
         mapToRecord({
           detail: d,
-          consumer: 'recorder',
+          consumer: DEFAULT_PRIMARY_CONSUMER,
           replayed: false,
           processedAt: Date.parse(d.server.receivedAt) + 900,
         }),

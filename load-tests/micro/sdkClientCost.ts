@@ -45,7 +45,6 @@ const emulators = await startEmulatorWorker({
       tables: [{ name: 'events', memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: true }],
     },
   ],
-  primaryConsumers: {},
   quiet: true,
 });
 const eventBridgeEndpoint = await emulators.startEventBridge('000000000000', [{ name: 'bench-bus', rules: [] }]);

@@ -28,6 +28,7 @@ import { type NormalizedRecord, normalizeRecord } from '../../local/timestream/n
 import { startTimestreamEmulator } from '../../local/timestream/startTimestreamEmulator.ts';
 import { TimestreamRouter } from '../../local/timestream/TimestreamRouter.ts';
 import { TimestreamStore } from '../../local/timestream/TimestreamStore.ts';
+import { DEFAULT_PRIMARY_CONSUMER, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
 
 const STAGES = ['ingestion', 'reconciliation', 'authorization', 'posting'] as const;
 const PHASES = ['store', 'router', 'sdk'] as const;
@@ -40,39 +41,34 @@ function bemsRecord(i: number, nowMs: number): _Record {
   const occurredAt = nowMs - 3_600_000 + (i % 3_000_000);
   const received = occurredAt + 500;
   const processed = received + 120;
-  const dims: Record<string, string> = {
-    cell: 'local',
-    region: 'eu-west-1',
-    stage: STAGES[i % 4]!,
-    consumer: 'recorder',
-    invoice_id: `INV-${Math.floor(i / 4)}`,
-    event_id: randomUUID(),
-    vendor_id: `V-${i % 500}`,
-    currency: 'EUR',
-  };
-  return {
-    Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
-    MeasureName: 'invoice_event',
-    MeasureValueType: 'MULTI',
-    Time: String(occurredAt),
-    TimeUnit: 'MILLISECONDS',
-    Version: 1,
-    MeasureValues: [
-      { Name: 'status', Value: 'received', Type: 'VARCHAR' },
-      { Name: 'amount', Value: '1250.00', Type: 'DOUBLE' },
-      { Name: 'amount_minor', Value: '125000', Type: 'BIGINT' },
-      { Name: 'amount_text', Value: '1250.00', Type: 'VARCHAR' },
-      { Name: 'vendor_name', Value: 'Acme GmbH', Type: 'VARCHAR' },
-      { Name: 'vendor_country', Value: 'DE', Type: 'VARCHAR' },
-      { Name: 'invoice_date', Value: '2026-11-28', Type: 'VARCHAR' },
-      { Name: 'received_at', Value: String(received), Type: 'TIMESTAMP' },
-      { Name: 'processed_at', Value: String(processed), Type: 'TIMESTAMP' },
-      { Name: 'latency_ms', Value: '120', Type: 'BIGINT' },
-      { Name: 'due_at', Value: String(occurredAt + 30 * 86_400_000), Type: 'TIMESTAMP' },
-      { Name: 'source_system', Value: 'sap-fi', Type: 'VARCHAR' },
-      { Name: 'replayed', Value: 'false', Type: 'BOOLEAN' },
-    ],
-  };
+  return toAnalyticsWriteRecord({
+    timeMs: occurredAt,
+    dimensions: {
+      cell: 'local',
+      region: 'eu-west-1',
+      stage: STAGES[i % 4]!,
+      consumer: DEFAULT_PRIMARY_CONSUMER,
+      invoice_id: `INV-${Math.floor(i / 4)}`,
+      event_id: randomUUID(),
+      vendor_id: `V-${i % 500}`,
+      currency: 'EUR',
+    },
+    measures: {
+      status: 'received',
+      amount: '1250.00',
+      amount_minor: '125000',
+      amount_text: '1250.00',
+      vendor_name: 'Acme GmbH',
+      vendor_country: 'DE',
+      invoice_date: '2026-11-28',
+      received_at: String(received),
+      processed_at: String(processed),
+      latency_ms: '120',
+      due_at: String(occurredAt + 30 * 86_400_000),
+      source_system: 'sap-fi',
+      replayed: 'false',
+    },
+  });
 }
 
 function batches(calls: number, batch: number, nowMs: number, offset: number): _Record[][] {

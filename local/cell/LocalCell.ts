@@ -4,6 +4,7 @@ import { localCell } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { type CellTopology, cellTopology } from '../../cells/topology.ts';
 import { dashboardRoutes } from '../../dashboards/localDashboardRoutes.ts';
+import { LocalReadModel, READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
 import { busesForCell } from '../eventbridge/index.ts';
 import {
   localSnsSqsClients,
@@ -59,6 +60,8 @@ export interface RunningLocalCell {
     readonly timestream: string;
   };
   readonly store: TimestreamStore;
+  /** BEMS's read model over the store: timelines, record counts, the duplicate check. */
+  readonly readModel: LocalReadModel;
   /** The bus archive (count, replays); asynchronous: the EventBridge emulator runs on the emulator thread. */
   readonly archive: LocalArchive;
   /** Requests per service: apigateway, lambda (invocations), eventbridge, sns, sqs, timestream. */
@@ -142,7 +145,6 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
             tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
           },
         ],
-        primaryConsumers,
         quiet: options.quiet ?? false,
       },
       // The cell cannot work without its emulators: say so at once, and /health turns 503.
@@ -155,7 +157,9 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       sns.destroy();
     });
     // The cell's reads (timelines, dashboards, monitor) go through its own connection to the store.
-    const store = new TimestreamStore({ dataDir, primaryConsumers });
+    // It also installs the read model (views and indexes) over the emulator's records.
+    const store = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+    const readModel = new LocalReadModel(store, { primaryConsumers });
     cleanup.push(() => store.close());
     const resources = await provisionTopology(topology, {
       sqs,
@@ -220,7 +224,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       // The store holds this cell's one table only. Naming database and table would make SQLite
       // pick the (database, table, …) identity index over the invoice_id one: a scan of every
       // record of the table per request instead of an index lookup.
-      timeline: (invoiceId) => toInvoiceTimeline(invoiceId, store.timeline(invoiceId)),
+      timeline: (invoiceId) => toInvoiceTimeline(invoiceId, readModel.timeline(invoiceId)),
       health,
       faults,
       counter,
@@ -256,6 +260,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       resources,
       endpoints,
       store,
+      readModel,
       archive: emulators.archive,
       requestCounts: async () => totalsByService(Object.entries(await countsByAction())),
       requestCountsByAction: countsByAction,

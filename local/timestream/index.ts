@@ -24,12 +24,9 @@ export {
 } from './startTimestreamEmulator.ts';
 export type { EmulatorLogger } from './TimestreamRouter.ts';
 export {
-  DEFAULT_PRIMARY_CONSUMER,
-  type DuplicateIdentity,
-  INVOICE_EVENT_MEASURE,
-  type InvoiceEventRecord,
   type RecordFilter,
   type TableSettings,
+  TIMESTREAM_SCHEMA_VERSION,
   TIMESTREAM_STORE_FILE,
   TimestreamStore,
   type TimestreamStoreOptions,

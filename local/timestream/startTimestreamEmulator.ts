@@ -41,8 +41,8 @@ export interface TimestreamEmulatorOptions {
    * truth, like the CDK stack on AWS).
    */
   readonly databases?: readonly TimestreamDatabaseConfig[];
-  /** Stage → first consumer, for timelines and `primaryOnly` counts. @default every stage: 'recorder' */
-  readonly primaryConsumers?: Readonly<Record<string, string>>;
+  /** DDL of the views and indexes the host reads the records through (see `TimestreamStoreOptions`). */
+  readonly readSchema?: string;
   /** Region in ARNs. @default 'eu-west-1' */
   readonly region?: string;
   /** Account in ARNs. @default '000000000000' */
@@ -171,7 +171,7 @@ export async function startTimestreamEmulator(options: TimestreamEmulatorOptions
   const store = new TimestreamStore({
     dataDir: options.dataDir,
     ...(checkpointIntervalMs > 0 ? { checkpointIntervalMs } : {}),
-    ...(options.primaryConsumers ? { primaryConsumers: options.primaryConsumers } : {}),
+    ...(options.readSchema !== undefined ? { readSchema: options.readSchema } : {}),
   });
   try {
     provision(store, options.databases ?? [], region, accountId, now());

@@ -31,7 +31,6 @@ try {
     region: options.region,
     accountId: options.accountId,
     databases: options.databases,
-    primaryConsumers: options.primaryConsumers,
   }).catch(async (error: unknown) => {
     await snsSqs.stop();
     throw error;

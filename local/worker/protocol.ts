@@ -8,7 +8,6 @@ export interface EmulatorWorkerData {
   readonly region: string;
   readonly accountId: string;
   readonly databases: readonly TimestreamDatabaseConfig[];
-  readonly primaryConsumers: Readonly<Record<string, string>>;
   /** Only errors on stderr. */
   readonly quiet: boolean;
 }

@@ -141,7 +141,7 @@ describe('local dashboard in headless Chromium', () => {
       }
     }
     const deadline = Date.now() + 60_000;
-    while (cell.store.countRecords({ primaryOnly: true }) < events.length) {
+    while (cell.readModel.countRecords({ primaryOnly: true }) < events.length) {
       if (Date.now() > deadline) throw new Error('the local cell did not record every seeded event within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -40,17 +40,19 @@ export class TimestreamTableOverSqlite {
     this.db.function('to_milliseconds', (time) => time);
     this.db.exec(`ATTACH DATABASE ':memory:' AS ${quote(database)}`);
     this.db.exec(`CREATE TABLE ${quote(database)}.${quote(table)} (
-      invoice_id TEXT, stage TEXT, consumer TEXT, event_id TEXT, status TEXT, time INTEGER, measure_name TEXT)`);
+      invoice_id TEXT, stage TEXT, consumer TEXT, event_id TEXT, status TEXT, time INTEGER, measure_name TEXT,
+      received_at INTEGER)`);
     // A TEMP view may read an attached database (a view in main may not); unqualified names find it first.
     this.db.exec(`CREATE TEMP VIEW invoice_events AS
       SELECT ${literal(database)} AS database_name, ${literal(table)} AS table_name, stage, consumer, invoice_id,
-        event_id, status, time AS time_ms
+        event_id, status, time AS time_ms, received_at AS received_at_ms
       FROM ${quote(database)}.${quote(table)} WHERE measure_name = 'invoice_event'`);
   }
 
   insert(records: readonly SlaRecord[]): void {
     const statement = this.db.prepare(
-      `INSERT INTO ${quote(this.database)}.${quote(this.table)} VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${quote(this.database)}.${quote(this.table)}
+        (invoice_id, stage, consumer, event_id, status, time, measure_name) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const r of records) {
       statement.run(r.invoiceId, r.stage, r.consumer, r.eventId, r.status, r.timeMs, r.measureName ?? 'invoice_event');

@@ -219,9 +219,10 @@ describe('QuickSight per-cell settings', () => {
     const stuck = [...resourcesOf(t, 'AWS::QuickSight::DataSet')].find(
       ([, d]) => d.Properties.DataSetId === 'bems-test-b-stuck',
     )![1];
-    expect(sqlOf(stuck)).toContain("WHEN 'posting' THEN 600");
-    expect(sqlOf(stuck)).toContain("WHEN 'ingestion' THEN 900");
-    expect(sqlOf(stuck)).toContain("WHEN 'authorization' THEN 'approvals'");
+    // Each stage's SLA and first consumer, in the stuck rule shared with the monitor (schemas/stuckRule.ts).
+    expect(sqlOf(stuck)).toContain("(stage = 'posting' AND time < ago(600s)");
+    expect(sqlOf(stuck)).toContain("(stage = 'ingestion' AND time < ago(900s)");
+    expect(sqlOf(stuck)).toContain("(stage = 'authorization' AND consumer = 'approvals')");
     expect(JSON.stringify(t.toJSON())).not.toContain('aws-quicksight-service-role');
   });
 });

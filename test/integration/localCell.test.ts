@@ -103,7 +103,7 @@ describe('local cell: valid traffic', () => {
     expect(visibleAfterMs).toBeLessThanOrEqual(VISIBLE_WITHIN_MS);
     // Each re-sent event is archived twice (the bus took both POSTs) but recorded once.
     expect(await cell.archive.count()).toBe(2000 + resent.length);
-    expect(cell.store.duplicateIdentities()).toEqual([]);
+    expect(cell.readModel.duplicateIdentities()).toEqual([]);
   });
 
   it('reports every component as running and, once the re-sent duplicates are through, every queue drained', async () => {

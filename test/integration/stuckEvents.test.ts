@@ -113,7 +113,7 @@ describe('stuck events: alert, redrive and replay on the local cell', () => {
     const ids = recordedEventIds(cell, 'posting');
     expect(ids).toHaveLength(300);
     expect(new Set(ids)).toEqual(new Set(stuck.map((e) => e.eventId)));
-    expect(cell.store.duplicateIdentities()).toEqual([]);
+    expect(cell.readModel.duplicateIdentities()).toEqual([]);
     expect(list.code).toBe(0);
     expect(list.out).toContain('Every DLQ is empty.');
     expect(clearOnce.notifications).toEqual([]);
@@ -148,7 +148,7 @@ describe('stuck events: alert, redrive and replay on the local cell', () => {
     expect(replay.code).toBe(0);
     expect(JSON.parse(replay.out)).toMatchObject({ state: 'COMPLETED', cancelled: false });
     expect(snapshot()).toEqual(before);
-    expect(cell.store.duplicateIdentities()).toEqual([]);
+    expect(cell.readModel.duplicateIdentities()).toEqual([]);
     const replayed = cell.store.query<{ n: number }>('SELECT count(*) AS n FROM invoice_events WHERE replayed = 1');
     expect(replayed[0]!.n).toBe(320);
   }, 180_000);

@@ -133,6 +133,6 @@ describe('stuck events: automatic redrive within a budget', () => {
     expect(resolved.map((n) => `${n.transition} ${n.key}`)).toEqual(
       expect.arrayContaining([`resolved ${PARKED_CONDITION}`, 'resolved dlq:bems-local-posting-recorder-dlq.fifo']),
     );
-    expect(cell.store.duplicateIdentities()).toEqual([]);
+    expect(cell.readModel.duplicateIdentities()).toEqual([]);
   }, 180_000);
 });

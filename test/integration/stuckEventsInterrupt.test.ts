@@ -47,7 +47,7 @@ describe('stuck events: an interrupted redrive loses and duplicates nothing', ()
   function expectRecordedOnce(events: readonly InvoiceEvent[]) {
     const ids = recordedEventIds(cell, 'posting');
     for (const event of events) expect(ids.filter((id) => id === event.eventId)).toHaveLength(1);
-    expect(cell.store.duplicateIdentities()).toEqual([]);
+    expect(cell.readModel.duplicateIdentities()).toEqual([]);
   }
 
   beforeAll(async () => {

@@ -103,7 +103,7 @@ export async function bems(dataDir: string, args: readonly string[], options: { 
 
 /** eventIds recorded by a stage's primary consumer: a repeated id would be a duplicate record. */
 export function recordedEventIds(cell: RunningLocalCell, stage: Stage): string[] {
-  return cell.store.eventIds({ stage, consumer: 'recorder', measureName: 'invoice_event' });
+  return cell.readModel.eventIds({ stage, consumer: 'recorder', measureName: 'invoice_event' });
 }
 
 export interface ReceivedAlert {

@@ -1,4 +1,4 @@
-import type { InvoiceEventRecord } from '../../timestream/index.ts';
+import { type InvoiceEventRecord, timelineEventBase } from '../../../dashboards/readModel/index.ts';
 
 /** One recorded stage event of an invoice, as `GET /invoices/{invoiceId}` returns it. */
 export interface TimelineEntry {
@@ -19,7 +19,8 @@ export interface TimelineEntry {
 }
 
 /**
- * The timeline body.
+ * The timeline body: the read model's invoice timeline (`dashboards/readModel/invoiceTimeline.ts`)
+ * in the API's shape.
  *
  * @example { "invoiceId": "INV-1", "events": [ { "eventId": "…", "stage": "ingestion", "status": "received",
  *            "amount": "1250.00", "currency": "EUR", "occurredAt": "2026-11-28T09:30:00.000Z", … } ] }
@@ -29,25 +30,15 @@ export interface InvoiceTimeline {
   readonly events: readonly TimelineEntry[];
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 export function toInvoiceTimeline(invoiceId: string, records: readonly InvoiceEventRecord[]): InvoiceTimeline {
   return {
     invoiceId,
     events: records.map((record) => ({
-      eventId: record.eventId,
-      stage: record.stage,
+      ...timelineEventBase(record),
       status: record.status,
       amount: record.amountText,
-      currency: record.currency,
-      vendorId: record.vendorId,
       vendorName: record.vendorName,
-      occurredAt: record.time,
-      receivedAt: iso(record.receivedAtMs),
-      processedAt: iso(record.processedAtMs),
-      latencyMs: record.latencyMs,
-      dueAt: iso(record.dueAtMs),
-      replayed: record.replayed === true,
+      dueAt: record.dueAtMs === null ? null : new Date(record.dueAtMs).toISOString(),
     })),
   };
 }

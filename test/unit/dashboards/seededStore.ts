@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { READ_MODEL_SCHEMA } from '../../../dashboards/readModel/index.ts';
 import { mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
 import { startTimestreamEmulator } from '../../../local/timestream/index.ts';
 import type { TimestreamStore } from '../../../local/timestream/TimestreamStore.ts';
@@ -61,6 +62,7 @@ export async function startSeededStore(events: readonly SeedEvent[]): Promise<Se
   const dataDir = mkdtempSync(join(tmpdir(), 'bems-dash-'));
   const emulator = await startTimestreamEmulator({
     dataDir,
+    readSchema: READ_MODEL_SCHEMA,
     // Magnetic-store writes let the fixture use fixed dates in the past, as a backfill would.
     databases: [
       {

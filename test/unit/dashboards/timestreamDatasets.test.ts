@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { minorDigitsCase, timestreamDatasets } from '../../../dashboards/quicksight/timestreamDatasets.ts';
-import { invoiceStateCase, stageOrderCase } from '../../../dashboards/sqlFragments.ts';
+import { invoiceStateCase } from '../../../dashboards/sqlFragments.ts';
 import { AGING_BUCKETS, SOURCES } from '../../../dashboards/views.ts';
+import { stageOrderCase } from '../../../schemas/readModelSql.ts';
 
 const OPTIONS = {
   databaseName: 'bems-euw1-a',
@@ -39,7 +40,8 @@ describe('QuickSight datasets over Timestream', () => {
     expect(byId.invoices!.sql).toContain(invoiceStateCase());
     expect(byId.invoices!.sql).toContain(stageOrderCase());
     for (const bucket of AGING_BUCKETS) expect(byId.invoices!.sql).toContain(`'${bucket.id}'`);
-    expect(byId.stuck!.sql).toContain("WHEN 'posting' THEN 600");
+    // Each stage's SLA, in the stuck rule shared with the monitor (schemas/stuckRule.ts).
+    expect(byId.stuck!.sql).toContain("(stage = 'posting' AND time < ago(600s)");
   });
 
   it('declares every column its SELECT returns', () => {

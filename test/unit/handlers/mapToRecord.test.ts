@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MEASURE_NAME, mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
+import { mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
+import { ANALYTICS_MEASURE_NAME as MEASURE_NAME } from '../../../schemas/analyticsRecord.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 import { buildEventDetail } from '../../helpers/sqsEvents.ts';
 

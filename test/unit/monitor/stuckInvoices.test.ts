@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { READ_MODEL_SCHEMA } from '../../../dashboards/readModel/index.ts';
 import { TimestreamWriteProbe } from '../../../handlers/monitor/DependencyProbe.ts';
 import { InvoiceEventsSqlSource } from '../../../handlers/monitor/InvoiceEventsSqlSource.ts';
 import type { StageSla } from '../../../handlers/monitor/StuckInvoiceSource.ts';
@@ -29,6 +30,7 @@ describe('stuck invoices over the local time-series store', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bems-stuck-'));
     emulator = await startTimestreamEmulator({
       dataDir,
+      readSchema: READ_MODEL_SCHEMA,
       databases: [
         {
           name: DB,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { _Record } from '@aws-sdk/client-timestream-write';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalReadModel, READ_MODEL_SCHEMA } from '../../../../dashboards/readModel/index.ts';
 import { TimestreamStoreError } from '../../../../local/timestream/errors.ts';
 import { type NormalizedRecord, normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
 import {
@@ -29,9 +30,12 @@ const bems = (spec: BemsRecordSpec = {}): NormalizedRecord => normalized(bemsRec
 describe('TimestreamStore', () => {
   let dataDir: string;
   let store: TimestreamStore;
+  /** BEMS's read model over the store, for reading records back by their dimensions. */
+  let model: LocalReadModel;
 
   const open = (options: { primaryConsumers?: Record<string, string> } = {}): TimestreamStore => {
-    const opened = new TimestreamStore({ dataDir, ...options });
+    const opened = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+    model = new LocalReadModel(opened, options);
     opened.insertDatabase(DB, 'arn:db', Date.now());
     opened.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
     return opened;
@@ -63,7 +67,7 @@ describe('TimestreamStore', () => {
       expect(put(sameIdentityOtherValue)).toEqual([{ status: 'conflict', existingVersion: 1 }]);
       expect(put({ ...sameIdentityOtherValue, version: 3 })).toEqual([{ status: 'updated' }]);
       expect(put({ ...record, version: 2 })).toEqual([{ status: 'conflict', existingVersion: 3 }]);
-      expect(store.timeline('INV-1')).toMatchObject([{ status: 'captured', version: 3 }]);
+      expect(model.timeline('INV-1')).toMatchObject([{ status: 'captured', version: 3 }]);
     });
 
     it('applies the rules in order within one call', () => {
@@ -74,21 +78,21 @@ describe('TimestreamStore', () => {
         { status: 'unchanged' },
         { status: 'conflict', existingVersion: 1 },
       ]);
-      expect(store.countRecords({ invoiceId: 'INV-2' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-2' })).toBe(1);
     });
 
     it('keeps the higher version when an identical record is re-written with it', () => {
       const record = bems({ invoiceId: 'INV-3' });
       put(record);
       expect(put({ ...record, version: 5 })).toEqual([{ status: 'unchanged' }]);
-      expect(store.timeline('INV-3')[0]?.version).toBe(5);
+      expect(model.timeline('INV-3')[0]?.version).toBe(5);
     });
 
     it('tells apart records that differ only below the millisecond', () => {
       const base = { ...bemsRecord({ invoiceId: 'INV-NS' }), TimeUnit: 'NANOSECONDS' as const };
       const t = BigInt(Date.now()) * 1_000_000n;
       put(normalized({ ...base, Time: String(t + 1n) }), normalized({ ...base, Time: String(t + 2n) }));
-      expect(store.countRecords({ invoiceId: 'INV-NS' })).toBe(2);
+      expect(model.countRecords({ invoiceId: 'INV-NS' })).toBe(2);
     });
   });
 
@@ -106,17 +110,17 @@ describe('TimestreamStore', () => {
 
       // Act + Assess
       expect(store.countRecords()).toBe(4);
-      expect(store.countRecords({ invoiceId: 'INV-A' })).toBe(3);
-      expect(store.countRecords({ primaryOnly: true })).toBe(3);
-      expect(store.countRecords({ consumer: 'escalations' })).toBe(1);
-      expect(store.countRecords({ stage: 'posting' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-A' })).toBe(3);
+      expect(model.countRecords({ primaryOnly: true })).toBe(3);
+      expect(model.countRecords({ consumer: 'escalations' })).toBe(1);
+      expect(model.countRecords({ stage: 'posting' })).toBe(1);
       expect(store.countRecords({ fromTimeMs: t0 + 1, toTimeMs: t0 + 3 })).toBe(2);
       expect(store.countRecords({ database: 'other' })).toBe(0);
-      expect(store.eventIds({ invoiceId: 'INV-A', primaryOnly: true })).toEqual([eventId, eventId]);
-      expect(store.duplicateIdentities()).toEqual([
+      expect(model.eventIds({ invoiceId: 'INV-A', primaryOnly: true })).toEqual([eventId, eventId]);
+      expect(model.duplicateIdentities()).toEqual([
         { database: DB, table: TABLE, eventId, stage: 'ingestion', consumer: 'recorder', count: 2 },
       ]);
-      expect(store.duplicateIdentities({ invoiceId: 'INV-B' })).toEqual([]);
+      expect(model.duplicateIdentities({ invoiceId: 'INV-B' })).toEqual([]);
     });
 
     it('uses the configured first consumer of each stage for timelines', () => {
@@ -130,7 +134,7 @@ describe('TimestreamStore', () => {
       );
 
       // Act
-      const timeline = store.timeline('INV-P');
+      const timeline = model.timeline('INV-P');
 
       // Assess
       expect(timeline.map((e) => [e.stage, e.consumer])).toEqual([
@@ -144,7 +148,7 @@ describe('TimestreamStore', () => {
       expect(store.query('SELECT currency, amount_minor FROM invoice_events WHERE invoice_id = ?', ['INV-Q'])).toEqual([
         { currency: 'JPY', amount_minor: 1250 },
       ]);
-      expect(store.query('SELECT count(*) AS n FROM records WHERE invoice_id = :id', { id: 'INV-Q' })).toEqual([
+      expect(store.query('SELECT count(*) AS n FROM invoice_events WHERE invoice_id = :id', { id: 'INV-Q' })).toEqual([
         { n: 1 },
       ]);
       expect(() => store.query('DELETE FROM records')).toThrow(/readonly/i);
@@ -165,7 +169,7 @@ describe('TimestreamStore', () => {
           .map((row) => row.detail)
           .join(' | ');
       expect(plan('SELECT * FROM invoice_events WHERE invoice_id = ? ORDER BY time_ms', 'x')).toContain(
-        'records_by_invoice',
+        'invoice_events_by_invoice',
       );
       expect(
         plan(
@@ -174,8 +178,10 @@ describe('TimestreamStore', () => {
           'ingestion',
           'recorder',
         ),
-      ).toContain('records_by_window');
-      expect(plan('SELECT count(*) FROM records WHERE event_id = ?', 'e')).toContain('records_by_event');
+      ).toContain('invoice_events_by_window');
+      expect(plan("SELECT count(*) FROM records WHERE dimensions ->> '$.event_id' = ?", 'e')).toContain(
+        'invoice_events_by_event',
+      );
     });
 
     it('looks up a timeline scoped to a database and table through the invoice index', () => {
@@ -196,10 +202,10 @@ describe('TimestreamStore', () => {
         }
         return prepare(sql);
       };
-      const timeline = store.timeline('INV-SCOPED', { database: DB, table: TABLE });
+      const timeline = model.timeline('INV-SCOPED', { database: DB, table: TABLE });
       statement.prepare = prepare;
       expect(timeline.map((record) => record.invoiceId)).toEqual(['INV-SCOPED']);
-      expect(explained.join(' | ')).toContain('records_by_invoice');
+      expect(explained.join(' | ')).toContain('invoice_events_by_invoice');
     });
   });
 
@@ -208,7 +214,7 @@ describe('TimestreamStore', () => {
       put(bems({ invoiceId: 'INV-DURABLE' }));
       store.close();
       store = new TimestreamStore({ dataDir });
-      expect(store.countRecords({ invoiceId: 'INV-DURABLE' })).toBe(1);
+      expect(new LocalReadModel(store).countRecords({ invoiceId: 'INV-DURABLE' })).toBe(1);
       expect(store.getTable(DB, TABLE)).toMatchObject(SETTINGS);
       expect(store.query<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalReadModel, READ_MODEL_SCHEMA } from '../../../../dashboards/readModel/index.ts';
 import {
   startTimestreamEmulator,
   type TimestreamDatabaseConfig,
@@ -32,13 +33,17 @@ describe('startTimestreamEmulator', () => {
 
   it('keeps records and tables across a restart on the same data directory', async () => {
     // Prepare
-    const first = await startTimestreamEmulator({ dataDir, databases: databases(false) });
+    const first = await startTimestreamEmulator({
+      dataDir,
+      databases: databases(false),
+      readSchema: READ_MODEL_SCHEMA,
+    });
     const client = new TimestreamWriteClient({ endpoint: first.endpoint, region: 'eu-west-1', credentials });
     const records = Array.from({ length: 20 }, (_, i) => bemsRecord({ invoiceId: `INV-R${i % 4}` }));
     await client.send(
       new WriteRecordsCommand({ DatabaseName: 'bems-local', TableName: 'invoice_events', Records: records }),
     );
-    const timelineBefore = first.store.timeline('INV-R1');
+    const timelineBefore = new LocalReadModel(first.store).timeline('INV-R1');
     client.destroy();
     await first.stop();
 
@@ -52,7 +57,7 @@ describe('startTimestreamEmulator', () => {
 
       // Assess
       expect(second.store.countRecords()).toBe(20);
-      expect(second.store.timeline('INV-R1')).toEqual(timelineBefore);
+      expect(new LocalReadModel(second.store).timeline('INV-R1')).toEqual(timelineBefore);
       expect(table.Table?.RetentionProperties?.MemoryStoreRetentionPeriodInHours).toBe(48);
       expect(table.Table?.MagneticStoreWriteProperties?.EnableMagneticStoreWrites).toBe(true);
       // The identical records are still recognised after the restart.

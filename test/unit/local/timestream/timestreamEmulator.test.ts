@@ -20,6 +20,7 @@ import {
   type WriteRecordsCommandInput,
 } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalReadModel, READ_MODEL_SCHEMA } from '../../../../dashboards/readModel/index.ts';
 import { type RunningTimestreamEmulator, startTimestreamEmulator } from '../../../../local/timestream/index.ts';
 import { BEMS_COMMON_ATTRIBUTES, bemsRecord, bemsRecordForCommon } from './bemsRecords.ts';
 
@@ -52,12 +53,15 @@ function write(records: WriteRecordsCommandInput['Records'], extra: Partial<Writ
 describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
   let dataDir: string;
   let emulator: RunningTimestreamEmulator;
+  /** BEMS's read model over the emulator's records (timelines, counts by dimension). */
+  let model: LocalReadModel;
   let client: TimestreamWriteClient;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-'));
     emulator = await startTimestreamEmulator({
       dataDir,
+      readSchema: READ_MODEL_SCHEMA,
       databases: [
         {
           name: DB,
@@ -69,6 +73,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       ],
     });
     client = clientFor(emulator.endpoint);
+    model = new LocalReadModel(emulator.store);
   });
 
   afterAll(async () => {
@@ -256,7 +261,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       );
 
       // Act
-      const timeline = emulator.store.timeline(invoiceId);
+      const timeline = model.timeline(invoiceId);
 
       // Assess
       expect(timeline.map((e) => [e.stage, e.status])).toEqual([
@@ -275,7 +280,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
         latencyMs: 250,
         replayed: false,
       });
-      expect(emulator.store.timeline(invoiceId, { consumer: 'escalations' })).toHaveLength(1);
+      expect(model.timeline(invoiceId, { consumer: 'escalations' })).toHaveLength(1);
     });
 
     it('accepts exactly 100 records and rejects 101 with ValidationException, writing none', async () => {
@@ -292,7 +297,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       expect(error).toBeInstanceOf(ValidationException);
       expect(error.message).toContain('100');
       expect((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(400);
-      expect(emulator.store.countRecords({ invoiceId: 'INV-101' })).toBe(0);
+      expect(model.countRecords({ invoiceId: 'INV-101' })).toBe(0);
     });
 
     it('rejects an empty Records list', async () => {
@@ -311,7 +316,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       // Assess
       expect(again.RecordsIngested?.Total).toBe(1);
       expect(twiceInOneCall.RecordsIngested?.Total).toBe(2);
-      expect(emulator.store.countRecords({ invoiceId: 'INV-IDEMPOTENT' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-IDEMPOTENT' })).toBe(1);
     });
 
     it('treats a re-formatted but equal value as identical (1250.0 vs 1250.00 as DOUBLE)', async () => {
@@ -346,7 +351,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       expect(rejected).toHaveLength(1);
       expect(rejected![0]).toMatchObject({ RecordIndex: 1, ExistingVersion: 1 });
       expect(rejected![0]!.Reason).toMatch(/version/i);
-      const statuses = emulator.store.timeline('INV-CONFLICT').map((e) => e.status);
+      const statuses = model.timeline('INV-CONFLICT').map((e) => e.status);
       expect(statuses.sort()).toEqual(['captured', 'received']);
       const processed = emulator.store.query<{ processed_at_ms: number }>(
         'SELECT processed_at_ms FROM invoice_events WHERE event_id = ?',
@@ -373,9 +378,9 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       const stale = await caught(client.send(write([backToV1])));
 
       // Assess
-      const [row] = emulator.store.timeline('INV-VERSION');
+      const [row] = model.timeline('INV-VERSION');
       expect(row).toMatchObject({ status: 'captured', version: 2 });
-      expect(emulator.store.countRecords({ invoiceId: 'INV-VERSION' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-VERSION' })).toBe(1);
       expect((stale as unknown as RejectedRecordsException).RejectedRecords?.[0]?.ExistingVersion).toBe(2);
     });
 
@@ -399,8 +404,8 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       expect((beyondMagnetic as unknown as RejectedRecordsException).RejectedRecords?.[0]?.Reason).toContain(
         'magnetic',
       );
-      expect(emulator.store.countRecords({ invoiceId: 'INV-OLD', table: TABLE })).toBe(0);
-      expect(emulator.store.countRecords({ invoiceId: 'INV-OLD', table: MAGNETIC_TABLE })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-OLD', table: TABLE })).toBe(0);
+      expect(model.countRecords({ invoiceId: 'INV-OLD', table: MAGNETIC_TABLE })).toBe(1);
     });
 
     it('rejects a record more than 15 minutes in the future, even with magnetic writes', async () => {
@@ -409,7 +414,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       const error = await caught(client.send(write([future, nearFuture], { TableName: MAGNETIC_TABLE })));
       const rejected = (error as unknown as RejectedRecordsException).RejectedRecords;
       expect(rejected?.map((r) => r.RecordIndex)).toEqual([0]);
-      expect(emulator.store.countRecords({ invoiceId: 'INV-FUTURE' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-FUTURE' })).toBe(1);
     });
 
     it('rejects invalid records one by one with a reason per index', async () => {
@@ -452,7 +457,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       expect(rejected[4]!.Reason).toContain('not a valid BIGINT');
       expect(rejected[5]!.Reason).toContain('not a valid BOOLEAN');
       expect(rejected.every((r) => r.ExistingVersion === undefined)).toBe(true);
-      expect(emulator.store.countRecords({ invoiceId: 'INV-INVALID' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-INVALID' })).toBe(1);
     });
 
     it('fails the whole call with ValidationException when a dimension is both common and per record', async () => {
@@ -460,7 +465,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       const error = await caught(client.send(write([record], { CommonAttributes: BEMS_COMMON_ATTRIBUTES })));
       expect(error).toBeInstanceOf(ValidationException);
       expect(error.message).toContain('CommonAttributes');
-      expect(emulator.store.countRecords({ invoiceId: 'INV-OVERLAP' })).toBe(0);
+      expect(model.countRecords({ invoiceId: 'INV-OVERLAP' })).toBe(0);
     });
 
     it('answers ResourceNotFoundException for an unknown database or table', async () => {
@@ -501,7 +506,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
       } finally {
         emulator.setFault(null);
       }
-      expect(emulator.store.countRecords({ invoiceId: 'INV-THROTTLED' })).toBe(0);
+      expect(model.countRecords({ invoiceId: 'INV-THROTTLED' })).toBe(0);
     });
 
     it('answers 503 ServiceUnavailable (server fault) while unavailable and 500 InternalServerException for internal', async () => {
@@ -566,7 +571,7 @@ describe('Timestream emulator (real @aws-sdk/client-timestream-write)', () => {
         // Assess
         expect(result.RecordsIngested?.Total).toBe(1);
         expect(emulator.requestCounts().DescribeEndpoints).toBe(before + 1);
-        expect(emulator.store.countRecords({ invoiceId: 'INV-DISCOVERED' })).toBe(1);
+        expect(model.countRecords({ invoiceId: 'INV-DISCOVERED' })).toBe(1);
       } finally {
         discovering.destroy();
         if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_TIMESTREAM_WRITE;

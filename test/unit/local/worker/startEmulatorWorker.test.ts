@@ -38,7 +38,6 @@ describe('startEmulatorWorker', () => {
             ],
           },
         ],
-        primaryConsumers: {},
         quiet: true,
       },
       onFailure,

@@ -43,7 +43,6 @@ beforeAll(async () => {
         tables: [{ name: 'invoice_events', memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: true }],
       },
     ],
-    primaryConsumers: {},
     quiet: true,
   });
   const eventBridge = await emulators.startEventBridge('000000000000', [
