@@ -85,6 +85,19 @@ export function paginate<T>(items: readonly T[], input: ActionInput): { page: T[
   return next < items.length ? { page, nextToken: Buffer.from(`o${next}`).toString('base64url') } : { page };
 }
 
+/** The answer of a List* action: one page of `items`, mapped to their wire form, under `key`. */
+export function listPage<K extends string, T, R>(
+  key: K,
+  items: readonly T[],
+  input: ActionInput,
+  toEntry: (item: T) => R,
+): Record<K, R[]> & { NextToken?: string } {
+  const { page, nextToken } = paginate(items, input);
+  return { [key]: page.map(toEntry), ...(nextToken ? { NextToken: nextToken } : {}) } as Record<K, R[]> & {
+    NextToken?: string;
+  };
+}
+
 export function byNamePrefix<T extends { name: string }>(items: Iterable<T>, prefix: string | undefined): T[] {
   return [...items]
     .filter((item) => !prefix || item.name.startsWith(prefix))

@@ -1,6 +1,6 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { type ArchiveSummary, archiveSummary } from './describeArchive.ts';
-import { type ActionInput, byNamePrefix, optionalString, paginate } from './input.ts';
+import { type ActionInput, byNamePrefix, listPage, optionalString } from './input.ts';
 
 /** ListArchives, filtered by name prefix, source bus ARN and state like AWS. */
 export function listArchives(
@@ -12,9 +12,5 @@ export function listArchives(
   const archives = byNamePrefix(store.topology.archives.values(), optionalString(input, 'NamePrefix')).filter(
     (archive) => (!source || archive.busArn === source) && (!state || state === 'ENABLED'),
   );
-  const { page, nextToken } = paginate(archives, input);
-  return {
-    Archives: page.map((archive) => archiveSummary(archive, store)),
-    ...(nextToken ? { NextToken: nextToken } : {}),
-  };
+  return listPage('Archives', archives, input, (archive) => archiveSummary(archive, store));
 }

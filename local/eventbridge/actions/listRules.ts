@@ -1,6 +1,6 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { type RuleDescription, ruleDescription } from './describeRule.ts';
-import { type ActionInput, byNamePrefix, optionalString, paginate } from './input.ts';
+import { type ActionInput, byNamePrefix, listPage, optionalString } from './input.ts';
 import { findBus } from './lookup.ts';
 
 export function listRules(
@@ -8,6 +8,5 @@ export function listRules(
   store: EventBridgeStore,
 ): { Rules: RuleDescription[]; NextToken?: string } {
   const bus = findBus(store, optionalString(input, 'EventBusName'));
-  const { page, nextToken } = paginate(byNamePrefix(bus.rules, optionalString(input, 'NamePrefix')), input);
-  return { Rules: page.map(ruleDescription), ...(nextToken ? { NextToken: nextToken } : {}) };
+  return listPage('Rules', byNamePrefix(bus.rules, optionalString(input, 'NamePrefix')), input, ruleDescription);
 }

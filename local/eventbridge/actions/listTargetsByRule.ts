@@ -1,6 +1,6 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
-import { type ActionInput, optionalString, paginate, requiredString } from './input.ts';
+import { type ActionInput, listPage, optionalString, requiredString } from './input.ts';
 import { findRule } from './lookup.ts';
 
 /** ListTargetsByRule. Targets are SQS queues; their ARN is derived from the queue URL (`…/<account>/<name>`). */
@@ -13,12 +13,11 @@ export function listTargetsByRule(
     optionalString(input, 'EventBusName'),
     requiredString(input, 'Rule', { pattern: EVENTBRIDGE_LIMITS.ruleName }),
   );
-  const { page, nextToken } = paginate(rule.targets, input);
   const { region, account } = store.topology;
-  return {
-    Targets: page.map((target) => ({ Id: target.id, Arn: queueArn(target.queueUrl, region, account) })),
-    ...(nextToken ? { NextToken: nextToken } : {}),
-  };
+  return listPage('Targets', rule.targets, input, (target) => ({
+    Id: target.id,
+    Arn: queueArn(target.queueUrl, region, account),
+  }));
 }
 
 function queueArn(queueUrl: string, region: string, account: string): string {
