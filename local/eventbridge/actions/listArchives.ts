@@ -1,12 +1,9 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { type ArchiveSummary, archiveSummary } from './describeArchive.ts';
-import { type ActionInput, byNamePrefix, listPage, optionalString } from './input.ts';
+import { type ActionInput, byNamePrefix, type ListOutput, listPage, optionalString } from './input.ts';
 
 /** ListArchives, filtered by name prefix, source bus ARN and state like AWS. */
-export function listArchives(
-  input: ActionInput,
-  store: EventBridgeStore,
-): { Archives: ArchiveSummary[]; NextToken?: string } {
+export function listArchives(input: ActionInput, store: EventBridgeStore): ListOutput<'Archives', ArchiveSummary> {
   const source = optionalString(input, 'EventSourceArn');
   const state = optionalString(input, 'State');
   const archives = byNamePrefix(store.topology.archives.values(), optionalString(input, 'NamePrefix')).filter(

@@ -1,13 +1,10 @@
 import { arns } from '../arns.ts';
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { type ReplaySummary, replaySummary } from './describeReplay.ts';
-import { type ActionInput, byNamePrefix, listPage, optionalString } from './input.ts';
+import { type ActionInput, byNamePrefix, type ListOutput, listPage, optionalString } from './input.ts';
 
 /** ListReplays, filtered by name prefix, state and archive ARN like AWS. */
-export function listReplays(
-  input: ActionInput,
-  store: EventBridgeStore,
-): { Replays: ReplaySummary[]; NextToken?: string } {
+export function listReplays(input: ActionInput, store: EventBridgeStore): ListOutput<'Replays', ReplaySummary> {
   // With several invalid members, the error names the first one read here.
   const prefix = optionalString(input, 'NamePrefix');
   const state = optionalString(input, 'State');

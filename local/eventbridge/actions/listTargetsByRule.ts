@@ -1,13 +1,16 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
-import { type ActionInput, listPage, optionalString, requiredString } from './input.ts';
+import { type ActionInput, type ListOutput, listPage, optionalString, requiredString } from './input.ts';
 import { findRule } from './lookup.ts';
 
+/** A rule's target as ListTargetsByRule reports it. */
+interface TargetArn {
+  Id: string;
+  Arn: string;
+}
+
 /** ListTargetsByRule. Targets are SQS queues; their ARN is derived from the queue URL (`…/<account>/<name>`). */
-export function listTargetsByRule(
-  input: ActionInput,
-  store: EventBridgeStore,
-): { Targets: Array<{ Id: string; Arn: string }>; NextToken?: string } {
+export function listTargetsByRule(input: ActionInput, store: EventBridgeStore): ListOutput<'Targets', TargetArn> {
   const rule = findRule(
     store,
     optionalString(input, 'EventBusName'),
