@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { DashboardQueries } from '../../dashboards/queries.ts';
 import { READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
@@ -14,6 +13,7 @@ import { startTimestreamEmulator } from '../../local/timestream/index.ts';
 import { DEFAULT_PRIMARY_CONSUMER } from '../../schemas/analyticsRecord.ts';
 import type { InvoiceEventDetail } from '../../schemas/envelope.ts';
 import { STAGES, STATUSES_BY_STAGE } from '../../schemas/stages.ts';
+import { benchFlags } from './benchFlags.ts';
 
 /**
  * How long the local dashboard's view queries take over a store of N recorded events (default
@@ -23,11 +23,7 @@ import { STAGES, STATUSES_BY_STAGE } from '../../schemas/stages.ts';
  *
  *   npx tsx load-tests/micro/dashboardViewQueryTime.ts [--events 100000] [--runs 5]
  */
-const { values } = parseArgs({
-  options: { events: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' } },
-});
-const total = Number(values.events);
-const runs = Number(values.runs);
+const { events: total, runs } = benchFlags({ events: 100_000, runs: 5 });
 const DAY = 86_400_000;
 const CURRENCIES = ['EUR', 'EUR', 'USD', 'GBP', 'JPY'];
 

@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startFauxqs } from 'fauxqs';
 import { localCell } from '../../cells/cells.config.ts';
@@ -31,19 +30,18 @@ import {
 } from '../../local/eventbridge/index.ts';
 import { detailTypeFor, EVENT_SOURCE } from '../../schemas/envelope.ts';
 import { STAGES } from '../../schemas/stages.ts';
+import { benchFlags } from './benchFlags.ts';
 
-const { values } = parseArgs({
-  options: {
-    events: { type: 'string', default: '20000' },
-    concurrency: { type: 'string', default: '8' },
-    target: { type: 'string', default: 'memory' },
-    synchronous: { type: 'string', default: 'NORMAL' },
-    load: { type: 'string' },
-    client: { type: 'string', default: 'sdk' },
-  },
+const values = benchFlags({
+  events: 20_000,
+  concurrency: 8,
+  target: 'memory',
+  synchronous: 'NORMAL',
+  load: undefined,
+  client: 'sdk',
 });
-const totalEvents = Number(values.events);
-const concurrency = Number(values.concurrency);
+const totalEvents = values.events;
+const concurrency = values.concurrency;
 const topology = cellTopology(localCell());
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -149,64 +147,67 @@ function entry(i: number) {
   };
 }
 
-async function measure(): Promise<void> {
-  const target = values.target === 'fauxqs' ? 'fauxqs' : 'memory';
-  const synchronous = values.synchronous === 'FULL' ? 'FULL' : 'NORMAL';
-  const dataDir = mkdtempSync(join(tmpdir(), 'bems-eb-bench-'));
+/** Where deliveries go: counted in-process (`memory`), or sent to fauxqs over HTTP as the local cell does. */
+interface DeliveryTarget {
+  readonly queueUrl: (name: string) => string;
+  readonly send: SendMessageBatch;
+  delivered(): number;
+  stop(): Promise<void>;
+}
 
+async function deliveryTarget(target: 'memory' | 'fauxqs'): Promise<DeliveryTarget> {
   let delivered = 0;
-  let stopFauxqs = async () => {};
-  let queueUrl = (name: string) => `http://127.0.0.1:1/${topology.account}/${name}`;
-  let send: SendMessageBatch = async (_url, entries) => {
-    delivered += entries.length;
-    return { failedIds: [] };
-  };
-  if (target === 'fauxqs') {
-    const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: topology.region });
-    stopFauxqs = () => fauxqs.stop();
-    const urls = new Map(
-      topology.stages.map((s) => [
-        s.inbox.name,
-        fauxqs.createQueue(s.inbox.name, { region: topology.region }).queueUrl,
-      ]),
-    );
-    queueUrl = (name) => urls.get(name)!;
-    const sqs = new SqsJsonClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: topology.region });
-    const viaSqs = sqsMessageBatchSender(sqs);
-    send = async (url, entries) => {
+  if (target === 'memory') {
+    return {
+      queueUrl: (name) => `http://127.0.0.1:1/${topology.account}/${name}`,
+      send: async (_url, entries) => {
+        delivered += entries.length;
+        return { failedIds: [] };
+      },
+      delivered: () => delivered,
+      stop: async () => {},
+    };
+  }
+  const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: topology.region });
+  const urls = new Map(
+    topology.stages.map((s) => [s.inbox.name, fauxqs.createQueue(s.inbox.name, { region: topology.region }).queueUrl]),
+  );
+  const sqs = new SqsJsonClient({ endpoint: `http://127.0.0.1:${fauxqs.port}`, region: topology.region });
+  const viaSqs = sqsMessageBatchSender(sqs);
+  return {
+    queueUrl: (name) => urls.get(name)!,
+    send: async (url, entries) => {
       const result = await viaSqs(url, entries);
       delivered += entries.length - result.failedIds.length;
       return result;
-    };
-  }
+    },
+    delivered: () => delivered,
+    stop: () => fauxqs.stop(),
+  };
+}
 
-  const emulator = await startEventBridgeEmulator({
-    dataDir,
-    region: topology.region,
-    account: topology.account,
-    synchronous,
-    buses: busesForCell({ topology, archiveRetentionDays: 0, queueUrl }),
-    sendMessageBatch: send,
-  });
+interface LoadReport {
+  readonly elapsedMs: number;
+  readonly failed: number;
+  readonly latencyMs: Record<string, number>;
+}
 
+/**
+ * Runs the load generator (this file with `--load`) in a child process against `endpoint`; returns
+ * its report and when (wall clock, this process's CPU) it started sending.
+ */
+async function runLoadGenerator(
+  endpoint: string,
+): Promise<{ load: LoadReport; started: number; cpuAtStart: NodeJS.CpuUsage }> {
+  const args = ['--load', endpoint, '--events', String(totalEvents), '--concurrency', String(concurrency)];
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
-      '--load',
-      emulator.endpoint,
-      '--events',
-      String(totalEvents),
-      '--concurrency',
-      String(concurrency),
-    ],
+    ['--import', 'tsx', fileURLToPath(import.meta.url), ...args, '--client', values.client],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let started = 0;
   let cpuAtStart = process.cpuUsage();
-  let load: { elapsedMs: number; failed: number; latencyMs: Record<string, number> } | undefined;
+  let load: LoadReport | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
     const message = JSON.parse(line);
     if (message.started) {
@@ -215,12 +216,31 @@ async function measure(): Promise<void> {
     } else load = message;
   }
   if (!load) throw new Error('the load generator did not report');
+  return { load, started, cpuAtStart };
+}
+
+async function measure(): Promise<void> {
+  const target = values.target === 'fauxqs' ? 'fauxqs' : 'memory';
+  const synchronous = values.synchronous === 'FULL' ? 'FULL' : 'NORMAL';
+  const dataDir = mkdtempSync(join(tmpdir(), 'bems-eb-bench-'));
+  const targets = await deliveryTarget(target);
+  const emulator = await startEventBridgeEmulator({
+    dataDir,
+    region: topology.region,
+    account: topology.account,
+    synchronous,
+    buses: busesForCell({ topology, archiveRetentionDays: 0, queueUrl: targets.queueUrl }),
+    sendMessageBatch: targets.send,
+  });
+
+  const { load, started, cpuAtStart } = await runLoadGenerator(emulator.endpoint);
   while (emulator.outboxDepth() > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const deliveredAt = performance.now();
   const cpu = process.cpuUsage(cpuAtStart);
 
   const stats = emulator.deliveryStats();
   const putEventsCalls = emulator.requestCounts().PutEvents ?? 0;
+  const delivered = targets.delivered();
   const report = {
     target,
     client: values.client === 'raw' ? 'raw' : 'sdk',
@@ -244,7 +264,7 @@ async function measure(): Promise<void> {
   console.log(JSON.stringify(report, null, 2));
 
   await emulator.stop();
-  await stopFauxqs();
+  await targets.stop();
   rmSync(dataDir, { recursive: true, force: true });
   if (load.failed > 0 || delivered !== totalEvents || report.archived !== totalEvents) {
     console.error('measurement invalid: not every event was accepted, archived and delivered exactly once');

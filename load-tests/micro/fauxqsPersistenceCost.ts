@@ -15,15 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { RequestCounter } from '../../local/cell/metering/index.ts';
 import { startSnsSqs } from '../../local/sns-sqs/startSnsSqs.ts';
+import { benchFlags } from './benchFlags.ts';
 
-const { values } = parseArgs({
-  options: { cycles: { type: 'string', default: '300' }, rounds: { type: 'string', default: '2' } },
-});
-const cycles = Number(values.cycles);
-const rounds = Number(values.rounds);
+const { cycles, rounds } = benchFlags({ cycles: 300, rounds: 2 });
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';
 

@@ -4,13 +4,12 @@
  *
  *   npx tsx load-tests/micro/requestValidation.ts [--bodies 2000]
  */
-import { parseArgs } from 'node:util';
 import { batchRequestSchema } from '../../schemas/invoiceEvent.ts';
 import { parseRequestBody } from '../../schemas/parseRequestBody.ts';
 import { InvoiceEventGenerator } from '../invoiceEventGenerator.ts';
+import { benchFlags } from './benchFlags.ts';
 
-const { values } = parseArgs({ options: { bodies: { type: 'string', default: '2000' } } });
-const count = Number(values.bodies);
+const { bodies: count } = benchFlags({ bodies: 2000 });
 const generator = new InvoiceEventGenerator();
 const bodies = Array.from({ length: count }, () => generator.batch(10, 'posting').body);
 const perCallUs = (run: () => void) => {

@@ -15,7 +15,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
@@ -27,12 +26,9 @@ import {
 } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
 import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
 import { startEmulatorWorker } from '../../local/worker/index.ts';
+import { benchFlags } from './benchFlags.ts';
 
-const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '400' }, rounds: { type: 'string', default: '2' } },
-});
-const calls = Number(values.calls);
-const rounds = Number(values.rounds);
+const { calls, rounds } = benchFlags({ calls: 400, rounds: 2 });
 const region = 'eu-west-1';
 const dataDir = mkdtempSync(join(tmpdir(), 'bems-sdk-cost-'));
 const emulators = await startEmulatorWorker({

@@ -6,7 +6,6 @@
  *   npx tsx load-tests/micro/sdkVsRawSqs.ts [--cycles 300]
  */
 import { Agent, request } from 'node:http';
-import { parseArgs } from 'node:util';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -15,9 +14,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import { benchFlags } from './benchFlags.ts';
 
-const { values } = parseArgs({ options: { cycles: { type: 'string', default: '300' } } });
-const cycles = Number(values.cycles);
+const { cycles } = benchFlags({ cycles: 300 });
 const fauxqs = await startFauxqs({ port: 0, logger: false });
 const endpoint = `http://127.0.0.1:${fauxqs.port}`;
 const sqs = new SQSClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });

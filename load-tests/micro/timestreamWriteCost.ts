@@ -20,7 +20,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type _Record, TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { writeRecords } from '../../local/timestream/actions/writeRecords.ts';
 import { FaultSwitch } from '../../local/timestream/FaultSwitch.ts';
@@ -29,6 +28,7 @@ import { startTimestreamEmulator } from '../../local/timestream/startTimestreamE
 import { TimestreamRouter } from '../../local/timestream/TimestreamRouter.ts';
 import { TimestreamStore } from '../../local/timestream/TimestreamStore.ts';
 import { DEFAULT_PRIMARY_CONSUMER, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
+import { benchFlags } from './benchFlags.ts';
 
 const STAGES = ['ingestion', 'reconciliation', 'authorization', 'posting'] as const;
 const PHASES = ['store', 'router', 'sdk'] as const;
@@ -187,22 +187,17 @@ async function runPhase(
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      calls: { type: 'string', default: '1000' },
-      batch: { type: 'string', default: '10' },
-      prefill: { type: 'string', default: '20000' },
-      concurrency: { type: 'string', default: '4' },
-      'checkpoint-ms': { type: 'string', default: '250' },
-      phases: { type: 'string', default: PHASES.join(',') },
-      'data-dir': { type: 'string' },
-    },
+  const values = benchFlags({
+    calls: 1000,
+    batch: 10,
+    prefill: 20_000,
+    concurrency: 4,
+    'checkpoint-ms': 250,
+    phases: PHASES.join(','),
+    'data-dir': undefined,
   });
-  const calls = Number(values.calls);
-  const batch = Number(values.batch);
-  const prefill = Number(values.prefill);
-  const concurrency = Number(values.concurrency);
-  const checkpointMs = Number(values['checkpoint-ms']);
+  const { calls, batch, prefill, concurrency } = values;
+  const checkpointMs = values['checkpoint-ms'];
   const phases = values.phases.split(',') as Phase[];
   if (!Number.isInteger(calls) || calls < 2) throw new Error('--calls must be an integer >= 2');
   if (!Number.isInteger(batch) || batch < 1 || batch > 100) throw new Error('--batch must be an integer in 1..100');

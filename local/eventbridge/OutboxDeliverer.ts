@@ -1,6 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { DeliveryOutcome, EventBridgeStore, OutboxRow } from './EventBridgeStore.ts';
+import type { EventBridgeStore } from './EventBridgeStore.ts';
 import type { DeliveryOptions, EmulatorLogger, SendMessageBatch } from './options.ts';
+import type { DeliveryOutcome, OutboxRow } from './store/Outbox.ts';
+import { WakeableSleep } from './WakeableSleep.ts';
 
 /** SQS SendMessageBatch limits: 10 entries; we stay under the classic 256 KB total so any SQS accepts the batch. */
 const MAX_BATCH_ENTRIES = 10;
@@ -40,7 +42,7 @@ export interface DeliveryStats {
  */
 export class OutboxDeliverer {
   private loopDone?: Promise<void>;
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
   private dirty = false;
   private stopping = false;
   /** Set when stop() gave up waiting: results still arriving must not touch the closed store. */
@@ -59,22 +61,22 @@ export class OutboxDeliverer {
 
   start(): void {
     if (this.loopDone) return;
-    this.unsubscribe = this.store.on('enqueue', () => this.notify());
+    this.unsubscribe = this.store.outbox.onEnqueue(() => this.notify());
     this.loopDone = this.loop();
   }
 
   /** New rows were committed: start a round now rather than at the next poll. */
   notify(): void {
     this.dirty = true;
-    this.wake?.();
+    this.pause.wake();
   }
 
   stats(): DeliveryStats {
     return {
-      pending: this.store.outboxDepth,
+      pending: this.store.outbox.depth,
       delivered: this.counters.delivered,
       failedAttempts: this.counters.failedAttempts,
-      deadLettered: this.store.isClosed ? 0 : this.store.deadLetterCount(),
+      deadLettered: this.store.isClosed ? 0 : this.store.outbox.deadLetterCount(),
       sendCalls: this.counters.sendCalls,
     };
   }
@@ -88,7 +90,7 @@ export class OutboxDeliverer {
     if (!this.loopDone) return;
     this.stopping = true;
     this.drainDeadline = Date.now() + this.options.drainTimeoutMs;
-    this.wake?.();
+    this.pause.wake();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.options.drainTimeoutMs + 100);
@@ -98,7 +100,7 @@ export class OutboxDeliverer {
     if (result === 'timeout') {
       this.abandoned = true;
       this.logger.warn('EventBridge emulator: stopped with deliveries in flight; they resume after restart', {
-        pending: this.store.outboxDepth,
+        pending: this.store.outbox.depth,
       });
     }
   }
@@ -117,13 +119,13 @@ export class OutboxDeliverer {
   }
 
   private async iterate(): Promise<'done' | 'again'> {
-    if (this.dirty && !this.stopping && this.store.outboxDepth < this.options.roundSize) {
+    if (this.dirty && !this.stopping && this.store.outbox.depth < this.options.roundSize) {
       await delay(this.options.batchWindowMs);
     }
     this.dirty = false;
     let rows: OutboxRow[];
     try {
-      rows = this.store.dueOutbox(Date.now(), this.options.roundSize);
+      rows = this.store.outbox.due(Date.now(), this.options.roundSize);
     } catch (error) {
       if (this.store.isClosed) return 'done';
       this.logger.error('EventBridge emulator: cannot read the outbox; retrying', { error: String(error) });
@@ -164,7 +166,7 @@ export class OutboxDeliverer {
     await Promise.all(Array.from({ length: Math.min(this.options.maxConcurrentBatches, batches.length) }, worker));
     if (this.abandoned || this.store.isClosed) return true;
     try {
-      this.store.applyDeliveryOutcome(outcome, Date.now());
+      this.store.outbox.applyOutcome(outcome, Date.now());
     } catch (error) {
       // The rows stay pending and are sent again: a duplicate, never a loss.
       this.logger.error('EventBridge emulator: cannot record delivery results; rows will be re-sent', {
@@ -243,7 +245,7 @@ export class OutboxDeliverer {
     if (this.dirty || this.store.isClosed) return 0;
     let due: number | undefined;
     try {
-      due = this.store.nextDueMs();
+      due = this.store.outbox.nextDueMs();
     } catch {
       return ERROR_PAUSE_MS;
     }
@@ -253,15 +255,7 @@ export class OutboxDeliverer {
 
   private async sleep(ms: number): Promise<void> {
     if (ms <= 0 || this.dirty || this.stopping) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timer.unref();
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wake = undefined;
+    await this.pause.sleep(ms);
   }
 }
 

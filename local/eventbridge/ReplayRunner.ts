@@ -1,7 +1,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { withReplayName } from './busEvent.ts';
-import { type EventBridgeStore, type PendingDelivery, REPLAY_STATES, type ReplayRecord } from './EventBridgeStore.ts';
+import type { EventBridgeStore } from './EventBridgeStore.ts';
 import type { EmulatorLogger } from './options.ts';
+import type { OutboxEntry } from './store/Outbox.ts';
+import { REPLAY_STATES, type ReplayRecord } from './store/ReplayTable.ts';
+import { WakeableSleep } from './WakeableSleep.ts';
 
 /** Archived events read (and their deliveries queued) per transaction. */
 const CHUNK_SIZE = 250;
@@ -24,7 +27,7 @@ export class ReplayRunner {
   private stopped = false;
   /** A replay was created since the loop last looked. */
   private dirty = false;
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
   private unsubscribe?: () => void;
 
   constructor(
@@ -35,9 +38,9 @@ export class ReplayRunner {
 
   start(): void {
     if (this.loopDone) return;
-    this.unsubscribe = this.store.on('replay', () => {
+    this.unsubscribe = this.store.replays.onInsert(() => {
       this.dirty = true;
-      this.wake?.();
+      this.pause.wake();
     });
     this.loopDone = this.loop();
   }
@@ -45,7 +48,7 @@ export class ReplayRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    this.wake?.();
+    this.pause.wake();
     await this.loopDone;
   }
 
@@ -55,7 +58,7 @@ export class ReplayRunner {
       let progressed = false;
       let waiting = false;
       try {
-        for (const replay of this.store.activeReplays()) {
+        for (const replay of this.store.replays.active()) {
           if (this.stopped) return;
           const result = this.step(replay);
           progressed ||= result === 'progressed';
@@ -74,30 +77,30 @@ export class ReplayRunner {
   private step(replay: ReplayRecord): 'progressed' | 'waiting' {
     const now = Date.now();
     if (replay.state === REPLAY_STATES.cancelling) {
-      if (this.store.pendingForReplay(replay.name) > 0) return 'waiting';
-      this.store.setReplayState(replay.name, REPLAY_STATES.cancelled, { reason: 'Cancelled', endedMs: now });
+      if (this.store.outbox.pendingForReplay(replay.name) > 0) return 'waiting';
+      this.store.replays.setState(replay.name, REPLAY_STATES.cancelled, { reason: 'Cancelled', endedMs: now });
       return 'progressed';
     }
     if (replay.enqueuedAll) {
-      if (this.store.pendingForReplay(replay.name) > 0) return 'waiting';
-      const dead = this.store.deadLetterCount(replay.name);
+      if (this.store.outbox.pendingForReplay(replay.name) > 0) return 'waiting';
+      const dead = this.store.outbox.deadLetterCount(replay.name);
       if (dead > 0) {
-        this.store.setReplayState(replay.name, REPLAY_STATES.failed, {
+        this.store.replays.setState(replay.name, REPLAY_STATES.failed, {
           reason: `${dead} of ${replay.deliveries} deliveries exhausted their retries (outbox_dead)`,
           endedMs: now,
         });
       } else {
-        this.store.setReplayState(replay.name, REPLAY_STATES.completed, { endedMs: now });
+        this.store.replays.setState(replay.name, REPLAY_STATES.completed, { endedMs: now });
       }
       this.logger.info('EventBridge emulator: replay finished', { replay: replay.name, events: replay.eventsReplayed });
       return 'progressed';
     }
-    if (this.store.outboxDepth > this.highWater) return 'waiting';
+    if (this.store.outbox.depth > this.highWater) return 'waiting';
 
-    const chunk = this.store.replayChunk(replay, CHUNK_SIZE);
+    const chunk = this.store.archive.chunkAfter(replay, CHUNK_SIZE);
     const bus = this.store.topology.buses.get(replay.bus);
     const rules = (bus?.rules ?? []).filter((rule) => !replay.rules || replay.rules.includes(rule.name));
-    const deliveries: Array<PendingDelivery & { eventId: string; body: string }> = [];
+    const deliveries: OutboxEntry[] = [];
     let eventsReplayed = 0;
     let lastReplayedMs: number | undefined;
     for (const archived of chunk) {
@@ -114,30 +117,18 @@ export class ReplayRunner {
       lastReplayedMs = archived.timeMs;
     }
     const last = chunk.at(-1);
-    this.store.advanceReplay(
-      replay.name,
-      {
-        cursor: last ? { timeMs: last.timeMs, seq: last.seq } : { timeMs: replay.cursorTimeMs, seq: replay.cursorSeq },
-        eventsReplayed,
-        ...(lastReplayedMs !== undefined ? { lastReplayedMs } : {}),
-        enqueuedAll: chunk.length < CHUNK_SIZE,
-        deliveries,
-      },
-      now,
-    );
+    const progress = {
+      cursor: last ? { timeMs: last.timeMs, seq: last.seq } : { timeMs: replay.cursorTimeMs, seq: replay.cursorSeq },
+      eventsReplayed,
+      ...(lastReplayedMs !== undefined ? { lastReplayedMs } : {}),
+      enqueuedAll: chunk.length < CHUNK_SIZE,
+    };
+    this.store.advanceReplay(replay.name, progress, deliveries, now);
     return 'progressed';
   }
 
   private async sleep(ms: number): Promise<void> {
     if (this.stopped || this.dirty) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timer.unref();
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wake = undefined;
+    await this.pause.sleep(ms);
   }
 }

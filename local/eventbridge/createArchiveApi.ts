@@ -1,36 +1,21 @@
 import { findReplay } from './actions/describeReplay.ts';
 import { createReplay, type ReplayRequest } from './actions/startReplay.ts';
-import { type EventBridgeStore, REPLAY_STATES, type ReplayRecord, type ReplayState } from './EventBridgeStore.ts';
+import type { EventBridgeStore } from './EventBridgeStore.ts';
 import { ValidationError } from './errors.ts';
+import type { ArchiveFilter } from './store/ArchiveTable.ts';
+import { REPLAY_STATES, type ReplayRecord, type ReplayState } from './store/ReplayTable.ts';
 
-/** A replay as the programmatic API reports it. */
-export interface ReplayStatus {
-  readonly name: string;
-  readonly archive: string;
-  readonly state: ReplayState;
-  readonly stateReason?: string;
+/** A replay as the programmatic API reports it: the record's counters, with times as Dates. */
+export type ReplayStatus = Pick<
+  ReplayRecord,
+  'name' | 'archive' | 'state' | 'stateReason' | 'rules' | 'detailTypes' | 'eventsReplayed' | 'deliveries'
+> & {
   readonly from: Date;
   readonly to: Date;
-  readonly rules?: readonly string[];
-  readonly detailTypes?: readonly string[];
-  /** Archived events of the window re-sent so far. */
-  readonly eventsReplayed: number;
-  /** Deliveries (event × matching target) queued so far. */
-  readonly deliveries: number;
   readonly lastReplayedTime?: Date;
   readonly startTime: Date;
   readonly endTime?: Date;
-}
-
-export interface ArchiveFilter {
-  /** Archive name; default every archive. */
-  readonly archive?: string;
-  readonly detailTypes?: readonly string[];
-  /** Inclusive lower bound on the event time. */
-  readonly from?: Date;
-  /** Exclusive upper bound on the event time. */
-  readonly to?: Date;
-}
+};
 
 /** `archive` may be left out when exactly one archive is configured (the local cell has one). */
 export type StartReplayRequest = Omit<ReplayRequest, 'archive'> & { readonly archive?: string };
@@ -56,7 +41,7 @@ const FINISHED: ReadonlySet<ReplayState> = new Set([
 export function createArchiveApi(store: EventBridgeStore): EventBridgeArchiveApi {
   const describe = (name: string) => toStatus(findReplay(store, name));
   return {
-    count: (filter = {}) => store.countArchived(filter),
+    count: (filter = {}) => store.archive.count(filter),
     startReplay(request) {
       const archives = [...store.topology.archives.keys()];
       const archive = request.archive ?? (archives.length === 1 ? archives[0] : undefined);
@@ -68,7 +53,7 @@ export function createArchiveApi(store: EventBridgeStore): EventBridgeArchiveApi
       return toStatus(createReplay(store, { ...request, archive }));
     },
     describeReplay: describe,
-    listReplays: () => store.listReplays().map(toStatus),
+    listReplays: () => store.replays.list().map(toStatus),
     async waitForReplay(name, { timeoutMs = 30_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -22,27 +22,34 @@ export class EventBridgeError extends Error {
   }
 }
 
+/**
+ * A wire error class for one AWS error code. Each class still has its own name (for `instanceof`
+ * and logs); the code and status are the ones EventBridge answers with.
+ */
+function awsError(name: string, code: string, statusCode = 400) {
+  return class extends EventBridgeError {
+    override readonly name: string = name;
+    constructor(message: string, options?: ErrorOptions) {
+      super(code, message, statusCode, options);
+    }
+  };
+}
+
 /** Input that breaks a modelled constraint; AWS phrases these as "1 validation error detected: …". */
-export class ValidationError extends EventBridgeError {
-  override readonly name = 'ValidationError';
-  constructor(message: string, options?: ErrorOptions) {
-    super('ValidationException', message, 400, options);
-  }
-}
-
-export class ResourceNotFoundError extends EventBridgeError {
-  override readonly name = 'ResourceNotFoundError';
-  constructor(message: string, options?: ErrorOptions) {
-    super('ResourceNotFoundException', message, 400, options);
-  }
-}
-
-export class ResourceAlreadyExistsError extends EventBridgeError {
-  override readonly name = 'ResourceAlreadyExistsError';
-  constructor(message: string, options?: ErrorOptions) {
-    super('ResourceAlreadyExistsException', message, 400, options);
-  }
-}
+export class ValidationError extends awsError('ValidationError', 'ValidationException') {}
+export class ResourceNotFoundError extends awsError('ResourceNotFoundError', 'ResourceNotFoundException') {}
+export class ResourceAlreadyExistsError extends awsError(
+  'ResourceAlreadyExistsError',
+  'ResourceAlreadyExistsException',
+) {}
+/** The resource exists but is in a state that forbids the call (e.g. cancelling a finished replay). */
+export class IllegalStatusError extends awsError('IllegalStatusError', 'IllegalStatusException') {}
+export class UnknownOperationError extends awsError('UnknownOperationError', 'UnknownOperationException') {}
+/**
+ * Our own fault (e.g. the SQLite file could not be written). 500, so SDK clients retry it as
+ * transient — which is right: nothing was committed when this is thrown.
+ */
+export class InternalError extends awsError('InternalError', 'InternalException', 500) {}
 
 export class InvalidEventPatternError extends EventBridgeError {
   override readonly name = 'InvalidEventPatternError';
@@ -54,37 +61,11 @@ export class InvalidEventPatternError extends EventBridgeError {
   }
 }
 
-/** The resource exists but is in a state that forbids the call (e.g. cancelling a finished replay). */
-export class IllegalStatusError extends EventBridgeError {
-  override readonly name = 'IllegalStatusError';
-  constructor(message: string, options?: ErrorOptions) {
-    super('IllegalStatusException', message, 400, options);
-  }
-}
-
-/** The request body is not JSON, or not an object. */
+/** The request body is not JSON, or not an object; the router answers 413 for a body over the limit. */
 export class SerializationError extends EventBridgeError {
   override readonly name = 'SerializationError';
   constructor(message: string, statusCode = 400, options?: ErrorOptions) {
     super('SerializationException', message, statusCode, options);
-  }
-}
-
-export class UnknownOperationError extends EventBridgeError {
-  override readonly name = 'UnknownOperationError';
-  constructor(message: string, options?: ErrorOptions) {
-    super('UnknownOperationException', message, 400, options);
-  }
-}
-
-/**
- * Our own fault (e.g. the SQLite file could not be written). 500, so SDK clients retry it as
- * transient — which is right: nothing was committed when this is thrown.
- */
-export class InternalError extends EventBridgeError {
-  override readonly name = 'InternalError';
-  constructor(message: string, options?: ErrorOptions) {
-    super('InternalException', message, 500, options);
   }
 }
 

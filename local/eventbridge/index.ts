@@ -1,11 +1,5 @@
 export { busesForCell } from './busesForCell.ts';
-export type {
-  ArchiveFilter,
-  EventBridgeArchiveApi,
-  ReplayStatus,
-  StartReplayRequest,
-} from './createArchiveApi.ts';
-export { REPLAY_STATES, type ReplayState } from './EventBridgeStore.ts';
+export type { EventBridgeArchiveApi, ReplayStatus, StartReplayRequest } from './createArchiveApi.ts';
 export {
   EventBridgeConfigError,
   EventBridgeDataDirError,
@@ -34,3 +28,5 @@ export {
 } from './options.ts';
 export { sqsMessageBatchSender } from './sqsMessageBatchSender.ts';
 export { type RunningEventBridgeEmulator, startEventBridgeEmulator } from './startEventBridgeEmulator.ts';
+export type { ArchiveFilter } from './store/ArchiveTable.ts';
+export { REPLAY_STATES, type ReplayState } from './store/ReplayTable.ts';

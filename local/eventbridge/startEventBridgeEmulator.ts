@@ -64,7 +64,7 @@ export async function startEventBridgeEmulator(
   const purgeExpired = () => {
     for (const archive of topology.archives.values()) {
       if (archive.retentionDays === 0 || store.isClosed) continue;
-      const purged = store.purgeArchive(archive.name, Date.now() - archive.retentionDays * DAY_MS);
+      const purged = store.archive.purge(archive.name, Date.now() - archive.retentionDays * DAY_MS);
       if (purged) logger.info('EventBridge emulator: purged expired archive events', { archive: archive.name, purged });
     }
   };
@@ -115,7 +115,7 @@ export async function startEventBridgeEmulator(
   return {
     endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     archive: createArchiveApi(store),
-    outboxDepth: () => store.outboxDepth,
+    outboxDepth: () => store.outbox.depth,
     requestCounts: () => router.requestCounts(),
     deliveryStats: () => deliverer.stats(),
     stop: () => {

@@ -6,11 +6,11 @@ import type { TimestreamFault } from '../timestream/index.ts';
 import type {
   EmulatorCall,
   EmulatorRequestCounts,
-  EmulatorResponse,
   EmulatorWorkerData,
   EmulatorWorkerReady,
   EventBridgeStatus,
 } from './protocol.ts';
+import { WorkerChannel } from './WorkerChannel.ts';
 
 /**
  * The EventBridge archive of the local cell, as operators and tests use it: the same operations
@@ -101,73 +101,9 @@ export async function startEmulatorWorker(
       entry: new URL('./emulatorWorker.ts', import.meta.url).href,
     },
   });
-  let failure: string | undefined;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  const rejectPending = (reason: string) => {
-    for (const { reject } of pending.values()) reject(new Error(`emulator worker: ${reason}`));
-    pending.clear();
-  };
-  const failAll = (reason: string) => {
-    if (failure === undefined) {
-      failure = reason;
-      onFailure(reason);
-    }
-    rejectPending(reason);
-  };
-
-  const ready = await new Promise<EmulatorWorkerReady>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new StartupError('emulator worker did not start within 60 s')),
-      START_TIMEOUT_MS,
-    );
-    const settle = (action: () => void) => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      action();
-    };
-    const onMessage = (message: EmulatorWorkerReady) => settle(() => resolve(message));
-    const onError = (error: Error) =>
-      settle(() => reject(new StartupError(`emulator worker failed to start: ${error.message}`, { cause: error })));
-    const onExit = (code: number) =>
-      settle(() => reject(new StartupError(`emulator worker exited during start-up (code ${code})`)));
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  }).catch(async (error: unknown) => {
-    await worker.terminate();
-    throw error;
-  });
-  if (!ready.ready) {
-    await worker.terminate();
-    throw new StartupError(ready.error);
-  }
-
-  let stopped = false;
-  worker.on('message', (response: EmulatorResponse) => {
-    const waiter = pending.get(response.id);
-    if (!waiter) return;
-    pending.delete(response.id);
-    if (response.ok) waiter.resolve(response.result);
-    else waiter.reject(new Error(response.error));
-  });
-  worker.on('error', (error) => failAll(`${error.name}: ${error.message}`));
-  worker.on('exit', (code) => {
-    if (stopped) rejectPending('it has stopped');
-    else failAll(`the thread exited unexpectedly (code ${code})`);
-  });
-
-  const call = <T>(request: EmulatorCall): Promise<T> => {
-    if (failure) return Promise.reject(new Error(`emulator worker: ${failure}`));
-    if (stopped) return Promise.reject(new Error('emulator worker: it has stopped'));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ ...request, id });
-    });
-  };
+  const ready = await whenReady(worker);
+  const channel = new WorkerChannel(worker, onFailure);
+  const call = <T>(request: EmulatorCall) => channel.call<T>(request);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -200,17 +136,50 @@ export async function startEmulatorWorker(
       await call({ method: 'startCpuProfile' });
     },
     stopCpuProfile: () => call({ method: 'stopCpuProfile' }),
-    failure: () => failure,
+    failure: () => channel.failure,
     stop: () => {
       stopping ??= (async () => {
-        if (!failure) {
+        if (!channel.failure) {
           const timeout = new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref());
           await Promise.race([call({ method: 'stop' }).catch(() => undefined), timeout]);
         }
-        stopped = true;
+        channel.stopped();
         await worker.terminate();
       })();
       return stopping;
     },
   };
+}
+
+/** Waits for the worker's first message; a worker that fails to start is terminated and reported as one StartupError. */
+async function whenReady(worker: Worker): Promise<Extract<EmulatorWorkerReady, { ready: true }>> {
+  const ready = await new Promise<EmulatorWorkerReady>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new StartupError('emulator worker did not start within 60 s')),
+      START_TIMEOUT_MS,
+    );
+    const settle = (action: () => void) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      action();
+    };
+    const onMessage = (message: EmulatorWorkerReady) => settle(() => resolve(message));
+    const onError = (error: Error) =>
+      settle(() => reject(new StartupError(`emulator worker failed to start: ${error.message}`, { cause: error })));
+    const onExit = (code: number) =>
+      settle(() => reject(new StartupError(`emulator worker exited during start-up (code ${code})`)));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  if (!ready.ready) {
+    await worker.terminate();
+    throw new StartupError(ready.error);
+  }
+  return ready;
 }

@@ -51,104 +51,8 @@ const LOCAL_ERROR_CODES = { methodNotAllowed: 'METHOD_NOT_ALLOWED' } as const;
  */
 export function createApiApp(deps: ApiDependencies): Hono<Env> {
   const app = new Hono<Env>();
-
-  app.post('/invoices/:stage', async (c) => {
-    const requestId = randomUUID();
-    const apiKey = c.req.header('x-api-key');
-    const guard = deps.guard.check(apiKey);
-    if (!guard.ok) return refuse(c, guard, requestId);
-    deps.counter?.add('apigateway', 'POST /invoices/{stage}');
-
-    const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > API_LIMITS.discardBodyBytes) {
-      // Not worth reading even to discard: answer now and let the connection close.
-      c.header('connection', 'close');
-      return errorJson(c, 413, ERROR_CODES.payloadTooLarge, tooLargeMessage(declared, true), { requestId });
-    }
-    const body = await readBodyLimited(c.req.raw.body, API_LIMITS.maxBodyBytes, API_LIMITS.discardBodyBytes);
-    if (!body.ok) {
-      if (!body.complete) c.header('connection', 'close');
-      return errorJson(c, 413, ERROR_CODES.payloadTooLarge, tooLargeMessage(body.size, body.complete), { requestId });
-    }
-    const stage = c.req.param('stage');
-    const fault = isStage(stage) ? faultFor(deps.faults, stage, body.bytes) : undefined;
-    if (fault === 'error')
-      return errorJson(c, 502, ERROR_CODES.internal, 'injected fault: the ingest function failed', { requestId });
-    if (fault === 'timeout')
-      return errorJson(c, 504, ERROR_CODES.internal, 'injected fault: the ingest function timed out', { requestId });
-
-    const incoming = c.env.incoming;
-    const url = new URL(c.req.url);
-    const event = toApiGatewayEvent(
-      {
-        method: 'POST',
-        path: url.pathname,
-        query: url.searchParams,
-        rawHeaders: incoming.rawHeaders,
-        body: body.bytes,
-        sourceIp: incoming.socket.remoteAddress ?? '127.0.0.1',
-      },
-      {
-        resourcePath: '/invoices/{stage}',
-        pathParameters: { stage },
-        apiStage: API_LIMITS.apiStage,
-        accountId: deps.cell.account,
-        apiKey: apiKey ?? '',
-        apiKeyId: guard.keyId,
-        domainName: url.host,
-        requestId,
-      },
-    );
-    const context = createLambdaContext(
-      {
-        functionName: deps.ingestFunctionName,
-        region: deps.cell.region,
-        account: deps.cell.account,
-        timeoutMs: API_LIMITS.integrationTimeoutMs,
-      },
-      requestId,
-    );
-    deps.counter?.add('lambda', deps.ingestFunctionName);
-    let result: APIGatewayProxyResult;
-    try {
-      result = await withTimeout(deps.ingest(event, context), API_LIMITS.integrationTimeoutMs);
-    } catch (error) {
-      deps.logger?.error('ingest function failed', { requestId, error: describeError(error) });
-      const timedOut = error instanceof IntegrationTimeout;
-      return errorJson(
-        c,
-        timedOut ? 504 : 502,
-        ERROR_CODES.internal,
-        timedOut ? 'the ingest function timed out' : 'the ingest function failed',
-        { requestId },
-      );
-    }
-    // Injected crash after the function ran: whatever it put on the bus stays there, the client
-    // only sees a 5xx and retries events that were in fact accepted.
-    if (fault === 'crash')
-      return errorJson(c, 502, ERROR_CODES.internal, 'injected fault: the ingest function crashed before answering', {
-        requestId,
-      });
-    return toHttpResponse(result, requestId);
-  });
-
-  app.get('/invoices/:invoiceId', (c) => {
-    const requestId = randomUUID();
-    const guard = deps.guard.check(c.req.header('x-api-key'));
-    if (!guard.ok) return refuse(c, guard, requestId);
-    const invoiceId = c.req.param('invoiceId');
-    if (!INVOICE_ID_PATTERN.test(invoiceId)) {
-      return errorJson(c, 400, ERROR_CODES.validationFailed, 'invalid invoice id', {
-        requestId,
-        issues: [{ path: 'invoiceId', message: 'must be 1-64 characters: letters, digits and . _ : / -' }],
-      });
-    }
-    const timeline = deps.timeline(invoiceId);
-    if (timeline.events.length === 0)
-      return errorJson(c, 404, ERROR_CODES.notFound, `no events recorded for invoice ${invoiceId}`, { requestId });
-    return c.json(timeline, 200, { 'x-amzn-requestid': requestId });
-  });
-
+  app.post('/invoices/:stage', (c) => postEvents(c, deps));
+  app.get('/invoices/:invoiceId', (c) => getTimeline(c, deps));
   app.get('/health', async (c) => {
     const report = await deps.health();
     return c.json(report.body, report.healthy ? 200 : 503);
@@ -164,6 +68,129 @@ export function createApiApp(deps: ApiDependencies): Hono<Env> {
     return errorJson(c, 500, ERROR_CODES.internal, 'internal error');
   });
   return app;
+}
+
+/** `POST /invoices/{stage}`: key and usage plan, body limit, injected faults, then the ingest function. */
+async function postEvents(c: Context<Env, '/invoices/:stage'>, deps: ApiDependencies): Promise<Response> {
+  const requestId = randomUUID();
+  const apiKey = c.req.header('x-api-key');
+  const guard = deps.guard.check(apiKey);
+  if (!guard.ok) return refuse(c, guard, requestId);
+  deps.counter?.add('apigateway', 'POST /invoices/{stage}');
+
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > API_LIMITS.discardBodyBytes) {
+    // Not worth reading even to discard: answer now and let the connection close.
+    c.header('connection', 'close');
+    return errorJson(c, 413, ERROR_CODES.payloadTooLarge, tooLargeMessage(declared, true), { requestId });
+  }
+  const body = await readBodyLimited(c.req.raw.body, API_LIMITS.maxBodyBytes, API_LIMITS.discardBodyBytes);
+  if (!body.ok) {
+    if (!body.complete) c.header('connection', 'close');
+    return errorJson(c, 413, ERROR_CODES.payloadTooLarge, tooLargeMessage(body.size, body.complete), { requestId });
+  }
+  const stage = c.req.param('stage');
+  const fault = isStage(stage) ? faultFor(deps.faults, stage, body.bytes) : undefined;
+  if (fault === 'error')
+    return errorJson(c, 502, ERROR_CODES.internal, 'injected fault: the ingest function failed', { requestId });
+  if (fault === 'timeout')
+    return errorJson(c, 504, ERROR_CODES.internal, 'injected fault: the ingest function timed out', { requestId });
+
+  const event = proxyEvent(c, deps, {
+    stage,
+    body: body.bytes,
+    apiKey: apiKey ?? '',
+    apiKeyId: guard.keyId,
+    requestId,
+  });
+  let result: APIGatewayProxyResult;
+  try {
+    result = await invokeIngest(deps, event, requestId);
+  } catch (error) {
+    deps.logger?.error('ingest function failed', { requestId, error: describeError(error) });
+    const timedOut = error instanceof IntegrationTimeout;
+    return errorJson(
+      c,
+      timedOut ? 504 : 502,
+      ERROR_CODES.internal,
+      timedOut ? 'the ingest function timed out' : 'the ingest function failed',
+      { requestId },
+    );
+  }
+  // Injected crash after the function ran: whatever it put on the bus stays there, the client
+  // only sees a 5xx and retries events that were in fact accepted.
+  if (fault === 'crash')
+    return errorJson(c, 502, ERROR_CODES.internal, 'injected fault: the ingest function crashed before answering', {
+      requestId,
+    });
+  return toHttpResponse(result, requestId);
+}
+
+/** The proxy event API Gateway would hand the ingest function for this request. */
+function proxyEvent(
+  c: Context<Env>,
+  deps: ApiDependencies,
+  request: { stage: string; body: Buffer; apiKey: string; apiKeyId: string; requestId: string },
+): APIGatewayProxyEvent {
+  const incoming = c.env.incoming;
+  const url = new URL(c.req.url);
+  return toApiGatewayEvent(
+    {
+      method: 'POST',
+      path: url.pathname,
+      query: url.searchParams,
+      rawHeaders: incoming.rawHeaders,
+      body: request.body,
+      sourceIp: incoming.socket.remoteAddress ?? '127.0.0.1',
+    },
+    {
+      resourcePath: '/invoices/{stage}',
+      pathParameters: { stage: request.stage },
+      apiStage: API_LIMITS.apiStage,
+      accountId: deps.cell.account,
+      apiKey: request.apiKey,
+      apiKeyId: request.apiKeyId,
+      domainName: url.host,
+      requestId: request.requestId,
+    },
+  );
+}
+
+/** One invocation of the ingest function, cut off at API Gateway's integration timeout. */
+function invokeIngest(
+  deps: ApiDependencies,
+  event: APIGatewayProxyEvent,
+  requestId: string,
+): Promise<APIGatewayProxyResult> {
+  const context = createLambdaContext(
+    {
+      functionName: deps.ingestFunctionName,
+      region: deps.cell.region,
+      account: deps.cell.account,
+      timeoutMs: API_LIMITS.integrationTimeoutMs,
+    },
+    requestId,
+  );
+  deps.counter?.add('lambda', deps.ingestFunctionName);
+  return withTimeout(deps.ingest(event, context), API_LIMITS.integrationTimeoutMs);
+}
+
+/** `GET /invoices/{invoiceId}`: the recorded timeline, behind the same key checks as the POST. */
+function getTimeline(c: Context<Env, '/invoices/:invoiceId'>, deps: ApiDependencies): Response {
+  const requestId = randomUUID();
+  const guard = deps.guard.check(c.req.header('x-api-key'));
+  if (!guard.ok) return refuse(c, guard, requestId);
+  const invoiceId = c.req.param('invoiceId');
+  if (!INVOICE_ID_PATTERN.test(invoiceId)) {
+    return errorJson(c, 400, ERROR_CODES.validationFailed, 'invalid invoice id', {
+      requestId,
+      issues: [{ path: 'invoiceId', message: 'must be 1-64 characters: letters, digits and . _ : / -' }],
+    });
+  }
+  const timeline = deps.timeline(invoiceId);
+  if (timeline.events.length === 0)
+    return errorJson(c, 404, ERROR_CODES.notFound, `no events recorded for invoice ${invoiceId}`, { requestId });
+  return c.json(timeline, 200, { 'x-amzn-requestid': requestId });
 }
 
 function refuse(c: Context<Env>, guard: Extract<ReturnType<ApiKeyGuard['check']>, { ok: false }>, requestId: string) {

@@ -1,7 +1,8 @@
 import { arns } from '../arns.ts';
-import { type EventBridgeStore, REPLAY_STATES } from '../EventBridgeStore.ts';
+import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { IllegalStatusError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
+import { REPLAY_STATES } from '../store/ReplayTable.ts';
 import { findReplay } from './describeReplay.ts';
 import { type ActionInput, requiredString } from './input.ts';
 
@@ -14,6 +15,6 @@ export function cancelReplay(input: ActionInput, store: EventBridgeStore): { Rep
   if (replay.state !== REPLAY_STATES.starting && replay.state !== REPLAY_STATES.running) {
     throw new IllegalStatusError(`Replay ${replay.name} is ${replay.state} and cannot be cancelled.`);
   }
-  store.setReplayState(replay.name, REPLAY_STATES.cancelling);
+  store.replays.setState(replay.name, REPLAY_STATES.cancelling);
   return { ReplayArn: arns.replay(store.topology, replay.name), State: REPLAY_STATES.cancelling };
 }

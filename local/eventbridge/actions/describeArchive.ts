@@ -21,7 +21,7 @@ export function describeArchive(input: ActionInput, store: EventBridgeStore): Ar
 }
 
 export function archiveSummary(archive: ResolvedArchive, store: EventBridgeStore): ArchiveSummary {
-  const { eventCount, sizeBytes } = store.archiveStats(archive.name);
+  const { eventCount, sizeBytes } = store.archive.stats(archive.name);
   return {
     ArchiveName: archive.name,
     EventSourceArn: archive.busArn,

@@ -1,7 +1,8 @@
 import { arns } from '../arns.ts';
-import type { EventBridgeStore, ReplayRecord } from '../EventBridgeStore.ts';
+import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { ResourceNotFoundError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
+import type { ReplayRecord } from '../store/ReplayTable.ts';
 import { type ActionInput, requiredString, toEpochSeconds } from './input.ts';
 
 export interface ReplaySummary {
@@ -44,7 +45,7 @@ export function describeReplay(
 }
 
 export function findReplay(store: EventBridgeStore, name: string): ReplayRecord {
-  const replay = store.getReplay(name);
+  const replay = store.replays.get(name);
   if (!replay) throw new ResourceNotFoundError(`Replay ${name} does not exist.`);
   return replay;
 }

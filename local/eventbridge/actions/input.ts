@@ -85,6 +85,20 @@ export function paginate<T>(items: readonly T[], input: ActionInput): { page: T[
   return next < items.length ? { page, nextToken: Buffer.from(`o${next}`).toString('base64url') } : { page };
 }
 
+/** The answer of a List* action: one page of entries under `K`, and `NextToken` while more remain. */
+export type ListOutput<K extends string, R> = Record<K, R[]> & { NextToken?: string };
+
+/** One page of `items`, mapped to their wire form, as the answer of a List* action. */
+export function listPage<K extends string, T, R>(
+  key: K,
+  items: readonly T[],
+  input: ActionInput,
+  toEntry: (item: T) => R,
+): ListOutput<K, R> {
+  const { page, nextToken } = paginate(items, input);
+  return { [key]: page.map(toEntry), ...(nextToken ? { NextToken: nextToken } : {}) } as ListOutput<K, R>;
+}
+
 export function byNamePrefix<T extends { name: string }>(items: Iterable<T>, prefix: string | undefined): T[] {
   return [...items]
     .filter((item) => !prefix || item.name.startsWith(prefix))

@@ -1,12 +1,11 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { busDescription, type EventBusDescription } from './describeEventBus.ts';
-import { type ActionInput, byNamePrefix, optionalString, paginate } from './input.ts';
+import { type ActionInput, byNamePrefix, type ListOutput, listPage, optionalString } from './input.ts';
 
 export function listEventBuses(
   input: ActionInput,
   store: EventBridgeStore,
-): { EventBuses: EventBusDescription[]; NextToken?: string } {
+): ListOutput<'EventBuses', EventBusDescription> {
   const buses = byNamePrefix(store.topology.buses.values(), optionalString(input, 'NamePrefix'));
-  const { page, nextToken } = paginate(buses, input);
-  return { EventBuses: page.map((bus) => busDescription(bus, store)), ...(nextToken ? { NextToken: nextToken } : {}) };
+  return listPage('EventBuses', buses, input, (bus) => busDescription(bus, store));
 }

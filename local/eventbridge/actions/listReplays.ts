@@ -1,25 +1,16 @@
 import { arns } from '../arns.ts';
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { type ReplaySummary, replaySummary } from './describeReplay.ts';
-import { type ActionInput, optionalString, paginate } from './input.ts';
+import { type ActionInput, byNamePrefix, type ListOutput, listPage, optionalString } from './input.ts';
 
 /** ListReplays, filtered by name prefix, state and archive ARN like AWS. */
-export function listReplays(
-  input: ActionInput,
-  store: EventBridgeStore,
-): { Replays: ReplaySummary[]; NextToken?: string } {
+export function listReplays(input: ActionInput, store: EventBridgeStore): ListOutput<'Replays', ReplaySummary> {
+  // With several invalid members, the error names the first one read here.
   const prefix = optionalString(input, 'NamePrefix');
   const state = optionalString(input, 'State');
   const source = optionalString(input, 'EventSourceArn');
-  const replays = store
-    .listReplays()
-    .filter(
-      (r) =>
-        (!prefix || r.name.startsWith(prefix)) &&
-        (!state || r.state === state) &&
-        (!source || arns.archive(store.topology, r.archive) === source),
-    )
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const { page, nextToken } = paginate(replays, input);
-  return { Replays: page.map((r) => replaySummary(r, store)), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const replays = byNamePrefix(store.replays.list(), prefix).filter(
+    (r) => (!state || r.state === state) && (!source || arns.archive(store.topology, r.archive) === source),
+  );
+  return listPage('Replays', replays, input, (r) => replaySummary(r, store));
 }

@@ -1,13 +1,9 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { type RuleDescription, ruleDescription } from './describeRule.ts';
-import { type ActionInput, byNamePrefix, optionalString, paginate } from './input.ts';
+import { type ActionInput, byNamePrefix, type ListOutput, listPage, optionalString } from './input.ts';
 import { findBus } from './lookup.ts';
 
-export function listRules(
-  input: ActionInput,
-  store: EventBridgeStore,
-): { Rules: RuleDescription[]; NextToken?: string } {
+export function listRules(input: ActionInput, store: EventBridgeStore): ListOutput<'Rules', RuleDescription> {
   const bus = findBus(store, optionalString(input, 'EventBusName'));
-  const { page, nextToken } = paginate(byNamePrefix(bus.rules, optionalString(input, 'NamePrefix')), input);
-  return { Rules: page.map(ruleDescription), ...(nextToken ? { NextToken: nextToken } : {}) };
+  return listPage('Rules', byNamePrefix(bus.rules, optionalString(input, 'NamePrefix')), input, ruleDescription);
 }

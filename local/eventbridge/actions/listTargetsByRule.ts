@@ -1,24 +1,26 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
-import { type ActionInput, optionalString, paginate, requiredString } from './input.ts';
+import { type ActionInput, type ListOutput, listPage, optionalString, requiredString } from './input.ts';
 import { findRule } from './lookup.ts';
 
+/** A rule's target as ListTargetsByRule reports it. */
+interface TargetArn {
+  Id: string;
+  Arn: string;
+}
+
 /** ListTargetsByRule. Targets are SQS queues; their ARN is derived from the queue URL (`…/<account>/<name>`). */
-export function listTargetsByRule(
-  input: ActionInput,
-  store: EventBridgeStore,
-): { Targets: Array<{ Id: string; Arn: string }>; NextToken?: string } {
+export function listTargetsByRule(input: ActionInput, store: EventBridgeStore): ListOutput<'Targets', TargetArn> {
   const rule = findRule(
     store,
     optionalString(input, 'EventBusName'),
     requiredString(input, 'Rule', { pattern: EVENTBRIDGE_LIMITS.ruleName }),
   );
-  const { page, nextToken } = paginate(rule.targets, input);
   const { region, account } = store.topology;
-  return {
-    Targets: page.map((target) => ({ Id: target.id, Arn: queueArn(target.queueUrl, region, account) })),
-    ...(nextToken ? { NextToken: nextToken } : {}),
-  };
+  return listPage('Targets', rule.targets, input, (target) => ({
+    Id: target.id,
+    Arn: queueArn(target.queueUrl, region, account),
+  }));
 }
 
 function queueArn(queueUrl: string, region: string, account: string): string {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { busEventJson, eventTimeString } from '../busEvent.ts';
-import type { AcceptedEvent, EventBridgeStore, PendingDelivery } from '../EventBridgeStore.ts';
+import type { AcceptedEvent, EventBridgeStore } from '../EventBridgeStore.ts';
 import { ValidationError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import type { ResolvedBus } from '../resolveTopology.ts';
+import type { PendingDelivery } from '../store/Outbox.ts';
 import { type ActionInput, constraintError } from './input.ts';
 import { findBus } from './lookup.ts';
 

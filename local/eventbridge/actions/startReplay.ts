@@ -1,7 +1,8 @@
 import { arns, nameFromNameOrArn, ruleFromArn } from '../arns.ts';
-import { type EventBridgeStore, REPLAY_STATES, type ReplayRecord } from '../EventBridgeStore.ts';
+import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { ResourceAlreadyExistsError, ValidationError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
+import { REPLAY_STATES, type ReplayRecord } from '../store/ReplayTable.ts';
 import {
   type ActionInput,
   constraintError,
@@ -108,7 +109,7 @@ export function createReplay(store: EventBridgeStore, request: ReplayRequest): R
   if (request.detailTypes && !request.detailTypes.every((t) => typeof t === 'string' && t !== '')) {
     throw new ValidationError('detailTypes must be non-empty strings.');
   }
-  if (store.getReplay(request.name)) throw new ResourceAlreadyExistsError(`Replay ${request.name} already exists.`);
+  if (store.replays.get(request.name)) throw new ResourceAlreadyExistsError(`Replay ${request.name} already exists.`);
   const replay: ReplayRecord = {
     name: request.name,
     archive: archive.name,
@@ -119,7 +120,7 @@ export function createReplay(store: EventBridgeStore, request: ReplayRequest): R
     toMs,
     ...(request.rules ? { rules: [...request.rules] } : {}),
     ...(request.detailTypes ? { detailTypes: [...request.detailTypes] } : {}),
-    maxSeq: store.maxArchiveSeq(),
+    maxSeq: store.archive.maxSeq(),
     cursorTimeMs: fromMs,
     cursorSeq: 0,
     eventsReplayed: 0,
@@ -127,6 +128,6 @@ export function createReplay(store: EventBridgeStore, request: ReplayRequest): R
     enqueuedAll: false,
     startedMs: Date.now(),
   };
-  store.insertReplay(replay);
+  store.replays.insert(replay);
   return replay;
 }
