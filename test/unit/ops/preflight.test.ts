@@ -1,139 +1,29 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { FirehoseClient, ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { DescribeAccountSubscriptionCommand, QuickSightClient } from '@aws-sdk/client-quicksight';
-import { ListTableBucketsCommand, S3TablesClient } from '@aws-sdk/client-s3tables';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { DescribeAccountSubscriptionCommand } from '@aws-sdk/client-quicksight';
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DescribeEndpointsCommand } from '@aws-sdk/client-timestream-write';
+import { describe, expect, it } from 'vitest';
 import {
-  GetAWSDefaultServiceQuotaCommand,
-  GetServiceQuotaCommand,
-  ListServiceQuotasCommand,
-  ServiceQuotasClient,
-} from '@aws-sdk/client-service-quotas';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import {
-  DescribeEndpointsCommand,
-  ListDatabasesCommand,
-  TimestreamWriteClient,
-} from '@aws-sdk/client-timestream-write';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { awsCells } from '../../../cells/cells.config.ts';
-import { type CellDefinitionInput, parseCellDefinition } from '../../../cells/definition.ts';
-import { main } from '../../../ops/cli.ts';
-import { checkArithmetic } from '../../../ops/preflight/arithmeticChecks.ts';
-import {
-  type CheckResult,
-  cellNeeds,
-  createPreflightClients,
-  type PreflightReport,
-  runPreflight,
-} from '../../../ops/preflight/index.ts';
+  ACCOUNT,
+  awsError,
+  CELL,
+  check,
+  cloudFormation,
+  iam,
+  quickSight,
+  quotas,
+  report,
+  run,
+  SNS_FIFO_CODE,
+  serviceQuotas,
+  sts,
+  timestream,
+  useReadyAccount,
+} from './support/preflightAccount.ts';
 
-/** euw1-a: a timestream cell with QuickSight dashboards, sharing its account (not its Region) with use1-a. */
-const CELL = awsCells()[0]!;
-const ACCOUNT = CELL.account;
-
-const sts = mockClient(STSClient);
-const cloudFormation = mockClient(CloudFormationClient);
-const serviceQuotas = mockClient(ServiceQuotasClient);
-const timestream = mockClient(TimestreamWriteClient);
-const s3Tables = mockClient(S3TablesClient);
-const firehose = mockClient(FirehoseClient);
-const quickSight = mockClient(QuickSightClient);
-const iam = mockClient(IAMClient);
-const MOCKS = [sts, cloudFormation, serviceQuotas, timestream, s3Tables, firehose, quickSight, iam];
-
-const SNS_FIFO_CODE = 'L-FIFO0001';
-/** A well-provisioned account: every applied quota above what euw1-a needs. */
-let quotas: Record<string, number>;
-
-function awsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(message), { name, $metadata: {}, ...extra });
-}
-
-beforeEach(() => {
-  for (const mock of MOCKS) mock.reset();
-  quotas = { 'L-8A5B8E43': 10_000, 'L-B99A9384': 1_000, 'L-9B653E91': 10_000, [SNS_FIFO_CODE]: 3_000 };
-  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/deployer` });
-  cloudFormation.on(DescribeStacksCommand).resolves({
-    Stacks: [
-      {
-        StackName: 'CDKToolkit',
-        CreationTime: new Date(),
-        StackStatus: 'UPDATE_COMPLETE',
-        Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '33' }],
-      },
-    ],
-  });
-  timestream.on(DescribeEndpointsCommand).resolves({ Endpoints: [{ Address: 'ingest', CachePeriodInMinutes: 1 }] });
-  timestream.on(ListDatabasesCommand).resolves({ Databases: [] });
-  s3Tables.on(ListTableBucketsCommand).resolves({ tableBuckets: [] });
-  firehose.on(ListDeliveryStreamsCommand).resolves({ DeliveryStreamNames: [], HasMoreDeliveryStreams: false });
-  quickSight.on(DescribeAccountSubscriptionCommand).resolves({
-    AccountInfo: { AccountSubscriptionStatus: 'ACCOUNT_CREATED', Edition: 'ENTERPRISE' },
-  });
-  iam.on(GetRoleCommand).resolves({
-    Role: {
-      RoleName: 'aws-quicksight-service-role-v0',
-      Arn: `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-service-role-v0`,
-      Path: '/service-role/',
-      RoleId: 'AROAEXAMPLE',
-      CreateDate: new Date(),
-    },
-  });
-  serviceQuotas.on(GetServiceQuotaCommand).callsFake((input: { QuotaCode: string }) => {
-    const value = quotas[input.QuotaCode];
-    if (value === undefined) throw awsError('NoSuchResourceException', 'no applied value');
-    return { Quota: { QuotaCode: input.QuotaCode, Value: value } };
-  });
-  serviceQuotas.on(ListServiceQuotasCommand).resolves({
-    Quotas: [
-      { QuotaCode: 'L-TOPICS01', QuotaName: 'Topics per account' },
-      { QuotaCode: SNS_FIFO_CODE, QuotaName: 'Publish API throttling for FIFO topics' },
-    ],
-  });
-});
-afterEach(() => {
-  for (const mock of MOCKS) mock.reset();
-});
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['preflight', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-async function report(...argv: string[]): Promise<{ code: number; report: PreflightReport }> {
-  const { code, out } = await run('--cell', CELL.id, '--output', 'json', ...argv);
-  return { code, report: JSON.parse(out) as PreflightReport };
-}
-
-function check(r: PreflightReport, id: string): CheckResult {
-  const found = r.checks.find((c) => c.id === id);
-  if (!found) throw new Error(`no check ${id} in ${r.checks.map((c) => c.id).join(', ')}`);
-  return found;
-}
-
-/** Runs preflight on a cell that is not in the config (a lakehouse cell, peers in one Region). */
-async function preflightOf(input: Partial<CellDefinitionInput>, peers: Partial<CellDefinitionInput>[] = []) {
-  const base: CellDefinitionInput = {
-    id: 'lake-a',
-    account: ACCOUNT,
-    region: 'eu-west-1',
-    apiClients: [{ name: 'erp' }],
-  };
-  const cell = parseCellDefinition({ ...base, ...input } as CellDefinitionInput);
-  const others = peers.map((peer, i) =>
-    parseCellDefinition({ ...base, id: `peer-${i}`, ...peer } as CellDefinitionInput),
-  );
-  const clients = createPreflightClients(cell.region);
-  try {
-    return await runPreflight({ cell, allCells: [cell, ...others], clients });
-  } finally {
-    for (const client of Object.values(clients)) client.destroy();
-  }
-}
+useReadyAccount();
 
 describe('bems preflight on an account that is ready', () => {
   it('passes every check, exits 0 and prints the table', async () => {
@@ -316,84 +206,6 @@ describe('bems preflight finds what blocks a deploy', () => {
     expect(r.cell).toBe('use1-a');
     expect(check(r, 'quicksight.subscription').status).toBe('skip');
     expect(quickSight.commandCalls(DescribeAccountSubscriptionCommand)).toHaveLength(0);
-  });
-});
-
-describe('bems preflight of a lakehouse cell', () => {
-  it('checks S3 Tables and Firehose instead of Timestream', async () => {
-    const r = await preflightOf({ analytics: { store: 'lakehouse' } });
-
-    expect(r.ok).toBe(true);
-    expect(r.store).toBe('lakehouse');
-    expect(check(r, 'store.s3-tables').status).toBe('pass');
-    expect(check(r, 'store.firehose').status).toBe('pass');
-    expect(r.checks.some((c) => c.id === 'store.timestream')).toBe(false);
-    expect(timestream.commandCalls(DescribeEndpointsCommand)).toHaveLength(0);
-  });
-
-  it('fails a Region without S3 Tables', async () => {
-    s3Tables.on(ListTableBucketsCommand).rejects(
-      Object.assign(awsError('Error', 'getaddrinfo ENOTFOUND s3tables.xx-west-9.amazonaws.com'), {
-        code: 'ENOTFOUND',
-      }),
-    );
-
-    const r = await preflightOf({ analytics: { store: 'lakehouse' } });
-
-    expect(r.ok).toBe(false);
-    expect(check(r, 'store.s3-tables').status).toBe('fail');
-  });
-
-  it('warns when the peak exceeds the documented Firehose throughput of a smaller Region', async () => {
-    const twoConsumers = { authorization: { consumers: [{ name: 'recorder' }, { name: 'audit' }] } };
-    const r = await preflightOf({ region: 'eu-central-1', analytics: { store: 'lakehouse' }, stages: twoConsumers });
-
-    // 1,000 events/s × 2 consumers × 1,000 bytes ≈ 1.9 MiB/s over the 1 MiB/s default.
-    expect(check(r, 'quota.firehose-throughput')).toMatchObject({ status: 'warn', required: 2000 });
-    expect(check(r, 'quota.firehose-throughput').detail).toContain('short on MiB/s');
-    expect(r.ok).toBe(true);
-  });
-
-  it('adds up the stage bursts of cells sharing the account and Region', async () => {
-    const r = await preflightOf({ api: { burstLimit: 4000 } }, [{ api: { burstLimit: 3000 } }]);
-
-    expect(check(r, 'quota.api-burst')).toMatchObject({ status: 'warn', required: 7000, available: 5000 });
-    expect(check(r, 'quota.api-rate')).toMatchObject({ required: 5000 });
-    expect(check(r, 'quota.api-rate').detail).toContain('cells lake-a, peer-0 share');
-  });
-});
-
-describe("the cell's own arithmetic", () => {
-  const cellWith = (apiClients: CellDefinitionInput['apiClients'], api?: CellDefinitionInput['api']) =>
-    parseCellDefinition({ id: 'x', account: ACCOUNT, region: 'eu-west-1', apiClients, ...(api ? { api } : {}) });
-  const byId = (cell: ReturnType<typeof cellWith>) =>
-    Object.fromEntries(checkArithmetic(cell, cellNeeds(cell)).map((c) => [c.id, c]));
-
-  it('blocks clients whose daily quotas cannot carry 86 million events even in batches of 10', () => {
-    const checks = byId(
-      cellWith([
-        { name: 'a', quotaPerDay: 5_000_000 },
-        { name: 'b', quotaPerDay: 3_000_000, revoked: true },
-      ]),
-    );
-
-    expect(checks['clients.daily-quota']).toMatchObject({ status: 'fail' });
-    expect(checks['clients.daily-quota']!.detail).toContain('≥ 17.2 events per request (max 10)');
-    expect(checks['client.b']).toBeUndefined();
-  });
-
-  it('blocks client rates that cannot carry the peak', () => {
-    const checks = byId(cellWith([{ name: 'a', rateLimit: 50 }]));
-
-    expect(checks['clients.rate']).toMatchObject({ status: 'fail' });
-    expect(checks['client.a']).toMatchObject({ status: 'warn' });
-  });
-
-  it('blocks a stage rate limit below the peak in full batches', () => {
-    const checks = byId(cellWith([{ name: 'a' }], { rateLimit: 50 }));
-
-    expect(checks['api.stage-rate']).toMatchObject({ status: 'fail' });
-    expect(checks['api.stage-rate']!.fix).toContain('at least 100');
   });
 });
 
