@@ -100,6 +100,24 @@ export const ApiSettingsSchema = z.strictObject({
 });
 export type ApiSettings = z.infer<typeof ApiSettingsSchema>;
 
+/**
+ * Where the cell's analytics records go. `timestream` is Timestream for LiveAnalytics (closed to
+ * new customers since 2025-06-20: only accounts that already use it can create a database);
+ * `lakehouse` is Firehose into an Iceberg table in an S3 table bucket, queried through Athena.
+ * The `timestream` block of the cell holds the options of the `timestream` store.
+ */
+export const ANALYTICS_STORES = ['timestream', 'lakehouse'] as const;
+export type AnalyticsStore = (typeof ANALYTICS_STORES)[number];
+
+export const AnalyticsSettingsSchema = z.strictObject({
+  /** The analytics store. @default 'timestream' (today's behaviour) */
+  store: z.enum(ANALYTICS_STORES).default('timestream'),
+});
+export type AnalyticsSettings = z.infer<typeof AnalyticsSettingsSchema>;
+
+/** Top-level blocks that configure one analytics store only; given to a cell of another store, they are refused. */
+const STORE_OPTION_BLOCKS: Readonly<Record<string, AnalyticsStore>> = { timestream: 'timestream' };
+
 export const CellDefinitionSchema = z.strictObject({
   /** Cell id, unique across all cells: becomes part of every resource name. */
   id: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
@@ -118,6 +136,8 @@ export const CellDefinitionSchema = z.strictObject({
   api: ApiSettingsSchema.prefault({}),
   /** EventBridge archive retention in days; 0 keeps events indefinitely (audit). @default 0 */
   archiveRetentionDays: z.int().min(0).default(0),
+  analytics: AnalyticsSettingsSchema.prefault({}),
+  /** Options of the `timestream` analytics store (refused on a cell of another store). */
   timestream: z
     .strictObject({
       /** Memory-store retention in hours (fast writes and queries). @default 24 */
@@ -168,6 +188,13 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
       return;
     }
     const cell = result.data;
+    // Checked on the input: after parsing, every block is present with its defaults.
+    for (const [block, store] of Object.entries(STORE_OPTION_BLOCKS)) {
+      if ((input as Record<string, unknown>)[block] !== undefined && cell.analytics.store !== store)
+        problems.push(
+          `${label}: ${block}: options of the "${store}" store on a cell whose analytics.store is "${cell.analytics.store}"`,
+        );
+    }
     for (const stage of STAGES) {
       const names = cell.stages[stage].consumers.map((c) => c.name);
       const dupes = names.filter((name, i) => names.indexOf(name) !== i);

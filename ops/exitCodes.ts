@@ -9,9 +9,9 @@ export const EXIT_CODES = {
   failure: 1,
   /** Wrong flags or arguments; the usage is printed. */
   usage: 2,
-  /** The cell could not be found or reached (no running local cell, unknown or undeployed cell). */
+  /** The cell could not be found or reached (no running local cell, unknown or undeployed cell; preflight: no credentials, expired session, no network). */
   unreachable: 3,
-  /** `status` / `dlq list`: messages in a DLQ, invoices past their SLA, or alerts open. */
+  /** `status` / `dlq list`: messages in a DLQ, invoices past their SLA, or alerts open; `preflight`: a check blocks the deploy. */
   attention: 4,
   /** `redrive` / `replay` finished but not everything went through (failed sends, replay FAILED). */
   incomplete: 5,

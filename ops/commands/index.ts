@@ -30,5 +30,9 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./replay.ts'),
     interruptible: true,
   },
+  preflight: {
+    summary: 'check an AWS account and Region before deploying a cell (read-only)',
+    load: () => import('./preflight.ts'),
+  },
   cost: { summary: 'estimate the monthly AWS cost of one cell', load: () => import('./cost.ts') },
 };
