@@ -27,6 +27,10 @@ const prices = LAKEHOUSE_PRICE_TABLE.regions['us-east-1'];
 const lakehouse = (overrides: Parameters<typeof estimateMonthlyCost>[0] | object = {}) =>
   estimateMonthlyCost({ eventsPerDay: EVENTS_PER_DAY, region: 'us-east-1', store: 'lakehouse', ...overrides });
 
+/** A Region's lakehouse prices as name → entry (the interface has no index signature). */
+const entriesOf = (region: (typeof PRICED_REGIONS)[number]): Record<string, PriceEntry> =>
+  ({ ...LAKEHOUSE_PRICE_TABLE.regions[region] }) as Record<string, PriceEntry>;
+
 function line(estimate: ReturnType<typeof estimateMonthlyCost>, service: string, itemStart: string) {
   const found = estimate.lines.find((l) => l.service === service && l.item.startsWith(itemStart));
   if (!found) throw new Error(`no line ${service}/${itemStart}`);
@@ -44,7 +48,7 @@ describe('lakehouse price table', () => {
     const keys = Object.keys(prices).sort();
     for (const region of PRICED_REGIONS) {
       expect(Object.keys(LAKEHOUSE_PRICE_TABLE.regions[region]).sort()).toEqual(keys);
-      for (const [name, entry] of Object.entries<PriceEntry>(LAKEHOUSE_PRICE_TABLE.regions[region])) {
+      for (const [name, entry] of Object.entries(entriesOf(region))) {
         const ends = entry.tiers.map((t) => t.upTo);
         expect(ends.at(-1), name).toBeNull();
         const bounded = ends.slice(0, -1) as number[];
@@ -56,7 +60,7 @@ describe('lakehouse price table', () => {
 
   it('marks what could not be confirmed: the Firehose Iceberg rate everywhere, every Ireland figure', () => {
     expect(prices.firehoseIcebergIngestionPerGb.confidence).toBe('low');
-    for (const entry of Object.values<PriceEntry>(LAKEHOUSE_PRICE_TABLE.regions['eu-west-1'])) {
+    for (const entry of Object.values(entriesOf('eu-west-1'))) {
       expect(entry.confidence).toBe('low');
     }
   });
