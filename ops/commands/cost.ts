@@ -1,33 +1,44 @@
 import { parseArgs } from 'node:util';
 import {
   ANALYTIC_FLOOR_PER_1000,
+  ANALYTICS_STORES,
+  type AnalyticsStore,
   type CostEstimate,
   CostModelError,
+  DEFAULT_LAKEHOUSE_ASSUMPTIONS,
   estimateMonthlyCost,
+  isAnalyticsStore,
   isPricedRegion,
   LATEST_RESULTS_PATH,
   loadRequestProfile,
-  METERED_SERVICES,
   PRICE_TABLE,
   PRICED_REGIONS,
   type RequestProfileSource,
 } from '../cost/index.ts';
 import { UsageError } from '../errors.ts';
-import { formatNumber, formatTable, formatUsd } from '../formatTable.ts';
+import { formatNumber } from '../formatTable.ts';
 import type { Command } from './Command.ts';
+import { renderCostReport } from './costReport.ts';
 
 /** The mission's daily volume (DESIGN §1). */
 export const DEFAULT_EVENTS_PER_DAY = 86_000_000;
 
-const USAGE = `Usage: bems cost [--events-per-day N] [--region R] [--json] [--floor | --results FILE]
+const STORE_CHOICES = [...ANALYTICS_STORES, 'both'] as const;
 
-Estimates the monthly AWS cost of one cell, by service, and the cost per million events.
+const USAGE = `Usage: bems cost [--store ${STORE_CHOICES.join('|')}] [--events-per-day N] [--region R] [--json]
+                 [--floor | --results FILE] [--refreshes-per-day N]
 
+Estimates the monthly AWS cost of a cell, by service, and the cost per million events, for a cell
+recording into Timestream, into the lakehouse (Firehose → Iceberg on S3 Tables, Athena), or both.
+
+  --store S            ${STORE_CHOICES.join(', ')} (default both, side by side)
   --events-per-day N   daily events (default ${formatNumber(DEFAULT_EVENTS_PER_DAY, 0)}); accepts 86000000, 86_000_000, 86M, 1.2B
   --region R           price table Region: ${PRICED_REGIONS.join(', ')} (default eu-west-1)
-  --json               print the estimate as JSON
+  --json               print the estimates as JSON: { region, eventsPerDay, requestSource, stores: { <store>: … } }
   --floor              use the analytic floor of requests per event, not the benchmark's measurement
   --results FILE       benchmark results to read request counts from (default load-tests/results/latest.json)
+  --refreshes-per-day N  lakehouse: dashboard refreshes a day, each running its Athena queries
+                       (default ${DEFAULT_LAKEHOUSE_ASSUMPTIONS.dashboardRefreshesPerDay})
 
 Requests per event come from the last \`npm run bench\` when its results exist, else the analytic floor.
 Prices are an ESTIMATE dated ${PRICE_TABLE.asOf} (${PRICE_TABLE.label}).`;
@@ -35,82 +46,63 @@ Prices are an ESTIMATE dated ${PRICE_TABLE.asOf} (${PRICE_TABLE.label}).`;
 const SUFFIXES: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
 
 /** "86M" → 86000000; "86_000_000" → 86000000. */
-export function parseCount(text: string): number {
+export function parseCount(text: string, flag = '--events-per-day'): number {
   const match = /^(\d+(?:\.\d+)?)([kmb])?$/i.exec(text.replaceAll(/[_,]/g, ''));
-  if (!match) throw new UsageError(`--events-per-day: "${text}" is not a number such as 86000000 or 86M`);
+  if (!match) throw new UsageError(`${flag}: "${text}" is not a number such as 86000000 or 86M`);
   const value = Number(match[1]) * (match[2] ? SUFFIXES[match[2].toLowerCase()]! : 1);
-  if (!Number.isFinite(value)) throw new UsageError(`--events-per-day: "${text}" is too large`);
+  if (!Number.isFinite(value)) throw new UsageError(`${flag}: "${text}" is too large`);
   return value;
 }
 
-function render(estimate: CostEstimate, source: RequestProfileSource): string {
-  const perMillion = (usd: number) => (estimate.eventsPerMonth > 0 ? (usd / estimate.eventsPerMonth) * 1e6 : 0);
-  const lineRows = estimate.lines.map((line) => [
-    line.service,
-    `${line.item}${line.lowConfidence ? ' *' : ''}`,
-    `${formatNumber(line.quantity)} × ${line.unit}`,
-    formatUsd(line.monthlyUsd),
-  ]);
-  const serviceRows = Object.entries(estimate.byService).map(([service, usd]) => [
-    service,
-    formatUsd(usd),
-    formatUsd(perMillion(usd)),
-    `${formatNumber(estimate.monthlyUsd > 0 ? (usd / estimate.monthlyUsd) * 100 : 0, 1)}%`,
-  ]);
-  const requestRows = METERED_SERVICES.map((service) => [
-    service,
-    formatNumber(estimate.requestsPer1000[service], 1),
-    formatNumber(ANALYTIC_FLOOR_PER_1000[service], 1),
-  ]);
-  const hasLowConfidence = estimate.lines.some((line) => line.lowConfidence);
-  return [
-    `BEMS cell cost estimate — ${estimate.region}, ${formatNumber(estimate.eventsPerDay, 0)} events/day ` +
-      `(${formatNumber(estimate.eventsPerMonth / 1e6, 0)} million/month)`,
-    `Prices: ${estimate.priceTable.label}; dated ${estimate.priceTable.asOf}.`,
-    `Requests per event: ${source.description}.`,
-    '',
-    formatTable(['service', 'AWS requests / 1,000 events', 'analytic floor'], requestRows, {
-      align: ['left', 'right', 'right'],
-    }),
-    '',
-    formatTable(['service', 'item', 'billed quantity', 'USD / month'], lineRows, {
-      align: ['left', 'left', 'right', 'right'],
-    }),
-    '',
-    formatTable(['service', 'USD / month', 'USD / 1M events', 'share'], serviceRows, {
-      align: ['left', 'right', 'right', 'right'],
-    }),
-    '',
-    `Total: ${formatUsd(estimate.monthlyUsd)} per month, ${formatUsd(estimate.perMillionEventsUsd)} per million events.`,
-    ...(hasLowConfidence ? ['* price recalled with low confidence; check it on the pricing page.'] : []),
-    'Not included: free tiers, discounts, data transfer, QuickSight, Timestream queries, taxes.',
-    `Sources: ${estimate.priceTable.sources.join(' ')}`,
-  ].join('\n');
+/** The stores `--store` names, in output order. */
+export function parseStores(text: string | undefined): AnalyticsStore[] {
+  if (text === undefined || text === 'both') return [...ANALYTICS_STORES];
+  if (isAnalyticsStore(text)) return [text];
+  throw new UsageError(`--store: unknown store "${text}"; expected one of ${STORE_CHOICES.join(', ')}`);
+}
+
+interface CostValues {
+  store?: string;
+  'events-per-day'?: string;
+  region?: string;
+  json?: boolean;
+  floor?: boolean;
+  results?: string;
+  'refreshes-per-day'?: string;
+}
+
+function parseValues(args: readonly string[]): CostValues {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        store: { type: 'string' },
+        'events-per-day': { type: 'string' },
+        region: { type: 'string' },
+        json: { type: 'boolean' },
+        floor: { type: 'boolean' },
+        results: { type: 'string' },
+        'refreshes-per-day': { type: 'string' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
 }
 
 export const command: Command = {
   name: 'cost',
-  summary: 'estimate the monthly AWS cost of one cell',
+  summary: 'estimate the monthly AWS cost of a cell, Timestream and lakehouse',
   usage: USAGE,
   async run(args, io) {
-    let values: { 'events-per-day'?: string; region?: string; json?: boolean; floor?: boolean; results?: string };
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          'events-per-day': { type: 'string' },
-          region: { type: 'string' },
-          json: { type: 'boolean' },
-          floor: { type: 'boolean' },
-          results: { type: 'string' },
-        },
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message, { cause: error });
-    }
+    const values = parseValues(args);
+    const stores = parseStores(values.store);
     const eventsPerDay =
       values['events-per-day'] === undefined ? DEFAULT_EVENTS_PER_DAY : parseCount(values['events-per-day']);
+    const refreshes = values['refreshes-per-day'];
+    const lakehouseAssumptions =
+      refreshes === undefined ? {} : { dashboardRefreshesPerDay: parseCount(refreshes, '--refreshes-per-day') };
     const region = values.region ?? 'eu-west-1';
     if (!isPricedRegion(region)) {
       throw new UsageError(`--region: no prices for "${region}"; priced regions: ${PRICED_REGIONS.join(', ')}`);
@@ -119,9 +111,17 @@ export const command: Command = {
     const source: RequestProfileSource = values.floor
       ? { kind: 'floor', requestsPer1000: ANALYTIC_FLOOR_PER_1000, description: 'analytic floor (forced by --floor)' }
       : loadRequestProfile(values.results ?? LATEST_RESULTS_PATH);
-    let estimate: CostEstimate;
+    let estimates: CostEstimate[];
     try {
-      estimate = estimateMonthlyCost({ eventsPerDay, region, requestsPer1000: source.requestsPer1000 });
+      estimates = stores.map((store) =>
+        estimateMonthlyCost({
+          eventsPerDay,
+          store,
+          region,
+          requestsPer1000: source.requestsPer1000,
+          lakehouseAssumptions,
+        }),
+      );
     } catch (error) {
       if (error instanceof CostModelError) throw new UsageError(error.message, { cause: error });
       throw error;
@@ -129,11 +129,17 @@ export const command: Command = {
     io.out(
       values.json
         ? JSON.stringify(
-            { ...estimate, requestSource: source.kind, requestSourceDescription: source.description },
+            {
+              region,
+              eventsPerDay,
+              requestSource: source.kind,
+              requestSourceDescription: source.description,
+              stores: Object.fromEntries(estimates.map((e) => [e.store, e])),
+            },
             null,
             2,
           )
-        : render(estimate, source),
+        : renderCostReport(estimates, source),
     );
     return 0;
   },

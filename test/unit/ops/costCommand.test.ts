@@ -34,8 +34,8 @@ describe('bems cost', () => {
       region: 'us-east-1',
       requestsPer1000: ANALYTIC_FLOOR_PER_1000,
     });
-    expect(printed.monthlyUsd).toBeCloseTo(expected.monthlyUsd, 9);
-    expect(printed.byService.sqs).toBeCloseTo(expected.byService.sqs, 9);
+    expect(printed.stores.timestream.monthlyUsd).toBeCloseTo(expected.monthlyUsd, 9);
+    expect(printed.stores.timestream.byService.sqs).toBeCloseTo(expected.byService.sqs, 9);
     expect(printed.requestSource).toBe('floor');
   });
 
@@ -49,7 +49,7 @@ describe('bems cost', () => {
     const { out } = await run('cost', '--json', '--results', path);
     const printed = JSON.parse(out);
     expect(printed.requestSource).toBe('measured');
-    expect(printed.byService.sqs).toBeCloseTo(
+    expect(printed.stores.timestream.byService.sqs).toBeCloseTo(
       estimateMonthlyCost({ eventsPerDay: DEFAULT_EVENTS_PER_DAY, requestsPer1000: measured }).byService.sqs,
       9,
     );
