@@ -24,8 +24,8 @@ import { QUEUE_RETRY_POLICY, type RetryPolicy } from './shared/retry.ts';
  * → the cell's analytics store behind {@link EventSink}: Timestream ({@link TimestreamSink}) or the
  * lakehouse's Firehose stream ({@link FirehoseSink}), as `ANALYTICS_STORE` says.
  *
- * Records are written in batches (≤100 per WriteRecords, ≤500 per PutRecordBatch), but the Powertools FIFO processor hands
- * out one record at a time. So the batch is first parsed and written as a whole, in group order
+ * Records are written in batches (≤100 per WriteRecords, ≤500 per PutRecordBatch), but the
+ * Powertools FIFO processor hands out one record at a time. So the batch is first parsed and written as a whole, in group order
  * (`recordInGroupOrder`), and the processor then replays the per-message outcomes: it is what turns
  * them into `batchItemFailures` and, with `skipGroupOnError`, fails every later message of a group
  * once one failed — the FIFO guarantee that an invoice's events are never recorded out of order.

@@ -13,24 +13,25 @@ function measures(record: ReturnType<typeof mapToRecord>) {
   return Object.fromEntries(record.MeasureValues!.map((m) => [m.Name, { type: m.Type, value: m.Value }]));
 }
 
-describe('mapToRecord', () => {
-  const detail = buildEventDetail(
-    buildInvoiceEvent('authorization', {
-      eventId: '7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21',
-      invoiceId: 'INV-2026-000123',
-      status: 'escalated',
-      occurredAt: '2026-11-28T09:30:00+01:00',
-      invoiceDate: '2026-11-27',
-      amount: '1250.5',
-      currency: 'EUR',
-      vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
-      paymentTerms: { netDays: 30 },
-      metadata: { sourceSystem: 'sap-fi' },
-    }),
-    { cell: 'euw1-a', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
-  );
-  const processedAt = Date.parse('2026-11-28T08:30:03.000Z');
+/** One event with every field set, for both the Timestream record and the lakehouse row. */
+const detail = buildEventDetail(
+  buildInvoiceEvent('authorization', {
+    eventId: '7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21',
+    invoiceId: 'INV-2026-000123',
+    status: 'escalated',
+    occurredAt: '2026-11-28T09:30:00+01:00',
+    invoiceDate: '2026-11-27',
+    amount: '1250.5',
+    currency: 'EUR',
+    vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
+    paymentTerms: { netDays: 30 },
+    metadata: { sourceSystem: 'sap-fi' },
+  }),
+  { cell: 'euw1-a', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
+);
+const processedAt = Date.parse('2026-11-28T08:30:03.000Z');
 
+describe('mapToRecord', () => {
   it('uses the eventId among the dimensions so the record identity is the event', () => {
     const record = mapToRecord({ detail, consumer: 'recorder', replayed: false, processedAt });
 
@@ -95,22 +96,6 @@ describe('mapToRecord', () => {
 });
 
 describe('toAnalyticsRow (the lakehouse row)', () => {
-  const detail = buildEventDetail(
-    buildInvoiceEvent('authorization', {
-      eventId: '7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21',
-      invoiceId: 'INV-2026-000123',
-      status: 'escalated',
-      occurredAt: '2026-11-28T09:30:00+01:00',
-      invoiceDate: '2026-11-27',
-      amount: '1250.5',
-      currency: 'EUR',
-      vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
-      paymentTerms: { netDays: 30 },
-      metadata: { sourceSystem: 'sap-fi' },
-    }),
-    { cell: 'euw1-a', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
-  );
-  const processedAt = Date.parse('2026-11-28T08:30:03.000Z');
   const item = { detail, consumer: 'recorder', replayed: false, processedAt };
 
   it('holds every field of the Timestream record, typed for JSON, times as epoch ms in <field>_ms columns', () => {
