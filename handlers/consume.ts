@@ -1,13 +1,17 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ANALYTICS_STORES } from '../schemas/analyticsRecord.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import type { EventSink } from './consume/EventSink.ts';
+import { FirehoseSink } from './consume/FirehoseSink.ts';
 import { parseFifoMessage } from './consume/parseFifoMessage.ts';
 import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './consume/recordInGroupOrder.ts';
 import { TimestreamSink } from './consume/TimestreamSink.ts';
-import { type AwsClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
-import type { Env } from './shared/EnvReader.ts';
+import { type AwsClientConfig, firehoseClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
+import type { Env, EnvReader } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
 import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
 import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
@@ -17,40 +21,78 @@ import { QUEUE_RETRY_POLICY, type RetryPolicy } from './shared/retry.ts';
 
 /**
  * The consume Lambda: one consumer's SQS FIFO queue (raw delivery from the stage's SNS FIFO topic)
- * → the event store (Timestream, behind {@link EventSink}).
+ * → the cell's analytics store behind {@link EventSink}: Timestream ({@link TimestreamSink}) or the
+ * lakehouse's Firehose stream ({@link FirehoseSink}), as `ANALYTICS_STORE` says.
  *
- * Records are written in batches (≤100 per WriteRecords), but the Powertools FIFO processor hands
- * out one record at a time. So the batch is first parsed and written as a whole, in group order
+ * Records are written in batches (≤100 per WriteRecords, ≤500 per PutRecordBatch), but the
+ * Powertools FIFO processor hands out one record at a time. So the batch is first parsed and written as a whole, in group order
  * (`recordInGroupOrder`), and the processor then replays the per-message outcomes: it is what turns
  * them into `batchItemFailures` and, with `skipGroupOnError`, fails every later message of a group
  * once one failed — the FIFO guarantee that an invoice's events are never recorded out of order.
  */
 
+/**
+ * The consumer's own environment variables (besides the common ones of `handlerConfig.ts`). The
+ * cell builds them per function; `schemas/functionEnvironment.ts`, once it exists, is their home.
+ */
+export const CONSUME_ENV = {
+  /** `timestream` | `lakehouse` (the cell definition's `analytics.store`). @default timestream */
+  analyticsStore: 'ANALYTICS_STORE',
+  /** Timestream store: the database and table the records go to. */
+  timestreamDatabaseName: 'TIMESTREAM_DATABASE_NAME',
+  timestreamTableName: 'TIMESTREAM_TABLE_NAME',
+  /** Lakehouse store: the Firehose Direct PUT stream delivering into the Iceberg table. */
+  firehoseStreamName: 'FIREHOSE_STREAM_NAME',
+  /** Becomes the record's `consumer` dimension. */
+  consumerName: 'CONSUMER_NAME',
+} as const;
+
+/** Where this consumer writes: the store's own settings. */
+export type AnalyticsTarget =
+  | { readonly store: 'timestream'; readonly databaseName: string; readonly tableName: string }
+  | { readonly store: 'lakehouse'; readonly streamName: string };
+
 export interface ConsumeConfig extends CommonHandlerConfig {
-  /** `TIMESTREAM_DATABASE_NAME`. */
-  readonly timestreamDatabaseName: string;
-  /** `TIMESTREAM_TABLE_NAME`. */
-  readonly timestreamTableName: string;
+  /** The analytics store and where in it (`ANALYTICS_STORE` and that store's variables). */
+  readonly analytics: AnalyticsTarget;
   /** `CONSUMER_NAME`: becomes the record's `consumer` dimension. */
   readonly consumerName: string;
   readonly timestreamWrite: AwsClientConfig;
+  readonly firehose: AwsClientConfig;
   readonly retry: RetryPolicy;
 }
 
 export function consumeConfigFromEnv(env: Env): ConsumeConfig {
   return readHandlerConfig(env, 'bems-consume', (reader) => ({
-    timestreamDatabaseName: reader.required('TIMESTREAM_DATABASE_NAME'),
-    timestreamTableName: reader.required('TIMESTREAM_TABLE_NAME'),
-    consumerName: reader.required('CONSUMER_NAME'),
+    analytics: analyticsTargetFromEnv(reader),
+    consumerName: reader.required(CONSUME_ENV.consumerName),
     timestreamWrite: timestreamWriteClientConfig(reader),
+    firehose: firehoseClientConfig(reader),
     retry: QUEUE_RETRY_POLICY,
   }));
 }
 
+/** The store of `ANALYTICS_STORE` (Timestream when unset) and the variables that store needs. */
+function analyticsTargetFromEnv(reader: EnvReader): AnalyticsTarget {
+  const store = reader.optional(CONSUME_ENV.analyticsStore) ?? 'timestream';
+  if (!(ANALYTICS_STORES as readonly string[]).includes(store)) {
+    reader.problem(CONSUME_ENV.analyticsStore, `must be one of ${ANALYTICS_STORES.join(', ')}, got "${store}"`);
+  }
+  if (store === 'lakehouse') {
+    return { store, streamName: reader.required(CONSUME_ENV.firehoseStreamName) };
+  }
+  return {
+    store: 'timestream',
+    databaseName: reader.required(CONSUME_ENV.timestreamDatabaseName),
+    tableName: reader.required(CONSUME_ENV.timestreamTableName),
+  };
+}
+
 export interface ConsumeDependencies extends HandlerDependencies {
-  /** Replaces the Timestream sink (another store, or a fake in tests). */
+  /** Replaces the sink the configuration chooses (another store, or a fake in tests). */
   readonly sink?: EventSink;
   readonly timestreamWrite?: TimestreamWriteClient;
+  readonly firehose?: FirehoseClient;
   /** Clock for processed_at. */
   readonly now?: () => number;
 }
@@ -60,17 +102,7 @@ export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 export function createConsumeHandler(config: ConsumeConfig, dependencies: ConsumeDependencies = {}): ConsumeHandler {
   const observability = createObservability(config, dependencies);
   const now = dependencies.now ?? Date.now;
-  const sink =
-    dependencies.sink ??
-    new TimestreamSink({
-      client:
-        dependencies.timestreamWrite ??
-        observability.tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
-      databaseName: config.timestreamDatabaseName,
-      tableName: config.timestreamTableName,
-      policy: config.retry,
-      ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}),
-    });
+  const sink = dependencies.sink ?? sinkFor(config, dependencies, observability.tracer);
   const consumer = config.consumerName;
 
   return (event, context) =>
@@ -109,6 +141,25 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
       }
       return batchResponse(event, outcomes, context);
     });
+}
+
+/** The sink of the configured store, with its SDK client (traced) unless one is injected. */
+function sinkFor(config: ConsumeConfig, dependencies: ConsumeDependencies, tracer: Tracer): EventSink {
+  const retry = { policy: config.retry, ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}) };
+  if (config.analytics.store === 'lakehouse') {
+    return new FirehoseSink({
+      client: dependencies.firehose ?? tracer.captureAWSv3Client(new FirehoseClient(config.firehose)),
+      streamName: config.analytics.streamName,
+      ...retry,
+    });
+  }
+  return new TimestreamSink({
+    client:
+      dependencies.timestreamWrite ?? tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
+    databaseName: config.analytics.databaseName,
+    tableName: config.analytics.tableName,
+    ...retry,
+  });
 }
 
 /**
@@ -173,15 +224,21 @@ function reportOutcome(
   }
 }
 
+/** The services of the analytics stores, as their sinks name them in a DownstreamError. */
+const STORE_SERVICES: ReadonlySet<string> = new Set(['Timestream', 'Firehose']);
+
 /**
- * A failure that retrying cannot fix and that came from the store: a record Timestream rejected
- * (invalid value, outside retention; "already recorded" is a duplicate, not a failure), or a
- * permanent WriteRecords error for the whole call (validation, access denied, missing table).
+ * A failure that retrying cannot fix and that came from the store: a record the store rejected
+ * (Timestream: invalid value, outside retention — "already recorded" is a duplicate, not a failure;
+ * Firehose: a row over the 1,000 KiB record quota, a per-record error code that is not transient),
+ * or a permanent error of the whole call (validation, access denied, missing table or stream).
  * Malformed messages and transient errors (throttling, 5xx, network) are not rejections.
  */
 export function isPermanentRejection(error: HandlerError): boolean {
   if (error instanceof RecordRejectedError) return true;
-  return error instanceof DownstreamError && error.service === 'Timestream' && error.kind === FAILURE_KINDS.permanent;
+  return (
+    error instanceof DownstreamError && STORE_SERVICES.has(error.service) && error.kind === FAILURE_KINDS.permanent
+  );
 }
 
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */

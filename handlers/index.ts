@@ -4,6 +4,8 @@
  * because all three share it.
  */
 export {
+  type AnalyticsTarget,
+  CONSUME_ENV,
   type ConsumeConfig,
   type ConsumeDependencies,
   type ConsumeHandler,

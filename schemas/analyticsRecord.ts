@@ -1,9 +1,10 @@
 /**
- * The analytics record: what the consumer writes to Timestream for one event and consumer (DESIGN §5),
- * and what every reader reads back — the local read model (the SQLite view `invoice_events`), the
- * dashboards' SQL, the QuickSight datasets and the stuck-event monitor. Defined once here; the
- * Timestream mapping (`handlers/consume/mapToRecord.ts`), the local view's columns and the column
- * names of every query derive from it, so renaming or retyping a field is one edit.
+ * The analytics record: what the consumer writes to its store for one event and consumer (DESIGN §5),
+ * as a Timestream multi-measure record or a lakehouse (Iceberg) row of the same fields, and what every
+ * reader reads back: the local read model (the SQLite view `invoice_events`), the dashboards' SQL, the
+ * QuickSight datasets and the stuck-event monitor. Defined once here; the Timestream mapping
+ * (`handlers/consume/mapToRecord.ts`), the lakehouse row ({@link toAnalyticsRow}), the local view's
+ * columns and the column names of every query derive from it, so renaming or retyping a field is one edit.
  *
  * Identity = dimensions + time + measure name. `event_id` is a dimension so the identity is the
  * eventId: two different events of one invoice at the same instant stay two records, and a
@@ -140,3 +141,90 @@ export const TIMESTREAM_COLUMNS: AnalyticsColumns = columnsBy((field) => field);
 export const READ_MODEL_COLUMNS: AnalyticsColumns = columnsBy((field) =>
   analyticsTypeOf(field) === 'TIMESTAMP' ? `${field}_ms` : field,
 );
+
+/**
+ * Where a cell keeps its analytics records (the cell definition's `analytics.store`):
+ * - `timestream`: Timestream for LiveAnalytics, one multi-measure record per event and consumer
+ *   ({@link toAnalyticsWriteRecord});
+ * - `lakehouse`: Amazon Data Firehose (Direct PUT) into an Apache Iceberg table in an S3 table
+ *   bucket, one JSON row per event and consumer ({@link toAnalyticsRow}).
+ */
+export const ANALYTICS_STORES = ['timestream', 'lakehouse'] as const;
+export type AnalyticsStore = (typeof ANALYTICS_STORES)[number];
+
+/**
+ * Columns of the lakehouse (Iceberg) table: the same as the local read model's, on purpose. Every
+ * field keeps its snake_case name; each TIMESTAMP field is a `long` of epoch milliseconds named
+ * `<field>_ms` (`time_ms`, `received_at_ms`, `processed_at_ms`, `due_at_ms`).
+ *
+ * Why epoch milliseconds and not ISO-8601 text or an Iceberg `timestamp` column: Firehose converts a
+ * JSON value to the column's Iceberg type, and for `timestamp` columns it expects microseconds — a
+ * millisecond number would land in 1970 and ISO text depends on its parser. An integer column has
+ * no such conversion: what the consumer computed is what Athena reads, exactly, and it is the value
+ * Timestream gets (`Time`, TimeUnit MILLISECONDS). Queries read it as
+ * `from_unixtime(time_ms / 1e3)`; the table can still be partitioned by day on it with Iceberg's
+ * `truncate(86400000, time_ms)` transform. And one row shape for the local read model and the
+ * lakehouse means one query shape and one upsert rule for both.
+ */
+export const LAKEHOUSE_COLUMNS: AnalyticsColumns = READ_MODEL_COLUMNS;
+
+/**
+ * The Iceberg table's unique key (Firehose `UniqueKeys`): a redelivered, redriven or replayed
+ * record updates its row instead of adding one — the idempotency Timestream gets from the record's
+ * identity and version (DESIGN §3).
+ *
+ * Why these two columns: `event_id` is the idempotency key end to end (a UUID the client chose; the
+ * same eventId with other content is refused at ingest with 409), so it fixes every other field of
+ * the event — cell, region, stage, invoice, vendor, currency and time. What it does not fix is which
+ * consumer wrote the row: each consumer of a stage records its own copy of the same event, and those
+ * copies must stay separate rows, as they are separate Timestream records (`consumer` is a dimension).
+ * Nothing else belongs in the key: a field that varies between deliveries of one event
+ * (`processed_at`, `latency_ms`, `replayed`) in the key would turn a redelivery into a second row.
+ *
+ * Unlike Timestream (first write wins: a re-write is rejected with ExistingVersion), the lakehouse
+ * keeps the last write: the row of a redelivery replaces the earlier one with a later processed_at.
+ */
+export const ANALYTICS_UNIQUE_KEY = ['event_id', 'consumer'] as const satisfies readonly AnalyticsDimension[];
+
+/** A JSON value of a lakehouse row: VARCHAR → string, DOUBLE/BIGINT/TIMESTAMP → number, BOOLEAN → boolean. */
+export type AnalyticsRowValue = string | number | boolean;
+
+/** One row of the lakehouse table, keyed by {@link LAKEHOUSE_COLUMNS}. */
+export type AnalyticsRow = Readonly<Record<string, AnalyticsRowValue>>;
+
+/**
+ * The lakehouse row of one event and consumer: every field of the record under its
+ * {@link LAKEHOUSE_COLUMNS} name, typed for JSON (the record's values are Timestream's strings).
+ *
+ * @example
+ *   { "time_ms": 1764322200000, "cell": "euw1-a", "region": "eu-west-1", "stage": "posting",
+ *     "consumer": "recorder", "invoice_id": "INV-1", "event_id": "7d1f…", "vendor_id": "V-1",
+ *     "currency": "EUR", "status": "posted", "amount": 1250.5, "amount_minor": 125050,
+ *     "amount_text": "1250.50", …, "received_at_ms": 1764322201500, "replayed": false }
+ */
+export function toAnalyticsRow(values: AnalyticsRecordValues): AnalyticsRow {
+  const row: Record<string, AnalyticsRowValue> = { [LAKEHOUSE_COLUMNS.time]: values.timeMs };
+  for (const name of ANALYTICS_DIMENSIONS) row[LAKEHOUSE_COLUMNS[name]] = values.dimensions[name];
+  for (const name of ANALYTICS_MEASURE_NAMES) {
+    row[LAKEHOUSE_COLUMNS[name]] = toRowValue(ANALYTICS_MEASURES[name], values.measures[name], name);
+  }
+  return row;
+}
+
+function toRowValue(type: AnalyticsValueType, value: string, field: string): AnalyticsRowValue {
+  switch (type) {
+    case 'VARCHAR':
+      return value;
+    case 'BOOLEAN':
+      return value === 'true';
+    default: {
+      // BIGINT and TIMESTAMP values are integers within Number's exact range (amounts are capped
+      // at MAX_SAFE_INTEGER minor units); a value outside it would be silently rounded, so refuse it.
+      const number = Number(value);
+      if (!Number.isFinite(number) || (type !== 'DOUBLE' && !Number.isSafeInteger(number))) {
+        throw new RangeError(`${field}: "${value}" is not a valid ${type}`);
+      }
+      return number;
+    }
+  }
+}

@@ -63,9 +63,11 @@ export const METRICS = {
    */
   recordsFailed: { name: 'RecordsFailed', unit: count, dimensions: [stage, consumer], source: 'consume' },
   /**
-   * Consume: the permanent part of `recordsFailed` that came from Timestream — records it rejected
-   * (invalid value, outside retention) and permanent WriteRecords errors (validation, access denied,
-   * missing table). These messages reach the DLQ after maxReceiveCount.
+   * Consume: the permanent part of `recordsFailed` that came from the analytics store — records
+   * Timestream rejected (invalid value, outside retention) or Firehose could never take (a row over
+   * its 1,000 KiB record quota, a non-transient per-record error), and permanent errors of a whole
+   * WriteRecords / PutRecordBatch call (validation, access denied, missing table or stream). These
+   * messages reach the DLQ after maxReceiveCount.
    */
   recordsRejected: { name: 'RecordsRejected', unit: count, dimensions: [stage, consumer], source: 'consume' },
   /** Consume: from the API's receipt of an event to its record, per recorded event. */

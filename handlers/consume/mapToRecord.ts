@@ -1,5 +1,5 @@
 import type { _Record } from '@aws-sdk/client-timestream-write';
-import { toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
+import { type AnalyticsRecordValues, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
 import { dueDateOf } from '../../schemas/invoiceEvent.ts';
 import { fromMinorUnits, toMinorUnits } from '../../schemas/money.ts';
 import type { SinkItem } from './EventSink.ts';
@@ -9,10 +9,19 @@ import type { SinkItem } from './EventSink.ts';
  * analytics record of `schemas/analyticsRecord.ts` (identity, types, version) filled from the event.
  */
 export function mapToRecord(item: SinkItem): _Record {
+  return toAnalyticsWriteRecord(analyticsValuesOf(item));
+}
+
+/**
+ * The analytics record's values for one event and consumer, in Timestream's wire format; both
+ * stores are written from these (`toAnalyticsWriteRecord`, `toAnalyticsRow`). Throws (RangeError)
+ * on an amount the contract should have refused.
+ */
+export function analyticsValuesOf(item: SinkItem): AnalyticsRecordValues {
   const { detail, consumer, processedAt, replayed } = item;
   const receivedAt = Date.parse(detail.server.receivedAt);
   const amountMinor = toMinorUnits(detail.amount, detail.currency);
-  return toAnalyticsWriteRecord({
+  return {
     timeMs: Date.parse(detail.occurredAt),
     dimensions: {
       cell: detail.server.cell,
@@ -39,5 +48,5 @@ export function mapToRecord(item: SinkItem): _Record {
       source_system: detail.metadata.sourceSystem,
       replayed: String(replayed),
     },
-  });
+  };
 }

@@ -17,6 +17,7 @@ export const AWS_SERVICE_ENV_IDS = {
   sqs: 'SQS',
   timestreamWrite: 'TIMESTREAM_WRITE',
   timestreamQuery: 'TIMESTREAM_QUERY',
+  firehose: 'FIREHOSE',
   cloudwatch: 'CLOUDWATCH',
 } as const;
 export type AwsService = keyof typeof AWS_SERVICE_ENV_IDS;
@@ -35,7 +36,10 @@ export const AWS_CLIENT_DEFAULTS = {
    */
   retryMode: 'standard',
   connectionTimeoutMs: 2_000,
-  /** Socket idle timeout; the largest call (WriteRecords, 100 records) takes well under a second. */
+  /**
+   * Socket idle timeout; the largest calls (WriteRecords of 100 records, PutRecordBatch of 4 MiB)
+   * take well under a second.
+   */
   requestTimeoutMs: 10_000,
 } as const;
 
@@ -135,6 +139,15 @@ export function timestreamWriteClientConfig(source: Env | EnvReader, options: Aw
  */
 export function timestreamQueryClientConfig(source: Env | EnvReader, options: AwsClientOptions = {}): AwsClientConfig {
   return awsClientConfig('timestreamQuery', source, options);
+}
+
+/**
+ * Amazon Data Firehose client config. Unlike Timestream, Firehose has no endpoint discovery: an
+ * override in `AWS_ENDPOINT_URL_FIREHOSE` (or `AWS_ENDPOINT_URL`) is simply called instead of the
+ * regional endpoint.
+ */
+export function firehoseClientConfig(source: Env | EnvReader, options: AwsClientOptions = {}): AwsClientConfig {
+  return awsClientConfig('firehose', source, options);
 }
 
 function endpointFromReader(service: AwsService, reader: EnvReader): string | undefined {

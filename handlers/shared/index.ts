@@ -6,6 +6,7 @@ export {
   type AwsService,
   awsClientConfig,
   endpointFromEnv,
+  firehoseClientConfig,
   sqsClientConfig,
   timestreamQueryClientConfig,
   timestreamWriteClientConfig,

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   awsClientConfig,
   endpointFromEnv,
+  firehoseClientConfig,
   sqsClientConfig,
   timestreamWriteClientConfig,
 } from '../../../handlers/shared/awsClientConfig.ts';
@@ -16,6 +18,12 @@ interface SeenRequest {
   readonly target: string | undefined;
   readonly path: string | undefined;
 }
+
+/** A minimal successful answer per service (by the X-Amz-Target prefix). */
+const ANSWERS: Record<string, string> = {
+  Timestream: '{"RecordsIngested":{"Total":1}}',
+  Firehose: '{"FailedPutCount":0,"Encrypted":false,"RequestResponses":[{"RecordId":"r1"}]}',
+};
 
 /** A stand-in AWS endpoint on 127.0.0.1:0 that records what reaches it. */
 let server: Server;
@@ -29,7 +37,7 @@ beforeAll(async () => {
       const target = request.headers['x-amz-target'] as string | undefined;
       seen.push({ host: request.headers.host, target, path: request.url });
       response.setHeader('content-type', 'application/x-amz-json-1.0');
-      response.end(target?.startsWith('Timestream') ? '{"RecordsIngested":{"Total":1}}' : '{"Attributes":{}}');
+      response.end(ANSWERS[target?.split('_')[0] ?? ''] ?? '{"Attributes":{}}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,6 +116,23 @@ describe('awsClientConfig', () => {
 
     // Assess
     expect(seen.map((r) => r.target)).toEqual(['Timestream_20181101.WriteRecords']);
+    client.destroy();
+  });
+
+  it('sends Firehose calls to AWS_ENDPOINT_URL_FIREHOSE', async () => {
+    // Prepare
+    const client = new FirehoseClient(
+      firehoseClientConfig({ AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_FIREHOSE: endpoint, ...credentials }),
+    );
+
+    // Act
+    const output = await client.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: 's', Records: [{ Data: new TextEncoder().encode('{}\n') }] }),
+    );
+
+    // Assess
+    expect(seen.map((r) => r.target)).toEqual(['Firehose_20150804.PutRecordBatch']);
+    expect(output.RequestResponses).toEqual([{ RecordId: 'r1' }]);
     client.destroy();
   });
 

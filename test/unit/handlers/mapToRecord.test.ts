@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
-import { ANALYTICS_MEASURE_NAME as MEASURE_NAME } from '../../../schemas/analyticsRecord.ts';
+import { analyticsValuesOf, mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
+import {
+  ANALYTICS_UNIQUE_KEY,
+  LAKEHOUSE_COLUMNS,
+  ANALYTICS_MEASURE_NAME as MEASURE_NAME,
+  toAnalyticsRow,
+} from '../../../schemas/analyticsRecord.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 import { buildEventDetail } from '../../helpers/sqsEvents.ts';
 
@@ -8,24 +13,25 @@ function measures(record: ReturnType<typeof mapToRecord>) {
   return Object.fromEntries(record.MeasureValues!.map((m) => [m.Name, { type: m.Type, value: m.Value }]));
 }
 
-describe('mapToRecord', () => {
-  const detail = buildEventDetail(
-    buildInvoiceEvent('authorization', {
-      eventId: '7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21',
-      invoiceId: 'INV-2026-000123',
-      status: 'escalated',
-      occurredAt: '2026-11-28T09:30:00+01:00',
-      invoiceDate: '2026-11-27',
-      amount: '1250.5',
-      currency: 'EUR',
-      vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
-      paymentTerms: { netDays: 30 },
-      metadata: { sourceSystem: 'sap-fi' },
-    }),
-    { cell: 'euw1-a', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
-  );
-  const processedAt = Date.parse('2026-11-28T08:30:03.000Z');
+/** One event with every field set, for both the Timestream record and the lakehouse row. */
+const detail = buildEventDetail(
+  buildInvoiceEvent('authorization', {
+    eventId: '7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21',
+    invoiceId: 'INV-2026-000123',
+    status: 'escalated',
+    occurredAt: '2026-11-28T09:30:00+01:00',
+    invoiceDate: '2026-11-27',
+    amount: '1250.5',
+    currency: 'EUR',
+    vendor: { vendorId: 'V-1001', name: 'Acme GmbH', country: 'DE' },
+    paymentTerms: { netDays: 30 },
+    metadata: { sourceSystem: 'sap-fi' },
+  }),
+  { cell: 'euw1-a', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
+);
+const processedAt = Date.parse('2026-11-28T08:30:03.000Z');
 
+describe('mapToRecord', () => {
   it('uses the eventId among the dimensions so the record identity is the event', () => {
     const record = mapToRecord({ detail, consumer: 'recorder', replayed: false, processedAt });
 
@@ -86,5 +92,64 @@ describe('mapToRecord', () => {
 
     expect([jpyMeasures.amount_minor!.value, jpyMeasures.amount_text!.value]).toEqual(['125000', '125000']);
     expect([bhdMeasures.amount_minor!.value, bhdMeasures.amount_text!.value]).toEqual(['12500', '12.500']);
+  });
+});
+
+describe('toAnalyticsRow (the lakehouse row)', () => {
+  const item = { detail, consumer: 'recorder', replayed: false, processedAt };
+
+  it('holds every field of the Timestream record, typed for JSON, times as epoch ms in <field>_ms columns', () => {
+    const row = toAnalyticsRow(analyticsValuesOf(item));
+
+    expect(row).toEqual({
+      time_ms: Date.parse('2026-11-28T08:30:00Z'),
+      cell: 'euw1-a',
+      region: 'eu-west-1',
+      stage: 'authorization',
+      consumer: 'recorder',
+      invoice_id: 'INV-2026-000123',
+      event_id: '7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21',
+      vendor_id: 'V-1001',
+      currency: 'EUR',
+      status: 'escalated',
+      amount: 1250.5,
+      amount_minor: 125050,
+      amount_text: '1250.50',
+      vendor_name: 'Acme GmbH',
+      vendor_country: 'DE',
+      invoice_date: '2026-11-27',
+      received_at_ms: Date.parse('2026-11-28T08:30:01.500Z'),
+      processed_at_ms: processedAt,
+      latency_ms: 1500,
+      due_at_ms: Date.parse('2026-12-27T00:00:00Z'),
+      source_system: 'sap-fi',
+      replayed: false,
+    });
+    expect(Object.keys(row).sort()).toEqual(Object.values(LAKEHOUSE_COLUMNS).sort());
+  });
+
+  it('carries the same values as the Timestream record, field by field', () => {
+    const row = toAnalyticsRow(analyticsValuesOf(item));
+    const record = mapToRecord(item);
+
+    expect(String(row[LAKEHOUSE_COLUMNS.time])).toBe(record.Time);
+    for (const d of record.Dimensions!) expect(row[d.Name!]).toBe(d.Value);
+    for (const m of record.MeasureValues!) {
+      expect(String(row[LAKEHOUSE_COLUMNS[m.Name as keyof typeof LAKEHOUSE_COLUMNS]])).toBe(m.Value);
+    }
+  });
+
+  it('has a unique key that names the event and the consumer, both columns of the row', () => {
+    const row = toAnalyticsRow(analyticsValuesOf(item));
+
+    expect(ANALYTICS_UNIQUE_KEY.map((column) => row[column])).toEqual([detail.eventId, 'recorder']);
+  });
+
+  it('refuses an integer field outside Number’s exact range rather than round it', () => {
+    const values = analyticsValuesOf(item);
+
+    expect(() =>
+      toAnalyticsRow({ ...values, measures: { ...values.measures, amount_minor: '9007199254740993' } }),
+    ).toThrow(/amount_minor/);
   });
 });
