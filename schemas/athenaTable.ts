@@ -13,9 +13,12 @@ import {
  * (`dashboards/catalogue/`), and the columns the DuckDB tests create.
  *
  * RECONCILE: the lakehouse sink's row shape (`toAnalyticsRow()` in `analyticsRecord.ts`, being added
- * in parallel) is the authority on what Firehose writes. If it stores times as epoch-millisecond
- * `<field>_ms` longs instead of timestamps, change {@link ATHENA_COLUMNS} and
- * {@link athenaTimestamp} here — every Athena query reads its columns through them.
+ * in parallel) is the authority on what Firehose writes. The Athena renderings share their text with
+ * Timestream's and name the fields as Timestream does (`time`, `due_at`, … as timestamps). If the
+ * sink stores epoch-millisecond `<field>_ms` longs instead, either expose the table to Athena through
+ * a view with these columns (`from_unixtime(time_ms / 1e3) AS time`, …), or give the Athena dialect
+ * (`dashboards/catalogue/datasetDialects.ts`) its own time expressions; the DuckDB tests
+ * (`test/unit/dashboards/catalogue/`) create the table from {@link ATHENA_COLUMNS} and will tell.
  */
 export const ATHENA_COLUMNS: AnalyticsColumns = TIMESTREAM_COLUMNS;
 
@@ -32,11 +35,6 @@ const ICEBERG_TYPES = {
 
 export function icebergTypeOf(field: AnalyticsField): IcebergType {
   return ICEBERG_TYPES[analyticsTypeOf(field)];
-}
-
-/** A TIMESTAMP field as a Trino `timestamp` expression (the column itself while times are stored as timestamps). */
-export function athenaTimestamp(field: AnalyticsField, alias?: string): string {
-  return `${alias ? `${alias}.` : ''}${ATHENA_COLUMNS[field]}`;
 }
 
 /**

@@ -1,8 +1,7 @@
 import { athenaStuckInvoicesQuery } from '../../handlers/monitor/athenaStuckInvoicesQuery.ts';
 import { stuckInvoicesQuery } from '../../handlers/monitor/TimestreamStuckInvoiceSource.ts';
-import type { Stage } from '../../schemas/stages.ts';
 import { stuckRulesOf } from '../../schemas/stuckRule.ts';
-import { LocalSql, type SqlQuery } from '../localSql.ts';
+import { LocalSql, type LocalSqlConfig, type SqlQuery } from '../localSql.ts';
 import { athenaDatasets, type DatasetId, timestreamDatasets } from '../quicksight/timestreamDatasets.ts';
 import type { TimeRange } from '../timeRange.ts';
 
@@ -45,9 +44,8 @@ export interface LocalWindow {
   readonly sampleSize: number;
 }
 
-export interface CatalogueOptions {
-  readonly primaryConsumers: Readonly<Record<Stage, string>>;
-  readonly slaSecondsByStage: Readonly<Record<Stage, number>>;
+/** The cell's first consumers and SLAs (as the local SQL takes them), and where each store keeps the records. */
+export interface CatalogueOptions extends LocalSqlConfig {
   readonly timestream: { readonly databaseName: string; readonly tableName: string };
   /** The Iceberg table as Athena names it, quoted. */
   readonly athenaTable: string;
