@@ -1,11 +1,14 @@
 import { type AnalyticsColumns, READ_MODEL_COLUMNS, TIMESTREAM_COLUMNS } from './analyticsRecord.ts';
+import { ATHENA_COLUMNS } from './athenaTable.ts';
 import { isAnalyticsRecord, isLaterEvent, latestEventOrder, sqlString, sqlStringList } from './readModelSql.ts';
 import { FINAL_STATUSES, STAGES, type Stage } from './stages.ts';
 
 /**
- * The stuck-event rule, defined once and rendered into the two dialects that evaluate it: Timestream
- * SQL (the AWS monitor and QuickSight's "Stuck invoices") and SQLite over the local read model (the
- * local dashboards and the local monitor).
+ * The stuck-event rule, defined once and rendered into the three dialects that evaluate it: Timestream
+ * SQL (the AWS monitor and QuickSight's "Stuck invoices" of a `timestream` cell), Athena (Trino) SQL
+ * over the lakehouse's Iceberg table (the same two readers of a `lakehouse` cell) and SQLite over the
+ * local read model (the local dashboards and the local monitor). Every rendering runs in a test
+ * (test/unit/dashboards/catalogue/).
  *
  * An invoice is stuck in stage S when its latest counted event (each stage's first consumer;
  * latest by {@link latestEventOrder}) lies in the look-back window, is in S, has a status that is not
@@ -67,20 +70,28 @@ export interface TimestreamStuckOptions {
   readonly columns?: readonly string[];
 }
 
+/** The same options in Athena SQL: `since` and `cutoff` are Trino timestamp expressions. */
+export type AthenaStuckOptions = TimestreamStuckOptions;
+
 /**
- * The rule in Timestream SQL: two CTEs (`latest AS (…), stuck AS (…)`, without the `WITH`); `stuck`
- * holds one row per stuck invoice with `stage, invoice_id, time` and the requested columns.
+ * The rule as two CTEs over a table with one row per record (Timestream, Athena): rank each invoice's
+ * counted records newest first, keep rank 1 when it is stuck. `recordFilter` narrows the table to
+ * analytics records (Timestream's table also holds other measures; the Iceberg table does not).
  */
-export function timestreamStuckInvoices(stages: readonly StageStuckRule[], options: TimestreamStuckOptions): string {
-  const c = TIMESTREAM_COLUMNS;
+function rankedStuckInvoices(
+  c: AnalyticsColumns,
+  recordFilter: string | undefined,
+  stages: readonly StageStuckRule[],
+  options: TimestreamStuckOptions,
+): string {
   const kept = [...new Set([c.invoice_id, c.stage, c.status, c.time, ...(options.columns ?? [])])].join(', ');
   const rules = stages.map((s) => stuckInStage(c, s, options.cutoff(s))).join('\n         OR ');
+  const where = [...(recordFilter ? [recordFilter] : []), `${c.time} >= ${options.since}`].join('\n    AND ');
   return `latest AS (
   SELECT ${kept},
     row_number() OVER (PARTITION BY ${c.invoice_id} ORDER BY ${latestEventOrder(c)}) AS latest_rank
   FROM ${options.table}
-  WHERE ${isAnalyticsRecord()}
-    AND ${c.time} >= ${options.since}
+  WHERE ${where}
     AND (${countedRecords(c, stages)})
 ),
 stuck AS (
@@ -88,6 +99,22 @@ stuck AS (
   WHERE latest_rank = 1
     AND (${rules})
 )`;
+}
+
+/**
+ * The rule in Timestream SQL: two CTEs (`latest AS (…), stuck AS (…)`, without the `WITH`); `stuck`
+ * holds one row per stuck invoice with `stage, invoice_id, time` and the requested columns.
+ */
+export function timestreamStuckInvoices(stages: readonly StageStuckRule[], options: TimestreamStuckOptions): string {
+  return rankedStuckInvoices(TIMESTREAM_COLUMNS, isAnalyticsRecord(), stages, options);
+}
+
+/**
+ * The rule in Athena SQL over the lakehouse's Iceberg table (`ATHENA_COLUMNS`, one row per record):
+ * the same two CTEs as {@link timestreamStuckInvoices}, without Timestream's measure-name filter.
+ */
+export function athenaStuckInvoices(stages: readonly StageStuckRule[], options: AthenaStuckOptions): string {
+  return rankedStuckInvoices(ATHENA_COLUMNS, undefined, stages, options);
 }
 
 export interface SqliteStuckOptions {

@@ -58,6 +58,20 @@ export function detailOf(event: SeedEvent, index: number): InvoiceEventDetail {
   } as InvoiceEventDetail;
 }
 
+/** The analytics records the consumer's mapper writes for the events (also seeded into DuckDB by the catalogue tests). */
+export function seedRecords(events: readonly SeedEvent[]): ReturnType<typeof mapToRecord>[] {
+  return events.map((event, index) => {
+    const detail = detailOf(event, index);
+    const receivedAt = Date.parse(detail.server.receivedAt);
+    return mapToRecord({
+      detail,
+      consumer: event.consumer ?? 'recorder',
+      replayed: false,
+      processedAt: receivedAt + (event.latencyMs ?? 1000),
+    });
+  });
+}
+
 export async function startSeededStore(events: readonly SeedEvent[]): Promise<SeededStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bems-dash-'));
   const emulator = await startTimestreamEmulator({
@@ -77,16 +91,7 @@ export async function startSeededStore(events: readonly SeedEvent[]): Promise<Se
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    const records = events.map((event, index) => {
-      const detail = detailOf(event, index);
-      const receivedAt = Date.parse(detail.server.receivedAt);
-      return mapToRecord({
-        detail,
-        consumer: event.consumer ?? 'recorder',
-        replayed: false,
-        processedAt: receivedAt + (event.latencyMs ?? 1000),
-      });
-    });
+    const records = seedRecords(events);
     for (let i = 0; i < records.length; i += 100) {
       await client.send(
         new WriteRecordsCommand({ DatabaseName: DATABASE, TableName: TABLE, Records: records.slice(i, i + 100) }),
