@@ -59,6 +59,22 @@ function flat(unit: string, price: number, extra: Pick<PriceEntry, 'confidence' 
   return { unit, tiers: [{ upTo: null, price }], ...extra };
 }
 
+/**
+ * API Gateway REST requests, in millions a month: the tier boundaries (333 million, 1 billion,
+ * 20 billion) are the same in every Region; only the prices per million differ.
+ */
+function apiGatewayRestTiers(first333M: number, to1B: number, to20B: number, over20B: number): PriceEntry {
+  return {
+    unit: '1M requests',
+    tiers: [
+      { upTo: 333, price: first333M },
+      { upTo: 1_000, price: to1B },
+      { upTo: 20_000, price: to20B },
+      { upTo: null, price: over20B },
+    ],
+  };
+}
+
 const M = 1_000_000;
 
 /** Prices that are the same in both Regions we run in (as far as the author knows). */
@@ -108,15 +124,7 @@ export const PRICE_TABLE = {
   regions: {
     'us-east-1': {
       ...COMMON,
-      apiGatewayRestPerMillion: {
-        unit: '1M requests',
-        tiers: [
-          { upTo: 333, price: 3.5 },
-          { upTo: 1_000, price: 2.8 },
-          { upTo: 20_000, price: 2.38 },
-          { upTo: null, price: 1.51 },
-        ],
-      },
+      apiGatewayRestPerMillion: apiGatewayRestTiers(3.5, 2.8, 2.38, 1.51),
       timestreamWritesPerMillion: flat('1M writes (1 KB)', 0.5),
       timestreamMemoryStorePerGbHour: flat('GB-hour', 0.036),
       timestreamMagneticStorePerGbMonth: flat('GB-month', 0.03),
@@ -125,15 +133,7 @@ export const PRICE_TABLE = {
     },
     'eu-west-1': {
       ...COMMON,
-      apiGatewayRestPerMillion: {
-        unit: '1M requests',
-        tiers: [
-          { upTo: 333, price: 3.5 },
-          { upTo: 1_000, price: 3.19 },
-          { upTo: 20_000, price: 2.71 },
-          { upTo: null, price: 1.72 },
-        ],
-      },
+      apiGatewayRestPerMillion: apiGatewayRestTiers(3.5, 3.19, 2.71, 1.72),
       timestreamWritesPerMillion: flat('1M writes (1 KB)', 0.5625, {
         confidence: 'low',
         note: 'Ireland Timestream prices recalled less surely than us-east-1',

@@ -1,0 +1,85 @@
+/**
+ * Import layers of BEMS, checked by `npm run deps` (dependency-cruiser) in `.ci/run`.
+ * CONTRIBUTING.md has the module map these rules enforce. From the bottom up:
+ *
+ *   schemas/      contracts: imports nothing of the project
+ *   handlers/     Lambda code: schemas/, handlers/shared/ and the handler's own folder
+ *   cells/        CDK + cell definition: never local/, ops/, load-tests/ (reads dashboards' definitions)
+ *   dashboards/   never local/, ops/, load-tests/
+ *   local/ ops/ load-tests/   on top: may import any layer below
+ *   test/         may import anything
+ *
+ * Paths are relative to the repository root. Type-only imports count too (swc reports them): a type
+ * that crosses a layer is a contract and belongs in schemas/.
+ */
+
+/** Folders that belong to the project; anything else (npm packages, node: builtins) is not checked. */
+const PROJECT = '^(schemas|handlers|cells|dashboards|local|ops|load-tests|test|scripts)/';
+
+/** The layers that sit on top: nothing below them may import them. */
+const TOP_LAYERS = '^(local|ops|load-tests)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Modules that import each other cannot be understood, tested or moved one at a time.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'schemas-import-nothing',
+      comment: 'schemas/ holds the contracts both sides of a boundary import, so it depends on no other layer.',
+      severity: 'error',
+      from: { path: '^schemas/' },
+      to: { path: PROJECT, pathNot: '^schemas/' },
+    },
+    {
+      name: 'handlers-import-schemas-and-shared-only',
+      comment:
+        'A Lambda bundles only what it imports: schemas/, handlers/shared/ and its own code ' +
+        '(handlers/<name>.ts with handlers/<name>/). Nothing in handlers/ knows whether it runs locally.',
+      severity: 'error',
+      from: { path: '^handlers/([^/.]+)' },
+      to: { path: PROJECT, pathNot: ['^schemas/', '^handlers/shared/', '^handlers/$1(/|[.]ts$)'] },
+    },
+    {
+      name: 'cells-not-on-top-layers',
+      comment:
+        'The CDK app and the cell definition are read by the local cell and the CLI, never the reverse. ' +
+        'cells/ may import dashboards/ (its pure definitions build QuickSight).',
+      severity: 'error',
+      from: { path: '^cells/' },
+      to: { path: TOP_LAYERS },
+    },
+    {
+      name: 'dashboards-not-on-top-layers',
+      comment:
+        'Dashboard definitions and queries serve both the local page and QuickSight, so they cannot ' +
+        'depend on the local cell (which serves them), the CLI or the load tests.',
+      severity: 'error',
+      from: { path: '^dashboards/' },
+      to: { path: TOP_LAYERS },
+    },
+  ],
+  options: {
+    // Only the project's own files are modules of the graph; npm packages are leaves, not followed.
+    includeOnly: PROJECT,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/|^load-tests/dist/|^schemas/generated/|(^|/)[.]cache/|(^|/)cdk[.]out/' },
+    // TypeScript 7.0 has no in-process compiler API dependency-cruiser can use, so swc parses the .ts
+    // files; it keeps `import type` (tsPreCompilationDeps would ask for tsc and is not needed).
+    parser: 'swc',
+    // Imports name the file as it is (`./x.ts`, allowImportingTsExtensions with NodeNext) and
+    // tsconfig.json has no `paths`, so Node's own resolution is the compiler's.
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+      conditionNames: ['import', 'node', 'default'],
+      exportsFields: ['exports'],
+      mainFields: ['module', 'main'],
+    },
+    skipAnalysisNotInRules: true,
+  },
+};
