@@ -11,9 +11,9 @@ import {
   type MonitorReport,
 } from '../../../handlers/monitor/index.ts';
 import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
+import type { HealthReport } from '../../../schemas/healthReport.ts';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../../sns-sqs/index.ts';
 import type { TimestreamStore } from '../../timestream/index.ts';
-import type { HealthReport } from '../api/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import { HealthQueueStats } from './HealthQueueStats.ts';
 import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
