@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeHttpServer } from '../http/closeHttpServer.ts';
 import { TimestreamListenError } from './errors.ts';
 import { AMZ_JSON_CONTENT_TYPE, type EmulatorLogger, type TimestreamRouter } from './TimestreamRouter.ts';
 
@@ -47,17 +48,7 @@ export async function serveHttp(
   const endpointHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     endpoint: `http://${endpointHost}:${boundPort}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        const cut = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
-        cut.unref();
-        server.close(() => {
-          clearTimeout(cut);
-          resolve();
-        });
-        // SDK clients keep connections alive; idle ones would otherwise hold close() open.
-        server.closeIdleConnections();
-      }),
+    close: () => closeHttpServer(server, STOP_GRACE_MS),
   };
 }
 
