@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { HealthReport } from '../local/cell/api/index.ts';
+import { HealthQueuesSchema, type HealthReport } from '../schemas/healthReport.ts';
 
 /**
  * One queue as the operations view shows it: messages waiting, in flight, and parked in its DLQ.
@@ -19,26 +18,6 @@ export interface QueueDepth {
   /** Age of the oldest message in the queue, seconds; null when empty. */
   readonly oldestAgeSeconds: number | null;
 }
-
-const QueueStateSchema = z.object({
-  name: z.string(),
-  visible: z.number(),
-  inFlight: z.number(),
-  delayed: z.number().default(0),
-  oldestMessageAgeSeconds: z.number().nullable().default(null),
-});
-
-/** The part of the local cell's health body the dashboards read; the rest is not our business. */
-const HealthQueuesSchema = z.object({
-  queues: z.array(
-    QueueStateSchema.extend({
-      stage: z.string(),
-      role: z.enum(['inbox', 'consumer']),
-      consumer: z.string().optional(),
-      dlq: QueueStateSchema,
-    }),
-  ),
-});
 
 /** Queue depths from the local cell's health report; throws (with the field path) if its shape changed. */
 export function queueDepthsFromHealth(report: HealthReport): QueueDepth[] {

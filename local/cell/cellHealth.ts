@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { HealthReport } from '../../schemas/healthReport.ts';
 import { describeQueues, type ProvisionedQueue, type QueueInspector } from '../sns-sqs/index.ts';
 import type { EventBridgeStatus } from '../worker/index.ts';
-import type { HealthReport } from './api/index.ts';
 import { describeError } from './LocalLogger.ts';
 import type { EventSourceMapping } from './pollers/index.ts';
 

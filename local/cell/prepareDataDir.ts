@@ -1,5 +1,6 @@
-import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkDataDir, type DataDirProblem } from '../sqlite/checkDataDir.ts';
 import { DataDirError } from './errors.ts';
 
 const LOCK_FILE = 'local-cell.pid';
@@ -13,27 +14,22 @@ const lockedHere = new Set<string>();
  */
 export function prepareDataDir(dataDir: string): string {
   const path = resolve(dataDir);
-  let isDirectory: boolean | undefined;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new DataDirError(path, `cannot be read: ${(error as Error).message}`, { cause: error });
-  }
-  if (isDirectory === false) throw new DataDirError(path, 'exists but is not a directory');
-  if (isDirectory === undefined) {
-    try {
-      mkdirSync(path, { recursive: true });
-    } catch (error) {
-      throw new DataDirError(path, `cannot be created: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  try {
-    accessSync(path, constants.R_OK | constants.W_OK | constants.X_OK);
-  } catch (error) {
-    throw new DataDirError(path, 'is not readable and writable by this user', { cause: error });
-  }
+  const problem = checkDataDir(path);
+  if (problem) throw dataDirError(path, problem);
   return path;
+}
+
+function dataDirError(path: string, problem: DataDirProblem): DataDirError {
+  switch (problem.kind) {
+    case 'unreadable':
+      return new DataDirError(path, `cannot be read: ${(problem.cause as Error).message}`, { cause: problem.cause });
+    case 'notDirectory':
+      return new DataDirError(path, 'exists but is not a directory');
+    case 'uncreatable':
+      return new DataDirError(path, `cannot be created: ${(problem.cause as Error).message}`, { cause: problem.cause });
+    case 'inaccessible':
+      return new DataDirError(path, 'is not readable and writable by this user', { cause: problem.cause });
+  }
 }
 
 /**

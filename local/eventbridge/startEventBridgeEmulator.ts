@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeHttpServer } from '../http/closeHttpServer.ts';
 import { cancelReplay } from './actions/cancelReplay.ts';
 import { describeArchive } from './actions/describeArchive.ts';
 import { describeEventBus } from './actions/describeEventBus.ts';
@@ -105,7 +106,8 @@ export async function startEventBridgeEmulator(
   let stopped: Promise<void> | undefined;
   const stop = async () => {
     await router.drain();
-    await closeServer(server);
+    // Active sockets get a moment, then are cut.
+    await closeHttpServer(server, 1000);
     clearInterval(retentionTimer);
     await replays.stop();
     await deliverer.stop();
@@ -155,13 +157,4 @@ function listen(router: EventBridgeRouter, host: string, port: number): Promise<
     });
     server.listen(port, host, () => resolve(server));
   });
-}
-
-/** Closes the listener and idle keep-alive sockets; active ones get a moment, then are cut. */
-async function closeServer(server: Server): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const grace = setTimeout(() => server.closeAllConnections(), 1000);
-  await closed;
-  clearTimeout(grace);
 }

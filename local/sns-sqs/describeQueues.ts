@@ -1,24 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueHealth, QueueState } from '../../schemas/healthReport.ts';
 import type { ProvisionedQueue, QueueAddress } from './provisionTopology.ts';
 import type { QueueInspector } from './QueueInspector.ts';
-
-export interface QueueState {
-  readonly name: string;
-  /** ApproximateNumberOfMessages: ready to receive. */
-  readonly visible: number;
-  /** ApproximateNumberOfMessagesNotVisible: received, not yet deleted. */
-  readonly inFlight: number;
-  readonly delayed: number;
-  /** Age of the oldest message in any state, like CloudWatch's ApproximateAgeOfOldestMessage; null when empty. */
-  readonly oldestMessageAgeSeconds: number | null;
-}
-
-export interface QueueHealth extends QueueState {
-  readonly stage: string;
-  readonly role: 'inbox' | 'consumer';
-  readonly consumer?: string;
-  readonly dlq: QueueState;
-}
 
 /**
  * Depth and oldest-message age of every queue and DLQ. Depth comes from GetQueueAttributes, the

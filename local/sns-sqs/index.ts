@@ -1,5 +1,5 @@
 export { LOCAL_CREDENTIALS, localClientConfig, localSnsSqsClients } from './awsClientDefaults.ts';
-export { describeQueues, type QueueHealth, type QueueState } from './describeQueues.ts';
+export { describeQueues } from './describeQueues.ts';
 export {
   type ProvisionedQueue,
   type ProvisionedTopology,

@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
+import { StatementCache } from '../sqlite/StatementCache.ts';
 import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { TimestreamStoreError } from './errors.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
@@ -85,7 +87,7 @@ export class TimestreamStore {
     update: StatementSync;
   };
   /** Control-plane statements by SQL text: WriteRecords looks its table up on every call. */
-  private readonly prepared = new Map<string, StatementSync>();
+  private readonly prepared: StatementCache;
   private readonly checkpointer: WalCheckpointer | undefined;
   private closed = false;
 
@@ -120,6 +122,7 @@ export class TimestreamStore {
         throw error;
       }
     }
+    this.prepared = new StatementCache(this.writer);
     this.statements = {
       insert: this.writer.prepare(
         `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
@@ -137,29 +140,22 @@ export class TimestreamStore {
 
   // ---- control plane -------------------------------------------------------------------------
 
-  private statement(sql: string): StatementSync {
-    let statement = this.prepared.get(sql);
-    if (!statement) {
-      statement = this.writer.prepare(sql);
-      this.prepared.set(sql, statement);
-    }
-    return statement;
-  }
-
   /** Inserts a database; false if it already exists. */
   insertDatabase(name: string, arn: string, nowMs: number): boolean {
-    const result = this.statement(
-      'INSERT INTO databases (name, arn, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-    ).run(name, arn, nowMs, nowMs);
+    const result = this.prepared
+      .get('INSERT INTO databases (name, arn, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(name, arn, nowMs, nowMs);
     return result.changes === 1;
   }
 
   getDatabase(name: string): DatabaseInfo | undefined {
-    const row = this.statement(
-      `SELECT d.name, d.arn, d.created_at_ms, d.updated_at_ms,
+    const row = this.prepared
+      .get(
+        `SELECT d.name, d.arn, d.created_at_ms, d.updated_at_ms,
            (SELECT count(*) FROM tables t WHERE t.database_name = d.name) AS table_count
          FROM databases d WHERE d.name = ?`,
-    ).get(name) as
+      )
+      .get(name) as
       | { name: string; arn: string; created_at_ms: number; updated_at_ms: number; table_count: number }
       | undefined;
     if (!row) return undefined;
@@ -174,53 +170,57 @@ export class TimestreamStore {
 
   /** Inserts a table; false if it already exists. The database must exist. */
   insertTable(databaseName: string, name: string, arn: string, settings: TableSettings, nowMs: number): boolean {
-    const result = this.statement(
-      `INSERT INTO tables (database_name, name, arn, memory_retention_hours, magnetic_retention_days, magnetic_writes,
+    const result = this.prepared
+      .get(
+        `INSERT INTO tables (database_name, name, arn, memory_retention_hours, magnetic_retention_days, magnetic_writes,
            created_at_ms, updated_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ).run(
-      databaseName,
-      name,
-      arn,
-      settings.memoryRetentionHours,
-      settings.magneticRetentionDays,
-      settings.magneticWrites ? 1 : 0,
-      nowMs,
-      nowMs,
-    );
+      )
+      .run(
+        databaseName,
+        name,
+        arn,
+        settings.memoryRetentionHours,
+        settings.magneticRetentionDays,
+        settings.magneticWrites ? 1 : 0,
+        nowMs,
+        nowMs,
+      );
     return result.changes === 1;
   }
 
   /** Changes a table's retention and magnetic-store settings; false if the table does not exist. */
   updateTable(databaseName: string, name: string, settings: TableSettings, nowMs: number): boolean {
-    const result = this.statement(
-      `UPDATE tables SET memory_retention_hours = ?, magnetic_retention_days = ?, magnetic_writes = ?, updated_at_ms = ?
+    const result = this.prepared
+      .get(
+        `UPDATE tables SET memory_retention_hours = ?, magnetic_retention_days = ?, magnetic_writes = ?, updated_at_ms = ?
          WHERE database_name = ? AND name = ?`,
-    ).run(
-      settings.memoryRetentionHours,
-      settings.magneticRetentionDays,
-      settings.magneticWrites ? 1 : 0,
-      nowMs,
-      databaseName,
-      name,
-    );
+      )
+      .run(
+        settings.memoryRetentionHours,
+        settings.magneticRetentionDays,
+        settings.magneticWrites ? 1 : 0,
+        nowMs,
+        databaseName,
+        name,
+      );
     return result.changes === 1;
   }
 
   getTable(databaseName: string, name: string): TableInfo | undefined {
-    const row = this.statement('SELECT * FROM tables WHERE database_name = ? AND name = ?').get(databaseName, name) as
-      | TableRow
-      | undefined;
+    const row = this.prepared
+      .get('SELECT * FROM tables WHERE database_name = ? AND name = ?')
+      .get(databaseName, name) as TableRow | undefined;
     return row ? toTableInfo(row) : undefined;
   }
 
   /** Tables ordered by database then name; all databases when `databaseName` is undefined. */
   listTables(databaseName?: string): TableInfo[] {
     const rows = (databaseName === undefined
-      ? this.statement('SELECT * FROM tables ORDER BY database_name, name').all()
-      : this.statement('SELECT * FROM tables WHERE database_name = ? ORDER BY name').all(
-          databaseName,
-        )) as unknown as TableRow[];
+      ? this.prepared.get('SELECT * FROM tables ORDER BY database_name, name').all()
+      : this.prepared
+          .get('SELECT * FROM tables WHERE database_name = ? ORDER BY name')
+          .all(databaseName)) as unknown as TableRow[];
     return rows.map(toTableInfo);
   }
 
@@ -239,9 +239,8 @@ export class TimestreamStore {
     nowMs: number,
   ): WriteOutcome[] {
     const { insert, existing, update } = this.statements;
-    const outcomes: WriteOutcome[] = [];
-    this.writer.exec('BEGIN IMMEDIATE');
-    try {
+    return inImmediateTransaction(this.writer, () => {
+      const outcomes: WriteOutcome[] = [];
       for (const record of records) {
         const inserted = insert.run(
           databaseName,
@@ -277,12 +276,8 @@ export class TimestreamStore {
           outcomes.push({ status: 'conflict', existingVersion: current.version });
         }
       }
-      this.writer.exec('COMMIT');
-    } catch (error) {
-      this.writer.exec('ROLLBACK');
-      throw error;
-    }
-    return outcomes;
+      return outcomes;
+    });
   }
 
   // ---- reads -----------------------------------------------------------------------------------

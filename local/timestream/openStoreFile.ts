@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { checkDataDir, type DataDirProblem } from '../sqlite/checkDataDir.ts';
+import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { TimestreamStoreError } from './errors.ts';
 
 /**
@@ -64,36 +65,28 @@ export function describe(error: unknown): string {
 
 /** Checks (and creates if missing) the data directory without touching anything already in it. */
 export function prepareStoreDir(dataDir: string): void {
-  if (existsSync(dataDir)) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(dataDir).isDirectory();
-    } catch (error) {
-      throw new TimestreamStoreError(dataDir, `Cannot read data directory ${dataDir}: ${describe(error)}`, {
-        cause: error,
+  const problem = checkDataDir(dataDir, { missingOn: () => true });
+  if (problem) throw storeDirError(dataDir, problem);
+}
+
+function storeDirError(dataDir: string, problem: DataDirProblem): TimestreamStoreError {
+  switch (problem.kind) {
+    case 'unreadable':
+      return new TimestreamStoreError(dataDir, `Cannot read data directory ${dataDir}: ${describe(problem.cause)}`, {
+        cause: problem.cause,
       });
-    }
-    if (!isDirectory)
-      throw new TimestreamStoreError(dataDir, `Data directory ${dataDir} exists but is not a directory`);
-  } else {
-    try {
-      mkdirSync(dataDir, { recursive: true });
-    } catch (error) {
-      throw new TimestreamStoreError(dataDir, `Cannot create data directory ${dataDir}: ${describe(error)}`, {
-        cause: error,
+    case 'notDirectory':
+      return new TimestreamStoreError(dataDir, `Data directory ${dataDir} exists but is not a directory`);
+    case 'uncreatable':
+      return new TimestreamStoreError(dataDir, `Cannot create data directory ${dataDir}: ${describe(problem.cause)}`, {
+        cause: problem.cause,
       });
-    }
-  }
-  try {
-    accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
-  } catch (error) {
-    throw new TimestreamStoreError(
-      dataDir,
-      `Data directory ${dataDir} is not readable and writable: ${describe(error)}`,
-      {
-        cause: error,
-      },
-    );
+    case 'inaccessible':
+      return new TimestreamStoreError(
+        dataDir,
+        `Data directory ${dataDir} is not readable and writable: ${describe(problem.cause)}`,
+        { cause: problem.cause },
+      );
   }
 }
 
@@ -145,19 +138,14 @@ export function openStoreWriter(path: string, readSchema?: string): DatabaseSync
     db.exec('PRAGMA busy_timeout = 5000');
     db.exec('PRAGMA foreign_keys = ON');
     if (version === 0 || readSchema !== undefined) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
+      inImmediateTransaction(db, () => {
         if (version === 0) {
           db.exec(SCHEMA);
           db.exec(`PRAGMA user_version = ${TIMESTREAM_SCHEMA_VERSION}`);
         }
         // The host's views and indexes, at every open: a definition changed since the last run applies.
         if (readSchema !== undefined) db.exec(readSchema);
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
-      }
+      });
     }
     return db;
   } catch (error) {

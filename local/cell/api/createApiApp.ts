@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context as LambdaCont
 import { type Context, Hono } from 'hono';
 import type { CellDefinition } from '../../../cells/definition.ts';
 import { ERROR_CODES, type ErrorCode, type ErrorResponse } from '../../../schemas/errorResponse.ts';
+import type { HealthReport } from '../../../schemas/healthReport.ts';
 import { INVOICE_ID_PATTERN } from '../../../schemas/invoiceEvent.ts';
 import { isStage, type Stage } from '../../../schemas/stages.ts';
 import type { FaultInjector } from '../faults/index.ts';
@@ -17,12 +18,6 @@ import { readBodyLimited } from './readBodyLimited.ts';
 import { toApiGatewayEvent } from './toApiGatewayEvent.ts';
 
 export type ApiGatewayLambda = (event: APIGatewayProxyEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
-
-export interface HealthReport {
-  /** false → 503, so a load balancer or script can poll `GET /health`. */
-  readonly healthy: boolean;
-  readonly body: object;
-}
 
 export interface ApiDependencies {
   readonly cell: CellDefinition;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type HttpBindings, serve } from '@hono/node-server';
+import { closeHttpServer } from '../../http/closeHttpServer.ts';
 import { PortInUseError, StartupError } from '../errors.ts';
 
 export type FetchHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>;
@@ -49,16 +50,7 @@ export async function startApiServer(options: {
     url: `http://${host}:${port}`,
     port,
     stop: (graceMs = 5_000) => {
-      stopping ??= new Promise<void>((resolve) => {
-        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-        cut.unref();
-        server.close(() => {
-          clearTimeout(cut);
-          resolve();
-        });
-        // Keep-alive clients would otherwise hold close() open until they hang up.
-        server.closeIdleConnections();
-      });
+      stopping ??= closeHttpServer(server, graceMs);
       return stopping;
     },
   };

@@ -1,17 +1,5 @@
-import { z } from 'zod';
 import type { QueueRef, QueueStats, QueueStatsResult, QueueStatsSource } from '../../../handlers/monitor/index.ts';
-
-const QueueStateSchema = z.object({
-  name: z.string(),
-  visible: z.number(),
-  inFlight: z.number(),
-  oldestMessageAgeSeconds: z.number().nullable(),
-});
-
-/** The part of the local cell's `GET /health` body the monitor and the CLI read (local/cell/cellHealth.ts). */
-export const HealthQueuesSchema = z.object({
-  queues: z.array(QueueStateSchema.extend({ dlq: QueueStateSchema })),
-});
+import { HealthQueuesSchema } from '../../../schemas/healthReport.ts';
 
 /**
  * Queue statistics of the local cell, from its health report: depth from SQS GetQueueAttributes and

@@ -1,4 +1,4 @@
-export { HealthQueueStats, HealthQueuesSchema } from './HealthQueueStats.ts';
+export { HealthQueueStats } from './HealthQueueStats.ts';
 export {
   type LocalMonitor,
   type LocalMonitorOptions,

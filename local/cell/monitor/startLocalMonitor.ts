@@ -11,9 +11,9 @@ import {
   type MonitorReport,
 } from '../../../handlers/monitor/index.ts';
 import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
+import type { HealthReport } from '../../../schemas/healthReport.ts';
 import { LOCAL_CREDENTIALS, localClientConfig } from '../../sns-sqs/index.ts';
 import type { TimestreamStore } from '../../timestream/index.ts';
-import type { HealthReport } from '../api/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import { HealthQueueStats } from './HealthQueueStats.ts';
 import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
@@ -61,47 +61,15 @@ export async function startLocalMonitor(
   options: LocalMonitorOptions = {},
 ): Promise<LocalMonitor> {
   const { cell, topology, endpoints } = target;
-  const prefix = resourcePrefix(cell.id);
   const sns = new SNSClient(localClientConfig(endpoints.sns, cell.region));
   const sqs = new SQSClient(localClientConfig(endpoints.sqs, cell.region));
   let queries: SqliteQueryWorker | undefined;
   try {
-    const alertTopicArns = {} as Record<AlertSeverity, string>;
-    for (const severity of ALERT_SEVERITIES) {
-      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${prefix}-alerts-${severity}` }));
-      alertTopicArns[severity] = TopicArn!;
-    }
-    const alertQueueName = `${prefix}-alerts`;
-    await sqs.send(new CreateQueueCommand({ QueueName: alertQueueName }));
-    const alertQueueUrl = `${endpoints.sqs}/${cell.account}/${alertQueueName}`;
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    for (const topicArn of Object.values(alertTopicArns)) await ensureSubscribed(sns, topicArn, Attributes!.QueueArn!);
-
+    const { alertTopicArns, alertQueueUrl } = await provisionAlerts(sns, sqs, target);
     const stateFile = join(target.dataDir, MONITOR_STATE_FILE);
     const worker = new SqliteQueryWorker(target.store.path);
     queries = worker;
-    const config = monitorConfigFromEnv({
-      CELL_ID: cell.id,
-      AWS_REGION: cell.region,
-      POWERTOOLS_SERVICE_NAME: `${prefix}-monitor`,
-      POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'WARN'),
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-      AWS_ENDPOINT_URL_SNS: endpoints.sns,
-      AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
-      CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`)),
-      ALERT_TOPIC_ARNS: JSON.stringify(alertTopicArns),
-      REDRIVE_POLICY: JSON.stringify(cell.redrive),
-      MONITOR_STATE_FILE: stateFile,
-      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
-    });
+    const config = monitorConfigFromEnv(monitorEnvironment(target, alertTopicArns, stateFile, options.quiet));
     const handler = createMonitorHandler(config, {
       queueStats: new HealthQueueStats(async () => (await target.health()).body),
       stuckInvoices: new InvoiceEventsSqlSource({
@@ -113,37 +81,14 @@ export async function startLocalMonitor(
       // later (RELEASE_VISIBILITY_SECONDS): wait that out before calling a DLQ empty.
       waitTimeSeconds: 2,
     });
-
-    let chain: Promise<unknown> = Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const runOnce = () => {
-      const run = chain.then(() => handler());
-      chain = run.catch(() => undefined);
-      return run;
-    };
-    const intervalMs = options.intervalMs ?? 60_000;
-    const schedule = () => {
-      if (stopped || intervalMs <= 0) return;
-      timer = setTimeout(() => {
-        runOnce()
-          .catch((error: unknown) =>
-            options.logger?.error('stuck-event monitor run failed', { error: describeError(error) }),
-          )
-          .finally(schedule);
-      }, intervalMs);
-      timer.unref();
-    };
-    schedule();
+    const runs = scheduleRuns(handler, options.intervalMs ?? 60_000, options.logger);
     return {
-      runOnce,
+      runOnce: runs.runOnce,
       alertTopicArns,
       alertQueueUrl,
       stateFile,
       stop: async () => {
-        stopped = true;
-        clearTimeout(timer);
-        await chain;
+        await runs.stop();
         sns.destroy();
         sqs.destroy();
         await queries?.close();
@@ -155,6 +100,97 @@ export async function startLocalMonitor(
     await queries?.close();
     throw error;
   }
+}
+
+/** One SNS topic per severity, named as on AWS, and one queue subscribed to all of them. */
+async function provisionAlerts(
+  sns: SNSClient,
+  sqs: SQSClient,
+  target: LocalMonitorTarget,
+): Promise<{ alertTopicArns: Record<AlertSeverity, string>; alertQueueUrl: string }> {
+  const { cell, endpoints } = target;
+  const prefix = resourcePrefix(cell.id);
+  const alertTopicArns = {} as Record<AlertSeverity, string>;
+  for (const severity of ALERT_SEVERITIES) {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${prefix}-alerts-${severity}` }));
+    alertTopicArns[severity] = TopicArn!;
+  }
+  const alertQueueName = `${prefix}-alerts`;
+  await sqs.send(new CreateQueueCommand({ QueueName: alertQueueName }));
+  const alertQueueUrl = `${endpoints.sqs}/${cell.account}/${alertQueueName}`;
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  for (const topicArn of Object.values(alertTopicArns)) await ensureSubscribed(sns, topicArn, Attributes!.QueueArn!);
+  return { alertTopicArns, alertQueueUrl };
+}
+
+/** The monitor's Lambda-style environment, pointed at the cell's emulators. */
+function monitorEnvironment(
+  target: LocalMonitorTarget,
+  alertTopicArns: Readonly<Record<AlertSeverity, string>>,
+  stateFile: string,
+  quiet: boolean | undefined,
+): Record<string, string> {
+  const { cell, topology, endpoints } = target;
+  return {
+    CELL_ID: cell.id,
+    AWS_REGION: cell.region,
+    POWERTOOLS_SERVICE_NAME: `${resourcePrefix(cell.id)}-monitor`,
+    POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (quiet ? 'ERROR' : 'WARN'),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
+    CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`)),
+    ALERT_TOPIC_ARNS: JSON.stringify(alertTopicArns),
+    REDRIVE_POLICY: JSON.stringify(cell.redrive),
+    MONITOR_STATE_FILE: stateFile,
+    TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
+    TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+  };
+}
+
+/**
+ * Runs the handler one run at a time: on demand (`runOnce`, queued behind a run under way) and,
+ * unless `intervalMs` is 0, every `intervalMs` after the previous run ended. `stop` waits for the
+ * last run.
+ */
+function scheduleRuns(
+  handler: () => Promise<MonitorReport>,
+  intervalMs: number,
+  logger: LocalLogger | undefined,
+): { runOnce(): Promise<MonitorReport>; stop(): Promise<void> } {
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const runOnce = () => {
+    const run = chain.then(() => handler());
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  const schedule = () => {
+    if (stopped || intervalMs <= 0) return;
+    timer = setTimeout(() => {
+      runOnce()
+        .catch((error: unknown) => logger?.error('stuck-event monitor run failed', { error: describeError(error) }))
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    runOnce,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await chain;
+    },
+  };
 }
 
 async function ensureSubscribed(sns: SNSClient, topicArn: string, queueArn: string): Promise<void> {

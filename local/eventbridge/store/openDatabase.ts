@@ -1,6 +1,7 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { checkDataDir } from '../../sqlite/checkDataDir.ts';
 import { inImmediateTransaction } from '../../sqlite/inImmediateTransaction.ts';
 import { EventBridgeDataDirError } from '../errors.ts';
 import { APP_ID, SCHEMA, SCHEMA_VERSION } from './schema.ts';
@@ -60,11 +61,13 @@ function openFailure(path: string, cause: unknown): EventBridgeDataDirError {
 }
 
 function prepareDataDir(dataDir: string, path: string): void {
+  const problem = checkDataDir(dataDir, { missingOn: (code) => code === 'ENOENT' || code === 'ENOTDIR' });
+  if (problem?.kind === 'notDirectory') throw new EventBridgeDataDirError(dataDir, 'is not a directory');
+  if (problem) {
+    const { cause } = problem;
+    throw new EventBridgeDataDirError(dataDir, `cannot be read or written: ${messageOf(cause)}`, { cause });
+  }
   try {
-    const stat = statSync(dataDir, { throwIfNoEntry: false });
-    if (!stat) mkdirSync(dataDir, { recursive: true });
-    else if (!stat.isDirectory()) throw new EventBridgeDataDirError(dataDir, 'is not a directory');
-    accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
     const file = statSync(path, { throwIfNoEntry: false });
     if (file && !file.isFile()) throw new EventBridgeDataDirError(path, 'is not a regular file');
     if (file) accessSync(path, constants.R_OK | constants.W_OK);

@@ -1,15 +1,10 @@
-import {
-  type RejectedRecord,
-  RejectedRecordsError,
-  ResourceNotFoundError,
-  SerializationError,
-  ValidationError,
-} from '../errors.ts';
+import { type RejectedRecord, RejectedRecordsError, SerializationError, ValidationError } from '../errors.ts';
 import { TIMESTREAM_LIMITS } from '../limits.ts';
 import { type NormalizedRecord, normalizeRecord } from '../normalizeRecord.ts';
 import { optionalObject, resourceName } from '../readInput.ts';
 import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
 import type { TableInfo } from '../TimestreamStore.ts';
+import { existingTable } from './existingTable.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -76,12 +71,7 @@ export function writeRecords(input: ActionInput, context: ActionContext): unknow
   }
   const common = optionalObject(input, 'CommonAttributes');
 
-  const table = context.store.getTable(databaseName, tableName);
-  if (!table) {
-    throw context.store.getDatabase(databaseName)
-      ? new ResourceNotFoundError(databaseName, tableName)
-      : new ResourceNotFoundError(databaseName);
-  }
+  const table = existingTable(context.store, databaseName, tableName);
 
   const rejected: RejectedRecord[] = [];
   const accepted: Array<{ index: number; record: NormalizedRecord; store: 'memory' | 'magnetic' }> = [];

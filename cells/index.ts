@@ -1,4 +1,0 @@
-export * from './cells.config.ts';
-export * from './definition.ts';
-export * from './monitorTopology.ts';
-export * from './topology.ts';
