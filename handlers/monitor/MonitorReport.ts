@@ -1,16 +1,11 @@
 import type { AlertSeverity } from '../../schemas/alerts.ts';
 import type { AutoRedriveOutcome } from './autoRedrive.ts';
+import type { CheckProblem } from './CheckProblem.ts';
 import type { Condition } from './Condition.ts';
 import type { AlertTransition } from './evaluateAlerts.ts';
 import type { OpenAlert } from './MonitorState.ts';
 import type { QueueStats } from './QueueStatsSource.ts';
 import type { StuckInvoices } from './StuckInvoiceSource.ts';
-
-/** A check of one run that failed (it is alerted as a monitor problem; the other checks go on). */
-export interface CheckProblem {
-  readonly check: string;
-  readonly message: string;
-}
 
 /** A queue and its DLQ as one run saw them. */
 export interface QueueReport {

@@ -1,6 +1,7 @@
 import type { MonitorTopology } from '../../schemas/monitorTopology.ts';
 import { describeError } from '../shared/errors.ts';
-import type { CheckProblem, SlaReport } from './MonitorReport.ts';
+import type { CheckProblem } from './CheckProblem.ts';
+import type { SlaReport } from './MonitorReport.ts';
 import type { MonitorThresholds } from './observeConditions.ts';
 import type { StageSla, StuckInvoiceSource, StuckInvoices } from './StuckInvoiceSource.ts';
 
