@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
+import type { FirehoseStreamConfig } from '../../../../local/firehose/index.ts';
+
+export const REGION = 'eu-west-1';
+export const ACCOUNT = '123456789012';
+export const DATABASE = 'analytics';
+export const TABLE = 'events';
+/** Upserts on (event_id, stage): a record with the keys of an existing row replaces it. */
+export const UPSERT_STREAM = 'events-upsert';
+/** The same table's keys, but no operation: Firehose's default, insert (an append). */
+export const APPEND_STREAM = 'events-append';
+
+export const STREAMS: readonly FirehoseStreamConfig[] = [
+  {
+    name: UPSERT_STREAM,
+    tables: [{ database: DATABASE, table: TABLE, uniqueKeys: ['event_id', 'stage'], partitionBy: ['day'] }],
+    operation: 'update',
+  },
+  { name: APPEND_STREAM, tables: [{ database: DATABASE, table: 'appended', uniqueKeys: ['event_id'] }] },
+];
+
+export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bems-firehose-'));
+}
+
+/** maxAttempts 1 unless given: most tests look at what the emulator answers, not what the SDK retries. */
+export function clientFor(endpoint: string, extra: Partial<FirehoseClientConfig> = {}): FirehoseClient {
+  return new FirehoseClient({ endpoint, region: REGION, credentials, maxAttempts: 1, ...extra });
+}
+
+/** One record as BEMS sends them: a JSON line. */
+export function jsonLine(value: Record<string, unknown>): { Data: Uint8Array } {
+  return { Data: Buffer.from(`${JSON.stringify(value)}\n`) };
+}
+
+export async function caught(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail');
+}
