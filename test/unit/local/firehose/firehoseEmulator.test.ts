@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import {
   CreateDeliveryStreamCommand,
   type CreateDeliveryStreamCommandInput,
@@ -12,12 +11,8 @@ import {
   ResourceNotFoundException,
   ServiceUnavailableException,
 } from '@aws-sdk/client-firehose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  icebergRoutingQuery,
-  type RunningFirehoseEmulator,
-  startFirehoseEmulator,
-} from '../../../../local/firehose/index.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { icebergRoutingQuery, type RunningFirehoseEmulator } from '../../../../local/firehose/index.ts';
 import {
   ACCOUNT,
   APPEND_STREAM,
@@ -26,10 +21,9 @@ import {
   DATABASE,
   jsonLine,
   REGION,
-  STREAMS,
   TABLE,
-  tempDataDir,
   UPSERT_STREAM,
+  useEmulator,
 } from './support.ts';
 
 /** A valid Iceberg destination for CreateDeliveryStream; tests override parts of it. */
@@ -48,20 +42,11 @@ function icebergInput(name: string, extra: Record<string, unknown> = {}): Create
 }
 
 describe('Firehose emulator (real @aws-sdk/client-firehose)', () => {
-  let dataDir: string;
+  const running = useEmulator();
   let emulator: RunningFirehoseEmulator;
   let client: FirehoseClient;
-
-  beforeAll(async () => {
-    dataDir = tempDataDir();
-    emulator = await startFirehoseEmulator({ dataDir, region: REGION, accountId: ACCOUNT, streams: STREAMS });
-    client = clientFor(emulator.endpoint);
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await emulator?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ emulator, client } = running());
   });
 
   beforeEach(() => {

@@ -1,8 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
-import type { FirehoseStreamConfig } from '../../../../local/firehose/index.ts';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  type FirehoseStreamConfig,
+  type RunningFirehoseEmulator,
+  startFirehoseEmulator,
+} from '../../../../local/firehose/index.ts';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -45,4 +50,27 @@ export async function caught(promise: Promise<unknown>): Promise<Error & Record<
     return error as Error & Record<string, unknown>;
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * Starts an emulator with {@link STREAMS} on a fresh data directory for the enclosing describe
+ * block (and removes it after); call the returned function inside a test or hook.
+ */
+export function useEmulator(): () => { emulator: RunningFirehoseEmulator; client: FirehoseClient } {
+  let dataDir: string;
+  let running: { emulator: RunningFirehoseEmulator; client: FirehoseClient } | undefined;
+  beforeAll(async () => {
+    dataDir = tempDataDir();
+    const emulator = await startFirehoseEmulator({ dataDir, region: REGION, accountId: ACCOUNT, streams: STREAMS });
+    running = { emulator, client: clientFor(emulator.endpoint) };
+  });
+  afterAll(async () => {
+    running?.client.destroy();
+    await running?.emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!running) throw new Error('the Firehose emulator has not started');
+    return running;
+  };
 }

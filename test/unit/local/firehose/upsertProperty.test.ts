@@ -1,19 +1,8 @@
-import { rmSync } from 'node:fs';
 import { type FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningFirehoseEmulator, startFirehoseEmulator } from '../../../../local/firehose/index.ts';
-import {
-  ACCOUNT,
-  clientFor,
-  DATABASE,
-  jsonLine,
-  REGION,
-  STREAMS,
-  TABLE,
-  tempDataDir,
-  UPSERT_STREAM,
-} from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningFirehoseEmulator } from '../../../../local/firehose/index.ts';
+import { DATABASE, jsonLine, TABLE, UPSERT_STREAM, useEmulator } from './support.ts';
 
 /** A write: which of a few (event_id, stage) keys it targets, and a value to tell writes apart. */
 const write = fc.record({
@@ -23,20 +12,11 @@ const write = fc.record({
 });
 
 describe('Firehose emulator unique keys (property)', () => {
-  let dataDir: string;
+  const running = useEmulator();
   let emulator: RunningFirehoseEmulator;
   let client: FirehoseClient;
-
-  beforeAll(async () => {
-    dataDir = tempDataDir();
-    emulator = await startFirehoseEmulator({ dataDir, region: REGION, accountId: ACCOUNT, streams: STREAMS });
-    client = clientFor(emulator.endpoint);
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await emulator?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    ({ emulator, client } = running());
   });
 
   it('leaves exactly one row per unique key, holding the last write, for any sequence of batches', async () => {
