@@ -25,6 +25,7 @@ export { FIREHOSE_LIMITS, ICEBERG_OPERATIONS, type IcebergOperation } from './li
 export {
   type FirehoseStreamConfig,
   type FirehoseTableConfig,
+  metadataExtraction,
   toCreateDeliveryStreamInput,
 } from './provisionStreams.ts';
 export { icebergRoutingQuery } from './routingQuery.ts';

@@ -28,6 +28,22 @@ export interface FirehoseStreamConfig {
   readonly operation?: Exclude<IcebergOperation, 'delete'>;
 }
 
+/** The `ProcessingConfiguration` of Firehose's JSONQuery routing: one MetadataExtraction processor running `query`. */
+export function metadataExtraction(query: string): Record<string, unknown> {
+  return {
+    Enabled: true,
+    Processors: [
+      {
+        Type: 'MetadataExtraction',
+        Parameters: [
+          { ParameterName: 'MetadataExtractionQuery', ParameterValue: query },
+          { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
+        ],
+      },
+    ],
+  };
+}
+
 /** The CreateDeliveryStream input (AWS JSON) a provisioned stream stands for. */
 export function toCreateDeliveryStreamInput(
   config: FirehoseStreamConfig,
@@ -38,23 +54,7 @@ export function toCreateDeliveryStreamInput(
   const [only] = config.tables;
   const routing =
     config.operation && only && config.tables.length === 1
-      ? {
-          ProcessingConfiguration: {
-            Enabled: true,
-            Processors: [
-              {
-                Type: 'MetadataExtraction',
-                Parameters: [
-                  {
-                    ParameterName: 'MetadataExtractionQuery',
-                    ParameterValue: icebergRoutingQuery({ ...only, operation: config.operation }),
-                  },
-                  { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
-                ],
-              },
-            ],
-          },
-        }
+      ? { ProcessingConfiguration: metadataExtraction(icebergRoutingQuery({ ...only, operation: config.operation })) }
       : {};
   return {
     DeliveryStreamName: config.name,

@@ -12,7 +12,11 @@ import {
   ServiceUnavailableException,
 } from '@aws-sdk/client-firehose';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { icebergRoutingQuery, type RunningFirehoseEmulator } from '../../../../local/firehose/index.ts';
+import {
+  icebergRoutingQuery,
+  metadataExtraction,
+  type RunningFirehoseEmulator,
+} from '../../../../local/firehose/index.ts';
 import {
   ACCOUNT,
   APPEND_STREAM,
@@ -213,21 +217,9 @@ describe('Firehose emulator (real @aws-sdk/client-firehose)', () => {
             DestinationTableConfigurationList: [
               { DestinationDatabaseName: DATABASE, DestinationTableName: 'routed', UniqueKeys: ['id'] },
             ],
-            ProcessingConfiguration: {
-              Enabled: true,
-              Processors: [
-                {
-                  Type: 'MetadataExtraction',
-                  Parameters: [
-                    {
-                      ParameterName: 'MetadataExtractionQuery',
-                      ParameterValue: `{destinationDatabaseName: "${DATABASE}", destinationTableName: .meta.table, operation: .meta.op}`,
-                    },
-                    { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
-                  ],
-                },
-              ],
-            },
+            ProcessingConfiguration: metadataExtraction(
+              `{destinationDatabaseName: "${DATABASE}", destinationTableName: .meta.table, operation: .meta.op}`,
+            ),
           }),
         ),
       );
