@@ -5,7 +5,7 @@ import {
   PutRecordCommand,
   ServiceUnavailableException,
 } from '@aws-sdk/client-firehose';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningFirehoseEmulator } from '../../../../local/firehose/index.ts';
 import { caught, clientFor, DATABASE, jsonLine, TABLE, UPSERT_STREAM, useEmulator } from './support.ts';
 
@@ -15,11 +15,6 @@ describe('Firehose emulator faults and wire protocol (real @aws-sdk/client-fireh
   let client: FirehoseClient;
   beforeAll(() => {
     ({ emulator, client } = running());
-  });
-
-  beforeEach(() => {
-    emulator.setFault(null);
-    emulator.store.wipe();
   });
 
   const putBatch = (records: Array<Record<string, unknown>>) =>

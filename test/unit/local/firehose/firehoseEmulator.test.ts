@@ -10,7 +10,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-firehose';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   icebergRoutingQuery,
   metadataExtraction,
@@ -49,11 +49,6 @@ describe('Firehose emulator (real @aws-sdk/client-firehose)', () => {
   let client: FirehoseClient;
   beforeAll(() => {
     ({ emulator, client } = running());
-  });
-
-  beforeEach(() => {
-    emulator.setFault(null);
-    emulator.store.wipe();
   });
 
   const putBatch = (records: Array<Record<string, unknown>>, stream = UPSERT_STREAM) =>

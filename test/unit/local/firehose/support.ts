@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirehoseClient, type FirehoseClientConfig } from '@aws-sdk/client-firehose';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   type FirehoseStreamConfig,
   type RunningFirehoseEmulator,
@@ -54,7 +54,8 @@ export async function caught(promise: Promise<unknown>): Promise<Error & Record<
 
 /**
  * Starts an emulator with {@link STREAMS} on a fresh data directory for the enclosing describe
- * block (and removes it after); call the returned function inside a test or hook.
+ * block (and removes it after); every test starts with empty tables and no fault. Call the
+ * returned function inside a test or hook.
  */
 export function useEmulator(): () => { emulator: RunningFirehoseEmulator; client: FirehoseClient } {
   let dataDir: string;
@@ -63,6 +64,10 @@ export function useEmulator(): () => { emulator: RunningFirehoseEmulator; client
     dataDir = tempDataDir();
     const emulator = await startFirehoseEmulator({ dataDir, region: REGION, accountId: ACCOUNT, streams: STREAMS });
     running = { emulator, client: clientFor(emulator.endpoint) };
+  });
+  beforeEach(() => {
+    running?.emulator.setFault(null);
+    running?.emulator.store.wipe();
   });
   afterAll(async () => {
     running?.client.destroy();
