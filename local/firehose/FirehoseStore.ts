@@ -1,0 +1,289 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
+import { StatementCache } from '../sqlite/StatementCache.ts';
+import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
+import type { Delivery } from './deliverRecord.ts';
+import { FirehoseStoreError } from './errors.ts';
+import { describe, FIREHOSE_STORE_FILE, openStoreWriter, prepareStoreDir } from './openStoreFile.ts';
+
+export { FIREHOSE_SCHEMA_VERSION, FIREHOSE_STORE_FILE } from './openStoreFile.ts';
+
+/**
+ * The state of the Firehose emulator: its delivery streams and the emulated Iceberg tables they
+ * deliver into, with Firehose's unique-key rules (schema and file handling: `openStoreFile.ts`).
+ *
+ * Writes go through one connection, reads (`rows`, `query`, ...) through a second, read-only
+ * connection, so a reader can never modify the store. A host may open its own FirehoseStore on
+ * the same directory (e.g. the local cell's main thread while the emulator runs on its worker):
+ * it sees every delivery once its call has been answered.
+ */
+
+export interface FirehoseStoreOptions {
+  readonly dataDir: string;
+  /** DDL of views and indexes a host reads the rows through, run in one transaction at every open. */
+  readonly readSchema?: string;
+  /** WAL checkpoints on a background thread every this many ms (see {@link WalCheckpointer}). Off by default. */
+  readonly checkpointIntervalMs?: number;
+}
+
+/** A delivery stream as stored. */
+export interface StreamInfo {
+  readonly name: string;
+  readonly arn: string;
+  readonly streamType: string;
+  readonly versionId: number;
+  /** DeliveryStreamEncryptionConfigurationInput as given; undefined when not encrypted. */
+  readonly encryption: Record<string, unknown> | undefined;
+  /** IcebergDestinationConfiguration as given. */
+  readonly destination: Record<string, unknown>;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** One row of an emulated Iceberg table, with where it came from. */
+export interface IcebergRow {
+  readonly data: Record<string, unknown>;
+  readonly streamName: string;
+  readonly recordId: string;
+  readonly writtenAtMs: number;
+}
+
+/** A record Firehose accepted but could not deliver (on AWS: an object under the S3 error prefix). */
+export interface DeliveryError {
+  readonly streamName: string;
+  readonly recordId: string;
+  readonly data: Buffer;
+  readonly reason: string;
+  readonly failedAtMs: number;
+}
+
+/** An accepted record of one call and what to do with it. */
+export interface AcceptedRecord {
+  readonly recordId: string;
+  readonly data: Buffer;
+  readonly delivery: Delivery;
+}
+
+/** With a checkpoint thread, the writer still checkpoints itself past this many WAL pages (~32 MiB). */
+const WRITER_CHECKPOINT_SAFETY_PAGES = 8192;
+
+export class FirehoseStore {
+  /** Absolute path of the SQLite file. */
+  readonly path: string;
+  private readonly writer: DatabaseSync;
+  private readonly reader: DatabaseSync;
+  private readonly writes: StatementCache;
+  private readonly reads: StatementCache;
+  private readonly checkpointer: WalCheckpointer | undefined;
+  private closed = false;
+
+  constructor(options: FirehoseStoreOptions) {
+    prepareStoreDir(options.dataDir);
+    this.path = join(options.dataDir, FIREHOSE_STORE_FILE);
+    if (existsSync(this.path) && !statSync(this.path).isFile()) {
+      throw new FirehoseStoreError(this.path, `Firehose store ${this.path} exists but is not a file`);
+    }
+    this.writer = openStoreWriter(this.path, options.readSchema);
+    let reader: DatabaseSync | undefined;
+    try {
+      reader = new DatabaseSync(this.path, { readOnly: true });
+      reader.exec('PRAGMA busy_timeout = 5000');
+      if (options.checkpointIntervalMs !== undefined) {
+        this.checkpointer = new WalCheckpointer(this.path, options.checkpointIntervalMs);
+        this.writer.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_SAFETY_PAGES}`);
+      }
+    } catch (error) {
+      this.checkpointer?.stop();
+      reader?.close();
+      this.writer.close();
+      throw new FirehoseStoreError(this.path, `Cannot open Firehose store ${this.path}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    this.reader = reader;
+    this.writes = new StatementCache(this.writer);
+    this.reads = new StatementCache(this.reader);
+  }
+
+  // ---- control plane -------------------------------------------------------------------------
+
+  /** Inserts a stream; false if the name is taken. */
+  insertStream(stream: Omit<StreamInfo, 'versionId' | 'updatedAtMs'>): boolean {
+    const result = this.writes
+      .get(
+        `INSERT INTO delivery_streams (name, arn, stream_type, version_id, encryption, destination, created_at_ms,
+           updated_at_ms)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(
+        stream.name,
+        stream.arn,
+        stream.streamType,
+        stream.encryption === undefined ? null : JSON.stringify(stream.encryption),
+        JSON.stringify(stream.destination),
+        stream.createdAtMs,
+        stream.createdAtMs,
+      );
+    return result.changes === 1;
+  }
+
+  /** Replaces a stream's destination (and bumps its VersionId); false if there is no such stream. */
+  updateDestination(name: string, destination: Record<string, unknown>, nowMs: number): boolean {
+    const result = this.writes
+      .get('UPDATE delivery_streams SET destination = ?, version_id = version_id + 1, updated_at_ms = ? WHERE name = ?')
+      .run(JSON.stringify(destination), nowMs, name);
+    return result.changes === 1;
+  }
+
+  getStream(name: string): StreamInfo | undefined {
+    const row = this.writes.first('SELECT * FROM delivery_streams WHERE name = ?', name);
+    return row ? toStreamInfo(row as unknown as StreamRow) : undefined;
+  }
+
+  /** Up to `limit` stream names after `after`, by name; of one stream type when `streamType` is given. */
+  listStreamNames(limit: number, after = '', streamType?: string): string[] {
+    const rows = this.writes
+      .get(`SELECT name FROM delivery_streams WHERE name > ? AND (? IS NULL OR stream_type = ?) ORDER BY name LIMIT ?`)
+      .all(after, streamType ?? null, streamType ?? null, limit);
+    return rows.map((row) => String(row.name));
+  }
+
+  // ---- data plane ----------------------------------------------------------------------------
+
+  /**
+   * Delivers the accepted records of one call in ONE transaction, in order (a later record of
+   * the call sees an earlier one): `insert` appends; `update` replaces every row with the
+   * record's unique-key values by the record (an upsert: Iceberg's equality delete + insert);
+   * `delete` removes them; an undeliverable record is kept as a delivery error.
+   */
+  deliver(streamName: string, records: readonly AcceptedRecord[], nowMs: number): void {
+    const remove = this.writes.get(
+      'DELETE FROM iceberg_rows WHERE database_name = ? AND table_name = ? AND unique_key = ?',
+    );
+    const insert = this.writes.get(
+      `INSERT INTO iceberg_rows (database_name, table_name, unique_key, data, stream_name, record_id, written_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const failed = this.writes.get(
+      'INSERT INTO delivery_errors (stream_name, record_id, data, reason, failed_at_ms) VALUES (?, ?, ?, ?, ?)',
+    );
+    inImmediateTransaction(this.writer, () => {
+      for (const { recordId, data, delivery } of records) {
+        if (delivery.kind === 'error') {
+          failed.run(streamName, recordId, data, delivery.reason, nowMs);
+          continue;
+        }
+        const { database, table, key, operation } = delivery;
+        if (operation !== 'insert') remove.run(database, table, key);
+        if (operation !== 'delete') insert.run(database, table, key, delivery.data, streamName, recordId, nowMs);
+      }
+    });
+  }
+
+  // ---- reads (read-only connection) ----------------------------------------------------------
+
+  /** The rows of one emulated Iceberg table, oldest write first. */
+  rows(database: string, table: string): Array<Record<string, unknown>> {
+    return this.rowsWithOrigin(database, table).map((row) => row.data);
+  }
+
+  /** The rows of one table with the stream, record id and time of the write that made each. */
+  rowsWithOrigin(database: string, table: string): IcebergRow[] {
+    const rows = this.reads
+      .get(
+        `SELECT data, stream_name, record_id, written_at_ms FROM iceberg_rows
+         WHERE database_name = ? AND table_name = ? ORDER BY id`,
+      )
+      .all(database, table);
+    return rows.map((row) => ({
+      data: JSON.parse(String(row.data)) as Record<string, unknown>,
+      streamName: String(row.stream_name),
+      recordId: String(row.record_id),
+      writtenAtMs: Number(row.written_at_ms),
+    }));
+  }
+
+  /** Number of rows of one table, or of all tables. */
+  countRows(database?: string, table?: string): number {
+    const row = this.reads
+      .get(
+        `SELECT count(*) AS n FROM iceberg_rows
+         WHERE (? IS NULL OR database_name = ?) AND (? IS NULL OR table_name = ?)`,
+      )
+      .get(database ?? null, database ?? null, table ?? null, table ?? null) as { n: number };
+    return row.n;
+  }
+
+  /** Records that could not be delivered, oldest first; of one stream when named. */
+  deliveryErrors(streamName?: string): DeliveryError[] {
+    const rows = this.reads
+      .get('SELECT * FROM delivery_errors WHERE (? IS NULL OR stream_name = ?) ORDER BY id')
+      .all(streamName ?? null, streamName ?? null);
+    return rows.map((row) => ({
+      streamName: String(row.stream_name),
+      recordId: String(row.record_id),
+      data: Buffer.from(row.data as Uint8Array),
+      reason: String(row.reason),
+      failedAtMs: Number(row.failed_at_ms),
+    }));
+  }
+
+  /**
+   * Runs one SQL statement on the read-only connection (e.g. over a host's views of `readSchema`,
+   * `SELECT data ->> '$.column' FROM iceberg_rows ...`). Writing fails with SQLite's
+   * "attempt to write a readonly database".
+   */
+  query<T = Record<string, unknown>>(sql: string, params: readonly SQLInputValue[] = []): T[] {
+    return this.reader.prepare(sql).all(...params) as T[];
+  }
+
+  /** Deletes every row and delivery error (streams stay). Returns how many rows were deleted. */
+  wipe(): number {
+    return inImmediateTransaction(this.writer, () => {
+      this.writer.exec('DELETE FROM delivery_errors');
+      return Number(this.writer.prepare('DELETE FROM iceberg_rows').run().changes);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Closes both connections; safe to call more than once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // First, so the writer's close is the last one and checkpoints and removes the WAL.
+    this.checkpointer?.stop();
+    this.writes.clear();
+    this.reads.clear();
+    this.reader.close();
+    this.writer.close();
+  }
+}
+
+interface StreamRow {
+  name: string;
+  arn: string;
+  stream_type: string;
+  version_id: number;
+  encryption: string | null;
+  destination: string;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+function toStreamInfo(row: StreamRow): StreamInfo {
+  return {
+    name: row.name,
+    arn: row.arn,
+    streamType: row.stream_type,
+    versionId: row.version_id,
+    encryption: row.encryption === null ? undefined : (JSON.parse(row.encryption) as Record<string, unknown>),
+    destination: JSON.parse(row.destination) as Record<string, unknown>,
+    createdAtMs: row.created_at_ms,
+    updatedAtMs: row.updated_at_ms,
+  };
+}
