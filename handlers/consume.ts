@@ -1,6 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CONSUME_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import type { EventSink } from './consume/EventSink.ts';
 import { parseFifoMessage } from './consume/parseFifoMessage.ts';
@@ -39,9 +40,9 @@ export interface ConsumeConfig extends CommonHandlerConfig {
 
 export function consumeConfigFromEnv(env: Env): ConsumeConfig {
   return readHandlerConfig(env, 'bems-consume', (reader) => ({
-    timestreamDatabaseName: reader.required('TIMESTREAM_DATABASE_NAME'),
-    timestreamTableName: reader.required('TIMESTREAM_TABLE_NAME'),
-    consumerName: reader.required('CONSUMER_NAME'),
+    timestreamDatabaseName: reader.required(CONSUME_ENV.timestreamDatabaseName),
+    timestreamTableName: reader.required(CONSUME_ENV.timestreamTableName),
+    consumerName: reader.required(CONSUME_ENV.consumerName),
     timestreamWrite: timestreamWriteClientConfig(reader),
     retry: QUEUE_RETRY_POLICY,
   }));
