@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CellDefinition } from '../../../cells/definition.ts';
-import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
+import { functionEnvironment, functionPlan } from '../../../cells/functionPlan.ts';
 import { type CellTopology, resourcePrefix } from '../../../cells/topology.ts';
 import {
   ALERT_SEVERITIES,
@@ -11,10 +11,11 @@ import {
   type MonitorReport,
 } from '../../../handlers/monitor/index.ts';
 import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
-import { LOCAL_CREDENTIALS, localClientConfig } from '../../sns-sqs/index.ts';
+import { localClientConfig } from '../../sns-sqs/index.ts';
 import type { TimestreamStore } from '../../timestream/index.ts';
 import type { HealthReport } from '../api/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
+import { localEnvironment } from '../localEnvironment.ts';
 import { HealthQueueStats } from './HealthQueueStats.ts';
 import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
 
@@ -42,6 +43,8 @@ export interface LocalMonitorOptions {
 export interface LocalMonitor {
   /** Runs the monitor now (after a run already under way); resolves with its report. */
   runOnce(): Promise<MonitorReport>;
+  /** The environment the handler was built from: the function plan's, plus the local runtime's. */
+  readonly environment: Readonly<Record<string, string>>;
   readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
   /** A queue subscribed to every alert topic (SNS envelopes), so alerts can be read locally. */
   readonly alertQueueUrl: string;
@@ -82,26 +85,20 @@ export async function startLocalMonitor(
     const stateFile = join(target.dataDir, MONITOR_STATE_FILE);
     const worker = new SqliteQueryWorker(target.store.path);
     queries = worker;
-    const config = monitorConfigFromEnv({
-      CELL_ID: cell.id,
-      AWS_REGION: cell.region,
-      POWERTOOLS_SERVICE_NAME: `${prefix}-monitor`,
-      POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'WARN'),
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-      AWS_ENDPOINT_URL_SNS: endpoints.sns,
-      AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
-      CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`)),
-      ALERT_TOPIC_ARNS: JSON.stringify(alertTopicArns),
-      REDRIVE_POLICY: JSON.stringify(cell.redrive),
-      MONITOR_STATE_FILE: stateFile,
-      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
-    });
+    const plan = functionPlan(cell, topology).monitor;
+    const environment = localEnvironment(
+      functionEnvironment(cell, plan, {
+        queueUrlPrefix: `${endpoints.sqs}/${cell.account}/`,
+        alertTopicArns,
+        stateStore: { file: stateFile },
+      }),
+      {
+        region: cell.region,
+        quiet: options.quiet ?? false,
+        endpoints: { SQS: endpoints.sqs, SNS: endpoints.sns, TIMESTREAM_WRITE: endpoints.timestream },
+      },
+    );
+    const config = monitorConfigFromEnv(environment);
     const handler = createMonitorHandler(config, {
       queueStats: new HealthQueueStats(async () => (await target.health()).body),
       stuckInvoices: new InvoiceEventsSqlSource({
@@ -137,6 +134,7 @@ export async function startLocalMonitor(
     schedule();
     return {
       runOnce,
+      environment,
       alertTopicArns,
       alertQueueUrl,
       stateFile,
