@@ -39,6 +39,16 @@ export function isRuntimeVariable(name: string): boolean {
   return (Object.values(RUNTIME_ENV) as string[]).includes(name) || name.startsWith(ENDPOINT_URL_PREFIX);
 }
 
+/**
+ * What the game days (`cells/constructs/GameDays.ts`) add to the consume functions on AWS for the FIS
+ * Lambda extension, which wraps the runtime; no handler reads them. The local cell injects faults
+ * itself (`local/cell/faults`), so it has neither.
+ */
+export const GAME_DAY_ENV = {
+  execWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
+  fisConfigurationLocation: 'AWS_FIS_CONFIGURATION_LOCATION',
+} as const;
+
 /** `handlers/ingest.ts`: API → bus. */
 export const INGEST_ENV = {
   eventBusName: 'EVENT_BUS_NAME',

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { GAME_DAY_ENV } from '../../schemas/functionEnvironment.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellFunction } from './CellFunction.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
@@ -137,8 +138,8 @@ export class GameDays extends Construct {
       const fn = target.function.function;
       fn.addLayers(layer);
       // The extension wraps the runtime and asks S3 for an active fault before each invocation.
-      fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', '/opt/aws-fis/bootstrap');
-      fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', configLocation);
+      fn.addEnvironment(GAME_DAY_ENV.execWrapper, '/opt/aws-fis/bootstrap');
+      fn.addEnvironment(GAME_DAY_ENV.fisConfigurationLocation, configLocation);
       target.function.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ListFisConfigurations',
