@@ -104,8 +104,7 @@ export class CellStack extends Stack {
     this.timeseries = new TimeseriesStore(this, 'Timeseries', {
       databaseName: this.topology.timestreamDatabase,
       tableName: this.topology.timestreamTable,
-      memoryRetentionHours: cell.timestream.memoryRetentionHours,
-      magneticRetentionDays: cell.timestream.magneticRetentionDays,
+      retention: cell.timestream,
       encryptionKey,
     });
 

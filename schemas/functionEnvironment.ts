@@ -64,12 +64,14 @@ export const FORWARD_ENV = {
   stageTopicArns: 'STAGE_TOPIC_ARNS',
 } as const;
 
-/** `handlers/consume.ts`: one consumer's FIFO queues → Timestream. */
-export const CONSUME_ENV = {
+/** The cell's Timestream table: consume writes to it, the monitor queries it and probes it. */
+const TIMESTREAM_ENV = {
   timestreamDatabaseName: 'TIMESTREAM_DATABASE_NAME',
   timestreamTableName: 'TIMESTREAM_TABLE_NAME',
-  consumerName: 'CONSUMER_NAME',
 } as const;
+
+/** `handlers/consume.ts`: one consumer's FIFO queues → Timestream. */
+export const CONSUME_ENV = { ...TIMESTREAM_ENV, consumerName: 'CONSUMER_NAME' } as const;
 
 /** `handlers/monitor.ts`: the stuck-event monitor. */
 export const MONITOR_ENV = {
@@ -77,8 +79,7 @@ export const MONITOR_ENV = {
   cellTopology: 'CELL_TOPOLOGY',
   /** JSON `{ critical, warning, info }` of SNS topic ARNs. */
   alertTopicArns: 'ALERT_TOPIC_ARNS',
-  timestreamDatabaseName: 'TIMESTREAM_DATABASE_NAME',
-  timestreamTableName: 'TIMESTREAM_TABLE_NAME',
+  ...TIMESTREAM_ENV,
   /** RedrivePolicy JSON. */
   redrivePolicy: 'REDRIVE_POLICY',
   /** The alert state in an SSM parameter (AWS)… */

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { GAME_DAY_ENV } from '../../schemas/functionEnvironment.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellFunction } from './CellFunction.ts';
+import { encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
 /** One consume function to run game days on, with the queues it consumes. */
@@ -111,12 +112,7 @@ export class GameDays extends Construct {
     const stack = Stack.of(this);
 
     this.configBucket = new s3.Bucket(this, 'FisConfig', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...encryptedBucketProps(props.encryptionKey),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       // A configuration is only read while its experiment runs (at most hours).
       lifecycleRules: [{ expiration: Duration.days(1) }],
