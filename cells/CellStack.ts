@@ -111,15 +111,7 @@ export class CellStack extends Stack {
     this.ingest = this.createIngest();
     this.forward = this.createForward();
     this.consumers = new Map(this.plan.consumers.map((plan) => [plan.consumer!, this.createConsumer(plan)]));
-    this.api = new InvoiceApi(this, 'Api', {
-      prefix: this.prefix,
-      stages: this.topology.stages.map((s) => s.stage),
-      clients: cell.apiClients,
-      settings: cell.api,
-      ingestFunction: this.ingest.function,
-      encryptionKey,
-    });
-    this.key.allowLogGroups(`API-Gateway-Execution-Logs_${this.api.api.restApiId}/*`);
+    this.api = this.createApi();
     this.firewall = new ApiFirewall(this, 'Firewall', {
       prefix: this.prefix,
       stageArn: this.api.api.deploymentStage.stageArn,
@@ -150,20 +142,36 @@ export class CellStack extends Stack {
       functions: this.functions(),
       alarms: this.alarms.alarms,
     });
-    if (cell.domain) {
-      this.routing = new LatencyRouting(this, 'Routing', {
-        cellId: cell.id,
-        domain: cell.domain,
-        api: this.api.api,
-        healthPath: `/${CELL_DEFAULTS.apiStageName}/health`,
-        healthAlarm: this.alarms.api5xxAlarm,
-      });
-    }
-
+    this.routing = this.createRouting();
     this.outputs = new CellOutputs(this, 'Outputs', { cellId: cell.id });
     this.publishOutputs(this.functions());
     this.quicksight = this.createQuickSight();
     this.gameDays = this.createGameDays();
+  }
+
+  private createApi(): InvoiceApi {
+    const api = new InvoiceApi(this, 'Api', {
+      prefix: this.prefix,
+      stages: this.topology.stages.map((s) => s.stage),
+      clients: this.cell.apiClients,
+      settings: this.cell.api,
+      ingestFunction: this.ingest.function,
+      encryptionKey: this.key.key,
+    });
+    this.key.allowLogGroups(`API-Gateway-Execution-Logs_${api.api.restApiId}/*`);
+    return api;
+  }
+
+  /** Latency-based routing across cells, for cells with a `domain`. */
+  private createRouting(): LatencyRouting | undefined {
+    if (!this.cell.domain) return undefined;
+    return new LatencyRouting(this, 'Routing', {
+      cellId: this.cell.id,
+      domain: this.cell.domain,
+      api: this.api.api,
+      healthPath: `/${CELL_DEFAULTS.apiStageName}/health`,
+      healthAlarm: this.alarms.api5xxAlarm,
+    });
   }
 
   /** Every function of the cell, in plan order. */

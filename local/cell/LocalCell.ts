@@ -158,21 +158,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         eventBridgeStatus: services.emulators.eventBridgeStatus,
         mappings: functions.mappings,
       });
-    const running = createApiApp({
-      cell,
-      ingest: functions.ingest,
-      ingestFunctionName: functions.ingestFunctionName,
-      guard,
-      // The store holds this cell's one table only. Naming database and table would make SQLite
-      // pick the (database, table, …) identity index over the invoice_id one: a scan of every
-      // record of the table per request instead of an index lookup.
-      timeline: (invoiceId) => toInvoiceTimeline(invoiceId, services.readModel.timeline(invoiceId)),
-      health,
-      faults: context.faults,
-      counter: context.counter,
-      logger: context.logger,
-    });
-    running.route('/', dashboardRoutes({ store: services.store, health, cell }));
+    const running = createCellApiApp(context, { guard, services, functions, health });
     app = running;
     const monitor = await startLocalMonitor(
       { cell, topology, dataDir: services.dataDir, endpoints: services.endpoints, store: services.store, health },
@@ -218,6 +204,35 @@ function stopOnce(lifecycle: { state: CellState }, stops: StopSequence): () => P
     })();
     return stopping;
   };
+}
+
+/** The API as API Gateway serves it, plus the local dashboards. */
+function createCellApiApp(
+  { cell, faults, counter, logger }: StartContext,
+  parts: {
+    readonly guard: ApiKeyGuard;
+    readonly services: CellServices;
+    readonly functions: CellFunctions;
+    readonly health: () => Promise<HealthReport>;
+  },
+): ReturnType<typeof createApiApp> {
+  const { services, functions, health } = parts;
+  const app = createApiApp({
+    cell,
+    ingest: functions.ingest,
+    ingestFunctionName: functions.ingestFunctionName,
+    guard: parts.guard,
+    // The store holds this cell's one table only. Naming database and table would make SQLite
+    // pick the (database, table, …) identity index over the invoice_id one: a scan of every
+    // record of the table per request instead of an index lookup.
+    timeline: (invoiceId) => toInvoiceTimeline(invoiceId, services.readModel.timeline(invoiceId)),
+    health,
+    faults,
+    counter,
+    logger,
+  });
+  app.route('/', dashboardRoutes({ store: services.store, health, cell }));
+  return app;
 }
 
 /** The plan's functions with their event source mappings polling. */
