@@ -1,8 +1,7 @@
-import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../schemas/metrics.ts';
+import type { Stage } from '../schemas/stages.ts';
 import { AlertTopics } from './constructs/AlertTopics.ts';
 import { ApiFirewall } from './constructs/ApiFirewall.ts';
 import { CellAlarms } from './constructs/CellAlarms.ts';
@@ -21,6 +20,15 @@ import { StagePipeline } from './constructs/StagePipeline.ts';
 import { StuckEventMonitor, TIMESTREAM_ENDPOINT_DISCOVERY } from './constructs/StuckEventMonitor.ts';
 import { TimeseriesStore } from './constructs/TimeseriesStore.ts';
 import { type CellDefinition, CellDefinitionError } from './definition.ts';
+import {
+  type CellFunctionPlan,
+  type EventSourcePlan,
+  FUNCTION_DEFAULTS,
+  type FunctionPlan,
+  type FunctionResources,
+  functionEnvironment,
+  functionPlan,
+} from './functionPlan.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
 import { type CellTopology, cellTopology, resourcePrefix } from './topology.ts';
 
@@ -38,6 +46,8 @@ export interface CellStackProps extends StackProps {
 export class CellStack extends Stack {
   public readonly cell: CellDefinition;
   public readonly topology: CellTopology;
+  /** The cell's functions as `functionPlan()` defines them (the local cell runs the same plan). */
+  public readonly plan: CellFunctionPlan;
   public readonly prefix: string;
   public readonly key: CellKey;
   public readonly alerts: AlertTopics;
@@ -74,6 +84,7 @@ export class CellStack extends Stack {
     });
     this.cell = cell;
     this.topology = cellTopology(cell);
+    this.plan = functionPlan(cell, this.topology);
     this.prefix = resourcePrefix(cell.id);
     Tags.of(this).add('bems:cell', cell.id);
     Tags.of(this).add('project', 'bems');
@@ -81,7 +92,6 @@ export class CellStack extends Stack {
     this.key = new CellKey(this, 'Key', { prefix: this.prefix });
     const encryptionKey = this.key.key;
     this.alerts = new AlertTopics(this, 'Alerts', { prefix: this.prefix, subscriptions: cell.alerts, encryptionKey });
-
     this.bus = new CellBus(this, 'Events', {
       busName: this.topology.busName,
       archiveName: this.topology.archiveName,
@@ -91,197 +101,181 @@ export class CellStack extends Stack {
     this.pipelines = this.topology.stages.map(
       (spec) => new StagePipeline(this, `Stage-${spec.stage}`, { spec, bus: this.bus.bus, encryptionKey }),
     );
-    const queues: QueueWithDlq[] = this.pipelines.flatMap((p) => [p.inbox, ...p.consumers.map((c) => c.queue)]);
-
     this.timeseries = new TimeseriesStore(this, 'Timeseries', {
       databaseName: this.topology.timestreamDatabase,
       tableName: this.topology.timestreamTable,
-      memoryRetentionHours: cell.timestream.memoryRetentionHours,
-      magneticRetentionDays: cell.timestream.magneticRetentionDays,
+      retention: cell.timestream,
       encryptionKey,
     });
 
-    const common = (service: string) => ({
-      CELL_ID: cell.id,
-      POWERTOOLS_SERVICE_NAME: `bems-${service}`,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    });
-
-    // ingest: API → bus. No reserved concurrency: API throttling (usage plans, method limits) is
-    // the admission control, and a cap here would turn a surge into 5xx instead of 429.
-    this.ingest = new CellFunction(this, 'Ingest', {
-      handler: 'ingest',
-      functionName: `${this.prefix}-ingest`,
-      description: 'BEMS ingest: validates invoice events and puts them on the cell bus',
-      memorySize: CELL_DEFAULTS.memoryMiB.ingest,
-      timeout: CELL_DEFAULTS.ingestTimeout,
-      encryptionKey,
-      environment: {
-        ...common('ingest'),
-        EVENT_BUS_NAME: this.topology.busName,
-        MAX_EVENT_AGE_DAYS: String(this.topology.maxEventAgeDays),
-        STAGES: this.topology.stages.map((s) => s.stage).join(','),
-      },
-    });
-    this.bus.bus.grantPutEventsTo(this.ingest.function);
-
-    // forward: every stage inbox → that stage's SNS FIFO topic.
-    this.forward = new CellFunction(this, 'Forward', {
-      handler: 'forward',
-      functionName: `${this.prefix}-forward`,
-      description: 'BEMS forward: stage inbox (SQS standard) to the stage SNS FIFO topic, grouped by invoice',
-      memorySize: CELL_DEFAULTS.memoryMiB.forward,
-      timeout: queueFunctionTimeout(this.pipelines.map((p) => p.inbox)),
-      encryptionKey,
-      environment: {
-        ...common('forward'),
-        STAGE_TOPIC_ARNS: this.toJsonString(
-          Object.fromEntries(this.pipelines.map((p) => [p.spec.stage, p.topic.topicArn])),
-        ),
-      },
-    });
-    this.forward.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*');
-    for (const pipeline of this.pipelines) {
-      const { settings } = pipeline.inbox.spec;
-      pipeline.topic.grantPublish(this.forward.function);
-      this.forward.function.addEventSource(
-        new SqsEventSource(pipeline.inbox.queue, {
-          batchSize: settings.batchSize,
-          maxBatchingWindow:
-            settings.batchingWindowSeconds > 0 ? Duration.seconds(settings.batchingWindowSeconds) : undefined,
-          reportBatchItemFailures: true,
-          // Caps the publishers per stage, so one stage's backlog cannot take every SNS FIFO publish slot.
-          maxConcurrency: settings.maxConcurrency,
-        }),
-      );
-    }
-
-    // consume: one function per consumer name, fed by that consumer's FIFO queue in each stage.
-    const consumerNames = [...new Set(this.pipelines.flatMap((p) => p.consumers.map((c) => c.spec.consumer)))];
-    this.consumers = new Map(
-      consumerNames.map((consumer) => {
-        const feeds = this.pipelines.flatMap((p) => p.consumers.filter((c) => c.spec.consumer === consumer));
-        const fn = new CellFunction(this, `Consume-${consumer}`, {
-          handler: 'consume',
-          functionName: `${this.prefix}-consume-${consumer}`,
-          description: `BEMS consume (${consumer}): stage FIFO queues to Timestream`,
-          memorySize: CELL_DEFAULTS.memoryMiB.consume,
-          timeout: queueFunctionTimeout(feeds.map((f) => f.queue)),
-          encryptionKey,
-          unscopedActionReasons: [TIMESTREAM_ENDPOINT_DISCOVERY],
-          environment: {
-            ...common('consume'),
-            TIMESTREAM_DATABASE_NAME: this.timeseries.databaseName,
-            TIMESTREAM_TABLE_NAME: this.timeseries.tableName,
-            CONSUMER_NAME: consumer,
-          },
-        });
-        this.timeseries.grantWrite(fn.function);
-        for (const feed of feeds) {
-          fn.function.addEventSource(
-            new SqsEventSource(feed.queue.queue, {
-              // FIFO: at most 10 and no batching window; one batch in flight per message group.
-              batchSize: feed.queue.spec.settings.batchSize,
-              reportBatchItemFailures: true,
-              // Protects Timestream (and the account's concurrency) from one stage's backlog.
-              maxConcurrency: feed.queue.spec.settings.maxConcurrency,
-            }),
-          );
-        }
-        return [consumer, fn] as const;
-      }),
-    );
-
-    this.api = new InvoiceApi(this, 'Api', {
-      prefix: this.prefix,
-      stages: this.topology.stages.map((s) => s.stage),
-      clients: cell.apiClients,
-      settings: cell.api,
-      ingestFunction: this.ingest.function,
-      encryptionKey,
-    });
-    this.key.allowLogGroups(`API-Gateway-Execution-Logs_${this.api.api.restApiId}/*`);
+    this.ingest = this.createIngest();
+    this.forward = this.createForward();
+    this.consumers = new Map(this.plan.consumers.map((plan) => [plan.consumer!, this.createConsumer(plan)]));
+    this.api = this.createApi();
     this.firewall = new ApiFirewall(this, 'Firewall', {
       prefix: this.prefix,
       stageArn: this.api.api.deploymentStage.stageArn,
       requestsPerMinutePerIp: cell.api.wafRequestsPerMinutePerIp,
     });
-
     this.monitor = new StuckEventMonitor(this, 'Monitor', {
-      topology: this.topology,
-      redrive: cell.redrive,
-      queues,
+      cell,
+      plan: this.plan.monitor,
+      queues: this.queues(),
       alerts: this.alerts,
       timeseries: this.timeseries,
       encryptionKey,
-      commonEnvironment: common('monitor'),
     });
 
     this.alarms = new CellAlarms(this, 'Alarms', {
       cellId: cell.id,
       prefix: this.prefix,
       api: this.api.api,
-      queues,
+      queues: this.queues(),
       functions: [this.forward, ...this.consumers.values(), this.monitor.handler],
       alerts: this.alerts,
     });
-    const functions = [this.ingest, this.forward, ...this.consumers.values(), this.monitor.handler];
     this.dashboard = new CellDashboard(this, 'Dashboard', {
       cellId: cell.id,
       prefix: this.prefix,
       api: this.api.api,
       pipelines: this.pipelines,
-      functions,
+      functions: this.functions(),
       alarms: this.alarms.alarms,
     });
-
-    if (cell.domain) {
-      this.routing = new LatencyRouting(this, 'Routing', {
-        cellId: cell.id,
-        domain: cell.domain,
-        api: this.api.api,
-        healthPath: `/${CELL_DEFAULTS.apiStageName}/health`,
-        healthAlarm: this.alarms.api5xxAlarm,
-      });
-    }
-
+    this.routing = this.createRouting();
     this.outputs = new CellOutputs(this, 'Outputs', { cellId: cell.id });
-    this.publishOutputs(functions);
+    this.publishOutputs(this.functions());
+    this.quicksight = this.createQuickSight();
+    this.gameDays = this.createGameDays();
+  }
 
-    // Business dashboards in QuickSight, only for cells that name a principal to share them with.
-    if (cell.quicksightPrincipalArn) {
-      this.quicksight = new QuickSightDashboards(this, 'QuickSight', {
-        principalArn: cell.quicksightPrincipalArn,
-        cellId: cell.id,
-        prefix: this.prefix,
-        topology: this.topology,
-        timeseries: this.timeseries,
-        cloudWatchDashboardName: this.dashboard.dashboard.dashboardName,
-      });
-      this.outputs.add(
-        'quicksight/dashboard-id',
-        this.quicksight.dashboardId,
-        'QuickSight dashboard (executive, operations, finance)',
-      );
-    }
-
-    // Game days (issue 8): FIS experiments on every consume function, each stopped by the queue-age
-    // SLA alarms of the queues that function consumes.
-    this.gameDays = new GameDays(this, 'GameDays', {
+  private createApi(): InvoiceApi {
+    const api = new InvoiceApi(this, 'Api', {
       prefix: this.prefix,
-      targets: [...this.consumers].map(([consumer, fn]) => ({
-        consumer,
-        function: fn,
-        queues: this.pipelines.flatMap((p) =>
-          p.consumers.filter((c) => c.spec.consumer === consumer).map((c) => c.queue),
-        ),
+      stages: this.topology.stages.map((s) => s.stage),
+      clients: this.cell.apiClients,
+      settings: this.cell.api,
+      ingestFunction: this.ingest.function,
+      encryptionKey: this.key.key,
+    });
+    this.key.allowLogGroups(`API-Gateway-Execution-Logs_${api.api.restApiId}/*`);
+    return api;
+  }
+
+  /** Latency-based routing across cells, for cells with a `domain`. */
+  private createRouting(): LatencyRouting | undefined {
+    if (!this.cell.domain) return undefined;
+    return new LatencyRouting(this, 'Routing', {
+      cellId: this.cell.id,
+      domain: this.cell.domain,
+      api: this.api.api,
+      healthPath: `/${CELL_DEFAULTS.apiStageName}/health`,
+      healthAlarm: this.alarms.api5xxAlarm,
+    });
+  }
+
+  /** Every function of the cell, in plan order. */
+  private functions(): CellFunction[] {
+    return [this.ingest, this.forward, ...this.consumers.values(), this.monitor.handler];
+  }
+
+  /** Every queue of the cell (inboxes and consumer queues), in stage order. */
+  private queues(): QueueWithDlq[] {
+    return this.pipelines.flatMap((p) => [p.inbox, ...p.consumers.map((c) => c.queue)]);
+  }
+
+  private pipelineOf(stage: Stage): StagePipeline {
+    return this.pipelines.find((p) => p.spec.stage === stage)!;
+  }
+
+  /**
+   * ingest: API → bus. No reserved concurrency: API throttling (usage plans, method limits) is the
+   * admission control, and a cap here would turn a surge into 5xx instead of 429.
+   */
+  private createIngest(): CellFunction {
+    const plan = this.plan.ingest;
+    const fn = new CellFunction(this, 'Ingest', {
+      plan,
+      environment: functionEnvironment(this.cell, plan, {}),
+      encryptionKey: this.key.key,
+    });
+    this.bus.bus.grantPutEventsTo(fn.function);
+    return fn;
+  }
+
+  /** forward: every stage inbox → that stage's SNS FIFO topic. */
+  private createForward(): CellFunction {
+    const plan = this.plan.forward;
+    const stageTopicArns = Object.fromEntries(this.pipelines.map((p) => [p.spec.stage, p.topic.topicArn]));
+    const fn = new CellFunction(this, 'Forward', {
+      plan,
+      environment: functionEnvironment(this.cell, plan, { stageTopicArns } as FunctionResources['forward'], (value) =>
+        this.toJsonString(value),
+      ),
+      encryptionKey: this.key.key,
+    });
+    fn.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*');
+    for (const source of plan.eventSources) {
+      const pipeline = this.pipelineOf(source.stage);
+      pipeline.topic.grantPublish(fn.function);
+      fn.addQueueEventSource(source, pipeline.inbox.queue);
+    }
+    return fn;
+  }
+
+  /** consume: one function per consumer name, fed by that consumer's FIFO queue in each stage. */
+  private createConsumer(plan: FunctionPlan<'consume'>): CellFunction {
+    const fn = new CellFunction(this, `Consume-${plan.consumer}`, {
+      plan,
+      environment: functionEnvironment(this.cell, plan, {}),
+      encryptionKey: this.key.key,
+      unscopedActionReasons: [TIMESTREAM_ENDPOINT_DISCOVERY],
+    });
+    this.timeseries.grantWrite(fn.function);
+    for (const source of plan.eventSources) fn.addQueueEventSource(source, this.consumerQueue(source).queue);
+    return fn;
+  }
+
+  private consumerQueue(source: EventSourcePlan): QueueWithDlq {
+    return this.pipelineOf(source.stage).consumers.find((c) => c.spec.consumer === source.consumer)!.queue;
+  }
+
+  /** Business dashboards in QuickSight, only for cells that name a principal to share them with. */
+  private createQuickSight(): QuickSightDashboards | undefined {
+    if (!this.cell.quicksightPrincipalArn) return undefined;
+    const quicksight = new QuickSightDashboards(this, 'QuickSight', {
+      principalArn: this.cell.quicksightPrincipalArn,
+      cellId: this.cell.id,
+      prefix: this.prefix,
+      topology: this.topology,
+      timeseries: this.timeseries,
+      cloudWatchDashboardName: this.dashboard.dashboard.dashboardName,
+    });
+    this.outputs.add(
+      'quicksight/dashboard-id',
+      quicksight.dashboardId,
+      'QuickSight dashboard (executive, operations, finance)',
+    );
+    return quicksight;
+  }
+
+  /**
+   * Game days (issue 8): FIS experiments on every consume function, each stopped by the queue-age
+   * SLA alarms of the queues that function consumes.
+   */
+  private createGameDays(): GameDays {
+    const gameDays = new GameDays(this, 'GameDays', {
+      prefix: this.prefix,
+      targets: this.plan.consumers.map((plan) => ({
+        consumer: plan.consumer!,
+        function: this.consumers.get(plan.consumer!)!,
+        queues: plan.eventSources.map((source) => this.consumerQueue(source)),
       })),
       // CellAlarms names each queue's age alarm `Age-<queue name>`; findChild fails the synth if that changes.
       slaAlarmOf: (queue) => this.alarms.node.findChild(`Age-${queue.spec.name}`) as cloudwatch.Alarm,
-      encryptionKey,
+      encryptionKey: this.key.key,
     });
-    for (const [consumer, experiments] of this.gameDays.templates) {
+    for (const [consumer, experiments] of gameDays.templates) {
       for (const [experiment, template] of experiments) {
         this.outputs.add(
           `gamedays/${consumer}/${experiment}`,
@@ -290,6 +284,7 @@ export class CellStack extends Stack {
         );
       }
     }
+    return gameDays;
   }
 
   private publishOutputs(functions: readonly CellFunction[]): void {
@@ -337,8 +332,7 @@ export class CellStack extends Stack {
     for (const severity of SEVERITIES) {
       out.add(`alerts/${severity}`, this.alerts.topics[severity].topicArn, `SNS topic of ${severity} alerts`);
     }
-    for (const fn of functions)
-      out.add(`functions/${fn.functionName.slice(this.prefix.length + 1)}`, fn.functionName, 'Lambda function');
+    for (const fn of functions) out.add(`functions/${fn.plan.key}`, fn.functionName, 'Lambda function');
     out.add(
       'monitor/state-parameter',
       this.monitor.stateParameter.parameterName,
@@ -353,16 +347,6 @@ export class CellStack extends Stack {
   }
 }
 
-/** A queue-fed function must finish well inside the shortest visibility timeout of its queues. */
-function queueFunctionTimeout(queues: readonly QueueWithDlq[]): Duration {
-  const visibility = Math.min(...queues.map((q) => q.spec.settings.visibilityTimeoutSeconds));
-  const seconds = Math.floor(visibility / CELL_DEFAULTS.visibilityToTimeoutRatio);
-  return Duration.seconds(Math.min(seconds, CELL_DEFAULTS.maxQueueFunctionTimeout.toSeconds()));
-}
-
-/** Minimum function timeout for a queue-fed function; shorter visibility timeouts are rejected up front. */
-const MIN_QUEUE_FUNCTION_TIMEOUT_SECONDS = 3;
-
 /** Checks what an AWS cell needs beyond the shared definition schema, reporting every problem at once. */
 export function assertDeployable(cell: CellDefinition): void {
   const problems: string[] = [];
@@ -374,13 +358,14 @@ export function assertDeployable(cell: CellDefinition): void {
       problems.push(`${label}: apiClients.${client.name}.localKey: AWS cells let API Gateway generate keys; remove it`);
     }
   }
-  const minVisibility = MIN_QUEUE_FUNCTION_TIMEOUT_SECONDS * CELL_DEFAULTS.visibilityToTimeoutRatio;
+  const { minQueueFunctionTimeoutSeconds, visibilityToTimeoutRatio } = FUNCTION_DEFAULTS;
+  const minVisibility = minQueueFunctionTimeoutSeconds * visibilityToTimeoutRatio;
   for (const stage of cellTopology(cell).stages) {
     for (const queue of [stage.inbox, ...stage.consumers.map((c) => c.queue)]) {
       if (queue.settings.visibilityTimeoutSeconds < minVisibility) {
         problems.push(
           `${label}: ${queue.name}: visibilityTimeoutSeconds ${queue.settings.visibilityTimeoutSeconds} is too short; ` +
-            `a Lambda event source needs at least ${minVisibility} (6 x a ${MIN_QUEUE_FUNCTION_TIMEOUT_SECONDS} s function timeout)`,
+            `a Lambda event source needs at least ${minVisibility} (${visibilityToTimeoutRatio} x a ${minQueueFunctionTimeoutSeconds} s function timeout)`,
         );
       }
     }

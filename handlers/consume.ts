@@ -4,6 +4,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ANALYTICS_STORES } from '../schemas/analyticsRecord.ts';
+import { CONSUME_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import type { EventSink } from './consume/EventSink.ts';
 import { FirehoseSink } from './consume/FirehoseSink.ts';
@@ -30,22 +31,6 @@ import { QUEUE_RETRY_POLICY, type RetryPolicy } from './shared/retry.ts';
  * them into `batchItemFailures` and, with `skipGroupOnError`, fails every later message of a group
  * once one failed — the FIFO guarantee that an invoice's events are never recorded out of order.
  */
-
-/**
- * The consumer's own environment variables (besides the common ones of `handlerConfig.ts`). The
- * cell builds them per function; `schemas/functionEnvironment.ts`, once it exists, is their home.
- */
-export const CONSUME_ENV = {
-  /** `timestream` | `lakehouse` (the cell definition's `analytics.store`). @default timestream */
-  analyticsStore: 'ANALYTICS_STORE',
-  /** Timestream store: the database and table the records go to. */
-  timestreamDatabaseName: 'TIMESTREAM_DATABASE_NAME',
-  timestreamTableName: 'TIMESTREAM_TABLE_NAME',
-  /** Lakehouse store: the Firehose Direct PUT stream delivering into the Iceberg table. */
-  firehoseStreamName: 'FIREHOSE_STREAM_NAME',
-  /** Becomes the record's `consumer` dimension. */
-  consumerName: 'CONSUMER_NAME',
-} as const;
 
 /** Where this consumer writes: the store's own settings. */
 export type AnalyticsTarget =

@@ -1,5 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { FORWARD_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { parseInboxMessage } from './forward/parseInboxMessage.ts';
@@ -41,22 +42,22 @@ export function forwardConfigFromEnv(env: Env): ForwardConfig {
 }
 
 function stageTopicArnsFromEnv(reader: EnvReader): Partial<Record<Stage, string>> {
-  const parsed = readJsonVariable(reader, 'STAGE_TOPIC_ARNS', {
+  const parsed = readJsonVariable(reader, FORWARD_ENV.stageTopicArns, {
     required: true,
     notJson: 'must be a JSON object such as {"posting":"arn:aws:sns:…:bems-x-posting.fifo"}',
   });
   if (parsed === undefined) return {};
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    reader.problem('STAGE_TOPIC_ARNS', 'must be a JSON object of stage → topic ARN');
+    reader.problem(FORWARD_ENV.stageTopicArns, 'must be a JSON object of stage → topic ARN');
     return {};
   }
   const result: Partial<Record<Stage, string>> = {};
   for (const [stage, arn] of Object.entries(parsed)) {
     if (!(STAGES as readonly string[]).includes(stage)) {
-      reader.problem('STAGE_TOPIC_ARNS', `unknown stage "${stage}"; known: ${STAGES.join(', ')}`);
+      reader.problem(FORWARD_ENV.stageTopicArns, `unknown stage "${stage}"; known: ${STAGES.join(', ')}`);
     } else if (typeof arn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:.+\.fifo$/.test(arn)) {
       reader.problem(
-        'STAGE_TOPIC_ARNS',
+        FORWARD_ENV.stageTopicArns,
         `${stage}: must be an SNS FIFO topic ARN (ending in .fifo), got ${JSON.stringify(arn)}`,
       );
     } else {
@@ -64,7 +65,7 @@ function stageTopicArnsFromEnv(reader: EnvReader): Partial<Record<Stage, string>
     }
   }
   if (Object.keys(parsed).length === 0) {
-    reader.problem('STAGE_TOPIC_ARNS', 'names no stage');
+    reader.problem(FORWARD_ENV.stageTopicArns, 'names no stage');
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODES } from '../schemas/errorResponse.ts';
+import { INGEST_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { errorResponse, HTTP_STATUS, jsonResponse } from './ingest/httpResponses.ts';
@@ -40,10 +41,10 @@ export const INGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 5
 
 export function ingestConfigFromEnv(env: Env): IngestConfig {
   return readHandlerConfig(env, 'bems-ingest', (reader) => {
-    const eventBusName = reader.required('EVENT_BUS_NAME');
+    const eventBusName = reader.required(INGEST_ENV.eventBusName);
     const stages = stagesFromEnv(reader);
     const eventBridge = awsClientConfig('eventbridge', reader);
-    const maxEventAgeDays = reader.optionalPositiveInteger('MAX_EVENT_AGE_DAYS');
+    const maxEventAgeDays = reader.optionalPositiveInteger(INGEST_ENV.maxEventAgeDays);
     return {
       eventBusName,
       stages,
@@ -55,7 +56,7 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
 }
 
 function stagesFromEnv(reader: EnvReader): readonly Stage[] {
-  const csv = reader.optional('STAGES');
+  const csv = reader.optional(INGEST_ENV.stages);
   if (!csv) return STAGES;
   const names = csv
     .split(',')
@@ -63,7 +64,7 @@ function stagesFromEnv(reader: EnvReader): readonly Stage[] {
     .filter(Boolean);
   const unknown = names.filter((name) => !(STAGES as readonly string[]).includes(name));
   if (unknown.length > 0)
-    reader.problem('STAGES', `unknown stage(s) ${unknown.join(', ')}; known: ${STAGES.join(', ')}`);
+    reader.problem(INGEST_ENV.stages, `unknown stage(s) ${unknown.join(', ')}; known: ${STAGES.join(', ')}`);
   return STAGES.filter((stage) => names.includes(stage));
 }
 

@@ -1,21 +1,15 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../schemas/envelope.ts';
+import type { CellDataProps } from './cellData.ts';
 
-export interface CellBusProps {
+/** `encryptionKey` encrypts the bus and the archive; `removalPolicy` is the archive's (replay's source). */
+export interface CellBusProps extends CellDataProps {
   readonly busName: string;
   readonly archiveName: string;
   /** Days the archive keeps events; 0 keeps them indefinitely (the audit default). */
   readonly archiveRetentionDays: number;
-  /** Encrypts the bus and the archive. */
-  readonly encryptionKey: kms.IKey;
-  /**
-   * The archive is the audit record and the last line of recovery (replay): it outlives the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly archiveRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -50,6 +44,6 @@ export class CellBus extends Construct {
       kmsKey: props.encryptionKey,
     });
     this.archive.node.addDependency(this.bus);
-    this.archive.applyRemovalPolicy(props.archiveRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.archive.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
   }
 }

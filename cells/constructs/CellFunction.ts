@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { EventSourcePlan, FunctionPlan, HandlerName } from '../functionPlan.ts';
 import { acknowledge } from './acknowledge.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 
@@ -20,25 +23,15 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 export const SKIP_BUNDLING_CONTEXT = 'bems:skipBundling';
 
-/** The Lambda entry points in `handlers/`. */
-export type HandlerName = 'ingest' | 'forward' | 'consume' | 'monitor';
+export type { HandlerName };
 
 export interface CellFunctionProps {
-  /** `handlers/<handler>.ts`, exporting `handler`. */
-  readonly handler: HandlerName;
-  readonly functionName: string;
-  readonly description: string;
-  /** Handler environment (the Lambda environment contract of the brief). */
+  /** The function as the cell's function plan defines it (`cells/functionPlan.ts`). */
+  readonly plan: FunctionPlan;
+  /** Its environment, `functionEnvironment(cell, plan, resources)`. */
   readonly environment: Readonly<Record<string, string>>;
-  readonly timeout: Duration;
-  readonly memorySize: number;
   /** Encrypts the function's log group. */
   readonly encryptionKey: kms.IKey;
-  /**
-   * Caps concurrent executions, where an unbounded function would overrun a downstream.
-   * @default - no reservation (event-source maximum concurrency limits the queue-fed functions)
-   */
-  readonly reservedConcurrentExecutions?: number;
   /** @default CELL_DEFAULTS.logRetention */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -56,6 +49,7 @@ export interface CellFunctionProps {
  */
 export class CellFunction extends Construct {
   public readonly function: lambda.Function;
+  public readonly plan: FunctionPlan;
   /** The physical function name (a plain string, unlike `function.functionName`). */
   public readonly functionName: string;
   public readonly role: iam.Role;
@@ -63,10 +57,12 @@ export class CellFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CellFunctionProps) {
     super(scope, id);
-    assertEnvironmentFits(props.functionName, props.environment);
-    this.functionName = props.functionName;
+    const { plan } = props;
+    assertEnvironmentFits(plan.functionName, props.environment);
+    this.plan = plan;
+    this.functionName = plan.functionName;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${props.functionName}`,
+      logGroupName: `/aws/lambda/${plan.functionName}`,
       retention: props.logRetention ?? CELL_DEFAULTS.logRetention,
       encryptionKey: props.encryptionKey,
     });
@@ -74,27 +70,23 @@ export class CellFunction extends Construct {
     // exactly this log group, and what the stack grants it.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${props.functionName}`,
+      description: `Execution role of ${plan.functionName}`,
     });
     this.logGroup.grantWrite(this.role);
 
     const common = {
-      functionName: props.functionName,
-      description: props.description,
+      functionName: plan.functionName,
+      description: plan.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
+      memorySize: plan.memoryMiB,
+      timeout: Duration.seconds(plan.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: {
-        // Reuse TCP connections to AWS services across invocations (SDK v3 default, stated for clarity).
-        AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
-        ...props.environment,
-      },
+      reservedConcurrentExecutions: plan.reservedConcurrentExecutions,
+      environment: { ...props.environment },
       recursiveLoop: lambda.RecursiveLoop.TERMINATE,
     } satisfies Partial<lambda.FunctionProps>;
 
@@ -105,7 +97,7 @@ export class CellFunction extends Construct {
         code: lambda.Code.fromInline(`exports.handler = async () => { throw new Error('${SKIP_BUNDLING_CONTEXT}'); };`),
       });
     } else {
-      const entry = path.join(PROJECT_ROOT, 'handlers', `${props.handler}.ts`);
+      const entry = path.join(PROJECT_ROOT, 'handlers', `${plan.handler}.ts`);
       if (!existsSync(entry)) throw new Error(`handler entry point ${entry} does not exist`);
       this.function = new NodejsFunction(this, 'Function', {
         ...common,
@@ -142,6 +134,19 @@ export class CellFunction extends Construct {
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
       `${unscoped.join('; ')}. Every other statement is scoped to this cell by grant*.`,
+    );
+  }
+
+  /** Feeds the function from `queue` with the settings of one of its plan's event sources. */
+  addQueueEventSource(source: EventSourcePlan, queue: sqs.IQueue): void {
+    this.function.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: source.batchSize,
+        maxBatchingWindow:
+          source.batchingWindowSeconds > 0 ? Duration.seconds(source.batchingWindowSeconds) : undefined,
+        reportBatchItemFailures: source.reportBatchItemFailures,
+        maxConcurrency: source.maxConcurrency,
+      }),
     );
   }
 

@@ -42,29 +42,33 @@ export class CellKey extends Construct {
     // SNS encrypts what it delivers into the cell's queues with this key. The condition names the
     // cell's topics by ARN pattern rather than by reference: the topics are themselves encrypted with
     // this key, so a reference would make the key and the topics depend on each other.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'SnsDeliveryToCellQueues',
-        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:${props.prefix}-*` },
-        },
-      }),
+    this.allowService(
+      'SnsDeliveryToCellQueues',
+      'sns.amazonaws.com',
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+      `arn:${stack.partition}:sns:${stack.region}:${stack.account}:${props.prefix}-*`,
     );
 
     // Alarm actions publish to the encrypted alert topics as the CloudWatch service.
+    this.allowService(
+      'CloudWatchAlarmsToEncryptedAlertTopics',
+      'cloudwatch.amazonaws.com',
+      ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+    );
+  }
+
+  /** Lets an AWS service use the key for this account's resources whose ARN matches `sourceArn` (ArnLike). */
+  private allowService(sid: string, service: string, actions: string[], sourceArn: string): void {
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsToEncryptedAlertTopics',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        sid,
+        principals: [new iam.ServicePrincipal(service)],
+        actions,
         resources: ['*'],
         conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': sourceArn },
         },
       }),
     );

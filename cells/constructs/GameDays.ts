@@ -7,8 +7,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { GAME_DAY_ENV } from '../../schemas/functionEnvironment.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellFunction } from './CellFunction.ts';
+import { encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
 /** One consume function to run game days on, with the queues it consumes. */
@@ -110,12 +112,7 @@ export class GameDays extends Construct {
     const stack = Stack.of(this);
 
     this.configBucket = new s3.Bucket(this, 'FisConfig', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...encryptedBucketProps(props.encryptionKey),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       // A configuration is only read while its experiment runs (at most hours).
       lifecycleRules: [{ expiration: Duration.days(1) }],
@@ -137,8 +134,8 @@ export class GameDays extends Construct {
       const fn = target.function.function;
       fn.addLayers(layer);
       // The extension wraps the runtime and asks S3 for an active fault before each invocation.
-      fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', '/opt/aws-fis/bootstrap');
-      fn.addEnvironment('AWS_FIS_CONFIGURATION_LOCATION', configLocation);
+      fn.addEnvironment(GAME_DAY_ENV.execWrapper, '/opt/aws-fis/bootstrap');
+      fn.addEnvironment(GAME_DAY_ENV.fisConfigurationLocation, configLocation);
       target.function.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ListFisConfigurations',

@@ -6,12 +6,10 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
-import { monitorTopologyOf } from '../monitorTopology.ts';
-import type { CellTopology } from '../topology.ts';
+import { type FunctionPlan, functionEnvironment } from '../functionPlan.ts';
 import type { AlertTopics } from './AlertTopics.ts';
 import { acknowledge } from './acknowledge.ts';
 import { CellFunction } from './CellFunction.ts';
-import { CELL_DEFAULTS } from './defaults.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 import type { TimeseriesStore } from './TimeseriesStore.ts';
 
@@ -20,15 +18,14 @@ export const TIMESTREAM_ENDPOINT_DISCOVERY =
   'timestream:DescribeEndpoints (Timestream endpoint discovery) has no resource-level permissions';
 
 export interface StuckEventMonitorProps {
-  readonly topology: CellTopology;
-  readonly redrive: CellDefinition['redrive'];
+  readonly cell: CellDefinition;
+  /** The monitor function of the cell's function plan. */
+  readonly plan: FunctionPlan<'monitor'>;
   /** Every queue of the cell (inboxes and consumer queues) with its DLQ. */
   readonly queues: readonly QueueWithDlq[];
   readonly alerts: AlertTopics;
   readonly timeseries: TimeseriesStore;
   readonly encryptionKey: kms.IKey;
-  /** Common handler environment (CELL_ID, POWERTOOLS_*). */
-  readonly commonEnvironment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -36,7 +33,8 @@ export interface StuckEventMonitorProps {
  * depth and age, queries the time series for invoices past their stage SLA, alerts by severity and,
  * when the cell's policy allows, redrives DLQs within a budget.
  *
- * Its environment is the contract with `handlers/monitor.ts`:
+ * Its environment (`functionEnvironment`, the contract of `schemas/functionEnvironment.ts`) tells
+ * `handlers/monitor.ts`:
  * - `CELL_TOPOLOGY`: `MonitorTopology` JSON (`cells/monitorTopology.ts`): queues, DLQs, SLA, receive budgets;
  * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
  * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
@@ -54,39 +52,30 @@ export class StuckEventMonitor extends Construct {
   constructor(scope: Construct, id: string, props: StuckEventMonitorProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const { topology } = props;
+    const { cell, plan } = props;
+    const redrive = cell.redrive;
 
     this.stateParameter = new ssm.StringParameter(this, 'AlertState', {
-      parameterName: `/bems/${topology.cellId}/monitor/alert-state`,
+      parameterName: `/bems/${cell.id}/monitor/alert-state`,
       description: 'Open alerts of the BEMS stuck-event monitor (written by the monitor every minute)',
       stringValue: '{}',
       // Starts as a standard parameter; grows to advanced (8 KB) on its own if many conditions are open.
       tier: ssm.ParameterTier.INTELLIGENT_TIERING,
     });
 
-    const queueUrlPrefix = `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/`;
+    const resources = {
+      queueUrlPrefix: `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/`,
+      alertTopicArns: props.alerts.topicArns(),
+      stateStore: { parameterName: this.stateParameter.parameterName },
+    };
     this.handler = new CellFunction(this, 'Monitor', {
-      handler: 'monitor',
-      functionName: `bems-${topology.cellId}-monitor`,
-      description: 'BEMS stuck-event monitor: queue and DLQ health, SLA breaches, alerts, automatic redrive',
-      memorySize: CELL_DEFAULTS.memoryMiB.monitor,
-      timeout: CELL_DEFAULTS.monitorTimeout,
-      // One run at a time: two overlapping runs would alert twice and could redrive the same messages twice.
-      reservedConcurrentExecutions: 1,
+      plan,
+      environment: functionEnvironment(cell, plan, resources, (value) => stack.toJsonString(value)),
       encryptionKey: props.encryptionKey,
       unscopedActionReasons: [
         TIMESTREAM_ENDPOINT_DISCOVERY,
         'cloudwatch:GetMetricData (oldest-message age of the queues) has no resource-level permissions',
       ],
-      environment: {
-        ...props.commonEnvironment,
-        CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, queueUrlPrefix)),
-        ALERT_TOPIC_ARNS: stack.toJsonString(props.alerts.topicArns()),
-        TIMESTREAM_DATABASE_NAME: props.timeseries.databaseName,
-        TIMESTREAM_TABLE_NAME: props.timeseries.tableName,
-        REDRIVE_POLICY: JSON.stringify(props.redrive),
-        MONITOR_STATE_PARAMETER: this.stateParameter.parameterName,
-      },
     });
     const fn = this.handler.function;
 
@@ -94,7 +83,7 @@ export class StuckEventMonitor extends Construct {
       queue.queue.grant(fn, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
       // Reading DLQ samples (for the alert text) and parking messages needs receive and delete.
       queue.deadLetterQueue.grantConsumeMessages(fn);
-      if (props.redrive.automatic) {
+      if (redrive.automatic) {
         queue.queue.grantSendMessages(fn);
         queue.deadLetterQueue.grant(
           fn,
@@ -113,17 +102,14 @@ export class StuckEventMonitor extends Construct {
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
     this.stateParameter.grantRead(fn);
     this.stateParameter.grantWrite(fn);
-    this.handler.acknowledgeKeyGrantWildcards(
-      'kms:GenerateDataKey*',
-      ...(props.redrive.automatic ? ['kms:ReEncrypt*'] : []),
-    );
+    this.handler.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*', ...(redrive.automatic ? ['kms:ReEncrypt*'] : []));
 
     // The scheduler's own role, so its one permission (invoke this function) is visible and scoped.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: `Lets EventBridge Scheduler run bems-${topology.cellId}-monitor`,
+      description: `Lets EventBridge Scheduler run ${plan.functionName}`,
     });
     acknowledge(
       scheduleRole,
@@ -132,9 +118,9 @@ export class StuckEventMonitor extends Construct {
     );
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      scheduleName: `bems-${topology.cellId}-monitor`,
+      scheduleName: plan.functionName,
       description: 'Runs the BEMS stuck-event monitor every minute',
-      schedule: scheduler.ScheduleExpression.rate(CELL_DEFAULTS.monitorSchedule),
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(plan.scheduleMinutes!)),
       target: new schedulerTargets.LambdaInvoke(fn, {
         role: scheduleRole,
         // A missed run is made up by the next one a minute later; retrying an old run only piles up.

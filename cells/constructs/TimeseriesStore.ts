@@ -1,24 +1,18 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import type { CellDefinition } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
+import { type CellDataProps, encryptedBucketProps } from './cellData.ts';
 
-export interface TimeseriesStoreProps {
+/** `encryptionKey` encrypts the database and the rejected-records reports; finance records outlive the stack. */
+export interface TimeseriesStoreProps extends CellDataProps {
   readonly databaseName: string;
   readonly tableName: string;
-  /** Memory-store retention: fast writes and queries; older records go to the magnetic store. */
-  readonly memoryRetentionHours: number;
-  readonly magneticRetentionDays: number;
-  /** Encrypts the database and the rejected-records reports. */
-  readonly encryptionKey: kms.IKey;
-  /**
-   * Finance records must survive the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
+  /** The definition's retention: memory store (fast writes and queries), then the magnetic store. */
+  readonly retention: CellDefinition['timestream'];
 }
 
 /**
@@ -43,12 +37,7 @@ export class TimeseriesStore extends Construct {
     this.tableName = props.tableName;
 
     this.rejectedRecordsBucket = new s3.Bucket(this, 'RejectedRecords', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...encryptedBucketProps(props.encryptionKey),
       versioned: true,
       removalPolicy,
       // Reports are evidence for a fix, not records: keep them a year and a quarter.
@@ -71,8 +60,8 @@ export class TimeseriesStore extends Construct {
       tableName: props.tableName,
       // Both properties are plain JSON in the CloudFormation schema: keys are spelled as CloudFormation spells them.
       retentionProperties: {
-        MemoryStoreRetentionPeriodInHours: String(props.memoryRetentionHours),
-        MagneticStoreRetentionPeriodInDays: String(props.magneticRetentionDays),
+        MemoryStoreRetentionPeriodInHours: String(props.retention.memoryRetentionHours),
+        MagneticStoreRetentionPeriodInDays: String(props.retention.magneticRetentionDays),
       },
       magneticStoreWriteProperties: {
         EnableMagneticStoreWrites: true,

@@ -13,16 +13,7 @@ export const CELL_DEFAULTS = {
   apiStageName: 'v1',
   /** Every queue keeps a message the maximum SQS allows, so a backlog never expires before an operator sees it. */
   queueRetention: Duration.days(14),
-  /** AWS asks for a visibility timeout of at least 6x the function timeout on SQS event sources. */
-  visibilityToTimeoutRatio: 6,
-  /** Functions fed by SQS never run longer than this, whatever the visibility timeout allows. */
-  maxQueueFunctionTimeout: Duration.seconds(30),
-  memoryMiB: { ingest: 512, forward: 512, consume: 512, monitor: 256 },
-  /** API Gateway gives up on an integration after 29 s; the client gets a 5xx well before. */
-  ingestTimeout: Duration.seconds(10),
-  /** The monitor runs every minute; one run must end before the next starts. */
-  monitorTimeout: Duration.seconds(55),
-  monitorSchedule: Duration.minutes(1),
+  // Function memory, timeouts and the monitor schedule are the function plan's (cells/functionPlan.ts).
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ALERT_SEVERITIES, type AlertSeverity } from '../../schemas/alerts.ts';
+import { MONITOR_ENV } from '../../schemas/functionEnvironment.ts';
 import {
   type MonitorTopology,
   MonitorTopologySchema,
@@ -48,12 +49,13 @@ export interface MonitorConfig extends CommonHandlerConfig {
 
 export function monitorConfigFromEnv(env: Env): MonitorConfig {
   return readHandlerConfig(env, 'bems-monitor', (reader, common) => {
-    const topology = jsonVariable(reader, 'CELL_TOPOLOGY', MonitorTopologySchema, true);
+    const topology = jsonVariable(reader, MONITOR_ENV.cellTopology, MonitorTopologySchema, true);
     if (topology && common.cellId && topology.cellId !== common.cellId) {
-      reader.problem('CELL_TOPOLOGY', `describes cell "${topology.cellId}" but CELL_ID is "${common.cellId}"`);
+      reader.problem(MONITOR_ENV.cellTopology, `describes cell "${topology.cellId}" but CELL_ID is "${common.cellId}"`);
     }
     const alertTopicArns = alertTopicsFromEnv(reader);
-    const redrive = jsonVariable(reader, 'REDRIVE_POLICY', RedrivePolicySchema, false) ?? RedrivePolicySchema.parse({});
+    const redrive =
+      jsonVariable(reader, MONITOR_ENV.redrivePolicy, RedrivePolicySchema, false) ?? RedrivePolicySchema.parse({});
     const state = stateStoreFromEnv(reader);
     const timestream = timestreamFromEnv(reader);
     const sqs = sqsClientConfig(reader);
@@ -83,18 +85,18 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
 }
 
 function stateStoreFromEnv(reader: EnvReader): MonitorConfig['state'] | undefined {
-  const parameterName = reader.optional('MONITOR_STATE_PARAMETER');
-  const path = reader.optional('MONITOR_STATE_FILE');
+  const parameterName = reader.optional(MONITOR_ENV.stateParameter);
+  const path = reader.optional(MONITOR_ENV.stateFile);
   if (parameterName && path)
-    reader.problem('MONITOR_STATE_FILE', 'set either MONITOR_STATE_PARAMETER or MONITOR_STATE_FILE, not both');
-  if (!parameterName && !path) reader.problem('MONITOR_STATE_PARAMETER', 'is required (or MONITOR_STATE_FILE)');
+    reader.problem(MONITOR_ENV.stateFile, 'set either MONITOR_STATE_PARAMETER or MONITOR_STATE_FILE, not both');
+  if (!parameterName && !path) reader.problem(MONITOR_ENV.stateParameter, 'is required (or MONITOR_STATE_FILE)');
   if (parameterName) return { kind: 'ssm', parameterName };
   return path ? { kind: 'file', path } : undefined;
 }
 
 function timestreamFromEnv(reader: EnvReader): MonitorConfig['timestream'] {
-  const databaseName = reader.optional('TIMESTREAM_DATABASE_NAME');
-  const tableName = reader.optional('TIMESTREAM_TABLE_NAME');
+  const databaseName = reader.optional(MONITOR_ENV.timestreamDatabaseName);
+  const tableName = reader.optional(MONITOR_ENV.timestreamTableName);
   if (Boolean(databaseName) !== Boolean(tableName)) {
     reader.problem(
       databaseName ? 'TIMESTREAM_TABLE_NAME' : 'TIMESTREAM_DATABASE_NAME',
@@ -122,7 +124,7 @@ function jsonVariable<T extends z.ZodType>(
 }
 
 function alertTopicsFromEnv(reader: EnvReader): Partial<Record<AlertSeverity, string>> {
-  const json = readJsonVariable(reader, 'ALERT_TOPIC_ARNS', {
+  const json = readJsonVariable(reader, MONITOR_ENV.alertTopicArns, {
     required: true,
     notJson: 'must be a JSON object such as {"critical":"arn:aws:sns:…","warning":…,"info":…}',
   });
@@ -131,7 +133,7 @@ function alertTopicsFromEnv(reader: EnvReader): Partial<Record<AlertSeverity, st
   for (const severity of ALERT_SEVERITIES) {
     const arn = (json as Record<string, unknown> | null)?.[severity];
     if (typeof arn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:.+$/.test(arn)) {
-      reader.problem('ALERT_TOPIC_ARNS', `${severity}: must be an SNS topic ARN, got ${JSON.stringify(arn)}`);
+      reader.problem(MONITOR_ENV.alertTopicArns, `${severity}: must be an SNS topic ARN, got ${JSON.stringify(arn)}`);
     } else {
       result[severity] = arn;
     }

@@ -1,3 +1,4 @@
+import { COMMON_ENV, RUNTIME_ENV } from '../../schemas/functionEnvironment.ts';
 import type { EnvReader } from './EnvReader.ts';
 
 /** Log levels Powertools Logger accepts. */
@@ -28,20 +29,23 @@ export interface CommonHandlerConfig {
 export const DEFAULT_METRICS_NAMESPACE = 'BEMS';
 
 export function commonConfigFromEnv(reader: EnvReader, defaultServiceName: string): CommonHandlerConfig {
-  const logLevel = (reader.optional('POWERTOOLS_LOG_LEVEL') ?? reader.optional('AWS_LAMBDA_LOG_LEVEL') ?? 'INFO')
+  const logLevel = (reader.optional(COMMON_ENV.logLevel) ?? reader.optional(RUNTIME_ENV.lambdaLogLevel) ?? 'INFO')
     .toUpperCase()
     .replace('WARNING', 'WARN');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    reader.problem('POWERTOOLS_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+    reader.problem(COMMON_ENV.logLevel, `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
-  const tracing = reader.optional('POWERTOOLS_TRACE_ENABLED');
+  const tracing = reader.optional(RUNTIME_ENV.traceEnabled);
   return {
-    cellId: reader.required('CELL_ID'),
-    region: reader.optional('AWS_REGION') ?? reader.optional('AWS_DEFAULT_REGION') ?? reader.required('AWS_REGION'),
-    serviceName: reader.optional('POWERTOOLS_SERVICE_NAME') ?? defaultServiceName,
-    metricsNamespace: reader.optional('POWERTOOLS_METRICS_NAMESPACE') ?? DEFAULT_METRICS_NAMESPACE,
+    cellId: reader.required(COMMON_ENV.cellId),
+    region:
+      reader.optional(RUNTIME_ENV.region) ??
+      reader.optional(RUNTIME_ENV.defaultRegion) ??
+      reader.required(RUNTIME_ENV.region),
+    serviceName: reader.optional(COMMON_ENV.serviceName) ?? defaultServiceName,
+    metricsNamespace: reader.optional(COMMON_ENV.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
     logLevel: logLevel as LogLevel,
-    metricsEnabled: !reader.boolean('POWERTOOLS_METRICS_DISABLED', false),
-    tracingEnabled: tracing === undefined ? undefined : reader.boolean('POWERTOOLS_TRACE_ENABLED', true),
+    metricsEnabled: !reader.boolean(RUNTIME_ENV.metricsDisabled, false),
+    tracingEnabled: tracing === undefined ? undefined : reader.boolean(RUNTIME_ENV.traceEnabled, true),
   };
 }

@@ -2,29 +2,24 @@ import './xrayManualMode.ts';
 import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
+import type { HandlerName } from '../../cells/functionPlan.ts';
 import { type CellTopology, cellTopology } from '../../cells/topology.ts';
 import { dashboardRoutes } from '../../dashboards/localDashboardRoutes.ts';
-import { LocalReadModel, READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
-import { busesForCell } from '../eventbridge/index.ts';
-import {
-  localSnsSqsClients,
-  type ProvisionedTopology,
-  provisionTopology,
-  releaseOrphanedMessages,
-} from '../sns-sqs/index.ts';
-import { type TimestreamFault, TimestreamStore } from '../timestream/index.ts';
-import { type EventLoopUtilization, type LocalArchive, startEmulatorWorker } from '../worker/index.ts';
+import type { LocalReadModel } from '../../dashboards/readModel/index.ts';
+import type { ProvisionedTopology } from '../sns-sqs/index.ts';
+import type { TimestreamFault, TimestreamStore } from '../timestream/index.ts';
+import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
 import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
-import { createCellFunctions } from './cellFunctions.ts';
+import { type CellFunctions, createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
+import { type CellServices, StopSequence, startServices } from './cellServices.ts';
 import { StartupError } from './errors.ts';
 import { FaultInjector, type FaultRule } from './faults/index.ts';
-import { createLocalLogger } from './LocalLogger.ts';
+import { createLocalLogger, type LocalLogger } from './LocalLogger.ts';
 import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
-import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
-import { SqsJsonClient } from './wire/SqsJsonClient.ts';
+import type { PollingSettings } from './pollers/index.ts';
 
 export interface LocalCellOptions {
   /** API port; 0 picks a free one. @default 4010 */
@@ -53,6 +48,8 @@ export interface RunningLocalCell {
   readonly topology: CellTopology;
   /** Queue URLs/ARNs and topic ARNs as provisioned. */
   readonly resources: ProvisionedTopology;
+  /** The function plan's functions as this cell runs them: environments and event source mappings. */
+  readonly functions: readonly LocalFunctionDescription[];
   readonly endpoints: {
     readonly sqs: string;
     readonly sns: string;
@@ -87,6 +84,18 @@ export interface RunningLocalCell {
   stop(): Promise<void>;
 }
 
+/** One function of the plan as the local cell runs it (see `cells/functionPlan.ts`). */
+export interface LocalFunctionDescription {
+  readonly functionName: string;
+  readonly handler: HandlerName;
+  /** What its handler was built from: the plan's environment plus the local runtime's. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Its event source mappings: the queue each polls and the mapping's settings. */
+  readonly eventSources: readonly ({ readonly queueName: string } & PollingSettings & {
+      readonly reportBatchItemFailures: boolean;
+    })[];
+}
+
 export interface LocalCellFaults {
   /** Replaces the fault rules of the API and the event source mappings; `[]` clears them. */
   setRules(rules: readonly FaultRule[]): void;
@@ -99,7 +108,8 @@ export interface LocalCellFaults {
 /**
  * Starts a whole cell in this process: API → ingest → EventBridge emulator (durable archive and
  * outbox) → stage inboxes (fauxqs) → forward → SNS FIFO topics → consumer FIFO queues → consume →
- * Timestream emulator. Handlers are the production ones, built from Lambda-style environments.
+ * Timestream emulator. Handlers are the production ones, grouped and configured by the cell's
+ * function plan (`cells/functionPlan.ts`), as on AWS.
  */
 export async function startLocalCell(options: LocalCellOptions): Promise<RunningLocalCell> {
   const cell = options.cell ?? localCell();
@@ -107,8 +117,15 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
   const guard = new ApiKeyGuard(cell.apiClients);
   const apiKey = guard.activeKeys[0]?.key;
   if (!apiKey) throw new StartupError(`cell ${cell.id} has no active API client with a localKey`);
-  const faults = new FaultInjector(options.faults);
-  const logger = createLocalLogger({ quiet: options.quiet ?? false });
+  const context: StartContext = {
+    cell,
+    topology,
+    options,
+    faults: new FaultInjector(options.faults),
+    logger: createLocalLogger({ quiet: options.quiet ?? false }),
+    // API Gateway and Lambda requests are counted here; SNS/SQS and Timestream by their emulators.
+    counter: new RequestCounter(),
+  };
   // Bind the port before the data directory is created or opened: a taken port changes nothing.
   let app: ReturnType<typeof createApiApp> | undefined;
   const api = await startApiServer({
@@ -119,180 +136,195 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         ? app.fetch(request, env)
         : Response.json({ code: 'STARTING', message: 'the cell is starting' }, { status: 503 }),
   });
-  // Stop order: the API stops accepting first, then everything else in reverse start order —
-  // pollers finish their batches before the emulators they write to go away.
-  const cleanup: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => {
-    await api.stop();
-    for (const step of cleanup.reverse()) await step();
-  };
-  let state: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
+  const stops = new StopSequence(() => api.stop());
+  const lifecycle = { state: 'starting' as CellState };
   try {
-    const dataDir = prepareDataDir(options.dataDir);
-    const lock = lockDataDir(dataDir);
-    cleanup.push(() => lock.release());
-    // API Gateway and Lambda requests are counted here; SNS/SQS and Timestream by their emulators.
-    const counter = new RequestCounter();
-    const primaryConsumers = Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
-    const emulators = await startEmulatorWorker(
-      {
-        dataDir,
-        region: cell.region,
-        accountId: cell.account,
-        databases: [
-          {
-            name: topology.timestreamDatabase,
-            tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
-          },
-        ],
-        quiet: options.quiet ?? false,
-      },
-      // The cell cannot work without its emulators: say so at once, and /health turns 503.
-      (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, EventBridge) failed', { reason }),
+    const services = await startServices(
+      { cell, topology, dataDir: options.dataDir, quiet: options.quiet ?? false, logger: context.logger },
+      stops,
     );
-    cleanup.push(() => emulators.stop());
-    const { sqs, sns } = localSnsSqsClients(emulators.snsSqsEndpoint, cell.region);
-    cleanup.push(() => {
-      sqs.destroy();
-      sns.destroy();
-    });
-    // The cell's reads (timelines, dashboards, monitor) go through its own connection to the store.
-    // It also installs the read model (views and indexes) over the emulator's records.
-    const store = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
-    const readModel = new LocalReadModel(store, { primaryConsumers });
-    cleanup.push(() => store.close());
-    const resources = await provisionTopology(topology, {
-      sqs,
-      sns,
-      endpoint: emulators.snsSqsEndpoint,
-      account: cell.account,
-    });
-    // The pollers' SQS calls (Lambda's, on AWS) skip the SDK; handlers keep theirs.
-    const plumbing = new SqsJsonClient({ endpoint: emulators.snsSqsEndpoint, region: cell.region });
-    cleanup.push(() => plumbing.destroy());
-    const released = await releaseOrphanedMessages(resources.queues, sqs, emulators.queueInspector);
-    if (released > 0) logger.info('released messages left in flight by a previous run', { released });
-    // On the emulator thread too; it stops there first, before the queues it delivers to.
-    const eventBridgeEndpoint = await emulators.startEventBridge(
-      cell.account,
-      busesForCell({
-        topology,
-        archiveRetentionDays: cell.archiveRetentionDays,
-        queueUrl: (name) => resources.queues.find((queue) => queue.name === name)!.url,
-      }),
-    );
-    const endpoints = {
-      sqs: emulators.snsSqsEndpoint,
-      sns: emulators.snsSqsEndpoint,
-      eventbridge: eventBridgeEndpoint,
-      timestream: emulators.timestreamEndpoint,
-    };
-    const functions = createCellFunctions({
-      cell,
-      topology,
-      provisioned: resources,
-      endpoints,
-      sqs: plumbing,
-      faults,
-      counter,
-      logger,
-      batching: options.batching ?? true,
-      quiet: options.quiet ?? false,
-    });
-    for (const mapping of functions.mappings) mapping.start();
-    // The handlers' SDK clients close once no handler can run: the API has stopped, the pollers too.
-    cleanup.push(() => Promise.all(functions.mappings.map((m) => m.stop())).then(() => functions.destroy()));
+    const functions = startFunctions(context, services, stops);
     const startedAt = Date.now();
     const health = () =>
       cellHealth({
         cellId: cell.id,
         startedAt,
-        state: () => state,
-        endpoints,
-        queues: resources.queues,
-        sqs,
-        queueInspector: emulators.queueInspector,
-        emulatorFailure: emulators.failure,
-        eventBridgeStatus: emulators.eventBridgeStatus,
+        state: () => lifecycle.state,
+        endpoints: services.endpoints,
+        queues: services.resources.queues,
+        sqs: services.sqs,
+        queueInspector: services.emulators.queueInspector,
+        emulatorFailure: services.emulators.failure,
+        eventBridgeStatus: services.emulators.eventBridgeStatus,
         mappings: functions.mappings,
       });
-    app = createApiApp({
-      cell,
-      ingest: functions.ingest,
-      ingestFunctionName: functions.ingestFunctionName,
-      guard,
-      // The store holds this cell's one table only. Naming database and table would make SQLite
-      // pick the (database, table, …) identity index over the invoice_id one: a scan of every
-      // record of the table per request instead of an index lookup.
-      timeline: (invoiceId) => toInvoiceTimeline(invoiceId, readModel.timeline(invoiceId)),
-      health,
-      faults,
-      counter,
-      logger,
-    });
-    app.route('/', dashboardRoutes({ store, health, cell }));
+    const running = createCellApiApp(context, { guard, services, functions, health });
+    app = running;
     const monitor = await startLocalMonitor(
-      { cell, topology, dataDir, endpoints, store, health },
-      { intervalMs: options.monitorIntervalMs ?? 60_000, logger, quiet: options.quiet ?? false },
+      { cell, topology, dataDir: services.dataDir, endpoints: services.endpoints, store: services.store, health },
+      {
+        intervalMs: options.monitorIntervalMs ?? functions.plan.monitor.scheduleMinutes! * 60_000,
+        logger: context.logger,
+        quiet: options.quiet ?? false,
+      },
     );
-    cleanup.push(() => monitor.stop());
+    stops.push(() => monitor.stop());
     // How the `bems` CLI finds this cell (its endpoints change at every start).
+    const { dataDir, endpoints } = services;
     writeCellManifest(dataDir, cellManifestOf({ cell, topology, apiUrl: api.url, endpoints, monitor }));
-    cleanup.push(() => removeCellManifest(dataDir));
-    state = 'running';
-    const countsByAction = async (): Promise<Record<string, number>> => {
-      const emulated = await emulators.requestCounts();
-      const all = {
-        ...counter.byServiceAction(),
-        ...emulated.snsSqs,
-        ...prefixed('eventbridge', emulated.eventBridge),
-        ...prefixed('timestream', emulated.timestream),
-      };
-      return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
-    };
-    let stopping: Promise<void> | undefined;
-    return {
-      apiUrl: api.url,
-      apiKey,
-      dataDir,
-      cell,
-      topology,
-      resources,
-      endpoints,
-      store,
-      readModel,
-      archive: emulators.archive,
-      requestCounts: async () => totalsByService(Object.entries(await countsByAction())),
-      requestCountsByAction: countsByAction,
-      emulatorEventLoopUtilization: (since) => emulators.eventLoopUtilization(since),
-      emulatorProfiler: { start: () => emulators.startCpuProfile(), stop: () => emulators.stopCpuProfile() },
-      health,
-      monitor,
-      faults: {
-        setRules: (rules) => faults.setRules(rules),
-        setTimestreamFault: (fault) => emulators.setTimestreamFault(fault),
-        restartSnsSqs: (restart) => emulators.restartSnsSqs(restart),
-      },
-      fetch: async (request) => {
-        const running = app;
-        if (!running) throw new StartupError('the cell is not running');
-        // The routes read only the raw headers and the peer address of node's request object.
-        const incoming = { rawHeaders: [...request.headers].flat(), socket: { remoteAddress: '127.0.0.1' } };
-        return running.fetch(request, { incoming, outgoing: undefined } as unknown as HttpBindings);
-      },
-      stop: () => {
-        stopping ??= (async () => {
-          state = 'stopping';
-          await stopAll();
-          state = 'stopped';
-        })();
-        return stopping;
-      },
-    };
+    stops.push(() => removeCellManifest(dataDir));
+    lifecycle.state = 'running';
+    const parts = { context, services, functions, monitor, health, app: running, apiUrl: api.url, apiKey };
+    return runningCell(parts, stopOnce(lifecycle, stops));
   } catch (error) {
-    await stopAll().catch(() => undefined);
+    await stops.run().catch(() => undefined);
     throw error;
   }
+}
+
+type CellState = 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** What every start-up step reads. */
+interface StartContext {
+  readonly cell: CellDefinition;
+  readonly topology: CellTopology;
+  readonly options: LocalCellOptions;
+  readonly faults: FaultInjector;
+  readonly logger: LocalLogger;
+  readonly counter: RequestCounter;
+}
+
+function stopOnce(lifecycle: { state: CellState }, stops: StopSequence): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= (async () => {
+      lifecycle.state = 'stopping';
+      await stops.run();
+      lifecycle.state = 'stopped';
+    })();
+    return stopping;
+  };
+}
+
+/** The API as API Gateway serves it, plus the local dashboards. */
+function createCellApiApp(
+  { cell, faults, counter, logger }: StartContext,
+  parts: {
+    readonly guard: ApiKeyGuard;
+    readonly services: CellServices;
+    readonly functions: CellFunctions;
+    readonly health: () => Promise<HealthReport>;
+  },
+): ReturnType<typeof createApiApp> {
+  const { services, functions, health } = parts;
+  const app = createApiApp({
+    cell,
+    ingest: functions.ingest,
+    ingestFunctionName: functions.ingestFunctionName,
+    guard: parts.guard,
+    // The store holds this cell's one table only. Naming database and table would make SQLite
+    // pick the (database, table, …) identity index over the invoice_id one: a scan of every
+    // record of the table per request instead of an index lookup.
+    timeline: (invoiceId) => toInvoiceTimeline(invoiceId, services.readModel.timeline(invoiceId)),
+    health,
+    faults,
+    counter,
+    logger,
+  });
+  app.route('/', dashboardRoutes({ store: services.store, health, cell }));
+  return app;
+}
+
+/** The plan's functions with their event source mappings polling. */
+function startFunctions(context: StartContext, services: CellServices, stops: StopSequence): CellFunctions {
+  const functions = createCellFunctions({
+    cell: context.cell,
+    topology: context.topology,
+    provisioned: services.resources,
+    endpoints: services.endpoints,
+    sqs: services.plumbing,
+    faults: context.faults,
+    counter: context.counter,
+    logger: context.logger,
+    batching: context.options.batching ?? true,
+    quiet: context.options.quiet ?? false,
+  });
+  for (const mapping of functions.mappings) mapping.start();
+  // The handlers' SDK clients close once no handler can run: the API has stopped, the pollers too.
+  stops.push(() => Promise.all(functions.mappings.map((m) => m.stop())).then(() => functions.destroy()));
+  return functions;
+}
+
+interface RunningParts {
+  readonly context: StartContext;
+  readonly services: CellServices;
+  readonly functions: CellFunctions;
+  readonly monitor: LocalMonitor;
+  readonly health: () => Promise<HealthReport>;
+  readonly app: ReturnType<typeof createApiApp>;
+  readonly apiUrl: string;
+  readonly apiKey: string;
+}
+
+/** The handle a caller gets on a started cell. */
+function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLocalCell {
+  const { context, services, functions, monitor, app } = parts;
+  const { emulators } = services;
+  const countsByAction = async (): Promise<Record<string, number>> => {
+    const emulated = await emulators.requestCounts();
+    const all = {
+      ...context.counter.byServiceAction(),
+      ...emulated.snsSqs,
+      ...prefixed('eventbridge', emulated.eventBridge),
+      ...prefixed('timestream', emulated.timestream),
+    };
+    return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
+  };
+  return {
+    apiUrl: parts.apiUrl,
+    apiKey: parts.apiKey,
+    dataDir: services.dataDir,
+    cell: context.cell,
+    topology: context.topology,
+    resources: services.resources,
+    endpoints: services.endpoints,
+    functions: describeFunctions(functions, monitor),
+    store: services.store,
+    readModel: services.readModel,
+    archive: emulators.archive,
+    requestCounts: async () => totalsByService(Object.entries(await countsByAction())),
+    requestCountsByAction: countsByAction,
+    emulatorEventLoopUtilization: (since) => emulators.eventLoopUtilization(since),
+    emulatorProfiler: { start: () => emulators.startCpuProfile(), stop: () => emulators.stopCpuProfile() },
+    health: parts.health,
+    monitor,
+    faults: {
+      setRules: (rules) => context.faults.setRules(rules),
+      setTimestreamFault: (fault) => emulators.setTimestreamFault(fault),
+      restartSnsSqs: (restart) => emulators.restartSnsSqs(restart),
+    },
+    fetch: async (request) => {
+      // The routes read only the raw headers and the peer address of node's request object.
+      const incoming = { rawHeaders: [...request.headers].flat(), socket: { remoteAddress: '127.0.0.1' } };
+      return app.fetch(request, { incoming, outgoing: undefined } as unknown as HttpBindings);
+    },
+    stop,
+  };
+}
+
+/** The functions as they run, for comparing with what the CDK deploys (test/infra/topologyParity.test.ts). */
+function describeFunctions(functions: CellFunctions, monitor: LocalMonitor): LocalFunctionDescription[] {
+  const queueFed = functions.functions.map(({ plan, environment, mappings }) => ({
+    functionName: plan.functionName,
+    handler: plan.handler,
+    environment,
+    eventSources: mappings.map((mapping) => ({ queueName: mapping.queueName, ...mapping.settings })),
+  }));
+  const plan = functions.plan.monitor;
+  return [
+    ...queueFed,
+    { functionName: plan.functionName, handler: plan.handler, environment: monitor.environment, eventSources: [] },
+  ];
 }
 
 function prefixed(service: string, counts: Record<string, number>): Record<string, number> {

@@ -3,16 +3,26 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { SQSRecord } from 'aws-lambda';
 import type { CellDefinition } from '../../cells/definition.ts';
+import {
+  type CellFunctionPlan,
+  type EventSourcePlan,
+  type FunctionPlan,
+  type FunctionResources,
+  functionEnvironment,
+  functionPlan,
+  type HandlerName,
+} from '../../cells/functionPlan.ts';
 import type { CellTopology } from '../../cells/topology.ts';
 import { consumeConfigFromEnv, createConsumeHandler } from '../../handlers/consume.ts';
 import { createForwardHandler, forwardConfigFromEnv } from '../../handlers/forward.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
-import { LOCAL_CREDENTIALS, type ProvisionedQueue, type ProvisionedTopology } from '../sns-sqs/index.ts';
+import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { ApiGatewayLambda } from './api/index.ts';
 import type { FaultInjector } from './faults/index.ts';
 import type { LocalLogger } from './LocalLogger.ts';
+import { type LocalRuntime, localEnvironment } from './localEnvironment.ts';
 import type { RequestCounter } from './metering/index.ts';
-import { EventSourceMapping, type PollingSettings } from './pollers/index.ts';
+import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from './pollers/index.ts';
 import { loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
 import type { SqsMessaging } from './wire/SqsJsonClient.ts';
 
@@ -31,19 +41,34 @@ export interface CellFunctionsOptions {
   readonly quiet: boolean;
 }
 
+/** One function of the plan as the local cell runs it. */
+export interface LocalFunction {
+  readonly plan: FunctionPlan;
+  /** The environment its handler was built from (plan + local runtime). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** One per event source of the plan, in plan order (none for ingest). */
+  readonly mappings: readonly EventSourceMapping[];
+}
+
 export interface CellFunctions {
+  /** The cell's function plan these were built from. */
+  readonly plan: CellFunctionPlan;
   readonly ingest: ApiGatewayLambda;
   readonly ingestFunctionName: string;
-  /** One per polled queue: the stage inboxes (forward) and the consumer queues (consume). */
+  /** ingest, forward and one consume function per consumer, as on AWS (the monitor runs on its own). */
+  readonly functions: readonly LocalFunction[];
+  /** One per polled queue, in provisioning order: the stage inboxes (forward) and consumer queues (consume). */
   readonly mappings: readonly EventSourceMapping[];
   /** Closes the handlers' SDK clients (their kept-alive sockets); call after the mappings stopped. */
   destroy(): void;
 }
 
 /**
- * The cell's Lambda functions, each built from an environment record exactly like the one the
- * CDK stack gives the function on AWS — only the endpoint variables differ — plus the event
- * source mappings that feed the SQS-triggered ones.
+ * The cell's Lambda functions, exactly as the function plan (`cells/functionPlan.ts`) defines them
+ * and the CDK deploys them: one forward function for every stage inbox, one consume function per
+ * consumer name for its queue in every stage, each with the plan's environment plus the local
+ * runtime's (`localEnvironment`: Region, credentials, emulator endpoints), and one event source
+ * mapping per event source of the plan, with its batch settings.
  *
  * Each handler gets its SDK client injected, built by the same class from the handler's own client
  * config (its environment) but with the loopback settings of `loopbackSdkClientConfig`: no SigV4
@@ -53,100 +78,110 @@ export interface CellFunctions {
  */
 export function createCellFunctions(options: CellFunctionsOptions): CellFunctions {
   const { cell, topology, provisioned, endpoints } = options;
-  const prefix = `bems-${cell.id}`;
+  const plan = functionPlan(cell, topology);
   const clients: { destroy(): void }[] = [];
   const client = <T extends { destroy(): void }>(created: T): T => {
     clients.push(created);
     return created;
   };
-  const ingestFunctionName = `${prefix}-ingest`;
-  const ingestConfig = ingestConfigFromEnv({
-    ...lambdaEnvironment(options, ingestFunctionName),
-    EVENT_BUS_NAME: topology.busName,
-    MAX_EVENT_AGE_DAYS: String(topology.maxEventAgeDays),
-    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
-  });
+  const environment = <H extends HandlerName>(
+    fn: FunctionPlan<H>,
+    resources: FunctionResources[H],
+    runtimeEndpoints: LocalRuntime['endpoints'],
+  ) =>
+    localEnvironment(functionEnvironment(cell, fn, resources), {
+      region: cell.region,
+      quiet: options.quiet,
+      endpoints: runtimeEndpoints,
+    });
+
+  const ingestEnvironment = environment(plan.ingest, {}, { EVENTBRIDGE: endpoints.eventbridge });
+  const ingestConfig = ingestConfigFromEnv(ingestEnvironment);
   const ingest = createIngestHandler(ingestConfig, {
     eventBridge: client(new EventBridgeClient(loopbackSdkClientConfig(ingestConfig.eventBridge, 'events'))),
   });
-  const mappings = provisioned.queues.map((queue) => {
-    if (queue.role === 'inbox') {
-      const functionName = `${prefix}-forward-${queue.stage}`;
-      const config = forwardConfigFromEnv({
-        ...lambdaEnvironment(options, functionName),
-        STAGE_TOPIC_ARNS: JSON.stringify({ [queue.stage]: provisioned.topicArns[queue.stage] }),
-        AWS_ENDPOINT_URL_SNS: endpoints.sns,
-      });
-      const handler = createForwardHandler(config, {
-        sns: client(new SNSClient(loopbackSdkClientConfig(config.sns, 'sns'))),
-      });
-      return mapping(options, queue, functionName, handler, 'forward', busEventInvoiceId);
-    }
-    const functionName = `${prefix}-consume-${queue.stage}-${queue.consumer}`;
-    const config = consumeConfigFromEnv({
-      ...lambdaEnvironment(options, functionName),
-      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
-      CONSUMER_NAME: queue.consumer ?? '',
-      AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
-    });
+
+  const forwardEnvironment = environment(
+    plan.forward,
+    { stageTopicArns: provisioned.topicArns },
+    { SNS: endpoints.sns },
+  );
+  const forwardConfig = forwardConfigFromEnv(forwardEnvironment);
+  const forward = createForwardHandler(forwardConfig, {
+    sns: client(new SNSClient(loopbackSdkClientConfig(forwardConfig.sns, 'sns'))),
+  });
+
+  const consumers = plan.consumers.map((fn) => {
+    const consumeEnvironment = environment(fn, {}, { TIMESTREAM_WRITE: endpoints.timestream });
+    const config = consumeConfigFromEnv(consumeEnvironment);
     const handler = createConsumeHandler(config, {
       timestreamWrite: client(new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream'))),
     });
-    return mapping(options, queue, functionName, handler, 'consume', fifoInvoiceId);
+    return queueFunction(options, fn, consumeEnvironment, handler, fifoInvoiceId);
   });
+  const functions: LocalFunction[] = [
+    { plan: plan.ingest, environment: ingestEnvironment, mappings: [] },
+    queueFunction(options, plan.forward, forwardEnvironment, forward, busEventInvoiceId),
+    ...consumers,
+  ];
+  const byQueue = new Map(functions.flatMap((fn) => fn.mappings).map((m) => [m.queueName, m]));
   return {
+    plan,
     ingest,
-    ingestFunctionName,
-    mappings,
+    ingestFunctionName: plan.ingest.functionName,
+    functions,
+    mappings: provisioned.queues.map((queue) => byQueue.get(queue.name)!),
     destroy: () => {
       for (const created of clients) created.destroy();
     },
   };
 }
 
-/** The common part of a function's environment (the Lambda environment contract in the brief). */
-function lambdaEnvironment(options: CellFunctionsOptions, functionName: string): Record<string, string> {
-  return {
-    CELL_ID: options.cell.id,
-    AWS_REGION: options.cell.region,
-    POWERTOOLS_SERVICE_NAME: functionName,
-    POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
-    // One process runs every function: INFO lines for each event would drown the terminal, and
-    // there is no CloudWatch to read metrics or X-Ray to take traces.
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (options.quiet ? 'ERROR' : 'WARN'),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-  };
+/** A queue-fed function: one event source mapping per event source of its plan, all invoking `handler`. */
+function queueFunction(
+  options: CellFunctionsOptions,
+  plan: FunctionPlan,
+  environment: Readonly<Record<string, string>>,
+  handler: SqsBatchHandler,
+  invoiceIdOf: (record: SQSRecord) => string | undefined,
+): LocalFunction {
+  const mappings = plan.eventSources.map((source) => {
+    const queue = options.provisioned.queues.find((q) => q.name === source.queue.name);
+    if (!queue) throw new Error(`${plan.functionName}: queue ${source.queue.name} is not provisioned`);
+    return new EventSourceMapping({
+      queue,
+      settings: pollingSettings(source, options.batching),
+      region: options.cell.region,
+      account: options.cell.account,
+      functionName: plan.functionName,
+      handler,
+      sqs: options.sqs,
+      faults: options.faults,
+      faultTarget: {
+        handler: plan.handler as 'forward' | 'consume',
+        stage: source.stage,
+        ...(source.consumer ? { consumer: source.consumer } : {}),
+      },
+      invoiceIdOf,
+      counter: options.counter,
+      logger: options.logger,
+    });
+  });
+  return { plan, environment, mappings };
 }
 
-function mapping(
-  options: CellFunctionsOptions,
-  queue: ProvisionedQueue,
-  functionName: string,
-  handler: ConstructorParameters<typeof EventSourceMapping>[0]['handler'],
-  kind: 'forward' | 'consume',
-  invoiceIdOf: (record: SQSRecord) => string | undefined,
-): EventSourceMapping {
-  const settings: PollingSettings = options.batching
-    ? queue.spec.settings
-    : { ...queue.spec.settings, batchSize: 1, batchingWindowSeconds: 0 };
-  return new EventSourceMapping({
-    queue,
-    settings,
-    region: options.cell.region,
-    account: options.cell.account,
-    functionName,
-    handler,
-    sqs: options.sqs,
-    faults: options.faults,
-    faultTarget: { handler: kind, stage: queue.stage, ...(queue.consumer ? { consumer: queue.consumer } : {}) },
-    invoiceIdOf,
-    counter: options.counter,
-    logger: options.logger,
-  });
+/**
+ * The event source's batch settings; the queue's visibility timeout is the invocation deadline (local
+ * test cells use visibility timeouts of a few seconds, shorter than AWS would accept for a function).
+ */
+function pollingSettings(source: EventSourcePlan, batching: boolean): PollingSettings {
+  return {
+    batchSize: batching ? source.batchSize : 1,
+    batchingWindowSeconds: batching ? source.batchingWindowSeconds : 0,
+    maxConcurrency: source.maxConcurrency,
+    reportBatchItemFailures: source.reportBatchItemFailures,
+    visibilityTimeoutSeconds: source.queue.settings.visibilityTimeoutSeconds,
+  };
 }
 
 /** Inbox body: the EventBridge event; the invoice is in its detail. */

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { assertDeployable } from '../../cells/CellStack.ts';
@@ -61,11 +61,15 @@ describe('a cell function', () => {
     const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
     const encryptionKey = new kms.Key(stack, 'Key');
     const props = {
-      handler: 'monitor' as const,
-      functionName: 'bems-x-monitor',
-      description: 'test',
-      timeout: Duration.seconds(10),
-      memorySize: 256,
+      plan: {
+        key: 'monitor',
+        handler: 'monitor' as const,
+        functionName: 'bems-x-monitor',
+        description: 'test',
+        eventSources: [],
+        timeoutSeconds: 10,
+        memoryMiB: 256,
+      },
       encryptionKey,
     };
     expect(() => new CellFunction(stack, 'Small', { ...props, environment: { A: 'x'.repeat(3000) } })).not.toThrow();

@@ -199,8 +199,7 @@ describe('QuickSight per-cell settings', () => {
     const timeseries = new TimeseriesStore(stack, 'Timeseries', {
       databaseName: topology.timestreamDatabase,
       tableName: topology.timestreamTable,
-      memoryRetentionHours: 24,
-      magneticRetentionDays: 30,
+      retention: { memoryRetentionHours: 24, magneticRetentionDays: 30 },
       encryptionKey: new kms.Key(stack, 'Key'),
     });
 

@@ -1,8 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_CELLS, LOCAL_CELL } from '../../cells/cells.config.ts';
 import { type CellDefinition, parseCellDefinitions } from '../../cells/definition.ts';
 import { type CellTopology, cellTopology, type QueueSpec } from '../../cells/topology.ts';
+import { startLocalCell } from '../../local/cell/index.ts';
+import type { LocalFunctionDescription } from '../../local/cell/LocalCell.ts';
+import { LOCAL_OVERRIDES } from '../../local/cell/localEnvironment.ts';
+import { GAME_DAY_ENV, isRuntimeVariable, MONITOR_ENV } from '../../schemas/functionEnvironment.ts';
 import { type SynthesizedCells, synthCells } from './support/synthCells.ts';
 import { byName, type CfnResource, joinedJson, logicalIdOf, nameOf, resourcesOf } from './support/templateQueries.ts';
 
@@ -147,3 +154,156 @@ describe('the local cell definition', () => {
     byName(t, 'AWS::Events::EventBus', 'Name', 'bems-local-bus');
   });
 });
+
+/**
+ * The function plan (`cells/functionPlan.ts`) on both sides: the functions the template deploys and
+ * the functions a running local cell runs, compared on their names, environment variables and event
+ * sources with every batch setting. Run for the local cell and for euw1-a (two consumers in one
+ * stage: the consume functions are grouped per consumer, as on AWS) started as a local cell.
+ */
+const [euw1] = AWS_CELLS;
+const runAsLocal = {
+  ...euw1!,
+  account: '000000000000',
+  apiClients: euw1!.apiClients.map((client) => ({ ...client, localKey: `parity-${client.name}-key-0123456789` })),
+};
+const planCells = [
+  { templateOf: 'local', definition: parseCellDefinitions([LOCAL_CELL])[0]! },
+  { templateOf: 'euw1-a', definition: parseCellDefinitions([runAsLocal])[0]! },
+];
+
+/** One function as both sides are compared: what the template says, or what the local cell runs. */
+interface PlannedFunction {
+  readonly functionName: string;
+  readonly environment: Readonly<Record<string, unknown>>;
+  readonly eventSources: readonly {
+    readonly queueName: string;
+    readonly batchSize: number;
+    readonly batchingWindowSeconds: number;
+    readonly maxConcurrency: number;
+    readonly reportBatchItemFailures: boolean;
+  }[];
+}
+
+/** The functions of a synthesized template, with their event source mappings. */
+function deployedFunctions(t: Template): PlannedFunction[] {
+  const resources = t.toJSON().Resources as Record<string, CfnResource>;
+  const mappings = [...resourcesOf(t, 'AWS::Lambda::EventSourceMapping').values()];
+  return [...resourcesOf(t, 'AWS::Lambda::Function')]
+    .filter(([, fn]) => typeof fn.Properties.FunctionName === 'string')
+    .map(([id, fn]) => ({
+      functionName: fn.Properties.FunctionName,
+      // The FIS extension's variables of the game days: AWS only (the local cell injects faults itself).
+      environment: Object.fromEntries(
+        Object.entries(fn.Properties.Environment?.Variables ?? {}).filter(
+          ([name]) => !(Object.values(GAME_DAY_ENV) as string[]).includes(name),
+        ),
+      ),
+      eventSources: mappings
+        .filter((m) => logicalIdOf(m.Properties.FunctionName) === id)
+        .map(({ Properties: m }) => ({
+          queueName: resources[logicalIdOf(m.EventSourceArn)]!.Properties.QueueName,
+          batchSize: m.BatchSize,
+          batchingWindowSeconds: m.MaximumBatchingWindowInSeconds ?? 0,
+          maxConcurrency: m.ScalingConfig?.MaximumConcurrency,
+          reportBatchItemFailures: (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        })),
+    }));
+}
+
+/** The functions a running local cell runs, with the runtime's variables left out (Lambda sets those on AWS). */
+function localFunctions(functions: readonly LocalFunctionDescription[]): PlannedFunction[] {
+  return functions.map((fn) => ({
+    functionName: fn.functionName,
+    environment: Object.fromEntries(
+      Object.entries(fn.environment)
+        .filter(([name]) => !isRuntimeVariable(name))
+        // The alert state lives in a file locally (no SSM emulator), in an SSM parameter on AWS.
+        .map(([name, value]) => [name === MONITOR_ENV.stateFile ? MONITOR_ENV.stateParameter : name, value]),
+    ),
+    eventSources: fn.eventSources.map((source) => ({
+      queueName: source.queueName,
+      batchSize: source.batchSize,
+      batchingWindowSeconds: source.batchingWindowSeconds,
+      maxConcurrency: source.maxConcurrency,
+      reportBatchItemFailures: source.reportBatchItemFailures,
+    })),
+  }));
+}
+
+const sortByFunction = <T extends { functionName: string }>(list: readonly T[]) =>
+  [...list].sort((a, b) => a.functionName.localeCompare(b.functionName));
+const sortByQueue = <T extends { queueName: string }>(list: readonly T[]) =>
+  [...list].sort((a, b) => a.queueName.localeCompare(b.queueName));
+
+/**
+ * A template value against the local one. A reference to a resource (`<LogicalId>` once joined) has
+ * another value locally by design (an emulator's ARN or URL) and only has to be there; everything
+ * else, down to every key of a JSON value, must be equal.
+ */
+function expectSameValue(deployed: unknown, local: unknown, path: string): void {
+  if (typeof deployed === 'string' && /<[^>]+>/.test(deployed)) {
+    expect(typeof local, path).toBe('string');
+  } else if (typeof deployed === 'object' && deployed !== null) {
+    expect(typeof local === 'object' && local !== null ? Object.keys(local).sort() : local, path).toEqual(
+      Object.keys(deployed).sort(),
+    );
+    for (const [key, value] of Object.entries(deployed))
+      expectSameValue(value, (local as Record<string, unknown>)[key], `${path}.${key}`);
+  } else {
+    expect(local, path).toEqual(deployed);
+  }
+}
+
+/** A variable's value as comparable JSON: references become `<LogicalId>` strings. */
+function comparable(value: unknown): unknown {
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  if (typeof value === 'object' && value !== null && 'Fn::Join' in value) return joinedJson(value);
+  return `<${logicalIdOf(value)}>`;
+}
+
+describe.each(planCells)(
+  'the function plan of cell $templateOf, deployed and run locally',
+  ({ templateOf, definition }) => {
+    let dataDir: string;
+    let running: PlannedFunction[];
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'bems-parity-'));
+      const cell = await startLocalCell({ port: 0, dataDir, cell: definition, quiet: true, monitorIntervalMs: 0 });
+      running = localFunctions(cell.functions);
+      await cell.stop();
+    });
+    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('has the same functions with the same event sources, batch sizes, windows, maximum concurrency and ReportBatchItemFailures', () => {
+      const deployed = deployedFunctions(synth.templates.get(templateOf)!);
+      const view = (list: PlannedFunction[]) =>
+        sortByFunction(list).map((fn) => ({
+          functionName: fn.functionName,
+          eventSources: sortByQueue(fn.eventSources),
+        }));
+      expect(view(running)).toEqual(view(deployed));
+    });
+
+    it('gives every function the same environment variables, with the same values where no resource is referenced', () => {
+      const deployed = sortByFunction(deployedFunctions(synth.templates.get(templateOf)!));
+      const local = sortByFunction(running);
+      expect(local.map((fn) => fn.functionName)).toEqual(deployed.map((fn) => fn.functionName));
+      deployed.forEach((fn, i) => {
+        const localEnvironment = local[i]!.environment;
+        expect(Object.keys(localEnvironment).sort(), fn.functionName).toEqual(Object.keys(fn.environment).sort());
+        for (const [name, value] of Object.entries(fn.environment)) {
+          if (LOCAL_OVERRIDES.includes(name)) continue;
+          expectSameValue(comparable(value), comparable(localEnvironment[name]), `${fn.functionName} ${name}`);
+        }
+      });
+    });
+  },
+);

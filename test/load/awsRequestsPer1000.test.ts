@@ -7,8 +7,8 @@ describe('AWS requests per 1,000 events from the local counts', () => {
   const localCounts = {
     'apigateway:POST /invoices/{stage}': 100,
     'lambda:bems-local-ingest': 100,
-    'lambda:bems-local-forward-posting': 100,
-    'lambda:bems-local-consume-posting-recorder': 100,
+    'lambda:bems-local-forward': 100,
+    'lambda:bems-local-consume-recorder': 100,
     'eventbridge:PutEvents': 100,
     // the outbox delivers to the inboxes in batches of 10
     'sqs:SendMessageBatch': 100,

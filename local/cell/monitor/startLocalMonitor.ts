@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { CellDefinition } from '../../../cells/definition.ts';
-import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
+import { functionEnvironment, functionPlan } from '../../../cells/functionPlan.ts';
 import { type CellTopology, resourcePrefix } from '../../../cells/topology.ts';
 import {
   ALERT_SEVERITIES,
@@ -12,9 +12,10 @@ import {
 } from '../../../handlers/monitor/index.ts';
 import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
 import type { HealthReport } from '../../../schemas/healthReport.ts';
-import { LOCAL_CREDENTIALS, localClientConfig } from '../../sns-sqs/index.ts';
+import { localClientConfig } from '../../sns-sqs/index.ts';
 import type { TimestreamStore } from '../../timestream/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
+import { localEnvironment } from '../localEnvironment.ts';
 import { HealthQueueStats } from './HealthQueueStats.ts';
 import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
 
@@ -42,6 +43,8 @@ export interface LocalMonitorOptions {
 export interface LocalMonitor {
   /** Runs the monitor now (after a run already under way); resolves with its report. */
   runOnce(): Promise<MonitorReport>;
+  /** The environment the handler was built from: the function plan's, plus the local runtime's. */
+  readonly environment: Readonly<Record<string, string>>;
   readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
   /** A queue subscribed to every alert topic (SNS envelopes), so alerts can be read locally. */
   readonly alertQueueUrl: string;
@@ -69,7 +72,8 @@ export async function startLocalMonitor(
     const stateFile = join(target.dataDir, MONITOR_STATE_FILE);
     const worker = new SqliteQueryWorker(target.store.path);
     queries = worker;
-    const config = monitorConfigFromEnv(monitorEnvironment(target, alertTopicArns, stateFile, options.quiet));
+    const environment = monitorEnvironment(target, alertTopicArns, stateFile, options.quiet);
+    const config = monitorConfigFromEnv(environment);
     const handler = createMonitorHandler(config, {
       queueStats: new HealthQueueStats(async () => (await target.health()).body),
       stuckInvoices: new InvoiceEventsSqlSource({
@@ -84,6 +88,7 @@ export async function startLocalMonitor(
     const runs = scheduleRuns(handler, options.intervalMs ?? 60_000, options.logger);
     return {
       runOnce: runs.runOnce,
+      environment,
       alertTopicArns,
       alertQueueUrl,
       stateFile,
@@ -125,7 +130,7 @@ async function provisionAlerts(
   return { alertTopicArns, alertQueueUrl };
 }
 
-/** The monitor's Lambda-style environment, pointed at the cell's emulators. */
+/** The monitor's environment: the function plan's, plus the local runtime's (pointed at the cell's emulators). */
 function monitorEnvironment(
   target: LocalMonitorTarget,
   alertTopicArns: Readonly<Record<AlertSeverity, string>>,
@@ -133,26 +138,19 @@ function monitorEnvironment(
   quiet: boolean | undefined,
 ): Record<string, string> {
   const { cell, topology, endpoints } = target;
-  return {
-    CELL_ID: cell.id,
-    AWS_REGION: cell.region,
-    POWERTOOLS_SERVICE_NAME: `${resourcePrefix(cell.id)}-monitor`,
-    POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (quiet ? 'ERROR' : 'WARN'),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_SNS: endpoints.sns,
-    AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoints.timestream,
-    CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`)),
-    ALERT_TOPIC_ARNS: JSON.stringify(alertTopicArns),
-    REDRIVE_POLICY: JSON.stringify(cell.redrive),
-    MONITOR_STATE_FILE: stateFile,
-    TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-    TIMESTREAM_TABLE_NAME: topology.timestreamTable,
-  };
+  const plan = functionPlan(cell, topology).monitor;
+  return localEnvironment(
+    functionEnvironment(cell, plan, {
+      queueUrlPrefix: `${endpoints.sqs}/${cell.account}/`,
+      alertTopicArns,
+      stateStore: { file: stateFile },
+    }),
+    {
+      region: cell.region,
+      quiet: quiet ?? false,
+      endpoints: { SQS: endpoints.sqs, SNS: endpoints.sns, TIMESTREAM_WRITE: endpoints.timestream },
+    },
+  );
 }
 
 /**

@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { FaultInjector, FaultMode, FaultTarget } from '../faults/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import type { RequestCounter } from '../metering/index.ts';
 import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
-import { createLambdaContext } from './createLambdaContext.ts';
+import { deleteMessages } from './deleteMessages.ts';
+import { invokeBatchHandler, type SqsBatchHandler } from './invokeBatchHandler.ts';
+import { backoffMs, Semaphore, sleep } from './timing.ts';
 import { toSqsRecord } from './toSqsRecord.ts';
 
-/**
- * A Lambda function for an SQS event source with ReportBatchItemFailures enabled. The result is
- * `unknown` because Lambda accepts anything: only an object with `batchItemFailures` means partial failure.
- */
-export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
+export type { SqsBatchHandler };
 
 /** The event source mapping settings that Lambda exposes for SQS. */
 export interface PollingSettings {
@@ -24,6 +21,8 @@ export interface PollingSettings {
   readonly visibilityTimeoutSeconds: number;
   /** ScalingConfig.MaximumConcurrency: concurrent invocations for this queue. */
   readonly maxConcurrency: number;
+  /** FunctionResponseTypes ReportBatchItemFailures: retry only the records the handler names. @default true */
+  readonly reportBatchItemFailures?: boolean;
 }
 
 export interface EventSourceMappingOptions {
@@ -71,10 +70,8 @@ export interface EventSourceMappingStats {
   readonly lastError?: string;
 }
 
-const SQS_BATCH_LIMIT = 10;
 const DEFAULT_POLLERS = 2;
 const DEFAULT_WAIT_TIME_SECONDS = 5;
-const DELETE_ATTEMPTS = 4;
 
 /**
  * Lambda's SQS event source mapping, locally: a few pollers long-poll the queue, gather up to
@@ -107,6 +104,16 @@ export class EventSourceMapping {
 
   get functionName(): string {
     return this.options.functionName;
+  }
+
+  /** The queue this mapping polls. */
+  get queueName(): string {
+    return this.options.queue.name;
+  }
+
+  /** The mapping's settings, as Lambda's GetEventSourceMapping would show them. */
+  get settings(): PollingSettings & { readonly reportBatchItemFailures: boolean } {
+    return { ...this.options.settings, reportBatchItemFailures: this.options.settings.reportBatchItemFailures ?? true };
   }
 
   start(): void {
@@ -216,7 +223,7 @@ export class EventSourceMapping {
   }
 
   private async invoke(messages: Message[]): Promise<void> {
-    const { queue, region, account, functionName, settings } = this.options;
+    const { queue, region, functionName, settings } = this.options;
     const records = messages.map((message) => toSqsRecord(message, { arn: queue.arn, region }));
     this.stats.recordsReceived += records.length;
     this.options.counter?.add('lambda', functionName);
@@ -234,14 +241,14 @@ export class EventSourceMapping {
       // Injected crash mid-batch: the records before the crashing one run (their writes happen),
       // then the runtime dies before it answers, so Lambda retries the whole batch.
       const before = records.slice(0, crashAt).filter((_, i) => faults[i] !== 'error');
-      if (before.length > 0) await this.runHandler(before, timeoutMs, { functionName, region, account });
+      if (before.length > 0) await this.runHandler(before, timeoutMs);
       this.stats.recordsFailed += records.length;
       return;
     }
     const failed = new Set(records.filter((_, i) => faults[i] === 'error').map((record) => record.messageId));
     const healthy = records.filter((record) => !failed.has(record.messageId));
     if (healthy.length > 0) {
-      for (const id of await this.runHandler(healthy, timeoutMs, { functionName, region, account })) failed.add(id);
+      for (const id of await this.runHandler(healthy, timeoutMs)) failed.add(id);
     }
     const succeeded = records.filter((record) => !failed.has(record.messageId));
     this.stats.recordsFailed += failed.size;
@@ -250,34 +257,18 @@ export class EventSourceMapping {
   }
 
   /** Runs the handler; returns the messageIds that failed. */
-  private async runHandler(
-    records: SQSRecord[],
-    timeoutMs: number,
-    fn: { functionName: string; region: string; account: string },
-  ): Promise<string[]> {
-    const everyId = records.map((record) => record.messageId);
-    const requestId = randomUUID();
-    const context = createLambdaContext({ ...fn, timeoutMs }, requestId);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds`)), timeoutMs);
-      });
-      const response = await Promise.race([this.options.handler({ Records: records }, context), timeout]);
-      const failures: unknown = (response as Partial<SQSBatchResponse> | null | undefined)?.batchItemFailures ?? [];
-      // Lambda's rule: a malformed response, or an itemIdentifier that is empty or not in the batch,
-      // fails the whole batch.
-      if (!isValidFailureList(failures, new Set(everyId))) {
-        this.noteError('handler returned an invalid batchItemFailures; the whole batch fails', undefined, requestId);
-        return everyId;
-      }
-      return failures.map((failure) => failure.itemIdentifier);
-    } catch (error) {
-      this.noteError('handler failed; the whole batch will be retried', error, requestId);
-      return everyId;
-    } finally {
-      clearTimeout(timer);
-    }
+  private runHandler(records: SQSRecord[], timeoutMs: number): Promise<string[]> {
+    const { handler, functionName, region, account } = this.options;
+    return invokeBatchHandler(
+      {
+        handler,
+        function: { functionName, region, account },
+        timeoutMs,
+        reportBatchItemFailures: this.settings.reportBatchItemFailures,
+        noteError: (message, error, requestId) => this.noteError(message, error, requestId),
+      },
+      records,
+    );
   }
 
   private faultOf(record: SQSRecord): FaultMode | undefined {
@@ -291,43 +282,10 @@ export class EventSourceMapping {
     });
   }
 
-  /**
-   * DeleteMessageBatch in chunks of 10, retrying transient errors with backoff and jitter. A delete
-   * that still fails (e.g. the receipt handle expired because the handler outlived the visibility
-   * timeout) only means a redelivery, which the handlers absorb by eventId.
-   */
-  private async deleteMessages(records: SQSRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += SQS_BATCH_LIMIT) {
-      let entries = records.slice(i, i + SQS_BATCH_LIMIT).map((record, index) => ({
-        Id: String(index),
-        ReceiptHandle: record.receiptHandle,
-      }));
-      for (let attempt = 1; entries.length > 0; attempt++) {
-        try {
-          const output = await this.options.sqs.deleteMessageBatch({
-            QueueUrl: this.options.queue.url,
-            Entries: entries,
-          });
-          const retry = new Set((output.Failed ?? []).filter((f) => !f.SenderFault).map((f) => f.Id));
-          for (const failure of output.Failed ?? [])
-            if (failure.SenderFault)
-              this.noteError(`DeleteMessageBatch entry failed: ${failure.Code} ${failure.Message ?? ''}`);
-          entries = entries.filter((entry) => retry.has(entry.Id));
-        } catch (error) {
-          if (attempt >= DELETE_ATTEMPTS) {
-            this.noteError('DeleteMessageBatch failed; the records will be redelivered', error);
-            return;
-          }
-        }
-        if (entries.length > 0) {
-          if (attempt >= DELETE_ATTEMPTS) {
-            this.noteError(`DeleteMessageBatch: ${entries.length} entries still failing; they will be redelivered`);
-            return;
-          }
-          await sleep(backoffMs(attempt)).catch(() => undefined);
-        }
-      }
-    }
+  private deleteMessages(records: SQSRecord[]): Promise<void> {
+    return deleteMessages(this.options.sqs, this.options.queue.url, records, (message, error) =>
+      this.noteError(message, error),
+    );
   }
 
   private noteError(message: string, error?: unknown, requestId?: string): void {
@@ -338,65 +296,5 @@ export class EventSourceMapping {
       ...(requestId ? { requestId } : {}),
       ...(error !== undefined ? { error: describeError(error) } : {}),
     });
-  }
-}
-
-function isValidFailureList(failures: unknown, known: ReadonlySet<string>): failures is SQSBatchItemFailure[] {
-  return (
-    Array.isArray(failures) &&
-    failures.every((failure: Partial<SQSBatchItemFailure> | null) => {
-      const id = failure?.itemIdentifier;
-      return typeof id === 'string' && known.has(id);
-    })
-  );
-}
-
-/** Exponential backoff with full jitter: 100 ms, 200 ms, … capped at 5 s. */
-function backoffMs(attempt: number): number {
-  return Math.random() * Math.min(5000, 100 * 2 ** (attempt - 1));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Counts free invocation slots; `close()` wakes every waiter so pollers can see they must stop. */
-class Semaphore {
-  private readonly waiters: (() => void)[] = [];
-  private closed = false;
-
-  constructor(private free: number) {}
-
-  acquire(): Promise<void> {
-    if (this.closed || this.free > 0) {
-      this.free--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.free++;
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const waiter of this.waiters.splice(0)) {
-      this.free--;
-      waiter();
-    }
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
 export interface LambdaFunctionInfo {
-  /** e.g. `bems-local-consume-posting-recorder` */
+  /** e.g. `bems-local-consume-recorder` */
   readonly functionName: string;
   readonly region: string;
   readonly account: string;

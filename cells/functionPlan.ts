@@ -1,0 +1,254 @@
+import type { AlertSeverity } from '../schemas/alerts.ts';
+import {
+  COMMON_ENV,
+  CONSUME_ENV,
+  FORWARD_ENV,
+  type HandlerName,
+  INGEST_ENV,
+  MONITOR_ENV,
+} from '../schemas/functionEnvironment.ts';
+import { METRICS_NAMESPACE } from '../schemas/metrics.ts';
+import type { Stage } from '../schemas/stages.ts';
+import type { CellDefinition } from './definition.ts';
+import { monitorTopologyOf } from './monitorTopology.ts';
+import { type CellTopology, cellTopology, type QueueSpec, resourcePrefix } from './topology.ts';
+
+export type { HandlerName };
+
+/**
+ * The functions of a cell, defined once: name, entry point, environment, event sources, timeout and
+ * memory. The CDK stack (`CellStack`, `CellFunction`, `StuckEventMonitor`) deploys exactly these, and
+ * the local cell (`local/cell/cellFunctions.ts`) runs exactly these — the same functions, fed by the
+ * same queues with the same batch settings, reading the same environment — and
+ * `test/infra/topologyParity.test.ts` checks both against each other.
+ *
+ * How they are grouped is the AWS one: one forward function for every stage inbox, and one consume
+ * function per consumer name, fed by that consumer's FIFO queue in every stage.
+ */
+
+/** Numbers the plan is built with that are not part of the cell definition. */
+export const FUNCTION_DEFAULTS = {
+  memoryMiB: { ingest: 512, forward: 512, consume: 512, monitor: 256 },
+  /** API Gateway gives up on an integration after 29 s; the client gets a 5xx well before. */
+  ingestTimeoutSeconds: 10,
+  /** The monitor runs every minute; one run must end before the next starts. */
+  monitorTimeoutSeconds: 55,
+  monitorScheduleMinutes: 1,
+  /** AWS asks for a visibility timeout of at least 6x the function timeout on SQS event sources. */
+  visibilityToTimeoutRatio: 6,
+  /** Functions fed by SQS never run longer than this, whatever the visibility timeout allows. */
+  maxQueueFunctionTimeoutSeconds: 30,
+  /** Shortest timeout of a queue-fed function; AWS cells with shorter visibility timeouts are refused. */
+  minQueueFunctionTimeoutSeconds: 3,
+  /** Every function logs at INFO on AWS (the local cell turns it down: one terminal shows them all). */
+  logLevel: 'INFO',
+} as const;
+
+/** One SQS event source mapping of a function, with Lambda's settings for it. */
+export interface EventSourcePlan {
+  readonly stage: Stage;
+  /** The consumer whose queue this is; absent for a stage inbox. */
+  readonly consumer?: string;
+  readonly queue: QueueSpec;
+  /** Records per invocation. */
+  readonly batchSize: number;
+  /** MaximumBatchingWindowInSeconds; 0 = none (always 0 on a FIFO queue: Lambda has no window there). */
+  readonly batchingWindowSeconds: number;
+  /** ScalingConfig.MaximumConcurrency. */
+  readonly maxConcurrency: number;
+  /** FunctionResponseTypes ReportBatchItemFailures: only the records a handler names are retried. */
+  readonly reportBatchItemFailures: boolean;
+}
+
+export interface FunctionPlan<H extends HandlerName = HandlerName> {
+  /** Short name within the cell: `ingest`, `forward`, `consume-<consumer>`, `monitor`. */
+  readonly key: string;
+  /** Entry point `handlers/<handler>.ts`. */
+  readonly handler: H;
+  readonly functionName: string;
+  readonly description: string;
+  /** Set for a consume function: the consumer it records for. */
+  readonly consumer?: string;
+  readonly eventSources: readonly EventSourcePlan[];
+  readonly timeoutSeconds: number;
+  readonly memoryMiB: number;
+  /** @default - no reservation (event-source maximum concurrency limits the queue-fed functions) */
+  readonly reservedConcurrentExecutions?: number;
+  /** Runs on a schedule, every this many minutes (the monitor). */
+  readonly scheduleMinutes?: number;
+}
+
+export interface CellFunctionPlan {
+  /** API → bus; invoked by API Gateway. */
+  readonly ingest: FunctionPlan<'ingest'>;
+  /** Every stage inbox → that stage's SNS FIFO topic. */
+  readonly forward: FunctionPlan<'forward'>;
+  /** One per consumer name (in order of first appearance), fed by its queue in every stage. */
+  readonly consumers: readonly FunctionPlan<'consume'>[];
+  /** The stuck-event monitor, on a schedule. */
+  readonly monitor: FunctionPlan<'monitor'>;
+}
+
+export function functionPlan(cell: CellDefinition, topology: CellTopology = cellTopology(cell)): CellFunctionPlan {
+  const prefix = resourcePrefix(cell.id);
+  const inboxes = topology.stages.map((stage) => eventSource(stage.stage, stage.inbox));
+  const consumerNames = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
+  return {
+    ingest: {
+      key: 'ingest',
+      handler: 'ingest',
+      functionName: `${prefix}-ingest`,
+      description: 'BEMS ingest: validates invoice events and puts them on the cell bus',
+      eventSources: [],
+      timeoutSeconds: FUNCTION_DEFAULTS.ingestTimeoutSeconds,
+      memoryMiB: FUNCTION_DEFAULTS.memoryMiB.ingest,
+    },
+    forward: {
+      key: 'forward',
+      handler: 'forward',
+      functionName: `${prefix}-forward`,
+      description: 'BEMS forward: stage inbox (SQS standard) to the stage SNS FIFO topic, grouped by invoice',
+      eventSources: inboxes,
+      timeoutSeconds: queueFunctionTimeoutSeconds(inboxes),
+      memoryMiB: FUNCTION_DEFAULTS.memoryMiB.forward,
+    },
+    consumers: consumerNames.map((consumer) => {
+      const feeds = topology.stages.flatMap((stage) =>
+        stage.consumers.filter((c) => c.consumer === consumer).map((c) => eventSource(stage.stage, c.queue, consumer)),
+      );
+      return {
+        key: `consume-${consumer}`,
+        handler: 'consume',
+        functionName: `${prefix}-consume-${consumer}`,
+        description: `BEMS consume (${consumer}): stage FIFO queues to Timestream`,
+        consumer,
+        eventSources: feeds,
+        timeoutSeconds: queueFunctionTimeoutSeconds(feeds),
+        memoryMiB: FUNCTION_DEFAULTS.memoryMiB.consume,
+      };
+    }),
+    monitor: {
+      key: 'monitor',
+      handler: 'monitor',
+      functionName: `${prefix}-monitor`,
+      description: 'BEMS stuck-event monitor: queue and DLQ health, SLA breaches, alerts, automatic redrive',
+      eventSources: [],
+      timeoutSeconds: FUNCTION_DEFAULTS.monitorTimeoutSeconds,
+      memoryMiB: FUNCTION_DEFAULTS.memoryMiB.monitor,
+      // One run at a time: two overlapping runs would alert twice and could redrive the same messages twice.
+      reservedConcurrentExecutions: 1,
+      scheduleMinutes: FUNCTION_DEFAULTS.monitorScheduleMinutes,
+    },
+  };
+}
+
+/** Every function of the plan: ingest, forward, the consumers, the monitor. */
+export function planFunctions(plan: CellFunctionPlan): FunctionPlan[] {
+  return [plan.ingest, plan.forward, ...plan.consumers, plan.monitor];
+}
+
+function eventSource(stage: Stage, queue: QueueSpec, consumer?: string): EventSourcePlan {
+  const { settings } = queue;
+  return {
+    stage,
+    ...(consumer ? { consumer } : {}),
+    queue,
+    // FIFO and Lambda cap the batch at 10; a FIFO source has one batch in flight per message group.
+    batchSize: settings.batchSize,
+    batchingWindowSeconds: queue.fifo ? 0 : settings.batchingWindowSeconds,
+    // Caps the invocations per queue, so one stage's backlog cannot take every SNS FIFO publish
+    // slot (forward) or overrun Timestream and the account's concurrency (consume).
+    maxConcurrency: settings.maxConcurrency,
+    reportBatchItemFailures: true,
+  };
+}
+
+/** A queue-fed function must finish well inside the shortest visibility timeout of its queues. */
+function queueFunctionTimeoutSeconds(sources: readonly EventSourcePlan[]): number {
+  const visibility = Math.min(...sources.map((s) => s.queue.settings.visibilityTimeoutSeconds));
+  const seconds = Math.floor(visibility / FUNCTION_DEFAULTS.visibilityToTimeoutRatio);
+  return Math.min(seconds, FUNCTION_DEFAULTS.maxQueueFunctionTimeoutSeconds);
+}
+
+/**
+ * The names of resources an environment refers to, which exist only once the resources do: tokens in
+ * the CDK stack, what the emulators answered in the local cell.
+ */
+export interface FunctionResources {
+  readonly ingest: Record<string, never>;
+  readonly forward: { readonly stageTopicArns: Readonly<Record<Stage, string>> };
+  readonly consume: Record<string, never>;
+  readonly monitor: {
+    /** Queue URL = prefix + queue name. */
+    readonly queueUrlPrefix: string;
+    readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
+    /** Where the monitor keeps its alert state: an SSM parameter (AWS) or a file (local cell). */
+    readonly stateStore: { readonly parameterName: string } | { readonly file: string };
+  };
+}
+
+/**
+ * Encodes a value that holds resource references as JSON: `stack.toJsonString` in the CDK (the
+ * references are tokens), `JSON.stringify` locally.
+ */
+export type JsonEncoder = (value: unknown) => string;
+
+/**
+ * The environment of one function of the plan (the contract in `schemas/functionEnvironment.ts`),
+ * from the cell definition and the names of the resources it uses. What the runtime provides
+ * (Region, credentials; locally the emulator endpoints) is not part of it.
+ */
+export function functionEnvironment<H extends HandlerName>(
+  cell: CellDefinition,
+  fn: FunctionPlan<H>,
+  resources: FunctionResources[H],
+  toJson: JsonEncoder = JSON.stringify,
+): Record<string, string> {
+  const own = OWN_ENVIRONMENT[fn.handler] as OwnEnvironment<H>;
+  return {
+    [COMMON_ENV.connectionReuse]: '1',
+    [COMMON_ENV.cellId]: cell.id,
+    [COMMON_ENV.serviceName]: `bems-${fn.handler}`,
+    [COMMON_ENV.metricsNamespace]: METRICS_NAMESPACE,
+    [COMMON_ENV.logLevel]: FUNCTION_DEFAULTS.logLevel,
+    ...own({ cell, topology: cellTopology(cell), fn, resources, toJson }),
+  };
+}
+
+interface EnvironmentInputs<H extends HandlerName> {
+  readonly cell: CellDefinition;
+  readonly topology: CellTopology;
+  readonly fn: FunctionPlan<H>;
+  readonly resources: FunctionResources[H];
+  readonly toJson: JsonEncoder;
+}
+type OwnEnvironment<H extends HandlerName> = (inputs: EnvironmentInputs<H>) => Record<string, string>;
+
+/** Each handler's own variables. */
+const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
+  ingest: ({ topology }) => ({
+    [INGEST_ENV.eventBusName]: topology.busName,
+    [INGEST_ENV.maxEventAgeDays]: String(topology.maxEventAgeDays),
+    [INGEST_ENV.stages]: topology.stages.map((s) => s.stage).join(','),
+  }),
+  forward: ({ fn, resources, toJson }) => ({
+    [FORWARD_ENV.stageTopicArns]: toJson(
+      Object.fromEntries(fn.eventSources.map((source) => [source.stage, resources.stageTopicArns[source.stage]])),
+    ),
+  }),
+  consume: ({ topology, fn }) => ({
+    [CONSUME_ENV.timestreamDatabaseName]: topology.timestreamDatabase,
+    [CONSUME_ENV.timestreamTableName]: topology.timestreamTable,
+    [CONSUME_ENV.consumerName]: fn.consumer!,
+  }),
+  monitor: ({ cell, topology, resources, toJson }) => ({
+    [MONITOR_ENV.cellTopology]: JSON.stringify(monitorTopologyOf(topology, resources.queueUrlPrefix)),
+    [MONITOR_ENV.alertTopicArns]: toJson(resources.alertTopicArns),
+    [MONITOR_ENV.timestreamDatabaseName]: topology.timestreamDatabase,
+    [MONITOR_ENV.timestreamTableName]: topology.timestreamTable,
+    [MONITOR_ENV.redrivePolicy]: JSON.stringify(cell.redrive),
+    ...('parameterName' in resources.stateStore
+      ? { [MONITOR_ENV.stateParameter]: resources.stateStore.parameterName }
+      : { [MONITOR_ENV.stateFile]: resources.stateStore.file }),
+  }),
+};

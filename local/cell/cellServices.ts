@@ -1,0 +1,124 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CellDefinition } from '../../cells/definition.ts';
+import type { CellTopology } from '../../cells/topology.ts';
+import { LocalReadModel, READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
+import { busesForCell } from '../eventbridge/index.ts';
+import {
+  localSnsSqsClients,
+  type ProvisionedTopology,
+  provisionTopology,
+  releaseOrphanedMessages,
+} from '../sns-sqs/index.ts';
+import { TimestreamStore } from '../timestream/index.ts';
+import { type RunningEmulators, startEmulatorWorker } from '../worker/index.ts';
+import type { LocalLogger } from './LocalLogger.ts';
+import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
+import { SqsJsonClient } from './wire/SqsJsonClient.ts';
+
+/**
+ * Stop order: the API stops accepting first, then everything else in reverse start order — pollers
+ * finish their batches before the emulators they write to go away.
+ */
+export class StopSequence {
+  private readonly steps: (() => Promise<void> | void)[] = [];
+
+  constructor(private readonly first: () => Promise<void>) {}
+
+  push(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    await this.first();
+    for (const step of this.steps.reverse()) await step();
+  }
+}
+
+export interface ServicesOptions {
+  readonly cell: CellDefinition;
+  readonly topology: CellTopology;
+  readonly dataDir: string;
+  readonly quiet: boolean;
+  readonly logger: LocalLogger;
+}
+
+/** The data directory, the emulators, the provisioned queues and topics and the read model. */
+export interface CellServices {
+  readonly dataDir: string;
+  readonly emulators: RunningEmulators;
+  readonly sqs: SQSClient;
+  /** The pollers' SQS client (Lambda's, on AWS): skips the SDK; handlers keep theirs. */
+  readonly plumbing: SqsJsonClient;
+  readonly store: TimestreamStore;
+  readonly readModel: LocalReadModel;
+  readonly resources: ProvisionedTopology;
+  readonly endpoints: {
+    readonly sqs: string;
+    readonly sns: string;
+    readonly eventbridge: string;
+    readonly timestream: string;
+  };
+}
+
+export async function startServices(
+  { cell, topology, dataDir: requestedDataDir, quiet, logger }: ServicesOptions,
+  stops: StopSequence,
+): Promise<CellServices> {
+  const dataDir = prepareDataDir(requestedDataDir);
+  const lock = lockDataDir(dataDir);
+  stops.push(() => lock.release());
+  const emulators = await startEmulatorWorker(
+    {
+      dataDir,
+      region: cell.region,
+      accountId: cell.account,
+      databases: [
+        {
+          name: topology.timestreamDatabase,
+          tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
+        },
+      ],
+      quiet,
+    },
+    // The cell cannot work without its emulators: say so at once, and /health turns 503.
+    (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, EventBridge) failed', { reason }),
+  );
+  stops.push(() => emulators.stop());
+  const { sqs, sns } = localSnsSqsClients(emulators.snsSqsEndpoint, cell.region);
+  stops.push(() => {
+    sqs.destroy();
+    sns.destroy();
+  });
+  // The cell's reads (timelines, dashboards, monitor) go through its own connection to the store.
+  // It also installs the read model (views and indexes) over the emulator's records.
+  const store = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+  const primaryConsumers = Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
+  const readModel = new LocalReadModel(store, { primaryConsumers });
+  stops.push(() => store.close());
+  const resources = await provisionTopology(topology, {
+    sqs,
+    sns,
+    endpoint: emulators.snsSqsEndpoint,
+    account: cell.account,
+  });
+  const plumbing = new SqsJsonClient({ endpoint: emulators.snsSqsEndpoint, region: cell.region });
+  stops.push(() => plumbing.destroy());
+  const released = await releaseOrphanedMessages(resources.queues, sqs, emulators.queueInspector);
+  if (released > 0) logger.info('released messages left in flight by a previous run', { released });
+  // On the emulator thread too; it stops there first, before the queues it delivers to.
+  const eventBridgeEndpoint = await emulators.startEventBridge(
+    cell.account,
+    busesForCell({
+      topology,
+      archiveRetentionDays: cell.archiveRetentionDays,
+      queueUrl: (name) => resources.queues.find((queue) => queue.name === name)!.url,
+    }),
+  );
+  const endpoints = {
+    sqs: emulators.snsSqsEndpoint,
+    sns: emulators.snsSqsEndpoint,
+    eventbridge: eventBridgeEndpoint,
+    timestream: emulators.timestreamEndpoint,
+  };
+  return { dataDir, emulators, sqs, plumbing, store, readModel, resources, endpoints } satisfies CellServices;
+}

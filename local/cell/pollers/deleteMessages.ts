@@ -1,0 +1,48 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
+import { backoffMs, sleep } from './timing.ts';
+
+const SQS_BATCH_LIMIT = 10;
+const DELETE_ATTEMPTS = 4;
+
+/**
+ * Deletes the records a batch processed: DeleteMessageBatch in chunks of 10, retrying transient
+ * errors with backoff and jitter. A delete that still fails (e.g. the receipt handle expired because
+ * the handler outlived the visibility timeout) only means a redelivery, which the handlers absorb by
+ * eventId; it is reported through `noteError`.
+ */
+export async function deleteMessages(
+  sqs: SqsMessaging,
+  queueUrl: string,
+  records: readonly SQSRecord[],
+  noteError: (message: string, error?: unknown) => void,
+): Promise<void> {
+  for (let i = 0; i < records.length; i += SQS_BATCH_LIMIT) {
+    let entries = records.slice(i, i + SQS_BATCH_LIMIT).map((record, index) => ({
+      Id: String(index),
+      ReceiptHandle: record.receiptHandle,
+    }));
+    for (let attempt = 1; entries.length > 0; attempt++) {
+      try {
+        const output = await sqs.deleteMessageBatch({ QueueUrl: queueUrl, Entries: entries });
+        const retry = new Set((output.Failed ?? []).filter((f) => !f.SenderFault).map((f) => f.Id));
+        for (const failure of output.Failed ?? [])
+          if (failure.SenderFault)
+            noteError(`DeleteMessageBatch entry failed: ${failure.Code} ${failure.Message ?? ''}`);
+        entries = entries.filter((entry) => retry.has(entry.Id));
+      } catch (error) {
+        if (attempt >= DELETE_ATTEMPTS) {
+          noteError('DeleteMessageBatch failed; the records will be redelivered', error);
+          return;
+        }
+      }
+      if (entries.length > 0) {
+        if (attempt >= DELETE_ATTEMPTS) {
+          noteError(`DeleteMessageBatch: ${entries.length} entries still failing; they will be redelivered`);
+          return;
+        }
+        await sleep(backoffMs(attempt)).catch(() => undefined);
+      }
+    }
+  }
+}
