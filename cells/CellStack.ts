@@ -14,9 +14,11 @@ import { CellOutputs } from './constructs/CellOutputs.ts';
 import { CELL_DEFAULTS, SEVERITIES } from './constructs/defaults.ts';
 import { GameDays } from './constructs/GameDays.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
+import { LakehouseStore } from './constructs/LakehouseStore.ts';
+import { athenaSource } from './constructs/LakehouseQuickSight.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
 import type { QueueWithDlq } from './constructs/QueueWithDlq.ts';
-import { QuickSightDashboards } from './constructs/QuickSightDashboards.ts';
+import { QuickSightDashboards, timestreamSource } from './constructs/QuickSightDashboards.ts';
 import { StagePipeline } from './constructs/StagePipeline.ts';
 import { StuckEventMonitor, TIMESTREAM_ENDPOINT_DISCOVERY } from './constructs/StuckEventMonitor.ts';
 import { TimeseriesStore } from './constructs/TimeseriesStore.ts';
@@ -44,7 +46,9 @@ export class CellStack extends Stack {
   public readonly bus: CellBus;
   /** Per stage, in STAGES order. */
   public readonly pipelines: readonly StagePipeline[];
-  public readonly timeseries: TimeseriesStore;
+  /** The analytics store: `timeseries` for a `timestream` cell, `lakehouse` for a `lakehouse` cell. */
+  public readonly timeseries?: TimeseriesStore;
+  public readonly lakehouse?: LakehouseStore;
   public readonly ingest: CellFunction;
   public readonly forward: CellFunction;
   /** One consume function per consumer name; it serves that consumer's queue in every stage. */
@@ -93,13 +97,17 @@ export class CellStack extends Stack {
     );
     const queues: QueueWithDlq[] = this.pipelines.flatMap((p) => [p.inbox, ...p.consumers.map((c) => c.queue)]);
 
-    this.timeseries = new TimeseriesStore(this, 'Timeseries', {
-      databaseName: this.topology.timestreamDatabase,
-      tableName: this.topology.timestreamTable,
-      memoryRetentionHours: cell.timestream.memoryRetentionHours,
-      magneticRetentionDays: cell.timestream.magneticRetentionDays,
-      encryptionKey,
-    });
+    if (cell.analytics.store === 'lakehouse') {
+      this.lakehouse = new LakehouseStore(this, 'Lakehouse', { prefix: this.prefix, encryptionKey });
+    } else {
+      this.timeseries = new TimeseriesStore(this, 'Timeseries', {
+        databaseName: this.topology.timestreamDatabase,
+        tableName: this.topology.timestreamTable,
+        memoryRetentionHours: cell.timestream.memoryRetentionHours,
+        magneticRetentionDays: cell.timestream.magneticRetentionDays,
+        encryptionKey,
+      });
+    }
 
     const common = (service: string) => ({
       CELL_ID: cell.id,
@@ -165,19 +173,22 @@ export class CellStack extends Stack {
         const fn = new CellFunction(this, `Consume-${consumer}`, {
           handler: 'consume',
           functionName: `${this.prefix}-consume-${consumer}`,
-          description: `BEMS consume (${consumer}): stage FIFO queues to Timestream`,
+          description: `BEMS consume (${consumer}): stage FIFO queues to ${this.lakehouse ? 'Firehose (Iceberg table)' : 'Timestream'}`,
           memorySize: CELL_DEFAULTS.memoryMiB.consume,
           timeout: queueFunctionTimeout(feeds.map((f) => f.queue)),
           encryptionKey,
-          unscopedActionReasons: [TIMESTREAM_ENDPOINT_DISCOVERY],
+          unscopedActionReasons: this.timeseries ? [TIMESTREAM_ENDPOINT_DISCOVERY] : [],
           environment: {
             ...common('consume'),
-            TIMESTREAM_DATABASE_NAME: this.timeseries.databaseName,
-            TIMESTREAM_TABLE_NAME: this.timeseries.tableName,
+            ...(this.lakehouse?.consumerEnvironment() ?? {
+              TIMESTREAM_DATABASE_NAME: this.timeseries!.databaseName,
+              TIMESTREAM_TABLE_NAME: this.timeseries!.tableName,
+            }),
             CONSUMER_NAME: consumer,
           },
         });
-        this.timeseries.grantWrite(fn.function);
+        if (this.lakehouse) this.lakehouse.grantPut(fn.function);
+        else this.timeseries!.grantWrite(fn.function);
         for (const feed of feeds) {
           fn.function.addEventSource(
             new SqsEventSource(feed.queue.queue, {
@@ -213,7 +224,7 @@ export class CellStack extends Stack {
       redrive: cell.redrive,
       queues,
       alerts: this.alerts,
-      timeseries: this.timeseries,
+      ...(this.timeseries ? { timeseries: this.timeseries } : {}),
       encryptionKey,
       commonEnvironment: common('monitor'),
     });
@@ -255,8 +266,9 @@ export class CellStack extends Stack {
         principalArn: cell.quicksightPrincipalArn,
         cellId: cell.id,
         prefix: this.prefix,
-        topology: this.topology,
-        timeseries: this.timeseries,
+        source: this.lakehouse
+          ? athenaSource(this.lakehouse, this.topology)
+          : timestreamSource({ topology: this.topology, timeseries: this.timeseries! }),
         cloudWatchDashboardName: this.dashboard.dashboard.dashboardName,
       });
       this.outputs.add(
@@ -327,13 +339,16 @@ export class CellStack extends Stack {
         );
       }
     }
-    out.add('timestream/database', this.timeseries.databaseName, 'Timestream database');
-    out.add('timestream/table', this.timeseries.tableName, 'Timestream table');
-    out.add(
-      'timestream/rejected-records-bucket',
-      this.timeseries.rejectedRecordsBucket.bucketName,
-      'S3 bucket of Timestream rejected-record reports',
-    );
+    if (this.timeseries) {
+      out.add('timestream/database', this.timeseries.databaseName, 'Timestream database');
+      out.add('timestream/table', this.timeseries.tableName, 'Timestream table');
+      out.add(
+        'timestream/rejected-records-bucket',
+        this.timeseries.rejectedRecordsBucket.bucketName,
+        'S3 bucket of Timestream rejected-record reports',
+      );
+    }
+    if (this.lakehouse) this.lakehouse.addOutputs(out);
     for (const severity of SEVERITIES) {
       out.add(`alerts/${severity}`, this.alerts.topics[severity].topicArn, `SNS topic of ${severity} alerts`);
     }

@@ -25,7 +25,13 @@ export interface StuckEventMonitorProps {
   /** Every queue of the cell (inboxes and consumer queues) with its DLQ. */
   readonly queues: readonly QueueWithDlq[];
   readonly alerts: AlertTopics;
-  readonly timeseries: TimeseriesStore;
+  /**
+   * The Timestream table of a `timestream` cell: the SLA query and the write probe. A `lakehouse`
+   * cell passes none: the monitor then runs its queue, DLQ and backlog checks, reports the SLA check
+   * unavailable, and redrives consumer DLQs without a probe (the handler has no Athena SLA source or
+   * Firehose probe yet), so its role holds no Timestream permission.
+   */
+  readonly timeseries?: TimeseriesStore;
   readonly encryptionKey: kms.IKey;
   /** Common handler environment (CELL_ID, POWERTOOLS_*). */
   readonly commonEnvironment: Readonly<Record<string, string>>;
@@ -75,15 +81,19 @@ export class StuckEventMonitor extends Construct {
       reservedConcurrentExecutions: 1,
       encryptionKey: props.encryptionKey,
       unscopedActionReasons: [
-        TIMESTREAM_ENDPOINT_DISCOVERY,
+        ...(props.timeseries ? [TIMESTREAM_ENDPOINT_DISCOVERY] : []),
         'cloudwatch:GetMetricData (oldest-message age of the queues) has no resource-level permissions',
       ],
       environment: {
         ...props.commonEnvironment,
         CELL_TOPOLOGY: JSON.stringify(monitorTopologyOf(topology, queueUrlPrefix)),
         ALERT_TOPIC_ARNS: stack.toJsonString(props.alerts.topicArns()),
-        TIMESTREAM_DATABASE_NAME: props.timeseries.databaseName,
-        TIMESTREAM_TABLE_NAME: props.timeseries.tableName,
+        ...(props.timeseries
+          ? {
+              TIMESTREAM_DATABASE_NAME: props.timeseries.databaseName,
+              TIMESTREAM_TABLE_NAME: props.timeseries.tableName,
+            }
+          : {}),
         REDRIVE_POLICY: JSON.stringify(props.redrive),
         MONITOR_STATE_PARAMETER: this.stateParameter.parameterName,
       },
@@ -105,10 +115,12 @@ export class StuckEventMonitor extends Construct {
       }
     }
     for (const topic of Object.values(props.alerts.topics)) topic.grantPublish(fn);
-    // Before redriving a consumer DLQ the monitor writes one probe record: is Timestream healthy again?
-    props.timeseries.grantWrite(fn);
-    // The SLA check: invoices whose latest event is older than the stage SLA (a Timestream query).
-    props.timeseries.grantSelect(fn);
+    if (props.timeseries) {
+      // Before redriving a consumer DLQ the monitor writes one probe record: is Timestream healthy again?
+      props.timeseries.grantWrite(fn);
+      // The SLA check: invoices whose latest event is older than the stage SLA (a Timestream query).
+      props.timeseries.grantSelect(fn);
+    }
     // SQS reports the age of the oldest message only as a CloudWatch metric.
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
     this.stateParameter.grantRead(fn);

@@ -209,6 +209,17 @@ const DATASETS: Record<
   },
 };
 
+/** A dataset as QuickSight is told about it (name, import mode, columns), without its SQL: the same in every dialect. */
+export type DatasetShape = Omit<TimestreamDataset, 'sql'>;
+
+/** Every dataset's shape, in DATASET_IDS order; another dialect (Athena) gives each its own SQL. */
+export function datasetShapes(): DatasetShape[] {
+  return DATASET_IDS.map((id) => {
+    const { sql: _sql, ...shape } = DATASETS[id];
+    return { id, ...shape };
+  });
+}
+
 export function timestreamDatasets(options: TimestreamDatasetOptions): TimestreamDataset[] {
   const context = datasetContext(options);
   return DATASET_IDS.map((id) => {
@@ -264,13 +275,22 @@ function stuckSql({ table, stuckRules, stuckDays }: DatasetContext): string {
 }
 
 function eventVolumeSql({ table, interval, volumeDays, counted }: DatasetContext): string {
-  // Every interval, empty ones included (a silent hour is an anomaly too), with the same robust
-  // z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean absolute deviation
-  // × 1.2533 when the MAD is 0.
+  return volumeStatusSql(
+    `counts AS (SELECT bin(time, ${interval}) AS interval_start, count(*) AS events FROM ${table} ` +
+      `WHERE ${counted} AND time > ago(${volumeDays}d) GROUP BY bin(time, ${interval}))`,
+    `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(bin(ago(${volumeDays}d), ${interval}), bin(now(), ${interval}), ${interval})) AS t(interval_start))`,
+  );
+}
+
+/**
+ * The event-volume series from a `counts` CTE (events per interval) and an `intervals` CTE (every
+ * interval of the window): every interval, empty ones included (a silent hour is an anomaly too),
+ * with the same robust z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean
+ * absolute deviation × 1.2533 when the MAD is 0. The same SQL in Timestream and Athena (Trino).
+ */
+export function volumeStatusSql(countsCte: string, intervalsCte: string): string {
   return (
-    `WITH counts AS (SELECT bin(time, ${interval}) AS interval_start, count(*) AS events FROM ${table} ` +
-    `WHERE ${counted} AND time > ago(${volumeDays}d) GROUP BY bin(time, ${interval})), ` +
-    `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(bin(ago(${volumeDays}d), ${interval}), bin(now(), ${interval}), ${interval})) AS t(interval_start)), ` +
+    `WITH ${countsCte}, ${intervalsCte}, ` +
     'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
     'med AS (SELECT approx_percentile(events, 0.5) AS median FROM filled), ' +
     'spread AS (SELECT approx_percentile(abs(f.events - m.median), 0.5) AS mad, avg(abs(f.events - m.median)) AS mean_abs_dev FROM filled f CROSS JOIN med m) ' +

@@ -1,0 +1,41 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { athenaDatasets } from '../../dashboards/quicksight/athenaDatasets.ts';
+import type { CellTopology } from '../topology.ts';
+import type { LakehouseStore } from './LakehouseStore.ts';
+import { primaryConsumersOf, type QuickSightSource, slaSecondsOf } from './QuickSightDashboards.ts';
+
+/**
+ * The QuickSight data source of a `lakehouse` cell: Athena, in the cell's workgroup, with the
+ * datasets' SQL in Athena's dialect (`dashboards/quicksight/athenaDatasets.ts`). The dashboards,
+ * datasets and sheets are the same as a `timestream` cell's (`QuickSightDashboards`).
+ *
+ * QuickSight runs the queries as a role of the cell (the data source's `RoleArn`), not as the
+ * account-wide `aws-quicksight-service-role-v0`: that role gets exactly this workgroup, this table
+ * and the cell key, and the account-wide role needs no change — nor to exist with Athena access.
+ */
+export function athenaSource(lakehouse: LakehouseStore, topology: CellTopology): QuickSightSource {
+  const stack = Stack.of(lakehouse);
+  const role = new iam.Role(lakehouse, 'QuickSightRole', {
+    assumedBy: new iam.ServicePrincipal('quicksight.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: `Lets QuickSight query the BEMS ${topology.cellId} Iceberg table through Athena`,
+  });
+  lakehouse.grantQuery(role);
+  return {
+    id: 'athena',
+    label: 'Athena',
+    type: 'ATHENA',
+    parameters: { athenaParameters: { workGroup: lakehouse.athena.workGroupName, roleArn: role.roleArn } },
+    datasets: athenaDatasets({
+      catalog: lakehouse.athenaCatalogName,
+      database: lakehouse.namespaceName,
+      table: lakehouse.tableName,
+      primaryConsumers: primaryConsumersOf(topology),
+      slaSecondsByStage: slaSecondsOf(topology),
+    }),
+    // Granted above, to the data source's own role.
+    grantRead: () => {},
+  };
+}
