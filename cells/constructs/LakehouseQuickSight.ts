@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { athenaDatasets } from '../../dashboards/quicksight/athenaDatasets.ts';
 import type { CellTopology } from '../topology.ts';
+import { acknowledge } from './acknowledge.ts';
 import type { LakehouseStore } from './LakehouseStore.ts';
 import { primaryConsumersOf, type QuickSightSource, slaSecondsOf } from './QuickSightDashboards.ts';
 
@@ -23,6 +24,11 @@ export function athenaSource(lakehouse: LakehouseStore, topology: CellTopology):
     description: `Lets QuickSight query the BEMS ${topology.cellId} Iceberg table through Athena`,
   });
   lakehouse.grantQuery(role);
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(lakehouse.athena.resultsBucket.node.defaultChild as never)}.Arn>/results/*]`,
+    "Objects under the workgroup's results prefix only: Athena names each result file by query id.",
+  );
   return {
     id: 'athena',
     label: 'Athena',

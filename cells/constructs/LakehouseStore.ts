@@ -3,12 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3tables from 'aws-cdk-lib/aws-s3tables';
 import { Construct } from 'constructs';
 import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
-import { acknowledge } from './acknowledge.ts';
 import { AthenaWorkgroup } from './AthenaWorkgroup.ts';
+import { acknowledge } from './acknowledge.ts';
 import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 import { LAKEHOUSE_PARTITIONS, LAKEHOUSE_UNIQUE_KEYS, lakehouseColumn, lakehouseColumns } from './lakehouseTable.ts';
@@ -72,11 +72,13 @@ export class LakehouseStore extends Construct {
   public readonly athena: AthenaWorkgroup;
 
   private readonly key: kms.Key;
+  private readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: LakehouseStoreProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.key = props.encryptionKey;
+    this.prefix = props.prefix;
     this.deliveryStreamName = `${props.prefix}-analytics`;
 
     // Table bucket names are unique per account and Region and a retained bucket keeps its name: the
@@ -95,7 +97,7 @@ export class LakehouseStore extends Construct {
       namespace: this.namespaceName,
     });
     this.table = this.icebergTable();
-    this.table.addDependency(this.namespace);
+    this.table.node.addDependency(this.namespace);
     for (const resource of [this.tableBucket, this.namespace, this.table]) resource.applyRemovalPolicy(removalPolicy);
     this.allowTableMaintenance();
 
@@ -173,7 +175,11 @@ export class LakehouseStore extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': `${this.tableBucket.attrTableBucketArn}/*` },
+          // By name pattern, not by reference: the bucket is encrypted with this key, so a reference
+          // would make the key and the bucket depend on each other.
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': `arn:${stack.partition}:s3tables:${stack.region}:${stack.account}:bucket/${this.prefix}-*`,
+          },
         },
       }),
     );
@@ -273,7 +279,8 @@ export class LakehouseStore extends Construct {
       },
     });
     // Firehose checks the role, the table and its unique keys when the stream is created.
-    stream.node.addDependency(this.deliveryRole, this.table);
+    // (The role itself is referenced; its policy is what must exist first.)
+    stream.node.addDependency(this.deliveryRole.node.findChild('DefaultPolicy'), this.table);
     return stream;
   }
 
