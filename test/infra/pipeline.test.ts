@@ -251,56 +251,64 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
     }
   });
 
-  it.runIf(isTimestreamCell(cell))('stores records in an encrypted Timestream database and a table with the configured retention and magnetic writes', () => {
-    const t = template(cellId);
-    t.hasResource('AWS::Timestream::Database', {
-      Properties: { DatabaseName: topology.timestreamDatabase, KmsKeyId: Match.anyValue() },
-      DeletionPolicy: 'Retain',
-    });
-    t.hasResource('AWS::Timestream::Table', {
-      Properties: {
-        DatabaseName: topology.timestreamDatabase,
-        TableName: topology.timestreamTable,
-        RetentionProperties: {
-          MemoryStoreRetentionPeriodInHours: String(cell.timestream.memoryRetentionHours),
-          MagneticStoreRetentionPeriodInDays: String(cell.timestream.magneticRetentionDays),
-        },
-        MagneticStoreWriteProperties: {
-          EnableMagneticStoreWrites: true,
-          MagneticStoreRejectedDataLocation: {
-            S3Configuration: {
-              BucketName: { Ref: Match.anyValue() },
-              EncryptionOption: 'SSE_KMS',
-              KmsKeyId: Match.anyValue(),
-              ObjectKeyPrefix: 'rejected-records/',
+  it.runIf(isTimestreamCell(cell))(
+    'stores records in an encrypted Timestream database and a table with the configured retention and magnetic writes',
+    () => {
+      const t = template(cellId);
+      t.hasResource('AWS::Timestream::Database', {
+        Properties: { DatabaseName: topology.timestreamDatabase, KmsKeyId: Match.anyValue() },
+        DeletionPolicy: 'Retain',
+      });
+      t.hasResource('AWS::Timestream::Table', {
+        Properties: {
+          DatabaseName: topology.timestreamDatabase,
+          TableName: topology.timestreamTable,
+          RetentionProperties: {
+            MemoryStoreRetentionPeriodInHours: String(cell.timestream.memoryRetentionHours),
+            MagneticStoreRetentionPeriodInDays: String(cell.timestream.magneticRetentionDays),
+          },
+          MagneticStoreWriteProperties: {
+            EnableMagneticStoreWrites: true,
+            MagneticStoreRejectedDataLocation: {
+              S3Configuration: {
+                BucketName: { Ref: Match.anyValue() },
+                EncryptionOption: 'SSE_KMS',
+                KmsKeyId: Match.anyValue(),
+                ObjectKeyPrefix: 'rejected-records/',
+              },
             },
           },
-        },
-        Schema: { CompositePartitionKey: [{ Type: 'DIMENSION', Name: 'invoice_id', EnforcementInRecord: 'OPTIONAL' }] },
-      },
-      DependsOn: [Match.stringLikeRegexp('TimeseriesDatabase')],
-    });
-  });
-
-  it.runIf(isTimestreamCell(cell))('reports Timestream rejected records into a KMS-encrypted, private, TLS-only bucket', () => {
-    const t = template(cellId);
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
-            BucketKeyEnabled: true,
+          Schema: {
+            CompositePartitionKey: [{ Type: 'DIMENSION', Name: 'invoice_id', EnforcementInRecord: 'OPTIONAL' }],
           },
-        ],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-    });
-  });
+        },
+        DependsOn: [Match.stringLikeRegexp('TimeseriesDatabase')],
+      });
+    },
+  );
+
+  it.runIf(isTimestreamCell(cell))(
+    'reports Timestream rejected records into a KMS-encrypted, private, TLS-only bucket',
+    () => {
+      const t = template(cellId);
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      });
+    },
+  );
 
   it.runIf(isTimestreamCell(cell))('lets each consume function write to its table only', () => {
     const t = template(cellId);

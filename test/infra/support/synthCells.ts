@@ -102,6 +102,9 @@ export function isTimestreamCell(cell: CellDefinition): boolean {
 /** The environment a consume function of `cell` reaches its analytics store with. */
 export function analyticsEnvironmentOf(cell: CellDefinition): Record<string, string> {
   return isTimestreamCell(cell)
-    ? { TIMESTREAM_DATABASE_NAME: cellTopology(cell).timestreamDatabase, TIMESTREAM_TABLE_NAME: cellTopology(cell).timestreamTable }
+    ? {
+        TIMESTREAM_DATABASE_NAME: cellTopology(cell).timestreamDatabase,
+        TIMESTREAM_TABLE_NAME: cellTopology(cell).timestreamTable,
+      }
     : { ANALYTICS_STORE: 'lakehouse', FIREHOSE_STREAM_NAME: `bems-${cell.id}-analytics` };
 }
