@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
+import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
 
 export interface TimeseriesStoreProps {
   readonly databaseName: string;
@@ -42,23 +43,14 @@ export class TimeseriesStore extends Construct {
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
 
-    this.rejectedRecordsBucket = new s3.Bucket(this, 'RejectedRecords', {
-      encryption: s3.BucketEncryption.KMS,
+    this.rejectedRecordsBucket = privateEncryptedBucket(this, 'RejectedRecords', {
       encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
       removalPolicy,
       // Reports are evidence for a fix, not records: keep them a year and a quarter.
-      lifecycleRules: [{ expiration: Duration.days(455), noncurrentVersionExpiration: Duration.days(30) }],
+      expiration: Duration.days(455),
+      accessLogReason:
+        'Only Timestream writes here (rejected-record reports) and only operators read; S3 data events in CloudTrail are the audit trail, an access-log bucket would add a second unlogged bucket.',
     });
-    acknowledge(
-      this.rejectedRecordsBucket,
-      'AwsSolutions-S1',
-      'Only Timestream writes here (rejected-record reports) and only operators read; S3 data events in CloudTrail are the audit trail, an access-log bucket would add a second unlogged bucket.',
-    );
 
     this.database = new timestream.CfnDatabase(this, 'Database', {
       databaseName: props.databaseName,

@@ -27,13 +27,7 @@ export function privateEncryptedBucket(scope: Construct, id: string, props: Priv
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     versioned: true,
     removalPolicy: props.removalPolicy,
-    lifecycleRules: [
-      {
-        expiration: props.expiration,
-        noncurrentVersionExpiration: Duration.days(30),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      },
-    ],
+    lifecycleRules: [{ expiration: props.expiration, noncurrentVersionExpiration: Duration.days(30) }],
   });
   acknowledge(bucket, 'AwsSolutions-S1', props.accessLogReason);
   return bucket;

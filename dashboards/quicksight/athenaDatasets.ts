@@ -1,11 +1,11 @@
 import { ANALYTICS_MEASURE_NAME, READ_MODEL_COLUMNS, TIMESTREAM_COLUMNS } from '../../schemas/analyticsRecord.ts';
 import { latestEventOrder, primaryConsumerPredicate, sqlIdentifier, sqlString } from '../../schemas/readModelSql.ts';
-import type { Stage } from '../../schemas/stages.ts';
 import { stuckRulesOf, timestreamStuckInvoices } from '../../schemas/stuckRule.ts';
 import { agingBucketCase, invoiceStateCase } from '../sqlFragments.ts';
 import { AGING_BUCKETS, DAY_MS, STAGE_ENTRY_LOOKBACK_MS, STUCK } from '../views.ts';
 import {
   type DatasetId,
+  type DatasetWindowOptions,
   datasetShapes,
   minorDigitsCase,
   type TimestreamDataset,
@@ -29,20 +29,12 @@ import {
  * can replace these bodies one by one.
  */
 
-export interface AthenaDatasetOptions {
+export interface AthenaDatasetOptions extends DatasetWindowOptions {
   /** Athena's catalog of the table bucket: `s3tablescatalog/<table bucket>` (may be a CDK token). */
   readonly catalog: string;
   /** The table bucket's namespace (Athena database). */
   readonly database: string;
   readonly table: string;
-  readonly primaryConsumers: Readonly<Record<Stage, string>>;
-  readonly slaSecondsByStage: Readonly<Record<Stage, number>>;
-  /** @default 90, as over Timestream */
-  readonly lookbackDays?: number;
-  /** @default 15 */
-  readonly volumeIntervalMinutes?: number;
-  /** @default 14 */
-  readonly volumeHistoryDays?: number;
 }
 
 interface AthenaContext {

@@ -44,9 +44,13 @@ export interface TimestreamDataset {
 export const DATASET_IDS = ['events', 'stage_entries', 'invoices', 'cohort', 'stuck', 'event_volume'] as const;
 export type DatasetId = (typeof DATASET_IDS)[number];
 
-export interface TimestreamDatasetOptions {
+export interface TimestreamDatasetOptions extends DatasetWindowOptions {
   readonly databaseName: string;
   readonly tableName: string;
+}
+
+/** What every dialect's datasets are built from, besides the table: counted records, SLAs, windows. */
+export interface DatasetWindowOptions {
   readonly primaryConsumers: Readonly<Record<Stage, string>>;
   readonly slaSecondsByStage: Readonly<Record<Stage, number>>;
   /** How far back the direct-query datasets read; the dashboard's range control narrows it. @default 90 */
