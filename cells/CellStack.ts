@@ -13,9 +13,11 @@ import { CellOutputs } from './constructs/CellOutputs.ts';
 import { CELL_DEFAULTS, SEVERITIES } from './constructs/defaults.ts';
 import { GameDays } from './constructs/GameDays.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
+import { athenaSource } from './constructs/LakehouseQuickSight.ts';
+import { LakehouseStore } from './constructs/LakehouseStore.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
 import type { QueueWithDlq } from './constructs/QueueWithDlq.ts';
-import { QuickSightDashboards } from './constructs/QuickSightDashboards.ts';
+import { QuickSightDashboards, timestreamSource } from './constructs/QuickSightDashboards.ts';
 import { StagePipeline } from './constructs/StagePipeline.ts';
 import { StuckEventMonitor, TIMESTREAM_ENDPOINT_DISCOVERY } from './constructs/StuckEventMonitor.ts';
 import { TimeseriesStore } from './constructs/TimeseriesStore.ts';
@@ -54,7 +56,9 @@ export class CellStack extends Stack {
   public readonly bus: CellBus;
   /** Per stage, in STAGES order. */
   public readonly pipelines: readonly StagePipeline[];
-  public readonly timeseries: TimeseriesStore;
+  /** The analytics store: `timeseries` for a `timestream` cell, `lakehouse` for a `lakehouse` cell. */
+  public readonly timeseries?: TimeseriesStore;
+  public readonly lakehouse?: LakehouseStore;
   public readonly ingest: CellFunction;
   public readonly forward: CellFunction;
   /** One consume function per consumer name; it serves that consumer's queue in every stage. */
@@ -101,12 +105,20 @@ export class CellStack extends Stack {
     this.pipelines = this.topology.stages.map(
       (spec) => new StagePipeline(this, `Stage-${spec.stage}`, { spec, bus: this.bus.bus, encryptionKey }),
     );
-    this.timeseries = new TimeseriesStore(this, 'Timeseries', {
-      databaseName: this.topology.timestreamDatabase,
-      tableName: this.topology.timestreamTable,
-      retention: cell.timestream,
-      encryptionKey,
-    });
+    if (cell.analytics.store === 'lakehouse') {
+      this.lakehouse = new LakehouseStore(this, 'Lakehouse', {
+        prefix: this.prefix,
+        streamName: this.topology.analyticsStream,
+        encryptionKey,
+      });
+    } else {
+      this.timeseries = new TimeseriesStore(this, 'Timeseries', {
+        databaseName: this.topology.timestreamDatabase,
+        tableName: this.topology.timestreamTable,
+        retention: cell.timestream,
+        encryptionKey,
+      });
+    }
 
     this.ingest = this.createIngest();
     this.forward = this.createForward();
@@ -122,7 +134,7 @@ export class CellStack extends Stack {
       plan: this.plan.monitor,
       queues: this.queues(),
       alerts: this.alerts,
-      timeseries: this.timeseries,
+      ...(this.timeseries ? { timeseries: this.timeseries } : {}),
       encryptionKey,
     });
 
@@ -229,9 +241,10 @@ export class CellStack extends Stack {
       plan,
       environment: functionEnvironment(this.cell, plan, {}),
       encryptionKey: this.key.key,
-      unscopedActionReasons: [TIMESTREAM_ENDPOINT_DISCOVERY],
+      unscopedActionReasons: this.timeseries ? [TIMESTREAM_ENDPOINT_DISCOVERY] : [],
     });
-    this.timeseries.grantWrite(fn.function);
+    if (this.lakehouse) this.lakehouse.grantPut(fn.function);
+    else this.timeseries!.grantWrite(fn.function);
     for (const source of plan.eventSources) fn.addQueueEventSource(source, this.consumerQueue(source).queue);
     return fn;
   }
@@ -247,8 +260,9 @@ export class CellStack extends Stack {
       principalArn: this.cell.quicksightPrincipalArn,
       cellId: this.cell.id,
       prefix: this.prefix,
-      topology: this.topology,
-      timeseries: this.timeseries,
+      source: this.lakehouse
+        ? athenaSource(this.lakehouse, this.topology)
+        : timestreamSource({ topology: this.topology, timeseries: this.timeseries! }),
       cloudWatchDashboardName: this.dashboard.dashboard.dashboardName,
     });
     this.outputs.add(
@@ -322,13 +336,16 @@ export class CellStack extends Stack {
         );
       }
     }
-    out.add('timestream/database', this.timeseries.databaseName, 'Timestream database');
-    out.add('timestream/table', this.timeseries.tableName, 'Timestream table');
-    out.add(
-      'timestream/rejected-records-bucket',
-      this.timeseries.rejectedRecordsBucket.bucketName,
-      'S3 bucket of Timestream rejected-record reports',
-    );
+    if (this.timeseries) {
+      out.add('timestream/database', this.timeseries.databaseName, 'Timestream database');
+      out.add('timestream/table', this.timeseries.tableName, 'Timestream table');
+      out.add(
+        'timestream/rejected-records-bucket',
+        this.timeseries.rejectedRecordsBucket.bucketName,
+        'S3 bucket of Timestream rejected-record reports',
+      );
+    }
+    if (this.lakehouse) this.lakehouse.addOutputs(out);
     for (const severity of SEVERITIES) {
       out.add(`alerts/${severity}`, this.alerts.topics[severity].topicArn, `SNS topic of ${severity} alerts`);
     }

@@ -52,6 +52,17 @@ export const AWS_CELLS: CellDefinitionInput[] = [
       certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000002',
     },
   },
+  {
+    // A `lakehouse` cell: Firehose into an Iceberg table in an S3 table bucket, Athena and QuickSight
+    // over it — for an account that cannot create a Timestream for LiveAnalytics database.
+    id: 'euc1-a',
+    account: '333333333333',
+    region: 'eu-central-1',
+    analytics: { store: 'lakehouse' },
+    apiClients: [{ name: 'sap-fi' }],
+    alerts: { critical: ['finance-oncall@example.com'] },
+    quicksightPrincipalArn: 'arn:aws:quicksight:eu-central-1:333333333333:group/default/finance-analysts',
+  },
 ];
 
 export function localCell() {

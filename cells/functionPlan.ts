@@ -237,15 +237,24 @@ const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
     ),
   }),
   consume: ({ topology, fn }) => ({
-    [CONSUME_ENV.timestreamDatabaseName]: topology.timestreamDatabase,
-    [CONSUME_ENV.timestreamTableName]: topology.timestreamTable,
+    ...(topology.analyticsStore === 'lakehouse'
+      ? { [CONSUME_ENV.analyticsStore]: 'lakehouse', [CONSUME_ENV.firehoseStreamName]: topology.analyticsStream }
+      : {
+          [CONSUME_ENV.timestreamDatabaseName]: topology.timestreamDatabase,
+          [CONSUME_ENV.timestreamTableName]: topology.timestreamTable,
+        }),
     [CONSUME_ENV.consumerName]: fn.consumer!,
   }),
   monitor: ({ cell, topology, resources, toJson }) => ({
     [MONITOR_ENV.cellTopology]: JSON.stringify(monitorTopologyOf(topology, resources.queueUrlPrefix)),
     [MONITOR_ENV.alertTopicArns]: toJson(resources.alertTopicArns),
-    [MONITOR_ENV.timestreamDatabaseName]: topology.timestreamDatabase,
-    [MONITOR_ENV.timestreamTableName]: topology.timestreamTable,
+    // A lakehouse cell's monitor has no Timestream table: no SLA query, no write probe (StuckEventMonitor).
+    ...(topology.analyticsStore === 'timestream'
+      ? {
+          [MONITOR_ENV.timestreamDatabaseName]: topology.timestreamDatabase,
+          [MONITOR_ENV.timestreamTableName]: topology.timestreamTable,
+        }
+      : {}),
     [MONITOR_ENV.redrivePolicy]: JSON.stringify(cell.redrive),
     ...('parameterName' in resources.stateStore
       ? { [MONITOR_ENV.stateParameter]: resources.stateStore.parameterName }

@@ -40,6 +40,9 @@ export interface CellTopology {
   readonly archiveName: string;
   readonly timestreamDatabase: string;
   readonly timestreamTable: string;
+  /** The analytics store (the definition's `analytics.store`) and, for a lakehouse, its Firehose stream. */
+  readonly analyticsStore: CellDefinition['analytics']['store'];
+  readonly analyticsStream: string;
   /**
    * Oldest occurredAt the API accepts, in days: the table's magnetic retention minus a day of
    * margin for events that wait in a queue or DLQ. Timestream rejects a record older than the
@@ -65,6 +68,8 @@ export function cellTopology(cell: CellDefinition): CellTopology {
     // Timestream names allow [a-zA-Z0-9_.-]; keep them stable so dashboards can find them.
     timestreamDatabase: `${prefix}`,
     timestreamTable: 'invoice_events',
+    analyticsStore: cell.analytics.store,
+    analyticsStream: `${prefix}-analytics`,
     maxEventAgeDays: Math.max(1, cell.timestream.magneticRetentionDays - 1),
     stages: STAGES.map((stage): StageSpec => {
       const settings = cell.stages[stage];

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as quicksight from 'aws-cdk-lib/aws-quicksight';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { quickSightDefinition } from '../../dashboards/quicksight/quickSightDefinition.ts';
 import {
   type DatasetId,
@@ -20,11 +20,28 @@ export interface QuickSightDashboardsProps {
   readonly cellId: string;
   /** Resource-name prefix of the cell (`bems-<cell>`); QuickSight ids start with it. */
   readonly prefix: string;
+  /** Where the datasets' queries run: the cell's analytics store ({@link timestreamSource}, `athenaSource`). */
+  readonly source: QuickSightSource;
+  /** Named on the operations sheet: queue depths and DLQs are CloudWatch metrics, not Timestream data. */
+  readonly cloudWatchDashboardName?: string;
+}
+
+/** The analytics store as QuickSight reads it: a data source and the datasets' SQL in its dialect. */
+export interface QuickSightSource {
+  /** Suffix of the data source id (`<prefix>-<id>`) and its name's last word, e.g. `timestream`, `athena`. */
+  readonly id: string;
+  readonly label: string;
+  readonly type: 'TIMESTREAM' | 'ATHENA';
+  readonly parameters?: quicksight.CfnDataSource.DataSourceParametersProperty;
+  readonly datasets: readonly TimestreamDataset[];
+  /** Lets the role QuickSight queries with read the store; called once, with the dashboards as scope. */
+  readonly grantRead: (scope: IConstruct) => void;
+}
+
+export interface TimestreamSourceOptions {
   readonly topology: CellTopology;
   /** The table the datasets query. */
   readonly timeseries: TimeseriesStore;
-  /** Named on the operations sheet: queue depths and DLQs are CloudWatch metrics, not Timestream data. */
-  readonly cloudWatchDashboardName?: string;
   /**
    * QuickSight's service role in this account: it runs the Timestream queries, so it gets `Select`
    * on this cell's table (and nothing else of the cell).
@@ -36,6 +53,37 @@ export interface QuickSightDashboardsProps {
    * @default true
    */
   readonly grantServiceRole?: boolean;
+}
+
+/** The Timestream data source of a `timestream` cell, queried as QuickSight's service role. */
+export function timestreamSource(options: TimestreamSourceOptions): QuickSightSource {
+  const { topology, timeseries } = options;
+  return {
+    id: 'timestream',
+    label: 'Timestream',
+    type: 'TIMESTREAM',
+    datasets: timestreamDatasets({
+      databaseName: timeseries.databaseName,
+      tableName: timeseries.tableName,
+      primaryConsumers: primaryConsumersOf(topology),
+      slaSecondsByStage: slaSecondsOf(topology),
+    }),
+    grantRead: (scope) => {
+      if (!(options.grantServiceRole ?? true)) return;
+      // QuickSight's service role runs the Timestream queries: it may read this cell's table.
+      const role = iam.Role.fromRoleName(
+        scope,
+        'ServiceRole',
+        options.serviceRoleName ?? 'aws-quicksight-service-role-v0',
+      );
+      timeseries.grantQuery(role);
+      acknowledge(
+        scope,
+        'AwsSolutions-IAM5[Resource::*]',
+        `${TIMESTREAM_ENDPOINT_DISCOVERY}. Select and DescribeTable are scoped to this cell's table.`,
+      );
+    },
+  };
 }
 
 /** What a shared principal may do: use, not change. Owners administer QuickSight resources outside the cell stack. */
@@ -56,7 +104,7 @@ const VIEWER_ACTIONS = {
 } as const;
 
 /**
- * The cell's business dashboards in QuickSight, as code: a Timestream data source, one custom-SQL
+ * The cell's business dashboards in QuickSight, as code: a data source (Timestream or Athena), one custom-SQL
  * dataset per source of the shared view definition (`dashboards/views.ts`), and one dashboard with
  * the Executive, Operations and Finance sheets — including QuickSight's ML forecast insight on event
  * volume — all shared with the configured principal. `CellStack` creates it only when the cell
@@ -75,23 +123,17 @@ export class QuickSightDashboards extends Construct {
     const stack = Stack.of(this);
     const permissions = (actions: readonly string[]) => [{ principal: props.principalArn, actions: [...actions] }];
 
+    const { source } = props;
     this.dataSource = new quicksight.CfnDataSource(this, 'DataSource', {
       awsAccountId: stack.account,
-      dataSourceId: `${props.prefix}-timestream`,
-      name: `BEMS ${props.cellId} Timestream`,
-      type: 'TIMESTREAM',
+      dataSourceId: `${props.prefix}-${source.id}`,
+      name: `BEMS ${props.cellId} ${source.label}`,
+      type: source.type,
+      ...(source.parameters ? { dataSourceParameters: source.parameters } : {}),
       permissions: permissions(VIEWER_ACTIONS.dataSource),
     });
 
-    const datasets = timestreamDatasets({
-      databaseName: props.timeseries.databaseName,
-      tableName: props.timeseries.tableName,
-      primaryConsumers: primaryConsumersOf(props.topology),
-      slaSecondsByStage: Object.fromEntries(props.topology.stages.map((s) => [s.stage, s.slaSeconds])) as Record<
-        Stage,
-        number
-      >,
-    });
+    const { datasets } = source;
     this.dataSets = new Map(
       datasets.map((dataset) => [
         dataset.id,
@@ -103,7 +145,7 @@ export class QuickSightDashboards extends Construct {
     this.dashboardId = `${props.prefix}-dashboards`;
     this.dashboard = this.dashboardOf(datasets, props, permissions(VIEWER_ACTIONS.dashboard));
 
-    if (props.grantServiceRole ?? true) this.grantServiceRole(props);
+    source.grantRead(this);
   }
 
   /** One custom-SQL dataset over the cell's table. */
@@ -178,17 +220,11 @@ export class QuickSightDashboards extends Construct {
       validationStrategy: { mode: 'STRICT' },
     });
   }
+}
 
-  /** QuickSight's service role runs the Timestream queries: it may read this cell's table. */
-  private grantServiceRole(props: QuickSightDashboardsProps): void {
-    const role = iam.Role.fromRoleName(this, 'ServiceRole', props.serviceRoleName ?? 'aws-quicksight-service-role-v0');
-    props.timeseries.grantQuery(role);
-    acknowledge(
-      this,
-      'AwsSolutions-IAM5[Resource::*]',
-      `${TIMESTREAM_ENDPOINT_DISCOVERY}. Select and DescribeTable are scoped to this cell's table.`,
-    );
-  }
+/** Stage → SLA seconds of a cell topology (the stuck rule). */
+export function slaSecondsOf(topology: CellTopology): Record<Stage, number> {
+  return Object.fromEntries(topology.stages.map((s) => [s.stage, s.slaSeconds])) as Record<Stage, number>;
 }
 
 /** Stage → first consumer of a cell topology (the records the dashboards count). */

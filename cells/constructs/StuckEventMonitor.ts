@@ -24,7 +24,13 @@ export interface StuckEventMonitorProps {
   /** Every queue of the cell (inboxes and consumer queues) with its DLQ. */
   readonly queues: readonly QueueWithDlq[];
   readonly alerts: AlertTopics;
-  readonly timeseries: TimeseriesStore;
+  /**
+   * The Timestream table of a `timestream` cell: the SLA query and the write probe. A `lakehouse`
+   * cell passes none: the monitor then runs its queue, DLQ and backlog checks, reports the SLA check
+   * unavailable, and redrives consumer DLQs without a probe (the handler has no Athena SLA source or
+   * Firehose probe yet), so its role holds no Timestream permission.
+   */
+  readonly timeseries?: TimeseriesStore;
   readonly encryptionKey: kms.IKey;
 }
 
@@ -73,7 +79,7 @@ export class StuckEventMonitor extends Construct {
       environment: functionEnvironment(cell, plan, resources, (value) => stack.toJsonString(value)),
       encryptionKey: props.encryptionKey,
       unscopedActionReasons: [
-        TIMESTREAM_ENDPOINT_DISCOVERY,
+        ...(props.timeseries ? [TIMESTREAM_ENDPOINT_DISCOVERY] : []),
         'cloudwatch:GetMetricData (oldest-message age of the queues) has no resource-level permissions',
       ],
     });
@@ -94,10 +100,12 @@ export class StuckEventMonitor extends Construct {
       }
     }
     for (const topic of Object.values(props.alerts.topics)) topic.grantPublish(fn);
-    // Before redriving a consumer DLQ the monitor writes one probe record: is Timestream healthy again?
-    props.timeseries.grantWrite(fn);
-    // The SLA check: invoices whose latest event is older than the stage SLA (a Timestream query).
-    props.timeseries.grantSelect(fn);
+    if (props.timeseries) {
+      // Before redriving a consumer DLQ the monitor writes one probe record: is Timestream healthy again?
+      props.timeseries.grantWrite(fn);
+      // The SLA check: invoices whose latest event is older than the stage SLA (a Timestream query).
+      props.timeseries.grantSelect(fn);
+    }
     // SQS reports the age of the oldest message only as a CloudWatch metric.
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
     this.stateParameter.grantRead(fn);

@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
-import { type CellDataProps, encryptedBucketProps } from './cellData.ts';
+import type { CellDataProps } from './cellData.ts';
+import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
 
 /** `encryptionKey` encrypts the database and the rejected-records reports; finance records outlive the stack. */
 export interface TimeseriesStoreProps extends CellDataProps {
@@ -36,18 +37,14 @@ export class TimeseriesStore extends Construct {
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
 
-    this.rejectedRecordsBucket = new s3.Bucket(this, 'RejectedRecords', {
-      ...encryptedBucketProps(props.encryptionKey),
-      versioned: true,
+    this.rejectedRecordsBucket = privateEncryptedBucket(this, 'RejectedRecords', {
+      encryptionKey: props.encryptionKey,
       removalPolicy,
       // Reports are evidence for a fix, not records: keep them a year and a quarter.
-      lifecycleRules: [{ expiration: Duration.days(455), noncurrentVersionExpiration: Duration.days(30) }],
+      expiration: Duration.days(455),
+      accessLogReason:
+        'Only Timestream writes here (rejected-record reports) and only operators read; S3 data events in CloudTrail are the audit trail, an access-log bucket would add a second unlogged bucket.',
     });
-    acknowledge(
-      this.rejectedRecordsBucket,
-      'AwsSolutions-S1',
-      'Only Timestream writes here (rejected-record reports) and only operators read; S3 data events in CloudTrail are the audit trail, an access-log bucket would add a second unlogged bucket.',
-    );
 
     this.database = new timestream.CfnDatabase(this, 'Database', {
       databaseName: props.databaseName,

@@ -6,7 +6,7 @@ import type { CellDefinition } from '../../cells/definition.ts';
 import { MonitorTopologySchema, monitorTopologyOf } from '../../cells/monitorTopology.ts';
 import { allQueues, cellTopology } from '../../cells/topology.ts';
 import { STAGES } from '../../schemas/stages.ts';
-import { type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
+import { isTimestreamCell, type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
 import {
   byName,
   type CfnResource,
@@ -55,8 +55,10 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     const env = monitor.Properties.Environment.Variables;
     expect(env).toMatchObject({
       CELL_ID: cellId,
-      TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-      TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+      // The SLA query and write probe of a Timestream cell (a lakehouse cell's monitor has none: lakehouse.test.ts).
+      ...(isTimestreamCell(cell)
+        ? { TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase, TIMESTREAM_TABLE_NAME: topology.timestreamTable }
+        : {}),
       POWERTOOLS_SERVICE_NAME: 'bems-monitor',
     });
     expect(nameOf(t, env.MONITOR_STATE_PARAMETER, 'Name')).toBe(`/bems/${cellId}/monitor/alert-state`);
@@ -86,36 +88,42 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     expect(actions).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:PutParameter']));
   });
 
-  it('lets the monitor read queue ages from CloudWatch and write its Timestream probe record', () => {
-    const t = template(cellId);
-    const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
-    const statements = statementsOfRole(t, logicalIdOf(monitor.Properties.Role));
-    const unscoped = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
-    expect(unscoped).toContain('cloudwatch:GetMetricData');
-    const write = statements.find((s) => [s.Action].flat().includes('timestream:WriteRecords'))!;
-    expect(JSON.stringify(write.Resource)).toContain(
-      `database/${topology.timestreamDatabase}/table/${topology.timestreamTable}`,
-    );
-  });
+  it.runIf(isTimestreamCell(cell))(
+    'lets the monitor read queue ages from CloudWatch and write its Timestream probe record',
+    () => {
+      const t = template(cellId);
+      const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
+      const statements = statementsOfRole(t, logicalIdOf(monitor.Properties.Role));
+      const unscoped = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+      expect(unscoped).toContain('cloudwatch:GetMetricData');
+      const write = statements.find((s) => [s.Action].flat().includes('timestream:WriteRecords'))!;
+      expect(JSON.stringify(write.Resource)).toContain(
+        `database/${topology.timestreamDatabase}/table/${topology.timestreamTable}`,
+      );
+    },
+  );
 
-  it('lets the monitor run its SLA query on its own table only, with endpoint discovery as the one unscoped Timestream action', () => {
-    const t = template(cellId);
-    const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
-    const statements = statementsOfRole(t, logicalIdOf(monitor.Properties.Role));
-    // The CDK merges statements on the same resource: Select shares the table statement with the probe's WriteRecords.
-    const select = statements.filter((s) => [s.Action].flat().includes('timestream:Select'));
-    expect(select).toHaveLength(1);
-    expect([select[0]!.Action].flat().sort()).toEqual(['timestream:Select', 'timestream:WriteRecords']);
-    expect([select[0]!.Resource].flat()).toHaveLength(1);
-    expect(JSON.stringify(select[0]!.Resource)).toContain(
-      `database/${topology.timestreamDatabase}/table/${topology.timestreamTable}`,
-    );
-    const unscopedTimestream = statements
-      .filter((s) => s.Resource === '*')
-      .flatMap((s) => [s.Action].flat())
-      .filter((a: string) => a.startsWith('timestream:'));
-    expect([...new Set(unscopedTimestream)]).toEqual(['timestream:DescribeEndpoints']);
-  });
+  it.runIf(isTimestreamCell(cell))(
+    'lets the monitor run its SLA query on its own table only, with endpoint discovery as the one unscoped Timestream action',
+    () => {
+      const t = template(cellId);
+      const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
+      const statements = statementsOfRole(t, logicalIdOf(monitor.Properties.Role));
+      // The CDK merges statements on the same resource: Select shares the table statement with the probe's WriteRecords.
+      const select = statements.filter((s) => [s.Action].flat().includes('timestream:Select'));
+      expect(select).toHaveLength(1);
+      expect([select[0]!.Action].flat().sort()).toEqual(['timestream:Select', 'timestream:WriteRecords']);
+      expect([select[0]!.Resource].flat()).toHaveLength(1);
+      expect(JSON.stringify(select[0]!.Resource)).toContain(
+        `database/${topology.timestreamDatabase}/table/${topology.timestreamTable}`,
+      );
+      const unscopedTimestream = statements
+        .filter((s) => s.Resource === '*')
+        .flatMap((s) => [s.Action].flat())
+        .filter((a: string) => a.startsWith('timestream:'));
+      expect([...new Set(unscopedTimestream)]).toEqual(['timestream:DescribeEndpoints']);
+    },
+  );
 
   it('lets the monitor read every queue and DLQ, and send to source queues only when automatic redrive is on', () => {
     const t = template(cellId);
@@ -285,8 +293,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
       'bus/arn',
       'archive/name',
       'archive/arn',
-      'timestream/database',
-      'timestream/table',
+      ...(isTimestreamCell(cell)
+        ? ['timestream/database', 'timestream/table']
+        : ['lakehouse/table-bucket', 'lakehouse/table', 'lakehouse/delivery-stream', 'lakehouse/athena-workgroup']),
       'topology',
       ...cell.apiClients.map((c) => `api/keys/${c.name}`),
       ...SEVERITIES.map((s) => `alerts/${s}`),

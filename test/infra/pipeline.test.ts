@@ -4,13 +4,20 @@ import { awsCells } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { allQueues, cellTopology } from '../../cells/topology.ts';
 import { STAGES } from '../../schemas/stages.ts';
-import { type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
+import {
+  analyticsEnvironmentOf,
+  isTimestreamCell,
+  type SynthesizedCells,
+  synthCells,
+  variantCell,
+} from './support/synthCells.ts';
 import { byName, joinedJson, logicalIdOf, nameOf, resourcesOf, statementsOfRole } from './support/templateQueries.ts';
 
 /**
  * The messaging of an AWS cell (DESIGN §2): bus + archive, a rule per stage into an SQS standard
  * inbox with DLQ, the forwarder, an SNS FIFO topic per stage, a FIFO queue + FIFO DLQ per consumer,
- * the consumers, and the Timestream store.
+ * the consumers, and the Timestream store (of a `timestream` cell; test/infra/lakehouse.test.ts has
+ * the store of a `lakehouse` cell).
  */
 let synth: SynthesizedCells;
 const cells: CellDefinition[] = [...awsCells(), variantCell()];
@@ -207,8 +214,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
       const [consumeId, consume] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-consume-${name}`);
       expect(consume.Properties.Environment.Variables).toMatchObject({
         CONSUMER_NAME: name,
-        TIMESTREAM_DATABASE_NAME: topology.timestreamDatabase,
-        TIMESTREAM_TABLE_NAME: topology.timestreamTable,
+        ...analyticsEnvironmentOf(cell),
       });
       const feeds = topology.stages.flatMap((s) => s.consumers.filter((c) => c.consumer === name));
       const mappings = [...resourcesOf(t, 'AWS::Lambda::EventSourceMapping')].filter(
@@ -245,58 +251,66 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
     }
   });
 
-  it('stores records in an encrypted Timestream database and a table with the configured retention and magnetic writes', () => {
-    const t = template(cellId);
-    t.hasResource('AWS::Timestream::Database', {
-      Properties: { DatabaseName: topology.timestreamDatabase, KmsKeyId: Match.anyValue() },
-      DeletionPolicy: 'Retain',
-    });
-    t.hasResource('AWS::Timestream::Table', {
-      Properties: {
-        DatabaseName: topology.timestreamDatabase,
-        TableName: topology.timestreamTable,
-        RetentionProperties: {
-          MemoryStoreRetentionPeriodInHours: String(cell.timestream.memoryRetentionHours),
-          MagneticStoreRetentionPeriodInDays: String(cell.timestream.magneticRetentionDays),
-        },
-        MagneticStoreWriteProperties: {
-          EnableMagneticStoreWrites: true,
-          MagneticStoreRejectedDataLocation: {
-            S3Configuration: {
-              BucketName: { Ref: Match.anyValue() },
-              EncryptionOption: 'SSE_KMS',
-              KmsKeyId: Match.anyValue(),
-              ObjectKeyPrefix: 'rejected-records/',
+  it.runIf(isTimestreamCell(cell))(
+    'stores records in an encrypted Timestream database and a table with the configured retention and magnetic writes',
+    () => {
+      const t = template(cellId);
+      t.hasResource('AWS::Timestream::Database', {
+        Properties: { DatabaseName: topology.timestreamDatabase, KmsKeyId: Match.anyValue() },
+        DeletionPolicy: 'Retain',
+      });
+      t.hasResource('AWS::Timestream::Table', {
+        Properties: {
+          DatabaseName: topology.timestreamDatabase,
+          TableName: topology.timestreamTable,
+          RetentionProperties: {
+            MemoryStoreRetentionPeriodInHours: String(cell.timestream.memoryRetentionHours),
+            MagneticStoreRetentionPeriodInDays: String(cell.timestream.magneticRetentionDays),
+          },
+          MagneticStoreWriteProperties: {
+            EnableMagneticStoreWrites: true,
+            MagneticStoreRejectedDataLocation: {
+              S3Configuration: {
+                BucketName: { Ref: Match.anyValue() },
+                EncryptionOption: 'SSE_KMS',
+                KmsKeyId: Match.anyValue(),
+                ObjectKeyPrefix: 'rejected-records/',
+              },
             },
           },
-        },
-        Schema: { CompositePartitionKey: [{ Type: 'DIMENSION', Name: 'invoice_id', EnforcementInRecord: 'OPTIONAL' }] },
-      },
-      DependsOn: [Match.stringLikeRegexp('TimeseriesDatabase')],
-    });
-  });
-
-  it('reports Timestream rejected records into a KMS-encrypted, private, TLS-only bucket', () => {
-    const t = template(cellId);
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
-            BucketKeyEnabled: true,
+          Schema: {
+            CompositePartitionKey: [{ Type: 'DIMENSION', Name: 'invoice_id', EnforcementInRecord: 'OPTIONAL' }],
           },
-        ],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-    });
-  });
+        },
+        DependsOn: [Match.stringLikeRegexp('TimeseriesDatabase')],
+      });
+    },
+  );
 
-  it('lets each consume function write to its table only', () => {
+  it.runIf(isTimestreamCell(cell))(
+    'reports Timestream rejected records into a KMS-encrypted, private, TLS-only bucket',
+    () => {
+      const t = template(cellId);
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      });
+    },
+  );
+
+  it.runIf(isTimestreamCell(cell))('lets each consume function write to its table only', () => {
     const t = template(cellId);
     const names = new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)));
     for (const name of names) {

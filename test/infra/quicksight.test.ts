@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCells } from '../../cells/cells.config.ts';
-import { QuickSightDashboards } from '../../cells/constructs/QuickSightDashboards.ts';
+import { QuickSightDashboards, timestreamSource } from '../../cells/constructs/QuickSightDashboards.ts';
 import { TimeseriesStore } from '../../cells/constructs/TimeseriesStore.ts';
 import { type CellDefinition, parseCellDefinition } from '../../cells/definition.ts';
 import { cellTopology } from '../../cells/topology.ts';
@@ -208,9 +208,7 @@ describe('QuickSight per-cell settings', () => {
       principalArn: GROUP,
       cellId: cell.id,
       prefix: 'bems-test-b',
-      topology,
-      timeseries,
-      grantServiceRole: false,
+      source: timestreamSource({ topology, timeseries, grantServiceRole: false }),
     });
 
     // Assess

@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCells } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
-import { type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
+import { isTimestreamCell, type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
 import { type CfnResource, logicalIdOf, resourcesOf, statementsOfRole } from './support/templateQueries.ts';
 
 /**
@@ -43,7 +43,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s security',
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/bems-${cellId}` });
   });
 
-  it('encrypts every queue, topic, log group, the bus, the archive, the database and the bucket with it', () => {
+  it('encrypts every queue, topic, log group, the bus, the archive, the analytics store and the buckets with it', () => {
     const t = template(cellId);
     const checks: [string, (r: CfnResource) => unknown][] = [
       ['AWS::SQS::Queue', (r) => r.Properties.KmsMasterKeyId],
@@ -51,7 +51,20 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s security',
       ['AWS::Logs::LogGroup', (r) => r.Properties.KmsKeyId],
       ['AWS::Events::EventBus', (r) => r.Properties.KmsKeyIdentifier],
       ['AWS::Events::Archive', (r) => r.Properties.KmsKeyIdentifier],
-      ['AWS::Timestream::Database', (r) => r.Properties.KmsKeyId],
+      // The analytics store: the Timestream database, or the table bucket, the stream and the query results.
+      ...((isTimestreamCell(cell)
+        ? [['AWS::Timestream::Database', (r) => r.Properties.KmsKeyId]]
+        : [
+            ['AWS::S3Tables::TableBucket', (r) => r.Properties.EncryptionConfiguration.KMSKeyArn],
+            [
+              'AWS::KinesisFirehose::DeliveryStream',
+              (r) => r.Properties.DeliveryStreamEncryptionConfigurationInput.KeyARN,
+            ],
+            [
+              'AWS::Athena::WorkGroup',
+              (r) => r.Properties.WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration.KmsKey,
+            ],
+          ]) as [string, (r: CfnResource) => unknown][]),
       [
         'AWS::S3::Bucket',
         (r) =>

@@ -7,6 +7,7 @@ import { cellStackId, createCellApp } from '../../../cells/app.ts';
 import type { CellStack } from '../../../cells/CellStack.ts';
 import { SKIP_BUNDLING_CONTEXT } from '../../../cells/constructs/CellFunction.ts';
 import { type CellDefinition, type CellDefinitionInput, parseCellDefinitions } from '../../../cells/definition.ts';
+import { cellTopology } from '../../../cells/topology.ts';
 
 /** One violation (or acknowledged violation) of a validation plugin, as the CDK reports it. */
 export interface ReportedViolation {
@@ -91,4 +92,19 @@ export const VARIANT_CELL: CellDefinitionInput = {
 
 export function variantCell(): CellDefinition {
   return parseCellDefinitions([VARIANT_CELL])[0]!;
+}
+
+/** Whether a cell keeps its analytics records in Timestream (the tests of Timestream resources run only for those). */
+export function isTimestreamCell(cell: CellDefinition): boolean {
+  return cell.analytics.store === 'timestream';
+}
+
+/** The environment a consume function of `cell` reaches its analytics store with. */
+export function analyticsEnvironmentOf(cell: CellDefinition): Record<string, string> {
+  return isTimestreamCell(cell)
+    ? {
+        TIMESTREAM_DATABASE_NAME: cellTopology(cell).timestreamDatabase,
+        TIMESTREAM_TABLE_NAME: cellTopology(cell).timestreamTable,
+      }
+    : { ANALYTICS_STORE: 'lakehouse', FIREHOSE_STREAM_NAME: `bems-${cell.id}-analytics` };
 }
