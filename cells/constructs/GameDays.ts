@@ -109,57 +109,79 @@ export class GameDays extends Construct {
     super(scope, id);
     const settings: GameDaySettings = { ...GAME_DAY_DEFAULTS, ...props.settings };
     validate(props, settings);
-    const stack = Stack.of(this);
+    this.configBucket = this.createConfigBucket(props);
+    const layer = lambda.LayerVersion.fromLayerVersionArn(
+      this,
+      'FisExtension',
+      props.extensionLayerArn ?? ssm.StringParameter.valueForStringParameter(this, FIS_EXTENSION_LAYER_PARAMETER),
+    );
+    for (const target of props.targets) this.equipWithExtension(target, layer, props.encryptionKey);
+    this.role = this.createExperimentRole(props);
+    this.templates = new Map(
+      props.targets.map((target) => [target.consumer, this.createTemplates(target, settings, props)] as const),
+    );
+    Tags.of(this).add('bems:purpose', 'game-day');
+  }
 
-    this.configBucket = new s3.Bucket(this, 'FisConfig', {
+  private get configObjects(): string {
+    return this.configBucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`);
+  }
+
+  /** The acknowledgement id of a wildcard over the configuration objects. */
+  private get configObjectsFinding(): string {
+    const stack = Stack.of(this);
+    return `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.configBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`;
+  }
+
+  private createConfigBucket(props: GameDaysProps): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'FisConfig', {
       ...encryptedBucketProps(props.encryptionKey),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       // A configuration is only read while its experiment runs (at most hours).
       lifecycleRules: [{ expiration: Duration.days(1) }],
     });
     acknowledge(
-      this.configBucket,
+      bucket,
       'AwsSolutions-S1',
       'Holds only FIS fault configurations that live for one experiment; FIS writes them and the Lambda extension reads them. The experiment history in FIS is the audit trail.',
     );
-    const configObjects = this.configBucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`);
-    const configLocation = `arn:${stack.partition}:s3:::${this.configBucket.bucketName}/${FIS_CONFIG_PREFIX}`;
+    return bucket;
+  }
 
-    const layer = lambda.LayerVersion.fromLayerVersionArn(
-      this,
-      'FisExtension',
-      props.extensionLayerArn ?? ssm.StringParameter.valueForStringParameter(this, FIS_EXTENSION_LAYER_PARAMETER),
+  /** The FIS extension on one consume function: its layer, its variables, and read access to the configurations. */
+  private equipWithExtension(target: GameDayTarget, layer: lambda.ILayerVersion, encryptionKey: kms.IKey): void {
+    const configLocation = `arn:${Stack.of(this).partition}:s3:::${this.configBucket.bucketName}/${FIS_CONFIG_PREFIX}`;
+    const fn = target.function.function;
+    fn.addLayers(layer);
+    // The extension wraps the runtime and asks S3 for an active fault before each invocation.
+    fn.addEnvironment(GAME_DAY_ENV.execWrapper, '/opt/aws-fis/bootstrap');
+    fn.addEnvironment(GAME_DAY_ENV.fisConfigurationLocation, configLocation);
+    target.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListFisConfigurations',
+        actions: ['s3:ListBucket'],
+        resources: [this.configBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
+      }),
     );
-    for (const target of props.targets) {
-      const fn = target.function.function;
-      fn.addLayers(layer);
-      // The extension wraps the runtime and asks S3 for an active fault before each invocation.
-      fn.addEnvironment(GAME_DAY_ENV.execWrapper, '/opt/aws-fis/bootstrap');
-      fn.addEnvironment(GAME_DAY_ENV.fisConfigurationLocation, configLocation);
-      target.function.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ListFisConfigurations',
-          actions: ['s3:ListBucket'],
-          resources: [this.configBucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
-        }),
-      );
-      target.function.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadFisConfigurations',
-          actions: ['s3:GetObject'],
-          resources: [configObjects],
-        }),
-      );
-      props.encryptionKey.grantDecrypt(target.function.role);
-      acknowledge(
-        target.function.role,
-        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.configBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`,
-        'The FIS Lambda extension reads fault configurations FIS writes under one prefix of the game-day bucket; their names are chosen by FIS per experiment.',
-      );
-    }
+    target.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadFisConfigurations',
+        actions: ['s3:GetObject'],
+        resources: [this.configObjects],
+      }),
+    );
+    encryptionKey.grantDecrypt(target.function.role);
+    acknowledge(
+      target.function.role,
+      this.configObjectsFinding,
+      'The FIS Lambda extension reads fault configurations FIS writes under one prefix of the game-day bucket; their names are chosen by FIS per experiment.',
+    );
+  }
 
-    this.role = new iam.Role(this, 'ExperimentRole', {
+  private createExperimentRole(props: GameDaysProps): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'ExperimentRole', {
       description: `FIS experiments of ${props.prefix}: writes fault configurations for the consume functions`,
       assumedBy: new iam.ServicePrincipal('fis.amazonaws.com', {
         // Only FIS experiments of this account may assume it (confused-deputy protection).
@@ -169,104 +191,114 @@ export class GameDays extends Construct {
         },
       }),
     });
-    this.role.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteFaultConfigurations',
         actions: ['s3:PutObject', 's3:DeleteObject'],
-        resources: [configObjects],
+        resources: [this.configObjects],
       }),
     );
-    this.role.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTargetFunctions',
         actions: ['lambda:GetFunction'],
         resources: props.targets.map((t) => t.function.function.functionArn),
       }),
     );
-    props.encryptionKey.grant(this.role, 'kms:GenerateDataKey');
+    props.encryptionKey.grant(role, 'kms:GenerateDataKey');
     acknowledge(
-      this.role,
-      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.configBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`,
+      role,
+      this.configObjectsFinding,
       'FIS writes one fault configuration per experiment and function under this prefix of the game-day bucket, with names it chooses; nothing else in the account is writable.',
     );
-
-    const templates = new Map<string, Map<GameDayExperiment, fis.CfnExperimentTemplate>>();
-    for (const target of props.targets) {
-      const stopConditions = target.queues.map((queue) => ({
-        source: 'aws:cloudwatch:alarm',
-        value: props.slaAlarmOf(queue).alarmArn,
-      }));
-      const targets = {
-        ConsumeFunction: {
-          resourceType: 'aws:lambda:function',
-          resourceArns: [target.function.function.functionArn],
-          selectionMode: 'ALL',
-        },
-      };
-      const byExperiment = new Map<GameDayExperiment, fis.CfnExperimentTemplate>();
-      const add = (
-        experiment: GameDayExperiment,
-        description: string,
-        action: fis.CfnExperimentTemplate.ExperimentTemplateActionProperty,
-      ) => {
-        const template = new fis.CfnExperimentTemplate(this, `${target.consumer}-${experiment}`, {
-          description: `${props.prefix} ${target.consumer}: ${description}`.slice(0, 512),
-          roleArn: this.role.roleArn,
-          stopConditions,
-          targets,
-          actions: { [experiment]: action },
-          experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
-          tags: { Name: `${props.prefix}-gameday-${target.consumer}-${experiment}` },
-        });
-        byExperiment.set(experiment, template);
-      };
-      add(
-        'errors',
-        `${settings.errors.invocationPercentage}% of consume invocations fail for ${settings.errors.duration}`,
-        {
-          actionId: 'aws:lambda:invocation-error',
-          description: 'Invocations fail without running the handler; SQS redelivers the batch.',
-          parameters: {
-            duration: settings.errors.duration,
-            invocationPercentage: String(settings.errors.invocationPercentage),
-            preventExecution: 'true',
-          },
-          targets: { Functions: 'ConsumeFunction' },
-        },
-      );
-      add(
-        'latency',
-        `${settings.latency.invocationPercentage}% of consume invocations start ${settings.latency.startupDelayMilliseconds} ms late for ${settings.latency.duration}`,
-        {
-          actionId: 'aws:lambda:invocation-add-delay',
-          description: 'Invocations start late: throughput drops, queue age grows.',
-          parameters: {
-            duration: settings.latency.duration,
-            invocationPercentage: String(settings.latency.invocationPercentage),
-            startupDelayMilliseconds: String(settings.latency.startupDelayMilliseconds),
-          },
-          targets: { Functions: 'ConsumeFunction' },
-        },
-      );
-      add(
-        'outage',
-        `every consume invocation fails until the queue-age SLA alarm stops it (at most ${settings.outage.duration})`,
-        {
-          actionId: 'aws:lambda:invocation-error',
-          description: 'A consumer outage: the backlog grows until the SLA alarm ends the experiment.',
-          parameters: {
-            duration: settings.outage.duration,
-            invocationPercentage: String(settings.outage.invocationPercentage),
-            preventExecution: 'true',
-          },
-          targets: { Functions: 'ConsumeFunction' },
-        },
-      );
-      templates.set(target.consumer, byExperiment);
-    }
-    this.templates = templates;
-    Tags.of(this).add('bems:purpose', 'game-day');
+    return role;
   }
+
+  /** One experiment template per experiment on one consume function, stopped by its queues' SLA alarms. */
+  private createTemplates(
+    target: GameDayTarget,
+    settings: GameDaySettings,
+    props: GameDaysProps,
+  ): Map<GameDayExperiment, fis.CfnExperimentTemplate> {
+    const stopConditions = target.queues.map((queue) => ({
+      source: 'aws:cloudwatch:alarm',
+      value: props.slaAlarmOf(queue).alarmArn,
+    }));
+    const targets = {
+      ConsumeFunction: {
+        resourceType: 'aws:lambda:function',
+        resourceArns: [target.function.function.functionArn],
+        selectionMode: 'ALL',
+      },
+    };
+    const byExperiment = new Map<GameDayExperiment, fis.CfnExperimentTemplate>();
+    for (const { experiment, description, action } of experimentsOf(settings)) {
+      const template = new fis.CfnExperimentTemplate(this, `${target.consumer}-${experiment}`, {
+        description: `${props.prefix} ${target.consumer}: ${description}`.slice(0, 512),
+        roleArn: this.role.roleArn,
+        stopConditions,
+        targets,
+        actions: { [experiment]: action },
+        experimentOptions: { accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail' },
+        tags: { Name: `${props.prefix}-gameday-${target.consumer}-${experiment}` },
+      });
+      byExperiment.set(experiment, template);
+    }
+    return byExperiment;
+  }
+}
+
+/** The experiments of a game day: what each one does to the consume function it targets. */
+function experimentsOf(settings: GameDaySettings): {
+  readonly experiment: GameDayExperiment;
+  readonly description: string;
+  readonly action: fis.CfnExperimentTemplate.ExperimentTemplateActionProperty;
+}[] {
+  const { errors, latency, outage } = settings;
+  return [
+    {
+      experiment: 'errors',
+      description: `${errors.invocationPercentage}% of consume invocations fail for ${errors.duration}`,
+      action: {
+        actionId: 'aws:lambda:invocation-error',
+        description: 'Invocations fail without running the handler; SQS redelivers the batch.',
+        parameters: {
+          duration: errors.duration,
+          invocationPercentage: String(errors.invocationPercentage),
+          preventExecution: 'true',
+        },
+        targets: { Functions: 'ConsumeFunction' },
+      },
+    },
+    {
+      experiment: 'latency',
+      description: `${latency.invocationPercentage}% of consume invocations start ${latency.startupDelayMilliseconds} ms late for ${latency.duration}`,
+      action: {
+        actionId: 'aws:lambda:invocation-add-delay',
+        description: 'Invocations start late: throughput drops, queue age grows.',
+        parameters: {
+          duration: latency.duration,
+          invocationPercentage: String(latency.invocationPercentage),
+          startupDelayMilliseconds: String(latency.startupDelayMilliseconds),
+        },
+        targets: { Functions: 'ConsumeFunction' },
+      },
+    },
+    {
+      experiment: 'outage',
+      description: `every consume invocation fails until the queue-age SLA alarm stops it (at most ${outage.duration})`,
+      action: {
+        actionId: 'aws:lambda:invocation-error',
+        description: 'A consumer outage: the backlog grows until the SLA alarm ends the experiment.',
+        parameters: {
+          duration: outage.duration,
+          invocationPercentage: String(outage.invocationPercentage),
+          preventExecution: 'true',
+        },
+        targets: { Functions: 'ConsumeFunction' },
+      },
+    },
+  ];
 }
 
 /** Checks the settings and targets up front and reports every problem in one error. */

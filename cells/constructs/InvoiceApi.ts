@@ -45,6 +45,13 @@ const JSON_CONTENT = { 'Content-Type': "'application/json'" };
  * Every error API Gateway answers by itself (invalid body, missing key, throttling, quota, WAF)
  * comes back in the ErrorResponse shape `{code, message, issues?, requestId}` of `schemas/`.
  */
+const METHOD_LOGGING = {
+  metricsEnabled: true,
+  loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+  // Bodies carry vendor and amount data: never in execution logs.
+  dataTraceEnabled: false,
+} as const;
+
 export class InvoiceApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly invoicesMethod: apigateway.Method;
@@ -57,55 +64,18 @@ export class InvoiceApi extends Construct {
   constructor(scope: Construct, id: string, props: InvoiceApiProps) {
     super(scope, id);
     const retention = props.logRetention ?? CELL_DEFAULTS.logRetention;
-    const stageName = CELL_DEFAULTS.apiStageName;
-    const methodLogging = {
-      metricsEnabled: true,
-      loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-      // Bodies carry vendor and amount data: never in execution logs.
-      dataTraceEnabled: false,
-    } as const;
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${props.prefix}-access`,
       retention,
       encryptionKey: props.encryptionKey,
     });
-
-    this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: `${props.prefix}-api`,
-      description: 'BEMS invoice events: POST /invoices/{stage}',
-      endpointTypes: [apigateway.EndpointType.REGIONAL],
-      apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
-      // Access and execution logging need the account-level CloudWatch role. It is shared by every
-      // API of the account and Region, so deleting one cell must not take it away from the others.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
-      deployOptions: {
-        stageName,
-        description: 'BEMS cell API',
-        tracingEnabled: true,
-        ...methodLogging,
-        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: accessLogFormat(),
-        // Stage-wide ceiling; the invoice method gets the cell limits below, /health a trickle.
-        throttlingRateLimit: props.settings.rateLimit,
-        throttlingBurstLimit: props.settings.burstLimit,
-        // A method's own settings replace the stage-wide ones for it, logging and metrics included.
-        methodOptions: {
-          '/invoices/{stage}/POST': {
-            ...methodLogging,
-            throttlingRateLimit: props.settings.rateLimit,
-            throttlingBurstLimit: props.settings.burstLimit,
-          },
-          '/health/GET': { ...methodLogging, throttlingRateLimit: 20, throttlingBurstLimit: 40 },
-        },
-      },
-    });
+    this.api = this.createRestApi(props);
 
     // API Gateway creates the execution log group on first use, unencrypted and kept forever;
     // creating it first (with the name API Gateway will use) gives it the cell key and a retention.
     this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${stageName}`,
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${CELL_DEFAULTS.apiStageName}`,
       retention,
       encryptionKey: props.encryptionKey,
     });
@@ -117,49 +87,8 @@ export class InvoiceApi extends Construct {
       validateRequestParameters: true,
     });
     this.requestModel = this.api.addModel('InvoiceEventsRequest', unionRequestModel(props.stages));
-
-    const invoices = this.api.root.addResource('invoices').addResource('{stage}');
-    this.invoicesMethod = invoices.addMethod(
-      'POST',
-      new apigateway.LambdaIntegration(props.ingestFunction, { proxy: true, allowTestInvoke: false }),
-      {
-        apiKeyRequired: true,
-        requestValidator: validator,
-        requestParameters: { 'method.request.path.stage': true },
-        requestModels: { 'application/json': this.requestModel },
-      },
-    );
-    acknowledge(
-      this.invoicesMethod,
-      'AwsSolutions-APIG4',
-      'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
-    );
-    acknowledge(
-      this.invoicesMethod,
-      'AwsSolutions-COG4',
-      'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
-    );
-
-    // Route 53 health checkers carry no key. The mock answers from API Gateway itself, so the
-    // check says "this Region's API is up"; the cell's own health (5xx rate) is a second check.
-    this.healthMethod = this.api.root.addResource('health').addMethod(
-      'GET',
-      new apigateway.MockIntegration({
-        requestTemplates: { 'application/json': '{"statusCode": 200}' },
-        integrationResponses: [{ statusCode: '200', responseTemplates: { 'application/json': '{"status":"ok"}' } }],
-      }),
-      { methodResponses: [{ statusCode: '200' }] },
-    );
-    acknowledge(
-      this.healthMethod,
-      'AwsSolutions-APIG4',
-      'GET /health is a mock for Route 53 health checkers, which cannot send credentials; it reads nothing and is throttled to 20 rps.',
-    );
-    acknowledge(
-      this.healthMethod,
-      'AwsSolutions-COG4',
-      'GET /health is an unauthenticated mock for Route 53 health checkers.',
-    );
+    this.invoicesMethod = this.addInvoicesMethod(props.ingestFunction, validator);
+    this.healthMethod = this.addHealthMethod();
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       acknowledge(
@@ -170,24 +99,109 @@ export class InvoiceApi extends Construct {
     }
 
     addGatewayResponses(this.api, props.stages);
+    this.clients = props.clients.map((client) => this.addClient(props.prefix, client));
+  }
 
-    this.clients = props.clients.map((client) => {
-      const apiKey = new apigateway.ApiKey(this, `Key-${client.name}`, {
-        apiKeyName: `${props.prefix}-${client.name}`,
-        description: `BEMS client ${client.name}${client.revoked ? ' (revoked)' : ''}`,
-        // A revoked client keeps its key and plan (audit trail) but API Gateway refuses it.
-        enabled: !client.revoked,
-      });
-      const usagePlan = new apigateway.UsagePlan(this, `Plan-${client.name}`, {
-        name: `${props.prefix}-${client.name}`,
-        description: `Throttle and daily quota of BEMS client ${client.name}`,
-        throttle: { rateLimit: client.rateLimit, burstLimit: client.burstLimit },
-        quota: { limit: client.quotaPerDay, period: apigateway.Period.DAY },
-        apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-      });
-      usagePlan.addApiKey(apiKey);
-      return { client, apiKey, usagePlan };
+  private createRestApi(props: InvoiceApiProps): apigateway.RestApi {
+    return new apigateway.RestApi(this, 'Api', {
+      restApiName: `${props.prefix}-api`,
+      description: 'BEMS invoice events: POST /invoices/{stage}',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
+      // Access and execution logging need the account-level CloudWatch role. It is shared by every
+      // API of the account and Region, so deleting one cell must not take it away from the others.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: CELL_DEFAULTS.apiStageName,
+        description: 'BEMS cell API',
+        tracingEnabled: true,
+        ...METHOD_LOGGING,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: accessLogFormat(),
+        // Stage-wide ceiling; the invoice method gets the cell limits below, /health a trickle.
+        throttlingRateLimit: props.settings.rateLimit,
+        throttlingBurstLimit: props.settings.burstLimit,
+        // A method's own settings replace the stage-wide ones for it, logging and metrics included.
+        methodOptions: {
+          '/invoices/{stage}/POST': {
+            ...METHOD_LOGGING,
+            throttlingRateLimit: props.settings.rateLimit,
+            throttlingBurstLimit: props.settings.burstLimit,
+          },
+          '/health/GET': { ...METHOD_LOGGING, throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+        },
+      },
     });
+  }
+
+  private addInvoicesMethod(
+    ingestFunction: InvoiceApiProps['ingestFunction'],
+    validator: apigateway.RequestValidator,
+  ): apigateway.Method {
+    const invoices = this.api.root.addResource('invoices').addResource('{stage}');
+    const method = invoices.addMethod(
+      'POST',
+      new apigateway.LambdaIntegration(ingestFunction, { proxy: true, allowTestInvoke: false }),
+      {
+        apiKeyRequired: true,
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.stage': true },
+        requestModels: { 'application/json': this.requestModel },
+      },
+    );
+    acknowledge(
+      method,
+      'AwsSolutions-APIG4',
+      'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
+    );
+    acknowledge(
+      method,
+      'AwsSolutions-COG4',
+      'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
+    );
+    return method;
+  }
+
+  /**
+   * Route 53 health checkers carry no key. The mock answers from API Gateway itself, so the check
+   * says "this Region's API is up"; the cell's own health (5xx rate) is a second check.
+   */
+  private addHealthMethod(): apigateway.Method {
+    const method = this.api.root.addResource('health').addMethod(
+      'GET',
+      new apigateway.MockIntegration({
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        integrationResponses: [{ statusCode: '200', responseTemplates: { 'application/json': '{"status":"ok"}' } }],
+      }),
+      { methodResponses: [{ statusCode: '200' }] },
+    );
+    acknowledge(
+      method,
+      'AwsSolutions-APIG4',
+      'GET /health is a mock for Route 53 health checkers, which cannot send credentials; it reads nothing and is throttled to 20 rps.',
+    );
+    acknowledge(method, 'AwsSolutions-COG4', 'GET /health is an unauthenticated mock for Route 53 health checkers.');
+    return method;
+  }
+
+  /** A client's API key and usage plan (throttle and daily quota). */
+  private addClient(prefix: string, client: ApiClientAccess['client']): ApiClientAccess {
+    const apiKey = new apigateway.ApiKey(this, `Key-${client.name}`, {
+      apiKeyName: `${prefix}-${client.name}`,
+      description: `BEMS client ${client.name}${client.revoked ? ' (revoked)' : ''}`,
+      // A revoked client keeps its key and plan (audit trail) but API Gateway refuses it.
+      enabled: !client.revoked,
+    });
+    const usagePlan = new apigateway.UsagePlan(this, `Plan-${client.name}`, {
+      name: `${prefix}-${client.name}`,
+      description: `Throttle and daily quota of BEMS client ${client.name}`,
+      throttle: { rateLimit: client.rateLimit, burstLimit: client.burstLimit },
+      quota: { limit: client.quotaPerDay, period: apigateway.Period.DAY },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    usagePlan.addApiKey(apiKey);
+    return { client, apiKey, usagePlan };
   }
 
   /** `https://<id>.execute-api.<region>.amazonaws.com/v1/` */
@@ -259,7 +273,22 @@ interface GatewayError {
  * inside quotes here.
  */
 function addGatewayResponses(api: apigateway.RestApi, stages: readonly Stage[]): void {
-  const errors: GatewayError[] = [
+  for (const error of gatewayErrors(stages)) {
+    const issues = error.issues ? ',"issues":[{"path":"","message":"$context.error.validationErrorString"}]' : '';
+    api.addGatewayResponse(`Response-${error.type.responseType}`, {
+      type: error.type,
+      ...(error.statusCode ? { statusCode: error.statusCode } : {}),
+      responseHeaders: JSON_CONTENT,
+      templates: {
+        'application/json': `{"code":"${error.code}","message":${error.message}${issues},"requestId":"$context.requestId"}`,
+      },
+    });
+  }
+}
+
+/** Every response API Gateway gives by itself, as an ErrorResponse. */
+function gatewayErrors(stages: readonly Stage[]): GatewayError[] {
+  return [
     {
       type: apigateway.ResponseType.BAD_REQUEST_BODY,
       statusCode: '400',
@@ -345,15 +374,4 @@ function addGatewayResponses(api: apigateway.RestApi, stages: readonly Stage[]):
       message: '"Internal error; retry with the same eventIds (duplicates are absorbed)"',
     },
   ];
-  for (const error of errors) {
-    const issues = error.issues ? ',"issues":[{"path":"","message":"$context.error.validationErrorString"}]' : '';
-    api.addGatewayResponse(`Response-${error.type.responseType}`, {
-      type: error.type,
-      ...(error.statusCode ? { statusCode: error.statusCode } : {}),
-      responseHeaders: JSON_CONTENT,
-      templates: {
-        'application/json': `{"code":"${error.code}","message":${error.message}${issues},"requestId":"$context.requestId"}`,
-      },
-    });
-  }
 }
