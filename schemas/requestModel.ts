@@ -104,7 +104,10 @@ export function requestModelName(stage: Stage): string {
  * is why the input side of the zod schema is converted (`io: 'input'`).
  */
 export function requestModelSchema(stage: Stage): JsonSchemaDocument {
-  const toDraft4 = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-4', io: 'input' });
+  // An empty metadata registry: the contract's `.meta()` keywords (patterns with lookaheads,
+  // "integer", long enums) are for the published schemas; API Gateway gets the structural rules only.
+  const toDraft4 = (schema: z.ZodType) =>
+    z.toJSONSchema(schema, { target: 'draft-4', io: 'input', metadata: z.registry() });
   const document = {
     $schema: JSON_SCHEMA_DRAFT_04,
     title: requestModelName(stage),
