@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { stagePath } from '../../schemas/apiRoutes.ts';
 import { ERROR_CODES } from '../../schemas/errorResponse.ts';
 import { requestModelFor } from '../../schemas/requestModel.ts';
 import type { Stage } from '../../schemas/stages.ts';
@@ -16,7 +17,7 @@ export interface InvoiceApiProps {
   readonly stages: readonly Stage[];
   readonly clients: readonly ApiClient[];
   readonly settings: ApiSettings;
-  /** The ingest function behind `POST /invoices/{stage}` (Lambda proxy integration). */
+  /** The ingest function behind `POST /invoices/<stage>` (Lambda proxy integration). */
   readonly ingestFunction: lambda.IFunction;
   /** Encrypts the access and execution log groups. */
   readonly encryptionKey: kms.IKey;
@@ -34,24 +35,29 @@ export interface ApiClientAccess {
 const JSON_CONTENT = { 'Content-Type': "'application/json'" };
 
 /**
- * The cell's REST API: `POST /invoices/{stage}` for upstream systems, `GET /health` for Route 53.
+ * The cell's REST API: `POST /invoices/<stage>` for upstream systems, `GET /health` for Route 53.
  *
- * Why one `{stage}` resource rather than a literal resource per stage: the ingest function reads
- * the stage from `pathParameters.stage` (the handler contract), which API Gateway fills only for a
- * path parameter. The request model is therefore the union of the configured stages' models
- * (`schemas/requestModel.ts`); the function then checks the body against the path's stage and
- * answers an unknown stage with 404 UNKNOWN_STAGE.
+ * Each configured stage is its own resource (`/invoices/posting`) with its own request model
+ * (`schemas/requestModel.ts`, generated from that stage's zod schema), so API Gateway refuses an
+ * event of the wrong stage before any function runs. The ingest function reads the stage from the
+ * resource path (`event.resource`, which a proxy integration passes; a literal resource has no
+ * path parameters), as it does in the local cell. Any other `/invoices/{stage}` is answered by a
+ * mock with 404 UNKNOWN_STAGE, the code the function gives for a stage it does not serve.
  *
  * Every error API Gateway answers by itself (invalid body, missing key, throttling, quota, WAF)
  * comes back in the ErrorResponse shape `{code, message, issues?, requestId}` of `schemas/`.
  */
 export class InvoiceApi extends Construct {
   public readonly api: apigateway.RestApi;
-  public readonly invoicesMethod: apigateway.Method;
+  /** `POST /invoices/<stage>` per configured stage. */
+  public readonly invoicesMethods: ReadonlyMap<Stage, apigateway.Method>;
+  /** The request model of each stage's POST. */
+  public readonly requestModels: ReadonlyMap<Stage, apigateway.Model>;
+  /** `POST /invoices/{stage}` for any other stage: a mock answering 404 UNKNOWN_STAGE. */
+  public readonly unknownStageMethod: apigateway.Method;
   public readonly healthMethod: apigateway.Method;
   public readonly accessLogGroup: logs.LogGroup;
   public readonly executionLogGroup: logs.LogGroup;
-  public readonly requestModel: apigateway.Model;
   public readonly clients: readonly ApiClientAccess[];
 
   constructor(scope: Construct, id: string, props: InvoiceApiProps) {
@@ -73,7 +79,7 @@ export class InvoiceApi extends Construct {
 
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: `${props.prefix}-api`,
-      description: 'BEMS invoice events: POST /invoices/{stage}',
+      description: `BEMS invoice events: POST ${props.stages.map(stagePath).join(', ')}`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
       // Access and execution logging need the account-level CloudWatch role. It is shared by every
@@ -92,11 +98,16 @@ export class InvoiceApi extends Construct {
         throttlingBurstLimit: props.settings.burstLimit,
         // A method's own settings replace the stage-wide ones for it, logging and metrics included.
         methodOptions: {
-          '/invoices/{stage}/POST': {
-            ...methodLogging,
-            throttlingRateLimit: props.settings.rateLimit,
-            throttlingBurstLimit: props.settings.burstLimit,
-          },
+          ...Object.fromEntries(
+            props.stages.map((stage) => [
+              `${stagePath(stage)}/POST`,
+              {
+                ...methodLogging,
+                throttlingRateLimit: props.settings.rateLimit,
+                throttlingBurstLimit: props.settings.burstLimit,
+              },
+            ]),
+          ),
           '/health/GET': { ...methodLogging, throttlingRateLimit: 20, throttlingBurstLimit: 40 },
         },
       },
@@ -116,29 +127,24 @@ export class InvoiceApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    this.requestModel = this.api.addModel('InvoiceEventsRequest', unionRequestModel(props.stages));
-
-    const invoices = this.api.root.addResource('invoices').addResource('{stage}');
-    this.invoicesMethod = invoices.addMethod(
-      'POST',
-      new apigateway.LambdaIntegration(props.ingestFunction, { proxy: true, allowTestInvoke: false }),
-      {
+    const invoices = this.api.root.addResource('invoices');
+    const ingest = new apigateway.LambdaIntegration(props.ingestFunction, { proxy: true, allowTestInvoke: false });
+    const models = new Map<Stage, apigateway.Model>();
+    const methods = new Map<Stage, apigateway.Method>();
+    for (const stage of props.stages) {
+      const model = this.api.addModel(`Request-${stage}`, requestModelFor(stage));
+      const method = invoices.addResource(stage).addMethod('POST', ingest, {
         apiKeyRequired: true,
         requestValidator: validator,
-        requestParameters: { 'method.request.path.stage': true },
-        requestModels: { 'application/json': this.requestModel },
-      },
-    );
-    acknowledge(
-      this.invoicesMethod,
-      'AwsSolutions-APIG4',
-      'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
-    );
-    acknowledge(
-      this.invoicesMethod,
-      'AwsSolutions-COG4',
-      'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
-    );
+        requestModels: { 'application/json': model },
+      });
+      acknowledgeApiKeyClients(method);
+      models.set(stage, model);
+      methods.set(stage, method);
+    }
+    this.requestModels = models;
+    this.invoicesMethods = methods;
+    this.unknownStageMethod = addUnknownStageMethod(invoices, props.stages);
 
     // Route 53 health checkers carry no key. The mock answers from API Gateway itself, so the
     // check says "this Region's API is up"; the cell's own health (5xx rate) is a second check.
@@ -223,24 +229,39 @@ function accessLogFormat(): apigateway.AccessLogFormat {
   );
 }
 
+function acknowledgeApiKeyClients(method: apigateway.Method): void {
+  acknowledge(
+    method,
+    'AwsSolutions-APIG4',
+    'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
+  );
+  acknowledge(
+    method,
+    'AwsSolutions-COG4',
+    'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
+  );
+}
+
 /**
- * One model for `POST /invoices/{stage}`: any configured stage's request model (each itself "one
- * event or a batch"). The per-stage models come from `schemas/requestModel.ts`, generated from zod.
+ * `POST /invoices/{stage}` for a stage without its own resource: API Gateway answers 404
+ * UNKNOWN_STAGE itself (after the key checks, like the function would), so no function runs for it.
  */
-function unionRequestModel(stages: readonly Stage[]): apigateway.ModelOptions {
-  const alternatives = stages.flatMap((stage) => requestModelFor(stage).schema.anyOf ?? []);
-  return {
-    contentType: 'application/json',
-    modelName: 'InvoiceEventsRequest',
-    description: `Request body of POST /invoices/{stage} for ${stages.join(', ')} (generated from schemas/)`,
-    schema: {
-      schema: apigateway.JsonSchemaVersion.DRAFT4,
-      title: 'InvoiceEventsRequest',
-      description: `One invoice event or {"events": [...]} with 1-10, for stage ${stages.join(' | ')}`,
-      type: apigateway.JsonSchemaType.OBJECT,
-      anyOf: alternatives,
-    },
-  };
+function addUnknownStageMethod(invoices: apigateway.IResource, stages: readonly Stage[]): apigateway.Method {
+  const body = JSON.stringify({
+    code: ERROR_CODES.unknownStage,
+    message: `unknown stage; use one of: ${stages.join(', ')}`,
+    requestId: '$context.requestId',
+  });
+  const method = invoices.addResource('{stage}').addMethod(
+    'POST',
+    new apigateway.MockIntegration({
+      requestTemplates: { 'application/json': '{"statusCode": 404}' },
+      integrationResponses: [{ statusCode: '404', responseTemplates: { 'application/json': body } }],
+    }),
+    { apiKeyRequired: true, methodResponses: [{ statusCode: '404' }] },
+  );
+  acknowledgeApiKeyClients(method);
+  return method;
 }
 
 interface GatewayError {
@@ -284,7 +305,7 @@ function addGatewayResponses(api: apigateway.RestApi, stages: readonly Stage[]):
       type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
       code: ERROR_CODES.notFound,
-      message: `"No such route: use POST /invoices/{stage} with stage one of ${stages.join(', ')}"`,
+      message: `"No such route: use POST /invoices/<stage> with stage one of ${stages.join(', ')}"`,
     },
     {
       type: apigateway.ResponseType.RESOURCE_NOT_FOUND,
