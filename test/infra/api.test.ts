@@ -40,7 +40,9 @@ function postsByPathPart(t: Template): Map<string, CfnResource> {
 }
 
 function committedModel(stage: string): unknown {
-  return JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'schemas', 'generated', 'api-gateway', `${stage}.json`), 'utf8'));
+  return JSON.parse(
+    readFileSync(path.join(PROJECT_ROOT, 'schemas', 'generated', 'api-gateway', `${stage}.json`), 'utf8'),
+  );
 }
 
 /** What API Gateway substitutes into a gateway response template (validationErrorString arrives escaped). */
