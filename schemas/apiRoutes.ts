@@ -1,4 +1,4 @@
-import { isStage, type Stage } from './stages.ts';
+import type { Stage } from './stages.ts';
 
 /**
  * The paths of the cell API, shared by the AWS API (cells/constructs/InvoiceApi.ts), the local cell
@@ -16,17 +16,11 @@ export function stagePath(stage: Stage): string {
 /**
  * The stage a resource path names, as the path spells it (`/invoices/shipping` → "shipping"), or
  * undefined when the path is not one segment below `/invoices`. Whether it is a stage is the
- * caller's question ({@link isStage}).
+ * caller's question (`isStage`).
  */
 export function stageSegmentOf(resourcePath: string | null | undefined): string | undefined {
   const prefix = `${INVOICES_PATH}/`;
   if (!resourcePath?.startsWith(prefix)) return undefined;
   const segment = resourcePath.slice(prefix.length);
   return segment === '' || segment.includes('/') ? undefined : segment;
-}
-
-/** The stage of a resource path when it is one, e.g. for routing. */
-export function stageOfPath(resourcePath: string | null | undefined): Stage | undefined {
-  const segment = stageSegmentOf(resourcePath);
-  return isStage(segment) ? segment : undefined;
 }

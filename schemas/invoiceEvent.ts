@@ -7,6 +7,7 @@ import {
   isCalendarDate,
   REAL_CALENDAR_DATE_PATTERN,
 } from './calendarDate.ts';
+import { COUNTRY_CODE_PATTERN, isKnownCountry, knownCountryCodes } from './country.ts';
 import { expecting, NO_CONTROL_CHARACTERS, NOT_BLANK_TEXT_PATTERN, requiredString, strictObject } from './fields.ts';
 import {
   amountProblem,
@@ -37,36 +38,9 @@ export const INVOICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const EVENT_ID_PATTERN =
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 export const VENDOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
+export { COUNTRY_CODE_PATTERN };
 
 const OCCURRED_AT_MESSAGE = 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T09:30:00+01:00 or …Z';
-const knownRegions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-/** `Intl.DisplayNames#of` is slow next to a Map lookup; at most 26² codes pass the pattern first. */
-const knownCountryCache = new Map<string, boolean>();
-let knownCountryList: readonly string[] | undefined;
-
-/** ISO 3166-1 alpha-2 as the runtime's `Intl` knows it ("XX" and the "unknown region" ZZ are not countries). */
-function isKnownCountry(code: string): boolean {
-  let known = knownCountryCache.get(code);
-  if (known === undefined) {
-    known = code !== 'ZZ' && knownRegions.of(code) !== undefined;
-    knownCountryCache.set(code, known);
-  }
-  return known;
-}
-
-/**
- * Every code {@link isKnownCountry} accepts, sorted. Computed on first use (676 lookups): only the
- * published JSON Schemas need the list, never a request.
- */
-export function knownCountryCodes(): readonly string[] {
-  if (knownCountryList === undefined) {
-    const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
-    knownCountryList = letters.flatMap((a) => letters.map((b) => `${a}${b}`)).filter(isKnownCountry);
-  }
-  return knownCountryList;
-}
-
 /**
  * About `.meta()` in this module: zod cannot turn refinements into JSON Schema, so where a
  * refinement does have a JSON Schema form (a pattern of the days that exist, the currencies the
