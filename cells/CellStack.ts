@@ -303,7 +303,7 @@ export class CellStack extends Stack {
 
   private publishOutputs(functions: readonly CellFunction[]): void {
     const out = this.outputs;
-    out.add('api/url', this.api.url, 'Invoke URL of the cell API (POST {url}invoices/{stage})');
+    out.add('api/url', this.api.url, 'Invoke URL of the cell API (POST {url}invoices/<stage>)');
     out.add('api/id', this.api.api.restApiId, 'REST API id');
     if (this.routing) out.add('api/domain', this.cell.domain!.name, 'Shared name of all cells (latency routing)');
     for (const { client, apiKey } of this.api.clients) {

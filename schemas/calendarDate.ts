@@ -10,6 +10,17 @@
  */
 export const CALENDAR_DATE_PATTERN = /^(?:19[7-9]\d|2\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 
+/**
+ * {@link CALENDAR_DATE_PATTERN} narrowed to the days that exist (30-day months, February 28/29
+ * by the Gregorian leap rule), i.e. exactly the strings {@link isCalendarDate} accepts. The zod
+ * contract checks with `isCalendarDate`; this pattern is what the published JSON Schemas carry
+ * (`test/unit/schemas/calendarDate.test.ts` compares the two on every day from 1970 to 2999).
+ */
+export const REAL_CALENDAR_DATE_PATTERN = new RegExp(
+  '^(?:(?:19[7-9]\\d|2\\d{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))' +
+    '|(?:19(?:7[26]|8[048]|9[26])|2\\d(?:0[48]|[2468][048]|[13579][26])|2[048]00)-02-29)$',
+);
+
 const MS_PER_DAY = 86_400_000;
 
 function utcMidnight(date: string): number {

@@ -17,6 +17,33 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
+/**
+ * The HTTP statuses each code comes with, and what it means; the OpenAPI document lists every
+ * code under its statuses from here. `INTERNAL_ERROR` is 500 from the function, 502/504 when the
+ * integration failed or timed out.
+ */
+export const ERROR_STATUSES = {
+  VALIDATION_FAILED: { statuses: [400], meaning: 'the body breaks the contract; `issues` names every field' },
+  INVALID_JSON: { statuses: [400], meaning: 'the body is empty, not UTF-8 or not JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { statuses: [415], meaning: 'Content-Type is not application/json (UTF-8)' },
+  PAYLOAD_TOO_LARGE: { statuses: [413], meaning: 'the body exceeds 256 KiB' },
+  UNKNOWN_STAGE: { statuses: [404], meaning: 'the path names a stage this cell does not serve' },
+  NOT_FOUND: { statuses: [404], meaning: 'no such route, or no events recorded for the invoice' },
+  MISSING_API_KEY: { statuses: [403], meaning: 'no x-api-key header' },
+  FORBIDDEN: { statuses: [403], meaning: 'unknown or revoked API key, or blocked by the firewall' },
+  THROTTLED: { statuses: [429], meaning: "the key's or the cell's request rate is exceeded; retry with backoff" },
+  QUOTA_EXCEEDED: { statuses: [429], meaning: "the key's daily quota is used up; it resets at 00:00 UTC" },
+  BUS_UNAVAILABLE: { statuses: [503], meaning: 'the event bus refused events; resend `rejectedEventIds`' },
+  INTERNAL_ERROR: { statuses: [500, 502, 504], meaning: 'a fault in the cell; resending the same eventIds is safe' },
+} as const satisfies Record<ErrorCode, { readonly statuses: readonly number[]; readonly meaning: string }>;
+
+/** The codes answered with `status`, in catalogue order. */
+export function errorCodesWithStatus(status: number): ErrorCode[] {
+  return (Object.keys(ERROR_STATUSES) as ErrorCode[]).filter((code) =>
+    (ERROR_STATUSES[code].statuses as readonly number[]).includes(status),
+  );
+}
+
 export const FieldIssueSchema = z.strictObject({
   /** Dotted path to the offending field, e.g. `events.3.amount`; empty for the whole body. */
   path: z.string(),

@@ -12,6 +12,13 @@ export const UNKNOWN_FIELD_MESSAGE = 'is not a known field (unknown fields are r
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to reject control characters.
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
+/**
+ * {@link NO_CONTROL_CHARACTERS} and not only whitespace: what a free-text field must be after the
+ * contract trims it, as one JSON Schema pattern (`\s` is exactly the set `String#trim` removes).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to reject control characters.
+export const NOT_BLANK_TEXT_PATTERN = /^(?!\s*$)[^\u0000-\u001f\u007f]*$/;
+
 /** The error param zod takes: "is required" when the value is absent, `expected` otherwise. */
 export function expecting(expected: string) {
   return { error: (issue: { input?: unknown }) => (issue.input === undefined ? REQUIRED_MESSAGE : expected) };

@@ -1,19 +1,32 @@
 /**
- * Writes the API Gateway request models (JSON Schema draft-04) generated from the zod contract to
- * `schemas/generated/<stage>.json`. Run by `npm run schemas` after changing a schema and commit
- * the result; `--check` only compares and exits 1 when a committed file is stale (CI, hooks).
+ * Writes the files generated from the zod contract to `schemas/generated/`:
+ *
+ * - `openapi.json`: the OpenAPI 3.1 document of the cell API (`openapi.ts`);
+ * - `<stage>.schema.json`: the JSON Schema (draft 2020-12) of each stage's request body, for
+ *   clients (`publishedSchemas.ts`);
+ * - `api-gateway/<stage>.json`: the API Gateway request models (draft-04, `requestModel.ts`).
+ *
+ * Run by `npm run schemas` after changing a schema and commit the result; `--check` only compares
+ * and exits 1 when a committed file is stale (CI runs it through `test/unit/schemas/generatedSchemas.test.ts`).
  *
  *   npm run schemas            # regenerate
  *   npm run schemas -- --check # verify
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { renderOpenApiDocument } from './openapi.ts';
+import { renderPublishedSchema } from './publishedSchemas.ts';
 import { renderRequestModel } from './requestModel.ts';
-import { STAGES, type Stage } from './stages.ts';
+import { STAGES } from './stages.ts';
 
 const generatedDir = new URL('./generated/', import.meta.url);
 
-function generatedFile(stage: Stage): URL {
-  return new URL(`${stage}.json`, generatedDir);
+/** Every generated file, by its path under `schemas/generated/`. */
+export function generatedFiles(): ReadonlyMap<string, () => string> {
+  return new Map<string, () => string>([
+    ['openapi.json', renderOpenApiDocument],
+    ...STAGES.map((stage) => [`${stage}.schema.json`, () => renderPublishedSchema(stage)] as const),
+    ...STAGES.map((stage) => [`api-gateway/${stage}.json`, () => renderRequestModel(stage)] as const),
+  ]);
 }
 
 async function readIfExists(file: URL): Promise<string | undefined> {
@@ -25,17 +38,27 @@ async function readIfExists(file: URL): Promise<string | undefined> {
   }
 }
 
+/**
+ * Compares the files in `dir` (a `generated/` directory) with the code and returns the stale ones
+ * by name; writes the current content unless `checkOnly`.
+ */
+export async function syncGenerated(dir: URL, checkOnly: boolean): Promise<string[]> {
+  const stale: string[] = [];
+  for (const [name, render] of generatedFiles()) {
+    const file = new URL(name, dir);
+    const expected = render();
+    if ((await readIfExists(file)) === expected) continue;
+    stale.push(name);
+    if (checkOnly) continue;
+    await mkdir(new URL('.', file), { recursive: true });
+    await writeFile(file, expected);
+  }
+  return stale;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const checkOnly = argv.includes('--check');
-  const stale: string[] = [];
-  await mkdir(generatedDir, { recursive: true });
-  for (const stage of STAGES) {
-    const file = generatedFile(stage);
-    const expected = renderRequestModel(stage);
-    if ((await readIfExists(file)) === expected) continue;
-    stale.push(`schemas/generated/${stage}.json`);
-    if (!checkOnly) await writeFile(file, expected);
-  }
+  const stale = (await syncGenerated(generatedDir, checkOnly)).map((name) => `schemas/generated/${name}`);
   if (checkOnly && stale.length > 0) {
     console.error(`Stale generated schemas (run \`npm run schemas\` and commit): ${stale.join(', ')}`);
     return 1;
@@ -44,4 +67,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));

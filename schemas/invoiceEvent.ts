@@ -1,12 +1,22 @@
 import { z } from 'zod';
-import { addDays, CALENDAR_DATE_PATTERN, daysBetween, isCalendarDate } from './calendarDate.ts';
-import { expecting, NO_CONTROL_CHARACTERS, requiredString, strictObject } from './fields.ts';
+import type {} from 'zod-openapi'; // types the JSON Schema keywords `.meta()` takes (see publishedSchemas.ts)
+import {
+  addDays,
+  CALENDAR_DATE_PATTERN,
+  daysBetween,
+  isCalendarDate,
+  REAL_CALENDAR_DATE_PATTERN,
+} from './calendarDate.ts';
+import { COUNTRY_CODE_PATTERN, isKnownCountry, knownCountryCodes } from './country.ts';
+import { expecting, NO_CONTROL_CHARACTERS, NOT_BLANK_TEXT_PATTERN, requiredString, strictObject } from './fields.ts';
 import {
   amountProblem,
   CURRENCY_CODE_PATTERN,
   DECIMAL_AMOUNT_PATTERN,
   isNegativeZeroAmount,
   isSupportedCurrency,
+  NON_NEGATIVE_ZERO_AMOUNT_PATTERN,
+  SUPPORTED_CURRENCIES,
 } from './money.ts';
 import { STAGES, STATUSES_BY_STAGE, type Stage } from './stages.ts';
 
@@ -28,22 +38,16 @@ export const INVOICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const EVENT_ID_PATTERN =
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 export const VENDOR_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;
+export { COUNTRY_CODE_PATTERN };
 
 const OCCURRED_AT_MESSAGE = 'must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T09:30:00+01:00 or …Z';
-const knownRegions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-/** `Intl.DisplayNames#of` is slow next to a Map lookup; at most 26² codes pass the pattern first. */
-const knownCountryCache = new Map<string, boolean>();
-
-/** ISO 3166-1 alpha-2 as the runtime's `Intl` knows it ("XX" and the "unknown region" ZZ are not countries). */
-function isKnownCountry(code: string): boolean {
-  let known = knownCountryCache.get(code);
-  if (known === undefined) {
-    known = code !== 'ZZ' && knownRegions.of(code) !== undefined;
-    knownCountryCache.set(code, known);
-  }
-  return known;
-}
+/**
+ * About `.meta()` in this module: zod cannot turn refinements into JSON Schema, so where a
+ * refinement does have a JSON Schema form (a pattern of the days that exist, the currencies the
+ * runtime knows, "integer") the field's meta carries it, and where it has none the meta's
+ * `description` names the check. Only the published schemas and the OpenAPI document read meta
+ * (`publishedSchemas.ts`); the API Gateway models ignore it (`requestModel.ts`).
+ */
 
 /**
  * A check that applies only once `pattern` matched, so a malformed value gets one issue (the
@@ -56,7 +60,11 @@ function whenMatches(pattern: RegExp, check: (value: string) => boolean) {
 
 const calendarDate = requiredString('must be a calendar date YYYY-MM-DD')
   .regex(CALENDAR_DATE_PATTERN, 'must be a calendar date YYYY-MM-DD between 1970 and 2999')
-  .refine(whenMatches(CALENDAR_DATE_PATTERN, isCalendarDate), 'is not a real calendar date');
+  .refine(whenMatches(CALENDAR_DATE_PATTERN, isCalendarDate), 'is not a real calendar date')
+  .meta({
+    description: 'A calendar date YYYY-MM-DD that exists, from 1970-01-01 to 2999-12-31.',
+    pattern: REAL_CALENDAR_DATE_PATTERN.source,
+  });
 
 /**
  * Length and characters are checked on the text as sent, emptiness after trimming. That order
@@ -67,7 +75,14 @@ const freeText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
     .trim()
-    .min(1, 'must not be empty');
+    .min(1, 'must not be empty')
+    .meta({
+      description:
+        `Text without control characters and not only whitespace. Checked by the API beyond this schema: ` +
+        `at most ${max} UTF-16 code units (JSON Schema counts code points, so a character outside the ` +
+        'Basic Multilingual Plane counts twice for the API). Surrounding whitespace is trimmed.',
+      pattern: NOT_BLANK_TEXT_PATTERN.source,
+    });
 
 /**
  * @example { "vendorId": "V-1001", "name": "Acme GmbH", "country": "DE" }
@@ -77,7 +92,13 @@ export const VendorSchema = strictObject({
   name: freeText(200),
   country: requiredString()
     .regex(COUNTRY_CODE_PATTERN, 'must be an ISO 3166-1 alpha-2 code such as "DE"')
-    .refine(whenMatches(COUNTRY_CODE_PATTERN, isKnownCountry), 'is not a known ISO 3166-1 country code'),
+    .refine(whenMatches(COUNTRY_CODE_PATTERN, isKnownCountry), 'is not a known ISO 3166-1 country code')
+    .meta({
+      description: 'ISO 3166-1 alpha-2 country code, as the runtime knows them.',
+      override: ({ jsonSchema }) => {
+        jsonSchema.enum = [...knownCountryCodes()];
+      },
+    }),
 });
 
 /**
@@ -94,11 +115,19 @@ export const PaymentTermsSchema = strictObject({
     .refine(Number.isInteger, 'must be a whole number of days')
     .min(0, 'must be at least 0')
     .max(MAX_NET_DAYS, `must be at most ${MAX_NET_DAYS}`)
+    .meta({ type: 'integer' })
     .optional(),
   dueDate: calendarDate.optional(),
-}).refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {
-  message: 'must give netDays, dueDate, or both',
-});
+})
+  .refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {
+    message: 'must give netDays, dueDate, or both',
+  })
+  .meta({
+    description:
+      'netDays, dueDate, or both. Checked by the API beyond this schema: dueDate is not before ' +
+      `invoiceDate, at most ${MAX_NET_DAYS} days after it, and equals invoiceDate + netDays when both are given.`,
+    minProperties: 1,
+  });
 
 /**
  * @example { "sourceSystem": "sap-fi", "correlationId": "c-42" }
@@ -151,11 +180,19 @@ function occurredAtField(options: SchemaOptions) {
           (value) => !isOffsetDateTime(value) || Date.parse(value) >= now() - maxAgeDays * DAY_MS,
           `must not be more than ${maxAgeDays} days in the past (older records are outside this cell's retention)`,
         );
-  if (options.checkFutureSkew === false) return aged;
-  return aged.refine(
-    (value) => !isOffsetDateTime(value) || Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
-    'must not be more than 5 minutes in the future',
-  );
+  const checked =
+    options.checkFutureSkew === false
+      ? aged
+      : aged.refine(
+          (value) => !isOffsetDateTime(value) || Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
+          'must not be more than 5 minutes in the future',
+        );
+  return checked.meta({
+    description:
+      'RFC 3339 date-time with an offset (Z or ±hh:mm). Checked by the API beyond this schema: not before ' +
+      `1970-01-01T00:00:00Z as an instant, at most ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future, ` +
+      "and not older than the cell's retention (MAX_EVENT_AGE_DAYS).",
+  });
 }
 
 /** The fields of an event of `stage`, without the cross-field rules (see {@link stageEventSchema}). */
@@ -179,13 +216,18 @@ function eventShape<S extends Stage>(stage: S, options: SchemaOptions) {
     amount: z
       .string(expecting('must be a string holding an exact decimal such as "1250.00" (JSON numbers are not exact)'))
       .regex(DECIMAL_AMOUNT_PATTERN, 'must be an exact decimal string such as "1250.00"')
-      .refine((value) => !isNegativeZeroAmount(value), 'must not be negative zero'),
+      .refine((value) => !isNegativeZeroAmount(value), 'must not be negative zero')
+      .meta({
+        description:
+          'An exact decimal string such as "1250.00" (JSON numbers are not exact), not negative zero. ' +
+          'Checked by the API beyond this schema: at most as many decimals as the currency has minor-unit ' +
+          'digits (JPY 0, EUR 2, BHD 3), and at most 2^53 - 1 minor units either side of zero.',
+        pattern: NON_NEGATIVE_ZERO_AMOUNT_PATTERN.source,
+      }),
     currency: requiredString('must be an ISO 4217 currency code such as "EUR"')
       .regex(CURRENCY_CODE_PATTERN, 'must be an ISO 4217 currency code such as "EUR"')
-      .refine(
-        whenMatches(CURRENCY_CODE_PATTERN, isSupportedCurrency),
-        'is not an ISO 4217 currency code known to BEMS',
-      ),
+      .refine(whenMatches(CURRENCY_CODE_PATTERN, isSupportedCurrency), 'is not an ISO 4217 currency code known to BEMS')
+      .meta({ description: 'ISO 4217 currency code known to BEMS.', enum: [...SUPPORTED_CURRENCIES] }),
     vendor: VendorSchema,
     paymentTerms: PaymentTermsSchema,
     metadata: MetadataSchema,
@@ -319,7 +361,12 @@ function buildBatchRequestSchema<S extends Stage>(stage: S, options: SchemaOptio
       events: z
         .array(stageEventSchema(stage, options), expecting('must be an array of invoice events'))
         .min(1, 'must hold at least one event')
-        .max(MAX_EVENTS_PER_REQUEST, `must hold at most ${MAX_EVENTS_PER_REQUEST} events`),
+        .max(MAX_EVENTS_PER_REQUEST, `must hold at most ${MAX_EVENTS_PER_REQUEST} events`)
+        .meta({
+          description:
+            `1-${MAX_EVENTS_PER_REQUEST} events of the stage in the path. Checked by the API beyond this ` +
+            'schema: every eventId in a batch is distinct (compared case-insensitively).',
+        }),
     },
     'must be a JSON object',
   ).superRefine((batch, ctx) => {

@@ -15,6 +15,8 @@ const minorDigitsCache = new Map<string, number>();
 
 /** An exact decimal: optional minus, 1–15 integer digits, optional fraction. No exponent, no `+`. */
 export const DECIMAL_AMOUNT_PATTERN = /^-?(0|[1-9]\d{0,14})(\.\d{1,6})?$/;
+/** {@link DECIMAL_AMOUNT_PATTERN} without negative zero ("-0", "-0.00"), for the published JSON Schemas. */
+export const NON_NEGATIVE_ZERO_AMOUNT_PATTERN = /^(?!-0(\.0+)?$)-?(0|[1-9]\d{0,14})(\.\d{1,6})?$/;
 /** ISO 4217 alphabetic code shape; whether the runtime knows the code is checked separately. */
 export const CURRENCY_CODE_PATTERN = /^[A-Z]{3}$/;
 

@@ -99,12 +99,15 @@ export function requestModelName(stage: Stage): string {
 }
 
 /**
- * The request model of `POST /invoices/{stage}` as a JSON Schema draft-04 document: one event, or
+ * The request model of `POST /invoices/<stage>` as a JSON Schema draft-04 document: one event, or
  * `{ "events": [...] }` with 1–10 events. `stage` is optional in both (the path supplies it), which
  * is why the input side of the zod schema is converted (`io: 'input'`).
  */
 export function requestModelSchema(stage: Stage): JsonSchemaDocument {
-  const toDraft4 = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-4', io: 'input' });
+  // An empty metadata registry: the contract's `.meta()` keywords (patterns with lookaheads,
+  // "integer", long enums) are for the published schemas; API Gateway gets the structural rules only.
+  const toDraft4 = (schema: z.ZodType) =>
+    z.toJSONSchema(schema, { target: 'draft-4', io: 'input', metadata: z.registry() });
   const document = {
     $schema: JSON_SCHEMA_DRAFT_04,
     title: requestModelName(stage),
@@ -117,7 +120,7 @@ export function requestModelSchema(stage: Stage): JsonSchemaDocument {
   return forApiGateway(document, '#') as JsonSchemaDocument;
 }
 
-/** The committed file content for `stage`: `schemas/generated/<stage>.json`, with a trailing newline. */
+/** The committed file content for `stage`: `schemas/generated/api-gateway/<stage>.json`, with a trailing newline. */
 export function renderRequestModel(stage: Stage): string {
   return `${JSON.stringify(requestModelSchema(stage), null, 2)}\n`;
 }
@@ -139,7 +142,7 @@ function toCdkJsonSchema(schema: unknown, keysAreNames = false): unknown {
 }
 
 /**
- * Model options for the request body of `POST /invoices/{stage}`, ready for the CDK:
+ * Model options for the request body of `POST /invoices/<stage>`, ready for the CDK:
  *
  * ```ts
  * const model = api.addModel(`Invoices${stage}Model`, requestModelFor(stage));
@@ -150,7 +153,7 @@ function toCdkJsonSchema(schema: unknown, keysAreNames = false): unknown {
  * ```
  *
  * The schema is built from the zod contract at synth time; `test/unit/schemas/generatedSchemas.test.ts`
- * keeps the committed `schemas/generated/<stage>.json` equal to it, so reviewers see every model change.
+ * keeps the committed `schemas/generated/api-gateway/<stage>.json` equal to it, so reviewers see every model change.
  * The model is deliberately looser than the Lambda (see the module comment). A body it rejects gets
  * API Gateway's `BAD_REQUEST_BODY` gateway response; give that response the ErrorResponse shape
  * (`{"code":"VALIDATION_FAILED","message":"$context.error.validationErrorString"}`) so clients

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { stagePath } from '../../schemas/apiRoutes.ts';
 import { ERROR_CODES } from '../../schemas/errorResponse.ts';
 import { requestModelFor } from '../../schemas/requestModel.ts';
 import type { Stage } from '../../schemas/stages.ts';
@@ -16,7 +17,7 @@ export interface InvoiceApiProps {
   readonly stages: readonly Stage[];
   readonly clients: readonly ApiClient[];
   readonly settings: ApiSettings;
-  /** The ingest function behind `POST /invoices/{stage}` (Lambda proxy integration). */
+  /** The ingest function behind `POST /invoices/<stage>` (Lambda proxy integration). */
   readonly ingestFunction: lambda.IFunction;
   /** Encrypts the access and execution log groups. */
   readonly encryptionKey: kms.IKey;
@@ -34,13 +35,14 @@ export interface ApiClientAccess {
 const JSON_CONTENT = { 'Content-Type': "'application/json'" };
 
 /**
- * The cell's REST API: `POST /invoices/{stage}` for upstream systems, `GET /health` for Route 53.
+ * The cell's REST API: `POST /invoices/<stage>` for upstream systems, `GET /health` for Route 53.
  *
- * Why one `{stage}` resource rather than a literal resource per stage: the ingest function reads
- * the stage from `pathParameters.stage` (the handler contract), which API Gateway fills only for a
- * path parameter. The request model is therefore the union of the configured stages' models
- * (`schemas/requestModel.ts`); the function then checks the body against the path's stage and
- * answers an unknown stage with 404 UNKNOWN_STAGE.
+ * Each configured stage is its own resource (`/invoices/posting`) with its own request model
+ * (`schemas/requestModel.ts`, generated from that stage's zod schema), so API Gateway refuses an
+ * event of the wrong stage before any function runs. The ingest function reads the stage from the
+ * resource path (`event.resource`, which a proxy integration passes; a literal resource has no
+ * path parameters), as it does in the local cell. Any other `/invoices/{stage}` is answered by a
+ * mock with 404 UNKNOWN_STAGE, the code the function gives for a stage it does not serve.
  *
  * Every error API Gateway answers by itself (invalid body, missing key, throttling, quota, WAF)
  * comes back in the ErrorResponse shape `{code, message, issues?, requestId}` of `schemas/`.
@@ -54,17 +56,20 @@ const METHOD_LOGGING = {
 
 export class InvoiceApi extends Construct {
   public readonly api: apigateway.RestApi;
-  public readonly invoicesMethod: apigateway.Method;
+  /** `POST /invoices/<stage>` per configured stage. */
+  public readonly invoicesMethods: ReadonlyMap<Stage, apigateway.Method>;
+  /** The request model of each stage's POST. */
+  public readonly requestModels: ReadonlyMap<Stage, apigateway.Model>;
+  /** `POST /invoices/{stage}` for any other stage: a mock answering 404 UNKNOWN_STAGE. */
+  public readonly unknownStageMethod: apigateway.Method;
   public readonly healthMethod: apigateway.Method;
   public readonly accessLogGroup: logs.LogGroup;
   public readonly executionLogGroup: logs.LogGroup;
-  public readonly requestModel: apigateway.Model;
   public readonly clients: readonly ApiClientAccess[];
 
   constructor(scope: Construct, id: string, props: InvoiceApiProps) {
     super(scope, id);
     const retention = props.logRetention ?? CELL_DEFAULTS.logRetention;
-
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${props.prefix}-access`,
       retention,
@@ -86,8 +91,11 @@ export class InvoiceApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    this.requestModel = this.api.addModel('InvoiceEventsRequest', unionRequestModel(props.stages));
-    this.invoicesMethod = this.addInvoicesMethod(props.ingestFunction, validator);
+    const invoices = this.api.root.addResource('invoices');
+    const { models, methods } = this.addStageMethods(invoices, props, validator);
+    this.requestModels = models;
+    this.invoicesMethods = methods;
+    this.unknownStageMethod = addUnknownStageMethod(invoices, props.stages);
     this.healthMethod = this.addHealthMethod();
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
@@ -105,7 +113,7 @@ export class InvoiceApi extends Construct {
   private createRestApi(props: InvoiceApiProps): apigateway.RestApi {
     return new apigateway.RestApi(this, 'Api', {
       restApiName: `${props.prefix}-api`,
-      description: 'BEMS invoice events: POST /invoices/{stage}',
+      description: `BEMS invoice events: POST ${props.stages.map(stagePath).join(', ')}`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
       // Access and execution logging need the account-level CloudWatch role. It is shared by every
@@ -119,48 +127,48 @@ export class InvoiceApi extends Construct {
         ...METHOD_LOGGING,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
-        // Stage-wide ceiling; the invoice method gets the cell limits below, /health a trickle.
+        // Stage-wide ceiling; the invoice methods get the cell limits below, /health a trickle.
         throttlingRateLimit: props.settings.rateLimit,
         throttlingBurstLimit: props.settings.burstLimit,
         // A method's own settings replace the stage-wide ones for it, logging and metrics included.
         methodOptions: {
-          '/invoices/{stage}/POST': {
-            ...METHOD_LOGGING,
-            throttlingRateLimit: props.settings.rateLimit,
-            throttlingBurstLimit: props.settings.burstLimit,
-          },
+          ...Object.fromEntries(
+            props.stages.map((stage) => [
+              `${stagePath(stage)}/POST`,
+              {
+                ...METHOD_LOGGING,
+                throttlingRateLimit: props.settings.rateLimit,
+                throttlingBurstLimit: props.settings.burstLimit,
+              },
+            ]),
+          ),
           '/health/GET': { ...METHOD_LOGGING, throttlingRateLimit: 20, throttlingBurstLimit: 40 },
         },
       },
     });
   }
 
-  private addInvoicesMethod(
-    ingestFunction: InvoiceApiProps['ingestFunction'],
+  /** `POST /invoices/<stage>` for each configured stage, each with that stage's own request model. */
+  private addStageMethods(
+    invoices: apigateway.Resource,
+    props: InvoiceApiProps,
     validator: apigateway.RequestValidator,
-  ): apigateway.Method {
-    const invoices = this.api.root.addResource('invoices').addResource('{stage}');
-    const method = invoices.addMethod(
-      'POST',
-      new apigateway.LambdaIntegration(ingestFunction, { proxy: true, allowTestInvoke: false }),
-      {
+  ): { models: Map<Stage, apigateway.Model>; methods: Map<Stage, apigateway.Method> } {
+    const ingest = new apigateway.LambdaIntegration(props.ingestFunction, { proxy: true, allowTestInvoke: false });
+    const models = new Map<Stage, apigateway.Model>();
+    const methods = new Map<Stage, apigateway.Method>();
+    for (const stage of props.stages) {
+      const model = this.api.addModel(`Request-${stage}`, requestModelFor(stage));
+      const method = invoices.addResource(stage).addMethod('POST', ingest, {
         apiKeyRequired: true,
         requestValidator: validator,
-        requestParameters: { 'method.request.path.stage': true },
-        requestModels: { 'application/json': this.requestModel },
-      },
-    );
-    acknowledge(
-      method,
-      'AwsSolutions-APIG4',
-      'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
-    );
-    acknowledge(
-      method,
-      'AwsSolutions-COG4',
-      'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
-    );
-    return method;
+        requestModels: { 'application/json': model },
+      });
+      acknowledgeApiKeyClients(method);
+      models.set(stage, model);
+      methods.set(stage, method);
+    }
+    return { models, methods };
   }
 
   /**
@@ -185,8 +193,7 @@ export class InvoiceApi extends Construct {
     return method;
   }
 
-  /** A client's API key and usage plan (throttle and daily quota). */
-  private addClient(prefix: string, client: ApiClientAccess['client']): ApiClientAccess {
+  private addClient(prefix: string, client: ApiClient): ApiClientAccess {
     const apiKey = new apigateway.ApiKey(this, `Key-${client.name}`, {
       apiKeyName: `${prefix}-${client.name}`,
       description: `BEMS client ${client.name}${client.revoked ? ' (revoked)' : ''}`,
@@ -237,24 +244,39 @@ function accessLogFormat(): apigateway.AccessLogFormat {
   );
 }
 
+function acknowledgeApiKeyClients(method: apigateway.Method): void {
+  acknowledge(
+    method,
+    'AwsSolutions-APIG4',
+    'Callers are server-side finance systems (ERP, AP automation) identified by API key with a per-client usage plan, behind WAF; they cannot sign SigV4 or hold Cognito users.',
+  );
+  acknowledge(
+    method,
+    'AwsSolutions-COG4',
+    'No end users: machine clients authenticate with API keys and usage plans (see AwsSolutions-APIG4).',
+  );
+}
+
 /**
- * One model for `POST /invoices/{stage}`: any configured stage's request model (each itself "one
- * event or a batch"). The per-stage models come from `schemas/requestModel.ts`, generated from zod.
+ * `POST /invoices/{stage}` for a stage without its own resource: API Gateway answers 404
+ * UNKNOWN_STAGE itself (after the key checks, like the function would), so no function runs for it.
  */
-function unionRequestModel(stages: readonly Stage[]): apigateway.ModelOptions {
-  const alternatives = stages.flatMap((stage) => requestModelFor(stage).schema.anyOf ?? []);
-  return {
-    contentType: 'application/json',
-    modelName: 'InvoiceEventsRequest',
-    description: `Request body of POST /invoices/{stage} for ${stages.join(', ')} (generated from schemas/)`,
-    schema: {
-      schema: apigateway.JsonSchemaVersion.DRAFT4,
-      title: 'InvoiceEventsRequest',
-      description: `One invoice event or {"events": [...]} with 1-10, for stage ${stages.join(' | ')}`,
-      type: apigateway.JsonSchemaType.OBJECT,
-      anyOf: alternatives,
-    },
-  };
+function addUnknownStageMethod(invoices: apigateway.IResource, stages: readonly Stage[]): apigateway.Method {
+  const body = JSON.stringify({
+    code: ERROR_CODES.unknownStage,
+    message: `unknown stage; use one of: ${stages.join(', ')}`,
+    requestId: '$context.requestId',
+  });
+  const method = invoices.addResource('{stage}').addMethod(
+    'POST',
+    new apigateway.MockIntegration({
+      requestTemplates: { 'application/json': '{"statusCode": 404}' },
+      integrationResponses: [{ statusCode: '404', responseTemplates: { 'application/json': body } }],
+    }),
+    { apiKeyRequired: true, methodResponses: [{ statusCode: '404' }] },
+  );
+  acknowledgeApiKeyClients(method);
+  return method;
 }
 
 interface GatewayError {
@@ -273,22 +295,7 @@ interface GatewayError {
  * inside quotes here.
  */
 function addGatewayResponses(api: apigateway.RestApi, stages: readonly Stage[]): void {
-  for (const error of gatewayErrors(stages)) {
-    const issues = error.issues ? ',"issues":[{"path":"","message":"$context.error.validationErrorString"}]' : '';
-    api.addGatewayResponse(`Response-${error.type.responseType}`, {
-      type: error.type,
-      ...(error.statusCode ? { statusCode: error.statusCode } : {}),
-      responseHeaders: JSON_CONTENT,
-      templates: {
-        'application/json': `{"code":"${error.code}","message":${error.message}${issues},"requestId":"$context.requestId"}`,
-      },
-    });
-  }
-}
-
-/** Every response API Gateway gives by itself, as an ErrorResponse. */
-function gatewayErrors(stages: readonly Stage[]): GatewayError[] {
-  return [
+  const errors: GatewayError[] = [
     {
       type: apigateway.ResponseType.BAD_REQUEST_BODY,
       statusCode: '400',
@@ -313,7 +320,7 @@ function gatewayErrors(stages: readonly Stage[]): GatewayError[] {
       type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
       code: ERROR_CODES.notFound,
-      message: `"No such route: use POST /invoices/{stage} with stage one of ${stages.join(', ')}"`,
+      message: `"No such route: use POST /invoices/<stage> with stage one of ${stages.join(', ')}"`,
     },
     {
       type: apigateway.ResponseType.RESOURCE_NOT_FOUND,
@@ -374,4 +381,15 @@ function gatewayErrors(stages: readonly Stage[]): GatewayError[] {
       message: '"Internal error; retry with the same eventIds (duplicates are absorbed)"',
     },
   ];
+  for (const error of errors) {
+    const issues = error.issues ? ',"issues":[{"path":"","message":"$context.error.validationErrorString"}]' : '';
+    api.addGatewayResponse(`Response-${error.type.responseType}`, {
+      type: error.type,
+      ...(error.statusCode ? { statusCode: error.statusCode } : {}),
+      responseHeaders: JSON_CONTENT,
+      templates: {
+        'application/json': `{"code":"${error.code}","message":${error.message}${issues},"requestId":"$context.requestId"}`,
+      },
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { stageSegmentOf } from '../../schemas/apiRoutes.ts';
 import { ERROR_CODES } from '../../schemas/errorResponse.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import { parseRequestBody } from '../../schemas/parseRequestBody.ts';
@@ -22,7 +23,7 @@ export type ParsedRequest =
   | { readonly ok: false; readonly response: APIGatewayProxyResult; readonly code: string };
 
 /**
- * Turns an API Gateway proxy event for `POST /invoices/{stage}` into validated events, or into the
+ * Turns an API Gateway proxy event for `POST /invoices/<stage>` into validated events, or into the
  * error response the client gets. Checks run cheapest first, and each answers with its own status
  * so a client knows what to fix: stage (404), media type (415), size (413), JSON (400), contract (400).
  * Nothing is sent anywhere from here: a request either passes whole or is rejected whole. A body
@@ -37,7 +38,9 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
       response: errorResponse(status, code, message, { requestId, ...extras }),
     }) as const;
 
-  const stage = event.pathParameters?.stage;
+  // Each stage is its own resource (`/invoices/posting`), so the stage is the resource path's last
+  // segment; a proxy integration passes the resource path, and a literal resource has no path parameters.
+  const stage = stageSegmentOf(event.resource);
   if (!isStage(stage) || !options.stages.includes(stage)) {
     return fail(
       HTTP_STATUS.notFound,

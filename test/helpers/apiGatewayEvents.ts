@@ -9,21 +9,24 @@ export interface ApiGatewayEventOptions {
   readonly requestId?: string;
 }
 
-/** An API Gateway REST (v1) proxy event for `POST /invoices/{stage}`, as the ingest Lambda receives it. */
+/**
+ * An API Gateway REST (v1) proxy event for `POST /invoices/<stage>`, as the ingest Lambda receives
+ * it: the stage's own resource, so `resource` names the stage and there are no path parameters.
+ */
 export function buildApiGatewayEvent(options: ApiGatewayEventOptions = {}): APIGatewayProxyEvent {
   const stage = options.stage ?? 'ingestion';
   const body =
     options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const headers = options.headers ?? { 'Content-Type': 'application/json' };
   return {
-    resource: '/invoices/{stage}',
+    resource: `/invoices/${stage}`,
     path: `/invoices/${stage}`,
     httpMethod: 'POST',
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
-    pathParameters: { stage },
+    pathParameters: null,
     stageVariables: null,
     body,
     isBase64Encoded: options.isBase64Encoded ?? false,
@@ -55,7 +58,7 @@ export function buildApiGatewayEvent(options: ApiGatewayEventOptions = {}): APIG
       requestId: options.requestId ?? 'req-1',
       requestTimeEpoch: Date.now(),
       resourceId: 'res',
-      resourcePath: '/invoices/{stage}',
+      resourcePath: `/invoices/${stage}`,
     },
   };
 }

@@ -6,6 +6,7 @@ import { awsCells } from '../../cells/cells.config.ts';
 import { PROJECT_ROOT } from '../../cells/constructs/CellFunction.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
+import { requestModelName } from '../../schemas/requestModel.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
 import { byName, type CfnResource, logicalIdOf, resourcesOf, statementsOfRole } from './support/templateQueries.ts';
@@ -28,6 +29,22 @@ function method(t: Template, httpMethod: string): [string, CfnResource] {
   return found[0]!;
 }
 
+/** The POST methods of the API by the path part of their resource (`posting`, …, `{stage}`). */
+function postsByPathPart(t: Template): Map<string, CfnResource> {
+  const resources = t.toJSON().Resources as Record<string, CfnResource>;
+  return new Map(
+    [...resourcesOf(t, 'AWS::ApiGateway::Method')]
+      .filter(([, m]) => m.Properties.HttpMethod === 'POST')
+      .map(([, m]) => [resources[logicalIdOf(m.Properties.ResourceId)]!.Properties.PathPart as string, m]),
+  );
+}
+
+function committedModel(stage: string): unknown {
+  return JSON.parse(
+    readFileSync(path.join(PROJECT_ROOT, 'schemas', 'generated', 'api-gateway', `${stage}.json`), 'utf8'),
+  );
+}
+
 /** What API Gateway substitutes into a gateway response template (validationErrorString arrives escaped). */
 function renderGatewayResponse(template: string): unknown {
   return JSON.parse(
@@ -40,7 +57,7 @@ function renderGatewayResponse(template: string): unknown {
 }
 
 describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cellId, cell) => {
-  it('is one Regional REST API with POST /invoices/{stage} behind an API key and the ingest function', () => {
+  it('is one Regional REST API with POST /invoices/<stage> per stage behind an API key and the ingest function', () => {
     const t = template(cellId);
     t.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     t.hasResourceProperties('AWS::ApiGateway::RestApi', {
@@ -49,31 +66,48 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cel
       ApiKeySourceType: 'HEADER',
     });
     t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'invoices' });
-    t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{stage}' });
-    const [, post] = method(t, 'POST');
+    const posts = postsByPathPart(t);
+    expect([...posts.keys()].sort()).toEqual([...STAGES, '{stage}'].sort());
     const [ingestId] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-ingest`);
-    expect(post.Properties).toMatchObject({
-      ApiKeyRequired: true,
-      RequestParameters: { 'method.request.path.stage': true },
-      Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
-    });
-    expect(JSON.stringify(post.Properties.Integration.Uri)).toContain(ingestId);
+    for (const stage of STAGES) {
+      const post = posts.get(stage)!;
+      expect(post.Properties, stage).toMatchObject({
+        ApiKeyRequired: true,
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
+      // A literal resource: the function reads the stage from the resource path, not a path parameter.
+      expect(post.Properties.RequestParameters, stage).toBeUndefined();
+      expect(JSON.stringify(post.Properties.Integration.Uri), stage).toContain(ingestId);
+    }
   });
 
-  it('validates body and parameters against a model built from the committed per-stage models', () => {
+  it("validates each stage's body against that stage's own model, the committed API Gateway model", () => {
     const t = template(cellId);
-    const [, post] = method(t, 'POST');
-    const validator = t.toJSON().Resources[logicalIdOf(post.Properties.RequestValidatorId)];
-    expect(validator.Properties).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
-    const model = t.toJSON().Resources[logicalIdOf(post.Properties.RequestModels['application/json'])];
-    expect(model.Properties).toMatchObject({ ContentType: 'application/json', Name: 'InvoiceEventsRequest' });
-    const committed = STAGES.flatMap(
-      (stage) =>
-        JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'schemas', 'generated', `${stage}.json`), 'utf8')).anyOf,
-    );
-    expect(model.Properties.Schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
-    expect(model.Properties.Schema.anyOf).toEqual(committed);
-    expect(model.Properties.Schema.anyOf).toHaveLength(2 * STAGES.length);
+    const resources = t.toJSON().Resources as Record<string, CfnResource>;
+    const posts = postsByPathPart(t);
+    t.resourceCountIs('AWS::ApiGateway::Model', STAGES.length);
+    for (const stage of STAGES) {
+      const post = posts.get(stage)!;
+      const validator = resources[logicalIdOf(post.Properties.RequestValidatorId)]!;
+      expect(validator.Properties).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
+      const model = resources[logicalIdOf(post.Properties.RequestModels['application/json'])]!;
+      expect(model.Properties, stage).toMatchObject({ ContentType: 'application/json', Name: requestModelName(stage) });
+      expect(model.Properties.Schema, stage).toEqual(committedModel(stage));
+      // The model admits this stage only, so a posting event sent to reconciliation stops at API Gateway.
+      expect(JSON.stringify(model.Properties.Schema.anyOf[0].properties.stage), stage).toBe(
+        JSON.stringify({ default: stage, enum: [stage], type: 'string' }),
+      );
+    }
+  });
+
+  it('answers any other stage from API Gateway itself (a mock, after the key check) with 404 UNKNOWN_STAGE', () => {
+    const post = postsByPathPart(template(cellId)).get('{stage}')!;
+    expect(post.Properties).toMatchObject({ ApiKeyRequired: true, Integration: { Type: 'MOCK' } });
+    const [response] = post.Properties.Integration.IntegrationResponses;
+    expect(response.StatusCode).toBe('404');
+    const body = ErrorResponseSchema.parse(renderGatewayResponse(response.ResponseTemplates['application/json']));
+    expect(body.code).toBe('UNKNOWN_STAGE');
+    for (const stage of STAGES) expect(body.message).toContain(stage);
   });
 
   it('answers GET /health from API Gateway itself, without a key, for Route 53', () => {
@@ -163,13 +197,15 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cel
       ThrottlingBurstLimit: cell.api.burstLimit,
       ...logging,
     });
-    expect(settings).toContainEqual({
-      HttpMethod: 'POST',
-      ResourcePath: '/~1invoices~1{stage}',
-      ThrottlingRateLimit: cell.api.rateLimit,
-      ThrottlingBurstLimit: cell.api.burstLimit,
-      ...logging,
-    });
+    for (const stage of STAGES) {
+      expect(settings).toContainEqual({
+        HttpMethod: 'POST',
+        ResourcePath: `/~1invoices~1${stage}`,
+        ThrottlingRateLimit: cell.api.rateLimit,
+        ThrottlingBurstLimit: cell.api.burstLimit,
+        ...logging,
+      });
+    }
     expect(settings).toContainEqual({
       HttpMethod: 'GET',
       ResourcePath: '/~1health',

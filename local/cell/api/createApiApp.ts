@@ -6,6 +6,7 @@ import type { CellDefinition } from '../../../cells/definition.ts';
 import { ERROR_CODES, type ErrorCode, type ErrorResponse } from '../../../schemas/errorResponse.ts';
 import type { HealthReport } from '../../../schemas/healthReport.ts';
 import { INVOICE_ID_PATTERN } from '../../../schemas/invoiceEvent.ts';
+import { renderOpenApiDocument } from '../../../schemas/openapi.ts';
 import { isStage, type Stage } from '../../../schemas/stages.ts';
 import type { FaultInjector } from '../faults/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
@@ -39,13 +40,21 @@ type Env = { Bindings: HttpBindings };
 const LOCAL_ERROR_CODES = { methodNotAllowed: 'METHOD_NOT_ALLOWED' } as const;
 
 /**
- * The local stand-in for the cell's API Gateway REST API. `POST /invoices/{stage}` is what API
- * Gateway does with a proxy integration: API key + usage plan checks, then the ingest Lambda gets
- * a proxy event and its result goes back verbatim. `GET /invoices/{invoiceId}` and `GET /health`
- * exist only locally (on AWS the dashboards and CloudWatch answer these questions).
+ * The local stand-in for the cell's API Gateway REST API. `POST /invoices/<stage>` is what API
+ * Gateway does with a proxy integration on the stage's own resource: API key + usage plan checks,
+ * then the ingest Lambda gets a proxy event and its result goes back verbatim. `GET /invoices/{invoiceId}`
+ * and `GET /openapi.json` exist only locally (on AWS the dashboards answer the first; the second is
+ * the committed `schemas/generated/openapi.json`), `GET /health` on both.
  */
 export function createApiApp(deps: ApiDependencies): Hono<Env> {
   const app = new Hono<Env>();
+  let openApi: string | undefined;
+  app.get('/openapi.json', (c) => {
+    // No key, like /health: the contract is public. Built from the zod contract on first request.
+    openApi ??= renderOpenApiDocument();
+    return c.body(openApi, 200, { 'content-type': 'application/json' });
+  });
+  app.all('/openapi.json', (c) => methodNotAllowed(c, 'GET'));
   app.post('/invoices/:stage', (c) => postEvents(c, deps));
   app.get('/invoices/:invoiceId', (c) => getTimeline(c, deps));
   app.get('/health', async (c) => {
@@ -72,6 +81,7 @@ async function postEvents(c: Context<Env, '/invoices/:stage'>, deps: ApiDependen
   const guard = deps.guard.check(apiKey);
   if (!guard.ok) return refuse(c, guard, requestId);
   deps.counter?.add('apigateway', 'POST /invoices/{stage}');
+  const stage = c.req.param('stage');
 
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > API_LIMITS.discardBodyBytes) {
@@ -84,7 +94,6 @@ async function postEvents(c: Context<Env, '/invoices/:stage'>, deps: ApiDependen
     if (!body.complete) c.header('connection', 'close');
     return errorJson(c, 413, ERROR_CODES.payloadTooLarge, tooLargeMessage(body.size, body.complete), { requestId });
   }
-  const stage = c.req.param('stage');
   const fault = isStage(stage) ? faultFor(deps.faults, stage, body.bytes) : undefined;
   if (fault === 'error')
     return errorJson(c, 502, ERROR_CODES.internal, 'injected fault: the ingest function failed', { requestId });
@@ -139,8 +148,11 @@ function proxyEvent(
       sourceIp: incoming.socket.remoteAddress ?? '127.0.0.1',
     },
     {
-      resourcePath: '/invoices/{stage}',
-      pathParameters: { stage: request.stage },
+      // What a proxy integration on the stage's own resource gives the function (see InvoiceApi).
+      // An unknown stage has no resource on AWS (a mock answers UNKNOWN_STAGE there); here the
+      // function answers it, with the same code.
+      resourcePath: `/invoices/${request.stage}`,
+      pathParameters: null,
       apiStage: API_LIMITS.apiStage,
       accountId: deps.cell.account,
       apiKey: request.apiKey,

@@ -13,9 +13,10 @@ export interface HttpRequestParts {
 }
 
 export interface RouteInfo {
-  /** API Gateway resource path, e.g. `/invoices/{stage}`. */
+  /** API Gateway resource path, e.g. `/invoices/posting`. */
   readonly resourcePath: string;
-  readonly pathParameters: Record<string, string>;
+  /** null for a resource without path parameters, as API Gateway sends it. */
+  readonly pathParameters: Record<string, string> | null;
   /** API Gateway deployment stage name. */
   readonly apiStage: string;
   readonly accountId: string;

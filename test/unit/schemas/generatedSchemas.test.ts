@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { App, Stack } from 'aws-cdk-lib';
 import { type CfnModel, Model, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
-import {
-  API_GATEWAY_KEYWORDS,
-  JSON_SCHEMA_DRAFT_04,
-  renderRequestModel,
-  requestModelFor,
-} from '../../../schemas/requestModel.ts';
+import { generatedFiles, syncGenerated } from '../../../schemas/generate.ts';
+import { API_GATEWAY_KEYWORDS, JSON_SCHEMA_DRAFT_04, requestModelFor } from '../../../schemas/requestModel.ts';
 import { STAGES, type Stage } from '../../../schemas/stages.ts';
 import { validEventFixtures } from '../../helpers/eventFixtures.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
@@ -18,7 +17,7 @@ import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 const generatedDir = new URL('../../../schemas/generated/', import.meta.url);
 
 function committedText(stage: Stage): string {
-  return readFileSync(new URL(`${stage}.json`, generatedDir), 'utf8');
+  return readFileSync(new URL(`api-gateway/${stage}.json`, generatedDir), 'utf8');
 }
 
 function committedModel(stage: Stage): Record<string, unknown> {
@@ -49,14 +48,25 @@ function validatorFor(stage: Stage): ValidateFunction {
   return new Ajv({ allErrors: true, strict: true }).compile(schema);
 }
 
-describe('generated API Gateway request models (schemas/generated)', () => {
-  it.each(STAGES)('%s.json is current with the zod contract (if not: `npm run schemas` and commit)', (stage) => {
-    expect(committedText(stage)).toBe(renderRequestModel(stage));
+describe('generated API Gateway request models (schemas/generated/api-gateway)', () => {
+  it('holds the OpenAPI document, one published schema per stage and one API Gateway model per stage, nothing else', () => {
+    const files = readdirSync(generatedDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(fileURLToPath(generatedDir), path.join(entry.parentPath, entry.name)));
+    expect(files.sort()).toEqual([...generatedFiles().keys()].sort());
+    expect([...generatedFiles().keys()]).toEqual([
+      'openapi.json',
+      ...STAGES.map((stage) => `${stage}.schema.json`),
+      ...STAGES.map((stage) => `api-gateway/${stage}.json`),
+    ]);
   });
 
-  it('holds exactly one file per stage', () => {
-    expect(readdirSync(generatedDir).sort()).toEqual(STAGES.map((stage) => `${stage}.json`).sort());
-  });
+  it.each([...generatedFiles().keys()])(
+    '%s is current with the zod contract (if not: `npm run schemas` and commit)',
+    (name) => {
+      expect(readFileSync(new URL(name, generatedDir), 'utf8')).toBe(generatedFiles().get(name)!());
+    },
+  );
 
   it.each(STAGES)('%s.json is draft-04 with only keywords API Gateway enforces (no format, no $ref)', (stage) => {
     const model = committedModel(stage);
@@ -126,5 +136,26 @@ describe('generated API Gateway request models (schemas/generated)', () => {
     const script = new URL('../../../schemas/generate.ts', import.meta.url).pathname;
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--check']);
     expect(stdout).toContain('up to date');
+  });
+
+  it('the check reports a stale or missing file by name, and regenerating makes it current', async () => {
+    // Prepare: a copy of schemas/generated/ (the committed one stays untouched) with two files off
+    const copy = mkdtempSync(path.join(tmpdir(), 'bems-generated-'));
+    const dir = pathToFileURL(`${copy}/`);
+    try {
+      cpSync(fileURLToPath(generatedDir), copy, { recursive: true });
+      writeFileSync(path.join(copy, 'openapi.json'), '{}\n');
+      rmSync(path.join(copy, 'posting.schema.json'));
+      // Act
+      const stale = await syncGenerated(dir, true);
+      const written = await syncGenerated(dir, false);
+      const after = await syncGenerated(dir, true);
+      // Assess
+      expect(stale.sort()).toEqual(['openapi.json', 'posting.schema.json']);
+      expect(written.sort()).toEqual(stale);
+      expect(after).toEqual([]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toApiGatewayEvent } from '../../../../../local/cell/api/toApiGatewayEvent.ts';
 
 const route = {
-  resourcePath: '/invoices/{stage}',
-  pathParameters: { stage: 'posting' },
+  resourcePath: '/invoices/posting',
+  pathParameters: null,
   apiStage: 'local',
   accountId: '000000000000',
   apiKey: 'key-1',
@@ -30,20 +30,20 @@ describe('toApiGatewayEvent', () => {
 
     // Assess
     expect(event).toMatchObject({
-      resource: '/invoices/{stage}',
+      resource: '/invoices/posting',
       path: '/invoices/posting',
       httpMethod: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Tag': 'two' },
       multiValueHeaders: { 'X-Tag': ['one', 'two'] },
       queryStringParameters: { a: '2', b: '3' },
       multiValueQueryStringParameters: { a: ['1', '2'], b: ['3'] },
-      pathParameters: { stage: 'posting' },
+      pathParameters: null,
       body: '{"x":1}',
       isBase64Encoded: false,
       requestContext: {
         requestId: 'req-1',
         stage: 'local',
-        resourcePath: '/invoices/{stage}',
+        resourcePath: '/invoices/posting',
         path: '/local/invoices/posting',
         requestTimeEpoch: route.now,
         identity: { apiKey: 'key-1', apiKeyId: 'key-id-1', sourceIp: '127.0.0.1', userAgent: 'curl/8' },
