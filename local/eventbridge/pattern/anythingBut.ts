@@ -1,5 +1,4 @@
-import type { Leaf, Problems, ValueTest } from './matchExpressions.ts';
-import { isPlainObject, refuse } from './matchExpressions.ts';
+import { isPlainObject, type Leaf, type Problems, refuse, type ValueTest } from './valueTest.ts';
 import { quotedWildcardTokens, wildcardProblem, wildcardRegex } from './wildcard.ts';
 
 /**

@@ -1,17 +1,17 @@
 import { BlockList, isIP } from 'node:net';
 import { buildAnythingBut } from './anythingBut.ts';
 import { buildNumeric } from './numeric.ts';
+import { isPlainObject, type Leaf, never, type Problems, refuse, type ValueTest } from './valueTest.ts';
 import { quotedWildcardTokens, wildcardProblem, wildcardRegex } from './wildcard.ts';
+
+export type { Leaf, Problems, ValueTest } from './valueTest.ts';
+export { isPlainObject } from './valueTest.ts';
 
 /**
  * The values of one pattern field (`"state": [ "on", {"prefix": "x"}, … ]`), compiled as
  * event-ruler's JsonRuleCompiler compiles them. Problems use event-ruler's own messages (which
  * EventBridge returns after "Event pattern is not valid. Reason: "), prefixed with the field path.
  */
-
-/** A leaf value of an event: every JSON scalar. Objects and arrays are never leaves. */
-export type Leaf = string | number | boolean | null;
-export type ValueTest = (value: Leaf) => boolean;
 
 /** One field of a (sub-)rule: the values it accepts, and whether it accepts the field's absence. */
 export interface FieldSpec {
@@ -27,11 +27,6 @@ export interface FieldSpec {
   readonly identity: string;
 }
 
-export interface Problems {
-  add(message: string): void;
-}
-
-const never: ValueTest = () => false;
 const always: ValueTest = () => true;
 /** event-ruler's test for "looks like an IP address" (CIDR.isIPv4OrIPv6). */
 const IP_LIKE = /^(?:[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*)$/;
@@ -213,13 +208,4 @@ function buildCidr(operand: unknown, problems: Problems): ValueTest {
   const block = new BlockList();
   block.addSubnet(address, bits, family);
   return (v) => typeof v === 'string' && isIP(v) === version && block.check(v, family);
-}
-
-export function refuse(problems: Problems, message: string): ValueTest {
-  problems.add(message);
-  return never;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,4 @@
-import type { Problems, ValueTest } from './matchExpressions.ts';
-import { refuse } from './matchExpressions.ts';
+import { type Problems, refuse, type ValueTest } from './valueTest.ts';
 
 /**
  * `{"numeric": [">", 0, "<=", 5]}`, `{"numeric": ["=", 3]}`: parsed token by token as event-ruler's
