@@ -86,8 +86,14 @@ function consistent(chosen: Chosen, membership: Membership | undefined): Chosen 
 
 /** Every leaf of the event whose dotted path is the field's path. */
 function fieldsAt(event: Record<string, unknown>, spec: FieldSpec): EventField[] {
-  const segments = spec.path.split('.');
   const found: EventField[] = [];
+  const { segments } = spec;
+  if (segments.length === 1) {
+    // The common case (a top-level key): one own-property lookup.
+    const key = segments[0]!;
+    if (hasOwn.call(event, key)) collectLeaves(event[key], undefined, found);
+    return found;
+  }
   visitObject(event, segments, 0, undefined, found);
   return found;
 }

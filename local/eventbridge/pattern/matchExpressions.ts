@@ -16,6 +16,8 @@ export { isPlainObject } from './valueTest.ts';
 /** One field of a (sub-)rule: the values it accepts, and whether it accepts the field's absence. */
 export interface FieldSpec {
   readonly path: string;
+  /** The path split at its dots: the event may spell any run of them as one key. */
+  readonly segments: readonly string[];
   readonly test: ValueTest;
   /** `{"exists": false}` is among the values: the field may be missing. */
   readonly matchesAbsent: boolean;
@@ -63,6 +65,7 @@ export function buildField(path: string, values: readonly unknown[], problems: P
   if (exact.size) tests.unshift(exact.size === 1 ? equalTo([...exact][0]!) : (v) => exact.has(v));
   return {
     path,
+    segments: path.split('.'),
     test: tests.length === 1 ? tests[0]! : (v) => tests.some((t) => t(v)),
     matchesAbsent,
     matchesPresent,
