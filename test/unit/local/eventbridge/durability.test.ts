@@ -165,7 +165,7 @@ describe('EventBridge emulator: durability and the data directory', () => {
     const { problems } = error as EventBridgeConfigError;
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/region/);
-    expect(problems.join('\n')).toMatch(/eventPattern source: must be an array/);
+    expect(problems.join('\n')).toMatch(/eventPattern source: "source" must be an object or an array/);
     expect(problems.join('\n')).toMatch(/duplicate rule name/);
     expect(problems.join('\n')).toMatch(/queueUrl is not a URL/);
   });

@@ -240,8 +240,19 @@ describe('EventBridge emulator: PutEvents and the bus over the wire', () => {
     );
   });
 
+  // The sample event carries the fields AWS requires of it (id, account, source, time, region, detail-type).
+  const sampleEvent = {
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    account: '000000000000',
+    source: 'bems.invoices',
+    time: '2026-11-28T09:30:01Z',
+    region: 'eu-west-1',
+    'detail-type': 'invoice.posting',
+    detail: {},
+  };
+
   it('tests an event pattern with the same matcher', async () => {
-    const event = JSON.stringify({ source: 'bems.invoices', 'detail-type': 'invoice.posting', detail: {} });
+    const event = JSON.stringify(sampleEvent);
     const posting = topology.stages.find((s) => s.stage === 'posting')!;
     const hit = await client.send(
       new TestEventPatternCommand({ EventPattern: JSON.stringify(posting.eventPattern), Event: event }),
@@ -250,6 +261,23 @@ describe('EventBridge emulator: PutEvents and the bus over the wire', () => {
     await expect(
       client.send(new TestEventPatternCommand({ EventPattern: '{"source":"x"}', Event: event })),
     ).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
+    await expect(
+      client.send(new TestEventPatternCommand({ EventPattern: '{"$or":[{"source":["x"]}]}', Event: event })),
+    ).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
+  });
+
+  it('refuses a TestEventPattern event that is not an object or lacks a mandatory field', async () => {
+    const test = (event: string) =>
+      client.send(new TestEventPatternCommand({ EventPattern: '{"source":["bems.invoices"]}', Event: event }));
+    const invalid = { name: 'ValidationException', message: 'Parameter Event is not valid.' };
+    await expect(test('[]')).rejects.toMatchObject(invalid);
+    await expect(test('"text"')).rejects.toMatchObject(invalid);
+    await expect(test('{"source":')).rejects.toMatchObject(invalid);
+    for (const field of ['id', 'account', 'source', 'time', 'region', 'detail-type']) {
+      const { [field as keyof typeof sampleEvent]: _omitted, ...rest } = sampleEvent;
+      await expect(test(JSON.stringify(rest))).rejects.toMatchObject(invalid);
+    }
+    expect((await test(JSON.stringify({ ...sampleEvent, detail: { any: 1 } }))).Result).toBe(true);
   });
 
   it('speaks the JSON 1.1 protocol: unknown targets and bad JSON get typed errors', async () => {
