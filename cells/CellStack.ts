@@ -12,6 +12,7 @@ import { CellKey } from './constructs/CellKey.ts';
 import { CellOutputs } from './constructs/CellOutputs.ts';
 import { CELL_DEFAULTS, SEVERITIES } from './constructs/defaults.ts';
 import { GameDays } from './constructs/GameDays.ts';
+import { IdempotencyTable } from './constructs/IdempotencyTable.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
 import type { QueueWithDlq } from './constructs/QueueWithDlq.ts';
@@ -55,6 +56,8 @@ export class CellStack extends Stack {
   /** Per stage, in STAGES order. */
   public readonly pipelines: readonly StagePipeline[];
   public readonly timeseries: TimeseriesStore;
+  /** The ingest API's idempotency records (one per eventId, for the idempotency window). */
+  public readonly idempotency: IdempotencyTable;
   public readonly ingest: CellFunction;
   public readonly forward: CellFunction;
   /** One consume function per consumer name; it serves that consumer's queue in every stage. */
@@ -105,6 +108,10 @@ export class CellStack extends Stack {
       databaseName: this.topology.timestreamDatabase,
       tableName: this.topology.timestreamTable,
       retention: cell.timestream,
+      encryptionKey,
+    });
+    this.idempotency = new IdempotencyTable(this, 'Idempotency', {
+      tableName: this.topology.idempotencyTable,
       encryptionKey,
     });
 
@@ -196,10 +203,11 @@ export class CellStack extends Stack {
     const plan = this.plan.ingest;
     const fn = new CellFunction(this, 'Ingest', {
       plan,
-      environment: functionEnvironment(this.cell, plan, {}),
+      environment: functionEnvironment(this.cell, plan, { idempotencyTableName: this.idempotency.table.tableName }),
       encryptionKey: this.key.key,
     });
     this.bus.bus.grantPutEventsTo(fn.function);
+    this.idempotency.grantRecordAccess(fn.function);
     return fn;
   }
 

@@ -8,6 +8,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 
 /**
@@ -58,9 +59,6 @@ export interface EventIdempotencyOptions {
 
 /** Stable across deployments and identical locally and on AWS (Powertools' default is the function name). */
 export const IDEMPOTENCY_KEY_PREFIX = 'bems-ingest';
-/** Attributes of an idempotency record (Powertools' defaults; the table's key and TTL attribute). */
-export const IDEMPOTENCY_TABLE_KEY = 'id';
-export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 
 const DEFAULT_WAITS_MS = [25, 50, 100, 200, 400] as const;
 /** Claims again after finding the record gone or expired; more means records churn under us. */
@@ -75,8 +73,8 @@ export class EventIdempotency {
     this.#persistence = new DynamoDBPersistenceLayer({
       tableName: options.tableName,
       awsSdkV3Client: options.client,
-      keyAttr: IDEMPOTENCY_TABLE_KEY,
-      expiryAttr: IDEMPOTENCY_TTL_ATTRIBUTE,
+      keyAttr: IDEMPOTENCY_RECORD.partitionKey,
+      expiryAttr: IDEMPOTENCY_RECORD.ttlAttribute,
     });
     this.#persistence.configure({
       keyPrefix: IDEMPOTENCY_KEY_PREFIX,

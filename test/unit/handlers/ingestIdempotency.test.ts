@@ -3,15 +3,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  EventIdempotency,
-  IDEMPOTENCY_TABLE_KEY,
-  IDEMPOTENCY_TTL_ATTRIBUTE,
-} from '../../../handlers/ingest/EventIdempotency.ts';
+import { EventIdempotency } from '../../../handlers/ingest/EventIdempotency.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../../handlers/ingest.ts';
 import { ConfigError } from '../../../handlers/shared/errors.ts';
 import { type RunningDynamoDBEmulator, startDynamoDBEmulator } from '../../../local/dynamodb/index.ts';
 import { AcceptedResponseSchema, ErrorResponseSchema } from '../../../schemas/errorResponse.ts';
+import { IDEMPOTENCY_RECORD } from '../../../schemas/idempotencyRecord.ts';
 import { buildApiGatewayEvent } from '../../helpers/apiGatewayEvents.ts';
 import { handlerTestEnv, instantRetryClock } from '../../helpers/handlerTestEnv.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
@@ -33,8 +30,8 @@ beforeAll(async () => {
     tables: [
       {
         name: TABLE,
-        partitionKey: { name: IDEMPOTENCY_TABLE_KEY, type: 'S' },
-        ttlAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
+        partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
+        ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
       },
     ],
     ttlSweepIntervalMs: 0,
