@@ -41,9 +41,13 @@ export class IdempotencyTable extends Construct {
     );
   }
 
-  /** What the ingest function does with a record: the conditional put, the read, the update, the delete. */
+  /**
+   * What the ingest function does with a record — the conditional put, the read, the update, the
+   * delete — and the key actions DynamoDB makes on the caller's behalf for a table encrypted with a
+   * customer-managed key (named one by one: no wildcard actions on the cell key).
+   */
   grantRecordAccess(grantee: iam.IGrantable): void {
     this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    this.table.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
   }
 }
