@@ -43,8 +43,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s idempotenc
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
     });
     expect(logicalIdOf(table.Properties.SSESpecification.KMSMasterKeyId)).toBe(keyId);
-    expect(['Retain', 'RetainExceptOnCreate']).toContain(table.DeletionPolicy);
-    expect(['Retain', 'RetainExceptOnCreate']).toContain(table.UpdateReplacePolicy);
+    const policies = table as unknown as { DeletionPolicy?: string; UpdateReplacePolicy?: string };
+    expect(['Retain', 'RetainExceptOnCreate']).toContain(policies.DeletionPolicy);
+    expect(['Retain', 'RetainExceptOnCreate']).toContain(policies.UpdateReplacePolicy);
   });
 
   it('gives ingest its name and window, and only the record operations on it', () => {
