@@ -10,8 +10,6 @@
  * cannot start (unusable data directory or store file, port taken).
  */
 
-import type { AttributeMap } from './expressions/attributeValues.ts';
-
 const DYNAMODB = 'com.amazonaws.dynamodb.v20120810#';
 const CORAL_VALIDATE = 'com.amazon.coral.validate#';
 const CORAL_SERVICE = 'com.amazon.coral.service#';
@@ -59,9 +57,10 @@ export class ValidationError extends DynamoDBServiceError {
  * `ReturnValuesOnConditionCheckFailure: ALL_OLD` it carries the item as it is.
  */
 export class ConditionalCheckFailedError extends DynamoDBServiceError {
-  readonly item: AttributeMap | undefined;
+  /** The item as stored (wire attribute values; typed loosely so errors.ts depends on nothing). */
+  readonly item: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(item: AttributeMap | undefined, options?: ErrorOptions) {
+  constructor(item: Readonly<Record<string, unknown>> | undefined, options?: ErrorOptions) {
     super(DYNAMODB, 'ConditionalCheckFailedException', 'The conditional request failed', 400, false, options);
     this.name = 'ConditionalCheckFailedError';
     this.item = item;
