@@ -12,6 +12,7 @@ import { CellKey } from './constructs/CellKey.ts';
 import { CellOutputs } from './constructs/CellOutputs.ts';
 import { CELL_DEFAULTS, SEVERITIES } from './constructs/defaults.ts';
 import { GameDays } from './constructs/GameDays.ts';
+import { IdempotencyTable } from './constructs/IdempotencyTable.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
 import { athenaSource } from './constructs/LakehouseQuickSight.ts';
 import { LakehouseStore } from './constructs/LakehouseStore.ts';
@@ -59,6 +60,8 @@ export class CellStack extends Stack {
   /** The analytics store: `timeseries` for a `timestream` cell, `lakehouse` for a `lakehouse` cell. */
   public readonly timeseries?: TimeseriesStore;
   public readonly lakehouse?: LakehouseStore;
+  /** The ingest API's idempotency records (one per eventId, for the idempotency window). */
+  public readonly idempotency: IdempotencyTable;
   public readonly ingest: CellFunction;
   public readonly forward: CellFunction;
   /** One consume function per consumer name; it serves that consumer's queue in every stage. */
@@ -119,6 +122,10 @@ export class CellStack extends Stack {
         encryptionKey,
       });
     }
+    this.idempotency = new IdempotencyTable(this, 'Idempotency', {
+      tableName: this.topology.idempotencyTable,
+      encryptionKey,
+    });
 
     this.ingest = this.createIngest();
     this.forward = this.createForward();
@@ -208,10 +215,11 @@ export class CellStack extends Stack {
     const plan = this.plan.ingest;
     const fn = new CellFunction(this, 'Ingest', {
       plan,
-      environment: functionEnvironment(this.cell, plan, {}),
+      environment: functionEnvironment(this.cell, plan, { idempotencyTableName: this.idempotency.table.tableName }),
       encryptionKey: this.key.key,
     });
     this.bus.bus.grantPutEventsTo(fn.function);
+    this.idempotency.grantRecordAccess(fn.function);
     return fn;
   }
 

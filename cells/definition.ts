@@ -97,6 +97,11 @@ export const ApiSettingsSchema = z.strictObject({
   burstLimit: z.int().positive().max(5000).default(5000),
   /** WAF rate-based rule: requests per source IP per minute before the IP is blocked. @default 150000 */
   wafRequestsPerMinutePerIp: z.int().min(10).max(2_000_000_000).default(150_000),
+  /**
+   * Hours an eventId is remembered: a repeat within them is answered from the first outcome, the same
+   * eventId with other content is refused (409). At most 30 days. @default 24 (as Stripe keeps keys)
+   */
+  idempotencyWindowHours: z.int().min(1).max(720).default(24),
 });
 export type ApiSettings = z.infer<typeof ApiSettingsSchema>;
 

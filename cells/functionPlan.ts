@@ -175,7 +175,10 @@ function queueFunctionTimeoutSeconds(sources: readonly EventSourcePlan[]): numbe
  * the CDK stack, what the emulators answered in the local cell.
  */
 export interface FunctionResources {
-  readonly ingest: Record<string, never>;
+  readonly ingest: {
+    /** The idempotency table; absent turns idempotency off (the benchmark's comparison run). */
+    readonly idempotencyTableName?: string;
+  };
   readonly forward: { readonly stageTopicArns: Readonly<Record<Stage, string>> };
   readonly consume: Record<string, never>;
   readonly monitor: {
@@ -226,10 +229,16 @@ type OwnEnvironment<H extends HandlerName> = (inputs: EnvironmentInputs<H>) => R
 
 /** Each handler's own variables. */
 const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
-  ingest: ({ topology }) => ({
+  ingest: ({ cell, topology, resources }) => ({
     [INGEST_ENV.eventBusName]: topology.busName,
     [INGEST_ENV.maxEventAgeDays]: String(topology.maxEventAgeDays),
     [INGEST_ENV.stages]: topology.stages.map((s) => s.stage).join(','),
+    ...(resources.idempotencyTableName
+      ? {
+          [INGEST_ENV.idempotencyTableName]: resources.idempotencyTableName,
+          [INGEST_ENV.idempotencyWindowHours]: String(cell.api.idempotencyWindowHours),
+        }
+      : {}),
   }),
   forward: ({ fn, resources, toJson }) => ({
     [FORWARD_ENV.stageTopicArns]: toJson(

@@ -38,6 +38,8 @@ export interface CellTopology {
   readonly account: string;
   readonly busName: string;
   readonly archiveName: string;
+  /** DynamoDB table of the ingest API's idempotency records (one per eventId, kept for the window). */
+  readonly idempotencyTable: string;
   readonly timestreamDatabase: string;
   readonly timestreamTable: string;
   /** The analytics store (the definition's `analytics.store`) and, for a lakehouse, its Firehose stream. */
@@ -65,6 +67,7 @@ export function cellTopology(cell: CellDefinition): CellTopology {
     account: cell.account,
     busName: `${prefix}-bus`,
     archiveName: `${prefix}-archive`,
+    idempotencyTable: `${prefix}-idempotency`,
     // Timestream names allow [a-zA-Z0-9_.-]; keep them stable so dashboards can find them.
     timestreamDatabase: `${prefix}`,
     timestreamTable: 'invoice_events',

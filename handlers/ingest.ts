@@ -1,12 +1,15 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODES } from '../schemas/errorResponse.ts';
 import { INGEST_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
-import { errorResponse, HTTP_STATUS, jsonResponse } from './ingest/httpResponses.ts';
+import { acceptedResponse, admitAll, admitEvents, settleClaims } from './ingest/admitEvents.ts';
+import { EventIdempotency } from './ingest/EventIdempotency.ts';
+import { errorResponse, HTTP_STATUS } from './ingest/httpResponses.ts';
 import { parseRequest } from './ingest/parseRequest.ts';
-import { publishToBus } from './ingest/publishToBus.ts';
+import { type PublishResult, publishToBus } from './ingest/publishToBus.ts';
 import { withServerMetadata } from './ingest/withServerMetadata.ts';
 import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
 import type { Env, EnvReader } from './shared/EnvReader.ts';
@@ -35,7 +38,26 @@ export interface IngestConfig extends CommonHandlerConfig {
   readonly maxEventAgeDays?: number;
   /** Retries of failed PutEvents entries. Short: a client is waiting on the answer. */
   readonly retry: RetryPolicy;
+  /** Refuse a changed payload under a known eventId; absent when `IDEMPOTENCY_TABLE_NAME` is unset. */
+  readonly idempotency?: IdempotencySettings;
 }
+
+export interface IdempotencySettings {
+  /** `IDEMPOTENCY_TABLE_NAME`: DynamoDB table of the idempotency records. */
+  readonly tableName: string;
+  /** `IDEMPOTENCY_WINDOW_HOURS`: how long an eventId is remembered. @default 24 */
+  readonly windowHours: number;
+  readonly dynamoDB: AwsClientConfig;
+}
+
+/** Stripe keeps idempotency keys for 24 hours; so do we unless the cell says otherwise. */
+export const DEFAULT_IDEMPOTENCY_WINDOW_HOURS = 24;
+/**
+ * How long a claimed event blocks a concurrent repeat when the invocation's remaining time is
+ * unknown (outside Lambda): the ingest function's timeout.
+ */
+const DEFAULT_IN_PROGRESS_MS = 10_000;
+const NOTHING_PUBLISHED: PublishResult = { accepted: [], rejected: [], retries: 0 };
 
 export const INGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 800 };
 
@@ -45,14 +67,31 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
     const stages = stagesFromEnv(reader);
     const eventBridge = awsClientConfig('eventbridge', reader);
     const maxEventAgeDays = reader.optionalPositiveInteger(INGEST_ENV.maxEventAgeDays);
+    const idempotency = idempotencyFromEnv(reader);
     return {
       eventBusName,
       stages,
       eventBridge,
       ...(maxEventAgeDays !== undefined ? { maxEventAgeDays } : {}),
       retry: INGEST_RETRY_POLICY,
+      ...(idempotency ? { idempotency } : {}),
     };
   });
+}
+
+function idempotencyFromEnv(reader: EnvReader): IdempotencySettings | undefined {
+  const tableName = reader.optional(INGEST_ENV.idempotencyTableName);
+  const windowHours = reader.optionalPositiveInteger(INGEST_ENV.idempotencyWindowHours);
+  if (!tableName) {
+    if (windowHours !== undefined)
+      reader.problem(INGEST_ENV.idempotencyWindowHours, `is set but ${INGEST_ENV.idempotencyTableName} is not`);
+    return undefined;
+  }
+  return {
+    tableName,
+    windowHours: windowHours ?? DEFAULT_IDEMPOTENCY_WINDOW_HOURS,
+    dynamoDB: awsClientConfig('dynamodb', reader),
+  };
 }
 
 function stagesFromEnv(reader: EnvReader): readonly Stage[] {
@@ -70,6 +109,8 @@ function stagesFromEnv(reader: EnvReader): readonly Stage[] {
 
 export interface IngestDependencies extends HandlerDependencies {
   readonly eventBridge?: EventBridgeClient;
+  /** The idempotency store's client (used only when the config has `idempotency`). */
+  readonly dynamoDB?: DynamoDBClient;
   /** Clock for receivedAt and the future-skew rule. */
   readonly now?: () => number;
 }
@@ -81,6 +122,7 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
   const client =
     dependencies.eventBridge ?? observability.tracer.captureAWSv3Client(new EventBridgeClient(config.eventBridge));
   const now = dependencies.now ?? Date.now;
+  const idempotency = config.idempotency && createIdempotency(config.idempotency, dependencies, observability);
 
   return (event, context) => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
@@ -98,15 +140,38 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
           metrics.add(METRICS.invalidRequests, 1, { code: parsed.code });
           return parsed.response;
         }
-        const { stage } = parsed;
-        const details = parsed.events.map((e) =>
-          withServerMetadata(e, { cell: config.cellId, region: config.region, receivedAt }),
-        );
-        const result = await publishToBus(details, {
-          client,
-          eventBusName: config.eventBusName,
-          ...retryBudget(config.retry, dependencies.retryClock, context),
-        });
+        const { stage, events: parsedEvents } = parsed;
+        const admission = idempotency
+          ? await admitEvents(idempotency, parsedEvents, {
+              inProgressMs: context?.getRemainingTimeInMillis?.() ?? DEFAULT_IN_PROGRESS_MS,
+              requestId,
+            })
+          : admitAll(parsedEvents);
+        if (!admission.ok) {
+          log.warn('request refused by the idempotency check', {
+            stage,
+            code: admission.code,
+            errors: admission.errors,
+          });
+          metrics.add(METRICS.invalidRequests, 1, { code: admission.code });
+          return admission.response;
+        }
+        const stamp = { cell: config.cellId, region: config.region, receivedAt };
+        const details = parsedEvents.map((e) => withServerMetadata(e, stamp));
+        const fresh = details.filter((d) => admission.fresh.has(d.eventId));
+        const result =
+          fresh.length === 0
+            ? NOTHING_PUBLISHED
+            : await publishToBus(fresh, {
+                client,
+                eventBusName: config.eventBusName,
+                ...retryBudget(config.retry, dependencies.retryClock, context),
+              });
+        if (idempotency) {
+          const receivedAtIso = new Date(receivedAt).toISOString();
+          const errors = await settleClaims(idempotency, parsedEvents, admission.fresh, result, receivedAtIso);
+          if (errors.length > 0) log.warn('idempotency records not settled (they lapse on their own)', { errors });
+        }
         metrics.add(METRICS.eventsAccepted, result.accepted.length, { stage });
         metrics.add(METRICS.eventsRejected, result.rejected.length, { stage });
         const events = details.map((d) => ({ eventId: d.eventId, invoiceId: d.invoiceId }));
@@ -125,8 +190,11 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
             { rejectedEventIds: result.rejected.map((r) => r.eventId), requestId },
           );
         }
-        log.info('events accepted', { stage, events, retries: result.retries });
-        return jsonResponse(HTTP_STATUS.accepted, { accepted: [...result.accepted] });
+        log.info('events accepted', { stage, events, repeated: admission.repeated, retries: result.retries });
+        return acceptedResponse(
+          details.map((d) => d.eventId),
+          admission.repeated,
+        );
       } catch (error) {
         // A bug, not a bus problem (those are answered above): log everything, tell the client little.
         log.error('unexpected error', error as Error);
@@ -134,6 +202,16 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
       }
     });
   };
+}
+
+function createIdempotency(
+  settings: IdempotencySettings,
+  dependencies: IngestDependencies,
+  observability: ReturnType<typeof createObservability>,
+): EventIdempotency {
+  const client =
+    dependencies.dynamoDB ?? observability.tracer.captureAWSv3Client(new DynamoDBClient(settings.dynamoDB));
+  return new EventIdempotency({ tableName: settings.tableName, client, windowHours: settings.windowHours });
 }
 
 /** Lambda entry point: built on first invoke from the function's environment, then reused. */

@@ -13,6 +13,12 @@ export const ERROR_CODES = {
   throttled: 'THROTTLED',
   quotaExceeded: 'QUOTA_EXCEEDED',
   busUnavailable: 'BUS_UNAVAILABLE',
+  /** 409: an eventId seen within the idempotency window came back with different content. Do not retry. */
+  idempotencyConflict: 'IDEMPOTENCY_CONFLICT',
+  /** 409: another request with the same eventId is still being processed. Retry after `Retry-After`. */
+  idempotencyInProgress: 'IDEMPOTENCY_IN_PROGRESS',
+  /** 503: the idempotency store did not answer; nothing was published. Retry after `Retry-After`. */
+  idempotencyUnavailable: 'IDEMPOTENCY_UNAVAILABLE',
   internal: 'INTERNAL_ERROR',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -33,7 +39,20 @@ export const ERROR_STATUSES = {
   FORBIDDEN: { statuses: [403], meaning: 'unknown or revoked API key, or blocked by the firewall' },
   THROTTLED: { statuses: [429], meaning: "the key's or the cell's request rate is exceeded; retry with backoff" },
   QUOTA_EXCEEDED: { statuses: [429], meaning: "the key's daily quota is used up; it resets at 00:00 UTC" },
+  IDEMPOTENCY_CONFLICT: {
+    statuses: [409],
+    meaning:
+      'the eventId was accepted within the idempotency window with other content; nothing of the request was published; send a correction under a new eventId',
+  },
+  IDEMPOTENCY_IN_PROGRESS: {
+    statuses: [409],
+    meaning: 'another request with this eventId is still being processed; retry after Retry-After',
+  },
   BUS_UNAVAILABLE: { statuses: [503], meaning: 'the event bus refused events; resend `rejectedEventIds`' },
+  IDEMPOTENCY_UNAVAILABLE: {
+    statuses: [503],
+    meaning: 'the idempotency store did not answer; nothing was published; retry',
+  },
   INTERNAL_ERROR: { statuses: [500, 502, 504], meaning: 'a fault in the cell; resending the same eventIds is safe' },
 } as const satisfies Record<ErrorCode, { readonly statuses: readonly number[]; readonly meaning: string }>;
 
@@ -63,19 +82,35 @@ export const ErrorResponseSchema = z.strictObject({
   issues: z.array(FieldIssueSchema).optional(),
   /** On 503: the eventIds the bus did not take; resending them is safe. */
   rejectedEventIds: z.array(z.string()).optional(),
+  /**
+   * On 409 IDEMPOTENCY_CONFLICT / IDEMPOTENCY_IN_PROGRESS: the eventIds concerned. No event of the
+   * request was published; the others can be resent as they are.
+   */
+  conflictingEventIds: z.array(z.string()).optional(),
   requestId: z.string().optional(),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
 /**
- * A 202 body.
+ * A 202 body. `accepted` lists every eventId of the request, in request order: each is on the bus,
+ * published by this request or by an earlier one. `repeated` (present only when some were) names
+ * those an earlier request already published with the same content within the idempotency window:
+ * this request published nothing for them.
  *
- * @example { "accepted": ["7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21"] }
+ * @example { "accepted": ["7d1f0c1e-2f4b-4a57-9d3e-0c6a3b1f9e21", "c0f1d2e3-0000-4000-8000-000000000001"],
+ *            "repeated": ["c0f1d2e3-0000-4000-8000-000000000001"] }
  */
 export const AcceptedResponseSchema = z.strictObject({
   accepted: z.array(z.string()),
+  repeated: z.array(z.string()).optional(),
 });
 export type AcceptedResponse = z.infer<typeof AcceptedResponseSchema>;
+
+/**
+ * Response header of a 202 whose every event is a repeat (`true`): the request changed nothing. A
+ * batch mixing new and repeated events does not carry it; its body's `repeated` says which.
+ */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /** The parts of a zod issue we report; kept structural so this module does not depend on zod internals. */
 interface ZodLikeIssue {

@@ -56,6 +56,10 @@ export const INGEST_ENV = {
   maxEventAgeDays: 'MAX_EVENT_AGE_DAYS',
   /** Comma-separated stages the API accepts. */
   stages: 'STAGES',
+  /** The DynamoDB table of idempotency records (one per eventId); unset turns idempotency off. */
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  /** Hours an eventId is remembered: a repeat within them is answered from the record. @default 24 */
+  idempotencyWindowHours: 'IDEMPOTENCY_WINDOW_HOURS',
 } as const;
 
 /** `handlers/forward.ts`: stage inboxes → stage SNS FIFO topics. */

@@ -6,13 +6,17 @@ export const HTTP_STATUS = {
   accepted: 202,
   badRequest: 400,
   notFound: 404,
+  conflict: 409,
   payloadTooLarge: 413,
   unsupportedMediaType: 415,
   internalError: 500,
   serviceUnavailable: 503,
 } as const;
 
-/** Seconds a client should wait before resending after a 503 (the bus usually recovers in seconds). */
+/**
+ * Seconds a client should wait before resending after a 503 (the bus usually recovers in seconds)
+ * or a 409 IDEMPOTENCY_IN_PROGRESS (the other request finishes in milliseconds).
+ */
 export const RETRY_AFTER_SECONDS = 1;
 
 export function jsonResponse(
@@ -32,7 +36,7 @@ export function errorResponse(
   statusCode: number,
   code: ErrorCode,
   message: string,
-  extras: Pick<ErrorResponse, 'issues' | 'rejectedEventIds' | 'requestId'> = {},
+  extras: Pick<ErrorResponse, 'issues' | 'rejectedEventIds' | 'conflictingEventIds' | 'requestId'> = {},
 ): APIGatewayProxyResult {
   const headers: Record<string, string> =
     statusCode === HTTP_STATUS.serviceUnavailable ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};

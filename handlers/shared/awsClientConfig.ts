@@ -19,6 +19,7 @@ export const AWS_SERVICE_ENV_IDS = {
   timestreamQuery: 'TIMESTREAM_QUERY',
   firehose: 'FIREHOSE',
   cloudwatch: 'CLOUDWATCH',
+  dynamodb: 'DYNAMODB',
 } as const;
 export type AwsService = keyof typeof AWS_SERVICE_ENV_IDS;
 

@@ -33,6 +33,11 @@ export interface LocalCellOptions {
   readonly faults?: readonly FaultRule[];
   /** false: batch size 1 and no batching window everywhere, so every event is its own call. @default true */
   readonly batching?: boolean;
+  /**
+   * false: the ingest API skips the idempotency check (no DynamoDB calls), as a cell without an
+   * idempotency table would; for the benchmark's comparison. @default true
+   */
+  readonly idempotency?: boolean;
   /** Only errors on stderr. @default false */
   readonly quiet?: boolean;
   /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
@@ -55,6 +60,7 @@ export interface RunningLocalCell {
     readonly sns: string;
     readonly eventbridge: string;
     readonly timestream: string;
+    readonly dynamodb: string;
   };
   readonly store: TimestreamStore;
   /** BEMS's read model over the store: timelines, record counts, the duplicate check. */
@@ -247,6 +253,7 @@ function startFunctions(context: StartContext, services: CellServices, stops: St
     counter: context.counter,
     logger: context.logger,
     batching: context.options.batching ?? true,
+    idempotency: context.options.idempotency ?? true,
     quiet: context.options.quiet ?? false,
   });
   for (const mapping of functions.mappings) mapping.start();
@@ -277,6 +284,7 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
       ...emulated.snsSqs,
       ...prefixed('eventbridge', emulated.eventBridge),
       ...prefixed('timestream', emulated.timestream),
+      ...prefixed('dynamodb', emulated.dynamodb),
     };
     return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
   };

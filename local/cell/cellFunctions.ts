@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
@@ -30,7 +31,12 @@ export interface CellFunctionsOptions {
   readonly cell: CellDefinition;
   readonly topology: CellTopology;
   readonly provisioned: ProvisionedTopology;
-  readonly endpoints: { readonly eventbridge: string; readonly sns: string; readonly timestream: string };
+  readonly endpoints: {
+    readonly eventbridge: string;
+    readonly sns: string;
+    readonly timestream: string;
+    readonly dynamodb: string;
+  };
   /** The client event source mappings poll with. */
   readonly sqs: SqsMessaging;
   readonly faults: FaultInjector;
@@ -38,6 +44,8 @@ export interface CellFunctionsOptions {
   readonly logger: LocalLogger;
   /** false: batch size 1, no batching window (what batching is worth, measured by the benchmark). */
   readonly batching: boolean;
+  /** false: ingest without the idempotency check (what it costs, measured by the benchmark). */
+  readonly idempotency: boolean;
   readonly quiet: boolean;
 }
 
@@ -95,10 +103,17 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
       endpoints: runtimeEndpoints,
     });
 
-  const ingestEnvironment = environment(plan.ingest, {}, { EVENTBRIDGE: endpoints.eventbridge });
+  const ingestEnvironment = environment(
+    plan.ingest,
+    options.idempotency ? { idempotencyTableName: topology.idempotencyTable } : {},
+    { EVENTBRIDGE: endpoints.eventbridge, DYNAMODB: endpoints.dynamodb },
+  );
   const ingestConfig = ingestConfigFromEnv(ingestEnvironment);
   const ingest = createIngestHandler(ingestConfig, {
     eventBridge: client(new EventBridgeClient(loopbackSdkClientConfig(ingestConfig.eventBridge, 'events'))),
+    ...(ingestConfig.idempotency
+      ? { dynamoDB: client(new DynamoDBClient(loopbackSdkClientConfig(ingestConfig.idempotency.dynamoDB, 'dynamodb'))) }
+      : {}),
   });
 
   const forwardEnvironment = environment(

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CellDefinition } from '../../cells/definition.ts';
 import type { CellTopology } from '../../cells/topology.ts';
 import { LocalReadModel, READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
+import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { busesForCell } from '../eventbridge/index.ts';
 import {
   localSnsSqsClients,
@@ -57,6 +58,7 @@ export interface CellServices {
     readonly sns: string;
     readonly eventbridge: string;
     readonly timestream: string;
+    readonly dynamodb: string;
   };
 }
 
@@ -76,6 +78,13 @@ export async function startServices(
         {
           name: topology.timestreamDatabase,
           tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
+        },
+      ],
+      dynamoTables: [
+        {
+          name: topology.idempotencyTable,
+          partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
+          ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
         },
       ],
       quiet,
@@ -119,6 +128,7 @@ export async function startServices(
     sns: emulators.snsSqsEndpoint,
     eventbridge: eventBridgeEndpoint,
     timestream: emulators.timestreamEndpoint,
+    dynamodb: emulators.dynamodbEndpoint,
   };
   return { dataDir, emulators, sqs, plumbing, store, readModel, resources, endpoints } satisfies CellServices;
 }

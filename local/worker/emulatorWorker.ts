@@ -1,6 +1,6 @@
 /**
  * Entry point of the emulator worker thread (see `startEmulatorWorker.ts`): runs the SNS/SQS
- * emulator (fauxqs), the Timestream emulator and — once the queues exist — the EventBridge emulator
+ * emulator (fauxqs), the Timestream and DynamoDB emulators and — once the queues exist — the EventBridge emulator
  * on this thread's event loop, and answers the local cell's requests about them. Everything else
  * reaches them over loopback HTTP, as before.
  */
@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createLocalLogger, describeError } from '../cell/LocalLogger.ts';
 import { RequestCounter } from '../cell/metering/index.ts';
 import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
+import { startDynamoDBEmulator } from '../dynamodb/index.ts';
 import {
   type EventBridgeArchiveApi,
   type RunningEventBridgeEmulator,
@@ -32,6 +33,16 @@ try {
     accountId: options.accountId,
     databases: options.databases,
   }).catch(async (error: unknown) => {
+    await snsSqs.stop();
+    throw error;
+  });
+  const dynamodb = await startDynamoDBEmulator({
+    dataDir: options.dataDir,
+    region: options.region,
+    accountId: options.accountId,
+    tables: options.dynamoTables ?? [],
+  }).catch(async (error: unknown) => {
+    await timestream.stop();
     await snsSqs.stop();
     throw error;
   });
@@ -81,6 +92,7 @@ try {
           snsSqs: counter.byServiceAction(),
           eventBridge: eventBridge?.requestCounts() ?? {},
           timestream: timestream.requestCounts(),
+          dynamodb: dynamodb.requestCounts(),
         };
       case 'startCpuProfile':
         profiler ??= new Session();
@@ -101,6 +113,7 @@ try {
         await eventBridge?.stop();
         deliveries?.destroy();
         await timestream.stop();
+        await dynamodb.stop();
         await snsSqs.stop();
         return undefined;
     }
@@ -117,6 +130,7 @@ try {
     ready: true,
     snsSqsEndpoint: snsSqs.endpoint,
     timestreamEndpoint: timestream.endpoint,
+    dynamodbEndpoint: dynamodb.endpoint,
   } satisfies EmulatorWorkerReady);
 } catch (error) {
   port.postMessage({ ready: false, error: describeError(error) } satisfies EmulatorWorkerReady);

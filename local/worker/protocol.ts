@@ -1,3 +1,4 @@
+import type { DynamoDBTableConfig } from '../dynamodb/index.ts';
 import type { BusOptions, DeliveryStats } from '../eventbridge/index.ts';
 import type { QueueSnapshot } from '../sns-sqs/index.ts';
 import type { TimestreamDatabaseConfig, TimestreamFault } from '../timestream/index.ts';
@@ -8,6 +9,8 @@ export interface EmulatorWorkerData {
   readonly region: string;
   readonly accountId: string;
   readonly databases: readonly TimestreamDatabaseConfig[];
+  /** DynamoDB tables to provision (the ingest API's idempotency table). @default none */
+  readonly dynamoTables?: readonly DynamoDBTableConfig[];
   /** Only errors on stderr. */
   readonly quiet: boolean;
 }
@@ -17,7 +20,12 @@ export type ArchiveOperation = 'count' | 'startReplay' | 'describeReplay' | 'lis
 
 /** The worker's first message: its endpoints, or why it could not start. */
 export type EmulatorWorkerReady =
-  | { readonly ready: true; readonly snsSqsEndpoint: string; readonly timestreamEndpoint: string }
+  | {
+      readonly ready: true;
+      readonly snsSqsEndpoint: string;
+      readonly timestreamEndpoint: string;
+      readonly dynamodbEndpoint: string;
+    }
   | { readonly ready: false; readonly error: string };
 
 /** What the local cell can ask the worker. */
@@ -43,11 +51,12 @@ export type EmulatorResponse =
 /** Answer of `inspectQueue` (`null`: no such queue). */
 export type InspectQueueResult = QueueSnapshot | null;
 
-/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for EventBridge and Timestream. */
+/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for EventBridge, Timestream and DynamoDB. */
 export interface EmulatorRequestCounts {
   readonly snsSqs: Record<string, number>;
   readonly eventBridge: Record<string, number>;
   readonly timestream: Record<string, number>;
+  readonly dynamodb: Record<string, number>;
 }
 
 /** Answer of `eventBridgeStatus`. */

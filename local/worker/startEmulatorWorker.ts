@@ -31,6 +31,8 @@ export interface RunningEmulators {
   /** SNS and SQS endpoint (fauxqs), for every client. */
   readonly snsSqsEndpoint: string;
   readonly timestreamEndpoint: string;
+  /** The DynamoDB emulator (the ingest API's idempotency store). */
+  readonly dynamodbEndpoint: string;
   readonly queueInspector: QueueInspector;
   /**
    * Starts the EventBridge emulator on the worker, delivering to the queues named in `buses`
@@ -109,6 +111,7 @@ export async function startEmulatorWorker(
   return {
     snsSqsEndpoint: ready.snsSqsEndpoint,
     timestreamEndpoint: ready.timestreamEndpoint,
+    dynamodbEndpoint: ready.dynamodbEndpoint,
     queueInspector: {
       inspect: async (queueName) =>
         (await call<QueueSnapshot | null>({ method: 'inspectQueue', queueName })) ?? undefined,

@@ -29,6 +29,7 @@ function header(estimates: readonly CostEstimate[], source: RequestProfileSource
       `(${formatNumber(first.eventsPerMonth / 1e6, 0)} million/month)`,
     `Prices: ${first.priceTable.label}; dated ${first.priceTable.asOf}.`,
     ...(store ? [`Lakehouse store prices: ${store.label}; dated ${store.asOf}.`] : []),
+    `Idempotency store (DynamoDB on demand) prices: dated ${first.idempotencyPriceTable.asOf}.`,
     `Requests per event: ${source.description}.`,
     '',
     formatTable(
@@ -106,7 +107,13 @@ function lakehouseNotes(estimates: readonly CostEstimate[]): string[] {
 function footer(estimates: readonly CostEstimate[]): string[] {
   const hasLowConfidence = estimates.some((e) => e.lines.some((line) => line.lowConfidence));
   const sources = [
-    ...new Set(estimates.flatMap((e) => [...e.priceTable.sources, ...(e.storePriceTable?.sources ?? [])])),
+    ...new Set(
+      estimates.flatMap((e) => [
+        ...e.priceTable.sources,
+        ...e.idempotencyPriceTable.sources,
+        ...(e.storePriceTable?.sources ?? []),
+      ]),
+    ),
   ];
   return [
     ...(hasLowConfidence ? ['* price recalled with low confidence; check it on the pricing page.'] : []),

@@ -15,6 +15,7 @@ export const COST_SERVICES = [
   'apiGateway',
   'lambda',
   'eventBridge',
+  'dynamoDb',
   'sns',
   'sqs',
   'timestream',

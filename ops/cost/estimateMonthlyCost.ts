@@ -15,6 +15,8 @@ import {
   lineCollector,
   STORE_SERVICES,
 } from './costLines.ts';
+import { addIdempotencyLines } from './idempotencyLines.ts';
+import { IDEMPOTENCY_PRICE_TABLE } from './idempotencyPrices.ts';
 import { addLakehouseLines } from './lakehouseLines.ts';
 import { LAKEHOUSE_PRICE_TABLE } from './lakehousePrices.ts';
 import { isPricedRegion, PRICE_TABLE, PRICED_REGIONS } from './prices.ts';
@@ -51,6 +53,8 @@ export interface CostEstimate {
   readonly perMillionEventsUsd: number;
   /** The pipeline's price table (prices.ts). */
   readonly priceTable: PriceTableRef;
+  /** The idempotency store's price table (DynamoDB, idempotencyPrices.ts). */
+  readonly idempotencyPriceTable: PriceTableRef;
   /** The store's own price table when it has one (lakehouse). */
   readonly storePriceTable?: PriceTableRef;
   readonly assumptions: CostAssumptions;
@@ -104,6 +108,7 @@ export function estimateMonthlyCost(input: EstimateInput): CostEstimate {
   const lakehouse = { ...DEFAULT_LAKEHOUSE_ASSUMPTIONS, ...input.lakehouseAssumptions };
 
   addPipelineLines(ctx, prices);
+  addIdempotencyLines(ctx, IDEMPOTENCY_PRICE_TABLE.regions[region]);
   if (store === 'timestream') addTimestreamLines(ctx, prices);
   else addLakehouseLines(ctx, LAKEHOUSE_PRICE_TABLE.regions[region], lakehouse);
   addAccountLines(ctx, prices);
@@ -123,6 +128,11 @@ export function estimateMonthlyCost(input: EstimateInput): CostEstimate {
     monthlyUsd,
     perMillionEventsUsd: events > 0 ? (monthlyUsd / events) * 1_000_000 : 0,
     priceTable: { asOf: PRICE_TABLE.asOf, label: PRICE_TABLE.label, sources: PRICE_TABLE.sources },
+    idempotencyPriceTable: {
+      asOf: IDEMPOTENCY_PRICE_TABLE.asOf,
+      label: IDEMPOTENCY_PRICE_TABLE.label,
+      sources: IDEMPOTENCY_PRICE_TABLE.sources,
+    },
     ...(store === 'lakehouse'
       ? {
           storePriceTable: {

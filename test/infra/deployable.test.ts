@@ -24,8 +24,27 @@ describe('an AWS cell definition', () => {
       region: 'eu-west-1',
       apiClients: [{ name: 'a' }],
     });
-    expect(cell.api).toEqual({ rateLimit: 2500, burstLimit: 5000, wafRequestsPerMinutePerIp: 150_000 });
+    expect(cell.api).toEqual({
+      rateLimit: 2500,
+      burstLimit: 5000,
+      wafRequestsPerMinutePerIp: 150_000,
+      idempotencyWindowHours: 24,
+    });
     expect(cell.api.rateLimit * 60).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('refuses an idempotency window outside 1 hour to 30 days, naming the field', () => {
+    const cell = (hours: number) => ({
+      id: 'x',
+      account: '123456789012',
+      region: 'eu-west-1',
+      apiClients: [{ name: 'a' }],
+      api: { idempotencyWindowHours: hours },
+    });
+    expect(parseCellDefinition(cell(72)).api.idempotencyWindowHours).toBe(72);
+    for (const hours of [0, 721, 1.5]) {
+      expect(() => parseCellDefinition(cell(hours))).toThrow(/cell "x": api\.idempotencyWindowHours: /);
+    }
   });
 
   it('reports every reason a cell cannot be deployed in one error', () => {

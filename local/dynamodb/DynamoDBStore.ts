@@ -1,0 +1,269 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { checkDataDir } from '../sqlite/checkDataDir.ts';
+import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
+import { StatementCache } from '../sqlite/StatementCache.ts';
+import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
+import { DynamoDBStoreError } from './errors.ts';
+import type { AttributeMap } from './expressions/attributeValues.ts';
+
+/**
+ * The state of the DynamoDB emulator in `<dataDir>/dynamodb.sqlite` (WAL): the tables (key schema,
+ * TTL attribute) and their items, each stored whole as its wire JSON under its key. Nothing here
+ * knows what the items mean; the expressions are evaluated by the actions, inside
+ * {@link DynamoDBStore.transaction}, so a conditional write is atomic.
+ */
+
+export const DYNAMODB_SCHEMA_VERSION = 1;
+export const DYNAMODB_STORE_FILE = 'dynamodb.sqlite';
+
+const SCHEMA = `
+CREATE TABLE tables (
+  name                  TEXT PRIMARY KEY,
+  arn                   TEXT NOT NULL,
+  key_schema            TEXT NOT NULL,
+  attribute_definitions TEXT NOT NULL,
+  billing_mode          TEXT NOT NULL,
+  ttl_attribute         TEXT,
+  created_at_ms         INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE items (
+  table_name   TEXT NOT NULL REFERENCES tables(name) ON DELETE CASCADE,
+  item_key     TEXT NOT NULL,
+  item         TEXT NOT NULL,
+  -- The TTL attribute's value (epoch seconds) when it is a number: what the TTL sweep deletes by.
+  expires_at_s REAL,
+  PRIMARY KEY (table_name, item_key)
+) STRICT;
+
+CREATE INDEX items_by_expiry ON items (expires_at_s) WHERE expires_at_s IS NOT NULL;
+`;
+
+export interface KeySchemaElement {
+  readonly AttributeName: string;
+  readonly KeyType: 'HASH' | 'RANGE';
+}
+
+export interface AttributeDefinition {
+  readonly AttributeName: string;
+  readonly AttributeType: 'S' | 'N' | 'B';
+}
+
+export interface TableRow {
+  readonly name: string;
+  readonly arn: string;
+  readonly keySchema: readonly KeySchemaElement[];
+  readonly attributeDefinitions: readonly AttributeDefinition[];
+  readonly billingMode: string;
+  /** The TTL attribute while TTL is enabled. */
+  readonly ttlAttribute: string | undefined;
+  readonly createdAtMs: number;
+}
+
+export interface DynamoDBStoreOptions {
+  readonly dataDir: string;
+  /** WAL checkpoints on a background thread this often (see `WalCheckpointer`); off when absent. */
+  readonly checkpointIntervalMs?: number;
+}
+
+/** DynamoDB ignores TTL values more than five years in the past (they are likely milliseconds or mistakes). */
+const TTL_MAX_AGE_SECONDS = 5 * 365 * 24 * 3600;
+
+export class DynamoDBStore {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #statements: StatementCache;
+  readonly #checkpointer: WalCheckpointer | undefined;
+  #closed = false;
+
+  constructor(options: DynamoDBStoreOptions) {
+    const problem = checkDataDir(options.dataDir);
+    if (problem) {
+      const why = 'cause' in problem ? `: ${String((problem.cause as Error)?.message ?? problem.cause)}` : '';
+      throw new DynamoDBStoreError(
+        options.dataDir,
+        `Data directory ${options.dataDir} cannot be used (${problem.kind}${why})`,
+      );
+    }
+    this.path = join(options.dataDir, DYNAMODB_STORE_FILE);
+    this.#db = openStoreFile(this.path);
+    this.#statements = new StatementCache(this.#db);
+    this.#checkpointer =
+      options.checkpointIntervalMs !== undefined
+        ? new WalCheckpointer(this.path, options.checkpointIntervalMs)
+        : undefined;
+  }
+
+  /** Runs `work` in one write transaction: reads and the write it decides on commit together. */
+  transaction<T>(work: () => T): T {
+    return inImmediateTransaction(this.#db, work);
+  }
+
+  createTable(table: Omit<TableRow, 'ttlAttribute'>): void {
+    this.#statements
+      .get(
+        'INSERT INTO tables (name, arn, key_schema, attribute_definitions, billing_mode, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        table.name,
+        table.arn,
+        JSON.stringify(table.keySchema),
+        JSON.stringify(table.attributeDefinitions),
+        table.billingMode,
+        table.createdAtMs,
+      );
+  }
+
+  table(name: string): TableRow | undefined {
+    const row = this.#statements.first('SELECT * FROM tables WHERE name = ?', name);
+    if (!row) return undefined;
+    return {
+      name: row.name as string,
+      arn: row.arn as string,
+      keySchema: JSON.parse(row.key_schema as string),
+      attributeDefinitions: JSON.parse(row.attribute_definitions as string),
+      billingMode: row.billing_mode as string,
+      ttlAttribute: (row.ttl_attribute as string | null) ?? undefined,
+      createdAtMs: Number(row.created_at_ms),
+    };
+  }
+
+  tableNames(): string[] {
+    return this.#statements
+      .get('SELECT name FROM tables ORDER BY name')
+      .all()
+      .map((row) => row.name as string);
+  }
+
+  itemCount(tableName: string): number {
+    return Number(this.#statements.first('SELECT count(*) AS n FROM items WHERE table_name = ?', tableName)?.n ?? 0);
+  }
+
+  deleteTable(name: string): void {
+    this.#statements.get('DELETE FROM items WHERE table_name = ?').run(name);
+    this.#statements.get('DELETE FROM tables WHERE name = ?').run(name);
+  }
+
+  /** Enables TTL on `attribute` (or disables it with `undefined`), re-reading every item's expiry. */
+  setTimeToLive(tableName: string, attribute: string | undefined): void {
+    this.#statements.get('UPDATE tables SET ttl_attribute = ? WHERE name = ?').run(attribute ?? null, tableName);
+    const rows = this.#statements.get('SELECT item_key, item FROM items WHERE table_name = ?').all(tableName);
+    const update = this.#statements.get('UPDATE items SET expires_at_s = ? WHERE table_name = ? AND item_key = ?');
+    for (const row of rows) {
+      const expiry = attribute ? expiryOf(JSON.parse(row.item as string), attribute) : undefined;
+      update.run(expiry ?? null, tableName, row.item_key as string);
+    }
+  }
+
+  getItem(tableName: string, itemKey: string): AttributeMap | undefined {
+    const row = this.#statements.first(
+      'SELECT item FROM items WHERE table_name = ? AND item_key = ?',
+      tableName,
+      itemKey,
+    );
+    return row ? (JSON.parse(row.item as string) as AttributeMap) : undefined;
+  }
+
+  putItem(table: TableRow, itemKey: string, item: AttributeMap): void {
+    const expiry = table.ttlAttribute ? expiryOf(item, table.ttlAttribute) : undefined;
+    this.#statements
+      .get('INSERT OR REPLACE INTO items (table_name, item_key, item, expires_at_s) VALUES (?, ?, ?, ?)')
+      .run(table.name, itemKey, JSON.stringify(item), expiry ?? null);
+  }
+
+  deleteItem(tableName: string, itemKey: string): void {
+    this.#statements.get('DELETE FROM items WHERE table_name = ? AND item_key = ?').run(tableName, itemKey);
+  }
+
+  /**
+   * The TTL process: deletes the items whose TTL attribute is before `nowSeconds`, in tables with
+   * TTL enabled. DynamoDB does this in the background, typically within days; until then expired
+   * items are still returned by reads — as here between two sweeps.
+   */
+  sweepExpired(nowSeconds: number): number {
+    return this.transaction(() => {
+      const result = this.#statements
+        .get(
+          `DELETE FROM items WHERE expires_at_s IS NOT NULL AND expires_at_s < ? AND expires_at_s >= ?
+             AND table_name IN (SELECT name FROM tables WHERE ttl_attribute IS NOT NULL)`,
+        )
+        .run(nowSeconds, nowSeconds - TTL_MAX_AGE_SECONDS);
+      return Number(result.changes);
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#checkpointer?.stop();
+    this.#statements.clear();
+    this.#db.close();
+  }
+}
+
+/** The TTL attribute's value in epoch seconds, when it is a number (DynamoDB ignores other types). */
+function expiryOf(item: AttributeMap, attribute: string): number | undefined {
+  const value = item[attribute];
+  if (!value || !('N' in value)) return undefined;
+  const seconds = Number(value.N);
+  return Number.isFinite(seconds) ? seconds : undefined;
+}
+
+/** Opens the file, verifying it is a store of this emulator before writing anything to it. */
+function openStoreFile(path: string): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (error) {
+    throw new DynamoDBStoreError(path, `Cannot open DynamoDB store ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    let version: number;
+    let objects: number;
+    try {
+      version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      objects = Number(
+        (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").get() as { n: number }).n,
+      );
+    } catch (error) {
+      throw new DynamoDBStoreError(
+        path,
+        `DynamoDB store ${path} is not a readable SQLite database (${(error as Error).message}); it was left untouched`,
+        { cause: error },
+      );
+    }
+    if (version > DYNAMODB_SCHEMA_VERSION) {
+      throw new DynamoDBStoreError(
+        path,
+        `DynamoDB store ${path} has schema version ${version}, newer than this emulator's ${DYNAMODB_SCHEMA_VERSION}; it was left untouched`,
+      );
+    }
+    if (version === 0 && objects > 0) {
+      throw new DynamoDBStoreError(
+        path,
+        `${path} is a SQLite database but not a DynamoDB store; it was left untouched`,
+      );
+    }
+    db.exec('PRAGMA journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec('PRAGMA foreign_keys = ON');
+    if (version === 0) {
+      inImmediateTransaction(db, () => {
+        db.exec(SCHEMA);
+        db.exec(`PRAGMA user_version = ${DYNAMODB_SCHEMA_VERSION}`);
+      });
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof DynamoDBStoreError) throw error;
+    throw new DynamoDBStoreError(path, `Cannot initialise DynamoDB store ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { project } from '../expressions/evaluate.ts';
+import { Placeholders, parseProjection } from '../expressions/parseExpression.ts';
+import { type ActionContext, type ActionInput, existingTable, keyMember, stringMember } from './input.ts';
+
+/** GetItem: reads are always consistent here (one SQLite file), so `ConsistentRead` changes nothing. */
+export function getItem(input: ActionInput, { store }: ActionContext): unknown {
+  const table = existingTable(input, store);
+  const { itemKey } = keyMember(input, table);
+  const projection = stringMember(input, 'ProjectionExpression');
+  const placeholders = new Placeholders((input.ExpressionAttributeNames ?? {}) as Record<string, string>);
+  const paths = projection === undefined ? undefined : parseProjection(projection, placeholders);
+  placeholders.assertAllUsed();
+  const item = store.getItem(table.name, itemKey);
+  if (!item) return {};
+  return { Item: paths ? project(item, paths) : item };
+}

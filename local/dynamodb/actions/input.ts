@@ -1,0 +1,157 @@
+import type { DynamoDBStore, TableRow } from '../DynamoDBStore.ts';
+import { ConditionalCheckFailedError, ResourceNotFoundError, SerializationError, ValidationError } from '../errors.ts';
+import {
+  type AttributeMap,
+  type AttributeValue,
+  assertAttributeMap,
+  itemSize,
+  typeOf,
+} from '../expressions/attributeValues.ts';
+import { evaluateCondition } from '../expressions/evaluate.ts';
+import { type Condition, Placeholders, parseCondition } from '../expressions/parseExpression.ts';
+
+/** A request body (AWS JSON 1.0): the operation's members, unchecked until an action reads them. */
+export type ActionInput = Readonly<Record<string, unknown>>;
+
+/** What an operation sees besides its input. */
+export interface ActionContext {
+  readonly store: DynamoDBStore;
+  readonly nowMs: number;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export type ActionHandler = (input: ActionInput, context: ActionContext) => unknown;
+
+/** DynamoDB's item size limit (400 KB, names included). */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+export function stringMember(input: ActionInput, name: string, options: { required: true }): string;
+export function stringMember(input: ActionInput, name: string, options?: { required?: false }): string | undefined;
+export function stringMember(
+  input: ActionInput,
+  name: string,
+  options: { required?: boolean } = {},
+): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) {
+    if (options.required) {
+      throw new ValidationError(
+        `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new SerializationError(`${name} must be a string`);
+  return value;
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** The table named by `TableName`, or ResourceNotFoundException. */
+export function existingTable(input: ActionInput, store: DynamoDBStore): TableRow {
+  const name = stringMember(input, 'TableName', { required: true });
+  const table = store.table(name);
+  if (!table) throw new ResourceNotFoundError(name);
+  return table;
+}
+
+/** Refuses the pre-expression parameters (Expected, AttributeUpdates, …) this emulator does not speak. */
+export function refuseLegacyParameters(input: ActionInput, names: readonly string[]): void {
+  for (const name of names) {
+    if (input[name] !== undefined) {
+      throw new ValidationError(`${name} is a legacy parameter this emulator does not support; use expressions`);
+    }
+  }
+}
+
+/**
+ * The storage key of an item or a `Key`: its key attributes, checked against the table's schema
+ * (DynamoDB's message for every mismatch is the same). `exact`: only key attributes allowed (a `Key`).
+ */
+export function itemKeyOf(table: TableRow, attributes: AttributeMap, exact: boolean): string {
+  const types = new Map(table.attributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
+  const mismatch = () => new ValidationError('The provided key element does not match the schema');
+  const parts: string[] = [];
+  for (const { AttributeName } of table.keySchema) {
+    const value: AttributeValue | undefined = attributes[AttributeName];
+    if (!value) {
+      if (exact) throw mismatch();
+      throw new ValidationError(
+        `One or more parameter values were invalid: Missing the key ${AttributeName} in the item`,
+      );
+    }
+    const type = typeOf(value);
+    if (type !== types.get(AttributeName)) {
+      if (exact) throw mismatch();
+      throw new ValidationError(
+        `One or more parameter values were invalid: Type mismatch for key ${AttributeName} expected: ${types.get(AttributeName)} actual: ${type}`,
+      );
+    }
+    const inner = (value as Record<string, string>)[type]!;
+    if (inner === '') {
+      throw new ValidationError(
+        `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${AttributeName}`,
+      );
+    }
+    parts.push(`${type}:${type === 'N' ? String(Number(inner)) : inner}`);
+  }
+  if (exact && Object.keys(attributes).length !== table.keySchema.length) throw mismatch();
+  return JSON.stringify(parts);
+}
+
+export function keyMember(input: ActionInput, table: TableRow): { key: AttributeMap; itemKey: string } {
+  const key = input.Key;
+  if (key === undefined) {
+    throw new ValidationError(
+      "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  assertAttributeMap(key, 'Key');
+  return { key, itemKey: itemKeyOf(table, key, true) };
+}
+
+/** The request's placeholders and its parsed ConditionExpression, if any. */
+export function expressionInputs(input: ActionInput): { placeholders: Placeholders; condition: Condition | undefined } {
+  const names = input.ExpressionAttributeNames;
+  if (names !== undefined && (typeof names !== 'object' || names === null || Array.isArray(names))) {
+    throw new SerializationError('ExpressionAttributeNames must be a map of strings');
+  }
+  const values = input.ExpressionAttributeValues;
+  if (values !== undefined) assertAttributeMap(values, 'ExpressionAttributeValues');
+  const placeholders = new Placeholders((names ?? {}) as Record<string, string>, (values ?? {}) as AttributeMap);
+  const expression = stringMember(input, 'ConditionExpression');
+  return { placeholders, condition: expression === undefined ? undefined : parseCondition(expression, placeholders) };
+}
+
+/** Throws ConditionalCheckFailedException when the condition is false for `existing`. */
+export function checkCondition(
+  input: ActionInput,
+  condition: Condition | undefined,
+  existing: AttributeMap | undefined,
+): void {
+  if (!condition || evaluateCondition(condition, existing)) return;
+  const returnOld = stringMember(input, 'ReturnValuesOnConditionCheckFailure') === 'ALL_OLD';
+  throw new ConditionalCheckFailedError(returnOld ? existing : undefined);
+}
+
+export function assertItemSize(item: AttributeMap): void {
+  if (itemSize(item) > MAX_ITEM_BYTES) throw new ValidationError('Item size has exceeded the maximum allowed size');
+}
+
+/** `ReturnValues`, checked against what the operation allows. */
+export function returnValues(input: ActionInput, allowed: readonly string[]): string {
+  const value = stringMember(input, 'ReturnValues') ?? 'NONE';
+  if (!allowed.includes(value)) {
+    throw new ValidationError(
+      `ReturnValues ${value} is not valid for this operation; use one of ${allowed.join(', ')}`,
+    );
+  }
+  const onFailure = stringMember(input, 'ReturnValuesOnConditionCheckFailure') ?? 'NONE';
+  if (onFailure !== 'NONE' && onFailure !== 'ALL_OLD') {
+    throw new ValidationError(`ReturnValuesOnConditionCheckFailure must be NONE or ALL_OLD, got ${onFailure}`);
+  }
+  return value;
+}

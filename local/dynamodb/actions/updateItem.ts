@@ -1,0 +1,67 @@
+import { ValidationError } from '../errors.ts';
+import type { AttributeMap } from '../expressions/attributeValues.ts';
+import { applyUpdate } from '../expressions/evaluate.ts';
+import { parseUpdate, type UpdateActions } from '../expressions/parseExpression.ts';
+import {
+  type ActionContext,
+  type ActionInput,
+  assertItemSize,
+  checkCondition,
+  existingTable,
+  expressionInputs,
+  keyMember,
+  refuseLegacyParameters,
+  returnValues,
+  stringMember,
+} from './input.ts';
+
+/**
+ * UpdateItem: SET and REMOVE on the item, creating it (from its key) when it does not exist —
+ * DynamoDB's upsert — if the condition on the item as it is holds.
+ */
+export function updateItem(input: ActionInput, { store }: ActionContext): unknown {
+  refuseLegacyParameters(input, ['Expected', 'ConditionalOperator', 'AttributeUpdates']);
+  const table = existingTable(input, store);
+  const { key, itemKey } = keyMember(input, table);
+  const returned = returnValues(input, ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']);
+  const { placeholders, condition } = expressionInputs(input);
+  const expression = stringMember(input, 'UpdateExpression');
+  const actions: UpdateActions =
+    expression === undefined ? { set: [], remove: [] } : parseUpdate(expression, placeholders);
+  placeholders.assertAllUsed();
+  const keyNames = table.keySchema.map((k) => k.AttributeName);
+  return store.transaction(() => {
+    const existing = store.getItem(table.name, itemKey);
+    checkCondition(input, condition, existing);
+    const updated = applyUpdate(existing ?? key, actions, keyNames);
+    assertItemSize(updated);
+    store.putItem(table, itemKey, updated);
+    return attributesToReturn(returned, existing, updated, actions);
+  });
+}
+
+function attributesToReturn(
+  returned: string,
+  existing: AttributeMap | undefined,
+  updated: AttributeMap,
+  actions: UpdateActions,
+): unknown {
+  const touched = new Set(
+    [...actions.set.map((s) => s.path), ...actions.remove].flatMap((path) => {
+      const top = path[0];
+      return top && 'name' in top ? [top.name] : [];
+    }),
+  );
+  const only = (item: AttributeMap | undefined) =>
+    item ? Object.fromEntries(Object.entries(item).filter(([name]) => touched.has(name))) : undefined;
+  const attributes = {
+    NONE: undefined,
+    ALL_OLD: existing,
+    UPDATED_OLD: only(existing),
+    ALL_NEW: updated,
+    UPDATED_NEW: only(updated),
+  }[returned];
+  if (returned !== 'NONE' && attributes === undefined && returned.endsWith('OLD')) return {};
+  if (attributes === undefined && returned !== 'NONE') throw new ValidationError(`unknown ReturnValues ${returned}`);
+  return attributes && Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
+}

@@ -1,0 +1,405 @@
+import { ValidationError } from '../errors.ts';
+import type { AttributeMap, AttributeValue } from './attributeValues.ts';
+
+/**
+ * Parser of DynamoDB expressions: ConditionExpression, UpdateExpression (SET and REMOVE) and
+ * ProjectionExpression, with `#name` and `:value` placeholders resolved as it goes. Every placeholder
+ * supplied must be used, as DynamoDB demands ({@link Placeholders.assertAllUsed}).
+ */
+
+export type PathElement = { readonly name: string } | { readonly index: number };
+export type Path = readonly PathElement[];
+
+export type Operand =
+  | { readonly kind: 'path'; readonly path: Path }
+  | { readonly kind: 'value'; readonly value: AttributeValue }
+  | { readonly kind: 'size'; readonly path: Path };
+
+export type Comparator = '=' | '<>' | '<' | '<=' | '>' | '>=';
+
+export type Condition =
+  | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
+  | { readonly kind: 'not'; readonly condition: Condition }
+  | { readonly kind: 'compare'; readonly op: Comparator; readonly left: Operand; readonly right: Operand }
+  | { readonly kind: 'between'; readonly operand: Operand; readonly low: Operand; readonly high: Operand }
+  | { readonly kind: 'in'; readonly operand: Operand; readonly list: readonly Operand[] }
+  | { readonly kind: 'exists' | 'notExists'; readonly path: Path }
+  | { readonly kind: 'type'; readonly path: Path; readonly type: Operand }
+  | { readonly kind: 'beginsWith' | 'contains'; readonly path: Path; readonly operand: Operand };
+
+export type SetValue =
+  | { readonly kind: 'operand'; readonly operand: Operand }
+  | { readonly kind: 'ifNotExists'; readonly path: Path; readonly fallback: SetValue }
+  | { readonly kind: 'listAppend'; readonly left: SetValue; readonly right: SetValue }
+  | { readonly kind: 'plus' | 'minus'; readonly left: SetValue; readonly right: SetValue };
+
+export interface UpdateActions {
+  readonly set: readonly { readonly path: Path; readonly value: SetValue }[];
+  readonly remove: readonly Path[];
+}
+
+/** `ExpressionAttributeNames` / `ExpressionAttributeValues` of one request, and which were used. */
+export class Placeholders {
+  readonly #usedNames = new Set<string>();
+  readonly #usedValues = new Set<string>();
+
+  constructor(
+    private readonly names: Readonly<Record<string, string>> = {},
+    private readonly values: AttributeMap = {},
+  ) {}
+
+  name(placeholder: string): string {
+    const name = this.names[placeholder];
+    if (name === undefined) {
+      throw new ValidationError(
+        `Invalid expression: An expression attribute name used in the document path is not defined; attribute name: ${placeholder}`,
+      );
+    }
+    this.#usedNames.add(placeholder);
+    return name;
+  }
+
+  value(placeholder: string): AttributeValue {
+    const value = this.values[placeholder];
+    if (value === undefined) {
+      throw new ValidationError(
+        `Invalid expression: An expression attribute value used in expression is not defined; attribute value: ${placeholder}`,
+      );
+    }
+    this.#usedValues.add(placeholder);
+    return value;
+  }
+
+  /** DynamoDB refuses a request that supplies placeholders none of its expressions use. */
+  assertAllUsed(): void {
+    const unusedNames = Object.keys(this.names).filter((n) => !this.#usedNames.has(n));
+    if (unusedNames.length > 0) {
+      throw new ValidationError(
+        `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
+      );
+    }
+    const unusedValues = Object.keys(this.values).filter((v) => !this.#usedValues.has(v));
+    if (unusedValues.length > 0) {
+      throw new ValidationError(
+        `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
+      );
+    }
+  }
+}
+
+type Token = { readonly type: 'punct' | 'name' | 'value' | 'word' | 'number'; readonly text: string };
+
+const PUNCTUATION = ['<>', '<=', '>=', '(', ')', ',', '.', '[', ']', '=', '<', '>', '+', '-'];
+
+function tokenize(expression: string, label: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < expression.length) {
+    const rest = expression.slice(i);
+    const space = /^\s+/.exec(rest);
+    if (space) {
+      i += space[0].length;
+      continue;
+    }
+    const punct = PUNCTUATION.find((p) => rest.startsWith(p));
+    if (punct) {
+      tokens.push({ type: 'punct', text: punct });
+      i += punct.length;
+      continue;
+    }
+    const match =
+      /^#[A-Za-z0-9_]+/.exec(rest) ??
+      /^:[A-Za-z0-9_]+/.exec(rest) ??
+      /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest) ??
+      /^\d+/.exec(rest);
+    if (!match)
+      throw new ValidationError(`Invalid ${label}: Syntax error; token: "${rest[0]}", near: "${rest.slice(0, 10)}"`);
+    const text = match[0];
+    const type = text.startsWith('#') ? 'name' : text.startsWith(':') ? 'value' : /^\d/.test(text) ? 'number' : 'word';
+    tokens.push({ type, text });
+    i += text.length;
+  }
+  return tokens;
+}
+
+/** A recursive-descent parser over one expression's tokens. */
+class Parser {
+  private position = 0;
+  private readonly tokens: Token[];
+
+  constructor(
+    expression: string,
+    private readonly label: string,
+    private readonly placeholders: Placeholders,
+  ) {
+    if (expression.trim() === '') throw new ValidationError(`Invalid ${label}: The expression can not be empty;`);
+    this.tokens = tokenize(expression, label);
+  }
+
+  private peek(): Token | undefined {
+    return this.tokens[this.position];
+  }
+
+  private isWord(word: string): boolean {
+    const token = this.peek();
+    return token?.type === 'word' && token.text.toUpperCase() === word;
+  }
+
+  private isPunct(text: string): boolean {
+    const token = this.peek();
+    return token?.type === 'punct' && token.text === text;
+  }
+
+  private expectPunct(text: string): void {
+    if (!this.isPunct(text)) this.fail();
+    this.position++;
+  }
+
+  fail(): never {
+    const token = this.peek();
+    throw new ValidationError(
+      token
+        ? `Invalid ${this.label}: Syntax error; token: "${token.text}"`
+        : `Invalid ${this.label}: Syntax error; the expression ended unexpectedly`,
+    );
+  }
+
+  atEnd(): boolean {
+    return this.position >= this.tokens.length;
+  }
+
+  condition(): Condition {
+    let left = this.conjunction();
+    while (this.isWord('OR')) {
+      this.position++;
+      left = { kind: 'or', left, right: this.conjunction() };
+    }
+    return left;
+  }
+
+  private conjunction(): Condition {
+    let left = this.negation();
+    while (this.isWord('AND')) {
+      this.position++;
+      left = { kind: 'and', left, right: this.negation() };
+    }
+    return left;
+  }
+
+  private negation(): Condition {
+    if (this.isWord('NOT')) {
+      this.position++;
+      return { kind: 'not', condition: this.negation() };
+    }
+    return this.primary();
+  }
+
+  private primary(): Condition {
+    if (this.isPunct('(')) {
+      this.position++;
+      const inner = this.condition();
+      this.expectPunct(')');
+      return inner;
+    }
+    const fn = this.functionCondition();
+    if (fn) return fn;
+    const left = this.operand();
+    const token = this.peek();
+    if (token?.type === 'punct' && ['=', '<>', '<', '<=', '>', '>='].includes(token.text)) {
+      this.position++;
+      return { kind: 'compare', op: token.text as Comparator, left, right: this.operand() };
+    }
+    if (this.isWord('BETWEEN')) {
+      this.position++;
+      const low = this.operand();
+      if (!this.isWord('AND')) this.fail();
+      this.position++;
+      return { kind: 'between', operand: left, low, high: this.operand() };
+    }
+    if (this.isWord('IN')) {
+      this.position++;
+      this.expectPunct('(');
+      const list = [this.operand()];
+      while (this.isPunct(',')) {
+        this.position++;
+        list.push(this.operand());
+      }
+      this.expectPunct(')');
+      return { kind: 'in', operand: left, list };
+    }
+    return this.fail();
+  }
+
+  private functionCondition(): Condition | undefined {
+    const token = this.peek();
+    const next = this.tokens[this.position + 1];
+    if (token?.type !== 'word' || next?.text !== '(') return undefined;
+    const name = token.text;
+    if (!['attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with', 'contains'].includes(name)) {
+      return undefined;
+    }
+    this.position += 2;
+    const path = this.path();
+    let condition: Condition;
+    if (name === 'attribute_exists' || name === 'attribute_not_exists') {
+      condition = { kind: name === 'attribute_exists' ? 'exists' : 'notExists', path };
+    } else {
+      this.expectPunct(',');
+      const operand = this.operand();
+      condition =
+        name === 'attribute_type'
+          ? { kind: 'type', path, type: operand }
+          : { kind: name === 'begins_with' ? 'beginsWith' : 'contains', path, operand };
+    }
+    this.expectPunct(')');
+    return condition;
+  }
+
+  operand(): Operand {
+    const token = this.peek();
+    if (token?.type === 'value') {
+      this.position++;
+      return { kind: 'value', value: this.placeholders.value(token.text) };
+    }
+    if (token?.type === 'word' && token.text === 'size' && this.tokens[this.position + 1]?.text === '(') {
+      this.position += 2;
+      const path = this.path();
+      this.expectPunct(')');
+      return { kind: 'size', path };
+    }
+    return { kind: 'path', path: this.path() };
+  }
+
+  path(): Path {
+    const elements: PathElement[] = [this.pathName()];
+    for (;;) {
+      if (this.isPunct('.')) {
+        this.position++;
+        elements.push(this.pathName());
+      } else if (this.isPunct('[')) {
+        this.position++;
+        const index = this.peek();
+        if (index?.type !== 'number') this.fail();
+        this.position++;
+        this.expectPunct(']');
+        elements.push({ index: Number(index.text) });
+      } else {
+        return elements;
+      }
+    }
+  }
+
+  private pathName(): PathElement {
+    const token = this.peek();
+    if (token?.type === 'name') {
+      this.position++;
+      return { name: this.placeholders.name(token.text) };
+    }
+    if (token?.type === 'word') {
+      this.position++;
+      return { name: token.text };
+    }
+    return this.fail();
+  }
+
+  projection(): Path[] {
+    const paths = [this.path()];
+    while (this.isPunct(',')) {
+      this.position++;
+      paths.push(this.path());
+    }
+    return paths;
+  }
+
+  update(): UpdateActions {
+    const set: { path: Path; value: SetValue }[] = [];
+    const remove: Path[] = [];
+    const seen = new Set<string>();
+    while (!this.atEnd()) {
+      const clause = this.peek()?.text.toUpperCase();
+      if (clause !== 'SET' && clause !== 'REMOVE') {
+        if (clause === 'ADD' || clause === 'DELETE') {
+          throw new ValidationError(
+            `Invalid UpdateExpression: ${clause} is not supported by this emulator (SET and REMOVE are)`,
+          );
+        }
+        this.fail();
+      }
+      if (seen.has(clause)) {
+        throw new ValidationError(
+          `Invalid UpdateExpression: The "${clause}" section can only be used once in an update expression;`,
+        );
+      }
+      seen.add(clause);
+      this.position++;
+      do {
+        if (this.isPunct(',')) this.position++;
+        const path = this.path();
+        if (clause === 'SET') {
+          this.expectPunct('=');
+          set.push({ path, value: this.setValue() });
+        } else {
+          remove.push(path);
+        }
+      } while (this.isPunct(','));
+    }
+    return { set, remove };
+  }
+
+  private setValue(): SetValue {
+    const left = this.setTerm();
+    if (this.isPunct('+') || this.isPunct('-')) {
+      const kind = this.peek()!.text === '+' ? 'plus' : 'minus';
+      this.position++;
+      return { kind, left, right: this.setTerm() };
+    }
+    return left;
+  }
+
+  private setTerm(): SetValue {
+    const token = this.peek();
+    const next = this.tokens[this.position + 1];
+    if (
+      token?.type === 'word' &&
+      next?.text === '(' &&
+      (token.text === 'if_not_exists' || token.text === 'list_append')
+    ) {
+      this.position += 2;
+      if (token.text === 'if_not_exists') {
+        const path = this.path();
+        this.expectPunct(',');
+        const fallback = this.setTerm();
+        this.expectPunct(')');
+        return { kind: 'ifNotExists', path, fallback };
+      }
+      const left = this.setTerm();
+      this.expectPunct(',');
+      const right = this.setTerm();
+      this.expectPunct(')');
+      return { kind: 'listAppend', left, right };
+    }
+    return { kind: 'operand', operand: this.operand() };
+  }
+}
+
+export function parseCondition(
+  expression: string,
+  placeholders: Placeholders,
+  label = 'ConditionExpression',
+): Condition {
+  const parser = new Parser(expression, label, placeholders);
+  const condition = parser.condition();
+  if (!parser.atEnd()) parser.fail();
+  return condition;
+}
+
+export function parseUpdate(expression: string, placeholders: Placeholders): UpdateActions {
+  return new Parser(expression, 'UpdateExpression', placeholders).update();
+}
+
+export function parseProjection(expression: string, placeholders: Placeholders): Path[] {
+  const parser = new Parser(expression, 'ProjectionExpression', placeholders);
+  const paths = parser.projection();
+  if (!parser.atEnd()) parser.fail();
+  return paths;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { estimateMonthlyCost, IDEMPOTENCY_PRICE_TABLE } from '../../../ops/cost/index.ts';
+
+describe('cost model: the idempotency store', () => {
+  it.each(['timestream', 'lakehouse'] as const)('prices DynamoDB on demand for a %s cell', (store) => {
+    // Act
+    const estimate = estimateMonthlyCost({ eventsPerDay: 1_000_000, store, region: 'us-east-1' });
+
+    // Assess
+    const lines = estimate.lines.filter((l) => l.service === 'dynamoDb');
+    expect(lines.map((l) => l.item)).toEqual([
+      'idempotency writes (2 per event + repeats)',
+      'idempotency reads (repeats in progress)',
+      'idempotency storage (24 h window + 48 h TTL lag)',
+    ]);
+    const prices = IDEMPOTENCY_PRICE_TABLE.regions['us-east-1'];
+    const writes = lines[0]!;
+    // Two writes per event (conditional PutItem + UpdateItem) and one per repeat (1%).
+    expect(writes.quantity).toBeCloseTo((estimate.eventsPerMonth * 2.01) / 1e6, 6);
+    expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * prices.dynamoDbWriteRequestsPerMillion.tiers[0].price, 6);
+    // Three days of records (window + TTL lag) of 350 + 100 bytes.
+    expect(lines[2]!.quantity).toBeCloseTo((3 * 1_000_000 * 450) / 1024 ** 3, 9);
+    expect(estimate.services).toContain('dynamoDb');
+    expect(estimate.byService.dynamoDb).toBeCloseTo(
+      lines.reduce((sum, l) => sum + l.monthlyUsd, 0),
+      9,
+    );
+    expect(estimate.idempotencyPriceTable.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('marks the Ireland throughput prices as recalled with low confidence', () => {
+    const estimate = estimateMonthlyCost({ eventsPerDay: 1_000, region: 'eu-west-1' });
+    const writes = estimate.lines.find((l) => l.item.startsWith('idempotency writes'))!;
+    expect(writes.lowConfidence).toBe(true);
+  });
+});
