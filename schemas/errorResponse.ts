@@ -2,13 +2,13 @@ import { z } from 'zod';
 
 /** Stable error codes; clients branch on these, never on messages. */
 export const ERROR_CODES = {
+  /** 400: the body is not JSON or breaks the contract; `issues` says where. */
   validationFailed: 'VALIDATION_FAILED',
-  invalidJson: 'INVALID_JSON',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   unknownStage: 'UNKNOWN_STAGE',
   notFound: 'NOT_FOUND',
-  missingApiKey: 'MISSING_API_KEY',
+  /** 403: no, an unknown or a revoked API key (API Gateway cannot tell these apart), or the firewall. */
   forbidden: 'FORBIDDEN',
   throttled: 'THROTTLED',
   quotaExceeded: 'QUOTA_EXCEEDED',
@@ -24,37 +24,86 @@ export const ERROR_CODES = {
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
 /**
- * The HTTP statuses each code comes with, and what it means; the OpenAPI document lists every
- * code under its statuses from here. `INTERNAL_ERROR` is 500 from the function, 502/504 when the
- * integration failed or timed out.
+ * Whether resending the same request can succeed: `never` (fix the request or the key first),
+ * `after-wait` (the same request, after `Retry-After` or an exponential backoff with jitter) or
+ * `yes` (the same request with the same eventIds, with backoff: a retry of an accepted event is a
+ * repeat, never a duplicate). `docs/ERRORS.md` shows this column; a test keeps the two equal.
+ */
+export type RetryAdvice = 'never' | 'after-wait' | 'yes';
+
+/**
+ * The HTTP statuses each code comes with, what it means and whether retrying helps; the OpenAPI
+ * document lists every code under its statuses from here and `docs/ERRORS.md` is checked against
+ * it. `INTERNAL_ERROR` is 500 from the function, 502/504 when the integration failed or timed out.
  */
 export const ERROR_STATUSES = {
-  VALIDATION_FAILED: { statuses: [400], meaning: 'the body breaks the contract; `issues` names every field' },
-  INVALID_JSON: { statuses: [400], meaning: 'the body is empty, not UTF-8 or not JSON' },
-  UNSUPPORTED_MEDIA_TYPE: { statuses: [415], meaning: 'Content-Type is not application/json (UTF-8)' },
-  PAYLOAD_TOO_LARGE: { statuses: [413], meaning: 'the body exceeds 256 KiB' },
-  UNKNOWN_STAGE: { statuses: [404], meaning: 'the path names a stage this cell does not serve' },
-  NOT_FOUND: { statuses: [404], meaning: 'no such route, or no events recorded for the invoice' },
-  MISSING_API_KEY: { statuses: [403], meaning: 'no x-api-key header' },
-  FORBIDDEN: { statuses: [403], meaning: 'unknown or revoked API key, or blocked by the firewall' },
-  THROTTLED: { statuses: [429], meaning: "the key's or the cell's request rate is exceeded; retry with backoff" },
-  QUOTA_EXCEEDED: { statuses: [429], meaning: "the key's daily quota is used up; it resets at 00:00 UTC" },
+  VALIDATION_FAILED: {
+    statuses: [400],
+    meaning: 'the body is not JSON or breaks the contract; `issues` names the fields',
+    retry: 'never',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    statuses: [415],
+    meaning: 'Content-Type is not application/json (UTF-8)',
+    retry: 'never',
+  },
+  PAYLOAD_TOO_LARGE: { statuses: [413], meaning: 'the body exceeds 256 KiB', retry: 'never' },
+  UNKNOWN_STAGE: { statuses: [404], meaning: 'the path names a stage this cell does not serve', retry: 'never' },
+  NOT_FOUND: { statuses: [404], meaning: 'no such route, or no events recorded for the invoice', retry: 'never' },
+  FORBIDDEN: {
+    statuses: [403],
+    meaning: 'no x-api-key header, an unknown or revoked API key, or blocked by the firewall',
+    retry: 'never',
+  },
+  THROTTLED: {
+    statuses: [429],
+    meaning: "the key's or the cell's request rate is exceeded; retry after Retry-After",
+    retry: 'after-wait',
+  },
+  QUOTA_EXCEEDED: {
+    statuses: [429],
+    meaning: "the key's daily quota is used up; it resets at 00:00 UTC",
+    retry: 'after-wait',
+  },
   IDEMPOTENCY_CONFLICT: {
     statuses: [409],
     meaning:
       'the eventId was accepted within the idempotency window with other content; nothing of the request was published; send a correction under a new eventId',
+    retry: 'never',
   },
   IDEMPOTENCY_IN_PROGRESS: {
     statuses: [409],
     meaning: 'another request with this eventId is still being processed; retry after Retry-After',
+    retry: 'after-wait',
   },
-  BUS_UNAVAILABLE: { statuses: [503], meaning: 'the event bus refused events; resend `rejectedEventIds`' },
+  BUS_UNAVAILABLE: {
+    statuses: [503],
+    meaning: 'the event bus refused events; resend `rejectedEventIds`',
+    retry: 'yes',
+  },
   IDEMPOTENCY_UNAVAILABLE: {
     statuses: [503],
     meaning: 'the idempotency store did not answer; nothing was published; retry',
+    retry: 'yes',
   },
-  INTERNAL_ERROR: { statuses: [500, 502, 504], meaning: 'a fault in the cell; resending the same eventIds is safe' },
-} as const satisfies Record<ErrorCode, { readonly statuses: readonly number[]; readonly meaning: string }>;
+  INTERNAL_ERROR: {
+    statuses: [500, 502, 504],
+    meaning: 'a fault in the cell; resending the same eventIds is safe',
+    retry: 'yes',
+  },
+} as const satisfies Record<
+  ErrorCode,
+  { readonly statuses: readonly number[]; readonly meaning: string; readonly retry: RetryAdvice }
+>;
+
+/**
+ * `Retry-After` of API Gateway's own 429s. A gateway response can carry only static headers, so
+ * AWS sends these fixed values where the local cell computes the wait (the token bucket's refill,
+ * the time to 00:00 UTC); the quota's value makes a client look again hourly, not hammer.
+ */
+export const GATEWAY_RETRY_AFTER_SECONDS = { THROTTLED: 1, QUOTA_EXCEEDED: 3600 } as const satisfies Partial<
+  Record<ErrorCode, number>
+>;
 
 /** The codes answered with `status`, in catalogue order. */
 export function errorCodesWithStatus(status: number): ErrorCode[] {

@@ -29,10 +29,11 @@ export const API_VERSION = '1.0.0';
 export const AWS_API_STAGE = 'v1';
 export const API_KEY_SCHEME = 'apiKey';
 
-/** `Retry-After` on 429 and 503 (zod-openapi takes response headers as an object schema). */
+/** `Retry-After` on 409, 429 and 503 (zod-openapi takes response headers as an object schema). */
 const retryAfterHeaders = z.object({
   'Retry-After': z.int().min(0).optional().meta({
-    description: 'Seconds to wait before retrying. The local cell always sends it; without it, back off exponentially.',
+    description:
+      'Seconds to wait before retrying. Every 429 carries it (API Gateway a fixed value, the local cell the computed wait); without it, back off exponentially with jitter. See docs/ERRORS.md.',
   }),
 });
 
@@ -43,9 +44,11 @@ function errorResponses(statuses: readonly number[]): ZodOpenApiResponsesObject 
       const codes = errorCodesWithStatus(status);
       const schema = ErrorResponseSchema.extend({ code: z.enum(codes as [string, ...string[]]) });
       const response = {
-        description: codes.map((code) => `${code}: ${ERROR_STATUSES[code].meaning}`).join('. '),
+        description: codes
+          .map((code) => `${code}: ${ERROR_STATUSES[code].meaning} (retry: ${ERROR_STATUSES[code].retry})`)
+          .join('. '),
         content: { 'application/json': { schema } },
-        ...(status === 429 || status === 503 ? { headers: retryAfterHeaders } : {}),
+        ...([409, 429, 503].includes(status) ? { headers: retryAfterHeaders } : {}),
       };
       return [String(status), response];
     }),
@@ -81,7 +84,7 @@ function postStage(stage: Stage): ZodOpenApiOperationObject {
         description: 'Every event was accepted onto the bus; `accepted` lists their eventIds.',
         content: { 'application/json': { schema: AcceptedResponseSchema } },
       },
-      ...errorResponses([400, ...KEY_STATUSES, 404, 413, 415, 500, 502, 503, 504]),
+      ...errorResponses([400, ...KEY_STATUSES, 404, 409, 413, 415, 500, 502, 503, 504]),
     },
   };
 }

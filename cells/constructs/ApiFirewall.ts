@@ -2,6 +2,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ERROR_CODES } from '../../schemas/errorResponse.ts';
 
+/** The window WAF counts requests per IP over, and the `Retry-After` of its 429. */
+const RATE_WINDOW_SECONDS = 60;
+
 export interface ApiFirewallProps {
   readonly prefix: string;
   /** ARN of the API Gateway stage to protect. */
@@ -57,11 +60,20 @@ export class ApiFirewall extends Construct {
         {
           name: 'RateLimitPerIp',
           priority: 0,
-          action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rateLimited' } } },
+          action: {
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: 'rateLimited',
+                // The rate is counted over 60 s windows: a client waiting one window is let in again.
+                responseHeaders: [{ name: 'Retry-After', value: String(RATE_WINDOW_SECONDS) }],
+              },
+            },
+          },
           statement: {
             rateBasedStatement: {
               aggregateKeyType: 'IP',
-              evaluationWindowSec: 60,
+              evaluationWindowSec: RATE_WINDOW_SECONDS,
               limit: props.requestsPerMinutePerIp,
             },
           },

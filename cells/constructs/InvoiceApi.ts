@@ -11,6 +11,7 @@ import type { Stage } from '../../schemas/stages.ts';
 import type { ApiClient, ApiSettings } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
+import { addGatewayResponses } from './gatewayResponses.ts';
 
 export interface InvoiceApiProps {
   readonly prefix: string;
@@ -32,8 +33,6 @@ export interface ApiClientAccess {
   readonly usagePlan: apigateway.UsagePlan;
 }
 
-const JSON_CONTENT = { 'Content-Type': "'application/json'" };
-
 /**
  * The cell's REST API: `POST /invoices/<stage>` for upstream systems, `GET /health` for Route 53.
  *
@@ -45,7 +44,8 @@ const JSON_CONTENT = { 'Content-Type': "'application/json'" };
  * mock with 404 UNKNOWN_STAGE, the code the function gives for a stage it does not serve.
  *
  * Every error API Gateway answers by itself (invalid body, missing key, throttling, quota, WAF)
- * comes back in the ErrorResponse shape `{code, message, issues?, requestId}` of `schemas/`.
+ * comes back in the ErrorResponse shape `{code, message, issues?, requestId}` of `schemas/`, with
+ * the code the local cell gives for the same mistake (`gatewayResponses.ts`, `docs/ERRORS.md`).
  */
 const METHOD_LOGGING = {
   metricsEnabled: true,
@@ -277,119 +277,4 @@ function addUnknownStageMethod(invoices: apigateway.IResource, stages: readonly 
   );
   acknowledgeApiKeyClients(method);
   return method;
-}
-
-interface GatewayError {
-  readonly type: apigateway.ResponseType;
-  /** @default the status API Gateway uses for the response type */
-  readonly statusCode?: string;
-  readonly code: string;
-  /** JSON string literal (with quotes) or a `$context` variable that API Gateway renders quoted. */
-  readonly message: string;
-  readonly issues?: boolean;
-}
-
-/**
- * Gateway responses are not VTL: only `$context` substitution. `messageString` is rendered as a
- * quoted JSON string; `validationErrorString` is rendered with its quotes escaped, so it sits
- * inside quotes here.
- */
-function addGatewayResponses(api: apigateway.RestApi, stages: readonly Stage[]): void {
-  const errors: GatewayError[] = [
-    {
-      type: apigateway.ResponseType.BAD_REQUEST_BODY,
-      statusCode: '400',
-      code: ERROR_CODES.validationFailed,
-      message: '"The request body does not match the invoice event contract; see issues"',
-      issues: true,
-    },
-    {
-      type: apigateway.ResponseType.BAD_REQUEST_PARAMETERS,
-      statusCode: '400',
-      code: ERROR_CODES.validationFailed,
-      message: '"A required request parameter is missing; see issues"',
-      issues: true,
-    },
-    {
-      type: apigateway.ResponseType.INVALID_API_KEY,
-      statusCode: '403',
-      code: ERROR_CODES.forbidden,
-      message: '"Missing, unknown or revoked API key: send your client key in the x-api-key header"',
-    },
-    {
-      type: apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN,
-      statusCode: '404',
-      code: ERROR_CODES.notFound,
-      message: `"No such route: use POST /invoices/<stage> with stage one of ${stages.join(', ')}"`,
-    },
-    {
-      type: apigateway.ResponseType.RESOURCE_NOT_FOUND,
-      statusCode: '404',
-      code: ERROR_CODES.notFound,
-      message: '"No such resource"',
-    },
-    {
-      type: apigateway.ResponseType.ACCESS_DENIED,
-      statusCode: '403',
-      code: ERROR_CODES.forbidden,
-      message: '$context.error.messageString',
-    },
-    {
-      type: apigateway.ResponseType.WAF_FILTERED,
-      statusCode: '403',
-      code: ERROR_CODES.forbidden,
-      message: '"Blocked by the web application firewall of this cell"',
-    },
-    {
-      type: apigateway.ResponseType.THROTTLED,
-      statusCode: '429',
-      code: ERROR_CODES.throttled,
-      message: '"Too many requests for your client or this cell; retry with backoff (eventIds make retries safe)"',
-    },
-    {
-      type: apigateway.ResponseType.QUOTA_EXCEEDED,
-      statusCode: '429',
-      code: ERROR_CODES.quotaExceeded,
-      message: '"The daily quota of your API key is used up; it resets at 00:00 UTC"',
-    },
-    {
-      type: apigateway.ResponseType.REQUEST_TOO_LARGE,
-      statusCode: '413',
-      code: ERROR_CODES.payloadTooLarge,
-      message: '"The request body is too large; send at most 10 events per request"',
-    },
-    {
-      type: apigateway.ResponseType.UNSUPPORTED_MEDIA_TYPE,
-      statusCode: '415',
-      code: ERROR_CODES.unsupportedMediaType,
-      message: '"Send the body as application/json"',
-    },
-    {
-      type: apigateway.ResponseType.INTEGRATION_TIMEOUT,
-      statusCode: '504',
-      code: ERROR_CODES.internal,
-      message: '"The cell did not answer in time; retry with the same eventIds (duplicates are absorbed)"',
-    },
-    {
-      type: apigateway.ResponseType.DEFAULT_4XX,
-      code: '$context.error.responseType',
-      message: '$context.error.messageString',
-    },
-    {
-      type: apigateway.ResponseType.DEFAULT_5XX,
-      code: ERROR_CODES.internal,
-      message: '"Internal error; retry with the same eventIds (duplicates are absorbed)"',
-    },
-  ];
-  for (const error of errors) {
-    const issues = error.issues ? ',"issues":[{"path":"","message":"$context.error.validationErrorString"}]' : '';
-    api.addGatewayResponse(`Response-${error.type.responseType}`, {
-      type: error.type,
-      ...(error.statusCode ? { statusCode: error.statusCode } : {}),
-      responseHeaders: JSON_CONTENT,
-      templates: {
-        'application/json': `{"code":"${error.code}","message":${error.message}${issues},"requestId":"$context.requestId"}`,
-      },
-    });
-  }
 }

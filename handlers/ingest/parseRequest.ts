@@ -25,7 +25,7 @@ export type ParsedRequest =
 /**
  * Turns an API Gateway proxy event for `POST /invoices/<stage>` into validated events, or into the
  * error response the client gets. Checks run cheapest first, and each answers with its own status
- * so a client knows what to fix: stage (404), media type (415), size (413), JSON (400), contract (400).
+ * so a client knows what to fix: stage (404), media type (415), size (413), JSON and contract (400).
  * Nothing is sent anywhere from here: a request either passes whole or is rejected whole. A body
  * may omit `stage` (the path fills it in); one that names another stage is a validation error.
  */
@@ -73,8 +73,11 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
     if (text.trim() === '') throw new SyntaxError('the request body is empty');
     body = JSON.parse(text);
   } catch (error) {
+    // VALIDATION_FAILED with one issue for the whole body: what API Gateway's validator answers
+    // on AWS for a body that is not JSON, so a client sees one code for a bad body everywhere.
     const reason = error instanceof TypeError ? 'the body is not valid UTF-8' : (error as Error).message;
-    return fail(HTTP_STATUS.badRequest, ERROR_CODES.invalidJson, `request body is not valid JSON: ${reason}`);
+    const message = `request body is not valid JSON: ${reason}`;
+    return fail(HTTP_STATUS.badRequest, ERROR_CODES.validationFailed, message, { issues: [{ path: '', message }] });
   }
 
   const result = parseRequestBody(stage, body, {

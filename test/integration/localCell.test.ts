@@ -177,7 +177,8 @@ function invalidCases(): InvalidCase[] {
     category: 'bad JSON',
     send: () => post('/invoices/ingestion', `${brokenJson[i % brokenJson.length]} `),
     status: 400,
-    code: 'INVALID_JSON',
+    code: 'VALIDATION_FAILED',
+    path: '',
   }));
   const wrongTypes: [Record<string, unknown>, string][] = [
     [{ amount: 1250 }, 'amount'],
@@ -245,7 +246,7 @@ function invalidCases(): InvalidCase[] {
         body: JSON.stringify(badEvent()),
       }),
     status: 403,
-    code: 'MISSING_API_KEY',
+    code: 'FORBIDDEN',
   }));
   times(25, (i) => ({
     category: 'wrong key',

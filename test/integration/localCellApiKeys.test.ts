@@ -101,7 +101,7 @@ describe('local API keys and usage plans', () => {
 
     // Assess
     expect(anonymous.status).toBe(403);
-    expect(ErrorResponseSchema.parse(await anonymous.json()).code).toBe('MISSING_API_KEY');
+    expect(ErrorResponseSchema.parse(await anonymous.json()).code).toBe('FORBIDDEN');
     expect(withKey.status).toBe(404);
   });
 });

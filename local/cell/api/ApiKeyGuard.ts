@@ -16,9 +16,10 @@ const DAY_MS = 86_400_000;
 
 /**
  * API keys and usage plans, as API Gateway applies them before the ingest Lambda runs: a missing,
- * unknown or revoked key is refused with 403 (API Gateway's status for both), each key has a token
- * bucket (rateLimit/burstLimit) → 429 THROTTLED, and a daily quota → 429 QUOTA_EXCEEDED. Quotas
- * reset at 00:00 UTC like a DAY usage plan; they are kept in memory, so a restart resets them.
+ * unknown or revoked key is refused with 403 FORBIDDEN (API Gateway's one answer for all three),
+ * each key has a token bucket (rateLimit/burstLimit) → 429 THROTTLED, and a daily quota → 429
+ * QUOTA_EXCEEDED. Quotas reset at 00:00 UTC like a DAY usage plan; they are kept in memory, so a
+ * restart resets them.
  */
 export class ApiKeyGuard {
   private readonly clients = new Map<string, { client: ApiClient; keyId: string; bucket: TokenBucket }>();
@@ -50,7 +51,9 @@ export class ApiKeyGuard {
       return {
         ok: false,
         status: 403,
-        code: ERROR_CODES.missingApiKey,
+        // FORBIDDEN, not a code of its own: API Gateway answers a missing key with the same
+        // INVALID_API_KEY gateway response as an unknown one, so AWS cannot tell them apart.
+        code: ERROR_CODES.forbidden,
         message: 'missing API key: send it in the x-api-key header',
       };
     const entry = this.clients.get(apiKey);

@@ -179,13 +179,16 @@ describe('ingest handler', () => {
     it.each([
       ['malformed JSON', '{"eventId": '],
       ['an empty body', ''],
-    ])('answers 400 INVALID_JSON for %s', async (_label, body) => {
+    ])('answers 400 VALIDATION_FAILED with one whole-body issue for %s (the code API Gateway gives)', async (_label, body) => {
       const { handler } = setup();
 
       const result = await handler(buildApiGatewayEvent({ body }));
 
       expect(result.statusCode).toBe(400);
-      expect(parseError(result.body).code).toBe('INVALID_JSON');
+      const error = parseError(result.body);
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.issues).toEqual([{ path: '', message: error.message }]);
+      expect(error.message).toMatch(/not valid JSON/);
     });
 
     it('answers 400 VALIDATION_FAILED listing every problem with its field path', async () => {

@@ -10,7 +10,7 @@ describe('error response contract', () => {
   it('keeps the error codes clients branch on', () => {
     expect(ERROR_CODES).toMatchObject({
       validationFailed: 'VALIDATION_FAILED',
-      invalidJson: 'INVALID_JSON',
+      forbidden: 'FORBIDDEN',
       unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
       payloadTooLarge: 'PAYLOAD_TOO_LARGE',
       unknownStage: 'UNKNOWN_STAGE',
