@@ -8,6 +8,12 @@ import type { CellDefinition } from '../../cells/definition.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { requestModelName } from '../../schemas/requestModel.ts';
 import { STAGES } from '../../schemas/stages.ts';
+import {
+  type GatewayContext,
+  gatewayResponsesOf,
+  renderGatewayResponse,
+  renderTemplate,
+} from './support/gatewayResponses.ts';
 import { type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
 import { byName, type CfnResource, logicalIdOf, resourcesOf, statementsOfRole } from './support/templateQueries.ts';
 
@@ -45,16 +51,13 @@ function committedModel(stage: string): unknown {
   );
 }
 
-/** What API Gateway substitutes into a gateway response template (validationErrorString arrives escaped). */
-function renderGatewayResponse(template: string): unknown {
-  return JSON.parse(
-    template
-      .replaceAll('$context.error.validationErrorString', '[instance value (\\"x\\") not found in enum]')
-      .replaceAll('$context.error.messageString', '"Forbidden"')
-      .replaceAll('$context.error.responseType', 'DEFAULT_4XX')
-      .replaceAll('$context.requestId', 'c0ffee00-0000-4000-8000-000000000000'),
-  );
-}
+/** What API Gateway substitutes into the templates of its own answers. */
+const CONTEXT: GatewayContext = {
+  requestId: 'c0ffee00-0000-4000-8000-000000000000',
+  messageString: 'Forbidden',
+  responseType: 'DEFAULT_4XX',
+  validationErrorString: '[instance value ("x") not found in enum]',
+};
 
 describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cellId, cell) => {
   it('is one Regional REST API with POST /invoices/<stage> per stage behind an API key and the ingest function', () => {
@@ -105,7 +108,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cel
     expect(post.Properties).toMatchObject({ ApiKeyRequired: true, Integration: { Type: 'MOCK' } });
     const [response] = post.Properties.Integration.IntegrationResponses;
     expect(response.StatusCode).toBe('404');
-    const body = ErrorResponseSchema.parse(renderGatewayResponse(response.ResponseTemplates['application/json']));
+    const body = ErrorResponseSchema.parse(
+      JSON.parse(renderTemplate(response.ResponseTemplates['application/json'], CONTEXT)),
+    );
     expect(body.code).toBe('UNKNOWN_STAGE');
     for (const stage of STAGES) expect(body.message).toContain(stage);
   });
@@ -117,41 +122,41 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cel
   });
 
   it('answers every API Gateway error in the ErrorResponse shape, with what was invalid', () => {
-    const t = template(cellId);
-    const responses = new Map(
-      [...resourcesOf(t, 'AWS::ApiGateway::GatewayResponse')].map(([, r]) => [r.Properties.ResponseType, r.Properties]),
-    );
-    const expected: Record<string, [string | undefined, string]> = {
-      BAD_REQUEST_BODY: ['400', 'VALIDATION_FAILED'],
-      BAD_REQUEST_PARAMETERS: ['400', 'VALIDATION_FAILED'],
-      INVALID_API_KEY: ['403', 'FORBIDDEN'],
-      MISSING_AUTHENTICATION_TOKEN: ['404', 'NOT_FOUND'],
-      RESOURCE_NOT_FOUND: ['404', 'NOT_FOUND'],
-      ACCESS_DENIED: ['403', 'FORBIDDEN'],
-      WAF_FILTERED: ['403', 'FORBIDDEN'],
-      THROTTLED: ['429', 'THROTTLED'],
-      QUOTA_EXCEEDED: ['429', 'QUOTA_EXCEEDED'],
-      REQUEST_TOO_LARGE: ['413', 'PAYLOAD_TOO_LARGE'],
-      UNSUPPORTED_MEDIA_TYPE: ['415', 'UNSUPPORTED_MEDIA_TYPE'],
-      INTEGRATION_TIMEOUT: ['504', 'INTERNAL_ERROR'],
+    const responses = gatewayResponsesOf(template(cellId));
+    const expected: Record<string, [number | undefined, string, string?]> = {
+      BAD_REQUEST_BODY: [400, 'VALIDATION_FAILED'],
+      BAD_REQUEST_PARAMETERS: [400, 'VALIDATION_FAILED'],
+      INVALID_API_KEY: [403, 'FORBIDDEN'],
+      MISSING_AUTHENTICATION_TOKEN: [404, 'NOT_FOUND'],
+      RESOURCE_NOT_FOUND: [404, 'NOT_FOUND'],
+      ACCESS_DENIED: [403, 'FORBIDDEN'],
+      WAF_FILTERED: [403, 'FORBIDDEN'],
+      THROTTLED: [429, 'THROTTLED', '1'],
+      QUOTA_EXCEEDED: [429, 'QUOTA_EXCEEDED', '3600'],
+      REQUEST_TOO_LARGE: [413, 'PAYLOAD_TOO_LARGE'],
+      UNSUPPORTED_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE'],
+      INTEGRATION_TIMEOUT: [504, 'INTERNAL_ERROR'],
       DEFAULT_4XX: [undefined, 'DEFAULT_4XX'],
       DEFAULT_5XX: [undefined, 'INTERNAL_ERROR'],
     };
     expect([...responses.keys()].sort()).toEqual(Object.keys(expected).sort());
-    for (const [type, [status, code]] of Object.entries(expected)) {
-      const response = responses.get(type)!;
-      expect(response.StatusCode, type).toBe(status);
-      expect(response.ResponseParameters).toEqual({ 'gatewayresponse.header.Content-Type': "'application/json'" });
-      const body = ErrorResponseSchema.parse(renderGatewayResponse(response.ResponseTemplates['application/json']));
+    for (const [type, [status, code, retryAfter]] of Object.entries(expected)) {
+      const rendered = renderGatewayResponse(responses.get(type)!, CONTEXT);
+      expect(rendered.status, type).toBe(status);
+      expect(rendered.headers, type).toEqual({
+        'content-type': 'application/json',
+        ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+      });
+      const body = ErrorResponseSchema.parse(rendered.body);
       expect(body.code, type).toBe(code);
       expect(body.requestId).toBe('c0ffee00-0000-4000-8000-000000000000');
     }
     const invalidBody = ErrorResponseSchema.parse(
-      renderGatewayResponse(responses.get('BAD_REQUEST_BODY')!.ResponseTemplates['application/json']),
+      renderGatewayResponse(responses.get('BAD_REQUEST_BODY')!, CONTEXT).body,
     );
     expect(invalidBody.issues).toEqual([{ path: '', message: '[instance value ("x") not found in enum]' }]);
     const notFound = ErrorResponseSchema.parse(
-      renderGatewayResponse(responses.get('MISSING_AUTHENTICATION_TOKEN')!.ResponseTemplates['application/json']),
+      renderGatewayResponse(responses.get('MISSING_AUTHENTICATION_TOKEN')!, CONTEXT).body,
     );
     for (const stage of STAGES) expect(notFound.message).toContain(stage);
   });
@@ -253,7 +258,15 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s API', (cel
         Match.objectLike({
           Name: 'RateLimitPerIp',
           Priority: 0,
-          Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'rateLimited' } } },
+          Action: {
+            Block: {
+              CustomResponse: {
+                ResponseCode: 429,
+                CustomResponseBodyKey: 'rateLimited',
+                ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }],
+              },
+            },
+          },
           Statement: {
             RateBasedStatement: {
               AggregateKeyType: 'IP',
