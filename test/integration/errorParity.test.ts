@@ -7,6 +7,7 @@ import { parseCellDefinition } from '../../cells/definition.ts';
 import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
 import { ERROR_STATUSES, type ErrorCode, ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { STAGES } from '../../schemas/stages.ts';
+import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
 import {
   type GatewayContext,
   gatewayResponsesOf,
@@ -16,7 +17,6 @@ import {
 } from '../infra/support/gatewayResponses.ts';
 import { type SynthesizedCells, synthCells } from '../infra/support/synthCells.ts';
 import { type CfnResource, logicalIdOf, resourcesOf } from '../infra/support/templateQueries.ts';
-import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
 
 /**
  * The same mistake gets the same answer from the local cell and from an AWS cell: for each, the

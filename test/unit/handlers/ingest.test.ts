@@ -179,17 +179,20 @@ describe('ingest handler', () => {
     it.each([
       ['malformed JSON', '{"eventId": '],
       ['an empty body', ''],
-    ])('answers 400 VALIDATION_FAILED with one whole-body issue for %s (the code API Gateway gives)', async (_label, body) => {
-      const { handler } = setup();
+    ])(
+      'answers 400 VALIDATION_FAILED with one whole-body issue for %s (the code API Gateway gives)',
+      async (_label, body) => {
+        const { handler } = setup();
 
-      const result = await handler(buildApiGatewayEvent({ body }));
+        const result = await handler(buildApiGatewayEvent({ body }));
 
-      expect(result.statusCode).toBe(400);
-      const error = parseError(result.body);
-      expect(error.code).toBe('VALIDATION_FAILED');
-      expect(error.issues).toEqual([{ path: '', message: error.message }]);
-      expect(error.message).toMatch(/not valid JSON/);
-    });
+        expect(result.statusCode).toBe(400);
+        const error = parseError(result.body);
+        expect(error.code).toBe('VALIDATION_FAILED');
+        expect(error.issues).toEqual([{ path: '', message: error.message }]);
+        expect(error.message).toMatch(/not valid JSON/);
+      },
+    );
 
     it('answers 400 VALIDATION_FAILED listing every problem with its field path', async () => {
       const { handler } = setup();
