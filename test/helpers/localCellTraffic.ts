@@ -101,6 +101,34 @@ export async function postInvoices(apiUrl: string, apiKey: string, request: Post
   return { request, status: response.status, body: text ? JSON.parse(text) : null, at: Date.now() };
 }
 
+/**
+ * Re-sends a request as a producer should after a crash of the cell: a request that died in flight
+ * still holds its eventIds' idempotency claims until the claim expires, and the API answers 409
+ * IDEMPOTENCY_IN_PROGRESS with Retry-After until then. Any other answer is returned as it is.
+ */
+export async function postInvoicesUntilSettled(
+  apiUrl: string,
+  apiKey: string,
+  request: PostRequest,
+  deadlineMs = 60_000,
+): Promise<PostResult> {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (;;) {
+    const response = await fetch(`${apiUrl}/invoices/${request.stage}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: requestBody(request),
+    });
+    const text = await response.text();
+    const body = text ? JSON.parse(text) : null;
+    const inProgress =
+      response.status === 409 && (body as { code?: string } | null)?.code === 'IDEMPOTENCY_IN_PROGRESS';
+    if (!inProgress || Date.now() >= giveUpAt) return { request, status: response.status, body, at: Date.now() };
+    const retryAfterSeconds = Number(response.headers.get('retry-after') ?? '1');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, retryAfterSeconds) * 1000));
+  }
+}
+
 /** Runs `tasks` with at most `concurrency` in flight; results in task order. */
 export async function withConcurrency<T, R>(
   items: readonly T[],

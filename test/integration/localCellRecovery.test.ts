@@ -7,6 +7,7 @@ import {
   buildInvoiceRun,
   type PostRequest,
   postInvoices,
+  postInvoicesUntilSettled,
   seededRandom,
   toRequests,
   waitForDrain,
@@ -124,7 +125,7 @@ describe('local cell recovery after kill -9', () => {
       backlog.components.eventBridge.outboxDepth +
       backlog.queues.reduce((sum, queue) => sum + queue.visible + queue.inFlight, 0);
     const retried = await withConcurrency(unanswered, 8, (request) =>
-      postInvoices(second.apiUrl, second.apiKey, request),
+      postInvoicesUntilSettled(second.apiUrl, second.apiKey, request),
     );
     for (const result of retried)
       if (result.status === 202) for (const event of result.request.events) accepted.add(event.eventId);
