@@ -10,6 +10,7 @@ import { requestModelFor } from '../../schemas/requestModel.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import type { ApiClient, ApiSettings } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
+import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 
 export interface InvoiceApiProps {
@@ -74,6 +75,7 @@ export class InvoiceApi extends Construct {
       logGroupName: `/aws/apigateway/${props.prefix}-access`,
       retention,
       encryptionKey: props.encryptionKey,
+      removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     this.api = this.createRestApi(props);
 
@@ -83,6 +85,7 @@ export class InvoiceApi extends Construct {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${CELL_DEFAULTS.apiStageName}`,
       retention,
       encryptionKey: props.encryptionKey,
+      removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogGroup);
 
