@@ -66,8 +66,8 @@ export class QueueWithDlq extends Construct {
       removalPolicy: dlqRemovalPolicy,
       ...encryption,
     });
-    // The TLS-only policy stays with a kept DLQ.
-    this.deadLetterQueue.policy?.applyRemovalPolicy(dlqRemovalPolicy);
+    // The TLS-only policy (enforceSSL) stays with a kept DLQ; the queue keeps it private.
+    (this.deadLetterQueue.node.findChild('Policy') as sqs.QueuePolicy).applyRemovalPolicy(dlqRemovalPolicy);
 
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: spec.name,
