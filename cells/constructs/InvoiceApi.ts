@@ -120,7 +120,9 @@ export class InvoiceApi extends Construct {
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
       // Access and execution logging need the account-level CloudWatch role. It is shared by every
-      // API of the account and Region, so deleting one cell must not take it away from the others.
+      // API of the account and Region, so deleting one cell must not take it away from the others —
+      // nor a failed create of a second cell (hence Retain, not RetainExceptOnCreate). Its name is
+      // generated, so what a failed create leaves cannot block the retry.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
