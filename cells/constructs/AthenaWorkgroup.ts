@@ -49,6 +49,9 @@ export class AthenaWorkgroup extends Construct {
       name: props.workGroupName,
       description: `BEMS ${props.workGroupName}: dashboard queries over the cell's Iceberg table`,
       state: 'ENABLED',
+      // Query history and saved queries are not records (the results bucket is kept): without this a
+      // stack delete fails on a workgroup that has run a query.
+      recursiveDeleteOption: true,
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
         bytesScannedCutoffPerQuery: ATHENA_BYTES_SCANNED_CUTOFF,

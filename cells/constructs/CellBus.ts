@@ -1,12 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../schemas/envelope.ts';
-import type { CellDataProps } from './cellData.ts';
+import { CELL_DATA_REMOVAL_POLICY, type CellDataProps, stackUniqueSuffix } from './cellData.ts';
 
 /** `encryptionKey` encrypts the bus and the archive; `removalPolicy` is the archive's (replay's source). */
 export interface CellBusProps extends CellDataProps {
   readonly busName: string;
+  /**
+   * The archive's name before the stack's suffix (`stackUniqueSuffix`): the archive outlives a
+   * stack delete, and a second archive of the same name could not be created beside it.
+   */
   readonly archiveName: string;
   /** Days the archive keeps events; 0 keeps them indefinitely (the audit default). */
   readonly archiveRetentionDays: number;
@@ -28,7 +32,8 @@ export class CellBus extends Construct {
       kmsKey: props.encryptionKey,
     });
     this.archive = new events.Archive(this, 'Archive', {
-      archiveName: props.archiveName,
+      // Unique per stack: readers find it in the cell's outputs (`archive/name`), not by its name.
+      archiveName: Fn.join('-', [props.archiveName, stackUniqueSuffix()]),
       description: 'Every invoice event the cell accepted (audit and replay)',
       // By ARN, not by reference: with a customer-managed key the archive adds a key-policy
       // statement naming its bus, and a reference would make the key depend on the bus that
@@ -44,6 +49,6 @@ export class CellBus extends Construct {
       kmsKey: props.encryptionKey,
     });
     this.archive.node.addDependency(this.bus);
-    this.archive.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.archive.applyRemovalPolicy(props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY);
   }
 }

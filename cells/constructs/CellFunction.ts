@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventSourcePlan, FunctionPlan, HandlerName } from '../functionPlan.ts';
 import { acknowledge } from './acknowledge.ts';
+import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 
 /** The repository root: handlers are bundled from `<root>/handlers/<name>.ts`. */
@@ -65,6 +66,8 @@ export class CellFunction extends Construct {
       logGroupName: `/aws/lambda/${plan.functionName}`,
       retention: props.logRetention ?? CELL_DEFAULTS.logRetention,
       encryptionKey: props.encryptionKey,
+      // Logs are evidence for an investigation after a delete; a failed first create leaves none.
+      removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     // No AWSLambdaBasicExecutionRole: the managed policy may write to any log group. The role gets
     // exactly this log group, and what the stack grants it.

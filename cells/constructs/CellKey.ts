@@ -1,15 +1,17 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 
 export interface CellKeyProps {
   /** Resource-name prefix of the cell (`bems-<cellId>`): scopes what AWS services may use the key for. */
   readonly prefix: string;
   /**
    * What happens to the key when the stack is deleted. The key protects the archive and the
-   * time series (audit data), so it outlives the stack.
-   * @default RemovalPolicy.RETAIN
+   * time series (audit data), so it outlives the stack — but not a failed first create. Its alias
+   * is deleted with the stack, so the alias name is free for the next create.
+   * @default CELL_DATA_REMOVAL_POLICY (RetainExceptOnCreate)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -33,7 +35,7 @@ export class CellKey extends Construct {
       description: `BEMS cell ${props.prefix}: queues, topics, bus, archive, time series, logs`,
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY,
       pendingWindow: Duration.days(30),
     });
 

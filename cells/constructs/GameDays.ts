@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { GAME_DAY_ENV } from '../../schemas/functionEnvironment.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellFunction } from './CellFunction.ts';
-import { encryptedBucketProps } from './cellData.ts';
+import { CELL_DATA_REMOVAL_POLICY, encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
 /** One consume function to run game days on, with the queues it consumes. */
@@ -82,7 +82,12 @@ export interface GameDaysProps {
   readonly settings?: Partial<GameDaySettings>;
   /** @default the layer named by FIS_EXTENSION_LAYER_PARAMETER */
   readonly extensionLayerArn?: string;
-  /** @default RemovalPolicy.DESTROY (fault configurations expire within a day anyway) */
+  /**
+   * The configuration bucket outlives a stack delete: deleting a bucket that still holds an
+   * object fails, and a configuration lives a day after an experiment. Its name is generated, and
+   * what it keeps expires within a day.
+   * @default CELL_DATA_REMOVAL_POLICY (RetainExceptOnCreate)
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -134,12 +139,15 @@ export class GameDays extends Construct {
   }
 
   private createConfigBucket(props: GameDaysProps): s3.Bucket {
+    const removalPolicy = props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
     const bucket = new s3.Bucket(this, 'FisConfig', {
       ...encryptedBucketProps(props.encryptionKey),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy,
       // A configuration is only read while its experiment runs (at most hours).
       lifecycleRules: [{ expiration: Duration.days(1) }],
     });
+    // The TLS-only policy stays with a kept bucket.
+    bucket.policy?.applyRemovalPolicy(removalPolicy);
     acknowledge(
       bucket,
       'AwsSolutions-S1',

@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { acknowledge } from './acknowledge.ts';
-import type { CellDataProps } from './cellData.ts';
+import { CELL_DATA_REMOVAL_POLICY, type CellDataProps } from './cellData.ts';
 
 export interface IdempotencyTableProps extends CellDataProps {
   readonly tableName: string;
@@ -17,8 +16,10 @@ export interface IdempotencyTableProps extends CellDataProps {
  * On-demand: the writes follow the event rate (two per new event), which has surges a provisioned
  * capacity would have to be sized for. TTL deletes records once the window is over (free of
  * charge; within days — the utility itself treats an expired record as absent, so the window is
- * exact). Encrypted with the cell key. Retained on stack deletion like every store of the cell:
- * deleting it in a live cell would make the window restart.
+ * exact). Encrypted with the cell key. Retained on stack deletion like every store of the cell
+ * (`CELL_DATA_REMOVAL_POLICY`): deleting it in a live cell would make the window restart. Its name
+ * stays fixed (operators look records up by it); a table a deleted stack kept is worth nothing once
+ * the window is over and is deleted before the cell is created again (docs/OPERATIONS.md).
  */
 export class IdempotencyTable extends Construct {
   public readonly table: dynamodb.Table;
@@ -32,7 +33,7 @@ export class IdempotencyTable extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       timeToLiveAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY,
     });
     acknowledge(
       this.table,

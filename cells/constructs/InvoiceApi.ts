@@ -10,6 +10,7 @@ import { requestModelFor } from '../../schemas/requestModel.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import type { ApiClient, ApiSettings } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
+import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 import { addGatewayResponses } from './gatewayResponses.ts';
 
@@ -74,6 +75,7 @@ export class InvoiceApi extends Construct {
       logGroupName: `/aws/apigateway/${props.prefix}-access`,
       retention,
       encryptionKey: props.encryptionKey,
+      removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     this.api = this.createRestApi(props);
 
@@ -83,6 +85,7 @@ export class InvoiceApi extends Construct {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${CELL_DEFAULTS.apiStageName}`,
       retention,
       encryptionKey: props.encryptionKey,
+      removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogGroup);
 
@@ -117,7 +120,9 @@ export class InvoiceApi extends Construct {
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
       // Access and execution logging need the account-level CloudWatch role. It is shared by every
-      // API of the account and Region, so deleting one cell must not take it away from the others.
+      // API of the account and Region, so deleting one cell must not take it away from the others —
+      // nor a failed create of a second cell (hence Retain, not RetainExceptOnCreate). Its name is
+      // generated, so what a failed create leaves cannot block the retry.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {

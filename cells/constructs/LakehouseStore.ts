@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,7 @@ import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
 import { AthenaWorkgroup } from './AthenaWorkgroup.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellOutputs } from './CellOutputs.ts';
+import { CELL_DATA_REMOVAL_POLICY, stackUniqueSuffix } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 import { LAKEHOUSE_PARTITIONS, LAKEHOUSE_UNIQUE_KEYS, lakehouseColumn, lakehouseColumns } from './lakehouseTable.ts';
 import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
@@ -37,7 +38,7 @@ export interface LakehouseStoreProps {
   readonly encryptionKey: kms.Key;
   /**
    * Finance records must survive the stack; a failed first create leaves nothing behind.
-   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (CloudFormation's RetainExceptOnCreate)
+   * @default CELL_DATA_REMOVAL_POLICY (CloudFormation's RetainExceptOnCreate)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -78,7 +79,7 @@ export class LakehouseStore extends Construct {
 
   constructor(scope: Construct, id: string, props: LakehouseStoreProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const removalPolicy = props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
     this.key = props.encryptionKey;
     this.prefix = props.prefix;
     this.deliveryStreamName = props.streamName;
@@ -86,10 +87,7 @@ export class LakehouseStore extends Construct {
     // Table bucket names are unique per account and Region and a retained bucket keeps its name: the
     // stack id's first UUID group makes the name of every new stack new, so a stack deleted and
     // created again never collides with the bucket the first one kept.
-    this.tableBucketName = Fn.join('-', [
-      props.prefix,
-      Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID)))),
-    ]);
+    this.tableBucketName = Fn.join('-', [props.prefix, stackUniqueSuffix()]);
     this.tableBucket = new s3tables.CfnTableBucket(this, 'TableBucket', {
       tableBucketName: this.tableBucketName,
       encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: this.key.keyArn },
@@ -115,12 +113,14 @@ export class LakehouseStore extends Construct {
       logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,
       retention: CELL_DEFAULTS.logRetention,
       encryptionKey: this.key,
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Delivery errors are evidence after a delete, like the functions' logs.
+      removalPolicy,
     });
     const logStream = new logs.LogStream(this, 'DeliveryLogStream', {
       logGroup: this.deliveryLogGroup,
       logStreamName: 'IcebergDelivery',
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Deleting the stream would delete its events from the kept log group.
+      removalPolicy,
     });
 
     this.deliveryRole = this.createDeliveryRole(logStream);

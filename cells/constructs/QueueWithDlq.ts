@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '../topology.ts';
+import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 
 export interface QueueWithDlqProps {
@@ -22,8 +23,9 @@ export interface QueueWithDlqProps {
    */
   readonly retentionPeriod?: Duration;
   /**
-   * A DLQ holds events that could not be processed: losing it loses invoices.
-   * @default RemovalPolicy.RETAIN
+   * A DLQ holds events that could not be processed: losing it loses invoices. The main queue is
+   * deleted with the stack (drain it first; the archive can replay what it held).
+   * @default CELL_DATA_REMOVAL_POLICY (RetainExceptOnCreate)
    */
   readonly dlqRemovalPolicy?: RemovalPolicy;
 }
@@ -51,6 +53,7 @@ export class QueueWithDlq extends Construct {
 
     // The source queue's ARN is spelled out rather than referenced: the queue refers to its DLQ,
     // so a reference back from the DLQ would be a circular dependency.
+    const dlqRemovalPolicy = props.dlqRemovalPolicy ?? CELL_DATA_REMOVAL_POLICY;
     const sourceArn = Stack.of(this).formatArn({ service: 'sqs', resource: spec.name });
     this.deadLetterQueue = new sqs.Queue(this, 'Dlq', {
       queueName: spec.dlqName,
@@ -60,9 +63,11 @@ export class QueueWithDlq extends Construct {
         redrivePermission: sqs.RedrivePermission.BY_QUEUE,
         sourceQueues: [sqs.Queue.fromQueueArn(this, 'SourceQueue', sourceArn)],
       },
-      removalPolicy: props.dlqRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: dlqRemovalPolicy,
       ...encryption,
     });
+    // The TLS-only policy (enforceSSL) stays with a kept DLQ; the queue keeps it private.
+    (this.deadLetterQueue.node.findChild('Policy') as sqs.QueuePolicy).applyRemovalPolicy(dlqRemovalPolicy);
 
     this.queue = new sqs.Queue(this, 'Queue', {
       queueName: spec.name,

@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
-import type { CellDataProps } from './cellData.ts';
+import { CELL_DATA_REMOVAL_POLICY, type CellDataProps } from './cellData.ts';
 import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
 
 /** `encryptionKey` encrypts the database and the rejected-records reports; finance records outlive the stack. */
@@ -33,7 +33,7 @@ export class TimeseriesStore extends Construct {
 
   constructor(scope: Construct, id: string, props: TimeseriesStoreProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
 

@@ -25,6 +25,8 @@ export function privateEncryptedBucket(scope: Construct, id: string, props: Priv
     removalPolicy: props.removalPolicy,
     lifecycleRules: [{ expiration: props.expiration, noncurrentVersionExpiration: Duration.days(30) }],
   });
+  // The TLS-only policy stays with a kept bucket.
+  bucket.policy?.applyRemovalPolicy(props.removalPolicy);
   acknowledge(bucket, 'AwsSolutions-S1', props.accessLogReason);
   return bucket;
 }

@@ -44,8 +44,8 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s idempotenc
     });
     expect(logicalIdOf(table.Properties.SSESpecification.KMSMasterKeyId)).toBe(keyId);
     const policies = table as unknown as { DeletionPolicy?: string; UpdateReplacePolicy?: string };
-    expect(['Retain', 'RetainExceptOnCreate']).toContain(policies.DeletionPolicy);
-    expect(['Retain', 'RetainExceptOnCreate']).toContain(policies.UpdateReplacePolicy);
+    expect(policies.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(policies.UpdateReplacePolicy).toBe('Retain');
   });
 
   it('gives ingest its name and window, and only the record operations on it', () => {

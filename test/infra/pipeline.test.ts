@@ -41,12 +41,14 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
     });
     t.hasResource('AWS::Events::Archive', {
       Properties: {
-        ArchiveName: topology.archiveName,
+        // Unique per stack (the stack id's UUID group): a kept archive never blocks the next create.
+        ArchiveName: { 'Fn::Join': ['-', [topology.archiveName, Match.anyValue()]] },
         EventPattern: { source: ['bems.invoices'] },
         RetentionDays: cell.archiveRetentionDays,
         KmsKeyIdentifier: Match.anyValue(),
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
     });
   });
 
@@ -128,7 +130,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
         sourceQueueArns: [`arn:aws:sqs:${cell.region}:${cell.account}:${queue.name}`],
       });
     }
-    const dlqs = t.findResources('AWS::SQS::Queue', { DeletionPolicy: 'Retain' });
+    const dlqs = t.findResources('AWS::SQS::Queue', { DeletionPolicy: 'RetainExceptOnCreate' });
     expect(Object.keys(dlqs)).toHaveLength(allQueues(topology).length);
   });
 
@@ -257,7 +259,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
       const t = template(cellId);
       t.hasResource('AWS::Timestream::Database', {
         Properties: { DatabaseName: topology.timestreamDatabase, KmsKeyId: Match.anyValue() },
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
       });
       t.hasResource('AWS::Timestream::Table', {
         Properties: {

@@ -38,7 +38,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s security',
     t.resourceCountIs('AWS::KMS::Key', 1);
     t.hasResource('AWS::KMS::Key', {
       Properties: { EnableKeyRotation: true, RotationPeriodInDays: 365 },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/bems-${cellId}` });
   });

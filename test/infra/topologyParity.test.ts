@@ -46,6 +46,17 @@ function queueView(spec: QueueSpec) {
   };
 }
 
+/**
+ * The archive's name without the stack's suffix: the stack appends the stack id's UUID group
+ * (`stackUniqueSuffix`) so an archive a deleted stack kept never blocks the next create.
+ */
+function archiveBaseName(name: unknown): unknown {
+  const join = (name as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  expect(join?.[0]).toBe('-');
+  expect(JSON.stringify(join?.[1][1])).toContain('AWS::StackId');
+  return join?.[1][0];
+}
+
 function expectedTopology(topology: CellTopology, cell: CellDefinition) {
   return {
     busName: topology.busName,
@@ -103,7 +114,7 @@ function synthesizedTopology(t: Template) {
 
   return {
     busName: bus.Properties.Name,
-    archiveName: archive.Properties.ArchiveName,
+    archiveName: archiveBaseName(archive.Properties.ArchiveName),
     ...(database ? { timestreamDatabase: database.Properties.DatabaseName } : {}),
     stages: [...resourcesOf(t, 'AWS::Events::Rule').values()].map((rule) => {
       const stage = rule.Properties.EventPattern['detail-type'][0].replace('invoice.', '');
