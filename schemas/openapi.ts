@@ -81,7 +81,7 @@ function postStage(stage: Stage): ZodOpenApiOperationObject {
         description: 'Every event was accepted onto the bus; `accepted` lists their eventIds.',
         content: { 'application/json': { schema: AcceptedResponseSchema } },
       },
-      ...errorResponses([400, ...KEY_STATUSES, 404, 413, 415, 500, 502, 503, 504]),
+      ...errorResponses([400, ...KEY_STATUSES, 404, 409, 413, 415, 500, 502, 503, 504]),
     },
   };
 }
