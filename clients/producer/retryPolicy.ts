@@ -34,6 +34,8 @@ export function parseRetryAfter(header: string | null | undefined, now: number):
   const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its day and month; without letters it is a malformed number (`-5`, `1.5`).
+  if (!/[a-z]/i.test(value)) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
