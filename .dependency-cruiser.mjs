@@ -3,6 +3,7 @@
  * CONTRIBUTING.md has the module map these rules enforce. From the bottom up:
  *
  *   schemas/      contracts: imports nothing of the project
+ *   clients/      clients of the cell API for upstream systems: schemas/ only; imported only from the top
  *   handlers/     Lambda code: schemas/, handlers/shared/ and the handler's own folder
  *   cells/        CDK + cell definition: never local/, ops/, load-tests/ (reads dashboards' definitions)
  *   dashboards/   never local/, ops/, load-tests/
@@ -14,7 +15,7 @@
  */
 
 /** Folders that belong to the project; anything else (npm packages, node: builtins) is not checked. */
-const PROJECT = '^(schemas|handlers|cells|dashboards|local|ops|load-tests|test|scripts)/';
+const PROJECT = '^(schemas|clients|handlers|cells|dashboards|local|ops|load-tests|test|scripts)/';
 
 /** The layers that sit on top: nothing below them may import them. */
 const TOP_LAYERS = '^(local|ops|load-tests)/';
@@ -35,6 +36,22 @@ export default {
       severity: 'error',
       from: { path: '^schemas/' },
       to: { path: PROJECT, pathNot: '^schemas/' },
+    },
+    {
+      name: 'clients-import-schemas-only',
+      comment:
+        'A client (clients/producer/) is what an upstream system would copy: the API contract (schemas/ and ' +
+        'its own generated types), nothing of the cell behind the API.',
+      severity: 'error',
+      from: { path: '^clients/([^/]+)/' },
+      to: { path: PROJECT, pathNot: ['^schemas/', '^clients/$1/'] },
+    },
+    {
+      name: 'clients-used-from-the-top',
+      comment: 'Clients call the API from outside: only the top layers and the tests use them, never the cell itself.',
+      severity: 'error',
+      from: { path: PROJECT, pathNot: ['^clients/', '^(local|ops|load-tests|test)/'] },
+      to: { path: '^clients/' },
     },
     {
       name: 'handlers-import-schemas-and-shared-only',
