@@ -14,6 +14,7 @@ import { withServerMetadata } from './ingest/withServerMetadata.ts';
 import { type AwsClientConfig, awsClientConfig } from './shared/awsClientConfig.ts';
 import type { Env, EnvReader } from './shared/EnvReader.ts';
 import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
+import { accountOfInvocation } from './shared/invocationAccount.ts';
 import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
 import { createObservability, runInvocation } from './shared/observability.ts';
 import { readHandlerConfig } from './shared/readHandlerConfig.ts';
@@ -156,7 +157,7 @@ export function createIngestHandler(config: IngestConfig, dependencies: IngestDe
           metrics.add(METRICS.invalidRequests, 1, { code: admission.code });
           return admission.response;
         }
-        const stamp = { cell: config.cellId, region: config.region, receivedAt };
+        const stamp = { cell: config.cellId, account: accountOfInvocation(context), region: config.region, receivedAt };
         const details = parsedEvents.map((e) => withServerMetadata(e, stamp));
         const fresh = details.filter((d) => admission.fresh.has(d.eventId));
         const result =

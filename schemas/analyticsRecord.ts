@@ -38,9 +38,13 @@ export const ANALYTICS_RECORD_VERSION = 1;
  */
 export const DEFAULT_PRIMARY_CONSUMER = 'recorder';
 
-/** Dimensions, all VARCHAR, in the order the consumer writes them. */
+/**
+ * Dimensions, all VARCHAR, in the order the consumer writes them: where the event was received
+ * (cell, AWS account, Region: the server metadata, DESIGN §4), then what it is about.
+ */
 export const ANALYTICS_DIMENSIONS = [
   'cell',
+  'account_id',
   'region',
   'stage',
   'consumer',
@@ -50,6 +54,14 @@ export const ANALYTICS_DIMENSIONS = [
   'currency',
 ] as const;
 export type AnalyticsDimension = (typeof ANALYTICS_DIMENSIONS)[number];
+
+/**
+ * Dimensions an event may lack: `account_id` was added to the server metadata later, and an event
+ * stamped before then (redriven or replayed) has none. Its record then has no such dimension
+ * (Timestream refuses an empty value) and its row no such value: every reader sees NULL.
+ */
+export const OPTIONAL_ANALYTICS_DIMENSIONS = ['account_id'] as const satisfies readonly AnalyticsDimension[];
+export type OptionalAnalyticsDimension = (typeof OPTIONAL_ANALYTICS_DIMENSIONS)[number];
 
 /** Measures of the multi-measure record and their Timestream types, in the order the consumer writes them. */
 export const ANALYTICS_MEASURES = {
@@ -84,7 +96,8 @@ export function analyticsTypeOf(field: AnalyticsField): AnalyticsValueType {
 /** One record's values in Timestream's wire format: strings, epoch milliseconds for TIMESTAMP. */
 export interface AnalyticsRecordValues {
   readonly timeMs: number;
-  readonly dimensions: Readonly<Record<AnalyticsDimension, string>>;
+  readonly dimensions: Readonly<Record<Exclude<AnalyticsDimension, OptionalAnalyticsDimension>, string>> &
+    Readonly<Partial<Record<OptionalAnalyticsDimension, string>>>;
   readonly measures: Readonly<Record<AnalyticsMeasure, string>>;
 }
 
@@ -102,11 +115,10 @@ export interface AnalyticsWriteRecord {
 /** The Timestream record of one event and consumer. */
 export function toAnalyticsWriteRecord(values: AnalyticsRecordValues): AnalyticsWriteRecord {
   return {
-    Dimensions: ANALYTICS_DIMENSIONS.map((name) => ({
-      Name: name,
-      Value: values.dimensions[name],
-      DimensionValueType: 'VARCHAR',
-    })),
+    Dimensions: ANALYTICS_DIMENSIONS.flatMap((name) => {
+      const value = values.dimensions[name];
+      return value === undefined ? [] : [{ Name: name, Value: value, DimensionValueType: 'VARCHAR' as const }];
+    }),
     MeasureName: ANALYTICS_MEASURE_NAME,
     MeasureValueType: 'MULTI',
     MeasureValues: ANALYTICS_MEASURE_NAMES.map((name) => ({
@@ -175,7 +187,7 @@ export const LAKEHOUSE_COLUMNS: AnalyticsColumns = READ_MODEL_COLUMNS;
  *
  * Why these two columns: `event_id` is the idempotency key end to end (a UUID the client chose; the
  * same eventId with other content is refused at ingest with 409), so it fixes every other field of
- * the event — cell, region, stage, invoice, vendor, currency and time. What it does not fix is which
+ * the event — cell, account, region, stage, invoice, vendor, currency and time. What it does not fix is which
  * consumer wrote the row: each consumer of a stage records its own copy of the same event, and those
  * copies must stay separate rows, as they are separate Timestream records (`consumer` is a dimension).
  * Nothing else belongs in the key: a field that varies between deliveries of one event
@@ -204,7 +216,10 @@ export type AnalyticsRow = Readonly<Record<string, AnalyticsRowValue>>;
  */
 export function toAnalyticsRow(values: AnalyticsRecordValues): AnalyticsRow {
   const row: Record<string, AnalyticsRowValue> = { [LAKEHOUSE_COLUMNS.time]: values.timeMs };
-  for (const name of ANALYTICS_DIMENSIONS) row[LAKEHOUSE_COLUMNS[name]] = values.dimensions[name];
+  for (const name of ANALYTICS_DIMENSIONS) {
+    const value = values.dimensions[name];
+    if (value !== undefined) row[LAKEHOUSE_COLUMNS[name]] = value; // absent: Firehose writes NULL
+  }
   for (const name of ANALYTICS_MEASURE_NAMES) {
     row[LAKEHOUSE_COLUMNS[name]] = toRowValue(ANALYTICS_MEASURES[name], values.measures[name], name);
   }

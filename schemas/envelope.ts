@@ -14,12 +14,21 @@ export function detailTypeFor(stage: Stage): string {
 }
 
 /**
- * What the server adds to a validated event before it enters the bus.
+ * What the server adds to a validated event before it enters the bus (DESIGN §4): where it was
+ * received (cell, AWS account, Region), when, and under which contract version.
  *
- * @example { "cell": "local", "region": "eu-west-1", "receivedAt": "2026-11-28T09:30:01.120Z", "schemaVersion": "1" }
+ * `account` is optional although ingest always stamps it on Lambda (it reads it from the
+ * invocation's function ARN): events stamped before it existed still travel (DLQ redrives, archive
+ * replays) and must stay valid. Adding an optional field keeps `schemaVersion` "1".
+ *
+ * @example { "cell": "local", "account": "000000000000", "region": "eu-west-1", "receivedAt": "2026-11-28T09:30:01.120Z", "schemaVersion": "1" }
  */
 export const ServerMetadataSchema = strictObject({
   cell: z.string().min(1),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
   region: z.string().min(1),
   receivedAt: z.iso.datetime({ offset: true }),
   schemaVersion: z.literal(SCHEMA_VERSION, {
@@ -40,7 +49,7 @@ function stageDetailSchema<S extends Stage>(stage: S) {
  * contract is the one the API enforced (unknown fields still rejected) plus `server`.
  *
  * @example { "eventId": "…", "invoiceId": "INV-1", "stage": "posting", "status": "posted", …,
- *            "server": { "cell": "local", "region": "eu-west-1", "receivedAt": "2026-11-28T09:30:01.120Z", "schemaVersion": "1" } }
+ *            "server": { "cell": "local", "account": "000000000000", "region": "eu-west-1", "receivedAt": "2026-11-28T09:30:01.120Z", "schemaVersion": "1" } }
  */
 export const InvoiceEventDetailSchema = z.discriminatedUnion(
   'stage',

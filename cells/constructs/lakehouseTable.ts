@@ -28,7 +28,10 @@ const ICEBERG_TYPES = {
 } as const satisfies Record<AnalyticsValueType, string>;
 
 export interface LakehouseColumn {
-  /** Iceberg field id: 1.. in record order. Partition fields refer to columns by it. */
+  /**
+   * Iceberg field id, for ever the column's identity (partition fields refer to it): the table's
+   * first columns are 1.. in record order, a column added later takes the next free id.
+   */
   readonly id: number;
   readonly name: string;
   readonly type: (typeof ICEBERG_TYPES)[AnalyticsValueType];
@@ -40,11 +43,26 @@ export interface LakehouseColumn {
 /** Fields every row has (the identity, its partition sources and the row's time); the rest may be null. */
 const REQUIRED_FIELDS: ReadonlySet<AnalyticsField> = new Set(['time', 'stage', 'consumer', 'event_id', 'invoice_id']);
 
-/** The table's columns, one per field of the analytics record. */
+/**
+ * Fields added to the contract after the table's first schema, oldest first. Iceberg knows a column
+ * by its field id, not by name or position: renumbering the columns after an inserted one would make
+ * a deployed table read old data under the wrong names. So the first schema's fields keep their ids
+ * and each added field takes the next id, whatever its place in the record's order.
+ */
+const FIELDS_ADDED_LATER: readonly AnalyticsField[] = ['account_id'];
+
+/** Field ids: the first schema's fields 1.. in record order, then the added ones. */
+function fieldIds(fields: readonly AnalyticsField[]): ReadonlyMap<AnalyticsField, number> {
+  const first = fields.filter((field) => !FIELDS_ADDED_LATER.includes(field));
+  return new Map([...first, ...FIELDS_ADDED_LATER].map((field, i) => [field, i + 1]));
+}
+
+/** The table's columns, one per field of the analytics record, in the record's order. */
 export function lakehouseColumns(): LakehouseColumn[] {
   const fields: AnalyticsField[] = ['time', ...ANALYTICS_DIMENSIONS, ...ANALYTICS_MEASURE_NAMES];
-  return fields.map((field, i) => ({
-    id: i + 1,
+  const ids = fieldIds(fields);
+  return fields.map((field) => ({
+    id: ids.get(field)!,
     name: ATHENA_COLUMNS[field],
     type: ICEBERG_TYPES[analyticsTypeOf(field)],
     required: REQUIRED_FIELDS.has(field),

@@ -12,6 +12,8 @@ import type { Stage } from '../../schemas/stages.ts';
 /** One analytics record of the read model, typed. */
 export interface InvoiceEventRecord {
   readonly cell: string;
+  /** The AWS account that received the event; null for an event recorded before ingest stamped it. */
+  readonly accountId: string | null;
   readonly region: string;
   readonly stage: string;
   readonly consumer: string;
@@ -57,6 +59,7 @@ export interface SqlStatement {
 /** Read-model columns of an {@link InvoiceEventRecord}, by property. */
 const RECORD_COLUMNS = {
   cell: C.cell,
+  accountId: C.account_id,
   region: C.region,
   stage: C.stage,
   consumer: C.consumer,
@@ -126,6 +129,7 @@ export function toInvoiceEventRecord(row: Record<string, unknown>): InvoiceEvent
   const timeMs = Number(r.timeMs);
   return {
     cell: String(r.cell),
+    accountId: textOrNull(r.accountId),
     region: String(r.region),
     stage: String(r.stage),
     consumer: String(r.consumer),

@@ -25,6 +25,8 @@ export function analyticsValuesOf(item: SinkItem): AnalyticsRecordValues {
     timeMs: Date.parse(detail.occurredAt),
     dimensions: {
       cell: detail.server.cell,
+      // Absent on events stamped before ingest recorded the account (see ServerMetadataSchema).
+      ...(detail.server.account !== undefined ? { account_id: detail.server.account } : {}),
       region: detail.server.region,
       stage: detail.stage,
       consumer,

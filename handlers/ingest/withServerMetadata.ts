@@ -3,6 +3,8 @@ import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 
 export interface ServerStamp {
   readonly cell: string;
+  /** The AWS account the ingest function ran in; unknown only when called without a Lambda context. */
+  readonly account: string | undefined;
   readonly region: string;
   /** When the API received the request (epoch ms); the start of every latency BEMS reports. */
   readonly receivedAt: number;
@@ -14,6 +16,7 @@ export function withServerMetadata(event: InvoiceEvent, stamp: ServerStamp): Inv
     ...event,
     server: {
       cell: stamp.cell,
+      ...(stamp.account !== undefined ? { account: stamp.account } : {}),
       region: stamp.region,
       receivedAt: new Date(stamp.receivedAt).toISOString(),
       schemaVersion: SCHEMA_VERSION,

@@ -63,6 +63,7 @@ function referenceItem(stage: Stage): SinkItem {
     metadata: { sourceSystem: 'oracle-ap', correlationId: 'corr-2026-11-30-000123' },
     server: {
       cell: 'euw1-a',
+      account: '123456789012',
       region: 'eu-west-1',
       receivedAt: '2026-11-30T09:30:01.120Z',
       schemaVersion: SCHEMA_VERSION,

@@ -4,7 +4,10 @@ import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { type BusEvent, detailTypeFor, type InvoiceEventDetail, SCHEMA_VERSION } from '../../schemas/envelope.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 
-/** The event as the ingest Lambda puts it on the bus: with server metadata. */
+/**
+ * The event as the ingest Lambda puts it on the bus: with server metadata. For an event stamped
+ * before ingest recorded its account, use {@link withoutAccount}.
+ */
 export function buildEventDetail(
   event: InvoiceEvent,
   server: Partial<InvoiceEventDetail['server']> = {},
@@ -13,12 +16,19 @@ export function buildEventDetail(
     ...event,
     server: {
       cell: 'test',
+      account: '000000000000',
       region: 'eu-west-1',
       receivedAt: new Date(Date.parse(event.occurredAt) + 1_000).toISOString(),
       schemaVersion: SCHEMA_VERSION,
       ...server,
     },
   };
+}
+
+/** The same detail as an event stamped before the server metadata carried the account. */
+export function withoutAccount(detail: InvoiceEventDetail): InvoiceEventDetail {
+  const { account: _dropped, ...server } = detail.server;
+  return { ...detail, server };
 }
 
 /** The EventBridge event the stage rule delivers to an inbox queue. */
@@ -28,7 +38,7 @@ export function buildBusEvent(detail: InvoiceEventDetail, overrides: Partial<Bus
     id: randomUUID(),
     'detail-type': detailTypeFor(detail.stage),
     source: 'bems.invoices',
-    account: '000000000000',
+    account: detail.server.account ?? '000000000000',
     time: detail.server.receivedAt,
     region: detail.server.region,
     resources: [],

@@ -109,6 +109,21 @@ describe('a lakehouse cell', () => {
     expect(table.Properties.IcebergMetadata.TableProperties).toEqual({ 'format-version': '2' });
   });
 
+  it('keeps the field id of every column of the first schema, and gives account_id (added later) the next one', () => {
+    const [, table] = only('AWS::S3Tables::Table');
+    const fields = table.Properties.IcebergMetadata.IcebergSchema.SchemaFieldList as {
+      Id: number;
+      Name: string;
+      Required: boolean;
+    }[];
+    // Iceberg knows a column by its id: renumbering would make a deployed table misread its data.
+    const firstSchema = ['time', 'cell', 'region', 'stage', 'consumer', 'invoice_id', 'event_id', 'vendor_id'];
+    const idOf = (name: string) => fields.find((f) => f.Name === name)!;
+    expect(firstSchema.map((name) => idOf(name).Id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(idOf('replayed').Id).toBe(fields.length - 1);
+    expect(idOf('account_id')).toMatchObject({ Id: fields.length, Required: false });
+  });
+
   it('partitions the table by the day of the event time and by stage', () => {
     const [, table] = only('AWS::S3Tables::Table');
     const idOf = (name: string) => lakehouseColumns().find((c) => c.name === name)!.id;

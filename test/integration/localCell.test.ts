@@ -111,6 +111,36 @@ describe('local cell: valid traffic', () => {
     expect(cell.readModel.duplicateIdentities()).toEqual([]);
   });
 
+  it("records the cell's account, with its cell and Region, as processing metadata of every event", async () => {
+    // Prepare: one invoice through all four stages.
+    const events = buildInvoiceRun({ invoices: 1, prefix: 'INV-ACCOUNT', seed: SEED });
+    const invoiceId = events[0]!.invoiceId;
+
+    // Act
+    for (const event of events) {
+      const result = await postInvoices(cell.apiUrl, cell.apiKey, {
+        stage: event.stage,
+        events: [event],
+        asBatch: false,
+      });
+      expect(result.status, JSON.stringify(result.body)).toBe(202);
+    }
+    await waitForTimelines(
+      cell.apiUrl,
+      cell.apiKey,
+      new Map([[invoiceId, new Set(events.map((e) => e.eventId))]]),
+      Date.now() + VISIBLE_WITHIN_MS,
+    );
+
+    // Assess: the analytics records (the read model, as the dashboards read them) carry the account.
+    const recorded = cell.readModel.timeline(invoiceId);
+    expect(recorded.map((r) => r.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+    expect(cell.cell.account).toMatch(/^\d{12}$/);
+    for (const record of recorded) {
+      expect(record).toMatchObject({ accountId: cell.cell.account, cell: cell.cell.id, region: cell.cell.region });
+    }
+  });
+
   it('reports every component as running and, once the re-sent duplicates are through, every queue drained', async () => {
     // Act: the duplicates of re-sent events may still be on their way (they are absorbed by eventId).
     type Health = {

@@ -30,6 +30,8 @@ export interface SeedEvent {
   readonly paymentTerms: { netDays?: number; dueDate?: string };
   /** @default 'recorder' */
   readonly consumer?: string;
+  /** The account in the server metadata; null for an event stamped before ingest recorded it. @default '000000000000' */
+  readonly account?: string | null;
 }
 
 export interface SeededStore {
@@ -54,7 +56,13 @@ export function detailOf(event: SeedEvent, index: number): InvoiceEventDetail {
     vendor: { vendorId: event.vendorId, name: event.vendorName, country: 'DE' },
     paymentTerms: event.paymentTerms,
     metadata: { sourceSystem: 'sap-fi' },
-    server: { cell: 'local', region: 'eu-west-1', receivedAt: new Date(receivedAt).toISOString(), schemaVersion: '1' },
+    server: {
+      cell: 'local',
+      ...(event.account === null ? {} : { account: event.account ?? '000000000000' }),
+      region: 'eu-west-1',
+      receivedAt: new Date(receivedAt).toISOString(),
+      schemaVersion: '1',
+    },
   } as InvoiceEventDetail;
 }
 

@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   handler as lambdaHandler,
 } from '../../../handlers/ingest.ts';
 import { ConfigError } from '../../../handlers/shared/errors.ts';
+import { createLambdaContext } from '../../../local/cell/pollers/index.ts';
 import { InvoiceEventDetailSchema } from '../../../schemas/envelope.ts';
 import { AcceptedResponseSchema, ErrorResponseSchema } from '../../../schemas/errorResponse.ts';
 import { buildApiGatewayEvent } from '../../helpers/apiGatewayEvents.ts';
@@ -87,6 +89,52 @@ describe('ingest handler', () => {
         schemaVersion: '1',
       });
       expect(metrics.total('EventsAccepted', { stage: 'reconciliation' })).toBe(1);
+    });
+
+    describe('stamping the account the function runs in', () => {
+      /** What Lambda passes on AWS: the invoked function's ARN names the account (here with an alias). */
+      const awsContext = {
+        functionName: 'bems-euw1-a-ingest',
+        invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:bems-euw1-a-ingest:live',
+        awsRequestId: 'req-aws',
+        getRemainingTimeInMillis: () => 10_000,
+      } as Context;
+
+      async function stampedWith(context: Context | undefined) {
+        const { handler } = setup();
+        const result = await handler(buildApiGatewayEvent({ body: eventAt() }), context);
+        expect(result.statusCode).toBe(202);
+        const [entry] = sentEntries()[0]!;
+        return InvoiceEventDetailSchema.parse(JSON.parse(entry!.Detail!)).server;
+      }
+
+      it('reads it from the invoked function ARN on AWS', async () => {
+        expect(await stampedWith(awsContext)).toEqual({
+          cell: 'test',
+          account: '123456789012',
+          region: 'eu-west-1',
+          receivedAt: '2026-11-28T09:30:00.000Z',
+          schemaVersion: '1',
+        });
+      });
+
+      it("reads the local cell's account from the context the local cell builds", async () => {
+        const context = createLambdaContext({
+          functionName: 'bems-local-ingest',
+          region: 'eu-west-1',
+          account: '000000000000',
+          timeoutMs: 10_000,
+        });
+
+        expect((await stampedWith(context)).account).toBe('000000000000');
+      });
+
+      it('stamps no account it cannot read (no context, or an ARN of another shape)', async () => {
+        expect(await stampedWith(undefined)).not.toHaveProperty('account');
+        eventBridge.resetHistory();
+        const odd = { ...awsContext, invokedFunctionArn: 'arn:aws:lambda:eu-west-1:12345:function:x' } as Context;
+        expect(await stampedWith(odd)).not.toHaveProperty('account');
+      });
     });
 
     it('sends a batch of 10 in a single PutEvents call and lists every eventId in order', async () => {

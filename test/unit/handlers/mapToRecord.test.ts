@@ -7,7 +7,7 @@ import {
   toAnalyticsRow,
 } from '../../../schemas/analyticsRecord.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
-import { buildEventDetail } from '../../helpers/sqsEvents.ts';
+import { buildEventDetail, withoutAccount } from '../../helpers/sqsEvents.ts';
 
 function measures(record: ReturnType<typeof mapToRecord>) {
   return Object.fromEntries(record.MeasureValues!.map((m) => [m.Name, { type: m.Type, value: m.Value }]));
@@ -27,7 +27,7 @@ const detail = buildEventDetail(
     paymentTerms: { netDays: 30 },
     metadata: { sourceSystem: 'sap-fi' },
   }),
-  { cell: 'euw1-a', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
+  { cell: 'euw1-a', account: '123456789012', region: 'eu-west-1', receivedAt: '2026-11-28T08:30:01.500Z' },
 );
 const processedAt = Date.parse('2026-11-28T08:30:03.000Z');
 
@@ -37,6 +37,7 @@ describe('mapToRecord', () => {
 
     expect(record.Dimensions).toEqual([
       { Name: 'cell', Value: 'euw1-a', DimensionValueType: 'VARCHAR' },
+      { Name: 'account_id', Value: '123456789012', DimensionValueType: 'VARCHAR' },
       { Name: 'region', Value: 'eu-west-1', DimensionValueType: 'VARCHAR' },
       { Name: 'stage', Value: 'authorization', DimensionValueType: 'VARCHAR' },
       { Name: 'consumer', Value: 'recorder', DimensionValueType: 'VARCHAR' },
@@ -45,6 +46,16 @@ describe('mapToRecord', () => {
       { Name: 'vendor_id', Value: 'V-1001', DimensionValueType: 'VARCHAR' },
       { Name: 'currency', Value: 'EUR', DimensionValueType: 'VARCHAR' },
     ]);
+  });
+
+  it('leaves the account out of an event stamped before ingest recorded it (Timestream refuses an empty value)', () => {
+    const record = mapToRecord({ detail: withoutAccount(detail), consumer: 'recorder', replayed: false, processedAt });
+
+    expect(record.Dimensions!.map((d) => d.Name)).not.toContain('account_id');
+    expect(record.Dimensions!.every((d) => d.Value !== '')).toBe(true);
+    expect(record.Dimensions).toHaveLength(
+      mapToRecord({ detail, consumer: 'recorder', replayed: false, processedAt }).Dimensions!.length - 1,
+    );
   });
 
   it('is a version-1 multi-measure record at occurredAt in milliseconds', () => {
@@ -104,6 +115,7 @@ describe('toAnalyticsRow (the lakehouse row)', () => {
     expect(row).toEqual({
       time_ms: Date.parse('2026-11-28T08:30:00Z'),
       cell: 'euw1-a',
+      account_id: '123456789012',
       region: 'eu-west-1',
       stage: 'authorization',
       consumer: 'recorder',
@@ -137,6 +149,13 @@ describe('toAnalyticsRow (the lakehouse row)', () => {
     for (const m of record.MeasureValues!) {
       expect(String(row[LAKEHOUSE_COLUMNS[m.Name as keyof typeof LAKEHOUSE_COLUMNS]])).toBe(m.Value);
     }
+  });
+
+  it('has no account_id (NULL in the table) for an event stamped before ingest recorded the account', () => {
+    const row = toAnalyticsRow(analyticsValuesOf({ ...item, detail: withoutAccount(detail) }));
+
+    expect(row).not.toHaveProperty(LAKEHOUSE_COLUMNS.account_id);
+    expect(row).toMatchObject({ cell: 'euw1-a', region: 'eu-west-1', event_id: detail.eventId });
   });
 
   it('has a unique key that names the event and the consumer, both columns of the row', () => {

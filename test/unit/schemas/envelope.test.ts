@@ -51,6 +51,16 @@ describe('InvoiceEventDetail (EventBridge detail, SNS message, SQS FIFO body)', 
     ]);
   });
 
+  it('carries the account that received the event, and still accepts an event stamped before it did', () => {
+    const stamped = detail({ server: { ...server, account: '123456789012' } });
+    expect(InvoiceEventDetailSchema.parse(stamped).server.account).toBe('123456789012');
+    expect(InvoiceEventDetailSchema.safeParse(detail()).success).toBe(true);
+    for (const account of ['', '12345', '12345678901x', 123456789012]) {
+      const result = InvoiceEventDetailSchema.safeParse(detail({ server: { ...server, account } }));
+      expect(issuePaths(result), String(account)).toEqual(['server.account']);
+    }
+  });
+
   it(`rejects a schemaVersion other than "${SCHEMA_VERSION}"`, () => {
     const result = InvoiceEventDetailSchema.safeParse(detail({ server: { ...server, schemaVersion: '2' } }));
     expect(issuePaths(result)).toEqual(['server.schemaVersion']);
