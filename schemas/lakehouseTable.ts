@@ -1,3 +1,5 @@
+import { READ_MODEL_VIEW } from './analyticsRecord.ts';
+
 /**
  * How records reach the lakehouse's Iceberg table through Amazon Data Firehose, shared by the CDK
  * stack (the stream's processing configuration) and the local cell's Firehose emulator.
@@ -24,3 +26,9 @@ export function icebergRoutingQuery(target: {
 }): string {
   return `{destinationDatabaseName: ${JSON.stringify(target.database)}, destinationTableName: ${JSON.stringify(target.table)}, operation: ${JSON.stringify(target.operation)}}`;
 }
+
+/**
+ * The cell's Iceberg table: namespace (Glue database) and table of its S3 table bucket, the
+ * destination of the cell's Firehose stream (`CellTopology.analyticsStream`), on AWS and locally.
+ */
+export const LAKEHOUSE_TABLE = { database: 'bems', table: READ_MODEL_VIEW } as const;
