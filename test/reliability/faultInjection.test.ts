@@ -7,7 +7,7 @@ import { poisonMessagesScenario } from './scenarios/poisonMessages.ts';
 import { processKillScenario } from './scenarios/processKill.ts';
 import { CI_SIZE } from './scenarios/ScenarioSize.ts';
 import { snsSqsRestartScenario } from './scenarios/snsSqsRestart.ts';
-import { timestreamOutageScenario } from './scenarios/timestreamOutage.ts';
+import { firehoseOutageScenario, timestreamOutageScenario } from './scenarios/timestreamOutage.ts';
 import { invariantViolations } from './support/ScenarioResult.ts';
 
 /**
@@ -71,6 +71,19 @@ describe.concurrent('fault injection (CI size)', { timeout: 180_000 }, () => {
     expect(result.facts.writtenDuringFault).toBe(0);
     expect(result.affected).toBeGreaterThan(0);
     expect(result.recorded).toBe(result.accepted);
+  });
+
+  it('lakehouse: Firehose throttling, then failing every third record: nothing written meanwhile, every accepted event once', async () => {
+    // Act
+    const result = await firehoseOutageScenario(CI_SIZE);
+
+    // Assess: throttled calls were retried and partially failed records resent until accepted,
+    // without one record lost or written twice.
+    expect(invariantViolations(result), JSON.stringify(result, null, 2)).toEqual([]);
+    expect(result.facts.writtenDuringFault).toBe(0);
+    expect(result.affected).toBeGreaterThan(0);
+    expect(result.recorded).toBe(result.accepted);
+    expect(result.duplicated).toBe(0);
   });
 
   it('duplicated deliveries and client retries of the same eventIds: one record per event whatever arrived twice', async () => {
