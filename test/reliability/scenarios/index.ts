@@ -20,6 +20,8 @@ export const SCENARIOS: Readonly<Record<string, (size: ScenarioSize) => Promise<
   'firehose-outage': firehoseOutageScenario,
   'sns-sqs-restart': snsSqsRestartScenario,
   duplicates: duplicateDeliveriesScenario,
+  'lakehouse-duplicates': (size) => duplicateDeliveriesScenario(size, 'lakehouse'),
+  'lakehouse-sigkill': (size) => processKillScenario(size, 'lakehouse'),
   poison: poisonMessagesScenario,
   timestamps: eventTimestampsScenario,
 };
