@@ -1,6 +1,6 @@
-import type { AnalyticsStore } from '../../../schemas/analyticsRecord.ts';
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { AnalyticsStore } from '../../../schemas/analyticsRecord.ts';
 import { detailTypeFor, EVENT_SOURCE, SCHEMA_VERSION } from '../../../schemas/envelope.ts';
 import type { InvoiceEvent } from '../../../schemas/invoiceEvent.ts';
 import { inProcessProbe } from '../support/CellProbe.ts';
