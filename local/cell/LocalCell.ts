@@ -64,14 +64,7 @@ export interface RunningLocalCell {
   readonly resources: ProvisionedTopology;
   /** The function plan's functions as this cell runs them: environments and event source mappings. */
   readonly functions: readonly LocalFunctionDescription[];
-  readonly endpoints: {
-    readonly sqs: string;
-    readonly sns: string;
-    readonly eventbridge: string;
-    readonly timestream: string;
-    readonly firehose: string;
-    readonly dynamodb: string;
-  };
+  readonly endpoints: CellServices['endpoints'];
   /**
    * The cell's analytics store (`cell.analytics.store`): the Timestream emulator's file or the
    * Firehose emulator's, with the read model's view `invoice_events` over either.

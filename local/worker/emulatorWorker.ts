@@ -27,38 +27,24 @@ const options = workerData as EmulatorWorkerData;
 
 try {
   const counter = new RequestCounter();
-  const snsSqs = await startSnsSqs({ dataDir: options.dataDir, region: options.region, counter });
-  const timestream = await startTimestreamEmulator({
-    dataDir: options.dataDir,
-    region: options.region,
-    accountId: options.accountId,
-    databases: options.databases,
-  }).catch(async (error: unknown) => {
-    await snsSqs.stop();
-    throw error;
-  });
+  // Emulators started so far, stopped (newest first) if a later one fails to start.
+  const started: { stop(): Promise<void> }[] = [];
+  const start = async <T extends { stop(): Promise<void> }>(starting: Promise<T>): Promise<T> => {
+    try {
+      const emulator = await starting;
+      started.push(emulator);
+      return emulator;
+    } catch (error) {
+      for (const emulator of started.reverse()) await emulator.stop();
+      throw error;
+    }
+  };
+  const where = { dataDir: options.dataDir, region: options.region, accountId: options.accountId };
+  const snsSqs = await start(startSnsSqs({ dataDir: options.dataDir, region: options.region, counter }));
+  const timestream = await start(startTimestreamEmulator({ ...where, databases: options.databases }));
   // Both analytics stores run; only the cell's store has a table (or stream) to write to.
-  const firehose = await startFirehoseEmulator({
-    dataDir: options.dataDir,
-    region: options.region,
-    accountId: options.accountId,
-    streams: options.firehoseStreams ?? [],
-  }).catch(async (error: unknown) => {
-    await timestream.stop();
-    await snsSqs.stop();
-    throw error;
-  });
-  const dynamodb = await startDynamoDBEmulator({
-    dataDir: options.dataDir,
-    region: options.region,
-    accountId: options.accountId,
-    tables: options.dynamoTables ?? [],
-  }).catch(async (error: unknown) => {
-    await firehose.stop();
-    await timestream.stop();
-    await snsSqs.stop();
-    throw error;
-  });
+  const firehose = await start(startFirehoseEmulator({ ...where, streams: options.firehoseStreams ?? [] }));
+  const dynamodb = await start(startDynamoDBEmulator({ ...where, tables: options.dynamoTables ?? [] }));
 
   let eventBridge: RunningEventBridgeEmulator | undefined;
   let deliveries: SqsJsonClient | undefined;
