@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { LocalReadModel } from '../dashboards/readModel/index.ts';
-import type { TimestreamStore } from '../local/timestream/index.ts';
+import type { LocalAnalyticsStore } from '../local/cell/analyticsStore.ts';
 import { DEFAULT_PRIMARY_CONSUMER } from '../schemas/analyticsRecord.ts';
 
 /** One record of an event as the verifier sees it (primary consumer only). */
@@ -30,18 +30,23 @@ export interface RecordSource {
 const IDS_PER_QUERY = 500;
 
 /**
- * The local cell's Timestream store, read directly: cheapest and exact (the SQL view
- * `invoice_events`). Counts only each stage's primary consumer, as dashboards do.
+ * The local cell's analytics store (Timestream's or the lakehouse's), read directly: cheapest and
+ * exact (the SQL view `invoice_events`). Counts only each stage's primary consumer, as dashboards do.
  */
 export function storeRecordSource(
-  store: TimestreamStore,
-  options: { readonly primaryConsumer?: string; readonly invoicePrefix?: string } = {},
+  store: Pick<LocalAnalyticsStore, 'path' | 'query'>,
+  options: {
+    readonly primaryConsumer?: string;
+    readonly invoicePrefix?: string;
+    /** The cell's read model over `store` (`RunningLocalCell.readModel`). @default the Timestream store's */
+    readonly readModel?: LocalReadModel;
+  } = {},
 ): RecordSource {
   const primaryConsumer = options.primaryConsumer ?? DEFAULT_PRIMARY_CONSUMER;
   const prefix = options.invoicePrefix;
-  const readModel = new LocalReadModel(store);
+  const readModel = options.readModel ?? new LocalReadModel(store);
   return {
-    description: `Timestream store ${store.path}`,
+    description: `analytics store ${store.path}`,
     // A covering-index range count over the run's invoice ids (`LT-<runId>-…`). It deliberately
     // skips the consumer filter: that column is extracted from JSON per row, which made each poll
     // cost milliseconds of the cell's own event loop. Extra consumers only make the count reach the

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { localCell } from '../cells/cells.config.ts';
+import { ANALYTICS_STORES, type AnalyticsStore } from '../schemas/analyticsRecord.ts';
 import { LocalCellError } from './cell/errors.ts';
 import { type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
 import { type RunningLocalCell, startLocalCell } from './cell/LocalCell.ts';
@@ -15,11 +17,13 @@ const FORCE_AFTER_MS = 2_000;
 
 const HELP = `Usage: npm start -- [options]
 
-Runs a whole BEMS cell on this machine: API, EventBridge, SNS/SQS, Lambda pollers, Timestream.
+Runs a whole BEMS cell on this machine: API, EventBridge, SNS/SQS, Lambda pollers, and the
+analytics store: Timestream, or Firehose into an Iceberg table (lakehouse).
 
 Options:
   --port <n>          API port (0 = any free port)                 default ${DEFAULTS.port}
   --data-dir <path>   where all state lives; a restart continues   default ${DEFAULTS.dataDir}
+  --analytics <store> analytics store: ${ANALYTICS_STORES.join(' | ')}       default ${localCell().analytics.store} (the local cell's)
   --fault <rule>      make a handler fail for matching invoices (repeatable):
                         handler:pattern[:stage[:mode]]
                         handler = ingest | forward | consume, pattern = RegExp on invoiceId,
@@ -36,6 +40,7 @@ function parseFlags(argv: string[]) {
     options: {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
+      analytics: { type: 'string' },
       fault: { type: 'string', multiple: true },
       'no-batching': { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -48,10 +53,14 @@ function parseFlags(argv: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new LocalCellError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   const faults: FaultRule[] = (values.fault ?? []).map(parseFaultFlag);
+  const analytics = values.analytics;
+  if (analytics !== undefined && !(ANALYTICS_STORES as readonly string[]).includes(analytics))
+    throw new LocalCellError(`--analytics must be one of ${ANALYTICS_STORES.join(', ')}, got "${analytics}"`);
   return {
     help: values.help ?? false,
     port,
     dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
+    ...(analytics === undefined ? {} : { analyticsStore: analytics as AnalyticsStore }),
     faults,
     batching: !values['no-batching'],
     quiet: values.quiet ?? false,
@@ -82,6 +91,7 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
     `  API key   ${cell.apiKey}`,
     `  dashboard ${cell.apiUrl}/dashboard`,
     `  data dir  ${cell.dataDir}`,
+    `  analytics ${storeLine(cell)}`,
     ...faultLines,
     '',
     'Send an event, then read the invoice timeline (visible within seconds):',
@@ -97,6 +107,14 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
   ].join('\n');
 }
 
+/** Which analytics store runs, and where its records go. */
+function storeLine(cell: RunningLocalCell): string {
+  const { topology } = cell;
+  return topology.analyticsStore === 'lakehouse'
+    ? `lakehouse: Firehose stream ${topology.analyticsStream} → Iceberg table (emulated, ${cell.store.path})`
+    : `timestream: table ${topology.timestreamDatabase}.${topology.timestreamTable} (emulated, ${cell.store.path})`;
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   if (flags.help) {
@@ -106,6 +124,7 @@ async function main(): Promise<void> {
   const cell = await startLocalCell({
     port: flags.port,
     dataDir: flags.dataDir,
+    ...(flags.analyticsStore ? { analyticsStore: flags.analyticsStore } : {}),
     faults: flags.faults,
     batching: flags.batching,
     quiet: flags.quiet,

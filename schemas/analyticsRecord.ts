@@ -165,20 +165,26 @@ export const ANALYTICS_STORES = ['timestream', 'lakehouse'] as const;
 export type AnalyticsStore = (typeof ANALYTICS_STORES)[number];
 
 /**
- * Columns of the lakehouse (Iceberg) table: the same as the local read model's, on purpose. Every
- * field keeps its snake_case name; each TIMESTAMP field is a `long` of epoch milliseconds named
- * `<field>_ms` (`time_ms`, `received_at_ms`, `processed_at_ms`, `due_at_ms`).
+ * Columns of the lakehouse (Iceberg) table, the one definition the consumer's Firehose sink, the
+ * Iceberg table of the CDK stack, Athena's queries (`ATHENA_COLUMNS`, `schemas/athenaTable.ts`) and
+ * the local read model over the Firehose emulator all use: each field under its own name, as in
+ * Timestream (`time`, `received_at`, `processed_at`, `due_at`, …), so the Athena renderings of the
+ * query catalogue share their column names with Timestream's.
  *
- * Why epoch milliseconds and not ISO-8601 text or an Iceberg `timestamp` column: Firehose converts a
- * JSON value to the column's Iceberg type, and for `timestamp` columns it expects microseconds — a
- * millisecond number would land in 1970 and ISO text depends on its parser. An integer column has
- * no such conversion: what the consumer computed is what Athena reads, exactly, and it is the value
- * Timestream gets (`Time`, TimeUnit MILLISECONDS). Queries read it as
- * `from_unixtime(time_ms / 1e3)`; the table can still be partitioned by day on it with Iceberg's
- * `truncate(86400000, time_ms)` transform. And one row shape for the local read model and the
- * lakehouse means one query shape and one upsert rule for both.
+ * The TIMESTAMP fields are Iceberg `timestamp` columns, and Firehose converts a JSON number for a
+ * `timestamp` column as epoch **microseconds** (its Iceberg documentation); so the row carries each
+ * instant as an integer of microseconds ({@link epochMicros}) — the consumer's millisecond value
+ * times 1,000, exact (an instant of this century is far inside Number's safe integer range).
  */
-export const LAKEHOUSE_COLUMNS: AnalyticsColumns = READ_MODEL_COLUMNS;
+export const LAKEHOUSE_COLUMNS: AnalyticsColumns = columnsBy((field) => field);
+
+/** Microseconds per millisecond: a lakehouse row's instants are epoch µs, everything else in BEMS epoch ms. */
+export const MICROS_PER_MILLI = 1000;
+
+/** An epoch-ms instant as the epoch-µs integer a lakehouse row carries for a `timestamp` column. */
+export function epochMicros(epochMs: number): number {
+  return epochMs * MICROS_PER_MILLI;
+}
 
 /**
  * The Iceberg table's unique key (Firehose `UniqueKeys`): a redelivered, redriven or replayed
@@ -198,7 +204,7 @@ export const LAKEHOUSE_COLUMNS: AnalyticsColumns = READ_MODEL_COLUMNS;
  */
 export const ANALYTICS_UNIQUE_KEY = ['event_id', 'consumer'] as const satisfies readonly AnalyticsDimension[];
 
-/** A JSON value of a lakehouse row: VARCHAR → string, DOUBLE/BIGINT/TIMESTAMP → number, BOOLEAN → boolean. */
+/** A JSON value of a lakehouse row: VARCHAR → string, DOUBLE/BIGINT → number, TIMESTAMP → epoch-µs number, BOOLEAN → boolean. */
 export type AnalyticsRowValue = string | number | boolean;
 
 /** One row of the lakehouse table, keyed by {@link LAKEHOUSE_COLUMNS}. */
@@ -206,16 +212,17 @@ export type AnalyticsRow = Readonly<Record<string, AnalyticsRowValue>>;
 
 /**
  * The lakehouse row of one event and consumer: every field of the record under its
- * {@link LAKEHOUSE_COLUMNS} name, typed for JSON (the record's values are Timestream's strings).
+ * {@link LAKEHOUSE_COLUMNS} name, typed for JSON (the record's values are Timestream's strings),
+ * instants as epoch microseconds.
  *
  * @example
- *   { "time_ms": 1764322200000, "cell": "euw1-a", "region": "eu-west-1", "stage": "posting",
+ *   { "time": 1764322200000000, "cell": "euw1-a", "region": "eu-west-1", "stage": "posting",
  *     "consumer": "recorder", "invoice_id": "INV-1", "event_id": "7d1f…", "vendor_id": "V-1",
  *     "currency": "EUR", "status": "posted", "amount": 1250.5, "amount_minor": 125050,
- *     "amount_text": "1250.50", …, "received_at_ms": 1764322201500, "replayed": false }
+ *     "amount_text": "1250.50", …, "received_at": 1764322201500000, "replayed": false }
  */
 export function toAnalyticsRow(values: AnalyticsRecordValues): AnalyticsRow {
-  const row: Record<string, AnalyticsRowValue> = { [LAKEHOUSE_COLUMNS.time]: values.timeMs };
+  const row: Record<string, AnalyticsRowValue> = { [LAKEHOUSE_COLUMNS.time]: epochMicros(values.timeMs) };
   for (const name of ANALYTICS_DIMENSIONS) {
     const value = values.dimensions[name];
     if (value !== undefined) row[LAKEHOUSE_COLUMNS[name]] = value; // absent: Firehose writes NULL
@@ -234,9 +241,14 @@ function toRowValue(type: AnalyticsValueType, value: string, field: string): Ana
       return value === 'true';
     default: {
       // BIGINT and TIMESTAMP values are integers within Number's exact range (amounts are capped
-      // at MAX_SAFE_INTEGER minor units); a value outside it would be silently rounded, so refuse it.
-      const number = Number(value);
-      if (!Number.isFinite(number) || (type !== 'DOUBLE' && !Number.isSafeInteger(number))) {
+      // at MAX_SAFE_INTEGER minor units; a TIMESTAMP in µs too); a value outside it would be
+      // silently rounded, so refuse it.
+      const parsed = Number(value);
+      const number = type === 'TIMESTAMP' ? epochMicros(parsed) : parsed;
+      if (
+        !Number.isFinite(number) ||
+        (type !== 'DOUBLE' && !(Number.isSafeInteger(parsed) && Number.isSafeInteger(number)))
+      ) {
         throw new RangeError(`${field}: "${value}" is not a valid ${type}`);
       }
       return number;

@@ -3,24 +3,19 @@ import {
   type AnalyticsField,
   type AnalyticsValueType,
   analyticsTypeOf,
-  TIMESTREAM_COLUMNS,
+  LAKEHOUSE_COLUMNS,
 } from './analyticsRecord.ts';
 
 /**
  * The lakehouse's Iceberg table as Athena (Trino) queries see it: one row per analytics record, one
  * column per field of the contract under its snake_case name, `time` (and every other TIMESTAMP
- * field) as a `timestamp`. These are the names the query catalogue's Athena renderings use
- * (`dashboards/catalogue/`), and the columns the DuckDB tests create.
- *
- * RECONCILE: the lakehouse sink's row shape (`toAnalyticsRow()` in `analyticsRecord.ts`, being added
- * in parallel) is the authority on what Firehose writes. The Athena renderings share their text with
- * Timestream's and name the fields as Timestream does (`time`, `due_at`, … as timestamps). If the
- * sink stores epoch-millisecond `<field>_ms` longs instead, either expose the table to Athena through
- * a view with these columns (`from_unixtime(time_ms / 1e3) AS time`, …), or give the Athena dialect
- * (`dashboards/catalogue/datasetDialects.ts`) its own time expressions; the DuckDB tests
- * (`test/unit/dashboards/catalogue/`) create the table from {@link ATHENA_COLUMNS} and will tell.
+ * field) as a `timestamp`. It is the table the consumer's Firehose sink writes
+ * ({@link LAKEHOUSE_COLUMNS}: the same names, instants sent as epoch microseconds, which Firehose
+ * turns into those `timestamp` values), so the query catalogue's Athena renderings
+ * (`dashboards/catalogue/`) read exactly what the sink writes; the DuckDB tests
+ * (`test/unit/dashboards/catalogue/`) load the sink's own rows into a table of these columns.
  */
-export const ATHENA_COLUMNS: AnalyticsColumns = TIMESTREAM_COLUMNS;
+export const ATHENA_COLUMNS: AnalyticsColumns = LAKEHOUSE_COLUMNS;
 
 /** Iceberg's type of each field of the contract (Glue / `CREATE TABLE` spelling). */
 export type IcebergType = 'string' | 'double' | 'bigint' | 'boolean' | 'timestamp';

@@ -7,7 +7,7 @@ import {
   type TimelineScope,
   toInvoiceEventRecord,
 } from './invoiceTimeline.ts';
-import { dimensionSql } from './readModelSchema.ts';
+import { type ReadModelSource, TIMESTREAM_READ_MODEL } from './readModelSchema.ts';
 
 /** Runs one read-only statement synchronously (`TimestreamStore.query`). */
 export interface SyncSqlReader {
@@ -44,15 +44,19 @@ export interface DuplicateIdentity {
 export interface LocalReadModelOptions {
   /** The first consumer of each stage; stages not listed use {@link DEFAULT_PRIMARY_CONSUMER}. */
   readonly primaryConsumers?: Readonly<Partial<Record<string, string>>>;
+  /** The store the reader reads: the Timestream emulator's (default) or the Firehose emulator's (`LAKEHOUSE_READ_MODEL`). */
+  readonly source?: ReadModelSource;
 }
 
 /**
- * BEMS's local read model over the Timestream emulator's file (with `READ_MODEL_SCHEMA` installed):
- * invoice timelines, record counts and the pipeline's duplicate check. The dashboards' aggregates
+ * BEMS's local read model over the analytics store's file — the Timestream emulator's or the
+ * Firehose emulator's, with its source's `schema` installed: invoice timelines, record counts and
+ * the pipeline's duplicate check. The dashboards' aggregates
  * (`localSql.ts`) and the local SLA check (`InvoiceEventsSqlSource`) query the same view.
  */
 export class LocalReadModel {
   readonly primaryConsumers: Readonly<Record<Stage, string>>;
+  private readonly source: ReadModelSource;
 
   constructor(
     private readonly reader: SyncSqlReader,
@@ -61,6 +65,7 @@ export class LocalReadModel {
     this.primaryConsumers = Object.fromEntries(
       STAGES.map((stage) => [stage, options.primaryConsumers?.[stage] ?? DEFAULT_PRIMARY_CONSUMER]),
     ) as Record<Stage, string>;
+    this.source = options.source ?? TIMESTREAM_READ_MODEL;
   }
 
   /** The counted events of one invoice (each stage's first consumer unless `consumer` names another). */
@@ -72,7 +77,10 @@ export class LocalReadModel {
   /** Number of records matching the filter (all records, of any measure, without one). */
   countRecords(filter: AnalyticsRecordFilter = {}): number {
     const where = this.whereClause(filter);
-    const [row] = this.reader.query<{ n: number }>(`SELECT count(*) AS n FROM records ${where.sql}`, where.params);
+    const [row] = this.reader.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${this.source.table} ${where.sql}`,
+      where.params,
+    );
     return row!.n;
   }
 
@@ -81,8 +89,9 @@ export class LocalReadModel {
    * index alone, cheap enough to poll while a load test runs.
    */
   countByInvoicePrefix(prefix: string): number {
+    const invoiceId = this.source.dimension('invoice_id');
     const [row] = this.reader.query<{ n: number }>(
-      `SELECT count(*) AS n FROM records WHERE ${dimensionSql('invoice_id')} >= ? AND ${dimensionSql('invoice_id')} < ?`,
+      `SELECT count(*) AS n FROM ${this.source.table} WHERE ${invoiceId} >= ? AND ${invoiceId} < ?`,
       [prefix, `${prefix}\uffff`],
     );
     return row?.n ?? 0;
@@ -93,9 +102,10 @@ export class LocalReadModel {
    * means the same event was recorded twice for the same filter (see {@link duplicateIdentities}).
    */
   eventIds(filter: AnalyticsRecordFilter = {}): string[] {
-    const where = this.whereClause(filter, [`${dimensionSql('event_id')} IS NOT NULL`]);
+    const eventId = this.source.dimension('event_id');
+    const where = this.whereClause(filter, [`${eventId} IS NOT NULL`]);
     const rows = this.reader.query<{ event_id: string }>(
-      `SELECT ${dimensionSql('event_id')} AS event_id FROM records ${where.sql} ORDER BY event_id`,
+      `SELECT ${eventId} AS event_id FROM ${this.source.table} ${where.sql} ORDER BY event_id`,
       where.params,
     );
     return rows.map((row) => row.event_id);
@@ -103,11 +113,14 @@ export class LocalReadModel {
 
   /**
    * Events recorded more than once for the same (database, table, stage, consumer). Timestream's
-   * own identity cannot repeat (UNIQUE key), so a hit here means the pipeline wrote one eventId with
-   * a different time or dimensions — a real duplicate on the dashboards.
+   * own identity cannot repeat (UNIQUE key; first write wins), nor can the lakehouse's unique key
+   * (event_id + consumer; last write wins), so a hit here means the pipeline wrote one eventId with
+   * a different time or dimensions, or inserted where it should have updated — a real duplicate on
+   * the dashboards.
    */
   duplicateIdentities(filter: AnalyticsRecordFilter = {}): DuplicateIdentity[] {
-    const where = this.whereClause(filter, [`${dimensionSql('event_id')} IS NOT NULL`]);
+    const { dimension, table } = this.source;
+    const where = this.whereClause(filter, [`${dimension('event_id')} IS NOT NULL`]);
     const rows = this.reader.query<{
       database_name: string;
       table_name: string;
@@ -116,8 +129,8 @@ export class LocalReadModel {
       consumer: string | null;
       n: number;
     }>(
-      `SELECT database_name, table_name, ${dimensionSql('event_id')} AS event_id, ${dimensionSql('stage')} AS stage,
-         ${dimensionSql('consumer')} AS consumer, count(*) AS n FROM records ${where.sql}
+      `SELECT database_name, table_name, ${dimension('event_id')} AS event_id, ${dimension('stage')} AS stage,
+         ${dimension('consumer')} AS consumer, count(*) AS n FROM ${table} ${where.sql}
        GROUP BY database_name, table_name, event_id, stage, consumer HAVING n > 1
        ORDER BY event_id, stage, consumer`,
       where.params,
@@ -136,6 +149,7 @@ export class LocalReadModel {
     filter: AnalyticsRecordFilter,
     extra: readonly string[] = [],
   ): { sql: string; params: (string | number)[] } {
+    const { dimension, timeMs, measureName } = this.source;
     const conditions = [...extra];
     const params: (string | number)[] = [];
     const add = (condition: string, value: string | number | undefined): void => {
@@ -148,15 +162,15 @@ export class LocalReadModel {
     const columnRef = filter.invoiceId !== undefined ? '+' : '';
     add(`${columnRef}database_name = ?`, filter.database);
     add(`${columnRef}table_name = ?`, filter.table);
-    add('measure_name = ?', filter.measureName);
-    add(`${dimensionSql('invoice_id')} = ?`, filter.invoiceId);
-    add(`${dimensionSql('stage')} = ?`, filter.stage);
-    add(`${dimensionSql('consumer')} = ?`, filter.consumer);
+    add(`${measureName} = ?`, filter.measureName);
+    add(`${dimension('invoice_id')} = ?`, filter.invoiceId);
+    add(`${dimension('stage')} = ?`, filter.stage);
+    add(`${dimension('consumer')} = ?`, filter.consumer);
     if (filter.primaryOnly) {
-      conditions.push(primaryConsumerPredicate(this.primaryConsumers, dimensionSql('stage'), dimensionSql('consumer')));
+      conditions.push(primaryConsumerPredicate(this.primaryConsumers, dimension('stage'), dimension('consumer')));
     }
-    add('time_ms >= ?', filter.fromTimeMs);
-    add('time_ms < ?', filter.toTimeMs);
+    add(`${timeMs} >= ?`, filter.fromTimeMs);
+    add(`${timeMs} < ?`, filter.toTimeMs);
     return { sql: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
   }
 }

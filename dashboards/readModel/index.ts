@@ -13,4 +13,5 @@ export {
   type LocalReadModelOptions,
   type SyncSqlReader,
 } from './LocalReadModel.ts';
-export { dimensionSql, READ_MODEL_SCHEMA } from './readModelSchema.ts';
+export { LAKEHOUSE_READ_MODEL, LAKEHOUSE_READ_MODEL_SCHEMA } from './lakehouseReadModel.ts';
+export { dimensionSql, READ_MODEL_SCHEMA, type ReadModelSource, TIMESTREAM_READ_MODEL } from './readModelSchema.ts';

@@ -20,6 +20,23 @@ import {
  * time windows by stage and consumer, duplicate checks look up by event.
  */
 
+/**
+ * Where the read model's records are, for the queries that read the store's own table rather than
+ * the view (counts and duplicate checks over every record, through the same indexes): the table,
+ * and each field the queries filter on as SQL over it.
+ */
+export interface ReadModelSource {
+  /** The store's table of records. */
+  readonly table: string;
+  dimension(dimension: AnalyticsDimension): string;
+  /** The record time, epoch ms. */
+  readonly timeMs: string;
+  /** The record's measure name (the lakehouse table holds one kind of record only: a constant). */
+  readonly measureName: string;
+  /** The store's DDL of the view `invoice_events` and its indexes (the store's `readSchema`). */
+  readonly schema: string;
+}
+
 /** A dimension of a `records` row, as SQL. */
 export function dimensionSql(dimension: AnalyticsDimension, alias?: string): string {
   return `${alias ? `${alias}.` : ''}dimensions ->> '$.${dimension}'`;
@@ -51,7 +68,7 @@ const VIEW_COLUMNS = [
   'written_at_ms',
 ];
 
-/** The read model's DDL; idempotent, and the view is rebuilt so a changed definition applies. */
+/** The read model's DDL over the Timestream emulator; idempotent, and the view is rebuilt so a changed definition applies. */
 export const READ_MODEL_SCHEMA = `
 CREATE INDEX IF NOT EXISTS invoice_events_by_invoice ON records (${dimensionSql('invoice_id')}, time_ms);
 CREATE INDEX IF NOT EXISTS invoice_events_by_window ON records (${dimensionSql('stage')}, ${dimensionSql('consumer')}, time_ms);
@@ -63,3 +80,12 @@ SELECT
 FROM records
 WHERE measure_name = '${ANALYTICS_MEASURE_NAME}';
 `;
+
+/** The read model over the Timestream emulator's `records`. */
+export const TIMESTREAM_READ_MODEL: ReadModelSource = {
+  table: 'records',
+  dimension: (dimension) => dimensionSql(dimension),
+  timeMs: 'time_ms',
+  measureName: 'measure_name',
+  schema: READ_MODEL_SCHEMA,
+};

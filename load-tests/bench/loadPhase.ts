@@ -84,7 +84,7 @@ export async function loadPhase(
       (result.networkErrors ? `, network errors ${JSON.stringify(result.networkErrorKinds)}` : ''),
   );
   const accepted = readAcceptedLog(acceptedFile).events;
-  const source = storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-` });
+  const source = storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel });
   const { completeness, lost, duplicates } = await awaitRecords(label, accepted, source, options);
   const cpu = process.cpuUsage(cpuBefore);
   const elu = performance.eventLoopUtilization(eluBefore);

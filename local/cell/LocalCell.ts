@@ -6,9 +6,12 @@ import type { HandlerName } from '../../cells/functionPlan.ts';
 import { type CellTopology, cellTopology } from '../../cells/topology.ts';
 import { dashboardRoutes } from '../../dashboards/localDashboardRoutes.ts';
 import type { LocalReadModel } from '../../dashboards/readModel/index.ts';
+import type { AnalyticsStore } from '../../schemas/analyticsRecord.ts';
+import type { FirehoseFault } from '../firehose/index.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
-import type { TimestreamFault, TimestreamStore } from '../timestream/index.ts';
+import type { TimestreamFault } from '../timestream/index.ts';
 import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
+import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
 import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
 import { type CellFunctions, createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
@@ -30,6 +33,12 @@ export interface LocalCellOptions {
   readonly dataDir: string;
   /** @default localCell() */
   readonly cell?: CellDefinition;
+  /**
+   * Runs the cell with this analytics store instead of its definition's `analytics.store`
+   * (`npm start -- --analytics lakehouse`): `timestream` or `lakehouse` (Firehose into Iceberg).
+   * @default the cell definition's
+   */
+  readonly analyticsStore?: AnalyticsStore;
   readonly faults?: readonly FaultRule[];
   /** false: batch size 1 and no batching window everywhere, so every event is its own call. @default true */
   readonly batching?: boolean;
@@ -55,19 +64,17 @@ export interface RunningLocalCell {
   readonly resources: ProvisionedTopology;
   /** The function plan's functions as this cell runs them: environments and event source mappings. */
   readonly functions: readonly LocalFunctionDescription[];
-  readonly endpoints: {
-    readonly sqs: string;
-    readonly sns: string;
-    readonly eventbridge: string;
-    readonly timestream: string;
-    readonly dynamodb: string;
-  };
-  readonly store: TimestreamStore;
+  readonly endpoints: CellServices['endpoints'];
+  /**
+   * The cell's analytics store (`cell.analytics.store`): the Timestream emulator's file or the
+   * Firehose emulator's, with the read model's view `invoice_events` over either.
+   */
+  readonly store: LocalAnalyticsStore;
   /** BEMS's read model over the store: timelines, record counts, the duplicate check. */
   readonly readModel: LocalReadModel;
   /** The bus archive (count, replays); asynchronous: the EventBridge emulator runs on the emulator thread. */
   readonly archive: LocalArchive;
-  /** Requests per service: apigateway, lambda (invocations), eventbridge, sns, sqs, timestream. */
+  /** Requests per service: apigateway, lambda (invocations), eventbridge, sns, sqs, timestream, firehose, dynamodb. */
   requestCounts(): Promise<Record<string, number>>;
   /** The same per `service:Action` (per function for lambda). */
   requestCountsByAction(): Promise<Record<string, number>>;
@@ -107,6 +114,11 @@ export interface LocalCellFaults {
   setRules(rules: readonly FaultRule[]): void;
   /** Makes the Timestream emulator answer every data-plane request with an error; `null` clears it. */
   setTimestreamFault(fault: TimestreamFault | null): Promise<void>;
+  /**
+   * Makes the Firehose emulator fail PutRecord/PutRecordBatch (`throttle`, `internal`) or some of
+   * their records (`partial`, every `everyNth`); `null` clears it. A lakehouse cell's consumers write there.
+   */
+  setFirehoseFault(fault: FirehoseFault | null): Promise<void>;
   /** Stops the SNS/SQS emulator and starts it again on the same port and data after `downtimeMs`. */
   restartSnsSqs(options?: { readonly downtimeMs?: number }): Promise<void>;
 }
@@ -114,11 +126,12 @@ export interface LocalCellFaults {
 /**
  * Starts a whole cell in this process: API → ingest → EventBridge emulator (durable archive and
  * outbox) → stage inboxes (fauxqs) → forward → SNS FIFO topics → consumer FIFO queues → consume →
- * Timestream emulator. Handlers are the production ones, grouped and configured by the cell's
+ * the analytics store: the Timestream emulator, or the Firehose emulator's Iceberg table for a
+ * lakehouse cell. Handlers are the production ones, grouped and configured by the cell's
  * function plan (`cells/functionPlan.ts`), as on AWS.
  */
 export async function startLocalCell(options: LocalCellOptions): Promise<RunningLocalCell> {
-  const cell = options.cell ?? localCell();
+  const cell = withAnalyticsStore(options.cell ?? localCell(), options.analyticsStore);
   const topology = cellTopology(cell);
   const guard = new ApiKeyGuard(cell.apiClients);
   const apiKey = guard.activeKeys[0]?.key;
@@ -157,6 +170,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         startedAt,
         state: () => lifecycle.state,
         endpoints: services.endpoints,
+        analyticsStore: topology.analyticsStore,
         queues: services.resources.queues,
         sqs: services.sqs,
         queueInspector: services.emulators.queueInspector,
@@ -284,6 +298,7 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
       ...emulated.snsSqs,
       ...prefixed('eventbridge', emulated.eventBridge),
       ...prefixed('timestream', emulated.timestream),
+      ...prefixed('firehose', emulated.firehose),
       ...prefixed('dynamodb', emulated.dynamodb),
     };
     return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
@@ -309,6 +324,7 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
     faults: {
       setRules: (rules) => context.faults.setRules(rules),
       setTimestreamFault: (fault) => emulators.setTimestreamFault(fault),
+      setFirehoseFault: (fault) => emulators.setFirehoseFault(fault),
       restartSnsSqs: (restart) => emulators.restartSnsSqs(restart),
     },
     fetch: async (request) => {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { SQSRecord } from 'aws-lambda';
@@ -35,6 +36,7 @@ export interface CellFunctionsOptions {
     readonly eventbridge: string;
     readonly sns: string;
     readonly timestream: string;
+    readonly firehose: string;
     readonly dynamodb: string;
   };
   /** The client event source mappings poll with. */
@@ -126,12 +128,22 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     sns: client(new SNSClient(loopbackSdkClientConfig(forwardConfig.sns, 'sns'))),
   });
 
+  // Each consumer gets the client of the cell's analytics store only, pointed at its emulator.
+  const lakehouse = topology.analyticsStore === 'lakehouse';
+  const storeEndpoint = lakehouse ? { FIREHOSE: endpoints.firehose } : { TIMESTREAM_WRITE: endpoints.timestream };
   const consumers = plan.consumers.map((fn) => {
-    const consumeEnvironment = environment(fn, {}, { TIMESTREAM_WRITE: endpoints.timestream });
+    const consumeEnvironment = environment(fn, {}, storeEndpoint);
     const config = consumeConfigFromEnv(consumeEnvironment);
-    const handler = createConsumeHandler(config, {
-      timestreamWrite: client(new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream'))),
-    });
+    const handler = createConsumeHandler(
+      config,
+      lakehouse
+        ? { firehose: client(new FirehoseClient(loopbackSdkClientConfig(config.firehose, 'firehose'))) }
+        : {
+            timestreamWrite: client(
+              new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream')),
+            ),
+          },
+    );
     return queueFunction(options, fn, consumeEnvironment, handler, fifoInvoiceId);
   });
   const functions: LocalFunction[] = [

@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AnalyticsStore } from '../../schemas/analyticsRecord.ts';
 import type { HealthReport } from '../../schemas/healthReport.ts';
 import { describeQueues, type ProvisionedQueue, type QueueInspector } from '../sns-sqs/index.ts';
 import type { EventBridgeStatus } from '../worker/index.ts';
@@ -9,11 +10,18 @@ export interface CellHealthSources {
   readonly cellId: string;
   readonly startedAt: number;
   readonly state: () => 'starting' | 'running' | 'stopping' | 'stopped';
-  readonly endpoints: { readonly sqs: string; readonly eventbridge: string; readonly timestream: string };
+  readonly endpoints: {
+    readonly sqs: string;
+    readonly eventbridge: string;
+    readonly timestream: string;
+    readonly firehose: string;
+  };
+  /** The cell's analytics store: reported as the `timestream` or the `firehose` component. */
+  readonly analyticsStore: AnalyticsStore;
   readonly queues: readonly ProvisionedQueue[];
   readonly sqs: SQSClient;
   readonly queueInspector: QueueInspector;
-  /** Why the emulator thread (SNS/SQS, Timestream) stopped working, if it did. */
+  /** Why the emulator thread (SNS/SQS, Timestream, Firehose) stopped working, if it did. */
   readonly emulatorFailure?: () => string | undefined;
   readonly eventBridgeStatus: () => Promise<EventBridgeStatus>;
   readonly mappings: readonly EventSourceMapping[];
@@ -60,9 +68,9 @@ export async function cellHealth(sources: CellHealthSources): Promise<HealthRepo
           outboxDepth: cellState === 'running' ? (eventBridge?.outboxDepth ?? null) : null,
           delivery: eventBridge?.delivery ?? null,
         },
-        timestream: {
+        [sources.analyticsStore === 'lakehouse' ? 'firehose' : 'timestream']: {
           state: emulatorError ? 'failing' : componentState,
-          endpoint: sources.endpoints.timestream,
+          endpoint: sources.analyticsStore === 'lakehouse' ? sources.endpoints.firehose : sources.endpoints.timestream,
           ...(emulatorError ? { error: emulatorError } : {}),
         },
         eventSourceMappings: mappings,

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { type CellDefinition, RedrivePolicySchema } from '../../cells/definition.ts';
 import { MonitorTopologySchema, monitorTopologyOf } from '../../cells/monitorTopology.ts';
 import type { CellTopology } from '../../cells/topology.ts';
+import { ANALYTICS_STORES } from '../../schemas/analyticsRecord.ts';
+import { FIREHOSE_STORE_FILE } from '../firehose/index.ts';
+import { TIMESTREAM_STORE_FILE } from '../timestream/index.ts';
+import { analyticsTableOf } from './analyticsStore.ts';
 
 /** Written into the data directory when the cell runs; removed when it stops. */
 export const CELL_MANIFEST_FILE = 'cell.json';
@@ -20,6 +24,7 @@ export const CELL_MANIFEST_FILE = 'cell.json';
  *   "redrive": { "automatic": false, "ratePerSecond": 10, "budgetPerMessage": 3 },
  *   "busName": "bems-local-bus", "archiveName": "bems-local-archive",
  *   "timestreamDatabase": "bems-local", "timestreamTable": "invoice_events",
+ *   "analytics": { "store": "timestream", "storeFile": "timestream.sqlite", "database": "bems-local", "table": "invoice_events" },
  *   "monitor": { "stateFile": "/…/monitor-state.json", "alertTopicArns": { … }, "alertQueueUrl": "…" } }
  */
 export const CellManifestSchema = z.object({
@@ -37,6 +42,13 @@ export const CellManifestSchema = z.object({
   archiveName: z.string(),
   timestreamDatabase: z.string(),
   timestreamTable: z.string(),
+  /**
+   * The analytics store the read model is over: its SQLite file in the data directory and the
+   * database and table its records carry. Absent (a manifest of an older cell): Timestream's.
+   */
+  analytics: z
+    .object({ store: z.enum(ANALYTICS_STORES), storeFile: z.string(), database: z.string(), table: z.string() })
+    .optional(),
   monitor: z
     .object({
       stateFile: z.string(),
@@ -160,6 +172,11 @@ export function cellManifestOf(parts: {
     archiveName: topology.archiveName,
     timestreamDatabase: topology.timestreamDatabase,
     timestreamTable: topology.timestreamTable,
+    analytics: {
+      store: topology.analyticsStore,
+      storeFile: topology.analyticsStore === 'lakehouse' ? FIREHOSE_STORE_FILE : TIMESTREAM_STORE_FILE,
+      ...analyticsTableOf(topology),
+    },
     ...(parts.monitor
       ? {
           monitor: {

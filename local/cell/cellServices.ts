@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CellDefinition } from '../../cells/definition.ts';
 import type { CellTopology } from '../../cells/topology.ts';
-import { LocalReadModel, READ_MODEL_SCHEMA } from '../../dashboards/readModel/index.ts';
+import { LocalReadModel } from '../../dashboards/readModel/index.ts';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { busesForCell } from '../eventbridge/index.ts';
 import {
@@ -10,8 +10,8 @@ import {
   provisionTopology,
   releaseOrphanedMessages,
 } from '../sns-sqs/index.ts';
-import { TimestreamStore } from '../timestream/index.ts';
 import { type RunningEmulators, startEmulatorWorker } from '../worker/index.ts';
+import { analyticsProvisioning, type LocalAnalyticsStore, openAnalyticsStore } from './analyticsStore.ts';
 import type { LocalLogger } from './LocalLogger.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
 import { SqsJsonClient } from './wire/SqsJsonClient.ts';
@@ -50,7 +50,8 @@ export interface CellServices {
   readonly sqs: SQSClient;
   /** The pollers' SQS client (Lambda's, on AWS): skips the SDK; handlers keep theirs. */
   readonly plumbing: SqsJsonClient;
-  readonly store: TimestreamStore;
+  /** The analytics store (Timestream's or the lakehouse's), read through the read model's view. */
+  readonly store: LocalAnalyticsStore;
   readonly readModel: LocalReadModel;
   readonly resources: ProvisionedTopology;
   readonly endpoints: {
@@ -58,6 +59,7 @@ export interface CellServices {
     readonly sns: string;
     readonly eventbridge: string;
     readonly timestream: string;
+    readonly firehose: string;
     readonly dynamodb: string;
   };
 }
@@ -74,12 +76,7 @@ export async function startServices(
       dataDir,
       region: cell.region,
       accountId: cell.account,
-      databases: [
-        {
-          name: topology.timestreamDatabase,
-          tables: [{ name: topology.timestreamTable, ...cell.timestream, magneticWrites: true }],
-        },
-      ],
+      ...analyticsProvisioning(cell, topology),
       dynamoTables: [
         {
           name: topology.idempotencyTable,
@@ -90,7 +87,7 @@ export async function startServices(
       quiet,
     },
     // The cell cannot work without its emulators: say so at once, and /health turns 503.
-    (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, EventBridge) failed', { reason }),
+    (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, Firehose, EventBridge) failed', { reason }),
   );
   stops.push(() => emulators.stop());
   const { sqs, sns } = localSnsSqsClients(emulators.snsSqsEndpoint, cell.region);
@@ -100,9 +97,9 @@ export async function startServices(
   });
   // The cell's reads (timelines, dashboards, monitor) go through its own connection to the store.
   // It also installs the read model (views and indexes) over the emulator's records.
-  const store = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+  const { store, source } = openAnalyticsStore(topology, dataDir);
   const primaryConsumers = Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
-  const readModel = new LocalReadModel(store, { primaryConsumers });
+  const readModel = new LocalReadModel(store, { primaryConsumers, source });
   stops.push(() => store.close());
   const resources = await provisionTopology(topology, {
     sqs,
@@ -128,6 +125,7 @@ export async function startServices(
     sns: emulators.snsSqsEndpoint,
     eventbridge: eventBridgeEndpoint,
     timestream: emulators.timestreamEndpoint,
+    firehose: emulators.firehoseEndpoint,
     dynamodb: emulators.dynamodbEndpoint,
   };
   return { dataDir, emulators, sqs, plumbing, store, readModel, resources, endpoints } satisfies CellServices;

@@ -2,7 +2,7 @@ import { COMMON_ENV, ENDPOINT_URL_PREFIX, RUNTIME_ENV } from '../../schemas/func
 import { LOCAL_CREDENTIALS } from '../sns-sqs/index.ts';
 
 /** The SDK clients the handlers make, by the suffix of their endpoint variable (`AWS_ENDPOINT_URL_<suffix>`). */
-export type EndpointSuffix = 'EVENTBRIDGE' | 'SNS' | 'SQS' | 'TIMESTREAM_WRITE' | 'DYNAMODB';
+export type EndpointSuffix = 'EVENTBRIDGE' | 'SNS' | 'SQS' | 'TIMESTREAM_WRITE' | 'FIREHOSE' | 'DYNAMODB';
 
 export interface LocalRuntime {
   readonly region: string;

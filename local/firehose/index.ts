@@ -28,7 +28,6 @@ export {
   metadataExtraction,
   toCreateDeliveryStreamInput,
 } from './provisionStreams.ts';
-export { icebergRoutingQuery } from './routingQuery.ts';
 export {
   type FirehoseEmulatorOptions,
   type RunningFirehoseEmulator,

@@ -1,8 +1,8 @@
+import { icebergRoutingQuery } from '../../schemas/lakehouseTable.ts';
 import { type CreateStreamRequest, readCreateRequest } from './actions/createDeliveryStream.ts';
 import { FirehoseServiceError } from './errors.ts';
 import type { ActionContext } from './FirehoseRouter.ts';
 import type { IcebergOperation } from './limits.ts';
-import { icebergRoutingQuery } from './routingQuery.ts';
 import { streamArn } from './toWire.ts';
 
 /** One Iceberg table a provisioned stream delivers into. */

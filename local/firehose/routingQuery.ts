@@ -94,16 +94,3 @@ export function evaluateRoutingQuery(query: RoutingQuery, record: Record<string,
   }
   return result;
 }
-
-/**
- * The MetadataExtractionQuery that sends every record to one table with one operation: what a
- * stream needs so that a record with the unique keys of an existing row replaces it
- * (`operation: "update"`). The same text works on AWS.
- */
-export function icebergRoutingQuery(target: {
-  readonly database: string;
-  readonly table: string;
-  readonly operation: string;
-}): string {
-  return `{destinationDatabaseName: ${JSON.stringify(target.database)}, destinationTableName: ${JSON.stringify(target.table)}, operation: ${JSON.stringify(target.operation)}}`;
-}

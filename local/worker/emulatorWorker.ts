@@ -1,6 +1,6 @@
 /**
  * Entry point of the emulator worker thread (see `startEmulatorWorker.ts`): runs the SNS/SQS
- * emulator (fauxqs), the Timestream and DynamoDB emulators and — once the queues exist — the EventBridge emulator
+ * emulator (fauxqs), the Timestream, Firehose and DynamoDB emulators and — once the queues exist — the EventBridge emulator
  * on this thread's event loop, and answers the local cell's requests about them. Everything else
  * reaches them over loopback HTTP, as before.
  */
@@ -16,6 +16,7 @@ import {
   sqsMessageBatchSender,
   startEventBridgeEmulator,
 } from '../eventbridge/index.ts';
+import { startFirehoseEmulator } from '../firehose/index.ts';
 import { snapshotQueue, startSnsSqs } from '../sns-sqs/index.ts';
 import { startTimestreamEmulator } from '../timestream/index.ts';
 import type { EmulatorRequest, EmulatorResponse, EmulatorWorkerData, EmulatorWorkerReady } from './protocol.ts';
@@ -26,26 +27,24 @@ const options = workerData as EmulatorWorkerData;
 
 try {
   const counter = new RequestCounter();
-  const snsSqs = await startSnsSqs({ dataDir: options.dataDir, region: options.region, counter });
-  const timestream = await startTimestreamEmulator({
-    dataDir: options.dataDir,
-    region: options.region,
-    accountId: options.accountId,
-    databases: options.databases,
-  }).catch(async (error: unknown) => {
-    await snsSqs.stop();
-    throw error;
-  });
-  const dynamodb = await startDynamoDBEmulator({
-    dataDir: options.dataDir,
-    region: options.region,
-    accountId: options.accountId,
-    tables: options.dynamoTables ?? [],
-  }).catch(async (error: unknown) => {
-    await timestream.stop();
-    await snsSqs.stop();
-    throw error;
-  });
+  // Emulators started so far, stopped (newest first) if a later one fails to start.
+  const started: { stop(): Promise<void> }[] = [];
+  const start = async <T extends { stop(): Promise<void> }>(starting: Promise<T>): Promise<T> => {
+    try {
+      const emulator = await starting;
+      started.push(emulator);
+      return emulator;
+    } catch (error) {
+      for (const emulator of started.reverse()) await emulator.stop();
+      throw error;
+    }
+  };
+  const where = { dataDir: options.dataDir, region: options.region, accountId: options.accountId };
+  const snsSqs = await start(startSnsSqs({ dataDir: options.dataDir, region: options.region, counter }));
+  const timestream = await start(startTimestreamEmulator({ ...where, databases: options.databases }));
+  // Both analytics stores run; only the cell's store has a table (or stream) to write to.
+  const firehose = await start(startFirehoseEmulator({ ...where, streams: options.firehoseStreams ?? [] }));
+  const dynamodb = await start(startDynamoDBEmulator({ ...where, tables: options.dynamoTables ?? [] }));
 
   let eventBridge: RunningEventBridgeEmulator | undefined;
   let deliveries: SqsJsonClient | undefined;
@@ -65,6 +64,8 @@ try {
         return snsSqs.restart({ downtimeMs: request.downtimeMs });
       case 'setTimestreamFault':
         return timestream.setFault(request.fault);
+      case 'setFirehoseFault':
+        return firehose.setFault(request.fault);
       case 'startEventBridge':
         if (eventBridge) throw new Error('the EventBridge emulator is already running');
         // Deliveries to the stage inboxes: a lean SQS client to fauxqs on this same thread.
@@ -92,6 +93,7 @@ try {
           snsSqs: counter.byServiceAction(),
           eventBridge: eventBridge?.requestCounts() ?? {},
           timestream: timestream.requestCounts(),
+          firehose: firehose.requestCounts(),
           dynamodb: dynamodb.requestCounts(),
         };
       case 'startCpuProfile':
@@ -108,11 +110,12 @@ try {
         return profile;
       }
       case 'stop':
-        // EventBridge first (it delivers to SQS), then Timestream (nothing writes to it once the
-        // pollers have stopped), SNS/SQS last.
+        // EventBridge first (it delivers to SQS), then the analytics stores (nothing writes to
+        // them once the pollers have stopped), SNS/SQS last.
         await eventBridge?.stop();
         deliveries?.destroy();
         await timestream.stop();
+        await firehose.stop();
         await dynamodb.stop();
         await snsSqs.stop();
         return undefined;
@@ -130,6 +133,7 @@ try {
     ready: true,
     snsSqsEndpoint: snsSqs.endpoint,
     timestreamEndpoint: timestream.endpoint,
+    firehoseEndpoint: firehose.endpoint,
     dynamodbEndpoint: dynamodb.endpoint,
   } satisfies EmulatorWorkerReady);
 } catch (error) {

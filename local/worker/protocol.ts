@@ -1,5 +1,6 @@
 import type { DynamoDBTableConfig } from '../dynamodb/index.ts';
 import type { BusOptions, DeliveryStats } from '../eventbridge/index.ts';
+import type { FirehoseFault, FirehoseStreamConfig } from '../firehose/index.ts';
 import type { QueueSnapshot } from '../sns-sqs/index.ts';
 import type { TimestreamDatabaseConfig, TimestreamFault } from '../timestream/index.ts';
 
@@ -9,6 +10,8 @@ export interface EmulatorWorkerData {
   readonly region: string;
   readonly accountId: string;
   readonly databases: readonly TimestreamDatabaseConfig[];
+  /** Firehose streams into Iceberg tables to provision (a lakehouse cell's analytics stream). @default none */
+  readonly firehoseStreams?: readonly FirehoseStreamConfig[];
   /** DynamoDB tables to provision (the ingest API's idempotency table). @default none */
   readonly dynamoTables?: readonly DynamoDBTableConfig[];
   /** Only errors on stderr. */
@@ -24,6 +27,7 @@ export type EmulatorWorkerReady =
       readonly ready: true;
       readonly snsSqsEndpoint: string;
       readonly timestreamEndpoint: string;
+      readonly firehoseEndpoint: string;
       readonly dynamodbEndpoint: string;
     }
   | { readonly ready: false; readonly error: string };
@@ -33,6 +37,7 @@ export type EmulatorCall =
   | { readonly method: 'inspectQueue'; readonly queueName: string }
   | { readonly method: 'restartSnsSqs'; readonly downtimeMs: number }
   | { readonly method: 'setTimestreamFault'; readonly fault: TimestreamFault | null }
+  | { readonly method: 'setFirehoseFault'; readonly fault: FirehoseFault | null }
   | { readonly method: 'startEventBridge'; readonly account: string; readonly buses: readonly BusOptions[] }
   | { readonly method: 'archive'; readonly operation: ArchiveOperation; readonly args: readonly unknown[] }
   | { readonly method: 'eventBridgeStatus' }
@@ -51,11 +56,12 @@ export type EmulatorResponse =
 /** Answer of `inspectQueue` (`null`: no such queue). */
 export type InspectQueueResult = QueueSnapshot | null;
 
-/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for EventBridge, Timestream and DynamoDB. */
+/** Answer of `requestCounts`: per `service:Action` for SNS/SQS, per action for EventBridge, Timestream, Firehose and DynamoDB. */
 export interface EmulatorRequestCounts {
   readonly snsSqs: Record<string, number>;
   readonly eventBridge: Record<string, number>;
   readonly timestream: Record<string, number>;
+  readonly firehose: Record<string, number>;
   readonly dynamodb: Record<string, number>;
 }
 

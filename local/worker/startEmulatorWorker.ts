@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { StartupError } from '../cell/errors.ts';
 import type { ArchiveFilter, BusOptions, ReplayStatus, StartReplayRequest } from '../eventbridge/index.ts';
+import type { FirehoseFault } from '../firehose/index.ts';
 import type { QueueInspector, QueueSnapshot } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
 import type {
@@ -31,6 +32,8 @@ export interface RunningEmulators {
   /** SNS and SQS endpoint (fauxqs), for every client. */
   readonly snsSqsEndpoint: string;
   readonly timestreamEndpoint: string;
+  /** The Firehose emulator (a lakehouse cell's analytics stream). */
+  readonly firehoseEndpoint: string;
   /** The DynamoDB emulator (the ingest API's idempotency store). */
   readonly dynamodbEndpoint: string;
   readonly queueInspector: QueueInspector;
@@ -45,7 +48,8 @@ export interface RunningEmulators {
   /** Stops fauxqs and starts it again on the same port and data after `downtimeMs` (fault injection). */
   restartSnsSqs(options?: { readonly downtimeMs?: number }): Promise<void>;
   setTimestreamFault(fault: TimestreamFault | null): Promise<void>;
-  /** Requests the emulators received: SNS/SQS per `service:Action`, Timestream per action. */
+  setFirehoseFault(fault: FirehoseFault | null): Promise<void>;
+  /** Requests the emulators received: SNS/SQS per `service:Action`, the others per action. */
   requestCounts(): Promise<EmulatorRequestCounts>;
   /** Event-loop utilisation of the worker since `since` (as `performance.eventLoopUtilization`). */
   eventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization;
@@ -81,7 +85,7 @@ await import(workerData.entry);
 `;
 
 /**
- * Starts the SNS/SQS emulator (fauxqs) and the Timestream emulator on a worker thread, and the
+ * Starts the SNS/SQS emulator (fauxqs), the Timestream, Firehose and DynamoDB emulators on a worker thread, and the
  * EventBridge emulator there too once the queues exist (`startEventBridge`). Together with their
  * SQLite writes and the server side of every loopback call they were about 40% of the CPU of an
  * event on the local cell's one event loop; on a thread of their own they use the second core.
@@ -111,6 +115,7 @@ export async function startEmulatorWorker(
   return {
     snsSqsEndpoint: ready.snsSqsEndpoint,
     timestreamEndpoint: ready.timestreamEndpoint,
+    firehoseEndpoint: ready.firehoseEndpoint,
     dynamodbEndpoint: ready.dynamodbEndpoint,
     queueInspector: {
       inspect: async (queueName) =>
@@ -131,6 +136,9 @@ export async function startEmulatorWorker(
     },
     setTimestreamFault: async (fault) => {
       await call({ method: 'setTimestreamFault', fault });
+    },
+    setFirehoseFault: async (fault) => {
+      await call({ method: 'setFirehoseFault', fault });
     },
     requestCounts: () => call<EmulatorRequestCounts>({ method: 'requestCounts' }),
     eventLoopUtilization: (since) =>

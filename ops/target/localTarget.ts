@@ -15,8 +15,9 @@ import type { CellTarget, ComponentStatus } from './CellTarget.ts';
 /**
  * The running local cell on `dataDir`, found through the manifest it writes at start
  * (`<dataDir>/cell.json`): SQS and EventBridge through the emulators' endpoints with the real SDK
- * clients, queue statistics from `GET /health`, the SLA check read-only over the Timestream
- * emulator's SQLite file, and the monitor's state file.
+ * clients, queue statistics from `GET /health`, the SLA check read-only over the analytics store's
+ * SQLite file (the Timestream or the Firehose emulator's, with the read model's view), and the
+ * monitor's state file.
  */
 export function localTarget(dataDir: string): CellTarget {
   let manifest: CellManifest;
@@ -31,9 +32,9 @@ export function localTarget(dataDir: string): CellTarget {
   const eventBridge = new EventBridgeClient(localClientConfig(endpoints.eventbridge, region));
   let database: DatabaseSync | undefined;
   const query = (sql: string, params: readonly (string | number)[]) => {
-    const path = join(dataDir, TIMESTREAM_STORE_FILE);
+    const path = join(dataDir, manifest.analytics?.storeFile ?? TIMESTREAM_STORE_FILE);
     if (!database) {
-      if (!existsSync(path)) throw new Error(`no time-series store at ${path}`);
+      if (!existsSync(path)) throw new Error(`no analytics store at ${path}`);
       database = new DatabaseSync(path, { readOnly: true });
       database.exec('PRAGMA busy_timeout = 5000');
     }
@@ -64,8 +65,8 @@ export function localTarget(dataDir: string): CellTarget {
     queueStats: new HealthQueueStats(health),
     stuckInvoices: new InvoiceEventsSqlSource({
       query,
-      database: manifest.timestreamDatabase,
-      table: manifest.timestreamTable,
+      database: manifest.analytics?.database ?? manifest.timestreamDatabase,
+      table: manifest.analytics?.table ?? manifest.timestreamTable,
     }),
     ...(manifest.monitor ? { monitorState: new FileMonitorStateStore(manifest.monitor.stateFile) } : {}),
     bus: { name: manifest.busName, arn: arn(`event-bus/${manifest.busName}`) },

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalCell } from '../../local/cell/index.ts';
+import { ANALYTICS_STORES } from '../../schemas/analyticsRecord.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
+import { waitForDrain } from '../helpers/localCellTraffic.ts';
 import {
   bems,
   dlqDepth,
@@ -18,9 +20,12 @@ import {
 /**
  * Issue 5, "Done when" 1, 2 and 4, on the local cell as a new user would meet them: a consumer
  * fails, its events pile up in the DLQ, the monitor alerts once, `bems redrive` recovers every event
- * exactly once, the alert resolves; then the time series is wiped and `bems replay` rebuilds it.
+ * exactly once, the alert resolves; then the time series is wiped and `bems replay` rebuilds it, and
+ * a second replay over the records it rebuilt adds none. With each analytics store: Timestream
+ * keeps a record's first write (a replayed repeat is refused), the lakehouse its last (the repeat
+ * replaces the row) — either way one record per event and consumer.
  */
-describe('stuck events: alert, redrive and replay on the local cell', () => {
+describe.each(ANALYTICS_STORES)('stuck events: alert, redrive and replay on the local cell (%s store)', (store) => {
   const data = tempDataDir('stuck-events');
   const cellDefinition = fastPostingCell();
   const stuck = postingEvents('STUCK-', 300);
@@ -29,7 +34,7 @@ describe('stuck events: alert, redrive and replay on the local cell', () => {
   let cell: RunningLocalCell;
 
   beforeAll(async () => {
-    cell = await startCell(data.dir, cellDefinition, [postingFault('STUCK-')]);
+    cell = await startCell(data.dir, cellDefinition, [postingFault('STUCK-')], store);
   });
   afterAll(async () => {
     await cell?.stop();
@@ -124,25 +129,27 @@ describe('stuck events: alert, redrive and replay on the local cell', () => {
     expect((await bems(data.dir, ['status'])).code).toBe(0);
   }, 180_000);
 
+  const columns = `cell, region, stage, consumer, invoice_id, event_id, vendor_id, currency, status, amount_text,
+      amount_minor, amount, vendor_name, vendor_country, invoice_date, time_ms, received_at_ms, due_at_ms, source_system`;
+  const snapshot = () =>
+    cell.store.query(`SELECT ${columns} FROM invoice_events ORDER BY event_id, stage, consumer`) as Record<
+      string,
+      unknown
+    >[];
+  let endedAt: string;
+
   it('4. after wiping the time series, bems replay over the whole window rebuilds identical records', async () => {
     // Prepare
-    const columns = `cell, region, stage, consumer, invoice_id, event_id, vendor_id, currency, status, amount_text,
-      amount_minor, amount, vendor_name, vendor_country, invoice_date, time_ms, received_at_ms, due_at_ms, source_system`;
-    const snapshot = () =>
-      cell.store.query(`SELECT ${columns} FROM invoice_events ORDER BY event_id, stage, consumer`) as Record<
-        string,
-        unknown
-      >[];
     const before = snapshot();
     expect(before).toHaveLength(320);
-    const endedAt = new Date(Date.now() + 1000).toISOString();
+    endedAt = new Date(Date.now() + 1000).toISOString();
     expect(cell.store.wipe()).toBe(320);
     // No restart: every event was delivered well within the 5-minute FIFO deduplication window, and
     // the replay still gets through because the forwarder gives a replay its own deduplication id.
 
     // Act
     const replay = await bems(data.dir, ['replay', '--from', startedAt, '--to', endedAt, '--json']);
-    await waitFor('every record rebuilt', () => cell.store.countRecords({ measureName: 'invoice_event' }) >= 320);
+    await waitFor('every record rebuilt', () => cell.readModel.countRecords({ measureName: 'invoice_event' }) >= 320);
 
     // Assess
     expect(replay.code).toBe(0);
@@ -151,5 +158,32 @@ describe('stuck events: alert, redrive and replay on the local cell', () => {
     expect(cell.readModel.duplicateIdentities()).toEqual([]);
     const replayed = cell.store.query<{ n: number }>('SELECT count(*) AS n FROM invoice_events WHERE replayed = 1');
     expect(replayed[0]!.n).toBe(320);
+  }, 180_000);
+
+  it('5. a second replay over the records it rebuilt leaves one record per event and consumer', async () => {
+    // Prepare
+    const before = snapshot();
+    const consumed = () => cell.requestCountsByAction().then((counts) => counts['lambda:bems-local-consume-recorder']);
+    const invocationsBefore = (await consumed()) ?? 0;
+    const replayStartedMs = Date.now();
+
+    // Act: replay the same window again; wait until the consumers have handled every replayed event.
+    const replay = await bems(data.dir, ['replay', '--from', startedAt, '--to', endedAt, '--json']);
+    await waitFor(
+      'the replayed events consumed',
+      async () => ((await consumed()) ?? 0) > invocationsBefore && (await waitForDrain(cell.apiUrl, 0)),
+    );
+
+    // Assess: the same 320 records, none twice — Timestream refused every repeat (first write wins),
+    // the lakehouse replaced every row with the repeat (last write wins).
+    expect(replay.code).toBe(0);
+    expect(cell.readModel.countRecords({ measureName: 'invoice_event' })).toBe(320);
+    expect(cell.readModel.duplicateIdentities()).toEqual([]);
+    expect(snapshot()).toEqual(before);
+    const [rewritten] = cell.store.query<{ n: number }>(
+      'SELECT count(*) AS n FROM invoice_events WHERE written_at_ms >= ?',
+      [replayStartedMs],
+    );
+    expect(rewritten!.n).toBe(store === 'lakehouse' ? 320 : 0);
   }, 180_000);
 });

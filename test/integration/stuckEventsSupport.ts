@@ -7,6 +7,7 @@ import { type CellDefinition, type CellDefinitionInput, parseCellDefinition } fr
 import { type FaultRule, type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
 import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
 import { main } from '../../ops/cli.ts';
+import type { AnalyticsStore } from '../../schemas/analyticsRecord.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
@@ -35,9 +36,14 @@ export function tempDataDir(name: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startCell(dataDir: string, cell: CellDefinition, faults: readonly FaultRule[] = []) {
+export function startCell(
+  dataDir: string,
+  cell: CellDefinition,
+  faults: readonly FaultRule[] = [],
+  analyticsStore: AnalyticsStore = cell.analytics.store,
+) {
   // monitorIntervalMs 0: the tests run the monitor themselves, at the moments they check.
-  return startLocalCell({ port: 0, dataDir, cell, faults, quiet: true, monitorIntervalMs: 0 });
+  return startLocalCell({ port: 0, dataDir, cell, faults, analyticsStore, quiet: true, monitorIntervalMs: 0 });
 }
 
 export function postingEvents(prefix: string, count: number): InvoiceEvent[] {

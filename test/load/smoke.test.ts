@@ -83,7 +83,7 @@ describe('load scenario smoke (Artillery against a local cell)', () => {
     // … and the store holds each accepted event exactly once, well within the 2-minute promise.
     const report = await verifyCompleteness({
       accepted: log.events,
-      source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-` }),
+      source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel }),
       deadlineMs: 110_000,
     });
     expect(report.missing).toEqual([]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ANALYTICS_STORES } from '../../schemas/analyticsRecord.ts';
 import { consumerCrashScenario } from './scenarios/consumerCrash.ts';
 import { duplicateDeliveriesScenario } from './scenarios/duplicateDeliveries.ts';
 import { eventTimestampsScenario } from './scenarios/eventTimestamps.ts';
@@ -7,7 +8,7 @@ import { poisonMessagesScenario } from './scenarios/poisonMessages.ts';
 import { processKillScenario } from './scenarios/processKill.ts';
 import { CI_SIZE } from './scenarios/ScenarioSize.ts';
 import { snsSqsRestartScenario } from './scenarios/snsSqsRestart.ts';
-import { timestreamOutageScenario } from './scenarios/timestreamOutage.ts';
+import { firehoseOutageScenario, timestreamOutageScenario } from './scenarios/timestreamOutage.ts';
 import { invariantViolations } from './support/ScenarioResult.ts';
 
 /**
@@ -39,17 +40,21 @@ describe.concurrent('fault injection (CI size)', { timeout: 180_000 }, () => {
     expect(result.recordedWithoutRedrive).toBe(result.accepted);
   });
 
-  it('SIGKILL of the cell process during load, restart on the same data directory: nothing accepted is lost', async () => {
-    // Act
-    const result = await processKillScenario(CI_SIZE);
+  it.each(ANALYTICS_STORES)(
+    'SIGKILL of the cell process during load, restart on the same data directory: nothing accepted is lost (%s store)',
+    async (store) => {
+      // Act
+      const result = await processKillScenario(CI_SIZE, store);
 
-    // Assess
-    expect(invariantViolations(result), JSON.stringify(result, null, 2)).toEqual([]);
-    expect(result.facts.kills).toBe(CI_SIZE.kills);
-    // The clients kept retrying through the restarts until every event was accepted.
-    expect(result.accepted).toBe(result.sent);
-    expect(result.recorded).toBe(result.accepted);
-  });
+      // Assess
+      expect(invariantViolations(result), JSON.stringify(result, null, 2)).toEqual([]);
+      expect(result.facts.kills).toBe(CI_SIZE.kills);
+      // The clients kept retrying through the restarts until every event was accepted.
+      expect(result.accepted).toBe(result.sent);
+      expect(result.recorded).toBe(result.accepted);
+      expect(result.duplicated).toBe(0);
+    },
+  );
 
   it('SNS/SQS emulator restart: every accepted event recorded once after it is back', async () => {
     // Act
@@ -73,18 +78,34 @@ describe.concurrent('fault injection (CI size)', { timeout: 180_000 }, () => {
     expect(result.recorded).toBe(result.accepted);
   });
 
-  it('duplicated deliveries and client retries of the same eventIds: one record per event whatever arrived twice', async () => {
+  it('lakehouse: Firehose throttling, then failing every third record: nothing written meanwhile, every accepted event once', async () => {
     // Act
-    const result = await duplicateDeliveriesScenario(CI_SIZE);
+    const result = await firehoseOutageScenario(CI_SIZE);
 
-    // Assess
+    // Assess: throttled calls were retried and partially failed records resent until accepted,
+    // without one record lost or written twice.
     expect(invariantViolations(result), JSON.stringify(result, null, 2)).toEqual([]);
-    expect(result.facts.retriedAfter5xx).toBeGreaterThan(0);
-    // The consumers really were handed copies (at least the FIFO ones) and kept one record each.
-    expect(result.facts.consumerDeliveries).toBeGreaterThanOrEqual(result.accepted + result.facts.copies!);
+    expect(result.facts.writtenDuringFault).toBe(0);
+    expect(result.affected).toBeGreaterThan(0);
     expect(result.recorded).toBe(result.accepted);
     expect(result.duplicated).toBe(0);
   });
+
+  it.each(ANALYTICS_STORES)(
+    'duplicated deliveries and client retries of the same eventIds: one record per event whatever arrived twice (%s store)',
+    async (store) => {
+      // Act
+      const result = await duplicateDeliveriesScenario(CI_SIZE, store);
+
+      // Assess
+      expect(invariantViolations(result), JSON.stringify(result, null, 2)).toEqual([]);
+      expect(result.facts.retriedAfter5xx).toBeGreaterThan(0);
+      // The consumers really were handed copies (at least the FIFO ones) and kept one record each.
+      expect(result.facts.consumerDeliveries).toBeGreaterThanOrEqual(result.accepted + result.facts.copies!);
+      expect(result.recorded).toBe(result.accepted);
+      expect(result.duplicated).toBe(0);
+    },
+  );
 
   it('poison messages in three stages at once: parked in DLQs, the rest flows, redrive recovers every one', async () => {
     // Act

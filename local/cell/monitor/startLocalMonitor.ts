@@ -13,7 +13,7 @@ import {
 import { createMonitorHandler, monitorConfigFromEnv } from '../../../handlers/monitor.ts';
 import type { HealthReport } from '../../../schemas/healthReport.ts';
 import { localClientConfig } from '../../sns-sqs/index.ts';
-import type { TimestreamStore } from '../../timestream/index.ts';
+import { analyticsTableOf, type LocalAnalyticsStore } from '../analyticsStore.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import { localEnvironment } from '../localEnvironment.ts';
 import { HealthQueueStats } from './HealthQueueStats.ts';
@@ -28,7 +28,8 @@ export interface LocalMonitorTarget {
   readonly topology: CellTopology;
   readonly dataDir: string;
   readonly endpoints: { readonly sqs: string; readonly sns: string; readonly timestream: string };
-  readonly store: TimestreamStore;
+  /** The analytics store with the read model installed (its file is read on a worker thread). */
+  readonly store: Pick<LocalAnalyticsStore, 'path'>;
   health(): Promise<HealthReport>;
 }
 
@@ -56,7 +57,7 @@ export interface LocalMonitor {
  * The stuck-event monitor in the local cell: the production handler (`handlers/monitor.ts`) built
  * from a Lambda-style environment like the other functions, with the local stand-ins for what has
  * no emulator — queue ages from the cell's health report (CloudWatch) and the SLA query over the
- * Timestream emulator's SQLite view (Timestream Query), run on a worker thread. Alert topics are created on the cell's SNS,
+ * analytics store's SQLite view `invoice_events` (Timestream Query or Athena on AWS), run on a worker thread. Alert topics are created on the cell's SNS,
  * named as on AWS, with one queue subscribed to all of them.
  */
 export async function startLocalMonitor(
@@ -78,8 +79,7 @@ export async function startLocalMonitor(
       queueStats: new HealthQueueStats(async () => (await target.health()).body),
       stuckInvoices: new InvoiceEventsSqlSource({
         query: (sql, params) => worker.query(sql, params),
-        database: topology.timestreamDatabase,
-        table: topology.timestreamTable,
+        ...analyticsTableOf(topology),
       }),
       // fauxqs answers exactly, but a message given back by a reader is visible again only a second
       // later (RELEASE_VISIBILITY_SECONDS): wait that out before calling a DLQ empty.

@@ -207,7 +207,7 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
  */
 export function loopbackSdkClientConfig<T extends ClientConfigInput>(
   config: T,
-  signingName: 'events' | 'sns' | 'timestream' | 'dynamodb',
+  signingName: 'events' | 'sns' | 'timestream' | 'firehose' | 'dynamodb',
 ): Omit<T, 'requestHandler'> & {
   signer: ReturnType<typeof credentialScopeSigner>;
   requestHandler: LoopbackHttpHandler;

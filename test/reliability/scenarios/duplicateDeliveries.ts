@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { AnalyticsStore } from '../../../schemas/analyticsRecord.ts';
 import { detailTypeFor, EVENT_SOURCE, SCHEMA_VERSION } from '../../../schemas/envelope.ts';
 import type { InvoiceEvent } from '../../../schemas/invoiceEvent.ts';
 import { inProcessProbe } from '../support/CellProbe.ts';
@@ -21,12 +22,19 @@ import { portion, type ScenarioSize } from './ScenarioSize.ts';
  *   standard queue may deliver twice) and into the consumer FIFO queues with a fresh
  *   deduplication id (as after the 5-minute deduplication window);
  * - a replay of the whole archive window.
- * Each must end as one record per event.
+ * Each must end as one record per event: Timestream refuses the repeats (first write wins), the
+ * lakehouse's unique key turns them into updates of the same row (last write wins).
  */
-export async function duplicateDeliveriesScenario(size: ScenarioSize): Promise<ScenarioResult> {
+export async function duplicateDeliveriesScenario(
+  size: ScenarioSize,
+  store: AnalyticsStore = 'timestream',
+): Promise<ScenarioResult> {
   const startedAt = Date.now();
   const random = seededRandom(size.seed + 40);
-  const { cell, dispose } = await startReliabilityCell('duplicates', reliabilityCell());
+  const { cell, dispose } = await startReliabilityCell(
+    `duplicates-${store}`,
+    reliabilityCell({}, { analytics: { store } }),
+  );
   const probe = inProcessProbe(cell);
   try {
     const retried = buildScenarioEvents({

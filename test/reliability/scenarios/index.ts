@@ -7,7 +7,7 @@ import { poisonMessagesScenario } from './poisonMessages.ts';
 import { processKillScenario } from './processKill.ts';
 import type { ScenarioSize } from './ScenarioSize.ts';
 import { snsSqsRestartScenario } from './snsSqsRestart.ts';
-import { timestreamOutageScenario } from './timestreamOutage.ts';
+import { firehoseOutageScenario, timestreamOutageScenario } from './timestreamOutage.ts';
 
 export { CI_SIZE, FULL_SIZE, type ScenarioSize } from './ScenarioSize.ts';
 
@@ -17,8 +17,11 @@ export const SCENARIOS: Readonly<Record<string, (size: ScenarioSize) => Promise<
   'handler-timeout': handlerTimeoutScenario,
   sigkill: processKillScenario,
   'timestream-outage': timestreamOutageScenario,
+  'firehose-outage': firehoseOutageScenario,
   'sns-sqs-restart': snsSqsRestartScenario,
   duplicates: duplicateDeliveriesScenario,
+  'lakehouse-duplicates': (size) => duplicateDeliveriesScenario(size, 'lakehouse'),
+  'lakehouse-sigkill': (size) => processKillScenario(size, 'lakehouse'),
   poison: poisonMessagesScenario,
   timestamps: eventTimestampsScenario,
 };

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AnalyticsStore } from '../../../schemas/analyticsRecord.ts';
 import { CellProcess } from '../support/CellProcess.ts';
 import { RetryingClient, sendPaced, sleep } from '../support/RetryingClient.ts';
 import { reliabilityCell, scenarioDataRoot } from '../support/reliabilityCell.ts';
@@ -13,14 +14,18 @@ import { portion, type ScenarioSize } from './ScenarioSize.ts';
  * The whole cell process is killed with SIGKILL while load runs — at seeded moments, `kills`
  * times — and started again on the same data directory each time. Clients see refused connections
  * and lost answers, and retry the same eventIds against the restarted cell. Durable state (the
- * EventBridge archive and outbox, fauxqs' queues, the Timestream store) must carry every accepted
+ * EventBridge archive and outbox, fauxqs' queues, the analytics store: Timestream's or the
+ * lakehouse's) must carry every accepted
  * event through, and messages left in flight by the dead process are released on start.
  */
-export async function processKillScenario(size: ScenarioSize): Promise<ScenarioResult> {
+export async function processKillScenario(
+  size: ScenarioSize,
+  store: AnalyticsStore = 'timestream',
+): Promise<ScenarioResult> {
   const startedAt = Date.now();
   const random = seededRandom(size.seed + 70);
   const dataDir = mkdtempSync(join(scenarioDataRoot(), 'bems-reliability-sigkill-'));
-  const cell = await CellProcess.start(dataDir, reliabilityCell());
+  const cell = await CellProcess.start(dataDir, reliabilityCell({}, { analytics: { store } }));
   try {
     const events = buildScenarioEvents({ seed: size.seed + 71, invoices: portion(size, 1), prefix: 'LOAD', random });
     const client = new RetryingClient({

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { FIREHOSE_STORE_FILE } from '../../../local/firehose/index.ts';
+import { TIMESTREAM_STORE_FILE } from '../../../local/timestream/index.ts';
 
-/** One recorded (eventId, stage, consumer) as the Timestream emulator holds it. */
+/** One recorded (eventId, stage, consumer) as the cell's analytics store holds it. */
 export interface RecordedEvent {
   readonly eventId: string;
   readonly stage: string;
@@ -14,18 +16,29 @@ export interface RecordedEvent {
   readonly replayed: boolean;
 }
 
+/** The analytics stores' files; a cell writes to one of them, through the read model's view `invoice_events`. */
+const ANALYTICS_STORE_FILES = [TIMESTREAM_STORE_FILE, FIREHOSE_STORE_FILE];
+
 /**
  * Reads the cell's stores straight from its data directory, read-only, so the same check works for
  * a cell in this process, a child process, or one that was killed: what is in the files is the truth.
+ * Whichever analytics store the cell runs (Timestream, or the lakehouse's Firehose table) holds
+ * the records; the other has none (or no read model at all).
  */
 export function readRecordedEvents(dataDir: string): RecordedEvent[] {
-  return withDatabase(join(dataDir, 'timestream.sqlite'), (db) =>
+  return ANALYTICS_STORE_FILES.flatMap((file) => readStoreRecords(join(dataDir, file)));
+}
+
+function readStoreRecords(path: string): RecordedEvent[] {
+  return withDatabase(path, (db) =>
     (
       db
         .prepare(
-          `SELECT event_id, stage, consumer, count(*) AS n, min(received_at_ms) AS received_at_ms,
+          hasReadModel(db)
+            ? `SELECT event_id, stage, consumer, count(*) AS n, min(received_at_ms) AS received_at_ms,
                   min(processed_at_ms) AS processed_at_ms, max(replayed) AS replayed
-           FROM invoice_events WHERE event_id IS NOT NULL GROUP BY event_id, stage, consumer`,
+           FROM invoice_events WHERE event_id IS NOT NULL GROUP BY event_id, stage, consumer`
+            : 'SELECT NULL WHERE 0',
         )
         .all() as {
         event_id: string;
@@ -66,6 +79,10 @@ export function readArchivedDetails(dataDir: string): unknown[] {
       (row) => (row.detail === null ? null : JSON.parse(row.detail)),
     ),
   );
+}
+
+function hasReadModel(db: DatabaseSync): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = 'invoice_events'`).get() !== undefined;
 }
 
 function withDatabase<T>(path: string, read: (db: DatabaseSync) => T): T {

@@ -1,3 +1,4 @@
+import { fromMinorUnits, MAX_MINOR_UNITS } from '../../../schemas/money.ts';
 import type { SeedEvent } from './seededStore.ts';
 
 /**
@@ -23,7 +24,8 @@ const ACME = { vendorId: 'V-1', vendorName: 'Acme GmbH' };
 const GLOBEX = { vendorId: 'V-2', vendorName: 'Globex AG' };
 const INITECH = { vendorId: 'V-3', vendorName: 'Initech Inc' };
 const HOOLI = { vendorId: 'V-4', vendorName: 'Hooli SARL' };
-export const MAX_AMOUNT = '999999999999999.99';
+/** The largest EUR amount the contract accepts (2^53 − 1 minor units): what every store can hold exactly. */
+export const MAX_AMOUNT = fromMinorUnits(MAX_MINOR_UNITS, 'EUR');
 
 const invoiceA = {
   invoiceId: 'INV-A',

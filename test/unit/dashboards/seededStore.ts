@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { READ_MODEL_SCHEMA } from '../../../dashboards/readModel/index.ts';
-import { mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
+import type { SinkItem } from '../../../handlers/consume/EventSink.ts';
+import { analyticsValuesOf, mapToRecord } from '../../../handlers/consume/mapToRecord.ts';
 import { startTimestreamEmulator } from '../../../local/timestream/index.ts';
 import type { TimestreamStore } from '../../../local/timestream/TimestreamStore.ts';
+import { type AnalyticsRow, toAnalyticsRow } from '../../../schemas/analyticsRecord.ts';
 import type { InvoiceEventDetail } from '../../../schemas/envelope.ts';
 import type { Stage } from '../../../schemas/stages.ts';
 
@@ -66,18 +68,28 @@ export function detailOf(event: SeedEvent, index: number): InvoiceEventDetail {
   } as InvoiceEventDetail;
 }
 
-/** The analytics records the consumer's mapper writes for the events (also seeded into DuckDB by the catalogue tests). */
-export function seedRecords(events: readonly SeedEvent[]): ReturnType<typeof mapToRecord>[] {
+/** The consumer's items for the events: what its sinks map to records and rows. */
+function seedItems(events: readonly SeedEvent[]): SinkItem[] {
   return events.map((event, index) => {
     const detail = detailOf(event, index);
     const receivedAt = Date.parse(detail.server.receivedAt);
-    return mapToRecord({
+    return {
       detail,
       consumer: event.consumer ?? 'recorder',
       replayed: false,
       processedAt: receivedAt + (event.latencyMs ?? 1000),
-    });
+    };
   });
+}
+
+/** The analytics records the consumer's mapper writes for the events (also seeded into DuckDB by the catalogue tests). */
+export function seedRecords(events: readonly SeedEvent[]): ReturnType<typeof mapToRecord>[] {
+  return seedItems(events).map(mapToRecord);
+}
+
+/** The lakehouse rows the consumer's Firehose sink sends for the events (the catalogue tests' Athena table). */
+export function seedRows(events: readonly SeedEvent[]): AnalyticsRow[] {
+  return seedItems(events).map((item) => toAnalyticsRow(analyticsValuesOf(item)));
 }
 
 export async function startSeededStore(events: readonly SeedEvent[]): Promise<SeededStore> {

@@ -113,8 +113,8 @@ describe('consume handler with the lakehouse store (Firehose sink)', () => {
       consumer: 'recorder',
       stage: 'posting',
       invoice_id: messages[0]!.detail.invoiceId,
-      time_ms: Date.parse('2026-11-28T09:00:00Z'),
-      processed_at_ms: NOW,
+      time: Date.parse('2026-11-28T09:00:00Z') * 1000,
+      processed_at: NOW * 1000,
       replayed: false,
     });
     expect(metrics.total('EventsRecorded', { stage: 'posting', consumer: 'recorder' })).toBe(3);

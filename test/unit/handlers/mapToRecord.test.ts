@@ -6,6 +6,7 @@ import {
   ANALYTICS_MEASURE_NAME as MEASURE_NAME,
   toAnalyticsRow,
 } from '../../../schemas/analyticsRecord.ts';
+import { ATHENA_COLUMNS } from '../../../schemas/athenaTable.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 import { buildEventDetail, withoutAccount } from '../../helpers/sqsEvents.ts';
 
@@ -109,11 +110,11 @@ describe('mapToRecord', () => {
 describe('toAnalyticsRow (the lakehouse row)', () => {
   const item = { detail, consumer: 'recorder', replayed: false, processedAt };
 
-  it('holds every field of the Timestream record, typed for JSON, times as epoch ms in <field>_ms columns', () => {
+  it('holds every field of the Timestream record under its own name, typed for JSON, instants as epoch microseconds', () => {
     const row = toAnalyticsRow(analyticsValuesOf(item));
 
     expect(row).toEqual({
-      time_ms: Date.parse('2026-11-28T08:30:00Z'),
+      time: Date.parse('2026-11-28T08:30:00Z') * 1000,
       cell: 'euw1-a',
       account_id: '123456789012',
       region: 'eu-west-1',
@@ -130,24 +131,26 @@ describe('toAnalyticsRow (the lakehouse row)', () => {
       vendor_name: 'Acme GmbH',
       vendor_country: 'DE',
       invoice_date: '2026-11-27',
-      received_at_ms: Date.parse('2026-11-28T08:30:01.500Z'),
-      processed_at_ms: processedAt,
+      received_at: Date.parse('2026-11-28T08:30:01.500Z') * 1000,
+      processed_at: processedAt * 1000,
       latency_ms: 1500,
-      due_at_ms: Date.parse('2026-12-27T00:00:00Z'),
+      due_at: Date.parse('2026-12-27T00:00:00Z') * 1000,
       source_system: 'sap-fi',
       replayed: false,
     });
     expect(Object.keys(row).sort()).toEqual(Object.values(LAKEHOUSE_COLUMNS).sort());
+    expect(Object.keys(row).sort()).toEqual(Object.values(ATHENA_COLUMNS).sort());
   });
 
-  it('carries the same values as the Timestream record, field by field', () => {
+  it('carries the same values as the Timestream record, field by field (instants × 1,000)', () => {
     const row = toAnalyticsRow(analyticsValuesOf(item));
     const record = mapToRecord(item);
 
-    expect(String(row[LAKEHOUSE_COLUMNS.time])).toBe(record.Time);
+    expect(row[LAKEHOUSE_COLUMNS.time]).toBe(Number(record.Time) * 1000);
     for (const d of record.Dimensions!) expect(row[d.Name!]).toBe(d.Value);
     for (const m of record.MeasureValues!) {
-      expect(String(row[LAKEHOUSE_COLUMNS[m.Name as keyof typeof LAKEHOUSE_COLUMNS]])).toBe(m.Value);
+      const value = row[LAKEHOUSE_COLUMNS[m.Name as keyof typeof LAKEHOUSE_COLUMNS]];
+      expect(String(value), m.Name).toBe(m.Type === 'TIMESTAMP' ? `${m.Value}000` : m.Value);
     }
   });
 
@@ -156,6 +159,12 @@ describe('toAnalyticsRow (the lakehouse row)', () => {
 
     expect(row).not.toHaveProperty(LAKEHOUSE_COLUMNS.account_id);
     expect(row).toMatchObject({ cell: 'euw1-a', region: 'eu-west-1', event_id: detail.eventId });
+  });
+
+  it('refuses a fractional millisecond instant rather than invent microseconds', () => {
+    const values = analyticsValuesOf(item);
+
+    expect(() => toAnalyticsRow({ ...values, measures: { ...values.measures, due_at: '1.5' } })).toThrow(/due_at/);
   });
 
   it('has a unique key that names the event and the consumer, both columns of the row', () => {

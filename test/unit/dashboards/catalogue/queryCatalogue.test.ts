@@ -4,7 +4,7 @@ import { LocalSql } from '../../../../dashboards/localSql.ts';
 import { robustZScores } from '../../../../dashboards/robustZScores.ts';
 import { BUCKETS, STUCK } from '../../../../dashboards/views.ts';
 import { DAY, EVENTS } from '../dashboardFixture.ts';
-import { type SeededStore, seedRecords, startSeededStore } from '../seededStore.ts';
+import { type SeededStore, seedRecords, seedRows, startSeededStore } from '../seededStore.ts';
 import { athenaToDuckDb, timestreamToDuckDb } from './duckDbDialect.ts';
 import {
   ATHENA_TABLE,
@@ -55,7 +55,7 @@ let duck: DuckDbStore;
 let seeded: SeededStore;
 
 beforeAll(async () => {
-  duck = await startDuckDbStore(seedRecords(EVENTS));
+  duck = await startDuckDbStore(seedRecords(EVENTS), seedRows(EVENTS));
   seeded = await startSeededStore(EVENTS);
 });
 afterAll(async () => {

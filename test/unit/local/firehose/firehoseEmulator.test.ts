@@ -11,11 +11,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-firehose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  icebergRoutingQuery,
-  metadataExtraction,
-  type RunningFirehoseEmulator,
-} from '../../../../local/firehose/index.ts';
+import { metadataExtraction, type RunningFirehoseEmulator } from '../../../../local/firehose/index.ts';
+import { icebergRoutingQuery } from '../../../../schemas/lakehouseTable.ts';
 import {
   ACCOUNT,
   APPEND_STREAM,

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateRoutingQuery,
-  icebergRoutingQuery,
-  parseRoutingQuery,
-} from '../../../../local/firehose/routingQuery.ts';
+import { evaluateRoutingQuery, parseRoutingQuery } from '../../../../local/firehose/routingQuery.ts';
+import { icebergRoutingQuery } from '../../../../schemas/lakehouseTable.ts';
 
 const RECORD = { kind: 'invoice', meta: { op: 'update', n: 3 } };
 
