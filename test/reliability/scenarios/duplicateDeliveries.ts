@@ -165,8 +165,10 @@ async function injectCopies(cell: Cell, events: readonly InvoiceEvent[]): Promis
 function detailOf(event: InvoiceEvent, cell: Cell) {
   return {
     ...event,
+    // What ingest stamps (handlers/ingest/withServerMetadata.ts), so a copy is the same record.
     server: {
       cell: cell.cell.id,
+      account: cell.cell.account,
       region: cell.cell.region,
       receivedAt: new Date().toISOString(),
       schemaVersion: SCHEMA_VERSION,
