@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3tables from 'aws-cdk-lib/aws-s3tables';
 import { Construct } from 'constructs';
 import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
+import { icebergRoutingQuery } from '../../schemas/lakehouseTable.ts';
 import { AthenaWorkgroup } from './AthenaWorkgroup.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellOutputs } from './CellOutputs.ts';
@@ -257,6 +258,27 @@ export class LakehouseStore extends Construct {
             s3ErrorOutputPrefix: 'errors/invoice_events/',
           },
         ],
+        // Unique keys alone do not upsert: every record must ask for `update` through JSONQuery
+        // routing (the same query the local Firehose emulator evaluates, schemas/lakehouseTable.ts).
+        processingConfiguration: {
+          enabled: true,
+          processors: [
+            {
+              type: 'MetadataExtraction',
+              parameters: [
+                {
+                  parameterName: 'MetadataExtractionQuery',
+                  parameterValue: icebergRoutingQuery({
+                    database: this.namespaceName,
+                    table: this.tableName,
+                    operation: 'update',
+                  }),
+                },
+                { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
+              ],
+            },
+          ],
+        },
         bufferingHints: {
           intervalInSeconds: LAKEHOUSE_BUFFERING.intervalSeconds,
           sizeInMBs: LAKEHOUSE_BUFFERING.sizeMiB,

@@ -9,6 +9,7 @@ import { cellTopology } from '../../cells/topology.ts';
 import { DATASET_IDS } from '../../dashboards/quicksight/timestreamDatasets.ts';
 import { ANALYTICS_DIMENSIONS, ANALYTICS_MEASURE_NAMES, ANALYTICS_MEASURES } from '../../schemas/analyticsRecord.ts';
 import { ATHENA_COLUMNS } from '../../schemas/athenaTable.ts';
+import { icebergRoutingQuery } from '../../schemas/lakehouseTable.ts';
 import { type SynthesizedCells, synthCells } from './support/synthCells.ts';
 import {
   byName,
@@ -131,6 +132,19 @@ describe('a lakehouse cell', () => {
       { FieldId: 1000, Name: 'event_day', SourceId: idOf('time'), Transform: 'day' },
       { FieldId: 1001, Name: 'stage', SourceId: idOf('stage'), Transform: 'identity' },
     ]);
+  });
+
+  it('asks Firehose to update a row by its unique keys (JSONQuery routing with operation "update"), as the local emulator does', () => {
+    const [, stream] = only('AWS::KinesisFirehose::DeliveryStream');
+    const processing = stream.Properties.IcebergDestinationConfiguration.ProcessingConfiguration;
+    expect(processing.Enabled).toBe(true);
+    const [processor] = processing.Processors;
+    expect(processor.Type).toBe('MetadataExtraction');
+    const query = processor.Parameters.find(
+      (p: { ParameterName: string }) => p.ParameterName === 'MetadataExtractionQuery',
+    ).ParameterValue;
+    expect(query).toBe(icebergRoutingQuery({ database: 'bems', table: 'invoice_events', operation: 'update' }));
+    expect(query).toContain('operation: "update"');
   });
 
   it('delivers through an encrypted Direct PUT Firehose stream with the record identity as unique keys', () => {
