@@ -1,6 +1,5 @@
 import type { AlertSeverity } from '../../schemas/alerts.ts';
 import type { AutoRedriveOutcome } from './autoRedrive.ts';
-import type { CheckProblem } from './CheckProblem.ts';
 import type { Condition } from './Condition.ts';
 import type { AlertTransition } from './evaluateAlerts.ts';
 import type { OpenAlert } from './MonitorState.ts';

@@ -1,5 +1,6 @@
 import { project } from '../expressions/evaluate.ts';
-import { Placeholders, parseProjection } from '../expressions/parseExpression.ts';
+import { Placeholders } from '../expressions/Placeholders.ts';
+import { parseProjection } from '../expressions/parseExpression.ts';
 import { type ActionContext, type ActionInput, existingTable, keyMember, stringMember } from './input.ts';
 
 /** GetItem: reads are always consistent here (one SQLite file), so `ConsistentRead` changes nothing. */

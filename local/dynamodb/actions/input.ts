@@ -8,7 +8,9 @@ import {
   typeOf,
 } from '../expressions/attributeValues.ts';
 import { evaluateCondition } from '../expressions/evaluate.ts';
-import { type Condition, Placeholders, parseCondition } from '../expressions/parseExpression.ts';
+import type { Condition } from '../expressions/expressionTree.ts';
+import { Placeholders } from '../expressions/Placeholders.ts';
+import { parseCondition } from '../expressions/parseExpression.ts';
 
 /** A request body (AWS JSON 1.0): the operation's members, unchecked until an action reads them. */
 export type ActionInput = Readonly<Record<string, unknown>>;

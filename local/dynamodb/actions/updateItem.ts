@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.ts';
 import type { AttributeMap } from '../expressions/attributeValues.ts';
 import { applyUpdate } from '../expressions/evaluate.ts';
-import { parseUpdate, type UpdateActions } from '../expressions/parseExpression.ts';
+import type { UpdateActions } from '../expressions/expressionTree.ts';
+import { parseUpdate } from '../expressions/parseExpression.ts';
 import {
   type ActionContext,
   type ActionInput,

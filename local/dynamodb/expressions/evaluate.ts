@@ -7,7 +7,7 @@ import {
   sizeOf,
   typeOf,
 } from './attributeValues.ts';
-import type { Condition, Operand, Path, SetValue, UpdateActions } from './parseExpression.ts';
+import type { Condition, Operand, Path, SetValue, UpdateActions } from './expressionTree.ts';
 
 /** Evaluation of parsed expressions against an item (`undefined`: the item does not exist). */
 

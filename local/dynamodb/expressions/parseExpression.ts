@@ -1,91 +1,13 @@
 import { ValidationError } from '../errors.ts';
-import type { AttributeMap, AttributeValue } from './attributeValues.ts';
+import type { AttributeValue } from './attributeValues.ts';
+import type { Comparator, Condition, Operand, Path, PathElement, SetValue, UpdateActions } from './expressionTree.ts';
+import type { Placeholders } from './Placeholders.ts';
 
 /**
  * Parser of DynamoDB expressions: ConditionExpression, UpdateExpression (SET and REMOVE) and
  * ProjectionExpression, with `#name` and `:value` placeholders resolved as it goes. Every placeholder
  * supplied must be used, as DynamoDB demands ({@link Placeholders.assertAllUsed}).
  */
-
-export type PathElement = { readonly name: string } | { readonly index: number };
-export type Path = readonly PathElement[];
-
-export type Operand =
-  | { readonly kind: 'path'; readonly path: Path }
-  | { readonly kind: 'value'; readonly value: AttributeValue }
-  | { readonly kind: 'size'; readonly path: Path };
-
-export type Comparator = '=' | '<>' | '<' | '<=' | '>' | '>=';
-
-export type Condition =
-  | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
-  | { readonly kind: 'not'; readonly condition: Condition }
-  | { readonly kind: 'compare'; readonly op: Comparator; readonly left: Operand; readonly right: Operand }
-  | { readonly kind: 'between'; readonly operand: Operand; readonly low: Operand; readonly high: Operand }
-  | { readonly kind: 'in'; readonly operand: Operand; readonly list: readonly Operand[] }
-  | { readonly kind: 'exists' | 'notExists'; readonly path: Path }
-  | { readonly kind: 'type'; readonly path: Path; readonly type: Operand }
-  | { readonly kind: 'beginsWith' | 'contains'; readonly path: Path; readonly operand: Operand };
-
-export type SetValue =
-  | { readonly kind: 'operand'; readonly operand: Operand }
-  | { readonly kind: 'ifNotExists'; readonly path: Path; readonly fallback: SetValue }
-  | { readonly kind: 'listAppend'; readonly left: SetValue; readonly right: SetValue }
-  | { readonly kind: 'plus' | 'minus'; readonly left: SetValue; readonly right: SetValue };
-
-export interface UpdateActions {
-  readonly set: readonly { readonly path: Path; readonly value: SetValue }[];
-  readonly remove: readonly Path[];
-}
-
-/** `ExpressionAttributeNames` / `ExpressionAttributeValues` of one request, and which were used. */
-export class Placeholders {
-  readonly #usedNames = new Set<string>();
-  readonly #usedValues = new Set<string>();
-
-  constructor(
-    private readonly names: Readonly<Record<string, string>> = {},
-    private readonly values: AttributeMap = {},
-  ) {}
-
-  name(placeholder: string): string {
-    const name = this.names[placeholder];
-    if (name === undefined) {
-      throw new ValidationError(
-        `Invalid expression: An expression attribute name used in the document path is not defined; attribute name: ${placeholder}`,
-      );
-    }
-    this.#usedNames.add(placeholder);
-    return name;
-  }
-
-  value(placeholder: string): AttributeValue {
-    const value = this.values[placeholder];
-    if (value === undefined) {
-      throw new ValidationError(
-        `Invalid expression: An expression attribute value used in expression is not defined; attribute value: ${placeholder}`,
-      );
-    }
-    this.#usedValues.add(placeholder);
-    return value;
-  }
-
-  /** DynamoDB refuses a request that supplies placeholders none of its expressions use. */
-  assertAllUsed(): void {
-    const unusedNames = Object.keys(this.names).filter((n) => !this.#usedNames.has(n));
-    if (unusedNames.length > 0) {
-      throw new ValidationError(
-        `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
-      );
-    }
-    const unusedValues = Object.keys(this.values).filter((v) => !this.#usedValues.has(v));
-    if (unusedValues.length > 0) {
-      throw new ValidationError(
-        `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
-      );
-    }
-  }
-}
 
 type Token = { readonly type: 'punct' | 'name' | 'value' | 'word' | 'number'; readonly text: string };
 
