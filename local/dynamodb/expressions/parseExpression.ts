@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors.ts';
-import type { AttributeValue } from './attributeValues.ts';
 import type { Comparator, Condition, Operand, Path, PathElement, SetValue, UpdateActions } from './expressionTree.ts';
 import type { Placeholders } from './Placeholders.ts';
 
