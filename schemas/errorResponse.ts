@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   idempotencyInProgress: 'IDEMPOTENCY_IN_PROGRESS',
   /** 503: the idempotency store did not answer; nothing was published. Retry after `Retry-After`. */
   idempotencyUnavailable: 'IDEMPOTENCY_UNAVAILABLE',
+  /** 503: the cell sheds load (too many requests in progress, or it runs behind); nothing was published. */
+  overloaded: 'OVERLOADED',
   internal: 'INTERNAL_ERROR',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
@@ -85,6 +87,12 @@ export const ERROR_STATUSES = {
     statuses: [503],
     meaning: 'the idempotency store did not answer; nothing was published; retry',
     retry: 'yes',
+  },
+  OVERLOADED: {
+    statuses: [503],
+    meaning:
+      'the cell is shedding load (too many requests in progress, or it runs behind); nothing of the request was published; retry after Retry-After',
+    retry: 'after-wait',
   },
   INTERNAL_ERROR: {
     statuses: [500, 502, 504],

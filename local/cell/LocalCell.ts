@@ -12,7 +12,16 @@ import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
 import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
 import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
-import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
+import {
+  AdmissionControl,
+  type AdmissionSettings,
+  ApiKeyGuard,
+  createApiApp,
+  DEFAULT_ADMISSION,
+  type HealthReport,
+  startApiServer,
+  toInvoiceTimeline,
+} from './api/index.ts';
 import { type CellFunctions, createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
@@ -47,6 +56,11 @@ export interface LocalCellOptions {
    * idempotency table would; for the benchmark's comparison. @default true
    */
   readonly idempotency?: boolean;
+  /**
+   * Load shedding of `POST /invoices/{stage}` (503 OVERLOADED with Retry-After): requests in
+   * progress and event-loop delay. @default DEFAULT_ADMISSION (128 in progress, 1,000 ms late, retry after 1 s)
+   */
+  readonly admission?: Partial<AdmissionSettings>;
   /** Only errors on stderr. @default false */
   readonly quiet?: boolean;
   /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
@@ -155,7 +169,8 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         ? app.fetch(request, env)
         : Response.json({ code: 'STARTING', message: 'the cell is starting' }, { status: 503 }),
   });
-  const stops = new StopSequence(() => api.stop());
+  const admission = new AdmissionControl({ ...DEFAULT_ADMISSION, ...options.admission });
+  const stops = new StopSequence(() => api.stop().finally(() => admission.stop()));
   const lifecycle = { state: 'starting' as CellState };
   try {
     const services = await startServices(
@@ -178,7 +193,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         eventBridgeStatus: services.emulators.eventBridgeStatus,
         mappings: functions.mappings,
       });
-    const running = createCellApiApp(context, { guard, services, functions, health });
+    const running = createCellApiApp(context, { guard, admission, services, functions, health });
     app = running;
     const monitor = await startLocalMonitor(
       { cell, topology, dataDir: services.dataDir, endpoints: services.endpoints, store: services.store, health },
@@ -231,6 +246,7 @@ function createCellApiApp(
   { cell, faults, counter, logger }: StartContext,
   parts: {
     readonly guard: ApiKeyGuard;
+    readonly admission: AdmissionControl;
     readonly services: CellServices;
     readonly functions: CellFunctions;
     readonly health: () => Promise<HealthReport>;
@@ -242,6 +258,7 @@ function createCellApiApp(
     ingest: functions.ingest,
     ingestFunctionName: functions.ingestFunctionName,
     guard: parts.guard,
+    admission: parts.admission,
     // The store holds this cell's one table only. Naming database and table would make SQLite
     // pick the (database, table, …) identity index over the invoice_id one: a scan of every
     // record of the table per request instead of an index lookup.

@@ -2015,7 +2015,8 @@ export interface ErrorResponse {
     | "QUOTA_EXCEEDED"
     | "INTERNAL_ERROR"
     | "BUS_UNAVAILABLE"
-    | "IDEMPOTENCY_UNAVAILABLE";
+    | "IDEMPOTENCY_UNAVAILABLE"
+    | "OVERLOADED";
   message: string;
   issues?: {
     path: string;

@@ -12,6 +12,7 @@ import type { FaultInjector } from '../faults/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import type { RequestCounter } from '../metering/index.ts';
 import { createLambdaContext } from '../pollers/index.ts';
+import type { AdmissionControl } from './AdmissionControl.ts';
 import type { ApiKeyGuard } from './ApiKeyGuard.ts';
 import type { InvoiceTimeline } from './invoiceTimeline.ts';
 import { API_LIMITS } from './limits.ts';
@@ -32,6 +33,8 @@ export interface ApiDependencies {
   /** Counts `apigateway:POST /invoices/{stage}` and `lambda:<ingest function>`. */
   readonly counter?: RequestCounter;
   readonly logger?: LocalLogger;
+  /** Load shedding: over its limits `POST /invoices/{stage}` answers 503 OVERLOADED with Retry-After. */
+  readonly admission?: AdmissionControl;
 }
 
 type Env = { Bindings: HttpBindings };
@@ -55,7 +58,7 @@ export function createApiApp(deps: ApiDependencies): Hono<Env> {
     return c.body(openApi, 200, { 'content-type': 'application/json' });
   });
   app.all('/openapi.json', (c) => methodNotAllowed(c, 'GET'));
-  app.post('/invoices/:stage', (c) => postEvents(c, deps));
+  app.post('/invoices/:stage', (c) => admitted(c, deps, () => postEvents(c, deps)));
   app.get('/invoices/:invoiceId', (c) => getTimeline(c, deps));
   app.get('/health', async (c) => {
     const report = await deps.health();
@@ -74,12 +77,46 @@ export function createApiApp(deps: ApiDependencies): Hono<Env> {
   return app;
 }
 
+/**
+ * Runs `handle` if admission control lets the request in, else answers 503 OVERLOADED. The refusal
+ * comes before the key check, so a shed request uses none of the key's quota; its body is read
+ * (and dropped) first, so the connection stays usable instead of being cut with unread bytes.
+ */
+async function admitted(c: Context<Env>, deps: ApiDependencies, handle: () => Promise<Response>): Promise<Response> {
+  const admission = deps.admission?.tryEnter();
+  if (!admission) return handle();
+  if (admission.ok) {
+    try {
+      return await handle();
+    } finally {
+      admission.leave();
+    }
+  }
+  const requestId = randomUUID();
+  if (!(await discardBody(c))) c.header('connection', 'close');
+  c.header('retry-after', String(admission.retryAfterSeconds));
+  return errorJson(c, 503, ERROR_CODES.overloaded, `the cell is overloaded: ${admission.reason}; retry later`, {
+    requestId,
+  });
+}
+
+/** Reads a refused request's body to its end (up to API Gateway's limit); false when it is larger. */
+async function discardBody(c: Context<Env>): Promise<boolean> {
+  if (Number(c.req.header('content-length') ?? 0) > API_LIMITS.discardBodyBytes) return false;
+  const body = await readBodyLimited(c.req.raw.body, 0, API_LIMITS.discardBodyBytes);
+  return body.ok || body.complete;
+}
+
 /** `POST /invoices/{stage}`: key and usage plan, body limit, injected faults, then the ingest function. */
 async function postEvents(c: Context<Env, '/invoices/:stage'>, deps: ApiDependencies): Promise<Response> {
   const requestId = randomUUID();
   const apiKey = c.req.header('x-api-key');
   const guard = deps.guard.check(apiKey);
-  if (!guard.ok) return refuse(c, guard, requestId);
+  if (!guard.ok) {
+    // Drain the body first: answering before it is read leaves the server to cut the connection.
+    if (!(await discardBody(c))) c.header('connection', 'close');
+    return refuse(c, guard, requestId);
+  }
   deps.counter?.add('apigateway', 'POST /invoices/{stage}');
   const stage = c.req.param('stage');
 
@@ -217,7 +254,7 @@ function methodNotAllowed(c: Context<Env>, allow: string) {
 
 function errorJson(
   c: Context<Env>,
-  status: 400 | 403 | 404 | 405 | 413 | 429 | 500 | 502 | 504,
+  status: 400 | 403 | 404 | 405 | 413 | 429 | 500 | 502 | 503 | 504,
   code: ErrorCode | (typeof LOCAL_ERROR_CODES)[keyof typeof LOCAL_ERROR_CODES],
   message: string,
   extras: Pick<ErrorResponse, 'issues' | 'requestId'> = {},

@@ -1,0 +1,96 @@
+/**
+ * When the local API stops taking new work. A cell that takes every request under overload only
+ * makes each of them slower until clients time out or connections break; a producer that gets a
+ * timeout or a reset cannot tell whether its events were accepted. A refused request has an answer:
+ * 503 `OVERLOADED` with `Retry-After`, and nothing of it was published.
+ */
+export interface AdmissionSettings {
+  /** Requests past admission and not yet answered (the ingest function's queue). @default 128 */
+  readonly maxInFlight: number;
+  /**
+   * Refuse while the event loop runs this late (ms): a loop that far behind answers every request
+   * late, and more requests would make it later. 0 turns the check off. @default 1000
+   */
+  readonly maxEventLoopDelayMs: number;
+  /** `Retry-After` of a refusal, in seconds. @default 1 */
+  readonly retryAfterSeconds: number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionSettings = {
+  maxInFlight: 128,
+  maxEventLoopDelayMs: 1000,
+  retryAfterSeconds: 1,
+};
+
+export type Admission =
+  | { readonly ok: true; readonly leave: () => void }
+  | { readonly ok: false; readonly reason: string; readonly retryAfterSeconds: number };
+
+export interface AdmissionStats {
+  readonly inFlight: number;
+  readonly eventLoopDelayMs: number;
+  readonly admitted: number;
+  readonly refused: number;
+}
+
+/** How often the event loop's lateness is sampled. */
+const SAMPLE_INTERVAL_MS = 100;
+
+/**
+ * Admission control of the API: a bound on requests in progress and on event-loop delay. The delay
+ * is the lateness of a 100 ms timer; timers run before the loop reads sockets, so after a stall
+ * the requests that queued up during it are judged by that stall.
+ */
+export class AdmissionControl {
+  private inFlight = 0;
+  private admitted = 0;
+  private refused = 0;
+  private delayMs = 0;
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly settings: AdmissionSettings = DEFAULT_ADMISSION) {
+    if (settings.maxInFlight < 1) throw new RangeError(`maxInFlight must be at least 1, got ${settings.maxInFlight}`);
+    if (settings.maxEventLoopDelayMs > 0) {
+      let expected = performance.now() + SAMPLE_INTERVAL_MS;
+      this.timer = setInterval(() => {
+        const now = performance.now();
+        this.delayMs = Math.max(0, now - expected);
+        expected = now + SAMPLE_INTERVAL_MS;
+      }, SAMPLE_INTERVAL_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Admits a request (call `leave()` once it is answered) or says why not. */
+  tryEnter(): Admission {
+    const { maxInFlight, maxEventLoopDelayMs, retryAfterSeconds } = this.settings;
+    let reason: string | undefined;
+    if (this.inFlight >= maxInFlight)
+      reason = `${this.inFlight} requests are in progress (the limit is ${maxInFlight})`;
+    else if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs)
+      reason = `the cell runs ${Math.round(this.delayMs)} ms behind (the limit is ${maxEventLoopDelayMs} ms)`;
+    if (reason) {
+      this.refused += 1;
+      return { ok: false, reason, retryAfterSeconds };
+    }
+    this.inFlight += 1;
+    this.admitted += 1;
+    let left = false;
+    return {
+      ok: true,
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.inFlight -= 1;
+      },
+    };
+  }
+
+  stats(): AdmissionStats {
+    return { inFlight: this.inFlight, eventLoopDelayMs: this.delayMs, admitted: this.admitted, refused: this.refused };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdmissionControl } from '../../../../../local/cell/api/AdmissionControl.ts';
+
+describe('AdmissionControl', () => {
+  let control: AdmissionControl | undefined;
+  afterEach(() => control?.stop());
+
+  it('admits up to maxInFlight requests and refuses the next with the configured Retry-After', () => {
+    control = new AdmissionControl({ maxInFlight: 2, maxEventLoopDelayMs: 0, retryAfterSeconds: 3 });
+    const first = control.tryEnter();
+    const second = control.tryEnter();
+    const third = control.tryEnter();
+    expect(first.ok && second.ok).toBe(true);
+    expect(third).toEqual({ ok: false, reason: '2 requests are in progress (the limit is 2)', retryAfterSeconds: 3 });
+    expect(control.stats()).toMatchObject({ inFlight: 2, admitted: 2, refused: 1 });
+  });
+
+  it('admits again once a request is answered, and counts a double leave once', () => {
+    control = new AdmissionControl({ maxInFlight: 1, maxEventLoopDelayMs: 0, retryAfterSeconds: 1 });
+    const first = control.tryEnter();
+    if (!first.ok) throw new Error('the first request must be admitted');
+    first.leave();
+    first.leave();
+    expect(control.stats().inFlight).toBe(0);
+    expect(control.tryEnter().ok).toBe(true);
+    expect(control.tryEnter().ok).toBe(false);
+  });
+
+  it('refuses while the event loop runs later than maxEventLoopDelayMs', async () => {
+    control = new AdmissionControl({ maxInFlight: 100, maxEventLoopDelayMs: 50, retryAfterSeconds: 1 });
+    // Prepare: stall the loop for 300 ms, then let the 100 ms sampler run once.
+    await new Promise((r) => setTimeout(r, 120));
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // busy
+    }
+    // The sampler was due during the stall: it runs before this later timer does.
+    await new Promise((r) => setTimeout(r, 1));
+    const refused = control.tryEnter();
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.reason).toMatch(/the cell runs \d+ ms behind \(the limit is 50 ms\)/);
+    // Assess: a loop on time admits again.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(control.tryEnter().ok).toBe(true);
+  });
+
+  it('rejects a limit below one request', () => {
+    expect(() => new AdmissionControl({ maxInFlight: 0, maxEventLoopDelayMs: 0, retryAfterSeconds: 1 })).toThrow(
+      /maxInFlight must be at least 1/,
+    );
+  });
+});
