@@ -12,8 +12,11 @@
  *                  (open loop), completeness verified; then the same burst of N events, timed until
  *                  the last one is recorded.
  *   3. unbatched — a second local cell with `batching: false`: the same burst.
+ *   4. idempotency off — a third cell with `idempotency: false` (no DynamoDB check in ingest): the
+ *                  same burst, so ingest throughput and HTTP p99 with and without it come from one run.
  * It prints one table and writes the results as JSON (`--out`, default load-tests/results/latest.json),
- * which `bems cost` reads for its per-event request counts. Exit code 1 on any loss or duplicate.
+ * which `bems cost` reads for its per-event request counts. Exit code 1 on any loss, duplicate or
+ * network error (a reset or a timeout: the producer cannot tell whether its events were accepted).
  *
  * The pieces live in bench/: flags (benchOptions), one phase against a cell (loadPhase), the results
  * JSON (benchResults) and the table (renderBenchTable).
@@ -24,6 +27,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BenchOptions, log, parseOptions } from './bench/benchOptions.ts';
 import { benchResults } from './bench/benchResults.ts';
+import { renderBenchTargets } from './bench/benchTargets.ts';
 import { loadPhase, type PhaseLoad, withCell } from './bench/loadPhase.ts';
 import { renderBenchTable } from './bench/renderBenchTable.ts';
 import type { LoadResult } from './loadGenerator.ts';
@@ -40,7 +44,7 @@ async function main(): Promise<number> {
     batchSize: options.batchSize,
   } as const;
   const ceiling = await runCeiling(burst, options);
-  const batched = await withCell(true, async (cell, workDir) => {
+  const batched = await withCell({ batching: true, idempotency: true }, async (cell, workDir) => {
     const warmUp = await loadPhase(
       cell,
       'batched warm-up',
@@ -70,13 +74,19 @@ async function main(): Promise<number> {
     return { warmUp, sustained, burst: await loadPhase(cell, 'batched burst', burst, workDir, options) };
   });
   const unbatched = options.unbatched
-    ? await withCell(false, async (cell, workDir) => ({
+    ? await withCell({ batching: false, idempotency: true }, async (cell, workDir) => ({
         burst: await loadPhase(cell, 'unbatched burst', burst, workDir, options),
       }))
     : undefined;
-  const results = benchResults({ loadAverageAtStart, options, ceiling, batched, unbatched });
+  const withoutIdempotency = options.idempotencyOff
+    ? await withCell({ batching: true, idempotency: false }, async (cell, workDir) => ({
+        burst: await loadPhase(cell, 'idempotency-off burst', burst, workDir, options),
+      }))
+    : undefined;
+  const results = benchResults({ loadAverageAtStart, options, ceiling, batched, unbatched, withoutIdempotency });
   writeResults(results, options.out);
-  return results.lost === 0 && results.duplicates === 0 ? 0 : 1;
+  // A network error is a producer left not knowing whether its events were accepted: a failure.
+  return results.lost === 0 && results.duplicates === 0 && results.networkErrors === 0 ? 0 : 1;
 }
 
 /** Phase 1: the same burst against a server that does nothing, the most this machine's HTTP can carry. */
@@ -98,8 +108,12 @@ function writeResults(results: ReturnType<typeof benchResults>, out: string): vo
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   // The same table as Markdown next to the JSON, for docs/PERFORMANCE.md.
   const markdownPath = `${out.replace(/\.json$/, '')}.md`;
-  writeFileSync(markdownPath, `${renderBenchTable(results, 'markdown')}\n`);
+  writeFileSync(
+    markdownPath,
+    `${renderBenchTable(results, 'markdown')}\n\n${renderBenchTargets(results, 'markdown')}\n`,
+  );
   console.log(renderBenchTable(results));
+  console.log(`\n${renderBenchTargets(results)}`);
   console.log(`\nresults: ${out} (table as Markdown: ${markdownPath})`);
 }
 

@@ -18,11 +18,13 @@ export interface BenchOptions {
   readonly drainS: number;
   readonly out: string;
   readonly unbatched: boolean;
+  /** Also run the burst against a cell without the idempotency check (issue 15: its cost in one run). */
+  readonly idempotencyOff: boolean;
 }
 
 const USAGE =
   'Usage: npm run bench -- [--duration S] [--rate EVENTS_PER_S] [--burst-events N] [--batch 1-10] ' +
-  '[--concurrency N] [--deadline-s S] [--drain-s S] [--out FILE] [--quick] [--no-unbatched]';
+  '[--concurrency N] [--deadline-s S] [--drain-s S] [--out FILE] [--quick] [--no-unbatched] [--no-idempotency-off]';
 
 /** The bench's flags; `--help` prints the usage line and exits, an out-of-range number throws. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -39,6 +41,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       out: { type: 'string' },
       quick: { type: 'boolean' },
       'no-unbatched': { type: 'boolean' },
+      'no-idempotency-off': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -58,6 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     drainS: numberOption('drain-s', values['drain-s'], 600, 0, 7200),
     out: resolve(values.out ?? DEFAULT_OUT),
     unbatched: !values['no-unbatched'],
+    idempotencyOff: !values['no-idempotency-off'],
   };
 }
 

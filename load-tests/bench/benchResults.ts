@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import {
   ANALYTIC_FLOOR_PER_1000,
+  ANALYTICS_STORES,
+  type AnalyticsStore,
   estimateMonthlyCost,
   type RequestsPer1000,
   requestsPerEvent,
@@ -20,6 +22,8 @@ export interface BenchRun {
   readonly ceiling: LoadResult;
   readonly batched: { readonly warmUp: PhaseResult; readonly sustained: PhaseResult; readonly burst: PhaseResult };
   readonly unbatched: { readonly burst: PhaseResult } | undefined;
+  /** The burst against a cell without the idempotency check (`--no-idempotency-off` skips it). */
+  readonly withoutIdempotency: { readonly burst: PhaseResult } | undefined;
 }
 
 /** The fields of the results JSON that the table reads. */
@@ -36,7 +40,13 @@ export type Results = {
     requestsPerEvent: number;
     requestsSource: string;
     requestsPer1000: RequestsPer1000;
+    idempotencyRequestsPerEvent: number;
+    costPerMillionEventsByStore: Record<AnalyticsStore, number>;
   };
+  withoutIdempotency: { burst: PhaseResult } | null;
+  networkErrors: number;
+  lost: number;
+  duplicates: number;
   unbatched: { burst: PhaseResult; costPerMillionEventsUsd: number; requestsPerEvent: number } | null;
   ceiling: { burst: LoadResult };
   floor: { requestsPer1000: RequestsPer1000; requestsPerEvent: number };
@@ -48,13 +58,26 @@ export type Results = {
 };
 
 /** The results JSON (`--out`), which `bems cost` reads for its per-event request counts. */
-export function benchResults({ loadAverageAtStart, options, ceiling, batched, unbatched }: BenchRun) {
+export function benchResults({
+  loadAverageAtStart,
+  options,
+  ceiling,
+  batched,
+  unbatched,
+  withoutIdempotency,
+}: BenchRun) {
   const sustained = batched.sustained;
   const allAnswered = (p: PhaseResult) => p.load.requests === (p.load.statusCounts['202'] ?? 0);
   const requestsSource = allAnswered(sustained)
     ? { label: 'sustained', phase: sustained }
     : { label: 'burst', phase: batched.burst };
-  const phases = [batched.warmUp, sustained, batched.burst, ...(unbatched ? [unbatched.burst] : [])];
+  const phases = [
+    batched.warmUp,
+    sustained,
+    batched.burst,
+    ...(unbatched ? [unbatched.burst] : []),
+    ...(withoutIdempotency ? [withoutIdempotency.burst] : []),
+  ];
   return {
     measuredAt: new Date().toISOString(),
     commit: `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : ''}`,
@@ -79,7 +102,12 @@ export function benchResults({ loadAverageAtStart, options, ceiling, batched, un
       // does not make; the burst is the same traffic shape (batches of 10) without that noise.
       requestsSource: requestsSource.label,
       ...requestFigures(requestsSource.phase),
+      // DynamoDB is priced by `bems cost` from its own assumptions; this is what ingest made here.
+      idempotencyRequestsPerEvent: (requestsSource.phase.requestsPer1000Local.dynamodb ?? 0) / 1000,
+      costPerMillionEventsByStore: costByStore(requestsSource.phase.requestsPer1000),
     },
+    withoutIdempotency: withoutIdempotency ? { burst: withoutIdempotency.burst } : null,
+    networkErrors: ceiling.networkErrors + phases.reduce((n, p) => n + p.load.networkErrors, 0),
     unbatched: unbatched ? { burst: unbatched.burst, ...requestFigures(unbatched.burst) } : null,
     ceiling: { burst: ceiling },
     floor: { requestsPer1000: ANALYTIC_FLOOR_PER_1000, requestsPerEvent: requestsPerEvent(ANALYTIC_FLOOR_PER_1000) },
@@ -108,6 +136,15 @@ function requestFigures(phase: PhaseResult) {
       requestsPer1000: phase.requestsPer1000,
     }).perMillionEventsUsd,
   };
+}
+
+/** The cost per million events of a cell with each analytics store, from the same request counts. */
+function costByStore(requestsPer1000: RequestsPer1000): Record<AnalyticsStore, number> {
+  const entries = ANALYTICS_STORES.map((store) => [
+    store,
+    estimateMonthlyCost({ eventsPerDay: COST_EVENTS_PER_DAY, requestsPer1000, store }).perMillionEventsUsd,
+  ]);
+  return Object.fromEntries(entries) as Record<AnalyticsStore, number>;
 }
 
 function git(...args: string[]): string {

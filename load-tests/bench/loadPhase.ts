@@ -35,18 +35,30 @@ export interface PhaseResult {
   readonly eventLoopUtilization: number;
   readonly requestsPer1000: RequestsPer1000;
   readonly requestsPer1000Local: Record<string, number>;
+  /**
+   * Peak resident memory (MiB) of the cell's process during the phase, sampled every 250 ms: its
+   * main thread, emulator thread and SQLite helper threads (the cell has no child processes). The
+   * bench runs the cell in its own process, so this includes the bench's bookkeeping of accepted ids.
+   */
+  readonly peakRssMiB: number;
 }
 
 /** The load of one phase; the cell, its key and the run's identity are filled in by `loadPhase`. */
 export type PhaseLoad = Omit<LoadOptions, 'url' | 'apiKey' | 'runId' | 'acceptedFile'>;
 
+/** How a phase's cell runs: with batching (else batch size 1), with the idempotency check (else none). */
+export interface CellSetup {
+  readonly batching: boolean;
+  readonly idempotency: boolean;
+}
+
 /** Runs `run` against a fresh local cell in a temp directory, then stops the cell and removes it. */
 export async function withCell<T>(
-  batching: boolean,
+  { batching, idempotency }: CellSetup,
   run: (cell: RunningLocalCell, workDir: string) => Promise<T>,
 ): Promise<T> {
   const workDir = mkdtempSync(join(tmpdir(), `bems-bench-${batching ? 'batched' : 'unbatched'}-`));
-  const cell = await startLocalCell({ port: 0, dataDir: join(workDir, 'data'), batching, quiet: true });
+  const cell = await startLocalCell({ port: 0, dataDir: join(workDir, 'data'), batching, idempotency, quiet: true });
   try {
     return await run(cell, workDir);
   } finally {
@@ -74,6 +86,7 @@ export async function loadPhase(
   const before = await cell.requestCountsByAction();
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
+  const memory = sampleRss();
   log(
     `${label}: ${load.mode === 'rate' ? `${load.eventsPerSecond}/s for ${load.durationS} s` : `burst of ${load.totalEvents} events`}`,
   );
@@ -86,6 +99,7 @@ export async function loadPhase(
   const accepted = readAcceptedLog(acceptedFile).events;
   const source = storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel });
   const { completeness, lost, duplicates } = await awaitRecords(label, accepted, source, options);
+  const peakRssMiB = memory.stop();
   const cpu = process.cpuUsage(cpuBefore);
   const elu = performance.eventLoopUtilization(eluBefore);
   const times = runTimes(cell, runId);
@@ -116,6 +130,21 @@ export async function loadPhase(
     eventLoopUtilization: elu.utilization,
     requestsPer1000: aws,
     requestsPer1000Local: local,
+    peakRssMiB,
+  };
+}
+
+/** Samples this process's resident set size every 250 ms; `stop()` returns the peak in MiB. */
+function sampleRss(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 250);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss()) / 2 ** 20;
+    },
   };
 }
 
