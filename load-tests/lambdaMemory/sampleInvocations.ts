@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { HandlerName } from '../../cells/functionPlan.ts';
 import { toApiGatewayEvent } from '../../local/cell/api/toApiGatewayEvent.ts';
-import { type BusEvent, detailTypeFor, EVENT_SOURCE, SCHEMA_VERSION } from '../../schemas/envelope.ts';
+import {
+  type BusEvent,
+  detailTypeFor,
+  EVENT_SOURCE,
+  type InvoiceEventDetail,
+  SCHEMA_VERSION,
+} from '../../schemas/envelope.ts';
 import { InvoiceEventGenerator } from '../invoiceEventGenerator.ts';
 
 /** Where the sample invocations are sent and what they look like. */
@@ -64,9 +70,9 @@ function ingestEvent(generator: InvoiceEventGenerator, target: SampleTarget): AP
   );
 }
 
-/** An event as ingest stamps it before it goes on the bus. */
-function withServer(event: Record<string, unknown>, target: SampleTarget) {
-  return {
+/** An event as ingest stamps it before it goes on the bus (the generator's events follow the contract). */
+function withServer(event: Record<string, unknown>, target: SampleTarget): InvoiceEventDetail {
+  const detail = {
     ...event,
     server: {
       cell: target.cellId,
@@ -75,21 +81,22 @@ function withServer(event: Record<string, unknown>, target: SampleTarget) {
       receivedAt: new Date().toISOString(),
       schemaVersion: SCHEMA_VERSION,
     },
-  } as Record<string, unknown> & { stage: string; invoiceId: string; server: { receivedAt: string } };
+  };
+  return detail as unknown as InvoiceEventDetail;
 }
 
-function busEvent(detail: ReturnType<typeof withServer>, target: SampleTarget): BusEvent {
+function busEvent(detail: InvoiceEventDetail, target: SampleTarget): BusEvent {
   return {
     version: '0',
     id: randomUUID(),
-    'detail-type': detailTypeFor(detail.stage as Parameters<typeof detailTypeFor>[0]),
+    'detail-type': detailTypeFor(detail.stage),
     source: EVENT_SOURCE,
     account: target.account,
     time: detail.server.receivedAt,
     region: target.region,
     resources: [],
     detail,
-  } as BusEvent;
+  };
 }
 
 function sqsEvent(bodies: readonly unknown[], target: SampleTarget): SQSEvent {

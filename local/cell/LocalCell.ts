@@ -58,7 +58,8 @@ export interface LocalCellOptions {
   readonly idempotency?: boolean;
   /**
    * Load shedding of `POST /invoices/{stage}` (503 OVERLOADED with Retry-After): requests in
-   * progress and event-loop delay. @default DEFAULT_ADMISSION (128 in progress, 1,000 ms late, retry after 1 s)
+   * progress, the age of the oldest of them and event-loop delay.
+   * @default DEFAULT_ADMISSION (128 in progress, oldest 5 s, loop 1,000 ms late; Retry-After 1 s)
    */
   readonly admission?: Partial<AdmissionSettings>;
   /** Only errors on stderr. @default false */

@@ -23,7 +23,7 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
 };
 
 export type Admission =
-  | { readonly ok: true; readonly leave: () => void }
+  | { readonly ok: true; readonly leave: () => unknown }
   | { readonly ok: false; readonly reason: string; readonly retryAfterSeconds: number };
 
 export interface AdmissionStats {
@@ -37,12 +37,14 @@ export interface AdmissionStats {
 const SAMPLE_INTERVAL_MS = 100;
 
 /**
- * Admission control of the API: a bound on requests in progress and on event-loop delay. The delay
+ * Admission control of the API: bounds on requests in progress, on how long the oldest of them has
+ * waited, and on event-loop delay. The delay
  * is the lateness of a 100 ms timer; timers run before the loop reads sockets, so after a stall
  * the requests that queued up during it are judged by that stall.
  */
 export class AdmissionControl {
-  private inFlight = 0;
+  /** Start times of the requests in progress; a Set keeps insertion order, so the first is the oldest. */
+  private readonly started = new Set<{ readonly at: number }>();
   private admitted = 0;
   private refused = 0;
   private delayMs = 0;
@@ -63,31 +65,37 @@ export class AdmissionControl {
 
   /** Admits a request (call `leave()` once it is answered) or says why not. */
   tryEnter(): Admission {
-    const { maxInFlight, maxEventLoopDelayMs, retryAfterSeconds } = this.settings;
-    let reason: string | undefined;
-    if (this.inFlight >= maxInFlight)
-      reason = `${this.inFlight} requests are in progress (the limit is ${maxInFlight})`;
-    else if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs)
-      reason = `the cell runs ${Math.round(this.delayMs)} ms behind (the limit is ${maxEventLoopDelayMs} ms)`;
+    const now = performance.now();
+    const reason = this.refusal(now);
     if (reason) {
       this.refused += 1;
-      return { ok: false, reason, retryAfterSeconds };
+      return { ok: false, reason, retryAfterSeconds: this.settings.retryAfterSeconds };
     }
-    this.inFlight += 1;
+    const entry = { at: now };
+    this.started.add(entry);
     this.admitted += 1;
-    let left = false;
-    return {
-      ok: true,
-      leave: () => {
-        if (left) return;
-        left = true;
-        this.inFlight -= 1;
-      },
-    };
+    return { ok: true, leave: () => this.started.delete(entry) };
+  }
+
+  private refusal(now: number): string | undefined {
+    const { maxInFlight, maxEventLoopDelayMs, maxRequestAgeMs } = this.settings;
+    const inFlight = this.started.size;
+    if (inFlight >= maxInFlight) return `${inFlight} requests are in progress (the limit is ${maxInFlight})`;
+    if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs)
+      return `the cell runs ${Math.round(this.delayMs)} ms behind (the limit is ${maxEventLoopDelayMs} ms)`;
+    const oldest = this.started.values().next().value;
+    if (maxRequestAgeMs > 0 && oldest && now - oldest.at > maxRequestAgeMs)
+      return `a request in progress has waited ${Math.round(now - oldest.at)} ms (the limit is ${maxRequestAgeMs} ms)`;
+    return undefined;
   }
 
   stats(): AdmissionStats {
-    return { inFlight: this.inFlight, eventLoopDelayMs: this.delayMs, admitted: this.admitted, refused: this.refused };
+    return {
+      inFlight: this.started.size,
+      eventLoopDelayMs: this.delayMs,
+      admitted: this.admitted,
+      refused: this.refused,
+    };
   }
 
   stop(): void {

@@ -6,7 +6,12 @@ describe('AdmissionControl', () => {
   afterEach(() => control?.stop());
 
   it('admits up to maxInFlight requests and refuses the next with the configured Retry-After', () => {
-    control = new AdmissionControl({ maxInFlight: 2, maxEventLoopDelayMs: 0, retryAfterSeconds: 3 });
+    control = new AdmissionControl({
+      maxInFlight: 2,
+      maxEventLoopDelayMs: 0,
+      maxRequestAgeMs: 0,
+      retryAfterSeconds: 3,
+    });
     const first = control.tryEnter();
     const second = control.tryEnter();
     const third = control.tryEnter();
@@ -16,7 +21,12 @@ describe('AdmissionControl', () => {
   });
 
   it('admits again once a request is answered, and counts a double leave once', () => {
-    control = new AdmissionControl({ maxInFlight: 1, maxEventLoopDelayMs: 0, retryAfterSeconds: 1 });
+    control = new AdmissionControl({
+      maxInFlight: 1,
+      maxEventLoopDelayMs: 0,
+      maxRequestAgeMs: 0,
+      retryAfterSeconds: 1,
+    });
     const first = control.tryEnter();
     if (!first.ok) throw new Error('the first request must be admitted');
     first.leave();
@@ -27,7 +37,12 @@ describe('AdmissionControl', () => {
   });
 
   it('refuses while the event loop runs later than maxEventLoopDelayMs', async () => {
-    control = new AdmissionControl({ maxInFlight: 100, maxEventLoopDelayMs: 50, retryAfterSeconds: 1 });
+    control = new AdmissionControl({
+      maxInFlight: 100,
+      maxEventLoopDelayMs: 50,
+      maxRequestAgeMs: 0,
+      retryAfterSeconds: 1,
+    });
     // Prepare: stall the loop for 300 ms, then let the 100 ms sampler run once.
     await new Promise((r) => setTimeout(r, 120));
     const until = Date.now() + 300;
@@ -44,9 +59,28 @@ describe('AdmissionControl', () => {
     expect(control.tryEnter().ok).toBe(true);
   });
 
+  it('refuses while the oldest request in progress has waited longer than maxRequestAgeMs', async () => {
+    control = new AdmissionControl({
+      maxInFlight: 100,
+      maxEventLoopDelayMs: 0,
+      maxRequestAgeMs: 50,
+      retryAfterSeconds: 1,
+    });
+    const slow = control.tryEnter();
+    if (!slow.ok) throw new Error('the first request must be admitted');
+    expect(control.tryEnter().ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 80));
+    const refused = control.tryEnter();
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.reason).toMatch(/a request in progress has waited \d+ ms \(the limit is 50 ms\)/);
+    slow.leave();
+    // The next oldest is as old: still refused until it is answered too.
+    expect(control.tryEnter().ok).toBe(false);
+  });
+
   it('rejects a limit below one request', () => {
-    expect(() => new AdmissionControl({ maxInFlight: 0, maxEventLoopDelayMs: 0, retryAfterSeconds: 1 })).toThrow(
-      /maxInFlight must be at least 1/,
-    );
+    expect(
+      () => new AdmissionControl({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxRequestAgeMs: 0, retryAfterSeconds: 1 }),
+    ).toThrow(/maxInFlight must be at least 1/);
   });
 });

@@ -1,0 +1,173 @@
+/**
+ * `npm run soak`: does the local cell stay flat? A fresh cell takes `--rate` events/s (1,000) for
+ * `--warmup-s` (60) and then `--duration-s` (600) more, open loop, from the bench's load generator.
+ * It samples the cell's resident memory (its process: main, emulator and SQLite threads) every
+ * second and the SQLite files of its data directory at the end of the warm-up and at the end, then
+ * checks that every accepted event was recorded exactly once.
+ *
+ *   npm run soak                               # 10 minutes at 1,000 events/s after a 1-minute warm-up
+ *   npm run soak -- --rate 500 --duration-s 120 --warmup-s 30 --out /tmp/soak.json
+ *
+ * Passes (exit 0) when resident memory at the end (median of the last 30 s) is within 10 % of what
+ * it was after the warm-up (median of its last 30 s), nothing was lost or duplicated and no request
+ * failed without an answer. The files' growth is reported per 1,000 events recorded: a store grows
+ * with its data; a queue database that grows while its queues stay drained would be a leak.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalCell } from '../local/cell/LocalCell.ts';
+import { formatNumber, formatTable } from '../ops/formatTable.ts';
+import { readAcceptedLog } from './acceptedLog.ts';
+import { ROOT } from './bench/benchOptions.ts';
+import { storeRecordSource } from './recordSources.ts';
+import { runLoadInChild } from './runLoadInChild.ts';
+import { verifyCompleteness } from './verifyCompleteness.ts';
+
+const MAX_GROWTH = 0.1;
+const WINDOW_S = 30;
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    'duration-s': { type: 'string', default: '600' },
+    'warmup-s': { type: 'string', default: '60' },
+    out: { type: 'string' },
+  },
+});
+const rate = Number(values.rate);
+const durationS = Number(values['duration-s']);
+const warmupS = Number(values['warmup-s']);
+if (![rate, durationS, warmupS].every((n) => Number.isFinite(n) && n > 0) || warmupS < WINDOW_S) {
+  throw new Error(`--rate, --duration-s and --warmup-s must be positive, --warmup-s at least ${WINDOW_S}`);
+}
+const out = resolve(values.out ?? join(ROOT, 'load-tests/results/soak.json'));
+const work = mkdtempSync(join(tmpdir(), 'bems-soak-'));
+const dataDir = join(work, 'data');
+const loadAverageAtStart = loadavg()[0] ?? 0;
+const cell = await startLocalCell({ port: 0, dataDir, quiet: true });
+const runId = `soak${process.pid}`;
+const recorded = () => cell.readModel.countByInvoicePrefix(`LT-${runId}-`);
+const samples: { atS: number; rssMiB: number }[] = [];
+const startedAt = Date.now();
+const sampler = setInterval(
+  () => samples.push({ atS: (Date.now() - startedAt) / 1000, rssMiB: process.memoryUsage.rss() / 2 ** 20 }),
+  1000,
+);
+let afterWarmUp: { files: Record<string, number>; records: number } | undefined;
+const warmUpTimer = setTimeout(() => {
+  afterWarmUp = { files: sqliteFiles(dataDir), records: recorded() };
+}, warmupS * 1000);
+process.stderr.write(`soak: ${rate} events/s for ${warmupS} s warm-up + ${durationS} s\n`);
+try {
+  const acceptedFile = join(work, 'accepted.jsonl');
+  const load = await runLoadInChild({
+    url: cell.apiUrl,
+    apiKey: cell.apiKey,
+    mode: 'rate',
+    eventsPerSecond: rate,
+    durationS: warmupS + durationS,
+    concurrency: 256,
+    batchSize: 10,
+    runId,
+    acceptedFile,
+  });
+  const endS = (Date.now() - startedAt) / 1000;
+  const accepted = readAcceptedLog(acceptedFile).events;
+  const completeness = await verifyCompleteness({
+    accepted,
+    source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel }),
+    deadlineMs: 120_000,
+  });
+  clearInterval(sampler);
+  const atEnd = { files: sqliteFiles(dataDir), records: recorded() };
+  const rssAfterWarmUp = median(samples.filter((s) => s.atS > warmupS - WINDOW_S && s.atS <= warmupS));
+  const rssAtEnd = median(samples.filter((s) => s.atS > endS - WINDOW_S && s.atS <= endS));
+  const growth = rssAtEnd / rssAfterWarmUp - 1;
+  const recordsInRun = atEnd.records - (afterWarmUp?.records ?? 0);
+  const files = Object.keys(atEnd.files).map((name) => {
+    const before = afterWarmUp?.files[name] ?? 0;
+    const after = atEnd.files[name] ?? 0;
+    return {
+      name,
+      bytesAfterWarmUp: before,
+      bytesAtEnd: after,
+      bytesPer1000Events: ((after - before) / recordsInRun) * 1000,
+    };
+  });
+  const passed =
+    Math.abs(growth) <= MAX_GROWTH &&
+    completeness.missing.length === 0 &&
+    completeness.duplicates.length === 0 &&
+    load.networkErrors === 0;
+  const results = {
+    measuredAt: new Date().toISOString(),
+    command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
+    loadAverage: { atStart: loadAverageAtStart, atEnd: loadavg()[0] ?? 0 },
+    options: { rate, durationS, warmupS },
+    load: { ...load, httpMs: load.httpMs },
+    lost: completeness.missing.length,
+    duplicates: completeness.duplicates.length,
+    visibilityMs: completeness.visibilityMs,
+    rssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd, growth, max: Math.max(...samples.map((s) => s.rssMiB)) },
+    recordsInRun,
+    files,
+    samples,
+    passed,
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  printSummary(results);
+  process.exitCode = passed ? 0 : 1;
+} finally {
+  clearInterval(sampler);
+  clearTimeout(warmUpTimer);
+  await cell.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Sizes of the SQLite files (database + WAL) under the data directory, by database. */
+function sqliteFiles(dir: string): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.(sqlite|db)(-wal)?$/.test(entry.name)) continue;
+    const name = join(entry.parentPath, entry.name.replace(/-wal$/, '')).slice(dir.length + 1);
+    sizes[name] = (sizes[name] ?? 0) + statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return sizes;
+}
+
+function median(samples: readonly { rssMiB: number }[]): number {
+  const sorted = samples.map((s) => s.rssMiB).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function printSummary(r: {
+  options: { rate: number; durationS: number; warmupS: number };
+  load: { acceptedPerSecond: number; networkErrors: number; statusCounts: Readonly<Record<string, number>> };
+  lost: number;
+  duplicates: number;
+  visibilityMs: { p99: number };
+  rssMiB: { afterWarmUp: number; atEnd: number; growth: number; max: number };
+  files: { name: string; bytesAfterWarmUp: number; bytesAtEnd: number; bytesPer1000Events: number }[];
+  passed: boolean;
+}): void {
+  const mb = (n: number) => formatNumber(n / 2 ** 20, 1);
+  console.log(
+    `soak: ${r.options.rate}/s offered for ${r.options.warmupS} + ${r.options.durationS} s; ` +
+      `${formatNumber(r.load.acceptedPerSecond, 0)}/s accepted, statuses ${JSON.stringify(r.load.statusCounts)}, ` +
+      `${r.load.networkErrors} network errors, ${r.lost} lost, ${r.duplicates} duplicates, visibility p99 ${formatNumber(r.visibilityMs.p99, 0)} ms`,
+  );
+  console.log(
+    `resident memory: ${formatNumber(r.rssMiB.afterWarmUp, 0)} MiB after warm-up, ${formatNumber(r.rssMiB.atEnd, 0)} MiB at the end ` +
+      `(${r.rssMiB.growth >= 0 ? '+' : ''}${formatNumber(r.rssMiB.growth * 100, 1)}%, limit ±${MAX_GROWTH * 100}%), peak ${formatNumber(r.rssMiB.max, 0)} MiB`,
+  );
+  console.log(
+    formatTable(
+      ['SQLite file (+ WAL)', 'MB after warm-up', 'MB at end', 'bytes per 1,000 events'],
+      r.files.map((f) => [f.name, mb(f.bytesAfterWarmUp), mb(f.bytesAtEnd), formatNumber(f.bytesPer1000Events, 0)]),
+      { align: ['left', 'right', 'right', 'right'] },
+    ),
+  );
+  console.log(r.passed ? 'soak: passed' : 'soak: FAILED');
+}
