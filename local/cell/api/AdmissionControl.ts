@@ -12,6 +12,12 @@ export interface AdmissionSettings {
    * late, and more requests would make it later. 0 turns the check off. @default 1000
    */
   readonly maxEventLoopDelayMs: number;
+  /**
+   * Refuse while the oldest request in progress has waited this long (ms): the work queued behind
+   * the ingest function (the emulators' queue) is that deep, and a new request would wait longer
+   * still, towards the client's timeout. 0 turns the check off. @default 5000
+   */
+  readonly maxRequestAgeMs: number;
   /** `Retry-After` of a refusal, in seconds. @default 1 */
   readonly retryAfterSeconds: number;
 }
@@ -19,6 +25,7 @@ export interface AdmissionSettings {
 export const DEFAULT_ADMISSION: AdmissionSettings = {
   maxInFlight: 128,
   maxEventLoopDelayMs: 1000,
+  maxRequestAgeMs: 5000,
   retryAfterSeconds: 1,
 };
 
