@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAcceptedLog } from '../../load-tests/acceptedLog.ts';
 import { storeRecordSource } from '../../load-tests/recordSources.ts';
@@ -10,32 +9,22 @@ import { verifyCompleteness } from '../../load-tests/verifyCompleteness.ts';
 import { type RunningLocalCell, startLocalCell } from '../../local/cell/LocalCell.ts';
 import { ERROR_CODES, type ErrorResponse } from '../../schemas/errorResponse.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
+import { runCommand } from '../helpers/runCommand.ts';
 
 /**
  * Issue 20, item 1: a producer never gets a connection reset or a hang from the local API. Under
  * more load than the cell takes it sheds with 503 OVERLOADED and Retry-After; the test fails on any
  * network error the load generator sees.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-
 describe('the local API under load: answers, never network errors', () => {
   it('keeps an idle keep-alive connection open through a stalled event loop (the cause of the resets)', async () => {
     // Act: the reproduction script (a client reusing its connection while the server's loop stalls).
-    const run = await new Promise<{ code: number | null; output: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'load-tests/reproduceConnectionResets.ts'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk;
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk;
-      });
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, output }));
-    });
+    const run = await runCommand(
+      process.execPath,
+      ['--import', 'tsx', 'load-tests/reproduceConnectionResets.ts'],
+      {},
+      50_000,
+    );
 
     // Assess: Node's defaults reset the connection, the local API's server answers.
     expect(run.output).toMatch(/node-defaults\s+second request: network error ECONNRESET/);

@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAcceptedLog } from '../../load-tests/acceptedLog.ts';
 import { storeRecordSource } from '../../load-tests/recordSources.ts';
 import { verifyCompleteness } from '../../load-tests/verifyCompleteness.ts';
 import { type RunningLocalCell, startLocalCell } from '../../local/cell/LocalCell.ts';
+import { runCommand } from '../helpers/runCommand.ts';
 
 /**
  * The load scenario's smoke version, in `npm test`: real Artillery (installed on demand by
@@ -17,30 +17,7 @@ import { type RunningLocalCell, startLocalCell } from '../../local/cell/LocalCel
  * The child processes are spawned asynchronously: the cell runs in this process and must keep
  * serving while Artillery runs.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function run(command: string, args: string[], env: Record<string, string>, timeoutMs: number) {
-  return new Promise<{ code: number | null; output: string }>((done, fail) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, output });
-    });
-  });
-}
+const run = runCommand;
 
 describe('load scenario smoke (Artillery against a local cell)', () => {
   const work = mkdtempSync(join(tmpdir(), 'bems-smoke-'));
