@@ -65,7 +65,11 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
   await allowSupplementaryCharacters();
   const account = options.account ?? '000000000000';
   const SqsError = await loadSqsErrorClass();
-  const moveTasks = new MessageMoveTasks(() => deliveries, { error: (code, message) => new SqsError(code, message) });
+  const moveTasks = new MessageMoveTasks(() => deliveries, {
+    // fauxqs prefixes every query code with AWS.SimpleQueueService.; not all of SQS's have it.
+    error: (code, message, status, queryCode) =>
+      Object.defineProperty(new SqsError(code, message, status), 'queryErrorHeader', { value: `${queryCode};Sender` }),
+  });
   const start = async (port: number) => {
     const { server, store } = await withSqsActions(moveTasks.actions(), () =>
       withTransactionPerRequest(() =>

@@ -103,10 +103,13 @@ async function call(
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new TargetError(`the local cell at ${adminUrl} does not answer: ${(error as Error).message}`, { cause: error });
+    throw new TargetError(`the local cell at ${adminUrl} does not answer: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const answer = (await response.json().catch(() => ({}))) as { rules?: FaultRule[]; message?: string };
-  if (response.status === 400 || response.status === 404) throw new UsageError(answer.message ?? `HTTP ${response.status}`);
+  if (response.status === 400 || response.status === 404)
+    throw new UsageError(answer.message ?? `HTTP ${response.status}`);
   if (!response.ok) throw new CliError(`the local cell answered HTTP ${response.status}: ${answer.message ?? ''}`);
   return answer.rules ?? [];
 }

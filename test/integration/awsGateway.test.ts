@@ -102,7 +102,14 @@ async function cliProbe(cli: readonly string[]): Promise<ProbeResult> {
   const queueUrls = (await aws(endpoint!, 'sqs', 'list-queues')).QueueUrls as string[];
   const queueUrl = queueUrls.find((url) => url.endsWith(`/${PROBE_QUEUE}`))!;
   const receiveFlags = ['--max-number-of-messages', '10', '--visibility-timeout', '0', '--wait-time-seconds', '1'];
-  const { Messages = [] } = (await aws(endpoint!, 'sqs', 'receive-message', '--queue-url', queueUrl, ...receiveFlags)) as {
+  const { Messages = [] } = (await aws(
+    endpoint!,
+    'sqs',
+    'receive-message',
+    '--queue-url',
+    queueUrl,
+    ...receiveFlags,
+  )) as {
     Messages?: { Body: string }[];
   };
   const endpoints = (await aws(endpoint!, 'timestream-write', 'describe-endpoints')).Endpoints as { Address: string }[];
@@ -151,7 +158,10 @@ function expectProbe(result: ProbeResult, client: string): void {
   const gateway = cell.gateway.url;
   expect(result.buses, client).toContain(cell.topology.busName);
   expect(result.queueUrls, client).toContain(`${gateway}/${cell.cell.account}/${PROBE_QUEUE}`);
-  expect(result.queueUrls.every((url) => url.startsWith(`${gateway}/`)), client).toBe(true);
+  expect(
+    result.queueUrls.every((url) => url.startsWith(`${gateway}/`)),
+    client,
+  ).toBe(true);
   expect(result.received, client).toContain(MARKER);
   expect(result.timestreamAddress, client).toMatch(/^(http:\/\/127\.0\.0\.1:\d+|127\.0\.0\.1)$/);
   expect(result.ingested, client).toBe(1);

@@ -34,9 +34,22 @@ const MAX_RATE = 500;
 /** ListMessageMoveTasks returns at most this many, newest first (AWS: 1 by default, 10 at most). */
 const MAX_LISTED = 10;
 
+/**
+ * The errors these operations answer: JSON-protocol code → the query-protocol code SQS sends in
+ * `x-amzn-query-error` (which the JavaScript SDK reports as the error's name) and the HTTP status,
+ * as the SQS service model has them.
+ */
+const ERRORS = {
+  ResourceNotFoundException: { queryCode: 'ResourceNotFoundException', status: 404 },
+  UnsupportedOperation: { queryCode: 'AWS.SimpleQueueService.UnsupportedOperation', status: 400 },
+  InvalidParameterValue: { queryCode: 'InvalidParameterValue', status: 400 },
+  MissingParameter: { queryCode: 'MissingParameter', status: 400 },
+} as const;
+type MoveTaskErrorCode = keyof typeof ERRORS;
+
 export interface MoveTaskErrors {
-  /** fauxqs' SqsError: `(code, message)` → AWS's error answer. */
-  readonly error: (code: string, message: string) => Error;
+  /** Builds fauxqs' SqsError, which its router turns into AWS's error answer. */
+  readonly error: (code: string, message: string, status: number, queryCode: string) => Error;
 }
 
 export class MessageMoveTasks {
@@ -70,12 +83,12 @@ export class MessageMoveTasks {
         : this.queue(store, input.DestinationArn, 'DestinationArn');
     const rate = input.MaxNumberOfMessagesPerSecond;
     if (rate !== undefined && !(Number.isInteger(rate) && (rate as number) >= 1 && (rate as number) <= MAX_RATE))
-      throw this.errors.error(
+      throw this.fail(
         'InvalidParameterValue',
         `Value ${String(rate)} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be an integer from 1 to ${MAX_RATE}.`,
       );
     if (this.tasks.some((task) => task.sourceArn === source.arn && task.status === 'RUNNING'))
-      throw this.errors.error(
+      throw this.fail(
         'UnsupportedOperation',
         'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
       );
@@ -98,7 +111,7 @@ export class MessageMoveTasks {
     const source = this.queue(store, input.SourceArn, 'SourceArn');
     const max = input.MaxResults === undefined ? 1 : Number(input.MaxResults);
     if (!(Number.isInteger(max) && max >= 1 && max <= MAX_LISTED))
-      throw this.errors.error(
+      throw this.fail(
         'InvalidParameterValue',
         `Value ${String(input.MaxResults)} for parameter MaxResults is invalid. Reason: Must be an integer from 1 to ${MAX_LISTED}.`,
       );
@@ -122,12 +135,11 @@ export class MessageMoveTasks {
   private cancel(input: Record<string, unknown>) {
     const task = this.tasks.find((candidate) => candidate.taskHandle === input.TaskHandle);
     if (!task)
-      throw this.errors.error(
+      throw this.fail(
         'ResourceNotFoundException',
         'The resource that you specified for the TaskHandle parameter does not exist.',
       );
-    if (task.status !== 'RUNNING')
-      throw this.errors.error('UnsupportedOperation', 'Only active tasks can be cancelled.');
+    if (task.status !== 'RUNNING') throw this.fail('UnsupportedOperation', 'Only active tasks can be cancelled.');
     task.status = 'CANCELLING';
     return { ApproximateNumberOfMessagesMoved: task.moved };
   }
@@ -151,12 +163,17 @@ export class MessageMoveTasks {
     }
   }
 
+  private fail(code: MoveTaskErrorCode, message: string): Error {
+    const { queryCode, status } = ERRORS[code];
+    return this.errors.error(code, message, status, queryCode);
+  }
+
   private queue(store: FauxqsSqsStore, arn: unknown, parameter: string): FauxqsQueue {
     if (typeof arn !== 'string' || arn === '')
-      throw this.errors.error('MissingParameter', `The request must contain the parameter ${parameter}.`);
+      throw this.fail('MissingParameter', `The request must contain the parameter ${parameter}.`);
     const queue = store.queuesByArn.get(arn);
     if (!queue)
-      throw this.errors.error(
+      throw this.fail(
         'ResourceNotFoundException',
         `The resource that you specified for the ${parameter} parameter does not exist.`,
       );
@@ -167,10 +184,10 @@ export class MessageMoveTasks {
   private redriveSource(store: FauxqsSqsStore, dlq: FauxqsQueue): FauxqsQueue {
     const sources = [...store.queuesByArn.values()].filter((queue) => deadLetterTarget(queue) === dlq.arn);
     if (sources.length === 0)
-      throw this.errors.error('InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
+      throw this.fail('InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
     // fauxqs does not record which queue a dead letter came from; with one source there is no doubt.
     if (sources.length > 1)
-      throw this.errors.error(
+      throw this.fail(
         'InvalidParameterValue',
         `${sources.length} queues use this dead-letter queue: name DestinationArn.`,
       );
