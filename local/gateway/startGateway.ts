@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PortInUseError, StartupError } from '../cell/errors.ts';
 import type { LocalLogger } from '../cell/LocalLogger.ts';
 import { closeHttpServer } from '../http/closeHttpServer.ts';
+import { readLimitedBody } from '../http/readLimitedBody.ts';
 import { answerSqsQuery } from '../sns-sqs/index.ts';
 import { forwardRequest } from './forwardRequest.ts';
 import { type GatewayAnswer, gatewayError } from './gatewayErrors.ts';
@@ -94,7 +95,7 @@ interface GatewayState {
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse, state: GatewayState): Promise<void> {
-  const body = await readBody(request);
+  const body = await readLimitedBody(request, MAX_BODY_BYTES);
   if (body === undefined) {
     send(response, gatewayError(undefined, 413, 'RequestEntityTooLarge', `request body over ${MAX_BODY_BYTES} bytes`));
     return;
@@ -178,19 +179,6 @@ function send(response: ServerResponse, answer: GatewayAnswer): void {
     'x-amzn-requestid': 'gateway',
   });
   response.end(answer.body);
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.once('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    request.once('error', reject);
-  });
 }
 
 async function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<number> {

@@ -62,6 +62,13 @@ async function post(invoiceId: string) {
   return event;
 }
 
+/** The eventIds of the invoice's timeline once the event is in it (or after 15 s). */
+async function recordedEventIds(event: { invoiceId: string; eventId: string }): Promise<string[]> {
+  const expected = new Map([[event.invoiceId, new Set([event.eventId])]]);
+  const timelines = await waitForTimelines(cell.apiUrl, cell.apiKey, expected, Date.now() + 15_000);
+  return timelines.get(event.invoiceId)?.events.map((e) => e.eventId) ?? [];
+}
+
 /** Waits until a message of `invoiceId` is in the DLQ (received with visibility 0: left where it is). */
 async function waitInDlq(invoiceId: string, deadline: number): Promise<Message | undefined> {
   const queueUrl = `${cell.gateway.url}/${cell.cell.account}/${POISON_DLQ}`;
@@ -98,12 +105,7 @@ describe('the fast fault loop', () => {
     const healthy = await post('HEALTHY-1');
     const dead = await waitInDlq(poison.invoiceId, startedAt + DLQ_WITHIN_MS + 5_000);
     const reachedDlqMs = Date.now() - startedAt;
-    const timelines = await waitForTimelines(
-      cell.apiUrl,
-      cell.apiKey,
-      new Map([[healthy.invoiceId, new Set([healthy.eventId])]]),
-      Date.now() + 15_000,
-    );
+    const healthyRecorded = await recordedEventIds(healthy);
 
     // Assess
     expect(added.code, added.err).toBe(0);
@@ -115,24 +117,19 @@ describe('the fast fault loop', () => {
     expect(JSON.parse(dead!.Body!).eventId).toBe(poison.eventId);
     expect(Number(dead!.Attributes?.ApproximateReceiveCount)).toBeGreaterThan(5);
     expect(reachedDlqMs).toBeLessThan(DLQ_WITHIN_MS);
-    expect(timelines.get(healthy.invoiceId)?.events.map((e) => e.eventId)).toEqual([healthy.eventId]);
+    expect(healthyRecorded).toEqual([healthy.eventId]);
   }, 60_000);
 
   it('clears the fault at run time: the same invoices flow again, without a restart', async () => {
     // Act
     const cleared = await runBems('fault', 'clear');
     const event = await post('POISON-2');
-    const timelines = await waitForTimelines(
-      cell.apiUrl,
-      cell.apiKey,
-      new Map([[event.invoiceId, new Set([event.eventId])]]),
-      Date.now() + 15_000,
-    );
+    const recorded = await recordedEventIds(event);
 
     // Assess
     expect(cleared.code, cleared.err).toBe(0);
     expect(cleared.out).toContain('No fault rules');
-    expect(timelines.get(event.invoiceId)?.events.map((e) => e.eventId)).toEqual([event.eventId]);
+    expect(recorded).toEqual([event.eventId]);
   }, 30_000);
 
   it('refuses a rule it cannot use with the reason, and changes nothing', async () => {
