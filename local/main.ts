@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { localCell } from '../cells/cells.config.ts';
 import { ANALYTICS_STORES, type AnalyticsStore } from '../schemas/analyticsRecord.ts';
+import { cellPorts, DEFAULT_BASE_PORT } from './cell/cellPorts.ts';
 import { LocalCellError } from './cell/errors.ts';
-import { type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
+import { FAST_DIVISOR, type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
 import { type RunningLocalCell, startLocalCell } from './cell/LocalCell.ts';
 
 /**
@@ -11,7 +12,8 @@ import { type RunningLocalCell, startLocalCell } from './cell/LocalCell.ts';
  * exits 1 when the cell cannot start (port taken, data directory unusable, bad flag).
  */
 
-const DEFAULTS = { port: 4010, dataDir: '.data/local' } as const;
+const DEFAULTS = { port: DEFAULT_BASE_PORT, dataDir: '.data/local' } as const;
+const DEFAULT_PORTS = cellPorts(DEFAULTS.port);
 /** A second signal within this window is the same Ctrl-C delivered twice, not a request to force. */
 const FORCE_AFTER_MS = 2_000;
 
@@ -21,7 +23,11 @@ Runs a whole BEMS cell on this machine: API, EventBridge, SNS/SQS, Lambda poller
 analytics store: Timestream, or Firehose into an Iceberg table (lakehouse).
 
 Options:
-  --port <n>          API port (0 = any free port)                 default ${DEFAULTS.port}
+  --port <base>       moves every port: the API (and dashboard) on <base>, the AWS
+                      gateway on <base>+1 (0 = any free ports)     default ${DEFAULTS.port}
+                        API + dashboard  http://127.0.0.1:${DEFAULT_PORTS.api}
+                        AWS gateway      http://127.0.0.1:${DEFAULT_PORTS.gateway}  (AWS_ENDPOINT_URL: every
+                        emulated service; bems fault talks to it)
   --data-dir <path>   where all state lives; a restart continues   default ${DEFAULTS.dataDir}
   --analytics <store> analytics store: ${ANALYTICS_STORES.join(' | ')}       default ${localCell().analytics.store} (the local cell's)
   --fault <rule>      make a handler fail for matching invoices (repeatable):
@@ -29,6 +35,9 @@ Options:
                         handler = ingest | forward | consume, pattern = RegExp on invoiceId,
                         mode = error (default) | timeout
                         e.g. --fault 'consume:^INV-13:posting'
+  --fast              retry timings / ${FAST_DIVISOR} (visibility timeouts, so redeliveries and the
+                      way to a DLQ): a poison message reaches its DLQ in ~15 s
+                      (change faults at run time: npm run bems -- fault add|list|clear)
   --no-batching       batch size 1 everywhere (to measure what batching saves)
   --quiet             log errors only
   --help              this text
@@ -42,6 +51,7 @@ function parseFlags(argv: string[]) {
       'data-dir': { type: 'string' },
       analytics: { type: 'string' },
       fault: { type: 'string', multiple: true },
+      fast: { type: 'boolean' },
       'no-batching': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -50,8 +60,10 @@ function parseFlags(argv: string[]) {
     allowPositionals: false,
   });
   const port = values.port === undefined ? DEFAULTS.port : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new LocalCellError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_534)
+    throw new LocalCellError(
+      `--port must be an integer from 0 to 65534 (the gateway takes the next), got "${values.port}"`,
+    );
   const faults: FaultRule[] = (values.fault ?? []).map(parseFaultFlag);
   const analytics = values.analytics;
   if (analytics !== undefined && !(ANALYTICS_STORES as readonly string[]).includes(analytics))
@@ -62,12 +74,13 @@ function parseFlags(argv: string[]) {
     dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
     ...(analytics === undefined ? {} : { analyticsStore: analytics as AnalyticsStore }),
     faults,
+    fast: values.fast ?? false,
     batching: !values['no-batching'],
     quiet: values.quiet ?? false,
   };
 }
 
-function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
+function banner(cell: RunningLocalCell, faults: readonly FaultRule[], fast: boolean): string {
   const today = new Date().toISOString().slice(0, 10);
   const example = {
     eventId: randomUUID(),
@@ -92,7 +105,13 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
     `  dashboard ${cell.apiUrl}/dashboard`,
     `  data dir  ${cell.dataDir}`,
     `  analytics ${storeLine(cell)}`,
+    `  AWS       ${cell.gateway.url}  (every emulated service: EventBridge, SQS, SNS, Timestream, Firehose, DynamoDB)`,
     ...faultLines,
+    ...(fast ? [`  retries   fast: visibility timeouts / ${FAST_DIVISOR}`] : []),
+    '',
+    'Point AWS SDKs and CLIs at the cell (kept in <data dir>/cell.json; AWS CLI: --endpoint-url ' +
+      `${cell.gateway.url}):`,
+    ...Object.entries(cell.gateway.environment).map(([name, value]) => `  export ${name}=${value}`),
     '',
     'Send an event, then read the invoice timeline (visible within seconds):',
     `  curl -sS -X POST ${cell.apiUrl}/invoices/ingestion \\`,
@@ -102,6 +121,7 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
     `  curl -sS ${cell.apiUrl}/health`,
     '',
     `Operator CLI against this cell: npm run bems -- status --data-dir ${cell.dataDir}`,
+    `Faults at run time: npm run bems -- fault add consume:^INV-13 --data-dir ${cell.dataDir}`,
     'Ctrl-C stops accepting requests, lets in-flight batches finish and keeps the data directory.',
     '',
   ].join('\n');
@@ -126,10 +146,11 @@ async function main(): Promise<void> {
     dataDir: flags.dataDir,
     ...(flags.analyticsStore ? { analyticsStore: flags.analyticsStore } : {}),
     faults: flags.faults,
+    fast: flags.fast,
     batching: flags.batching,
     quiet: flags.quiet,
   });
-  process.stdout.write(banner(cell, flags.faults));
+  process.stdout.write(banner(cell, flags.faults, flags.fast));
   let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
     if (stoppingSince !== undefined) {

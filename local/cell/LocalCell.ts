@@ -8,6 +8,7 @@ import { dashboardRoutes } from '../../dashboards/localDashboardRoutes.ts';
 import type { LocalReadModel } from '../../dashboards/readModel/index.ts';
 import type { AnalyticsStore } from '../../schemas/analyticsRecord.ts';
 import type { FirehoseFault } from '../firehose/index.ts';
+import { startGateway } from '../gateway/index.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
 import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
@@ -23,19 +24,28 @@ import {
   toInvoiceTimeline,
 } from './api/index.ts';
 import { type CellFunctions, createCellFunctions } from './cellFunctions.ts';
+import { type CellGateway, connectGateway } from './cellGateway.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
+import { cellPorts, DEFAULT_BASE_PORT } from './cellPorts.ts';
 import { type CellServices, StopSequence, startServices } from './cellServices.ts';
 import { StartupError } from './errors.ts';
-import { FaultInjector, type FaultRule } from './faults/index.ts';
+import { FaultInjector, type FaultRule, fastRetryTimings } from './faults/index.ts';
 import { createLocalLogger, type LocalLogger } from './LocalLogger.ts';
 import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import type { PollingSettings } from './pollers/index.ts';
 
 export interface LocalCellOptions {
-  /** API port; 0 picks a free one. @default 4010 */
+  /**
+   * Base port: the API listens on it, the AWS gateway on the next (see `cellPorts.ts`); 0 picks a
+   * free port for each. @default 4010
+   */
   readonly port?: number;
+  /** The AWS gateway's port instead of `port + 1` (0 = any free one). */
+  readonly gatewayPort?: number;
+  /** Retry timings scaled down so a poison message reaches its DLQ in seconds (`npm start -- --fast`). @default false */
+  readonly fast?: boolean;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** Everything durable lives here; a restart on the same directory continues where it stopped. */
@@ -79,7 +89,10 @@ export interface RunningLocalCell {
   readonly resources: ProvisionedTopology;
   /** The function plan's functions as this cell runs them: environments and event source mappings. */
   readonly functions: readonly LocalFunctionDescription[];
+  /** Each emulator's own listener (free ports; the cell's own clients call them directly). */
   readonly endpoints: CellServices['endpoints'];
+  /** The one endpoint of every emulated AWS service, for AWS's SDKs and CLIs. */
+  readonly gateway: CellGateway;
   /**
    * The cell's analytics store (`cell.analytics.store`): the Timestream emulator's file or the
    * Firehose emulator's, with the read model's view `invoice_events` over either.
@@ -146,7 +159,10 @@ export interface LocalCellFaults {
  * function plan (`cells/functionPlan.ts`), as on AWS.
  */
 export async function startLocalCell(options: LocalCellOptions): Promise<RunningLocalCell> {
-  const cell = withAnalyticsStore(options.cell ?? localCell(), options.analyticsStore);
+  const defined = withAnalyticsStore(options.cell ?? localCell(), options.analyticsStore);
+  const cell = options.fast ? fastRetryTimings(defined) : defined;
+  const ports = cellPorts(options.port ?? DEFAULT_BASE_PORT);
+  const host = options.host ?? '127.0.0.1';
   const topology = cellTopology(cell);
   const guard = new ApiKeyGuard(cell.apiClients);
   const apiKey = guard.activeKeys[0]?.key;
@@ -160,24 +176,43 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     // API Gateway and Lambda requests are counted here; SNS/SQS and Timestream by their emulators.
     counter: new RequestCounter(),
   };
-  // Bind the port before the data directory is created or opened: a taken port changes nothing.
+  // Bind the ports before the data directory is created or opened: a taken port changes nothing.
   let app: ReturnType<typeof createApiApp> | undefined;
   const api = await startApiServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 4010,
+    host,
+    port: ports.api,
     fetch: (request, env) =>
       app
         ? app.fetch(request, env)
         : Response.json({ code: 'STARTING', message: 'the cell is starting' }, { status: 503 }),
   });
   const admission = new AdmissionControl({ ...DEFAULT_ADMISSION, ...options.admission });
-  const stops = new StopSequence(() => api.stop().finally(() => admission.stop()));
+  const gatewayServer = await startGateway({
+    host,
+    port: options.gatewayPort ?? ports.gateway,
+    logger: context.logger,
+  }).catch(async (error: unknown) => {
+    await api.stop().finally(() => admission.stop());
+    throw error;
+  });
+  // Both front doors close first; the gateway's clients are outsiders, as the API's are.
+  const stops = new StopSequence(
+    async () => void (await Promise.all([api.stop().finally(() => admission.stop()), gatewayServer.stop()])),
+  );
   const lifecycle = { state: 'starting' as CellState };
   try {
     const services = await startServices(
-      { cell, topology, dataDir: options.dataDir, quiet: options.quiet ?? false, logger: context.logger },
+      {
+        cell,
+        topology,
+        dataDir: options.dataDir,
+        quiet: options.quiet ?? false,
+        logger: context.logger,
+        gatewayEndpoint: gatewayServer.url,
+      },
       stops,
     );
+    const gateway = connectGateway(gatewayServer, services.endpoints, context.faults, cell.region);
     const functions = startFunctions(context, services, stops);
     const startedAt = Date.now();
     const health = () =>
@@ -205,12 +240,12 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
       },
     );
     stops.push(() => monitor.stop());
-    // How the `bems` CLI finds this cell (its endpoints change at every start).
+    // How the `bems` CLI and scripts find this cell (its emulators' own ports change at every start).
     const { dataDir, endpoints } = services;
-    writeCellManifest(dataDir, cellManifestOf({ cell, topology, apiUrl: api.url, endpoints, monitor }));
+    writeCellManifest(dataDir, cellManifestOf({ cell, topology, apiUrl: api.url, endpoints, gateway, monitor }));
     stops.push(() => removeCellManifest(dataDir));
     lifecycle.state = 'running';
-    const parts = { context, services, functions, monitor, health, app: running, apiUrl: api.url, apiKey };
+    const parts = { context, services, functions, monitor, health, app: running, apiUrl: api.url, apiKey, gateway };
     return runningCell(parts, stopOnce(lifecycle, stops));
   } catch (error) {
     await stops.run().catch(() => undefined);
@@ -303,6 +338,7 @@ interface RunningParts {
   readonly app: ReturnType<typeof createApiApp>;
   readonly apiUrl: string;
   readonly apiKey: string;
+  readonly gateway: CellGateway;
 }
 
 /** The handle a caller gets on a started cell. */
@@ -329,6 +365,7 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
     topology: context.topology,
     resources: services.resources,
     endpoints: services.endpoints,
+    gateway: parts.gateway,
     functions: describeFunctions(functions, monitor),
     store: services.store,
     readModel: services.readModel,

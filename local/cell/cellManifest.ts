@@ -13,13 +13,16 @@ import { analyticsTableOf } from './analyticsStore.ts';
 export const CELL_MANIFEST_FILE = 'cell.json';
 
 /**
- * How tools find a running local cell: its endpoints (which change at every start: the emulators
- * listen on free ports) and its topology (a test or a game day may run a cell with its own queue
+ * How tools find a running local cell: its gateway (the fixed endpoint of every emulated AWS
+ * service), the emulators' own endpoints (which change at every start: they listen on free ports)
+ * and its topology (a test or a game day may run a cell with its own queue
  * settings). The `bems` CLI reads it from `<dataDir>/cell.json`.
  *
  * @example { "version": 1, "cellId": "local", "region": "eu-west-1", "account": "000000000000", "pid": 4242,
  *   "startedAt": "2026-11-28T09:00:00.000Z", "apiUrl": "http://127.0.0.1:4010",
  *   "endpoints": { "sqs": "http://127.0.0.1:40001", "sns": "http://127.0.0.1:40001", "eventbridge": "…", "timestream": "…" },
+ *   "gateway": { "url": "http://127.0.0.1:4011", "adminUrl": "http://127.0.0.1:4011/_bems",
+ *     "environment": { "AWS_ENDPOINT_URL": "http://127.0.0.1:4011", "AWS_REGION": "eu-west-1", … } },
  *   "topology": { "cellId": "local", "queueUrlPrefix": "http://127.0.0.1:40001/000000000000/", "stages": [ … ] },
  *   "redrive": { "automatic": false, "ratePerSecond": 10, "budgetPerMessage": 3 },
  *   "busName": "bems-local-bus", "archiveName": "bems-local-archive",
@@ -36,6 +39,14 @@ export const CellManifestSchema = z.object({
   startedAt: z.string(),
   apiUrl: z.string(),
   endpoints: z.object({ sqs: z.string(), sns: z.string(), eventbridge: z.string(), timestream: z.string() }),
+  /**
+   * The one endpoint of every emulated AWS service (AWS_ENDPOINT_URL, `--endpoint-url`), the
+   * environment that points SDKs and CLIs at it, and the cell's admin endpoint (`bems fault`).
+   * Absent: a manifest of a cell from before the gateway.
+   */
+  gateway: z
+    .object({ url: z.string(), adminUrl: z.string(), environment: z.record(z.string(), z.string()) })
+    .optional(),
   topology: MonitorTopologySchema,
   redrive: RedrivePolicySchema,
   busName: z.string(),
@@ -145,6 +156,7 @@ export function cellManifestOf(parts: {
   readonly topology: CellTopology;
   readonly apiUrl: string;
   readonly endpoints: CellManifest['endpoints'];
+  readonly gateway?: NonNullable<CellManifest['gateway']>;
   readonly monitor?: {
     readonly stateFile: string;
     readonly alertTopicArns: Readonly<Record<'critical' | 'warning' | 'info', string>>;
@@ -166,6 +178,15 @@ export function cellManifestOf(parts: {
       eventbridge: endpoints.eventbridge,
       timestream: endpoints.timestream,
     },
+    ...(parts.gateway
+      ? {
+          gateway: {
+            url: parts.gateway.url,
+            adminUrl: parts.gateway.adminUrl,
+            environment: { ...parts.gateway.environment },
+          },
+        }
+      : {}),
     topology: monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`),
     redrive: cell.redrive,
     busName: topology.busName,

@@ -7,5 +7,6 @@ export {
   type QueueAddress,
 } from './provisionTopology.ts';
 export { type QueueInspector, type QueueSnapshot, snapshotQueue } from './QueueInspector.ts';
+export { answerSqsQuery, type QueryAnswer } from './query/answerSqsQuery.ts';
 export { releaseOrphanedMessages } from './releaseOrphanedMessages.ts';
 export { type RunningSnsSqs, type SnsSqsOptions, startSnsSqs } from './startSnsSqs.ts';

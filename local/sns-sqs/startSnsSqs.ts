@@ -4,9 +4,12 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../cell/metering/index.ts';
+import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
 import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localSnsSqsClients } from './awsClientDefaults.ts';
+import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendSqsRouter.ts';
+import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
 import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
@@ -15,6 +18,13 @@ export interface SnsSqsOptions {
   readonly region: string;
   /** Counts every SNS/SQS call fauxqs receives, from any client in this process. */
   readonly counter: RequestCounter;
+  /**
+   * Where clients reach SQS (the local cell's gateway): queue URLs are `<publicEndpoint>/<account>/<name>`,
+   * so they resolve and stay the same across restarts. @default fauxqs' own `http://127.0.0.1:<port>`
+   */
+  readonly publicEndpoint?: string;
+  /** The account in queue URLs (fauxqs' ARNs always carry 000000000000). @default '000000000000' */
+  readonly account?: string;
 }
 
 export interface RunningSnsSqs {
@@ -53,12 +63,24 @@ const WRITER_CHECKPOINT_BACKSTOP_PAGES = 8192;
  */
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
   await allowSupplementaryCharacters();
-  const start = (port: number) =>
-    withTransactionPerRequest(() =>
-      withWalSynchronousNormal(() =>
-        startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+  const account = options.account ?? '000000000000';
+  const SqsError = await loadSqsErrorClass();
+  const moveTasks = new MessageMoveTasks(() => deliveries, {
+    // fauxqs prefixes every query code with AWS.SimpleQueueService.; not all of SQS's have it.
+    error: (code, message, status, queryCode) =>
+      Object.defineProperty(new SqsError(code, message, status), 'queryErrorHeader', { value: `${queryCode};Sender` }),
+  });
+  const start = async (port: number) => {
+    const { server, store } = await withSqsActions(moveTasks.actions(), () =>
+      withTransactionPerRequest(() =>
+        withWalSynchronousNormal(() =>
+          startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+        ),
       ),
     );
+    usePublicQueueUrls(store, options.publicEndpoint ?? `http://127.0.0.1:${server.port}`, account);
+    return server;
+  };
   const databasePath = join(options.dataDir, 'fauxqs', FAUXQS_DATABASE_FILE);
   const startCheckpoints = () => new WalCheckpointer(databasePath, CHECKPOINT_INTERVAL_MS);
   let fauxqs = await start(0);
@@ -66,6 +88,8 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
   const stopCounting = countServerRequests(fauxqs.port, options.counter);
   const endpoint = `http://127.0.0.1:${fauxqs.port}`;
   const { sqs, sns } = localSnsSqsClients(endpoint, options.region);
+  // The move tasks' own client, to this fauxqs (its port survives a restart).
+  const deliveries = new SqsJsonClient({ endpoint, region: options.region });
   return {
     endpoint,
     get fauxqs() {
@@ -82,6 +106,8 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
       checkpointer = startCheckpoints();
     },
     stop: async () => {
+      moveTasks.stop();
+      deliveries.destroy();
       sqs.destroy();
       sns.destroy();
       // The checkpoint thread's connection goes first, so fauxqs' close can remove the WAL file.

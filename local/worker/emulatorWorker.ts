@@ -40,8 +40,25 @@ try {
     }
   };
   const where = { dataDir: options.dataDir, region: options.region, accountId: options.accountId };
-  const snsSqs = await start(startSnsSqs({ dataDir: options.dataDir, region: options.region, counter }));
-  const timestream = await start(startTimestreamEmulator({ ...where, databases: options.databases }));
+  const gateway = options.gatewayEndpoint;
+  const snsSqs = await start(
+    startSnsSqs({
+      dataDir: options.dataDir,
+      region: options.region,
+      account: options.accountId,
+      counter,
+      ...(gateway ? { publicEndpoint: gateway } : {}),
+    }),
+  );
+  const timestream = await start(
+    startTimestreamEmulator({
+      ...where,
+      databases: options.databases,
+      // `advertisedEndpoint` (what DescribeEndpoints answers) comes with the emulators' refactoring;
+      // until then this spread is inert. The gateway answers DescribeEndpoints itself either way.
+      ...(gateway ? { advertisedEndpoint: gateway } : {}),
+    }),
+  );
   // Both analytics stores run; only the cell's store has a table (or stream) to write to.
   const firehose = await start(startFirehoseEmulator({ ...where, streams: options.firehoseStreams ?? [] }));
   const dynamodb = await start(startDynamoDBEmulator({ ...where, tables: options.dynamoTables ?? [] }));

@@ -16,6 +16,11 @@ export interface EmulatorWorkerData {
   readonly dynamoTables?: readonly DynamoDBTableConfig[];
   /** Only errors on stderr. */
   readonly quiet: boolean;
+  /**
+   * The local cell's gateway (`http://127.0.0.1:<port>`): queue URLs are built on it, and Timestream's
+   * DescribeEndpoints names it. @default each emulator's own address
+   */
+  readonly gatewayEndpoint?: string;
 }
 
 /** Operations of the EventBridge archive (`EventBridgeArchiveApi`), by name. */

@@ -30,6 +30,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./replay.ts'),
     interruptible: true,
   },
+  fault: {
+    summary: "add, list or clear the running local cell's fault rules (no restart)",
+    load: () => import('./fault.ts'),
+  },
   preflight: {
     summary: 'check an AWS account and Region before deploying a cell (read-only)',
     load: () => import('./preflight.ts'),

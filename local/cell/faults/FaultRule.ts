@@ -79,6 +79,10 @@ export class FaultInjector {
         throw new FaultRuleError(`fault rule: mode must be one of ${FAULT_MODES.join(', ')}, got "${rule.mode}"`);
       if (rule.failReceives !== undefined && !(Number.isInteger(rule.failReceives) && rule.failReceives >= 1))
         throw new FaultRuleError(`fault rule: failReceives must be a whole number ≥ 1, got ${rule.failReceives}`);
+      if (typeof rule.invoiceIdPattern !== 'string' || rule.invoiceIdPattern === '')
+        throw new FaultRuleError('fault rule: invoiceIdPattern must be a non-empty RegExp source');
+      if (rule.consumer !== undefined && typeof rule.consumer !== 'string')
+        throw new FaultRuleError('fault rule: consumer must be a consumer name');
       try {
         return { ...rule, regex: new RegExp(rule.invoiceIdPattern) };
       } catch (error) {
@@ -87,6 +91,11 @@ export class FaultInjector {
         });
       }
     });
+  }
+
+  /** The rules in force, in the order they are matched. */
+  list(): FaultRule[] {
+    return this.rules.map(({ regex: _regex, ...rule }) => rule);
   }
 
   get size(): number {

@@ -8,3 +8,5 @@ export {
   type FaultTarget,
   parseFaultFlag,
 } from './FaultRule.ts';
+export { FAST_DIVISOR, FAST_MIN_VISIBILITY_SECONDS, fastRetryTimings } from './fastRetryTimings.ts';
+export { type AdminAnswer, type AdminRequest, faultAdmin } from './faultAdmin.ts';
