@@ -91,7 +91,7 @@ function render(document: CliStatusAllCellsOutput, io: CommandIo): string {
       count(line, (s) => s.dlqMessages),
       count(line, (s) => s.stuckInvoices),
       count(line, (s) => s.openAlerts),
-      line.error ?? (line.roleArn ? `as ${line.roleArn.split(':').pop()}` : ''),
+      line.error ?? (line.roleArn ? `as ${line.roleArn.split('/').pop()}` : ''),
     ]),
     { align: ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'] },
   );
