@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { localCell } from '../cells/cells.config.ts';
 import { ANALYTICS_STORES, type AnalyticsStore } from '../schemas/analyticsRecord.ts';
 import { LocalCellError } from './cell/errors.ts';
-import { type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
+import { FAULT_MODES, type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
 import { type RunningLocalCell, startLocalCell } from './cell/LocalCell.ts';
 
 /**
@@ -22,12 +22,12 @@ analytics store: Timestream, or Firehose into an Iceberg table (lakehouse).
 
 Options:
   --port <n>          API port (0 = any free port)                 default ${DEFAULTS.port}
-  --data-dir <path>   where all state lives; a restart continues   default ${DEFAULTS.dataDir}
+  --data-dir <path>   where all state lives; a restart continues   default $BEMS_DATA_DIR, else ${DEFAULTS.dataDir}
   --analytics <store> analytics store: ${ANALYTICS_STORES.join(' | ')}       default ${localCell().analytics.store} (the local cell's)
   --fault <rule>      make a handler fail for matching invoices (repeatable):
                         handler:pattern[:stage[:mode]]
                         handler = ingest | forward | consume, pattern = RegExp on invoiceId,
-                        mode = error (default) | timeout
+                        mode = ${FAULT_MODES.join(' | ')} (default ${FAULT_MODES[0]})
                         e.g. --fault 'consume:^INV-13:posting'
   --no-batching       batch size 1 everywhere (to measure what batching saves)
   --quiet             log errors only
@@ -59,7 +59,8 @@ function parseFlags(argv: string[]) {
   return {
     help: values.help ?? false,
     port,
-    dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
+    // The same default as `bems` (ops/target/resolveTarget.ts): --data-dir, else BEMS_DATA_DIR.
+    dataDir: values['data-dir'] ?? (process.env.BEMS_DATA_DIR || DEFAULTS.dataDir),
     ...(analytics === undefined ? {} : { analyticsStore: analytics as AnalyticsStore }),
     faults,
     batching: !values['no-batching'],
@@ -101,7 +102,7 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[]): string {
     `  curl -sS ${cell.apiUrl}/invoices/INV-DEMO-0001 -H 'x-api-key: ${cell.apiKey}'`,
     `  curl -sS ${cell.apiUrl}/health`,
     '',
-    `Operator CLI against this cell: npm run bems -- status --data-dir ${cell.dataDir}`,
+    `Operator CLI against this cell: npx bems status --data-dir ${cell.dataDir}`,
     'Ctrl-C stops accepting requests, lets in-flight batches finish and keeps the data directory.',
     '',
   ].join('\n');

@@ -129,6 +129,6 @@ export const CLI_OUTPUT_SCHEMAS = {
 } as const;
 
 export function renderCliOutputSchema(name: keyof typeof CLI_OUTPUT_SCHEMAS): string {
-  const schema = z.toJSONSchema(CLI_OUTPUT_SCHEMAS[name], { target: 'draft-2020-12', io: 'output' });
+  const schema = z.toJSONSchema(CLI_OUTPUT_SCHEMAS[name], { target: 'draft-2020-12', io: 'input' });
   return `${JSON.stringify({ title: `bems ${name} --output json`, ...schema }, null, 2)}\n`;
 }
