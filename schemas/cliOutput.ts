@@ -59,21 +59,18 @@ export const CliStatusOutputSchema = z.object({
       }),
     ),
   }),
+  /** The monitor's open alerts (its state, handlers/monitor/MonitorState.ts), keyed by condition; more fields pass through. */
   openAlerts: z.array(
-    z.object({
+    z.looseObject({
       key: z.string(),
       kind: z.enum(ALERT_CONDITION_KINDS),
       severity: z.enum(ALERT_SEVERITIES),
       notifiedSeverity: z.enum(ALERT_SEVERITIES),
       sinceMs: z.number(),
-      notifiedAtMs: z.number(),
       count: z.number(),
       oldestAgeSeconds: z.number().nullable(),
       stage: z.string().optional(),
       consumer: z.string().optional(),
-      queue: z.string().optional(),
-      sampleInvoiceIds: z.array(z.string()).optional(),
-      detail: z.string().optional(),
     }),
   ),
   problems: z.array(z.string()),
