@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { Stage } from '../schemas/stages.ts';
 import { AlertTopics } from './constructs/AlertTopics.ts';
 import { ApiFirewall } from './constructs/ApiFirewall.ts';
+import { CellAccessRoles } from './constructs/CellAccessRoles.ts';
 import { CellAlarms } from './constructs/CellAlarms.ts';
 import { CellBus } from './constructs/CellBus.ts';
 import { CellDashboard } from './constructs/CellDashboard.ts';
@@ -144,7 +145,6 @@ export class CellStack extends Stack {
       ...(this.timeseries ? { timeseries: this.timeseries } : {}),
       encryptionKey,
     });
-
     this.alarms = new CellAlarms(this, 'Alarms', {
       cellId: cell.id,
       prefix: this.prefix,
@@ -166,6 +166,7 @@ export class CellStack extends Stack {
     this.publishOutputs(this.functions());
     this.quicksight = this.createQuickSight();
     this.gameDays = this.createGameDays();
+    new CellAccessRoles(this, 'Access', this); // bems-<cell>-operator / -readonly for other accounts (cell.access)
   }
 
   private createApi(): InvoiceApi {

@@ -16,6 +16,17 @@ export const LOCAL_CELL: CellDefinitionInput = {
   redrive: { automatic: false },
 };
 
+/**
+ * Who may operate the AWS cells from other accounts (cells/definition.ts, CellAccessSchema): the
+ * operations account assumes `bems-<cell>-operator` or `-readonly`, the finance/BI account
+ * `-readonly`, both only from inside the organization.
+ */
+const ORGANIZATION_ACCESS = {
+  operationsAccount: '444444444444',
+  financeAccount: '555555555555',
+  principalOrgId: 'o-a1b2c3d4e5',
+} as const;
+
 export const AWS_CELLS: CellDefinitionInput[] = [
   {
     id: 'euw1-a',
@@ -31,6 +42,7 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     },
     alerts: { critical: ['finance-oncall@example.com'], warning: ['finance-ops@example.com'] },
     quicksightPrincipalArn: 'arn:aws:quicksight:eu-west-1:111111111111:group/default/finance-analysts',
+    access: ORGANIZATION_ACCESS,
     domain: {
       name: 'invoices.example.com',
       hostedZoneId: 'Z0123456789ABCDEFGHIJ',
@@ -45,6 +57,8 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     apiClients: [{ name: 'sap-fi' }],
     alerts: { critical: ['finance-oncall@example.com'] },
     redrive: { automatic: true, ratePerSecond: 20, budgetPerMessage: 3 },
+    // An ExternalId as well: the operations tooling of this cell presents it (the CLI does).
+    access: { ...ORGANIZATION_ACCESS, externalId: 'bems-use1-a-operations' },
     domain: {
       name: 'invoices.example.com',
       hostedZoneId: 'Z0123456789ABCDEFGHIJ',
@@ -62,6 +76,7 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     apiClients: [{ name: 'sap-fi' }],
     alerts: { critical: ['finance-oncall@example.com'] },
     quicksightPrincipalArn: 'arn:aws:quicksight:eu-central-1:333333333333:group/default/finance-analysts',
+    access: ORGANIZATION_ACCESS,
   },
 ];
 

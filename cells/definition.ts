@@ -123,6 +123,44 @@ export type AnalyticsSettings = z.infer<typeof AnalyticsSettingsSchema>;
 /** Top-level blocks that configure one analytics store only; given to a cell of another store, they are refused. */
 const STORE_OPTION_BLOCKS: Readonly<Record<string, AnalyticsStore>> = { timestream: 'timestream' };
 
+/**
+ * Cross-account operations (issue 16): the accounts whose principals may assume the cell's roles
+ * `bems-<cell>-operator` (status, DLQ peek, redrive, replay, park/discard) and
+ * `bems-<cell>-readonly` (status, dashboards), built by `cells/constructs/CellAccessRoles.ts` and
+ * assumed by the `bems` CLI. A role trusts its accounts only together with `principalOrgId`
+ * (`aws:PrincipalOrgID`) and/or `externalId` (`sts:ExternalId`): at least one is required.
+ *
+ * @example { operationsAccount: '444444444444', financeAccount: '555555555555', principalOrgId: 'o-a1b2c3d4e5' }
+ */
+const ACCOUNT_ID = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+export const CellAccessSchema = z
+  .strictObject({
+    /** The account operators work from: may assume both roles. */
+    operationsAccount: ACCOUNT_ID,
+    /** The finance/BI account: may assume the read-only role only. */
+    financeAccount: ACCOUNT_ID.optional(),
+    /** The AWS Organization the assuming principals must belong to (`aws:PrincipalOrgID`). */
+    principalOrgId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations id such as o-a1b2c3d4e5')
+      .optional(),
+    /** The `sts:ExternalId` a caller must present (the CLI passes it). */
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters: letters, digits and + = , . @ : / - _')
+      .optional(),
+  })
+  .refine((access) => access.principalOrgId !== undefined || access.externalId !== undefined, {
+    message: 'needs principalOrgId or externalId: a role must not trust a whole account without a condition',
+  });
+export type CellAccess = z.infer<typeof CellAccessSchema>;
+export const ACCESS_LEVELS = ['operator', 'readonly'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+/** `bems-<cell>-operator` / `bems-<cell>-readonly`: the names the stack gives the roles and the CLI assumes. */
+export function accessRoleName(cellId: string, level: AccessLevel): string {
+  return `bems-${cellId}-${level}`;
+}
+
 export const CellDefinitionSchema = z.strictObject({
   /** Cell id, unique across all cells: becomes part of every resource name. */
   id: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
@@ -164,6 +202,8 @@ export const CellDefinitionSchema = z.strictObject({
       certificateArn: z.string().startsWith('arn:aws:acm:'),
     })
     .optional(),
+  /** Roles other accounts may assume to operate the cell (CellAccessSchema); none when absent. */
+  access: CellAccessSchema.optional(),
 });
 /** A cell definition as written by a person (defaults may be omitted). */
 export type CellDefinitionInput = z.input<typeof CellDefinitionSchema>;

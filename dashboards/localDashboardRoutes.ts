@@ -7,7 +7,7 @@ import { localCell } from '../cells/cells.config.ts';
 import type { CellDefinition } from '../cells/definition.ts';
 import { ERROR_CODES, type ErrorResponse } from '../schemas/errorResponse.ts';
 import type { HealthReport } from '../schemas/healthReport.ts';
-import { INVOICE_ID_PATTERN } from '../schemas/invoiceEvent.ts';
+import { INVOICE_ID_PATTERN, INVOICE_ID_RULE } from '../schemas/invoiceEvent.ts';
 import { STAGES, type Stage } from '../schemas/stages.ts';
 import { DashboardError, UnknownViewError } from './errors.ts';
 import { DashboardQueries, type DashboardStore } from './queries.ts';
@@ -158,7 +158,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
       const body: ErrorResponse = {
         code: ERROR_CODES.validationFailed,
         message: 'invalid invoice id',
-        issues: [{ path: 'invoiceId', message: 'must be 1-64 characters: letters, digits and . _ : / -' }],
+        issues: [{ path: 'invoiceId', message: INVOICE_ID_RULE }],
       };
       return c.json(body, 400);
     }

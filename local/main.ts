@@ -4,7 +4,7 @@ import { localCell } from '../cells/cells.config.ts';
 import { ANALYTICS_STORES, type AnalyticsStore } from '../schemas/analyticsRecord.ts';
 import { cellPorts, DEFAULT_BASE_PORT } from './cell/cellPorts.ts';
 import { LocalCellError } from './cell/errors.ts';
-import { FAST_DIVISOR, type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
+import { FAST_DIVISOR, FAULT_MODES, type FaultRule, parseFaultFlag } from './cell/faults/index.ts';
 import { type RunningLocalCell, startLocalCell } from './cell/LocalCell.ts';
 
 /**
@@ -28,12 +28,12 @@ Options:
                         API + dashboard  http://127.0.0.1:${DEFAULT_PORTS.api}
                         AWS gateway      http://127.0.0.1:${DEFAULT_PORTS.gateway}  (AWS_ENDPOINT_URL: every
                         emulated service; bems fault talks to it)
-  --data-dir <path>   where all state lives; a restart continues   default ${DEFAULTS.dataDir}
+  --data-dir <path>   where all state lives; a restart continues   default $BEMS_DATA_DIR, else ${DEFAULTS.dataDir}
   --analytics <store> analytics store: ${ANALYTICS_STORES.join(' | ')}       default ${localCell().analytics.store} (the local cell's)
   --fault <rule>      make a handler fail for matching invoices (repeatable):
                         handler:pattern[:stage[:mode]]
                         handler = ingest | forward | consume, pattern = RegExp on invoiceId,
-                        mode = error (default) | timeout
+                        mode = ${FAULT_MODES.join(' | ')} (default ${FAULT_MODES[0]})
                         e.g. --fault 'consume:^INV-13:posting'
   --fast              retry timings / ${FAST_DIVISOR} (visibility timeouts, so redeliveries and the
                       way to a DLQ): a poison message reaches its DLQ in ~15 s
@@ -71,7 +71,8 @@ function parseFlags(argv: string[]) {
   return {
     help: values.help ?? false,
     port,
-    dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
+    // The same default as `bems` (ops/target/resolveTarget.ts): --data-dir, else BEMS_DATA_DIR.
+    dataDir: values['data-dir'] ?? (process.env.BEMS_DATA_DIR || DEFAULTS.dataDir),
     ...(analytics === undefined ? {} : { analyticsStore: analytics as AnalyticsStore }),
     faults,
     fast: values.fast ?? false,
@@ -120,8 +121,8 @@ function banner(cell: RunningLocalCell, faults: readonly FaultRule[], fast: bool
     `  curl -sS ${cell.apiUrl}/invoices/INV-DEMO-0001 -H 'x-api-key: ${cell.apiKey}'`,
     `  curl -sS ${cell.apiUrl}/health`,
     '',
-    `Operator CLI against this cell: npm run bems -- status --data-dir ${cell.dataDir}`,
-    `Faults at run time: npm run bems -- fault add consume:^INV-13 --data-dir ${cell.dataDir}`,
+    `Operator CLI against this cell: npx bems status --data-dir ${cell.dataDir}`,
+    `Faults at run time: npx bems fault add consume:^INV-13 --data-dir ${cell.dataDir}`,
     'Ctrl-C stops accepting requests, lets in-flight batches finish and keeps the data directory.',
     '',
   ].join('\n');

@@ -13,7 +13,7 @@ export class CliError extends Error {
   }
 }
 
-/** Wrong flags or arguments: exit code 2, like most Unix tools, and the usage is printed. */
+/** Wrong flags or arguments: exit code 2, like most Unix tools; the line ends with where the usage is. */
 export class UsageError extends CliError {
   override readonly name = 'UsageError';
   constructor(message: string, options?: ErrorOptions) {

@@ -4,7 +4,8 @@
  * - `openapi.json`: the OpenAPI 3.1 document of the cell API (`openapi.ts`);
  * - `<stage>.schema.json`: the JSON Schema (draft 2020-12) of each stage's request body, for
  *   clients (`publishedSchemas.ts`);
- * - `api-gateway/<stage>.json`: the API Gateway request models (draft-04, `requestModel.ts`).
+ * - `api-gateway/<stage>.json`: the API Gateway request models (draft-04, `requestModel.ts`);
+ * - `cli/<document>.schema.json`: the JSON documents of `bems --output json` (`cliOutput.ts`).
  *
  * Run by `npm run schemas` after changing a schema and commit the result; `--check` only compares
  * and exits 1 when a committed file is stale (CI runs it through `test/unit/schemas/generatedSchemas.test.ts`).
@@ -13,6 +14,7 @@
  *   npm run schemas -- --check # verify
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { CLI_OUTPUT_SCHEMAS, renderCliOutputSchema } from './cliOutput.ts';
 import { renderOpenApiDocument } from './openapi.ts';
 import { renderPublishedSchema } from './publishedSchemas.ts';
 import { renderRequestModel } from './requestModel.ts';
@@ -26,6 +28,9 @@ export function generatedFiles(): ReadonlyMap<string, () => string> {
     ['openapi.json', renderOpenApiDocument],
     ...STAGES.map((stage) => [`${stage}.schema.json`, () => renderPublishedSchema(stage)] as const),
     ...STAGES.map((stage) => [`api-gateway/${stage}.json`, () => renderRequestModel(stage)] as const),
+    ...(Object.keys(CLI_OUTPUT_SCHEMAS) as (keyof typeof CLI_OUTPUT_SCHEMAS)[]).map(
+      (name) => [`cli/${name}.schema.json`, () => renderCliOutputSchema(name)] as const,
+    ),
   ]);
 }
 

@@ -30,6 +30,8 @@ export const MAX_NET_DAYS = 3650;
  * segment (`GET /invoices/{invoiceId}`), a plain log token and a Timestream dimension value.
  */
 export const INVOICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** {@link INVOICE_ID_PATTERN} in words, for every error that refuses an id (a test checks the two agree). */
+export const INVOICE_ID_RULE = 'must be 1-64 characters: letters, digits and . _ : - (starting with a letter or digit)';
 /**
  * An RFC 9562 UUID (versions 1–8, RFC variant), either case. The nil and max UUIDs do not match:
  * `eventId` is the idempotency key end to end, and a client that sends an uninitialised id for
@@ -204,10 +206,7 @@ function eventShape<S extends Stage>(stage: S, options: SchemaOptions) {
       // RFC 9562 UUIDs compare case-insensitively, but SNS/SQS deduplication and Timestream
       // identity compare strings: one canonical spelling keeps a retried event a duplicate.
       .toLowerCase(),
-    invoiceId: requiredString().regex(
-      INVOICE_ID_PATTERN,
-      'must be 1-64 characters: letters, digits and . _ : - (starting with a letter or digit)',
-    ),
+    invoiceId: requiredString().regex(INVOICE_ID_PATTERN, INVOICE_ID_RULE),
     // Filled from the URL path when a body omits it; a different value is a client error.
     stage: z.literal(stage, { error: `must be "${stage}" (the stage in the URL path)` }).default(stage),
     status: z.enum(statuses, { error: `must be one of: ${statuses.join(', ')}` }),

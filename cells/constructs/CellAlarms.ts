@@ -79,7 +79,7 @@ export class CellAlarms extends Construct {
       });
       add('critical', `Dlq-${spec.dlqName}`, {
         alarmName: `${spec.dlqName}-not-empty`,
-        alarmDescription: `Messages in ${spec.dlqName}: events that were not processed. Inspect with "bems dlq peek" and recover with "bems redrive".`,
+        alarmDescription: `Messages in ${spec.dlqName}: events that were not processed. Inspect with "npx bems dlq peek" and recover with "npx bems redrive".`,
         metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           statistic: cloudwatch.Stats.MAXIMUM,
           period: minute,

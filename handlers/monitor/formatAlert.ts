@@ -14,6 +14,8 @@ export interface AlertMessage {
 }
 
 const RUNBOOK = 'docs/OPERATIONS.md';
+/** How an operator runs the CLI from a clone of the repository (package.json `bin`; no `npm link` needed). */
+export const BEMS_CLI = 'npx bems';
 
 /** `bems` commands for a condition. `--cell` is always given, so the line can be pasted as is. */
 export function commandsFor(condition: Condition, cellId: string): { recover?: string; inspect: string } {
@@ -23,16 +25,16 @@ export function commandsFor(condition: Condition, cellId: string): { recover?: s
     : '';
   switch (condition.kind) {
     case 'dlq':
-      return { recover: `bems redrive ${queue} ${cell}`, inspect: `bems dlq peek ${queue} ${cell}` };
+      return { recover: `${BEMS_CLI} redrive ${queue} ${cell}`, inspect: `${BEMS_CLI} dlq peek ${queue} ${cell}` };
     case 'parked':
       // The budget is spent: a person fixes the cause first, then redrives by hand (no budget applies).
-      return { recover: `bems redrive ${queue} ${cell}`, inspect: `bems dlq peek ${queue} ${cell}` };
+      return { recover: `${BEMS_CLI} redrive ${queue} ${cell}`, inspect: `${BEMS_CLI} dlq peek ${queue} ${cell}` };
     case 'backlog':
-      return { inspect: `bems status ${cell}` };
+      return { inspect: `${BEMS_CLI} status ${cell}` };
     case 'sla':
-      return { inspect: `bems status --stage ${condition.stage} ${cell}` };
+      return { inspect: `${BEMS_CLI} status --stage ${condition.stage} ${cell}` };
     case 'monitor':
-      return { inspect: `bems status ${cell}` };
+      return { inspect: `${BEMS_CLI} status ${cell}` };
   }
 }
 

@@ -1,31 +1,51 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isStage, STAGES, type Stage } from '../../schemas/stages.ts';
+import { toCsv } from '../csv.ts';
 import { UsageError } from '../errors.ts';
 import { type CellTarget, resolveTarget } from '../target/index.ts';
 import type { CommandIo } from './Command.ts';
+import { GLOBAL_OPTIONS, globalOptionsOf, UnknownOptionError } from './globalOptions.ts';
 
-/** Flags every cell command takes. */
-export const TARGET_OPTIONS = {
-  cell: { type: 'string' },
-  'data-dir': { type: 'string' },
-  json: { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
+export { TARGET_OPTIONS } from './globalOptions.ts';
 
 export const TARGET_USAGE = `  --cell ID            a deployed cell (cells/cells.config.ts), or the local cell by its id; default: the local cell
-  --data-dir DIR       the local cell's data directory (default: $BEMS_DATA_DIR or .data/local)
-  --json               machine-readable output`;
+  --data-dir DIR       the local cell's data directory (default: $BEMS_DATA_DIR or .data/local)`;
 
-/** node:util parseArgs, with its errors as usage errors. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
-  args: readonly string[],
-  options: T,
-  allowPositionals = false,
-) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util parseArgs over the command's options and the global ones (globalOptions.ts), with its
+ * errors as usage errors (an unknown option names the nearest one). `values.json` is true for
+ * any machine output (`--json`, `--output json` or `--output csv`): commands then hand their
+ * document to `printJson`, which writes it in the chosen format.
+ */
+export function parseCommandArgs<T extends Options>(args: readonly string[], options: T, allowPositionals = false) {
+  const all = { ...GLOBAL_OPTIONS, ...options };
+  const parsed = (() => {
+    try {
+      return parseArgs({ args: [...args], options: all, allowPositionals, strict: true });
+    } catch (error) {
+      throw usageErrorOf(error as Error & { code?: string }, Object.keys(all));
+    }
+  })();
+  const globals = globalOptionsOf(parsed.values as Parameters<typeof globalOptionsOf>[0]);
+  return {
+    values: { ...parsed.values, json: globals.output !== 'table' },
+    positionals: parsed.positionals,
+  };
+}
+
+function usageErrorOf(error: Error & { code?: string }, known: readonly string[]): UsageError {
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'(-[^']*)'/.exec(error.message)?.[1] ?? error.message;
+    return new UnknownOptionError(option, known);
   }
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const argument = /'([^']*)'/.exec(error.message)?.[1];
+    return new UsageError(`unexpected argument${argument ? ` "${argument}"` : ''}`, { cause: error });
+  }
+  // "Option '--cell <value>' argument missing" and the like: node's text is already one clear line.
+  return new UsageError(error.message.split('\n')[0]!.replace(/\.$/, ''), { cause: error });
 }
 
 export function parseStage(flag: string, value: string | undefined): Stage | undefined {
@@ -34,9 +54,18 @@ export function parseStage(flag: string, value: string | undefined): Stage | und
   return value;
 }
 
+/** The flags that say which cell and with which credentials (a command's parsed values). */
+export interface TargetValues {
+  readonly cell?: string | undefined;
+  readonly 'data-dir'?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly region?: string | undefined;
+  readonly 'role-arn'?: string | undefined;
+}
+
 /** Resolves the cell named by the flags, runs `fn`, and always closes the clients. */
 export async function withTarget<T>(
-  values: { cell?: string | undefined; 'data-dir'?: string | undefined },
+  values: TargetValues,
   io: CommandIo,
   fn: (target: CellTarget) => Promise<T>,
 ): Promise<T> {
@@ -44,6 +73,12 @@ export async function withTarget<T>(
     {
       ...(values.cell !== undefined ? { cell: values.cell } : {}),
       ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      access: {
+        ...(values.profile !== undefined ? { profile: values.profile } : {}),
+        ...(values.region !== undefined ? { region: values.region } : {}),
+        ...(values['role-arn'] !== undefined ? { roleArn: values['role-arn'] } : {}),
+        level: io.accessLevel ?? 'operator',
+      },
     },
     io.env,
     io.awsClients ?? {},
@@ -55,6 +90,11 @@ export async function withTarget<T>(
   }
 }
 
-export function printJson(io: CommandIo, value: unknown): void {
-  io.out(JSON.stringify(value, null, 2));
+/**
+ * Writes a command's machine-readable document: JSON (two-space indent), or with `--output csv`
+ * the rows of its main list (`rowsOf`, else its first list of objects, else the document itself).
+ */
+export function printJson(io: CommandIo, value: unknown, csv: { readonly rowsOf?: string } = {}): void {
+  if (io.output === 'csv') io.out(toCsv(value, csv.rowsOf));
+  else io.out(JSON.stringify(value, null, 2));
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   ANALYTIC_FLOOR_PER_1000,
   ANALYTICS_STORES,
@@ -17,6 +16,7 @@ import {
 } from '../cost/index.ts';
 import { UsageError } from '../errors.ts';
 import { formatNumber } from '../formatTable.ts';
+import { parseCommandArgs, printJson } from './args.ts';
 import type { Command } from './Command.ts';
 import { renderCostReport } from './costReport.ts';
 
@@ -34,7 +34,8 @@ recording into Timestream, into the lakehouse (Firehose → Iceberg on S3 Tables
   --store S            ${STORE_CHOICES.join(', ')} (default both, side by side)
   --events-per-day N   daily events (default ${formatNumber(DEFAULT_EVENTS_PER_DAY, 0)}); accepts 86000000, 86_000_000, 86M, 1.2B
   --region R           price table Region: ${PRICED_REGIONS.join(', ')} (default eu-west-1)
-  --json               print the estimates as JSON: { region, eventsPerDay, requestSource, stores: { <store>: … } }
+  --json               print the estimates as JSON: { region, eventsPerDay, requestSource, stores: { <store>: … }, lines }
+                       (--output csv: one row per billed line of each store)
   --floor              use the analytic floor of requests per event, not the benchmark's measurement
   --results FILE       benchmark results to read request counts from (default load-tests/results/latest.json)
   --refreshes-per-day N  lakehouse: dashboard refreshes a day, each running its Athena queries
@@ -61,34 +62,15 @@ export function parseStores(text: string | undefined): AnalyticsStore[] {
   throw new UsageError(`--store: unknown store "${text}"; expected one of ${STORE_CHOICES.join(', ')}`);
 }
 
-interface CostValues {
-  store?: string;
-  'events-per-day'?: string;
-  region?: string;
-  json?: boolean;
-  floor?: boolean;
-  results?: string;
-  'refreshes-per-day'?: string;
-}
-
-function parseValues(args: readonly string[]): CostValues {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        store: { type: 'string' },
-        'events-per-day': { type: 'string' },
-        region: { type: 'string' },
-        json: { type: 'boolean' },
-        floor: { type: 'boolean' },
-        results: { type: 'string' },
-        'refreshes-per-day': { type: 'string' },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
-  }
+function parseValues(args: readonly string[]) {
+  // --region and --json are global options (globalOptions.ts); here --region picks the price table.
+  return parseCommandArgs(args, {
+    store: { type: 'string' },
+    'events-per-day': { type: 'string' },
+    floor: { type: 'boolean' },
+    results: { type: 'string' },
+    'refreshes-per-day': { type: 'string' },
+  }).values;
 }
 
 export const command: Command = {
@@ -126,21 +108,20 @@ export const command: Command = {
       if (error instanceof CostModelError) throw new UsageError(error.message, { cause: error });
       throw error;
     }
-    io.out(
-      values.json
-        ? JSON.stringify(
-            {
-              region,
-              eventsPerDay,
-              requestSource: source.kind,
-              requestSourceDescription: source.description,
-              stores: Object.fromEntries(estimates.map((e) => [e.store, e])),
-            },
-            null,
-            2,
-          )
-        : renderCostReport(estimates, source),
-    );
+    if (values.json) {
+      printJson(
+        io,
+        {
+          region,
+          eventsPerDay,
+          requestSource: source.kind,
+          requestSourceDescription: source.description,
+          stores: Object.fromEntries(estimates.map((e) => [e.store, e])),
+          lines: estimates.flatMap((e) => e.lines.map((line) => ({ store: e.store, ...line }))),
+        },
+        { rowsOf: 'lines' },
+      );
+    } else io.out(renderCostReport(estimates, source));
     return 0;
   },
 };

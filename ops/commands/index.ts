@@ -1,3 +1,4 @@
+import type { AccessLevel } from '../target/index.ts';
 import type { Command } from './Command.ts';
 
 export type { Command, CommandIo } from './Command.ts';
@@ -8,6 +9,8 @@ export interface CommandEntry {
   readonly load: () => Promise<{ readonly command: Command }>;
   /** Ctrl-C asks the command to stop after its current step (instead of killing the process). */
   readonly interruptible?: boolean;
+  /** The cell role it needs when a deployed cell is reached across accounts. @default 'operator' */
+  readonly access?: AccessLevel;
 }
 
 /** Every `bems` sub-command: add a file under `ops/commands/` exporting `command`, then one line here. */
@@ -15,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   status: {
     summary: "the cell's components, queues, DLQs, SLA breaches and open alerts",
     load: () => import('./status.ts'),
+    access: 'readonly',
   },
   dlq: {
     summary: 'list DLQs, or peek at the decoded messages of a stage without consuming them',

@@ -11,7 +11,7 @@ import {
 import { parseCommandArgs, printJson } from './args.ts';
 import type { Command } from './Command.ts';
 
-const USAGE = `Usage: bems preflight --cell ID [--profile P] [--region R] [--output json]
+const USAGE = `Usage: bems preflight --cell ID [--profile P] [--region R] [--output table|json|csv]
 
 Read-only checks of an AWS account and Region before the first deploy of a cell: the credentials'
 account, the CDK bootstrap (version ≥ ${MIN_BOOTSTRAP_VERSION}), the cell's analytics store (Timestream for LiveAnalytics
@@ -21,7 +21,7 @@ cell needs, and the cell's own API arithmetic.
   --cell ID        an AWS cell of cells/cells.config.ts (required)
   --profile P      AWS profile (default: the standard credential chain, e.g. AWS_PROFILE)
   --region R       Region to check (default: the cell's)
-  --output json    print the report as JSON (also --json)
+  --output json    print the report as JSON (also --json); csv: one row per check
 
 Exit codes: 0 nothing blocks (warnings may be printed), 4 at least one check blocks the deploy,
 3 AWS could not be reached (no credentials, expired session, no network), 2 wrong flags.`;
@@ -31,18 +31,9 @@ export const command: Command = {
   summary: 'check an AWS account and Region before deploying a cell (read-only)',
   usage: USAGE,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, {
-      cell: { type: 'string' },
-      profile: { type: 'string' },
-      region: { type: 'string' },
-      output: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (values.cell === undefined) throw new UsageError('--cell is required');
-    if (values.output !== undefined && values.output !== 'json' && values.output !== 'table')
-      throw new UsageError(`--output: "${values.output}" is not json or table`);
-    if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region))
-      throw new UsageError(`--region: "${values.region}" is not an AWS Region such as eu-west-1`);
+    // --profile, --region and --output are the global options (globalOptions.ts), validated there.
+    const { values } = parseCommandArgs(args, { cell: { type: 'string' } });
+    if (values.cell === undefined) throw new UsageError('--cell is required, e.g. bems preflight --cell euw1-a');
     const cells = awsCells();
     const cell = cells.find((candidate) => candidate.id === values.cell);
     if (!cell)
@@ -58,7 +49,7 @@ export const command: Command = {
         ...(profile ? { profile } : {}),
         clients,
       });
-      if (values.output === 'json' || values.json) printJson(io, report);
+      if (values.json) printJson(io, report, { rowsOf: 'checks' });
       else io.out(renderReport(report));
       return report.ok ? EXIT_CODES.ok : EXIT_CODES.attention;
     } finally {

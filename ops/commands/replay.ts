@@ -19,8 +19,9 @@ replayed records are marked replayed = true.
   --name N             replay name (default: bems-<stage|all>-<time>-<nonce>)
 ${TARGET_USAGE}
 
-The window is the events' time on the bus (when the cell received them). FIFO deduplication drops
-re-sends of an event within 5 minutes of its last delivery: replay events older than that.
+The window is the events' time on the bus (when the cell received them). A replay can run at any
+time: each replayed event gets its own FIFO deduplication id (eventId + replay name), so the 5-minute
+window does not drop it, and the store's eventId idempotency keeps a recorded event at one record.
 Ctrl-C cancels the replay (CancelReplay). Exit codes: 0 COMPLETED; 5 FAILED or CANCELLED; 130 interrupted;
 3 cell not reachable.`;
 

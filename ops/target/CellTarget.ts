@@ -20,6 +20,8 @@ export interface CellTarget {
   readonly kind: 'local' | 'aws';
   readonly cellId: string;
   readonly region: string;
+  /** The cell role assumed to reach it (cellSession.ts), when one was. */
+  readonly roleArn?: string;
   /** For people: where the cell is. */
   readonly description: string;
   readonly topology: MonitorTopology;

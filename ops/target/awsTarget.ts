@@ -13,7 +13,9 @@ import {
 } from '../../handlers/monitor/index.ts';
 import { MonitorTopologySchema } from '../../schemas/monitorTopology.ts';
 import { TargetError } from '../errors.ts';
+import { fatalReason } from '../preflight/awsErrors.ts';
 import type { CellTarget } from './CellTarget.ts';
+import type { CellSession } from './cellSession.ts';
 
 /** The outputs a command needs, by their path under `/bems/<cellId>/` (cells/constructs/CellOutputs.ts). */
 export const REQUIRED_OUTPUTS = ['topology', 'bus/name', 'bus/arn', 'archive/name', 'archive/arn'] as const;
@@ -30,14 +32,27 @@ export interface AwsClients {
 /**
  * A deployed cell, found from what its stack publishes: every output is also an SSM parameter under
  * `/bems/<cellId>/` (one GetParametersByPath returns the whole cell); when parameters cannot be read
- * the CloudFormation stack outputs of `bems-<cellId>` are used. Credentials come from the standard
- * AWS chain (profile, SSO, environment); the Region from the cell definition. The SLA check queries
- * the cell's Timestream table, as the monitor does (the caller needs `timestream:Select` on it).
+ * the CloudFormation stack outputs of `bems-<cellId>` are used. Clients are configured by `session`
+ * (cellSession.ts: the cell's Region, and the profile or the assumed cell role), else they use the
+ * standard AWS chain in the cell's Region. The SLA check queries the cell's Timestream table, as
+ * the monitor does (the caller needs `timestream:Select` on it).
  */
-export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}): Promise<CellTarget> {
+export async function awsTarget(
+  cell: CellDefinition,
+  clients: AwsClients = {},
+  session?: CellSession,
+): Promise<CellTarget> {
   const region = cell.region;
-  const ssm = clients.ssm ?? new SSMClient({ region });
-  const outputs = await readOutputs(cell.id, ssm, clients.cloudFormation ?? new CloudFormationClient({ region }));
+  const config = session?.clientConfig ?? { region };
+  const ssm = clients.ssm ?? new SSMClient(config);
+  let outputs: Map<string, string>;
+  try {
+    outputs = await readOutputs(cell.id, ssm, clients.cloudFormation ?? new CloudFormationClient(config));
+  } catch (error) {
+    ssm.destroy();
+    session?.close();
+    throw error;
+  }
   const missing = REQUIRED_OUTPUTS.filter((path) => !outputs.has(path));
   if (missing.length) {
     throw new TargetError(
@@ -46,10 +61,10 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
   }
   const topology = MonitorTopologySchema.safeParse(safeJson(outputs.get('topology')!));
   if (!topology.success) throw new TargetError(`cell ${cell.id}: the published topology is not valid`);
-  const sqs = clients.sqs ?? new SQSClient({ region });
-  const eventBridge = clients.eventBridge ?? new EventBridgeClient({ region });
-  const cloudWatch = clients.cloudWatch ?? new CloudWatchClient({ region });
-  const timestreamQuery = clients.timestreamQuery ?? new TimestreamQueryClient({ region });
+  const sqs = clients.sqs ?? new SQSClient(config);
+  const eventBridge = clients.eventBridge ?? new EventBridgeClient(config);
+  const cloudWatch = clients.cloudWatch ?? new CloudWatchClient(config);
+  const timestreamQuery = clients.timestreamQuery ?? new TimestreamQueryClient(config);
   const { timestreamDatabase, timestreamTable } = cellTopology(cell);
   const busName = outputs.get('bus/name')!;
   const busArn = outputs.get('bus/arn')!;
@@ -59,7 +74,10 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
     kind: 'aws',
     cellId: cell.id,
     region,
-    description: `AWS cell "${cell.id}" (${region}, account ${cell.account})`,
+    ...(session?.roleArn ? { roleArn: session.roleArn } : {}),
+    description:
+      `AWS cell "${cell.id}" (${region}, account ${cell.account})` +
+      (session?.roleArn ? ` as ${session.roleArn.split('/').pop()}/${session.sessionName}` : ''),
     topology: topology.data,
     redrive: cell.redrive,
     sqs,
@@ -84,6 +102,7 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
       cloudWatch.destroy();
       timestreamQuery.destroy();
       ssm.destroy();
+      session?.close();
     },
   };
 }
@@ -107,6 +126,8 @@ async function readOutputs(
       NextToken = page.NextToken;
     } while (NextToken);
   } catch (error) {
+    // No credentials, an expired session, no network: the same for the fallback; say it (cli.ts) with its hint.
+    if (fatalReason(error, { region: 'the Region' })) throw error;
     ssmError = error;
   }
   if (REQUIRED_OUTPUTS.every((path) => outputs.has(path))) return outputs;

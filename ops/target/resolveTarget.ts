@@ -5,6 +5,7 @@ import { awsCells } from '../../cells/cells.config.ts';
 import { TargetError } from '../errors.ts';
 import { type AwsClients, awsTarget } from './awsTarget.ts';
 import type { CellTarget } from './CellTarget.ts';
+import { type AccessOptions, cellSession } from './cellSession.ts';
 import { localTarget } from './localTarget.ts';
 
 /** `npm start` keeps the local cell here (relative to the repository). */
@@ -17,12 +18,16 @@ export interface TargetFlags {
   readonly cell?: string;
   /** `--data-dir`: where the local cell runs. */
   readonly dataDir?: string;
+  /** How to reach a deployed cell (`--profile`, `--region`, `--role-arn`); the local cell needs none. */
+  readonly access?: AccessOptions;
 }
 
 /**
  * Which cell a command acts on: the running local cell by default; `--cell <id>` names a deployed
  * cell (or the local one, by its id). The local cell's data directory is `--data-dir`, else
  * `BEMS_DATA_DIR`, else `.data/local` in the working directory or, failing that, the repository.
+ * Injected `clients` (tests) are used as they are; otherwise the deployed cell's clients get their
+ * credentials from `cellSession` (profile, and the cell's role across accounts).
  */
 export async function resolveTarget(
   flags: TargetFlags,
@@ -32,7 +37,8 @@ export async function resolveTarget(
   const aws = flags.cell === undefined ? undefined : awsCells().find((cell) => cell.id === flags.cell);
   if (aws) {
     if (flags.dataDir) throw new TargetError(`--data-dir is for the local cell; ${aws.id} is an AWS cell`);
-    return awsTarget(aws, clients);
+    if (Object.keys(clients).length > 0) return awsTarget(aws, clients);
+    return awsTarget(aws, {}, await cellSession(aws, flags.access ?? { level: 'operator' }));
   }
   const dataDir = localDataDir(flags.dataDir, env);
   const target = localTarget(dataDir);

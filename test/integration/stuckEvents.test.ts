@@ -67,7 +67,7 @@ describe.each(ANALYTICS_STORES)('stuck events: alert, redrive and replay on the 
     expect(alert!.message).toContain('Stage:     posting');
     expect(alert!.message).toContain('Count:     300');
     expect(alert!.message).toMatch(/Invoices: {2}STUCK-\d{4}/);
-    expect(alert!.message).toContain('Recover:   bems redrive posting --consumer recorder --cell local');
+    expect(alert!.message).toContain('Recover:   npx bems redrive posting --consumer recorder --cell local');
   }, 180_000);
 
   it('shows the stuck events with bems status, dlq list and dlq peek without consuming them', async () => {

@@ -91,7 +91,7 @@ describe('stuck events: automatic redrive within a budget', () => {
     ]);
     const text = parked.notifications.find((n) => n.key === PARKED_CONDITION)!.text;
     expect(text).toContain('Invoices:  POISON-0000');
-    expect(text).toContain('Recover:   bems redrive posting --consumer recorder --cell local');
+    expect(text).toContain('Recover:   npx bems redrive posting --consumer recorder --cell local');
     for (const report of later) {
       expect(report.redrive.routes.every((r) => r.redriven === 0)).toBe(true);
       expect(report.notifications).toEqual([]);

@@ -5,7 +5,7 @@ import { type Context, Hono } from 'hono';
 import type { CellDefinition } from '../../../cells/definition.ts';
 import { ERROR_CODES, type ErrorCode, type ErrorResponse } from '../../../schemas/errorResponse.ts';
 import type { HealthReport } from '../../../schemas/healthReport.ts';
-import { INVOICE_ID_PATTERN } from '../../../schemas/invoiceEvent.ts';
+import { INVOICE_ID_PATTERN, INVOICE_ID_RULE } from '../../../schemas/invoiceEvent.ts';
 import { renderOpenApiDocument } from '../../../schemas/openapi.ts';
 import { isStage, type Stage } from '../../../schemas/stages.ts';
 import type { FaultInjector } from '../faults/index.ts';
@@ -228,7 +228,7 @@ function getTimeline(c: Context<Env, '/invoices/:invoiceId'>, deps: ApiDependenc
   if (!INVOICE_ID_PATTERN.test(invoiceId)) {
     return errorJson(c, 400, ERROR_CODES.validationFailed, 'invalid invoice id', {
       requestId,
-      issues: [{ path: 'invoiceId', message: 'must be 1-64 characters: letters, digits and . _ : / -' }],
+      issues: [{ path: 'invoiceId', message: INVOICE_ID_RULE }],
     });
   }
   const timeline = deps.timeline(invoiceId);

@@ -136,7 +136,7 @@ describe('monitor handler on AWS (mocked clients)', () => {
       TopicArn: TOPICS.warning,
       Subject: `[BEMS warning] FIRING ${CELL.id}: 3 messages in the DLQ of posting/recorder`,
     });
-    expect(publish!.args[0].input.Message).toContain(`bems redrive posting --consumer recorder --cell ${CELL.id}`);
+    expect(publish!.args[0].input.Message).toContain(`npx bems redrive posting --consumer recorder --cell ${CELL.id}`);
     expect(publish!.args[0].input.MessageAttributes!['bems.transition']!.StringValue).toBe('firing');
     const saved = JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!);
     expect(saved.alerts[`dlq:${DLQ}`]).toMatchObject({ severity: 'warning', count: 3 });

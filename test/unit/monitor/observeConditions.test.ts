@@ -94,14 +94,14 @@ describe('alert text', () => {
     expect(message.text).toContain('Consumer:  recorder');
     expect(message.text).toContain('Oldest:    1m 15s');
     expect(message.text).toContain('Invoices:  INV-1, INV-2');
-    expect(message.text).toContain('Recover:   bems redrive posting --consumer recorder --cell euw1-a');
-    expect(message.recoverCommand).toBe('bems redrive posting --consumer recorder --cell euw1-a');
+    expect(message.text).toContain('Recover:   npx bems redrive posting --consumer recorder --cell euw1-a');
+    expect(message.recoverCommand).toBe('npx bems redrive posting --consumer recorder --cell euw1-a');
   });
 
   it('points inbox DLQs at --inbox', () => {
     const inbox = { ...ROUTE, role: 'inbox' as const, consumer: undefined };
     const [condition] = observeConditions([{ route: inbox, dlq: stats('d', 1, 1) }], [], []);
-    expect(commandsFor(condition!, 'local').recover).toBe('bems redrive posting --inbox --cell local');
+    expect(commandsFor(condition!, 'local').recover).toBe('npx bems redrive posting --inbox --cell local');
   });
 
   it('keeps a subject within the 100 ASCII characters SNS allows', () => {

@@ -155,7 +155,7 @@ describe('stuck-event monitor run', () => {
     const text = publisher.published[0]!.message.text;
     expect(text).toContain('300 messages in the DLQ of posting/recorder');
     expect(text).toContain('Invoices:  INV-1, INV-2');
-    expect(text).toContain('Recover:   bems redrive posting --consumer recorder --cell local');
+    expect(text).toContain('Recover:   npx bems redrive posting --consumer recorder --cell local');
     expect(second.notifications).toEqual([]);
     expect(clearOnce.notifications).toEqual([]);
     expect(third.notifications).toEqual([expect.objectContaining({ transition: 'resolved', severity: 'warning' })]);

@@ -56,12 +56,15 @@ describe('bems CLI', () => {
     [['dlq', 'peek', 'posting', '--limit', '0'], /--limit/],
     [['replay'], /--from is required/],
     [['replay', '--from', '1h', '--to', '2h'], /--from must be before --to/],
-    [['status', '--bogus'], /Unknown option/],
-  ])('exits 2 with the usage for bems %j', async (argv, message) => {
+    [['status', '--bogus'], /unknown option --bogus; options: .*--stage/],
+    [['status', '--stag', 'posting'], /unknown option --stag; did you mean --stage\?/],
+    [['dlq', 'peek', 'posting', '--consumr', 'recorder'], /unknown option --consumr; did you mean --consumer\?/],
+  ])('exits 2 with one line and a hint for bems %j', async (argv, message) => {
     const { code, err } = await run(argv);
     expect(code).toBe(EXIT_CODES.usage);
     expect(err).toMatch(message);
-    expect(err).toMatch(/Usage: bems/);
+    expect(err).not.toContain('\n');
+    expect(err).toMatch(new RegExp(`^bems ${argv[0]}: .*\\(bems help ${argv[0]} shows its options\\)$`));
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../ops/cli.ts';
 import { DEFAULT_EVENTS_PER_DAY, parseCount } from '../../../ops/commands/cost.ts';
-import { ANALYTIC_FLOOR_PER_1000, estimateMonthlyCost } from '../../../ops/cost/index.ts';
+import { ANALYTIC_FLOOR_PER_1000, estimateMonthlyCost, PRICED_REGIONS } from '../../../ops/cost/index.ts';
 
 async function run(...argv: string[]) {
   const out: string[] = [];
@@ -55,12 +55,18 @@ describe('bems cost', () => {
     );
   });
 
-  it('exits 2 with the usage on an unknown Region or flag', async () => {
-    const region = await run('cost', '--region', 'mars-north-1');
-    expect(region.code).toBe(2);
-    expect(region.err).toContain('no prices for "mars-north-1"');
-    expect(region.err).toContain('Usage: bems cost');
-    expect((await run('cost', '--bogus')).code).toBe(2);
+  it('exits 2 with one line and a hint on an unknown Region or flag', async () => {
+    const unpriced = await run('cost', '--region', 'ap-south-2');
+    expect(unpriced.code).toBe(2);
+    expect(unpriced.err).toBe(
+      `bems cost: --region: no prices for "ap-south-2"; priced regions: ${PRICED_REGIONS.join(', ')} (bems help cost shows its options)`,
+    );
+    const malformed = await run('cost', '--region', 'mars-north-1');
+    expect(malformed.code).toBe(2);
+    expect(malformed.err).toContain('"mars-north-1" is not an AWS Region such as eu-west-1');
+    const typo = await run('cost', '--events-per-dya', '1M');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(/^bems cost: unknown option --events-per-dya; did you mean --events-per-day\?/);
   });
 
   it('reads counts written the way people write them', () => {

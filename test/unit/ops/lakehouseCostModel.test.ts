@@ -206,6 +206,7 @@ describe('bems cost --store', () => {
       'requestSource',
       'requestSourceDescription',
       'stores',
+      'lines',
     ]);
     expect(Object.keys(printed.stores)).toEqual(['timestream', 'lakehouse']);
     expect(printed.stores.lakehouse.perMillionEventsUsd).toBeCloseTo(lakehouse().perMillionEventsUsd, 9);
@@ -223,11 +224,11 @@ describe('bems cost --store', () => {
     expect(text).not.toContain('lakehouse');
   });
 
-  it('exits 2 with the usage on an unknown store or a bad refresh rate', async () => {
+  it('exits 2 with a hint on an unknown store or a bad refresh rate', async () => {
     const bad = await run('cost', '--store', 'influxdb');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('unknown store "influxdb"');
-    expect(bad.err).toContain('Usage: bems cost');
+    expect(bad.err).toContain('(bems help cost shows its options)');
     expect((await run('cost', '--refreshes-per-day', 'often')).code).toBe(2);
     expect(parseStores(undefined)).toEqual(['timestream', 'lakehouse']);
     expect(parseStores('both')).toEqual(['timestream', 'lakehouse']);

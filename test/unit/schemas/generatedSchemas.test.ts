@@ -8,6 +8,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { App, Stack } from 'aws-cdk-lib';
 import { type CfnModel, Model, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
+import { CLI_OUTPUT_SCHEMAS } from '../../../schemas/cliOutput.ts';
 import { generatedFiles, syncGenerated } from '../../../schemas/generate.ts';
 import { API_GATEWAY_KEYWORDS, JSON_SCHEMA_DRAFT_04, requestModelFor } from '../../../schemas/requestModel.ts';
 import { STAGES, type Stage } from '../../../schemas/stages.ts';
@@ -49,7 +50,7 @@ function validatorFor(stage: Stage): ValidateFunction {
 }
 
 describe('generated API Gateway request models (schemas/generated/api-gateway)', () => {
-  it('holds the OpenAPI document, one published schema per stage and one API Gateway model per stage, nothing else', () => {
+  it('holds the OpenAPI document, one published schema per stage, one API Gateway model per stage and the CLI documents, nothing else', () => {
     const files = readdirSync(generatedDir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => path.relative(fileURLToPath(generatedDir), path.join(entry.parentPath, entry.name)));
@@ -58,6 +59,7 @@ describe('generated API Gateway request models (schemas/generated/api-gateway)',
       'openapi.json',
       ...STAGES.map((stage) => `${stage}.schema.json`),
       ...STAGES.map((stage) => `api-gateway/${stage}.json`),
+      ...Object.keys(CLI_OUTPUT_SCHEMAS).map((name) => `cli/${name}.schema.json`),
     ]);
   });
 
