@@ -155,6 +155,12 @@ export const CellDefinitionSchema = z.strictObject({
   redrive: RedrivePolicySchema.prefault({}),
   /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
   quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),
+  /**
+   * Game days (FIS experiments on the consume functions). Off by default: the FIS Lambda extension
+   * layer, its wrapper and read access to the fault configurations are on a cell's consumers only
+   * when the cell opts in. @default { enabled: false }
+   */
+  gameDays: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   /** Custom domain for latency-based routing across cells. */
   domain: z
     .strictObject({
@@ -222,6 +228,14 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
   if (problems.length) throw new CellDefinitionError(problems);
   return cells;
 }
+
+export {
+  type Governance,
+  type GovernanceAccount,
+  type GovernanceInput,
+  GovernanceSchema,
+  TRAIL_MODES,
+} from './governanceDefinition.ts';
 
 export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {
   return parseCellDefinitions([input])[0]!;
