@@ -43,7 +43,9 @@ export const GovernanceAccountSchema = z.strictObject({
       homeRegion: REGION.optional(),
       /** Days the trail's CloudWatch log group keeps events (S3 keeps them per `logFileRetentionDays`). @default 365 */
       logGroupRetentionDays: z
-        .union(LOG_RETENTION_DAYS.map((days) => z.literal(days)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>])
+        .union(
+          LOG_RETENTION_DAYS.map((days) => z.literal(days)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
+        )
         .default(365),
       /** Days the S3 bucket keeps log files before they expire. @default 2555 (7 years, finance audit) */
       logFileRetentionDays: z.int().min(365).max(3653).default(2555),

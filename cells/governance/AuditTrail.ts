@@ -53,7 +53,9 @@ export class AuditTrail extends Construct {
         {
           expiration: Duration.days(retention.logFileRetentionDays),
           noncurrentVersionExpiration: Duration.days(30),
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
         },
       ],
       // The audit record outlives the stack.
@@ -105,7 +107,6 @@ export class AuditTrail extends Construct {
       ],
     });
     if (this.bucket.policy) this.trail.node.addDependency(this.bucket.policy);
-    this.trail.node.addDependency(deliveryRole);
     this.allowTrailEncryption(encryptionKey);
   }
 
@@ -148,7 +149,9 @@ export class AuditTrail extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceArn': this.trailArn },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`,
+          },
         },
       }),
     );

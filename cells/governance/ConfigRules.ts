@@ -2,11 +2,11 @@ import { Stack } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
-import { type GuardPolicy, guardPolicies } from './guardRules.ts';
 import type { GovernancePlan } from './governancePlan.ts';
+import { type GuardPolicy, guardPolicies } from './guardRules.ts';
 import { type ManagedRuleInputs, managedRules } from './managedRules.ts';
 
 /** Resource types the created recorder records: what the rules evaluate, nothing more (Config bills per item). */
@@ -73,7 +73,9 @@ export class ConfigRules extends Construct {
           description: policy.description,
           policyText: policy.text,
           // Untaggable types (archives) are scoped by type; the policy matches BEMS names itself.
-          ruleScope: policy.taggable ? tagScope : config.RuleScope.fromResources([config.ResourceType.of(policy.resourceType)]),
+          ruleScope: policy.taggable
+            ? tagScope
+            : config.RuleScope.fromResources([config.ResourceType.of(policy.resourceType)]),
         });
         return [policy.name, this.afterRecorder(rule)] as const;
       }),

@@ -25,7 +25,8 @@ export class GovernanceAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernanceAlertsProps) {
     super(scope, id);
-    if (props.topics.length > 5) throw new Error(`${props.topics.length} alert topics; an EventBridge rule has 5 targets`);
+    if (props.topics.length > 5)
+      throw new Error(`${props.topics.length} alert topics; an EventBridge rule has 5 targets`);
     this.nonCompliant = new events.Rule(this, 'NonCompliant', {
       ruleName: `${GOVERNANCE_RULE_PREFIX}config-noncompliant`,
       description: 'A BEMS resource became non-compliant with a bems- Config rule',

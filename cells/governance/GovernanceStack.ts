@@ -109,7 +109,8 @@ export class GovernanceStack extends Stack {
   private detectionTopics(detection: Detection): sns.ITopic[] {
     const severity = this.plan.alerts.detections;
     const local = this.plan.cells;
-    if (detection.cellId && local.some((c) => c.id === detection.cellId)) return [this.cellTopic(detection.cellId, severity)];
+    if (detection.cellId && local.some((c) => c.id === detection.cellId))
+      return [this.cellTopic(detection.cellId, severity)];
     return local.map((cell) => this.cellTopic(cell.id, severity));
   }
 

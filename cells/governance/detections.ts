@@ -125,7 +125,8 @@ function accountDetections(): Detection[] {
     {
       id: 'iam-policy-changes',
       title: 'IAM policy changes',
-      catches: 'A policy created, changed, attached or detached, or a trust policy changed: who may do what has changed.',
+      catches:
+        'A policy created, changed, attached or detached, or a trust policy changed: who may do what has changed.',
       condition: all(eq('$.eventSource', 'iam.amazonaws.com'), oneOf('$.eventName', IAM_POLICY_EVENTS)),
     },
     {
@@ -137,7 +138,8 @@ function accountDetections(): Detection[] {
     {
       id: 'waf-changes',
       title: 'WAF web ACL changes',
-      catches: 'A web ACL, its rules or IP sets changed, or an ACL detached from an API: the API may have lost its firewall.',
+      catches:
+        'A web ACL, its rules or IP sets changed, or an ACL detached from an API: the API may have lost its firewall.',
       condition: all(eq('$.eventSource', 'wafv2.amazonaws.com'), oneOf('$.eventName', WAF_EVENTS)),
     },
   ];

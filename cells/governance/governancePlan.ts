@@ -53,7 +53,8 @@ export function governancePlans(cells: readonly CellDefinition[], input: Governa
   for (const account of [...new Set(cells.map((c) => c.account))]) {
     const accountCells = cells.filter((c) => c.account === account);
     const settings =
-      governance.accounts.find((a) => a.account === account) ?? GovernanceSchema.parse({ accounts: [{ account }] }).accounts[0]!;
+      governance.accounts.find((a) => a.account === account) ??
+      GovernanceSchema.parse({ accounts: [{ account }] }).accounts[0]!;
     const homeRegion = settings.trail.homeRegion ?? accountCells[0]!.region;
     for (const region of [...new Set(accountCells.map((c) => c.region))]) {
       const mode = settings.trail.mode;
@@ -89,12 +90,18 @@ function checkAccounts(cells: readonly CellDefinition[], governance: Governance)
       problems.push(
         `${at}.trail.homeRegion: ${homeRegion} hosts no cell of account ${entry.account} (cells are in ${[...regions].join(', ')})`,
       );
-    if (mode === 'organization' && entry.organizationRole !== 'management' && entry.organizationRole !== 'delegated-admin')
+    if (
+      mode === 'organization' &&
+      entry.organizationRole !== 'management' &&
+      entry.organizationRole !== 'delegated-admin'
+    )
       problems.push(
         `${at}.trail.mode: an organization trail is created from the management or a delegated administrator account; account ${entry.account} is "${entry.organizationRole}" (use mode "account")`,
       );
     if (mode === 'organization' && !entry.organizationId)
-      problems.push(`${at}.organizationId: an organization trail needs the organization id (o-…) for its bucket policy`);
+      problems.push(
+        `${at}.organizationId: an organization trail needs the organization id (o-…) for its bucket policy`,
+      );
     if (mode !== 'organization' && entry.organizationId && entry.organizationRole === 'standalone')
       problems.push(`${at}.organizationRole: a standalone account has no organization, but organizationId is set`);
   });

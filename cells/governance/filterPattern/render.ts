@@ -8,7 +8,9 @@ export const MAX_FILTER_PATTERN_LENGTH = 1024;
 export function renderFilterPattern(condition: Condition): string {
   const pattern = `{ ${renderPatternExpression(condition)} }`;
   if (pattern.length > MAX_FILTER_PATTERN_LENGTH)
-    throw new Error(`filter pattern of ${pattern.length} characters; CloudWatch Logs allows ${MAX_FILTER_PATTERN_LENGTH}`);
+    throw new Error(
+      `filter pattern of ${pattern.length} characters; CloudWatch Logs allows ${MAX_FILTER_PATTERN_LENGTH}`,
+    );
   return pattern;
 }
 
