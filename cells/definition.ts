@@ -14,6 +14,9 @@ export { RedrivePolicySchema };
  * reports all problems together (STYLE §9).
  */
 
+/** A standard queue keeps messages a week less than its DLQ (cells/constructs/QueueWithDlq.ts), and at least a day. */
+const MIN_STANDARD_DLQ_RETENTION_DAYS = 8;
+
 const NAME = /^[a-z][a-z0-9-]{0,23}$/;
 
 /** SNS subscription filter policy (MessageAttributes scope): attribute → allowed values. */
@@ -207,6 +210,11 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
         );
     }
     for (const stage of STAGES) {
+      // SQS keeps a standard message's enqueue time in the DLQ: the inbox must expire messages before its DLQ does.
+      if (cell.stages[stage].inbox.dlqRetentionDays < MIN_STANDARD_DLQ_RETENTION_DAYS)
+        problems.push(
+          `${label}: stages.${stage}.inbox.dlqRetentionDays: at least ${MIN_STANDARD_DLQ_RETENTION_DAYS} (the inbox keeps messages 7 days less than its DLQ)`,
+        );
       const names = cell.stages[stage].consumers.map((c) => c.name);
       const dupes = names.filter((name, i) => names.indexOf(name) !== i);
       if (dupes.length)

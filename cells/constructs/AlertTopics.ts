@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { GOVERNANCE_RULE_PREFIX } from '../governance/GovernanceAlerts.ts';
 import { SEVERITIES, type Severity } from './defaults.ts';
 
 export interface AlertTopicsProps {
@@ -43,6 +44,22 @@ export class AlertTopics extends Construct {
           conditions: {
             StringEquals: { 'aws:SourceAccount': stack.account },
             ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+          },
+        }),
+      );
+      // The governance stack of the account and Region reports Config findings and failed
+      // remediations here through EventBridge rules named bems-governance-*.
+      topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'GovernanceRules',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/${GOVERNANCE_RULE_PREFIX}*`,
+            },
           },
         }),
       );
