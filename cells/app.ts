@@ -18,8 +18,12 @@ import { governancePlans } from './governance/governancePlan.ts';
 export interface CellAppOptions {
   /** @default awsCells() */
   readonly cells?: readonly CellDefinition[];
-  /** The governance block; checked against the cells before anything is built. @default GOVERNANCE */
-  readonly governance?: GovernanceInput;
+  /**
+   * The governance block, checked against the cells before anything is built; `false` builds no
+   * governance stacks (tests about the cells alone).
+   * @default GOVERNANCE for the default cells, the defaults of every account for other cells
+   */
+  readonly governance?: GovernanceInput | false;
   /** Extra context, e.g. `{ 'bems:skipBundling': true }` in tests. Feature flags come from cdk.json. */
   readonly context?: Readonly<Record<string, unknown>>;
   readonly outdir?: string;
@@ -60,7 +64,8 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
   });
   const cells = options.cells ?? awsCells();
   // Validated before any stack exists: a bad governance block fails with its field paths, not mid-synthesis.
-  const plans = governancePlans(cells, options.governance ?? GOVERNANCE);
+  const governance = options.governance ?? (options.cells ? {} : GOVERNANCE);
+  const plans = governance === false ? [] : governancePlans(cells, governance);
   const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));
   const governanceStacks = plans.map(
     (plan) => new GovernanceStack(app, governanceStackId(plan.account, plan.region), { plan }),
