@@ -7,9 +7,9 @@ import { createCellApp, governanceStackId } from '../../cells/app.ts';
 import { awsCells, GOVERNANCE } from '../../cells/cells.config.ts';
 import { SKIP_BUNDLING_CONTEXT } from '../../cells/constructs/CellFunction.ts';
 import { CellDefinitionError, type GovernanceInput } from '../../cells/definition.ts';
-import { REMEDIATION_RETRIES } from '../../cells/governance/Remediations.ts';
-import { governancePlans } from '../../cells/governance/governancePlan.ts';
 import { matchesFilterPattern } from '../../cells/governance/filterPattern/parseFilterPattern.ts';
+import { governancePlans } from '../../cells/governance/governancePlan.ts';
+import { REMEDIATION_RETRIES } from '../../cells/governance/Remediations.ts';
 import type { ValidationReport } from './support/synthCells.ts';
 import { type CfnResource, resourcesOf } from './support/templateQueries.ts';
 
@@ -25,7 +25,11 @@ const t = (account: string, region: string) => templates.get(governanceStackId(a
 
 beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'bems-governance-'));
-  const { app, governanceStacks } = createCellApp({ outdir, context: { [SKIP_BUNDLING_CONTEXT]: true }, cloudFormationValidation: false });
+  const { app, governanceStacks } = createCellApp({
+    outdir,
+    context: { [SKIP_BUNDLING_CONTEXT]: true },
+    cloudFormationValidation: false,
+  });
   const assembly = app.synth();
   templates = new Map(
     governanceStacks.map((s) => [s.node.id, Template.fromJSON(assembly.getStackArtifact(s.artifactId).template)]),
@@ -120,7 +124,10 @@ describe.each(stacks)('governance of %s in %s', (account, region) => {
       ]);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
-    template.hasResourceProperties('AWS::SSM::Document', { Name: 'bems-SetLogGroupRetention', DocumentType: 'Automation' });
+    template.hasResourceProperties('AWS::SSM::Document', {
+      Name: 'bems-SetLogGroupRetention',
+      DocumentType: 'Automation',
+    });
   });
 
   it("alerts the cells' warning topics of non-compliance and failed remediations", () => {
@@ -149,7 +156,11 @@ describe('the trail', () => {
   it('is an account trail elsewhere, encrypted, delivered to CloudWatch Logs, with data events of the BEMS buckets', () => {
     const template = t('333333333333', 'eu-central-1');
     const [trail] = [...resourcesOf(template, 'AWS::CloudTrail::Trail').values()];
-    expect(trail!.Properties).toMatchObject({ IsOrganizationTrail: false, IsMultiRegionTrail: true, EnableLogFileValidation: true });
+    expect(trail!.Properties).toMatchObject({
+      IsOrganizationTrail: false,
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+    });
     expect(trail!.Properties.KMSKeyId).toBeDefined();
     expect(trail!.Properties.CloudWatchLogsLogGroupArn).toBeDefined();
     const data = trail!.Properties.AdvancedEventSelectors.find((s: { Name: string }) => s.Name.startsWith('S3 data'));
@@ -166,7 +177,10 @@ describe('the trail', () => {
     const buckets = [...resourcesOf(template, 'AWS::S3::Bucket').values()];
     const trailBucket = buckets.find((b) => b.Properties.LoggingConfiguration?.LogFilePrefix === 'trail-bucket/')!;
     expect(trailBucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(2555);
-    expect(trailBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    expect(
+      trailBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+        .SSEAlgorithm,
+    ).toBe('aws:kms');
     const policies = [...resourcesOf(template, 'AWS::S3::BucketPolicy').values()];
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
@@ -217,12 +231,27 @@ describe('a bad governance block', () => {
   };
 
   it('refuses a malformed account with its field path', () => {
-    expect(problemsOf({ accounts: [{ account: '1111' }] })).toEqual(['governance.accounts.0.account: must be a 12-digit AWS account id']);
+    expect(problemsOf({ accounts: [{ account: '1111' }] })).toEqual([
+      'governance.accounts.0.account: must be a 12-digit AWS account id',
+    ]);
   });
 
   it('refuses a trail mode that does not fit the account', () => {
-    expect(problemsOf({ accounts: [{ account: '333333333333', organizationRole: 'member', organizationId: 'o-a1b2c3d4e5', trail: { mode: 'organization' } }] })).toEqual([
-      expect.stringMatching(/^governance\.accounts\.0\.trail\.mode: an organization trail is created from the management or a delegated administrator account; account 333333333333 is "member"/),
+    expect(
+      problemsOf({
+        accounts: [
+          {
+            account: '333333333333',
+            organizationRole: 'member',
+            organizationId: 'o-a1b2c3d4e5',
+            trail: { mode: 'organization' },
+          },
+        ],
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^governance\.accounts\.0\.trail\.mode: an organization trail is created from the management or a delegated administrator account; account 333333333333 is "member"/,
+      ),
     ]);
     expect(problemsOf({ accounts: [{ account: '333333333333', trail: { homeRegion: 'ap-south-1' } }] })).toEqual([
       expect.stringMatching(/^governance\.accounts\.0\.trail\.homeRegion: ap-south-1 hosts no cell/),
