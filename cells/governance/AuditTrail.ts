@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { encryptedBucketProps } from '../constructs/cellData.ts';
 import type { GovernancePlan } from './governancePlan.ts';
 
 /** The trail's name: one per account (or per organization), so not per Region. */
@@ -40,12 +41,7 @@ export class AuditTrail extends Construct {
     const retention = plan.settings.trail;
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...encryptedBucketProps(encryptionKey),
       versioned: true,
       serverAccessLogsBucket: props.accessLogBucket,
       serverAccessLogsPrefix: 'trail-bucket/',

@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AlertSeverity } from '../../schemas/alerts.ts';
 import { acknowledge } from '../constructs/acknowledge.ts';
+import { encryptedBucketProps } from '../constructs/cellData.ts';
 import { CELL_DEFAULTS } from '../constructs/defaults.ts';
 import type { CellDefinition } from '../definition.ts';
 import { functionPlan } from '../functionPlan.ts';
@@ -138,12 +139,7 @@ export class GovernanceStack extends Stack {
 
   private createConfigBucket(): s3.Bucket {
     return new s3.Bucket(this, 'ConfigDeliveries', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...encryptedBucketProps(this.key),
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'config-bucket/',
