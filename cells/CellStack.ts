@@ -289,6 +289,7 @@ export class CellStack extends Stack {
   private createGameDays(): GameDays {
     const gameDays = new GameDays(this, 'GameDays', {
       prefix: this.prefix,
+      enabled: this.cell.gameDays.enabled,
       targets: this.plan.consumers.map((plan) => ({
         consumer: plan.consumer!,
         function: this.consumers.get(plan.consumer!)!,

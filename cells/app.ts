@@ -4,9 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CellStack } from './CellStack.ts';
-import { awsCells } from './cells.config.ts';
+import { awsCells, GOVERNANCE } from './cells.config.ts';
 import { PROJECT_ROOT } from './constructs/CellFunction.ts';
-import type { CellDefinition } from './definition.ts';
+import type { CellDefinition, GovernanceInput } from './definition.ts';
+import { GovernanceStack } from './governance/GovernanceStack.ts';
+import { governancePlans } from './governance/governancePlan.ts';
 
 /**
  * The CDK app (`cdk.json`: `npx tsx cells/app.ts`): one stack per AWS cell of `cells.config.ts`,
@@ -16,6 +18,12 @@ import type { CellDefinition } from './definition.ts';
 export interface CellAppOptions {
   /** @default awsCells() */
   readonly cells?: readonly CellDefinition[];
+  /**
+   * The governance block, checked against the cells before anything is built; `false` builds no
+   * governance stacks (tests about the cells alone).
+   * @default GOVERNANCE for the default cells, the defaults of every account for other cells
+   */
+  readonly governance?: GovernanceInput | false;
   /** Extra context, e.g. `{ 'bems:skipBundling': true }` in tests. Feature flags come from cdk.json. */
   readonly context?: Readonly<Record<string, unknown>>;
   readonly outdir?: string;
@@ -30,6 +38,13 @@ export interface CellAppOptions {
 export interface CellApp {
   readonly app: App;
   readonly stacks: readonly CellStack[];
+  /** One per account and Region that hosts cells. */
+  readonly governanceStacks: readonly GovernanceStack[];
+}
+
+/** The stack id of a governance stack, e.g. `BemsGovernance-111111111111-eu-west-1`. */
+export function governanceStackId(account: string, region: string): string {
+  return `BemsGovernance-${account}-${region}`;
 }
 
 /** The stack id of a cell, e.g. `Bems-euw1-a` (what `cdk deploy` names). */
@@ -48,11 +63,17 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
     builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
   });
   const cells = options.cells ?? awsCells();
+  // Validated before any stack exists: a bad governance block fails with its field paths, not mid-synthesis.
+  const governance = options.governance ?? (options.cells ? {} : GOVERNANCE);
+  const plans = governance === false ? [] : governancePlans(cells, governance);
   const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));
+  const governanceStacks = plans.map(
+    (plan) => new GovernanceStack(app, governanceStackId(plan.account, plan.region), { plan }),
+  );
   // AwsSolutions checks run on every synthesis; a finding that is not acknowledged (with its
   // reason, next to the resource) fails the synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stacks };
+  return { app, stacks, governanceStacks };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

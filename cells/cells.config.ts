@@ -1,4 +1,4 @@
-import { type CellDefinitionInput, parseCellDefinitions } from './definition.ts';
+import { type CellDefinitionInput, type GovernanceInput, parseCellDefinitions } from './definition.ts';
 
 /**
  * The cells BEMS runs. Add a cell by adding an entry (see docs/ARCHITECTURE.md, "Adding a cell").
@@ -41,6 +41,8 @@ export const AWS_CELLS: CellDefinitionInput[] = [
       },
     },
     alerts: { critical: ['finance-oncall@example.com'], warning: ['finance-ops@example.com'] },
+    // FIS experiments on the consumers (docs/OPERATIONS.md, "Game days on AWS (FIS)").
+    gameDays: { enabled: true },
     quicksightPrincipalArn: 'arn:aws:quicksight:eu-west-1:111111111111:group/default/finance-analysts',
     access: ORGANIZATION_ACCESS,
     domain: {
@@ -79,6 +81,25 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     access: ORGANIZATION_ACCESS,
   },
 ];
+
+/**
+ * How each account that hosts cells is governed (cells/governanceDefinition.ts): its trail, its
+ * AWS Config recorder, where governance alerts go. An account without an entry gets an account
+ * trail in the Region of its first cell and uses the Config recorder it has.
+ */
+export const GOVERNANCE: GovernanceInput = {
+  accounts: [
+    {
+      // The BEMS account is the organization's delegated administrator for CloudTrail: one trail for all.
+      account: '111111111111',
+      organizationRole: 'delegated-admin',
+      organizationId: 'o-a1b2c3d4e5',
+      trail: { mode: 'organization', homeRegion: 'eu-west-1' },
+      configRecorder: 'existing',
+    },
+    { account: '333333333333', trail: { mode: 'account' }, configRecorder: 'create' },
+  ],
+};
 
 export function localCell() {
   return parseCellDefinitions([LOCAL_CELL])[0]!;

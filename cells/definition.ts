@@ -14,6 +14,9 @@ export { RedrivePolicySchema };
  * reports all problems together (STYLE §9).
  */
 
+/** A standard queue keeps messages a week less than its DLQ (cells/constructs/QueueWithDlq.ts), and at least a day. */
+const MIN_STANDARD_DLQ_RETENTION_DAYS = 8;
+
 const NAME = /^[a-z][a-z0-9-]{0,23}$/;
 
 /** SNS subscription filter policy (MessageAttributes scope): attribute → allowed values. */
@@ -193,6 +196,12 @@ export const CellDefinitionSchema = z.strictObject({
   redrive: RedrivePolicySchema.prefault({}),
   /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
   quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),
+  /**
+   * Game days (FIS experiments on the consume functions). Off by default: the FIS Lambda extension
+   * layer, its wrapper and read access to the fault configurations are on a cell's consumers only
+   * when the cell opts in. @default { enabled: false }
+   */
+  gameDays: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   /** Custom domain for latency-based routing across cells. */
   domain: z
     .strictObject({
@@ -241,6 +250,11 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
         );
     }
     for (const stage of STAGES) {
+      // SQS keeps a standard message's enqueue time in the DLQ: the inbox must expire messages before its DLQ does.
+      if (cell.stages[stage].inbox.dlqRetentionDays < MIN_STANDARD_DLQ_RETENTION_DAYS)
+        problems.push(
+          `${label}: stages.${stage}.inbox.dlqRetentionDays: at least ${MIN_STANDARD_DLQ_RETENTION_DAYS} (the inbox keeps messages 7 days less than its DLQ)`,
+        );
       const names = cell.stages[stage].consumers.map((c) => c.name);
       const dupes = names.filter((name, i) => names.indexOf(name) !== i);
       if (dupes.length)
@@ -262,6 +276,14 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
   if (problems.length) throw new CellDefinitionError(problems);
   return cells;
 }
+
+export {
+  type Governance,
+  type GovernanceAccount,
+  type GovernanceInput,
+  GovernanceSchema,
+  TRAIL_MODES,
+} from './governanceDefinition.ts';
 
 export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {
   return parseCellDefinitions([input])[0]!;

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { GOVERNANCE_RULE_PREFIX } from '../governance/GovernanceAlerts.ts';
 import { SEVERITIES, type Severity } from './defaults.ts';
 
 export interface AlertTopicsProps {
@@ -24,6 +25,7 @@ export class AlertTopics extends Construct {
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const where = `${stack.region}:${stack.account}`;
     const entries = SEVERITIES.map((severity) => {
       const topic = new sns.Topic(this, severity, {
         topicName: `${props.prefix}-alerts-${severity}`,
@@ -34,18 +36,10 @@ export class AlertTopics extends Construct {
       for (const email of props.subscriptions[severity])
         topic.addSubscription(new subscriptions.EmailSubscription(email));
       // Alarm actions arrive as the CloudWatch service; only this account's alarms may publish.
-      topic.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'CloudWatchAlarms',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['sns:Publish'],
-          resources: [topic.topicArn],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
-          },
-        }),
-      );
+      allowPublish(topic, 'CloudWatchAlarms', 'cloudwatch.amazonaws.com', `cloudwatch:${where}:alarm:*`);
+      // The governance stack of the account and Region reports Config findings and failed
+      // remediations here through EventBridge rules named bems-governance-*.
+      allowPublish(topic, 'GovernanceRules', 'events.amazonaws.com', `events:${where}:rule/${GOVERNANCE_RULE_PREFIX}*`);
       return [severity, topic] as const;
     });
     this.topics = Object.fromEntries(entries) as Record<Severity, sns.Topic>;
@@ -55,4 +49,21 @@ export class AlertTopics extends Construct {
   topicArns(): Record<Severity, string> {
     return Object.fromEntries(SEVERITIES.map((s) => [s, this.topics[s].topicArn])) as Record<Severity, string>;
   }
+}
+
+/** Lets an AWS service publish to `topic` for this account's resources matching `arn:<partition>:<sourceArn>`. */
+function allowPublish(topic: sns.Topic, sid: string, service: string, sourceArn: string): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:${sourceArn}` },
+      },
+    }),
+  );
 }

@@ -43,7 +43,7 @@ export class AthenaWorkgroup extends Construct {
       removalPolicy: props.removalPolicy,
       expiration: Duration.days(7),
       accessLogReason:
-        'Only Athena writes here (results of the cell workgroup queries, kept a week) and only the dashboards read; CloudTrail records every query.',
+        'Only Athena writes here (results of the cell workgroup queries, kept a week) and only the dashboards read. The governance trail (cells/governance/AuditTrail.ts) records every query (StartQueryExecution) and the S3 data events of every bems- bucket.',
     });
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: props.workGroupName,

@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { GOVERNANCE_RULE_PREFIX } from '../governance/GovernanceAlerts.ts';
 import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 
 export interface CellKeyProps {
@@ -57,6 +58,14 @@ export class CellKey extends Construct {
       'cloudwatch.amazonaws.com',
       ['kms:Decrypt', 'kms:GenerateDataKey*'],
       `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+    );
+
+    // The governance stack's EventBridge rules publish to the encrypted alert topics.
+    this.allowService(
+      'GovernanceRulesToEncryptedAlertTopics',
+      'events.amazonaws.com',
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+      `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/${GOVERNANCE_RULE_PREFIX}*`,
     );
   }
 

@@ -69,6 +69,13 @@ const MAX_STOP_CONDITIONS = 5;
 
 export interface GameDaysProps {
   readonly prefix: string;
+  /**
+   * Whether the cell opted in to game days (`gameDays.enabled` in its definition). Off, nothing is
+   * created and the consume functions carry no FIS extension: no layer, no wrapper, no read access
+   * to fault configurations — code that can make a function fail is only there when wanted.
+   * @default false
+   */
+  readonly enabled?: boolean;
   /** The consume functions, one experiment set each. */
   readonly targets: readonly GameDayTarget[];
   /**
@@ -104,14 +111,18 @@ export interface GameDaysProps {
  * alarms and dashboard are the game-day record (docs/OPERATIONS.md, "Game days").
  */
 export class GameDays extends Construct {
-  /** Where FIS and the extension exchange fault configurations. */
-  public readonly configBucket: s3.Bucket;
-  public readonly role: iam.Role;
+  /** Where FIS and the extension exchange fault configurations (absent unless enabled). */
+  public readonly configBucket?: s3.Bucket;
+  public readonly role?: iam.Role;
   /** Templates by consumer, then experiment. */
   public readonly templates: ReadonlyMap<string, ReadonlyMap<GameDayExperiment, fis.CfnExperimentTemplate>>;
 
   constructor(scope: Construct, id: string, props: GameDaysProps) {
     super(scope, id);
+    if (!props.enabled) {
+      this.templates = new Map();
+      return;
+    }
     const settings: GameDaySettings = { ...GAME_DAY_DEFAULTS, ...props.settings };
     validate(props, settings);
     this.configBucket = this.createConfigBucket(props);
@@ -121,21 +132,27 @@ export class GameDays extends Construct {
       props.extensionLayerArn ?? ssm.StringParameter.valueForStringParameter(this, FIS_EXTENSION_LAYER_PARAMETER),
     );
     for (const target of props.targets) this.equipWithExtension(target, layer, props.encryptionKey);
-    this.role = this.createExperimentRole(props);
+    const role = this.createExperimentRole(props);
+    this.role = role;
     this.templates = new Map(
-      props.targets.map((target) => [target.consumer, this.createTemplates(target, settings, props)] as const),
+      props.targets.map((target) => [target.consumer, this.createTemplates(target, settings, props, role)] as const),
     );
     Tags.of(this).add('bems:purpose', 'game-day');
   }
 
+  private get bucket(): s3.Bucket {
+    if (!this.configBucket) throw new Error('game days are not enabled');
+    return this.configBucket;
+  }
+
   private get configObjects(): string {
-    return this.configBucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`);
+    return this.bucket.arnForObjects(`${FIS_CONFIG_PREFIX}*`);
   }
 
   /** The acknowledgement id of a wildcard over the configuration objects. */
   private get configObjectsFinding(): string {
     const stack = Stack.of(this);
-    return `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.configBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`;
+    return `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${FIS_CONFIG_PREFIX}*]`;
   }
 
   private createConfigBucket(props: GameDaysProps): s3.Bucket {
@@ -158,7 +175,7 @@ export class GameDays extends Construct {
 
   /** The FIS extension on one consume function: its layer, its variables, and read access to the configurations. */
   private equipWithExtension(target: GameDayTarget, layer: lambda.ILayerVersion, encryptionKey: kms.IKey): void {
-    const configLocation = `arn:${Stack.of(this).partition}:s3:::${this.configBucket.bucketName}/${FIS_CONFIG_PREFIX}`;
+    const configLocation = `arn:${Stack.of(this).partition}:s3:::${this.bucket.bucketName}/${FIS_CONFIG_PREFIX}`;
     const fn = target.function.function;
     fn.addLayers(layer);
     // The extension wraps the runtime and asks S3 for an active fault before each invocation.
@@ -168,7 +185,7 @@ export class GameDays extends Construct {
       new iam.PolicyStatement({
         sid: 'ListFisConfigurations',
         actions: ['s3:ListBucket'],
-        resources: [this.configBucket.bucketArn],
+        resources: [this.bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
       }),
     );
@@ -227,6 +244,7 @@ export class GameDays extends Construct {
     target: GameDayTarget,
     settings: GameDaySettings,
     props: GameDaysProps,
+    role: iam.Role,
   ): Map<GameDayExperiment, fis.CfnExperimentTemplate> {
     const stopConditions = target.queues.map((queue) => ({
       source: 'aws:cloudwatch:alarm',
@@ -243,7 +261,7 @@ export class GameDays extends Construct {
     for (const { experiment, description, action } of experimentsOf(settings)) {
       const template = new fis.CfnExperimentTemplate(this, `${target.consumer}-${experiment}`, {
         description: `${props.prefix} ${target.consumer}: ${description}`.slice(0, 512),
-        roleArn: this.role.roleArn,
+        roleArn: role.roleArn,
         stopConditions,
         targets,
         actions: { [experiment]: action },

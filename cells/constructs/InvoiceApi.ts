@@ -216,9 +216,27 @@ export class InvoiceApi extends Construct {
     return { client, apiKey, usagePlan };
   }
 
-  /** `https://<id>.execute-api.<region>.amazonaws.com/v1/` */
+  private customDomainUrl?: string;
+
+  /** `https://<id>.execute-api.<region>.amazonaws.com/v1/`, or the cell's own custom domain once it serves the API. */
   get url(): string {
-    return this.api.url;
+    return this.customDomainUrl ?? this.api.url;
+  }
+
+  /**
+   * A custom domain serves this API from now on (`https://<cell name>/`, the stage mapped at the
+   * root): the default execute-api endpoint is switched off, so nobody can reach the API past the
+   * domain's TLS policy, and `url` is the domain's.
+   */
+  serveFromCustomDomain(url: string): void {
+    (this.api.node.defaultChild as apigateway.CfnRestApi).disableExecuteApiEndpoint = true;
+    this.customDomainUrl = url;
+  }
+
+  /** The InvoiceApi that owns `api`, if it is one. */
+  static of(api: apigateway.IRestApi): InvoiceApi | undefined {
+    const owner = api.node.scope;
+    return owner instanceof InvoiceApi ? owner : undefined;
   }
 }
 

@@ -108,7 +108,7 @@ export class LakehouseStore extends Construct {
       // Failed records are evidence for a fix and a redrive, not records: a year and a quarter.
       expiration: Duration.days(455),
       accessLogReason:
-        'Only Firehose writes here (records it could not deliver) and only operators read; S3 data events in CloudTrail are the audit trail.',
+        'Only Firehose writes here (records it could not deliver) and only operators read. The governance trail (cells/governance/AuditTrail.ts) records S3 data events of every bems- bucket, which is the audit trail.',
     });
     this.deliveryLogGroup = new logs.LogGroup(this, 'DeliveryLogs', {
       logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,

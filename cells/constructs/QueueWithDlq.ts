@@ -19,7 +19,8 @@ export interface QueueWithDlqProps {
   readonly highThroughputFifo?: boolean;
   /**
    * How long the main queue keeps a message. The DLQ keeps messages for `spec.settings.dlqRetentionDays`.
-   * @default CELL_DEFAULTS.queueRetention (14 days)
+   * @default CELL_DEFAULTS.queueRetention (14 days) for a FIFO queue; for a standard queue its DLQ's
+   * retention less CELL_DEFAULTS.minDlqHold (see `standardQueueRetentionDays`)
    */
   readonly retentionPeriod?: Duration;
   /**
@@ -73,7 +74,11 @@ export class QueueWithDlq extends Construct {
       queueName: spec.name,
       fifo: spec.fifo || undefined,
       visibilityTimeout: Duration.seconds(spec.settings.visibilityTimeoutSeconds),
-      retentionPeriod: props.retentionPeriod ?? CELL_DEFAULTS.queueRetention,
+      retentionPeriod:
+        props.retentionPeriod ??
+        (spec.fifo
+          ? CELL_DEFAULTS.queueRetention
+          : Duration.days(standardQueueRetentionDays(spec.settings.dlqRetentionDays))),
       // Long polling is what Lambda's pollers do anyway; it also keeps any other reader cheap.
       receiveMessageWaitTime: Duration.seconds(20),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: spec.settings.maxReceiveCount },
@@ -86,4 +91,20 @@ export class QueueWithDlq extends Construct {
       ...encryption,
     });
   }
+}
+
+/**
+ * SQS keeps a standard message's original enqueue time when it moves the message to a DLQ, and
+ * the DLQ's retention counts from that time: with equal retentions, a message that spent 13 days
+ * failing in its queue would expire a day after it reached the DLQ. So a standard queue keeps
+ * messages `CELL_DEFAULTS.minDlqHold` less than its DLQ, and every message that reaches the DLQ
+ * stays there at least that long. (A FIFO DLQ resets the enqueue time; its queues keep 14 days.)
+ */
+export function standardQueueRetentionDays(dlqRetentionDays: number): number {
+  const days = dlqRetentionDays - CELL_DEFAULTS.minDlqHold.toDays();
+  if (days < 1)
+    throw new Error(
+      `a standard queue's DLQ must keep messages at least ${CELL_DEFAULTS.minDlqHold.toDays() + 1} days (dlqRetentionDays ${dlqRetentionDays})`,
+    );
+  return days;
 }

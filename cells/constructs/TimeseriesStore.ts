@@ -43,7 +43,7 @@ export class TimeseriesStore extends Construct {
       // Reports are evidence for a fix, not records: keep them a year and a quarter.
       expiration: Duration.days(455),
       accessLogReason:
-        'Only Timestream writes here (rejected-record reports) and only operators read; S3 data events in CloudTrail are the audit trail, an access-log bucket would add a second unlogged bucket.',
+        'Only Timestream writes here (rejected-record reports) and only operators read. The governance trail (cells/governance/AuditTrail.ts) records S3 data events of every bems- bucket, which is the audit trail; an access-log bucket would add a second unlogged bucket.',
     });
 
     this.database = new timestream.CfnDatabase(this, 'Database', {

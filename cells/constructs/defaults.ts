@@ -13,6 +13,11 @@ export const CELL_DEFAULTS = {
   apiStageName: 'v1',
   /** Every queue keeps a message the maximum SQS allows, so a backlog never expires before an operator sees it. */
   queueRetention: Duration.days(14),
+  /**
+   * What a message that reaches a standard queue's DLQ is sure to be kept there, at least: a long
+   * weekend plus a working week to redrive it (QueueWithDlq, `standardQueueRetentionDays`).
+   */
+  minDlqHold: Duration.days(7),
   // Function memory, timeouts and the monitor schedule are the function plan's (cells/functionPlan.ts).
 } as const;
 

@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
@@ -17,6 +18,7 @@ export interface PreflightClients {
   readonly firehose: FirehoseClient;
   readonly quickSight: QuickSightClient;
   readonly iam: IAMClient;
+  readonly configService: ConfigServiceClient;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createPreflightClients(region: string, profile?: string): Prefli
     firehose: new FirehoseClient(config),
     quickSight: new QuickSightClient(config),
     iam: new IAMClient(config),
+    configService: new ConfigServiceClient(config),
   };
 }
 

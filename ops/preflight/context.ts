@@ -12,4 +12,6 @@ export interface PreflightContext {
   /** Cells of the config in the same account and Region (this one first). */
   readonly sharing: readonly CellDefinition[];
   readonly clients: PreflightClients;
+  /** How the governance stack gets its Config recorder. @default the cells config's (`configRecorderMode`) */
+  readonly configRecorder?: 'existing' | 'create';
 }

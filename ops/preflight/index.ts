@@ -2,6 +2,7 @@ export * from './bootstrapCheck.ts';
 export * from './cellNeeds.ts';
 export * from './checkResult.ts';
 export * from './clients.ts';
+export * from './configRecorderCheck.ts';
 export * from './firehoseThroughputCheck.ts';
 export * from './quickSightCheck.ts';
 export * from './quotaChecks.ts';

@@ -5,6 +5,7 @@ import { checkBootstrap } from './bootstrapCheck.ts';
 import { cellNeeds, cellsSharingAccountAndRegion } from './cellNeeds.ts';
 import type { CheckResult } from './checkResult.ts';
 import type { PreflightClients } from './clients.ts';
+import { checkConfigRecorder } from './configRecorderCheck.ts';
 import type { PreflightContext } from './context.ts';
 import { checkFirehoseThroughput } from './firehoseThroughputCheck.ts';
 import { checkIdentity } from './identityCheck.ts';
@@ -55,6 +56,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
   const checks: CheckResult[] = [identity.result];
   if (identity.result.status === 'pass') {
     checks.push(await checkBootstrap(ctx));
+    checks.push(await checkConfigRecorder(ctx));
     checks.push(...(await checkAnalyticsStore(ctx)));
     checks.push(...(await checkQuickSight(ctx)));
     checks.push(...(await checkQuotas(ctx)));

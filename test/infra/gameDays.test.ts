@@ -21,7 +21,11 @@ import { byName, type CfnResource, logicalIdOf, resourcesOf, statementsOfRole } 
  * function's queues, run by a role that can do nothing else.
  */
 let synth: SynthesizedCells;
-const cells: CellDefinition[] = [...awsCells(), variantCell()];
+// Every cell opted in here; a cell that does not opt in has none of it (governanceSafeDefaults.test.ts).
+const cells: CellDefinition[] = [...awsCells(), variantCell()].map((cell) => ({
+  ...cell,
+  gameDays: { enabled: true },
+}));
 const template = (cellId: string): Template => synth.templates.get(cellId)!;
 
 beforeAll(() => {
@@ -209,6 +213,7 @@ describe('game-day settings', () => {
     const build = () =>
       new GameDays(stack, 'GameDays', {
         prefix: 'bems-x',
+        enabled: true,
         targets: [],
         slaAlarmOf: () => {
           throw new Error('not reached');

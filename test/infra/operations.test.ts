@@ -337,8 +337,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
       EndpointConfiguration: { Types: ['REGIONAL'] },
       SecurityPolicy: 'TLS_1_2',
     });
-    t.resourceCountIs('AWS::ApiGateway::BasePathMapping', 1);
-    const [, record] = [...resourcesOf(t, 'AWS::Route53::RecordSet')][0]!;
+    // The shared name and the cell's own name (the health check's; governanceSafeDefaults.test.ts).
+    t.resourceCountIs('AWS::ApiGateway::BasePathMapping', 2);
+    const record = [...resourcesOf(t, 'AWS::Route53::RecordSet').values()].find((r) => r.Properties.SetIdentifier)!;
     expect(record.Properties).toMatchObject({
       Name: `${cell.domain.name}.`,
       Type: 'A',
@@ -354,7 +355,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     );
     expect(children).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Type: 'HTTPS', ResourcePath: '/v1/health', Port: 443 }),
+        expect.objectContaining({ Type: 'HTTPS', ResourcePath: '/health', Port: 443 }),
         expect.objectContaining({
           Type: 'CLOUDWATCH_METRIC',
           AlarmIdentifier: { Name: expect.anything(), Region: cell.region },
@@ -372,7 +373,11 @@ describe('latency routing across the example cells', () => {
   it('gives every cell with the shared domain its own latency record in its own Region', () => {
     const records = awsCells()
       .filter((c) => c.domain)
-      .map((c) => [...resourcesOf(template(c.id), 'AWS::Route53::RecordSet')][0]![1].Properties);
+      .map(
+        (c) =>
+          [...resourcesOf(template(c.id), 'AWS::Route53::RecordSet').values()].find((r) => r.Properties.SetIdentifier)!
+            .Properties,
+      );
     expect(records.length).toBeGreaterThanOrEqual(2);
     expect(new Set(records.map((r) => r.Name)).size).toBe(1);
     expect(new Set(records.map((r) => r.Region)).size).toBe(records.length);

@@ -6,7 +6,12 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { cellStackId, createCellApp } from '../../../cells/app.ts';
 import type { CellStack } from '../../../cells/CellStack.ts';
 import { SKIP_BUNDLING_CONTEXT } from '../../../cells/constructs/CellFunction.ts';
-import { type CellDefinition, type CellDefinitionInput, parseCellDefinitions } from '../../../cells/definition.ts';
+import {
+  type CellDefinition,
+  type CellDefinitionInput,
+  type GovernanceInput,
+  parseCellDefinitions,
+} from '../../../cells/definition.ts';
 import { cellTopology } from '../../../cells/topology.ts';
 
 /** One violation (or acknowledged violation) of a validation plugin, as the CDK reports it. */
@@ -46,6 +51,8 @@ export interface SynthOptions {
    * synthesis time, so only the tests that check validation results turn it on. @default false
    */
   readonly cloudFormationValidation?: boolean;
+  /** The governance block, or false for no governance stacks. @default false (tests about the cells alone) */
+  readonly governance?: GovernanceInput | false;
 }
 
 /**
@@ -60,6 +67,7 @@ export function synthCells(cells: readonly CellDefinition[], options: SynthOptio
     outdir,
     context: options.bundle ? {} : { [SKIP_BUNDLING_CONTEXT]: true },
     cloudFormationValidation: options.cloudFormationValidation ?? false,
+    governance: options.governance ?? false,
   });
   const assembly = app.synth();
   const byId = new Map(stacks.map((stack) => [stack.cell.id, stack]));

@@ -273,6 +273,7 @@ describe('bems preflight --output json', () => {
     expect(r.checks.map((c) => c.id)).toEqual([
       'account',
       'bootstrap',
+      'governance.config-recorder',
       'store.timestream',
       'quicksight.subscription',
       'quicksight.service-role',

@@ -1,5 +1,10 @@
 /** The mocked AWS account the preflight tests start from: everything ready for euw1-a. */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  ConfigServiceClient,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
+} from '@aws-sdk/client-config-service';
 import { FirehoseClient, ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeAccountSubscriptionCommand, QuickSightClient } from '@aws-sdk/client-quicksight';
@@ -35,7 +40,8 @@ export const s3Tables = mockClient(S3TablesClient);
 export const firehose = mockClient(FirehoseClient);
 export const quickSight = mockClient(QuickSightClient);
 export const iam = mockClient(IAMClient);
-const MOCKS = [sts, cloudFormation, serviceQuotas, timestream, s3Tables, firehose, quickSight, iam];
+export const configService = mockClient(ConfigServiceClient);
+const MOCKS = [sts, cloudFormation, serviceQuotas, timestream, s3Tables, firehose, quickSight, iam, configService];
 
 export const SNS_FIFO_CODE = 'L-FIFO0001';
 /** A well-provisioned account: every applied quota above what euw1-a needs. */
@@ -62,6 +68,13 @@ export function useReadyAccount(): void {
         },
       ],
     });
+    // The account records everything with the default recorder (GOVERNANCE: configRecorder 'existing').
+    configService
+      .on(DescribeConfigurationRecordersCommand)
+      .resolves({ ConfigurationRecorders: [{ name: 'default', recordingGroup: { allSupported: true } }] });
+    configService
+      .on(DescribeConfigurationRecorderStatusCommand)
+      .resolves({ ConfigurationRecordersStatus: [{ name: 'default', recording: true }] });
     timestream.on(DescribeEndpointsCommand).resolves({ Endpoints: [{ Address: 'ingest', CachePeriodInMinutes: 1 }] });
     timestream.on(ListDatabasesCommand).resolves({ Databases: [] });
     s3Tables.on(ListTableBucketsCommand).resolves({ tableBuckets: [] });
