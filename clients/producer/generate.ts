@@ -12,8 +12,9 @@
  *   npm run schemas            # regenerate
  *   npm run schemas -- --check # verify
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import { syncFile } from '../../schemas/generate.ts';
 
 const documentFile = new URL('../../schemas/generated/openapi.json', import.meta.url);
 export const generatedFile = new URL('./generated/openapi.ts', import.meta.url);
@@ -191,22 +192,10 @@ export async function renderProducerTypes(document: OpenApiDocument): Promise<st
   ].join('\n');
 }
 
-async function readIfExists(file: URL): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /** Whether the committed file is current; rewrites it unless `checkOnly`. */
 export async function syncProducerTypes(checkOnly: boolean): Promise<boolean> {
   const document = JSON.parse(await readFile(documentFile, 'utf8')) as OpenApiDocument;
-  const expected = await renderProducerTypes(document);
-  if ((await readIfExists(generatedFile)) === expected) return true;
-  if (!checkOnly) await writeFile(generatedFile, expected);
-  return false;
+  return syncFile(generatedFile, await renderProducerTypes(document), checkOnly);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
