@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { CellOutputs } from './CellOutputs.ts';
 import { SEVERITIES, type Severity } from './defaults.ts';
 
 export interface AlertTopicsProps {
@@ -54,5 +55,12 @@ export class AlertTopics extends Construct {
   /** `{"critical": arn, "warning": arn, "info": arn}` for the monitor's `ALERT_TOPIC_ARNS`. */
   topicArns(): Record<Severity, string> {
     return Object.fromEntries(SEVERITIES.map((s) => [s, this.topics[s].topicArn])) as Record<Severity, string>;
+  }
+
+  /** Where operators subscribe (SSM parameters of the cell, `CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    for (const severity of SEVERITIES) {
+      out.add(`alerts/${severity}`, this.topics[severity].topicArn, `SNS topic of ${severity} alerts`);
+    }
   }
 }
