@@ -28,7 +28,6 @@ import {
   type CellFunctionPlan,
   type EventSourcePlan,
   type FunctionPlan,
-  type FunctionResources,
   functionEnvironment,
   functionPlan,
 } from './functionPlan.ts';
@@ -226,12 +225,11 @@ export class CellStack extends Stack {
   /** forward: every stage inbox → that stage's SNS FIFO topic. */
   private createForward(): CellFunction {
     const plan = this.plan.forward;
-    const stageTopicArns = Object.fromEntries(this.pipelines.map((p) => [p.spec.stage, p.topic.topicArn]));
+    const topicArns = this.pipelines.map((p) => [p.spec.stage, p.topic.topicArn] as const);
+    const stageTopicArns = Object.fromEntries(topicArns) as Record<Stage, string>;
     const fn = new CellFunction(this, 'Forward', {
       plan,
-      environment: functionEnvironment(this.cell, plan, { stageTopicArns } as FunctionResources['forward'], (value) =>
-        this.toJsonString(value),
-      ),
+      environment: functionEnvironment(this.cell, plan, { stageTopicArns }, (value) => this.toJsonString(value)),
       encryptionKey: this.key.key,
     });
     fn.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*');

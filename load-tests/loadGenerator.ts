@@ -54,7 +54,7 @@ export interface LoadResult {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** What the run has seen so far: latencies, statuses, network errors, events sent and accepted. */
-class LoadTally {
+export class LoadTally {
   readonly latencies: number[] = [];
   readonly statusCounts: Record<string, number> = {};
   readonly networkErrorKinds: Record<string, number> = {};
@@ -86,7 +86,7 @@ class LoadTally {
 }
 
 /** POSTs one batch over `agent`; resolves once it is answered or failed (never rejects). */
-function postBatch(post: InvoicePost, url: URL, apiKey: string, agent: Agent, tally: LoadTally): Promise<void> {
+export function postBatch(post: InvoicePost, url: URL, apiKey: string, agent: Agent, tally: LoadTally): Promise<void> {
   return new Promise<void>((resolve) => {
     const payload = JSON.stringify(post.body);
     const started = performance.now();
