@@ -63,21 +63,14 @@ export default {
       to: { path: PROJECT, pathNot: ['^schemas/', '^handlers/shared/', '^handlers/$1(/|[.]ts$)'] },
     },
     {
-      name: 'cells-not-on-top-layers',
+      name: 'cells-and-dashboards-not-on-top-layers',
       comment:
-        'The CDK app and the cell definition are read by the local cell and the CLI, never the reverse. ' +
-        'cells/ may import dashboards/ (its pure definitions build QuickSight).',
+        'The CDK app and the cell definition are read by the local cell and the CLI, never the reverse ' +
+        '(cells/ may import dashboards/: its pure definitions build QuickSight). Dashboard definitions and ' +
+        'queries serve both the local page and QuickSight, so they cannot depend on the local cell (which ' +
+        'serves them), the CLI or the load tests either.',
       severity: 'error',
-      from: { path: '^cells/' },
-      to: { path: TOP_LAYERS },
-    },
-    {
-      name: 'dashboards-not-on-top-layers',
-      comment:
-        'Dashboard definitions and queries serve both the local page and QuickSight, so they cannot ' +
-        'depend on the local cell (which serves them), the CLI or the load tests.',
-      severity: 'error',
-      from: { path: '^dashboards/' },
+      from: { path: '^(cells|dashboards)/' },
       to: { path: TOP_LAYERS },
     },
   ],

@@ -11,7 +11,7 @@ import { CellDashboard } from './constructs/CellDashboard.ts';
 import { CellFunction } from './constructs/CellFunction.ts';
 import { CellKey } from './constructs/CellKey.ts';
 import { CellOutputs } from './constructs/CellOutputs.ts';
-import { CELL_DEFAULTS, SEVERITIES } from './constructs/defaults.ts';
+import { CELL_DEFAULTS } from './constructs/defaults.ts';
 import { GameDays } from './constructs/GameDays.ts';
 import { IdempotencyTable } from './constructs/IdempotencyTable.ts';
 import { InvoiceApi } from './constructs/InvoiceApi.ts';
@@ -23,13 +23,12 @@ import { QuickSightDashboards, timestreamSource } from './constructs/QuickSightD
 import { StagePipeline } from './constructs/StagePipeline.ts';
 import { StuckEventMonitor, TIMESTREAM_ENDPOINT_DISCOVERY } from './constructs/StuckEventMonitor.ts';
 import { TimeseriesStore } from './constructs/TimeseriesStore.ts';
-import { type CellDefinition, CellDefinitionError } from './definition.ts';
+import type { CellDefinition } from './definition.ts';
+import { assertDeployable } from './deployable.ts';
 import {
   type CellFunctionPlan,
   type EventSourcePlan,
-  FUNCTION_DEFAULTS,
   type FunctionPlan,
-  type FunctionResources,
   functionEnvironment,
   functionPlan,
 } from './functionPlan.ts';
@@ -227,12 +226,11 @@ export class CellStack extends Stack {
   /** forward: every stage inbox → that stage's SNS FIFO topic. */
   private createForward(): CellFunction {
     const plan = this.plan.forward;
-    const stageTopicArns = Object.fromEntries(this.pipelines.map((p) => [p.spec.stage, p.topic.topicArn]));
+    const topicArns = this.pipelines.map((p) => [p.spec.stage, p.topic.topicArn] as const);
+    const stageTopicArns = Object.fromEntries(topicArns) as Record<Stage, string>;
     const fn = new CellFunction(this, 'Forward', {
       plan,
-      environment: functionEnvironment(this.cell, plan, { stageTopicArns } as FunctionResources['forward'], (value) =>
-        this.toJsonString(value),
-      ),
+      environment: functionEnvironment(this.cell, plan, { stageTopicArns }, (value) => this.toJsonString(value)),
       encryptionKey: this.key.key,
     });
     fn.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*');
@@ -299,66 +297,19 @@ export class CellStack extends Stack {
       slaAlarmOf: (queue) => this.alarms.node.findChild(`Age-${queue.spec.name}`) as cloudwatch.Alarm,
       encryptionKey: this.key.key,
     });
-    for (const [consumer, experiments] of gameDays.templates) {
-      for (const [experiment, template] of experiments) {
-        this.outputs.add(
-          `gamedays/${consumer}/${experiment}`,
-          template.attrId,
-          `FIS experiment template: ${experiment} on the ${consumer} consume function (aws fis start-experiment)`,
-        );
-      }
-    }
+    gameDays.addOutputs(this.outputs);
     return gameDays;
   }
 
   private publishOutputs(functions: readonly CellFunction[]): void {
     const out = this.outputs;
-    out.add('api/url', this.api.url, 'Invoke URL of the cell API (POST {url}invoices/<stage>)');
-    out.add('api/id', this.api.api.restApiId, 'REST API id');
+    this.api.addOutputs(out);
     if (this.routing) out.add('api/domain', this.cell.domain!.name, 'Shared name of all cells (latency routing)');
-    for (const { client, apiKey } of this.api.clients) {
-      out.add(
-        `api/keys/${client.name}`,
-        apiKey.keyId,
-        `API key id of client ${client.name} (value: aws apigateway get-api-key --include-value)`,
-      );
-    }
-    out.add('bus/name', this.bus.bus.eventBusName, 'EventBridge bus');
-    out.add('bus/arn', this.bus.bus.eventBusArn, 'EventBridge bus ARN');
-    out.add('archive/name', this.bus.archive.archiveName, 'EventBridge archive (replay source)');
-    out.add('archive/arn', this.bus.archive.archiveArn, 'EventBridge archive ARN');
-    for (const { spec, topic, inbox, consumers } of this.pipelines) {
-      const stage = `stages/${spec.stage}`;
-      out.add(`${stage}/topic-arn`, topic.topicArn, `SNS FIFO topic of ${spec.stage}`);
-      out.add(`${stage}/inbox-url`, inbox.queue.queueUrl, `Inbox queue of ${spec.stage}`);
-      out.add(`${stage}/inbox-dlq-url`, inbox.deadLetterQueue.queueUrl, `Inbox DLQ of ${spec.stage}`);
-      for (const consumer of consumers) {
-        const path = `${stage}/consumers/${consumer.spec.consumer}`;
-        out.add(
-          `${path}/queue-url`,
-          consumer.queue.queue.queueUrl,
-          `FIFO queue of ${consumer.spec.consumer} in ${spec.stage}`,
-        );
-        out.add(
-          `${path}/dlq-url`,
-          consumer.queue.deadLetterQueue.queueUrl,
-          `FIFO DLQ of ${consumer.spec.consumer} in ${spec.stage}`,
-        );
-      }
-    }
-    if (this.timeseries) {
-      out.add('timestream/database', this.timeseries.databaseName, 'Timestream database');
-      out.add('timestream/table', this.timeseries.tableName, 'Timestream table');
-      out.add(
-        'timestream/rejected-records-bucket',
-        this.timeseries.rejectedRecordsBucket.bucketName,
-        'S3 bucket of Timestream rejected-record reports',
-      );
-    }
-    if (this.lakehouse) this.lakehouse.addOutputs(out);
-    for (const severity of SEVERITIES) {
-      out.add(`alerts/${severity}`, this.alerts.topics[severity].topicArn, `SNS topic of ${severity} alerts`);
-    }
+    this.bus.addOutputs(out);
+    for (const pipeline of this.pipelines) pipeline.addOutputs(out);
+    this.timeseries?.addOutputs(out);
+    this.lakehouse?.addOutputs(out);
+    this.alerts.addOutputs(out);
     for (const fn of functions) out.add(`functions/${fn.plan.key}`, fn.functionName, 'Lambda function');
     out.add(
       'monitor/state-parameter',
@@ -372,30 +323,4 @@ export class CellStack extends Stack {
       'Queues, DLQs and SLAs of the cell (MonitorTopology JSON, cells/monitorTopology.ts)',
     );
   }
-}
-
-/** Checks what an AWS cell needs beyond the shared definition schema, reporting every problem at once. */
-export function assertDeployable(cell: CellDefinition): void {
-  const problems: string[] = [];
-  const label = `cell "${cell.id}"`;
-  if (cell.account === '000000000000')
-    problems.push(`${label}: account 000000000000 is the local cell's, not an AWS account`);
-  for (const client of cell.apiClients) {
-    if (client.localKey !== undefined) {
-      problems.push(`${label}: apiClients.${client.name}.localKey: AWS cells let API Gateway generate keys; remove it`);
-    }
-  }
-  const { minQueueFunctionTimeoutSeconds, visibilityToTimeoutRatio } = FUNCTION_DEFAULTS;
-  const minVisibility = minQueueFunctionTimeoutSeconds * visibilityToTimeoutRatio;
-  for (const stage of cellTopology(cell).stages) {
-    for (const queue of [stage.inbox, ...stage.consumers.map((c) => c.queue)]) {
-      if (queue.settings.visibilityTimeoutSeconds < minVisibility) {
-        problems.push(
-          `${label}: ${queue.name}: visibilityTimeoutSeconds ${queue.settings.visibilityTimeoutSeconds} is too short; ` +
-            `a Lambda event source needs at least ${minVisibility} (${visibilityToTimeoutRatio} x a ${minQueueFunctionTimeoutSeconds} s function timeout)`,
-        );
-      }
-    }
-  }
-  if (problems.length) throw new CellDefinitionError(problems);
 }

@@ -44,19 +44,26 @@ async function readIfExists(file: URL): Promise<string | undefined> {
 }
 
 /**
+ * Whether the generated `file` holds `expected`; writes it (and its directory) unless it does or
+ * `checkOnly`. Shared by every generator of `npm run schemas` (the producer client's too).
+ */
+export async function syncFile(file: URL, expected: string, checkOnly: boolean): Promise<boolean> {
+  if ((await readIfExists(file)) === expected) return true;
+  if (!checkOnly) {
+    await mkdir(new URL('.', file), { recursive: true });
+    await writeFile(file, expected);
+  }
+  return false;
+}
+
+/**
  * Compares the files in `dir` (a `generated/` directory) with the code and returns the stale ones
  * by name; writes the current content unless `checkOnly`.
  */
 export async function syncGenerated(dir: URL, checkOnly: boolean): Promise<string[]> {
   const stale: string[] = [];
   for (const [name, render] of generatedFiles()) {
-    const file = new URL(name, dir);
-    const expected = render();
-    if ((await readIfExists(file)) === expected) continue;
-    stale.push(name);
-    if (checkOnly) continue;
-    await mkdir(new URL('.', file), { recursive: true });
-    await writeFile(file, expected);
+    if (!(await syncFile(new URL(name, dir), render(), checkOnly))) stale.push(name);
   }
   return stale;
 }

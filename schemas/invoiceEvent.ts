@@ -60,7 +60,7 @@ function whenMatches(pattern: RegExp, check: (value: string) => boolean) {
   return (value: string) => !pattern.test(value) || check(value);
 }
 
-const calendarDate = requiredString('must be a calendar date YYYY-MM-DD')
+export const CalendarDateSchema = requiredString('must be a calendar date YYYY-MM-DD')
   .regex(CALENDAR_DATE_PATTERN, 'must be a calendar date YYYY-MM-DD between 1970 and 2999')
   .refine(whenMatches(CALENDAR_DATE_PATTERN, isCalendarDate), 'is not a real calendar date')
   .meta({
@@ -103,6 +103,24 @@ export const VendorSchema = strictObject({
     }),
 });
 
+/** An amount as an exact decimal string (the currency's minor-unit rule is a cross-field check). */
+export const AmountSchema = z
+  .string(expecting('must be a string holding an exact decimal such as "1250.00" (JSON numbers are not exact)'))
+  .regex(DECIMAL_AMOUNT_PATTERN, 'must be an exact decimal string such as "1250.00"')
+  .refine((value) => !isNegativeZeroAmount(value), 'must not be negative zero')
+  .meta({
+    description:
+      'An exact decimal string such as "1250.00" (JSON numbers are not exact), not negative zero. ' +
+      'Checked by the API beyond this schema: at most as many decimals as the currency has minor-unit ' +
+      'digits (JPY 0, EUR 2, BHD 3), and at most 2^53 - 1 minor units either side of zero.',
+    pattern: NON_NEGATIVE_ZERO_AMOUNT_PATTERN.source,
+  });
+
+export const CurrencySchema = requiredString('must be an ISO 4217 currency code such as "EUR"')
+  .regex(CURRENCY_CODE_PATTERN, 'must be an ISO 4217 currency code such as "EUR"')
+  .refine(whenMatches(CURRENCY_CODE_PATTERN, isSupportedCurrency), 'is not an ISO 4217 currency code known to BEMS')
+  .meta({ description: 'ISO 4217 currency code known to BEMS.', enum: [...SUPPORTED_CURRENCIES] });
+
 /**
  * Net days, a due date, or both; when both are given they must agree (checked with invoiceDate).
  *
@@ -119,7 +137,7 @@ export const PaymentTermsSchema = strictObject({
     .max(MAX_NET_DAYS, `must be at most ${MAX_NET_DAYS}`)
     .meta({ type: 'integer' })
     .optional(),
-  dueDate: calendarDate.optional(),
+  dueDate: CalendarDateSchema.optional(),
 })
   .refine((terms) => terms.netDays !== undefined || terms.dueDate !== undefined, {
     message: 'must give netDays, dueDate, or both',
@@ -211,22 +229,9 @@ function eventShape<S extends Stage>(stage: S, options: SchemaOptions) {
     stage: z.literal(stage, { error: `must be "${stage}" (the stage in the URL path)` }).default(stage),
     status: z.enum(statuses, { error: `must be one of: ${statuses.join(', ')}` }),
     occurredAt: occurredAtField(options),
-    invoiceDate: calendarDate,
-    amount: z
-      .string(expecting('must be a string holding an exact decimal such as "1250.00" (JSON numbers are not exact)'))
-      .regex(DECIMAL_AMOUNT_PATTERN, 'must be an exact decimal string such as "1250.00"')
-      .refine((value) => !isNegativeZeroAmount(value), 'must not be negative zero')
-      .meta({
-        description:
-          'An exact decimal string such as "1250.00" (JSON numbers are not exact), not negative zero. ' +
-          'Checked by the API beyond this schema: at most as many decimals as the currency has minor-unit ' +
-          'digits (JPY 0, EUR 2, BHD 3), and at most 2^53 - 1 minor units either side of zero.',
-        pattern: NON_NEGATIVE_ZERO_AMOUNT_PATTERN.source,
-      }),
-    currency: requiredString('must be an ISO 4217 currency code such as "EUR"')
-      .regex(CURRENCY_CODE_PATTERN, 'must be an ISO 4217 currency code such as "EUR"')
-      .refine(whenMatches(CURRENCY_CODE_PATTERN, isSupportedCurrency), 'is not an ISO 4217 currency code known to BEMS')
-      .meta({ description: 'ISO 4217 currency code known to BEMS.', enum: [...SUPPORTED_CURRENCIES] }),
+    invoiceDate: CalendarDateSchema,
+    amount: AmountSchema,
+    currency: CurrencySchema,
     vendor: VendorSchema,
     paymentTerms: PaymentTermsSchema,
     metadata: MetadataSchema,

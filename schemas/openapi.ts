@@ -8,7 +8,17 @@ import {
 import { stagePath } from './apiRoutes.ts';
 import { AcceptedResponseSchema, ERROR_STATUSES, ErrorResponseSchema, errorCodesWithStatus } from './errorResponse.ts';
 import { STAGE_EXAMPLES } from './examples.ts';
-import { INVOICE_ID_PATTERN, MAX_EVENTS_PER_REQUEST } from './invoiceEvent.ts';
+import {
+  AmountSchema,
+  CalendarDateSchema,
+  CurrencySchema,
+  INVOICE_ID_PATTERN,
+  MAX_EVENTS_PER_REQUEST,
+  MetadataSchema,
+  PaymentTermsSchema,
+  stageEventSchema,
+  VendorSchema,
+} from './invoiceEvent.ts';
 import { PUBLISHING_OPTIONS, requestBodySchema } from './publishedSchemas.ts';
 import { STAGES, type Stage } from './stages.ts';
 import { InvoiceTimelineSchema } from './timeline.ts';
@@ -150,6 +160,29 @@ function paths(): ZodOpenApiPathsObject {
   };
 }
 
+/**
+ * Schemas the document defines once under `components/schemas` and refers to with `$ref` wherever
+ * they occur: each stage's event (in its body's one-event and batch forms) and the fields every
+ * stage shares. zod-openapi replaces each of these zod instances by a reference to its name; the
+ * published per-stage schemas and the API Gateway models stay self-contained.
+ */
+function sharedSchemas(): Record<string, z.ZodType> {
+  return {
+    ...Object.fromEntries(STAGES.map((stage) => [eventSchemaName(stage), stageEventSchema(stage)])),
+    Vendor: VendorSchema,
+    PaymentTerms: PaymentTermsSchema,
+    Metadata: MetadataSchema,
+    CalendarDate: CalendarDateSchema,
+    Amount: AmountSchema,
+    Currency: CurrencySchema,
+  };
+}
+
+/** `IngestionEvent`, … : the component name of a stage's event. */
+export function eventSchemaName(stage: Stage): string {
+  return `${stage[0]!.toUpperCase()}${stage.slice(1)}Event`;
+}
+
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 
 /** The OpenAPI 3.1 document of the cell API. */
@@ -184,6 +217,7 @@ export function openApiDocument(): OpenApiDocument {
       ],
       paths: paths(),
       components: {
+        schemas: sharedSchemas(),
         securitySchemes: {
           [API_KEY_SCHEME]: {
             type: 'apiKey',

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { GOVERNANCE_RULE_PREFIX } from '../governance/GovernanceAlerts.ts';
+import type { CellOutputs } from './CellOutputs.ts';
 import { SEVERITIES, type Severity } from './defaults.ts';
 
 export interface AlertTopicsProps {
@@ -48,6 +49,13 @@ export class AlertTopics extends Construct {
   /** `{"critical": arn, "warning": arn, "info": arn}` for the monitor's `ALERT_TOPIC_ARNS`. */
   topicArns(): Record<Severity, string> {
     return Object.fromEntries(SEVERITIES.map((s) => [s, this.topics[s].topicArn])) as Record<Severity, string>;
+  }
+
+  /** Where operators subscribe (SSM parameters of the cell, `CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    for (const severity of SEVERITIES) {
+      out.add(`alerts/${severity}`, this.topics[severity].topicArn, `SNS topic of ${severity} alerts`);
+    }
   }
 }
 

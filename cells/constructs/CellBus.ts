@@ -2,6 +2,7 @@ import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../schemas/envelope.ts';
+import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, type CellDataProps, stackUniqueSuffix } from './cellData.ts';
 
 /** `encryptionKey` encrypts the bus and the archive; `removalPolicy` is the archive's (replay's source). */
@@ -50,5 +51,13 @@ export class CellBus extends Construct {
     });
     this.archive.node.addDependency(this.bus);
     this.archive.applyRemovalPolicy(props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY);
+  }
+
+  /** The bus and the archive (the replay source) for operator tools (`CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    out.add('bus/name', this.bus.eventBusName, 'EventBridge bus');
+    out.add('bus/arn', this.bus.eventBusArn, 'EventBridge bus ARN');
+    out.add('archive/name', this.archive.archiveName, 'EventBridge archive (replay source)');
+    out.add('archive/arn', this.archive.archiveArn, 'EventBridge archive ARN');
   }
 }

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { GAME_DAY_ENV } from '../../schemas/functionEnvironment.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellFunction } from './CellFunction.ts';
+import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
@@ -143,6 +144,19 @@ export class GameDays extends Construct {
   private get bucket(): s3.Bucket {
     if (!this.configBucket) throw new Error('game days are not enabled');
     return this.configBucket;
+  }
+
+  /** Each experiment template's id, for `aws fis start-experiment` (`CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    for (const [consumer, experiments] of this.templates) {
+      for (const [experiment, template] of experiments) {
+        out.add(
+          `gamedays/${consumer}/${experiment}`,
+          template.attrId,
+          `FIS experiment template: ${experiment} on the ${consumer} consume function (aws fis start-experiment)`,
+        );
+      }
+    }
   }
 
   private get configObjects(): string {

@@ -10,6 +10,7 @@ import { requestModelFor } from '../../schemas/requestModel.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import type { ApiClient, ApiSettings } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
+import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 import { addGatewayResponses } from './gatewayResponses.ts';
@@ -237,6 +238,19 @@ export class InvoiceApi extends Construct {
   static of(api: apigateway.IRestApi): InvoiceApi | undefined {
     const owner = api.node.scope;
     return owner instanceof InvoiceApi ? owner : undefined;
+  }
+
+  /** The invoke URL, the API id and each client's key id, for operator tools (`CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    out.add('api/url', this.url, 'Invoke URL of the cell API (POST {url}invoices/<stage>)');
+    out.add('api/id', this.api.restApiId, 'REST API id');
+    for (const { client, apiKey } of this.clients) {
+      out.add(
+        `api/keys/${client.name}`,
+        apiKey.keyId,
+        `API key id of client ${client.name} (value: aws apigateway get-api-key --include-value)`,
+      );
+    }
   }
 }
 

@@ -7,25 +7,14 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3tables from 'aws-cdk-lib/aws-s3tables';
 import { Construct } from 'constructs';
 import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
-import { icebergRoutingQuery } from '../../schemas/lakehouseTable.ts';
 import { AthenaWorkgroup } from './AthenaWorkgroup.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, stackUniqueSuffix } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
-import { LAKEHOUSE_PARTITIONS, LAKEHOUSE_UNIQUE_KEYS, lakehouseColumn, lakehouseColumns } from './lakehouseTable.ts';
+import { icebergDeliveryStreamProps } from './icebergDeliveryStream.ts';
+import { LAKEHOUSE_PARTITIONS, lakehouseColumn, lakehouseColumns } from './lakehouseTable.ts';
 import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
-
-/**
- * Firehose buffering of the lakehouse stream. An event must be on a dashboard within two minutes of
- * its arrival (DESIGN §1). Firehose writes a buffer to the table when either hint is reached; at the
- * design peak (1,000 events/s of ~0.6 KB rows, 0.6 MB/s) 64 MiB takes ~110 s to fill, so the 60 s
- * interval is what flushes: an event waits at most 60 s in the buffer, then the Iceberg commit
- * (seconds) — leaving the rest of the two minutes to the API → bus → queues → consumer path, whose
- * queues alarm at 120 s of age anyway. A shorter interval would mean more, smaller files and more
- * commits (S3 Tables compacts them, but each commit is a new snapshot) for no visible gain.
- */
-export const LAKEHOUSE_BUFFERING = { intervalSeconds: 60, sizeMiB: 64 } as const;
 
 /** The S3 Tables ↔ analytics services integration: the Data Catalog's federated catalog of all table buckets. */
 export const S3_TABLES_CATALOG = 's3tablescatalog';
@@ -241,67 +230,21 @@ export class LakehouseStore extends Construct {
   }
 
   private createDeliveryStream(logStream: logs.LogStream): firehose.CfnDeliveryStream {
-    const stream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
-      deliveryStreamName: this.deliveryStreamName,
-      deliveryStreamType: 'DirectPut',
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: this.key.keyArn },
-      icebergDestinationConfiguration: {
+    const stream = new firehose.CfnDeliveryStream(
+      this,
+      'DeliveryStream',
+      icebergDeliveryStreamProps({
+        streamName: this.deliveryStreamName,
+        keyArn: this.key.keyArn,
         roleArn: this.deliveryRole.roleArn,
-        catalogConfiguration: { catalogArn: this.catalogArn() },
-        // Rows are upserted by their record identity: a redelivery or replay updates its row.
-        appendOnly: false,
-        destinationTableConfigurationList: [
-          {
-            destinationDatabaseName: this.namespaceName,
-            destinationTableName: this.tableName,
-            uniqueKeys: [...LAKEHOUSE_UNIQUE_KEYS],
-            s3ErrorOutputPrefix: 'errors/invoice_events/',
-          },
-        ],
-        // Unique keys alone do not upsert: every record must ask for `update` through JSONQuery
-        // routing (the same query the local Firehose emulator evaluates, schemas/lakehouseTable.ts).
-        processingConfiguration: {
-          enabled: true,
-          processors: [
-            {
-              type: 'MetadataExtraction',
-              parameters: [
-                {
-                  parameterName: 'MetadataExtractionQuery',
-                  parameterValue: icebergRoutingQuery({
-                    database: this.namespaceName,
-                    table: this.tableName,
-                    operation: 'update',
-                  }),
-                },
-                { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
-              ],
-            },
-          ],
-        },
-        bufferingHints: {
-          intervalInSeconds: LAKEHOUSE_BUFFERING.intervalSeconds,
-          sizeInMBs: LAKEHOUSE_BUFFERING.sizeMiB,
-        },
-        // Firehose retries a failing commit for up to an hour before a record goes to the error output.
-        retryOptions: { durationInSeconds: 3600 },
-        s3BackupMode: 'FailedDataOnly',
-        s3Configuration: {
-          bucketArn: this.errorBucket.bucketArn,
-          roleArn: this.deliveryRole.roleArn,
-          prefix: 'errors/',
-          errorOutputPrefix: 'errors/',
-          encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.key.keyArn } },
-          compressionFormat: 'GZIP',
-          bufferingHints: { intervalInSeconds: 300, sizeInMBs: 5 },
-        },
-        cloudWatchLoggingOptions: {
-          enabled: true,
-          logGroupName: this.deliveryLogGroup.logGroupName,
-          logStreamName: logStream.logStreamName,
-        },
-      },
-    });
+        catalogArn: this.catalogArn(),
+        database: this.namespaceName,
+        table: this.tableName,
+        errorBucketArn: this.errorBucket.bucketArn,
+        logGroupName: this.deliveryLogGroup.logGroupName,
+        logStreamName: logStream.logStreamName,
+      }),
+    );
     // Firehose checks the role, the table and its unique keys when the stream is created.
     // (The role itself is referenced; its policy is what must exist first.)
     stream.node.addDependency(this.deliveryRole.node.findChild('DefaultPolicy'), this.table);

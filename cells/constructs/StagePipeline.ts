@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ConsumerSpec, StageSpec } from '../topology.ts';
+import type { CellOutputs } from './CellOutputs.ts';
 import { QueueWithDlq } from './QueueWithDlq.ts';
 
 export interface StagePipelineProps {
@@ -106,5 +107,19 @@ export class StagePipeline extends Construct {
       }
       return { spec: consumerSpec, queue, subscription };
     });
+  }
+
+  /** The stage's topic, inbox and consumer queues with their DLQs, under `stages/<stage>/` (`CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    const { stage } = this.spec;
+    const path = `stages/${stage}`;
+    out.add(`${path}/topic-arn`, this.topic.topicArn, `SNS FIFO topic of ${stage}`);
+    out.add(`${path}/inbox-url`, this.inbox.queue.queueUrl, `Inbox queue of ${stage}`);
+    out.add(`${path}/inbox-dlq-url`, this.inbox.deadLetterQueue.queueUrl, `Inbox DLQ of ${stage}`);
+    for (const { spec, queue } of this.consumers) {
+      const consumerPath = `${path}/consumers/${spec.consumer}`;
+      out.add(`${consumerPath}/queue-url`, queue.queue.queueUrl, `FIFO queue of ${spec.consumer} in ${stage}`);
+      out.add(`${consumerPath}/dlq-url`, queue.deadLetterQueue.queueUrl, `FIFO DLQ of ${spec.consumer} in ${stage}`);
+    }
   }
 }

@@ -5,6 +5,7 @@ import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
+import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, type CellDataProps } from './cellData.ts';
 import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
 
@@ -116,6 +117,17 @@ export class TimeseriesStore extends Construct {
       actions: ['timestream:Select', 'timestream:DescribeTable'],
       resourceArns: [this.tableArn],
     });
+  }
+
+  /** Where operators find the store (SSM parameters of the cell, `CellOutputs`). */
+  addOutputs(out: CellOutputs): void {
+    out.add('timestream/database', this.databaseName, 'Timestream database');
+    out.add('timestream/table', this.tableName, 'Timestream table');
+    out.add(
+      'timestream/rejected-records-bucket',
+      this.rejectedRecordsBucket.bucketName,
+      'S3 bucket of Timestream rejected-record reports',
+    );
   }
 
   private grantDescribeEndpoints(grantee: iam.IGrantable): void {

@@ -1,17 +1,7 @@
-import {
-  type FirehoseClient,
-  PutRecordBatchCommand,
-  type PutRecordBatchOutput,
-  type PutRecordBatchResponseEntry,
-} from '@aws-sdk/client-firehose';
-import {
-  classifyAwsError,
-  DownstreamError,
-  FAILURE_KINDS,
-  type HandlerError,
-  toDownstreamError,
-} from '../shared/errors.ts';
-import { type RetryBudget, retryInChunks } from '../shared/retry.ts';
+import { type FirehoseClient, PutRecordBatchCommand, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
+import { classifyAwsError, DownstreamError, FAILURE_KINDS } from '../shared/errors.ts';
+import type { RetryBudget } from '../shared/retry.ts';
+import { sendInCalls } from '../shared/sendInCalls.ts';
 import type { SinkOutcome } from './EventSink.ts';
 
 /** Firehose PutRecordBatch quotas: records per call, bytes per call, bytes per record (before base64). */
@@ -79,49 +69,28 @@ export async function putRecordBatch(
   records: readonly RecordToPut[],
   options: PutRecordBatchOptions,
 ): Promise<readonly SinkOutcome[]> {
-  const outcomes = new Map<number, SinkOutcome>();
-  const lastError = new Map<number, HandlerError>();
-  const indexed = records.map((r, index) => ({ ...r, index }));
-
-  for (const call of splitIntoCalls(indexed)) {
-    const leftOver = await retryInChunks(
-      call,
-      PUT_RECORD_BATCH_LIMITS.maxRecords,
-      async (pending) => {
-        let response: PutRecordBatchOutput | undefined;
-        try {
-          response = await options.client.send(
-            new PutRecordBatchCommand({
-              DeliveryStreamName: options.streamName,
-              Records: pending.map((p) => ({ Data: p.data })),
-            }),
-          );
-        } catch (error) {
-          const downstream = toDownstreamError('Firehose', 'PutRecordBatch', error);
-          if (downstream.kind === FAILURE_KINDS.permanent) {
-            for (const p of pending) outcomes.set(p.index, { status: 'failed', error: downstream });
-            return [];
-          }
-          for (const p of pending) lastError.set(p.index, downstream);
-          return pending;
-        }
-        const retry: (typeof pending)[number][] = [];
-        pending.forEach((p, position) => {
+  return sendInCalls<RecordToPut, SinkOutcome, DownstreamError>(
+    splitIntoCalls(records),
+    {
+      service: 'Firehose',
+      operation: 'PutRecordBatch',
+      send: async (pending) => {
+        const response = await options.client.send(
+          new PutRecordBatchCommand({
+            DeliveryStreamName: options.streamName,
+            Records: pending.map((p) => ({ Data: p.data })),
+          }),
+        );
+        return pending.map((p, position) => {
           const error = entryError(p.eventId, response?.RequestResponses?.[position]);
-          if (!error) outcomes.set(p.index, { status: 'recorded' });
-          else if (error.kind === FAILURE_KINDS.permanent) outcomes.set(p.index, { status: 'failed', error });
-          else {
-            lastError.set(p.index, error);
-            retry.push(p);
-          }
+          if (!error) return { settled: { status: 'recorded' } };
+          return error.kind === FAILURE_KINDS.permanent ? { settled: { status: 'failed', error } } : { retry: error };
         });
-        return retry;
       },
-      options,
-    );
-    for (const p of leftOver) outcomes.set(p.index, { status: 'failed', error: lastError.get(p.index)! });
-  }
-  return indexed.map((r) => outcomes.get(r.index)!);
+      failed: (_record, error) => ({ status: 'failed', error }),
+    },
+    options,
+  );
 }
 
 /** Why one entry of a PutRecordBatch answer was not accepted, or undefined when it was. */

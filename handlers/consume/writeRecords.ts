@@ -4,14 +4,9 @@ import {
   type TimestreamWriteClient,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import {
-  type HandlerError,
-  REJECTION_KINDS,
-  RecordRejectedError,
-  type RejectionKind,
-  toDownstreamError,
-} from '../shared/errors.ts';
-import { type RetryBudget, retryInChunks } from '../shared/retry.ts';
+import { type DownstreamError, REJECTION_KINDS, RecordRejectedError, type RejectionKind } from '../shared/errors.ts';
+import type { RetryBudget } from '../shared/retry.ts';
+import { chunksOf, sendInCalls } from '../shared/sendInCalls.ts';
 import type { SinkOutcome } from './EventSink.ts';
 
 /** Timestream WriteRecords takes at most 100 records per call. */
@@ -49,47 +44,36 @@ export async function writeRecords(
   records: readonly RecordToWrite[],
   options: WriteRecordsOptions,
 ): Promise<readonly SinkOutcome[]> {
-  const outcomes = new Map<number, SinkOutcome>();
-  const lastError = new Map<number, HandlerError>();
-  const indexed = records.map((r, index) => ({ ...r, index }));
-
-  const leftOver = await retryInChunks(
-    indexed,
-    WRITE_RECORDS_MAX_RECORDS,
-    async (pending) => {
-      try {
-        await options.client.send(
-          new WriteRecordsCommand({
-            DatabaseName: options.databaseName,
-            TableName: options.tableName,
-            Records: pending.map((p) => p.record),
-          }),
-        );
-        for (const p of pending) outcomes.set(p.index, { status: 'recorded' });
-        return [];
-      } catch (error) {
-        const rejections = rejectedRecordsOf(error);
-        if (rejections) {
+  // Every entry is settled by its call's answer; only a thrown error (classified there) is retried.
+  return sendInCalls<RecordToWrite, SinkOutcome, DownstreamError>(
+    chunksOf(records, WRITE_RECORDS_MAX_RECORDS),
+    {
+      service: 'Timestream',
+      operation: 'WriteRecords',
+      send: async (pending) => {
+        try {
+          await options.client.send(
+            new WriteRecordsCommand({
+              DatabaseName: options.databaseName,
+              TableName: options.tableName,
+              Records: pending.map((p) => p.record),
+            }),
+          );
+          return pending.map(() => ({ settled: { status: 'recorded' } }));
+        } catch (error) {
+          const rejections = rejectedRecordsOf(error);
+          if (!rejections) throw error;
           const byIndex = new Map(rejections.map((r) => [r.RecordIndex, r]));
-          pending.forEach((p, position) => {
+          return pending.map((p, position) => {
             const rejection = byIndex.get(position);
-            outcomes.set(p.index, rejection ? outcomeOfRejection(p.eventId, rejection, error) : { status: 'recorded' });
+            return { settled: rejection ? outcomeOfRejection(p.eventId, rejection, error) : { status: 'recorded' } };
           });
-          return [];
         }
-        const downstream = toDownstreamError('Timestream', 'WriteRecords', error);
-        if (downstream.kind === 'permanent') {
-          for (const p of pending) outcomes.set(p.index, { status: 'failed', error: downstream });
-          return [];
-        }
-        for (const p of pending) lastError.set(p.index, downstream);
-        return pending;
-      }
+      },
+      failed: (_record, error) => ({ status: 'failed', error }),
     },
     options,
   );
-  for (const p of leftOver) outcomes.set(p.index, { status: 'failed', error: lastError.get(p.index)! });
-  return indexed.map((r) => outcomes.get(r.index)!);
 }
 
 /** `RejectedRecords` of a RejectedRecordsException (by name: mocks and other SDK copies count too). */

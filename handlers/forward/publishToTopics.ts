@@ -4,8 +4,9 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { type FailureKind, toDownstreamError } from '../shared/errors.ts';
-import { type RetryBudget, retryInChunks } from '../shared/retry.ts';
+import type { FailureKind } from '../shared/errors.ts';
+import type { RetryBudget } from '../shared/retry.ts';
+import { chunksOf, type EntryAnswer, sendInCalls } from '../shared/sendInCalls.ts';
 
 /** SNS PublishBatch takes at most 10 entries per call. */
 export const PUBLISH_BATCH_MAX_ENTRIES = 10;
@@ -40,6 +41,13 @@ interface Pending {
   readonly item: PublishItem;
 }
 
+/** A failed entry as PublishBatch reports it, before it is tied to its inbox message. */
+type EntryFailure = Omit<PublishFailure, 'messageId'>;
+
+function failureOf(p: Pending, failure: EntryFailure): PublishFailure {
+  return { messageId: p.item.messageId, code: failure.code, kind: failure.kind, message: failure.message };
+}
+
 /**
  * Publishes items to their topics with PublishBatch, 10 per call. A 200 answer can still list
  * `Failed` entries: transient ones are resent (only those) with backoff and jitter, permanent ones
@@ -50,87 +58,53 @@ export async function publishToTopics(
   items: readonly PublishItem[],
   options: PublishToTopicsOptions,
 ): Promise<readonly PublishFailure[]> {
-  const failures = new Map<string, PublishFailure>();
-  const lastFailure = new Map<string, PublishFailure>();
-
-  for (const [topicArn, topicItems] of groupBy(items, (i) => i.topicArn)) {
-    // Entry Ids need only be unique within one call: m0…m9, stable across the retries of that call.
-    const pendings = topicItems.map((item, index): Pending => ({ id: `m${index % PUBLISH_BATCH_MAX_ENTRIES}`, item }));
-    const leftOver = await retryInChunks(
-      pendings,
-      PUBLISH_BATCH_MAX_ENTRIES,
-      async (pending) => {
-        try {
-          const response = await options.client.send(
-            new PublishBatchCommand({
-              TopicArn: topicArn,
-              PublishBatchRequestEntries: pending.map((p) => ({ ...p.item.entry, Id: p.id })),
-            }),
-          );
-          return entriesToRetry(pending, response, failures, lastFailure);
-        } catch (error) {
-          const downstream = toDownstreamError('SNS', 'PublishBatch', error);
-          for (const p of pending) {
-            const failure = {
-              messageId: p.item.messageId,
-              code: downstream.code,
-              kind: downstream.kind,
-              message: downstream.message,
-            };
-            (downstream.kind === 'permanent' ? failures : lastFailure).set(p.item.messageId, failure);
-          }
-          return downstream.kind === 'permanent' ? [] : pending;
-        }
+  // Entry Ids need only be unique within one call: m0…m9, stable across the retries of that call.
+  const calls = [...groupBy(items, (i) => i.topicArn).values()].flatMap((topicItems) =>
+    chunksOf(topicItems, PUBLISH_BATCH_MAX_ENTRIES).map((call) =>
+      call.map((item, position): Pending => ({ id: `m${position}`, item })),
+    ),
+  );
+  const results = await sendInCalls<Pending, PublishFailure | undefined, EntryFailure>(
+    calls,
+    {
+      service: 'SNS',
+      operation: 'PublishBatch',
+      send: async (pending) => {
+        const response = await options.client.send(
+          new PublishBatchCommand({
+            TopicArn: pending[0]!.item.topicArn,
+            PublishBatchRequestEntries: pending.map((p) => ({ ...p.item.entry, Id: p.id })),
+          }),
+        );
+        return answersOf(pending, response);
       },
-      options,
-    );
-    for (const p of leftOver) {
-      failures.set(
-        p.item.messageId,
-        lastFailure.get(p.item.messageId) ?? {
-          messageId: p.item.messageId,
-          code: 'Unknown',
-          kind: 'transient',
-          message: 'not published',
-        },
-      );
-    }
-  }
+      failed: failureOf,
+    },
+    options,
+  );
+  const failures = new Map<string, PublishFailure>();
+  for (const failure of results) if (failure) failures.set(failure.messageId, failure);
   return items.flatMap((i) => failures.get(i.messageId) ?? []);
 }
 
 /**
- * Reads a PublishBatch answer: permanent entry failures are settled in `failures`, transient ones
- * are remembered in `lastFailure` and returned to be sent again.
+ * Reads a PublishBatch answer: a published entry is settled without a failure, a permanent entry
+ * failure is settled as one, a transient one is to be sent again.
  */
-function entriesToRetry(
+function answersOf(
   pending: readonly Pending[],
   response: PublishBatchCommandOutput,
-  failures: Map<string, PublishFailure>,
-  lastFailure: Map<string, PublishFailure>,
-): Pending[] {
+): EntryAnswer<PublishFailure | undefined, EntryFailure>[] {
   const succeeded = new Set((response.Successful ?? []).map((s) => s.Id));
   const failed = new Map((response.Failed ?? []).map((f) => [f.Id, f]));
-  const retry: Pending[] = [];
-  for (const p of pending) {
-    if (succeeded.has(p.id)) continue;
+  return pending.map((p) => {
+    if (succeeded.has(p.id)) return { settled: undefined };
     const entry = failed.get(p.id);
     const code = entry?.Code ?? 'MissingResultEntry';
     const kind: FailureKind = entry?.SenderFault && !THROTTLING_CODES.has(code) ? 'permanent' : 'transient';
-    const failure = {
-      messageId: p.item.messageId,
-      code,
-      kind,
-      message: entry?.Message ?? 'PublishBatch returned no result for this entry',
-    };
-    if (kind === 'permanent') {
-      failures.set(p.item.messageId, failure);
-    } else {
-      lastFailure.set(p.item.messageId, failure);
-      retry.push(p);
-    }
-  }
-  return retry;
+    const failure = { code, kind, message: entry?.Message ?? 'PublishBatch returned no result for this entry' };
+    return kind === 'permanent' ? { settled: failureOf(p, failure) } : { retry: failure };
+  });
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -96,27 +96,3 @@ export async function retryPending<T>(
   }
   return pending;
 }
-
-/**
- * `retryPending` over calls of at most `chunkSize` items (the API's batch limit), one chunk after
- * the other, each with its own retries. Returns what is still pending after the last attempt of
- * every chunk.
- */
-export async function retryInChunks<T>(
-  items: readonly T[],
-  chunkSize: number,
-  attempt: (pending: readonly T[], attemptNumber: number) => Promise<readonly T[]>,
-  budget: RetryBudget,
-): Promise<readonly T[]> {
-  const leftOver: T[] = [];
-  for (let start = 0; start < items.length; start += chunkSize) {
-    leftOver.push(
-      ...(await retryPending(items.slice(start, start + chunkSize), attempt, {
-        policy: budget.policy,
-        ...(budget.clock ? { clock: budget.clock } : {}),
-        ...(budget.remainingTimeMs ? { remainingTimeMs: budget.remainingTimeMs } : {}),
-      })),
-    );
-  }
-  return leftOver;
-}

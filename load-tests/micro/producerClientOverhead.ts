@@ -7,11 +7,12 @@
  *
  *   npx tsx load-tests/micro/producerClientOverhead.ts [--requests 3000] [--concurrency 16] [--rounds 2]
  */
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StageEvents } from '../../clients/producer/generated/openapi.ts';
 import { ProducerClient } from '../../clients/producer/ProducerClient.ts';
-import { InvoiceEventGenerator } from '../invoiceEventGenerator.ts';
+import { InvoiceEventGenerator, type InvoicePost } from '../invoiceEventGenerator.ts';
+import { LoadTally, postBatch } from '../loadGenerator.ts';
 import { percentiles } from '../percentiles.ts';
 import { benchFlags } from './benchFlags.ts';
 
@@ -34,62 +35,34 @@ const { port } = server.address() as AddressInfo;
 const baseUrl = `http://127.0.0.1:${port}`;
 const generator = new InvoiceEventGenerator({ runId: 'micro' });
 
-type Send = (events: StageEvents['ingestion'][]) => Promise<void>;
+type Send = (post: InvoicePost) => Promise<void>;
 
-/** The load generator's request, reduced to what it does per POST. */
+/** The load generator's own request (`postBatch`), over its own kind of keep-alive agent. */
 function rawSender(): { send: Send; close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, keepAliveMsecs: 10_000 });
-  const send: Send = (events) =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify({ events });
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/invoices/ingestion',
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            'x-api-key': apiKey,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            resolve();
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { send, close: () => agent.destroy() };
+  const tally = new LoadTally(undefined);
+  const url = new URL(baseUrl);
+  return { send: (post) => postBatch(post, url, apiKey, agent, tally), close: () => agent.destroy() };
 }
 
 function clientSender(): { send: Send; close(): void } {
   const client = new ProducerClient({ baseUrl, apiKey });
-  return { send: async (events) => void (await client.send('ingestion', events)), close: () => {} };
+  const eventsOf = (post: InvoicePost) => (post.body as { events: StageEvents['ingestion'][] }).events;
+  return { send: async (post) => void (await client.send('ingestion', eventsOf(post))), close: () => {} };
 }
 
 async function run(name: string, sender: { send: Send; close(): void }) {
-  const bodies = Array.from(
-    { length: requests },
-    () => (generator.batch(10, 'ingestion').body as { events: StageEvents['ingestion'][] }).events,
-  );
+  const posts = Array.from({ length: requests }, () => generator.batch(10, 'ingestion'));
   const latencies: number[] = [];
   let next = 0;
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
-        const events = bodies[next++]!;
+      while (next < posts.length) {
+        const post = posts[next++]!;
         const started = performance.now();
-        await sender.send(events);
+        await sender.send(post);
         latencies.push(performance.now() - started);
       }
     }),

@@ -1,4 +1,4 @@
-import type { PriceEntry } from './prices.ts';
+import { flat, type PriceEntry, type PriceTable } from './prices.ts';
 
 /**
  * DynamoDB on-demand prices of the ingest API's idempotency table, per Region, in USD — an ESTIMATE
@@ -23,30 +23,17 @@ export const IDEMPOTENCY_PRICE_TABLE = {
   sources: ['https://aws.amazon.com/dynamodb/pricing/on-demand/'],
   regions: {
     'us-east-1': {
-      dynamoDbWriteRequestsPerMillion: { unit: '1M write request units', tiers: [{ upTo: null, price: 0.625 }] },
-      dynamoDbReadRequestsPerMillion: { unit: '1M read request units', tiers: [{ upTo: null, price: 0.125 }] },
-      dynamoDbStoragePerGbMonth: { unit: 'GB-month', tiers: [{ upTo: null, price: 0.25 }] },
+      dynamoDbWriteRequestsPerMillion: flat('1M write request units', 0.625),
+      dynamoDbReadRequestsPerMillion: flat('1M read request units', 0.125),
+      dynamoDbStoragePerGbMonth: flat('GB-month', 0.25),
     },
     'eu-west-1': {
-      dynamoDbWriteRequestsPerMillion: {
-        unit: '1M write request units',
-        tiers: [{ upTo: null, price: 0.7068 }],
+      dynamoDbWriteRequestsPerMillion: flat('1M write request units', 0.7068, {
         confidence: 'low',
         note: 'Ireland: half the pre-2024-11 price, recalled less surely than us-east-1',
-      },
-      dynamoDbReadRequestsPerMillion: {
-        unit: '1M read request units',
-        tiers: [{ upTo: null, price: 0.1415 }],
-        confidence: 'low',
-      },
-      dynamoDbStoragePerGbMonth: { unit: 'GB-month', tiers: [{ upTo: null, price: 0.283 }] },
+      }),
+      dynamoDbReadRequestsPerMillion: flat('1M read request units', 0.1415, { confidence: 'low' }),
+      dynamoDbStoragePerGbMonth: flat('GB-month', 0.283),
     },
   },
-} as const satisfies {
-  asOf: string;
-  figuresLastSeen: string;
-  currency: string;
-  label: string;
-  sources: readonly string[];
-  regions: Record<string, IdempotencyStorePrices>;
-};
+} as const satisfies PriceTable<IdempotencyStorePrices>;

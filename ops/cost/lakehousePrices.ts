@@ -1,4 +1,4 @@
-import type { PriceEntry } from './prices.ts';
+import { flat, type PriceEntry, type PriceRemark, type PriceTable, tiered } from './prices.ts';
 
 /**
  * Public on-demand prices of the lakehouse store — Amazon Data Firehose into an Apache Iceberg
@@ -38,39 +38,32 @@ export interface LakehouseRegionPrices {
   readonly athenaPerTbScanned: PriceEntry;
 }
 
-type Extra = Pick<PriceEntry, 'confidence' | 'note'>;
-
-function flat(unit: string, price: number, extra: Extra = {}): PriceEntry {
-  return { unit, tiers: [{ upTo: null, price }], ...extra };
-}
-
 const TB_IN_GB = 1024;
 
 /** The us-east-1 figures; `extra` marks them when they stand in for another Region. */
-function lakehousePrices(extra: Extra, firehoseIcebergNote: string): LakehouseRegionPrices {
+function lakehousePrices(extra: PriceRemark, firehoseIcebergNote: string): LakehouseRegionPrices {
   return {
     firehoseIcebergIngestionPerGb: flat('GB ingested (Iceberg, no 5 KB rounding)', 0.075, {
       confidence: 'low',
       note: firehoseIcebergNote,
     }),
-    firehoseDirectPutIngestionPerGb: {
-      unit: 'GB ingested (5 KB increments)',
-      tiers: [
-        { upTo: 500 * TB_IN_GB, price: 0.029 },
-        { upTo: null, price: 0.025 },
+    firehoseDirectPutIngestionPerGb: tiered(
+      'GB ingested (5 KB increments)',
+      [
+        [500 * TB_IN_GB, 0.029],
+        [null, 0.025],
       ],
-      confidence: 'low',
-      note: 'only the first tier (500 TB a month) was seen quoted',
-    },
-    s3TablesStoragePerGbMonth: {
-      unit: 'GB-month',
-      tiers: [
-        { upTo: 50 * TB_IN_GB, price: 0.0265 },
-        { upTo: 500 * TB_IN_GB, price: 0.0253 },
-        { upTo: null, price: 0.0242 },
+      { confidence: 'low', note: 'only the first tier (500 TB a month) was seen quoted' },
+    ),
+    s3TablesStoragePerGbMonth: tiered(
+      'GB-month',
+      [
+        [50 * TB_IN_GB, 0.0265],
+        [500 * TB_IN_GB, 0.0253],
+        [null, 0.0242],
       ],
-      ...extra,
-    },
+      extra,
+    ),
     s3TablesPutPerThousand: flat('1,000 PUT/POST/LIST requests', 0.005, extra),
     s3TablesGetPerThousand: flat('1,000 GET requests', 0.0004, extra),
     s3TablesMonitoringPerThousandObjects: flat('1,000 objects monitored', 0.025, extra),
@@ -99,10 +92,4 @@ export const LAKEHOUSE_PRICE_TABLE = {
       'us-east-1 figure from an AWS guidance cost table (Aug 2025), assumed for Ireland',
     ),
   },
-} as const satisfies {
-  asOf: string;
-  currency: string;
-  label: string;
-  sources: readonly string[];
-  regions: Record<string, LakehouseRegionPrices>;
-};
+} as const satisfies PriceTable<LakehouseRegionPrices>;

@@ -55,8 +55,33 @@ export interface RegionPrices {
   readonly cloudWatchLogsStoragePerGbMonth: PriceEntry;
 }
 
-function flat(unit: string, price: number, extra: Pick<PriceEntry, 'confidence' | 'note'> = {}): PriceEntry {
-  return { unit, tiers: [{ upTo: null, price }], ...extra };
+/** How sure the author is of an entry, and why. */
+export type PriceRemark = Pick<PriceEntry, 'confidence' | 'note'>;
+
+/** A price table of `bems cost`: dated, sourced, one set of prices `R` per Region. */
+export interface PriceTable<R> {
+  /** The day the table was written down. */
+  readonly asOf: string;
+  /** When the author last saw the figures on the pricing pages, where that is not `asOf`. */
+  readonly figuresLastSeen?: string;
+  readonly currency: string;
+  readonly label: string;
+  readonly sources: readonly string[];
+  readonly regions: Record<string, R>;
+}
+
+/** One price for every unit. */
+export function flat(unit: string, price: number, remark: PriceRemark = {}): PriceEntry {
+  return { unit, tiers: [{ upTo: null, price }], ...remark };
+}
+
+/** Graduated prices, as `[upTo, price]` pairs in ascending order (the last one's `upTo` null). */
+export function tiered(
+  unit: string,
+  tiers: readonly (readonly [upTo: number | null, price: number])[],
+  remark: PriceRemark = {},
+): PriceEntry {
+  return { unit, tiers: tiers.map(([upTo, price]) => ({ upTo, price })), ...remark };
 }
 
 /**
@@ -64,15 +89,12 @@ function flat(unit: string, price: number, extra: Pick<PriceEntry, 'confidence' 
  * 20 billion) are the same in every Region; only the prices per million differ.
  */
 function apiGatewayRestTiers(first333M: number, to1B: number, to20B: number, over20B: number): PriceEntry {
-  return {
-    unit: '1M requests',
-    tiers: [
-      { upTo: 333, price: first333M },
-      { upTo: 1_000, price: to1B },
-      { upTo: 20_000, price: to20B },
-      { upTo: null, price: over20B },
-    ],
-  };
+  return tiered('1M requests', [
+    [333, first333M],
+    [1_000, to1B],
+    [20_000, to20B],
+    [null, over20B],
+  ]);
 }
 
 const M = 1_000_000;
@@ -80,14 +102,11 @@ const M = 1_000_000;
 /** Prices that are the same in both Regions we run in (as far as the author knows). */
 const COMMON = {
   lambdaRequestsPerMillion: flat('1M requests', 0.2),
-  lambdaArmGbSecond: {
-    unit: 'GB-second',
-    tiers: [
-      { upTo: 7_500 * M, price: 0.0000133334 },
-      { upTo: 18_750 * M, price: 0.0000120001 },
-      { upTo: null, price: 0.0000106667 },
-    ],
-  },
+  lambdaArmGbSecond: tiered('GB-second', [
+    [7_500 * M, 0.0000133334],
+    [18_750 * M, 0.0000120001],
+    [null, 0.0000106667],
+  ]),
   eventBridgeCustomEventsPerMillion: flat('1M events (64 KB chunks)', 1.0),
   eventBridgeArchiveProcessingPerGb: flat('GB archived', 0.1),
   eventBridgeArchiveStoragePerGbMonth: flat('GB-month', 0.023),
@@ -144,14 +163,7 @@ export const PRICE_TABLE = {
       cloudWatchLogsStoragePerGbMonth: flat('GB-month', 0.03),
     },
   },
-} as const satisfies {
-  asOf: string;
-  figuresLastSeen: string;
-  currency: string;
-  label: string;
-  sources: readonly string[];
-  regions: Record<string, RegionPrices>;
-};
+} as const satisfies PriceTable<RegionPrices>;
 
 export type PricedRegion = keyof typeof PRICE_TABLE.regions;
 export const PRICED_REGIONS = Object.keys(PRICE_TABLE.regions) as PricedRegion[];

@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
-import { assertDeployable } from '../../cells/CellStack.ts';
 import { AWS_CELLS, awsCells, LOCAL_CELL, localCell } from '../../cells/cells.config.ts';
 import { CellFunction, SKIP_BUNDLING_CONTEXT } from '../../cells/constructs/CellFunction.ts';
 import { CellDefinitionError, parseCellDefinition, parseCellDefinitions } from '../../cells/definition.ts';
+import { assertDeployable } from '../../cells/deployable.ts';
 import { MonitorTopologySchema, monitorTopologyOf, queueUrl } from '../../cells/monitorTopology.ts';
 import { cellTopology } from '../../cells/topology.ts';
 

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCells } from '../../cells/cells.config.ts';
 import { ATHENA_BYTES_SCANNED_CUTOFF } from '../../cells/constructs/AthenaWorkgroup.ts';
-import { LAKEHOUSE_BUFFERING } from '../../cells/constructs/LakehouseStore.ts';
+import { LAKEHOUSE_BUFFERING } from '../../cells/constructs/icebergDeliveryStream.ts';
 import { lakehouseColumns } from '../../cells/constructs/lakehouseTable.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { cellTopology } from '../../cells/topology.ts';

@@ -17,7 +17,7 @@ describe('cost model: the idempotency store', () => {
     const writes = lines[0]!;
     // Two writes per event (conditional PutItem + UpdateItem) and one per repeat (1%).
     expect(writes.quantity).toBeCloseTo((estimate.eventsPerMonth * 2.01) / 1e6, 6);
-    expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * prices.dynamoDbWriteRequestsPerMillion.tiers[0].price, 6);
+    expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * prices.dynamoDbWriteRequestsPerMillion.tiers[0]!.price, 6);
     // Three days of records (window + TTL lag) of 350 + 100 bytes.
     expect(lines[2]!.quantity).toBeCloseTo((3 * 1_000_000 * 450) / 1024 ** 3, 9);
     expect(estimate.services).toContain('dynamoDb');

@@ -7,7 +7,7 @@ import { CELL_DEFAULTS } from '../../../cells/constructs/defaults.ts';
 import type { InvoiceTimeline } from '../../../local/cell/api/invoiceTimeline.ts';
 import { ERROR_CODES, ERROR_STATUSES, type ErrorCode } from '../../../schemas/errorResponse.ts';
 import { STAGE_EXAMPLES } from '../../../schemas/examples.ts';
-import { API_KEY_SCHEME, AWS_API_STAGE, openApiDocument } from '../../../schemas/openapi.ts';
+import { API_KEY_SCHEME, AWS_API_STAGE, eventSchemaName, openApiDocument } from '../../../schemas/openapi.ts';
 import { parseRequestBody } from '../../../schemas/parseRequestBody.ts';
 import { publishedRequestSchema } from '../../../schemas/publishedSchemas.ts';
 import { STAGES } from '../../../schemas/stages.ts';
@@ -26,6 +26,15 @@ const committed: Json = JSON.parse(
   readFileSync(new URL('../../../schemas/generated/openapi.json', import.meta.url), 'utf8'),
 );
 const stagePaths = STAGES.map((stage) => `/invoices/${stage}`);
+
+/** `schema` with every `$ref` to a component schema of the committed document replaced by that schema. */
+function resolved(schema: Json): Json {
+  if (Array.isArray(schema)) return schema.map(resolved);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const ref = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref ?? '');
+  if (ref) return resolved(committed.components.schemas[ref[1]!]);
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, resolved(value)]));
+}
 
 describe('OpenAPI document (schemas/generated/openapi.json)', () => {
   it('is a valid OpenAPI 3.1 document (standard validator)', async () => {
@@ -59,7 +68,19 @@ describe('OpenAPI document (schemas/generated/openapi.json)', () => {
     const { $schema: _dialect, ...published } = publishedRequestSchema(stage);
     const body = committed.paths[`/invoices/${stage}`].post.requestBody;
     expect(body.required).toBe(true);
-    expect(body.content['application/json'].schema).toEqual(published);
+    expect(resolved(body.content['application/json'].schema)).toEqual(published);
+  });
+
+  it('defines each stage event and each shared field once, as a component the bodies refer to', () => {
+    const schemas = committed.components.schemas;
+    for (const stage of STAGES) {
+      const name = eventSchemaName(stage);
+      const body = committed.paths[`/invoices/${stage}`].post.requestBody.content['application/json'].schema;
+      expect(body.anyOf[0]).toEqual({ $ref: `#/components/schemas/${name}` });
+      expect(body.anyOf[1].properties.events.items).toEqual({ $ref: `#/components/schemas/${name}` });
+      expect(schemas[name].properties.vendor).toEqual({ $ref: '#/components/schemas/Vendor' });
+    }
+    expect(JSON.stringify(committed).match(/"ISO 4217 currency code known to BEMS\."/g)).toHaveLength(1);
   });
 
   it.each(STAGES)('POST /invoices/%s has examples (one event, a batch) that the API and the schema accept', (stage) => {
