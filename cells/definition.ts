@@ -139,6 +139,12 @@ export const CellDefinitionSchema = z.strictObject({
     .prefault({}),
   apiClients: z.array(ApiClientSchema).min(1),
   api: ApiSettingsSchema.prefault({}),
+  /**
+   * Seconds from the API accepting an event to the analytics store accepting its record within which
+   * the event must be visible (DESIGN §1): the end-to-end latency alarm's threshold and the target line
+   * of both dashboards' end-to-end panels. @default 120
+   */
+  visibilityTargetSeconds: z.int().min(10).max(3600).default(120),
   /** EventBridge archive retention in days; 0 keeps events indefinitely (audit). @default 0 */
   archiveRetentionDays: z.int().min(0).default(0),
   analytics: AnalyticsSettingsSchema.prefault({}),

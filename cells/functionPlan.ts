@@ -7,7 +7,7 @@ import {
   INGEST_ENV,
   MONITOR_ENV,
 } from '../schemas/functionEnvironment.ts';
-import { METRICS_NAMESPACE } from '../schemas/metrics.ts';
+import { METRICS_NAMESPACE, metricServiceName } from '../schemas/metrics.ts';
 import type { Stage } from '../schemas/stages.ts';
 import type { CellDefinition } from './definition.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
@@ -211,7 +211,7 @@ export function functionEnvironment<H extends HandlerName>(
   return {
     [COMMON_ENV.connectionReuse]: '1',
     [COMMON_ENV.cellId]: cell.id,
-    [COMMON_ENV.serviceName]: `bems-${fn.handler}`,
+    [COMMON_ENV.serviceName]: metricServiceName(fn.handler),
     [COMMON_ENV.metricsNamespace]: METRICS_NAMESPACE,
     [COMMON_ENV.logLevel]: FUNCTION_DEFAULTS.logLevel,
     ...own({ cell, topology: cellTopology(cell), fn, resources, toJson }),
