@@ -152,6 +152,7 @@ export class CellStack extends Stack {
       queues: this.queues(),
       functions: [this.forward, ...this.consumers.values(), this.monitor.handler],
       alerts: this.alerts,
+      visibilityTargetSeconds: cell.visibilityTargetSeconds,
     });
     this.dashboard = new CellDashboard(this, 'Dashboard', {
       cellId: cell.id,

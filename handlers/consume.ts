@@ -6,12 +6,12 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ANALYTICS_STORES } from '../schemas/analyticsRecord.ts';
 import { CONSUME_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
+import { timedSink } from './consume/acceptanceTimes.ts';
 import type { EventSink } from './consume/EventSink.ts';
 import { FirehoseSink } from './consume/FirehoseSink.ts';
 import { parseFifoMessage } from './consume/parseFifoMessage.ts';
 import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './consume/recordInGroupOrder.ts';
 import { TimestreamSink } from './consume/TimestreamSink.ts';
-import { timedSink } from './consume/acceptanceTimes.ts';
 import { type AwsClientConfig, firehoseClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
 import type { Env, EnvReader } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';

@@ -22,7 +22,11 @@ function setup() {
   const metrics = metricsRecorder();
   const handler = createConsumeHandler(
     consumeConfigFromEnv(
-      handlerTestEnv({ TIMESTREAM_DATABASE_NAME: 'db', TIMESTREAM_TABLE_NAME: 'invoice_events', CONSUMER_NAME: 'recorder' }),
+      handlerTestEnv({
+        TIMESTREAM_DATABASE_NAME: 'db',
+        TIMESTREAM_TABLE_NAME: 'invoice_events',
+        CONSUMER_NAME: 'recorder',
+      }),
     ),
     { now: () => clock, retryClock: instantRetryClock(), publishMetrics: metrics.publishMetrics },
   );
