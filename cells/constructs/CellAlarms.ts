@@ -44,12 +44,7 @@ export class CellAlarms extends Construct {
     const t = { ...ALARM_THRESHOLDS, ...props.thresholds };
     const alarms: CellAlarm[] = [];
     const minute = Duration.minutes(1);
-    const add = (
-      severity: AlertSeverity,
-      alarmId: string,
-      options: cloudwatch.AlarmProps,
-      endToEnd?: EndToEndSeries,
-    ): cloudwatch.Alarm => {
+    const add: AddAlarm = (severity, alarmId, options, endToEnd) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -109,21 +104,7 @@ export class CellAlarms extends Construct {
       });
     }
 
-    // END_TO_END_VISIBILITY per stage and consumer: what the age alarms only approximate (an event can
-    // be late without any one queue holding it for two minutes).
-    const targetMs = props.visibilityTargetSeconds * 1000;
-    for (const series of endToEndSeries(props.functions.map((f) => f.plan))) {
-      const name = `${props.prefix}-${series.stage}-${series.consumer}-e2e-p${ALARMED_PERCENTILE}`;
-      const description = `End-to-end latency p${ALARMED_PERCENTILE} (API accepted → store accepted) of ${series.stage}/${series.consumer} at or above the ${props.visibilityTargetSeconds} s visibility target in 2 of 3 minutes.`;
-      const metric = endToEndMetric(props.cellId, series, ALARMED_PERCENTILE);
-      const options = { alarmName: name, alarmDescription: description, metric, threshold: targetMs };
-      add(
-        'warning',
-        `EndToEnd-${series.stage}-${series.consumer}`,
-        { ...options, evaluationPeriods: 3, datapointsToAlarm: 2 },
-        series,
-      );
-    }
+    addEndToEndAlarms(props, add);
 
     add('critical', 'RejectedRecords', {
       alarmName: `${props.prefix}-timestream-rejected-records`,
@@ -136,5 +117,34 @@ export class CellAlarms extends Construct {
     });
 
     this.alarms = alarms;
+  }
+}
+
+type AddAlarm = (
+  severity: AlertSeverity,
+  alarmId: string,
+  options: cloudwatch.AlarmProps,
+  endToEnd?: EndToEndSeries,
+) => cloudwatch.Alarm;
+
+/**
+ * END_TO_END_VISIBILITY per stage and consumer, p99 at the visibility target: what the age alarms
+ * only approximate (an event can be late without any one queue holding it for two minutes).
+ */
+function addEndToEndAlarms(props: CellAlarmsProps, add: AddAlarm): void {
+  for (const series of endToEndSeries(props.functions.map((f) => f.plan))) {
+    add(
+      'warning',
+      `EndToEnd-${series.stage}-${series.consumer}`,
+      {
+        alarmName: `${props.prefix}-${series.stage}-${series.consumer}-e2e-p${ALARMED_PERCENTILE}`,
+        alarmDescription: `End-to-end latency p${ALARMED_PERCENTILE} (API accepted → store accepted) of ${series.stage}/${series.consumer} at or above the ${props.visibilityTargetSeconds} s visibility target in 2 of 3 minutes.`,
+        metric: endToEndMetric(props.cellId, series, ALARMED_PERCENTILE),
+        threshold: props.visibilityTargetSeconds * 1000,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      },
+      series,
+    );
   }
 }

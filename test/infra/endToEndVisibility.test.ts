@@ -13,6 +13,14 @@ import { joinedJson, resourcesOf } from './support/templateQueries.ts';
 const [cell] = parseCellDefinitions([{ ...structuredClone(AWS_CELLS[0]!), visibilityTargetSeconds: 90 }]);
 const consumerSeries = STAGES.flatMap((stage) => cell!.stages[stage].consumers.map((c) => `${stage}/${c.name}`));
 
+interface Widget {
+  readonly properties: { title: string; metrics: unknown[][]; annotations: { horizontal: unknown[] } };
+}
+interface LineOptions {
+  readonly label: string;
+  readonly stat: string;
+}
+
 let synth: SynthesizedCells;
 beforeAll(() => {
   synth = synthCells([cell!]);
@@ -38,16 +46,16 @@ describe('end-to-end visibility on the cell dashboard and alarms', () => {
   it('graphs p50 and p99 per stage and consumer against the target', () => {
     const template = synth.templates.get(cell!.id)!;
     const [dashboard] = resourcesOf(template, 'AWS::CloudWatch::Dashboard').values();
-    const widgets = joinedJson(dashboard!.Properties.DashboardBody).widgets.filter((w: any) =>
+    const widgets = (joinedJson(dashboard!.Properties.DashboardBody).widgets as Widget[]).filter((w) =>
       /^End-to-end visibility/.test(w.properties.title),
     );
 
-    expect(widgets.map((w: any) => w.properties.title.replace(/.*, /, ''))).toEqual(['p50', 'p99']);
+    expect(widgets.map((w) => w.properties.title.replace(/.*, /, ''))).toEqual(['p50', 'p99']);
     for (const widget of widgets) {
       const percentile = widget.properties.title.replace(/.*, /, '');
-      const lines = widget.properties.metrics.map((line: any[]) => line.at(-1));
-      expect(lines.map((o: any) => o.label)).toEqual(consumerSeries.map((s) => `${s} ${percentile}`));
-      expect(lines.every((o: any) => o.stat === percentile)).toBe(true);
+      const lines = widget.properties.metrics.map((line) => line.at(-1) as LineOptions);
+      expect(lines.map((o) => o.label)).toEqual(consumerSeries.map((s) => `${s} ${percentile}`));
+      expect(lines.every((o) => o.stat === percentile)).toBe(true);
       expect(widget.properties.annotations.horizontal).toEqual([
         expect.objectContaining({ value: 90_000, label: 'visibility target' }),
       ]);
