@@ -22,6 +22,8 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     account: '111111111111',
     region: 'eu-west-1',
     apiClients: [{ name: 'sap-fi' }, { name: 'coupa', rateLimit: 200, burstLimit: 400, quotaPerDay: 2_000_000 }],
+    // Producers call ingest synchronously: keep a few instances warm so none of them waits on a cold start.
+    provisionedConcurrency: { ingest: 5 },
     stages: {
       // A second authorization consumer sees only escalations (an SNS filter policy). Its records
       // carry consumer="escalations"; views count the stage's first consumer ("recorder").

@@ -145,6 +145,13 @@ export const CellDefinitionSchema = z.strictObject({
    * of both dashboards' end-to-end panels. @default 120
    */
   visibilityTargetSeconds: z.int().min(10).max(3600).default(120),
+  /**
+   * Provisioned concurrency per function, by its key in the function plan (`ingest`, `forward`,
+   * `consume-<consumer>`): that many execution environments kept initialised behind a `live` alias,
+   * so no request waits for a cold start. Worth it for ingest, whose cold starts reach the producers;
+   * billed around the clock (`bems cost --cell <id>`). @default none
+   */
+  provisionedConcurrency: z.record(z.string(), z.int().min(1).max(3000)).default({}),
   /** EventBridge archive retention in days; 0 keeps events indefinitely (audit). @default 0 */
   archiveRetentionDays: z.int().min(0).default(0),
   analytics: AnalyticsSettingsSchema.prefault({}),
@@ -212,6 +219,7 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
       if (dupes.length)
         problems.push(`${label}: stages.${stage}.consumers: duplicate consumer name(s) ${dupes.join(', ')}`);
     }
+    problems.push(...provisionedConcurrencyProblems(cell, label));
     const clientNames = cell.apiClients.map((c) => c.name);
     const dupeClients = clientNames.filter((name, i) => clientNames.indexOf(name) !== i);
     if (dupeClients.length) problems.push(`${label}: apiClients: duplicate client name(s) ${dupeClients.join(', ')}`);
@@ -227,6 +235,22 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
   if (dupeIds.length) problems.push(`duplicate cell id(s): ${dupeIds.join(', ')}`);
   if (problems.length) throw new CellDefinitionError(problems);
   return cells;
+}
+
+/**
+ * Function keys of the plan that may be given provisioned concurrency. The monitor may not: it runs
+ * once a minute with a reservation of one, so a warm instance would buy nothing.
+ */
+function provisionedConcurrencyProblems(cell: CellDefinition, label: string): string[] {
+  const consumers = new Set(STAGES.flatMap((stage) => cell.stages[stage].consumers.map((c) => `consume-${c.name}`)));
+  const keys = ['ingest', 'forward', ...consumers];
+  return Object.keys(cell.provisionedConcurrency)
+    .filter((key) => !keys.includes(key))
+    .map(
+      (key) =>
+        `${label}: provisionedConcurrency.${key}: no such function in this cell; one of ${keys.join(', ')}` +
+        (key === 'monitor' ? ' (the monitor runs once a minute with one reserved instance)' : ''),
+    );
 }
 
 export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {

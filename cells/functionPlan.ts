@@ -76,6 +76,12 @@ export interface FunctionPlan<H extends HandlerName = HandlerName> {
   readonly reservedConcurrentExecutions?: number;
   /** Runs on a schedule, every this many minutes (the monitor). */
   readonly scheduleMinutes?: number;
+  /**
+   * Execution environments kept initialised (the definition's `provisionedConcurrency`); the CDK
+   * puts them on a `live` alias, which is then what API Gateway and the event sources invoke.
+   * @default - none (on-demand only)
+   */
+  readonly provisionedConcurrency?: number;
 }
 
 export interface CellFunctionPlan {
@@ -90,6 +96,20 @@ export interface CellFunctionPlan {
 }
 
 export function functionPlan(cell: CellDefinition, topology: CellTopology = cellTopology(cell)): CellFunctionPlan {
+  const plan = basePlan(cell, topology);
+  const provisioned = <P extends FunctionPlan>(fn: P): P => {
+    const count = cell.provisionedConcurrency[fn.key];
+    return count === undefined ? fn : { ...fn, provisionedConcurrency: count };
+  };
+  return {
+    ingest: provisioned(plan.ingest),
+    forward: provisioned(plan.forward),
+    consumers: plan.consumers.map(provisioned),
+    monitor: plan.monitor,
+  };
+}
+
+function basePlan(cell: CellDefinition, topology: CellTopology): CellFunctionPlan {
   const prefix = resourcePrefix(cell.id);
   const inboxes = topology.stages.map((stage) => eventSource(stage.stage, stage.inbox));
   const consumerNames = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];

@@ -55,6 +55,11 @@ export class CellFunction extends Construct {
   public readonly functionName: string;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /**
+   * What callers invoke: the `live` alias holding the plan's provisioned concurrency when it has
+   * some (invoking `$LATEST` would bypass the warm instances), else the function itself.
+   */
+  public readonly invocable: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: CellFunctionProps) {
     super(scope, id);
@@ -129,6 +134,15 @@ export class CellFunction extends Construct {
       });
     }
 
+    this.invocable =
+      plan.provisionedConcurrency === undefined
+        ? this.function
+        : new lambda.Alias(this, 'Live', {
+            aliasName: 'live',
+            version: this.function.currentVersion,
+            provisionedConcurrentExecutions: plan.provisionedConcurrency,
+          });
+
     const unscoped = [
       'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) have no resource-level permissions',
       ...(props.unscopedActionReasons ?? []),
@@ -142,7 +156,7 @@ export class CellFunction extends Construct {
 
   /** Feeds the function from `queue` with the settings of one of its plan's event sources. */
   addQueueEventSource(source: EventSourcePlan, queue: sqs.IQueue): void {
-    this.function.addEventSource(
+    this.invocable.addEventSource(
       new SqsEventSource(queue, {
         batchSize: source.batchSize,
         maxBatchingWindow:
