@@ -134,14 +134,7 @@ export class CellFunction extends Construct {
       });
     }
 
-    this.invocable =
-      plan.provisionedConcurrency === undefined
-        ? this.function
-        : new lambda.Alias(this, 'Live', {
-            aliasName: 'live',
-            version: this.function.currentVersion,
-            provisionedConcurrentExecutions: plan.provisionedConcurrency,
-          });
+    this.invocable = this.liveAlias() ?? this.function;
 
     const unscoped = [
       'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) have no resource-level permissions',
@@ -152,6 +145,16 @@ export class CellFunction extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       `${unscoped.join('; ')}. Every other statement is scoped to this cell by grant*.`,
     );
+  }
+
+  /** The `live` alias on the current version with the plan's provisioned concurrency, if it has some. */
+  private liveAlias(): lambda.Alias | undefined {
+    if (this.plan.provisionedConcurrency === undefined) return undefined;
+    return new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+      provisionedConcurrentExecutions: this.plan.provisionedConcurrency,
+    });
   }
 
   /** Feeds the function from `queue` with the settings of one of its plan's event sources. */
