@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CellStack } from './CellStack.ts';
-import { awsCells } from './cells.config.ts';
+import { awsCells, globalView } from './cells.config.ts';
 import { PROJECT_ROOT } from './constructs/CellFunction.ts';
-import type { CellDefinition } from './definition.ts';
+import type { CellDefinition, GlobalView } from './definition.ts';
+import { addGlobalStacks } from './global/GlobalStacks.ts';
 
 /**
  * The CDK app (`cdk.json`: `npx tsx cells/app.ts`): one stack per AWS cell of `cells.config.ts`,
@@ -25,11 +26,18 @@ export interface CellAppOptions {
    * @default true
    */
   readonly cloudFormationValidation?: boolean;
+  /**
+   * The global operations view over the cells (`cells/global/`), or none.
+   * @default globalView() when `cells` is not given (the app `npm run synth` builds), else none
+   */
+  readonly global?: GlobalView;
 }
 
 export interface CellApp {
   readonly app: App;
   readonly stacks: readonly CellStack[];
+  /** `bems-global` and its Regional and link stacks, when the app has a global view. */
+  readonly globalStacks: readonly Stack[];
 }
 
 /** The stack id of a cell, e.g. `Bems-euw1-a` (what `cdk deploy` names). */
@@ -49,10 +57,12 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
   });
   const cells = options.cells ?? awsCells();
   const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));
+  const global = options.global ?? (options.cells ? undefined : globalView());
+  const globalStacks = global ? addGlobalStacks(app, global, cells) : [];
   // AwsSolutions checks run on every synthesis; a finding that is not acknowledged (with its
   // reason, next to the resource) fails the synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stacks };
+  return { app, stacks, globalStacks };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -1,4 +1,4 @@
-import { type CellDefinitionInput, parseCellDefinitions } from './definition.ts';
+import { type CellDefinitionInput, type GlobalViewInput, parseCellDefinitions, parseGlobalView } from './definition.ts';
 
 /**
  * The cells BEMS runs. Add a cell by adding an entry (see docs/ARCHITECTURE.md, "Adding a cell").
@@ -67,10 +67,24 @@ export const AWS_CELLS: CellDefinitionInput[] = [
   },
 ];
 
+/**
+ * The global operations view (`bems-global`): every AWS cell side by side, from a monitoring account
+ * of its own (docs/ARCHITECTURE.md, "The global operations view"). Add `sinkArns` once the sink
+ * stacks are deployed.
+ */
+export const GLOBAL_VIEW: GlobalViewInput = {
+  account: '999999999999',
+  region: 'eu-west-1',
+};
+
 export function localCell() {
   return parseCellDefinitions([LOCAL_CELL])[0]!;
 }
 
 export function awsCells() {
   return parseCellDefinitions(AWS_CELLS);
+}
+
+export function globalView() {
+  return parseGlobalView(GLOBAL_VIEW, awsCells());
 }

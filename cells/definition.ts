@@ -256,3 +256,53 @@ function provisionedConcurrencyProblems(cell: CellDefinition, label: string): st
 export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {
   return parseCellDefinitions([input])[0]!;
 }
+
+/**
+ * The global operations view (`bems-global`): one CloudWatch dashboard with every cell side by side
+ * and one composite health alarm per cell, deployed into a monitoring account and Region. The cells
+ * share their metrics with it through CloudWatch cross-account observability (an OAM sink per Region
+ * in the monitoring account, a link per source account and Region); see `cells/global/`.
+ */
+export const GlobalViewSchema = z.strictObject({
+  /** The monitoring account (12 digits). */
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  /** Where the dashboard lives (a cell's Region or not). */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'),
+  /**
+   * The OAM sink ARN of each Region, once its sink stack is deployed: the default `SinkArn` of that
+   * Region's link stacks (`cdk deploy --parameters SinkArn=…` works without it). @default none
+   */
+  sinkArns: z
+    .record(
+      z.string(),
+      z.string().regex(/^arn:aws[a-z-]*:oam:[a-z0-9-]+:\d{12}:sink\/[\w-]+$/, 'must be an OAM sink ARN'),
+    )
+    .default({}),
+});
+export type GlobalViewInput = z.input<typeof GlobalViewSchema>;
+export type GlobalView = z.output<typeof GlobalViewSchema>;
+
+/** Validates the global view against the cells it shows, reporting every problem with its field path. */
+export function parseGlobalView(input: GlobalViewInput, cells: readonly CellDefinition[]): GlobalView {
+  const result = GlobalViewSchema.safeParse(input);
+  if (!result.success) {
+    throw new CellDefinitionError(
+      result.error.issues.map((issue) => `global.${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const view = result.data;
+  const problems: string[] = [];
+  const regions = new Set(cells.map((c) => c.region));
+  if (cells.length === 0) problems.push('global: there are no AWS cells to show');
+  if (view.account === '000000000000') problems.push("global.account: 000000000000 is the local cell's account");
+  for (const [region, arn] of Object.entries(view.sinkArns)) {
+    const [, , , arnRegion, arnAccount] = arn.split(':');
+    if (!regions.has(region)) problems.push(`global.sinkArns.${region}: no cell runs in ${region}`);
+    if (arnRegion !== region)
+      problems.push(`global.sinkArns.${region}: the sink ARN is in ${arnRegion}, not ${region}`);
+    if (arnAccount !== view.account)
+      problems.push(`global.sinkArns.${region}: the sink ARN is in account ${arnAccount}, not the monitoring account`);
+  }
+  if (problems.length) throw new CellDefinitionError(problems);
+  return view;
+}

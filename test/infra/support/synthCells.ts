@@ -6,7 +6,12 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { cellStackId, createCellApp } from '../../../cells/app.ts';
 import type { CellStack } from '../../../cells/CellStack.ts';
 import { SKIP_BUNDLING_CONTEXT } from '../../../cells/constructs/CellFunction.ts';
-import { type CellDefinition, type CellDefinitionInput, parseCellDefinitions } from '../../../cells/definition.ts';
+import {
+  type CellDefinition,
+  type CellDefinitionInput,
+  type GlobalView,
+  parseCellDefinitions,
+} from '../../../cells/definition.ts';
 import { cellTopology } from '../../../cells/topology.ts';
 
 /** One violation (or acknowledged violation) of a validation plugin, as the CDK reports it. */
@@ -32,6 +37,8 @@ export interface SynthesizedCells {
   readonly stacks: ReadonlyMap<string, CellStack>;
   readonly templates: ReadonlyMap<string, Template>;
   readonly assembly: CloudAssembly;
+  /** The global view's templates by CDK stack id (`Bems-global`, …), when `global` was given. */
+  readonly globalTemplates: ReadonlyMap<string, Template>;
   /** The validation report the synth wrote (cdk-nag AwsSolutions and CloudFormation validation). */
   readonly report: ValidationReport;
   /** Deletes the cloud assembly directory. */
@@ -46,6 +53,8 @@ export interface SynthOptions {
    * synthesis time, so only the tests that check validation results turn it on. @default false
    */
   readonly cloudFormationValidation?: boolean;
+  /** Add the global operations view over `cells` (its templates go to `globalTemplates`). @default none */
+  readonly global?: GlobalView;
 }
 
 /**
@@ -55,9 +64,10 @@ export interface SynthOptions {
  */
 export function synthCells(cells: readonly CellDefinition[], options: SynthOptions = {}): SynthesizedCells {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bems-cdk-'));
-  const { app, stacks } = createCellApp({
+  const { app, stacks, globalStacks } = createCellApp({
     cells,
     outdir,
+    ...(options.global ? { global: options.global } : {}),
     context: options.bundle ? {} : { [SKIP_BUNDLING_CONTEXT]: true },
     cloudFormationValidation: options.cloudFormationValidation ?? false,
   });
@@ -66,8 +76,21 @@ export function synthCells(cells: readonly CellDefinition[], options: SynthOptio
   const templates = new Map(
     cells.map((cell) => [cell.id, Template.fromJSON(assembly.getStackArtifact(cellStackId(cell.id)).template)]),
   );
+  const globalTemplates = new Map(
+    globalStacks.map((stack) => [
+      stack.artifactId,
+      Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template),
+    ]),
+  );
   const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-  return { stacks: byId, templates, assembly, report, cleanUp: () => rmSync(outdir, { recursive: true, force: true }) };
+  return {
+    stacks: byId,
+    templates,
+    globalTemplates,
+    assembly,
+    report,
+    cleanUp: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
 
 /**
