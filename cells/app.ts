@@ -5,6 +5,7 @@ import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CellStack } from './CellStack.ts';
 import { awsCells, globalView } from './cells.config.ts';
+import { CellBackup } from './constructs/CellBackup.ts';
 import { PROJECT_ROOT } from './constructs/CellFunction.ts';
 import type { CellDefinition, GlobalView } from './definition.ts';
 import { addGlobalStacks } from './global/GlobalStacks.ts';
@@ -57,6 +58,8 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
   });
   const cells = options.cells ?? awsCells();
   const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));
+  // Built from the stack's stores (its public fields) as ARCHITECTURE.md's "Extending the stack" says.
+  for (const stack of stacks) new CellBackup(stack, 'Backup', { cell: stack.cell, stores: stack });
   const global = options.global ?? (options.cells ? undefined : globalView());
   const globalStacks = global ? addGlobalStacks(app, global, cells) : [];
   // AwsSolutions checks run on every synthesis; a finding that is not acknowledged (with its

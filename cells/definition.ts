@@ -120,6 +120,30 @@ export const AnalyticsSettingsSchema = z.strictObject({
 });
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettingsSchema>;
 
+/**
+ * AWS Backup of the cell's stores that AWS Backup supports (the Timestream table, the idempotency
+ * table, the S3 buckets of rejected or undeliverable records): a plan and a KMS-encrypted vault per
+ * cell. The event archive is not a backup target; it is the source every store is rebuilt from
+ * (docs/RECOVERY.md).
+ */
+export const BackupSettingsSchema = z.strictObject({
+  /** @default true */
+  enabled: z.boolean().default(true),
+  /** When the backup runs (AWS Backup schedule expression, UTC). @default 'cron(0 * * * ? *)' (hourly: RPO 1 h) */
+  scheduleExpression: z
+    .string()
+    .regex(/^(cron|rate)\(.+\)$/, 'must be an AWS Backup schedule expression such as cron(0 * * * ? *)')
+    .default('cron(0 * * * ? *)'),
+  /** Days a recovery point is kept. @default 35 */
+  retentionDays: z.int().min(1).max(36_500).default(35),
+  /** Copy every recovery point to this vault, in another Region (disaster recovery). @default none */
+  copyToVaultArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[\w.-]+$/, 'must be a backup vault ARN')
+    .optional(),
+});
+export type BackupSettings = z.infer<typeof BackupSettingsSchema>;
+
 /** Top-level blocks that configure one analytics store only; given to a cell of another store, they are refused. */
 const STORE_OPTION_BLOCKS: Readonly<Record<string, AnalyticsStore>> = { timestream: 'timestream' };
 
@@ -165,6 +189,7 @@ export const CellDefinitionSchema = z.strictObject({
     })
     .prefault({}),
   alerts: AlertSubscriptionsSchema.prefault({}),
+  backup: BackupSettingsSchema.prefault({}),
   redrive: RedrivePolicySchema.prefault({}),
   /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
   quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),
@@ -220,6 +245,9 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
         problems.push(`${label}: stages.${stage}.consumers: duplicate consumer name(s) ${dupes.join(', ')}`);
     }
     problems.push(...provisionedConcurrencyProblems(cell, label));
+    const copyRegion = cell.backup.copyToVaultArn?.split(':')[3];
+    if (copyRegion === cell.region)
+      problems.push(`${label}: backup.copyToVaultArn: the copy vault must be in another Region than ${cell.region}`);
     const clientNames = cell.apiClients.map((c) => c.name);
     const dupeClients = clientNames.filter((name, i) => clientNames.indexOf(name) !== i);
     if (dupeClients.length) problems.push(`${label}: apiClients: duplicate client name(s) ${dupeClients.join(', ')}`);
