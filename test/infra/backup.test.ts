@@ -46,7 +46,7 @@ describe('cell backup', () => {
     const keyId = logicalIdOf(vault.Properties.EncryptionKeyArn);
 
     expect(resourcesOf(template, 'AWS::KMS::Key').get(keyId)?.Properties.EnableKeyRotation).toBe(true);
-    expect(vault.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect((vault as unknown as { DeletionPolicy?: string }).DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(rule).toMatchObject({
       ScheduleExpression: 'cron(0 * * * ? *)',
       Lifecycle: { DeleteAfterDays: 14 },
