@@ -59,7 +59,8 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
   const cells = options.cells ?? awsCells();
   const stacks = cells.map((cell) => new CellStack(app, cellStackId(cell.id), { cell }));
   // Built from the stack's stores (its public fields) as ARCHITECTURE.md's "Extending the stack" says.
-  for (const stack of stacks) new CellBackup(stack, 'Backup', { cell: stack.cell, stores: stack });
+  for (const stack of stacks)
+    new CellBackup(stack, 'Backup', { cell: stack.cell, stores: stack, encryptionKey: stack.key.key });
   const global = options.global ?? (options.cells ? undefined : globalView());
   const globalStacks = global ? addGlobalStacks(app, global, cells) : [];
   // AwsSolutions checks run on every synthesis; a finding that is not acknowledged (with its

@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { resourcePrefix } from '../topology.ts';
@@ -12,6 +12,8 @@ import type { LakehouseStore } from './LakehouseStore.ts';
 import type { TimeseriesStore } from './TimeseriesStore.ts';
 
 export interface CellBackupProps {
+  /** The cell key: it encrypts the vault as it does every other store of the cell (kept on delete). */
+  readonly encryptionKey: kms.IKey;
   /** The cell: its `backup` block says what to do (nothing when `enabled` is false). */
   readonly cell: CellDefinition;
   /**
@@ -38,30 +40,23 @@ export function backedUpArns(stores: CellBackupProps['stores']): string[] {
 
 /**
  * The cell's AWS Backup plan and vault (docs/RECOVERY.md): one rule on the configured schedule,
- * recovery points kept `retentionDays` in a vault encrypted with a key of its own (a backup must
- * outlive a mistake with the cell key), optionally copied to a vault in another Region. Vault and key
- * are retained when the stack is deleted: the backups are what a deleted cell is restored from.
+ * recovery points kept `retentionDays` in a vault encrypted with the cell key, optionally copied
+ * to a vault in another Region (whose own key encrypts the copy). Vault and key are kept when the
+ * stack is deleted (not by a failed create): the backups are what a deleted cell is restored from.
  */
 export class CellBackup extends Construct {
   /** Absent when the cell's `backup.enabled` is false. */
   public readonly vault?: backup.BackupVault;
   public readonly plan?: backup.BackupPlan;
-  public readonly key?: kms.Key;
 
   constructor(scope: Construct, id: string, props: CellBackupProps) {
     super(scope, id);
     const settings = props.cell.backup;
     if (!settings.enabled) return;
     const prefix = resourcePrefix(props.cell.id);
-    this.key = new kms.Key(this, 'Key', {
-      alias: `alias/${prefix}-backup`,
-      description: `Encrypts the AWS Backup vault of ${prefix}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: `${prefix}-backup`,
-      encryptionKey: this.key,
+      encryptionKey: props.encryptionKey,
       removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     const retention = Duration.days(settings.retentionDays);

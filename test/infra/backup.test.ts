@@ -6,7 +6,7 @@ import { byName, logicalIdOf, resourcesOf } from './support/templateQueries.ts';
 
 /**
  * AWS Backup of each cell (docs/RECOVERY.md): a plan on the configured schedule and retention, a vault
- * encrypted with a key of its own, an optional copy to a vault in another Region, and a selection of
+ * encrypted with the cell key, an optional copy to a vault in another Region, and a selection of
  * exactly the stores AWS Backup supports — the idempotency table, the Timestream table, the S3
  * buckets of rejected/undeliverable records — never the S3 Tables bucket.
  */
@@ -33,7 +33,7 @@ const selected = (cellId: string) => {
 };
 
 describe('cell backup', () => {
-  it('keeps recovery points for the configured days in a vault with its own KMS key, copied to another Region', () => {
+  it('keeps recovery points for the configured days in a vault encrypted with the cell key, copied to another Region', () => {
     const template = synth.templates.get(timestreamCell!.id)!;
     const [, vault] = byName(
       template,
@@ -45,6 +45,8 @@ describe('cell backup', () => {
     const [rule] = plan!.Properties.BackupPlan.BackupPlanRule;
     const keyId = logicalIdOf(vault.Properties.EncryptionKeyArn);
 
+    // The cell key (the only customer-managed key of the stack), rotated yearly and kept on delete.
+    expect([...resourcesOf(template, 'AWS::KMS::Key').keys()]).toEqual([keyId]);
     expect(resourcesOf(template, 'AWS::KMS::Key').get(keyId)?.Properties.EnableKeyRotation).toBe(true);
     expect((vault as unknown as { DeletionPolicy?: string }).DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(rule).toMatchObject({
