@@ -151,6 +151,7 @@ export class CellStack extends Stack {
       queues: this.queues(),
       functions: [this.forward, ...this.consumers.values(), this.monitor.handler],
       alerts: this.alerts,
+      visibilityTargetSeconds: cell.visibilityTargetSeconds,
     });
     this.dashboard = new CellDashboard(this, 'Dashboard', {
       cellId: cell.id,
@@ -174,7 +175,7 @@ export class CellStack extends Stack {
       stages: this.topology.stages.map((s) => s.stage),
       clients: this.cell.apiClients,
       settings: this.cell.api,
-      ingestFunction: this.ingest.function,
+      ingestFunction: this.ingest.invocable,
       encryptionKey: this.key.key,
     });
     this.key.allowLogGroups(`API-Gateway-Execution-Logs_${api.api.restApiId}/*`);

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CellStack } from './CellStack.ts';
-import { awsCells, GOVERNANCE } from './cells.config.ts';
+import { awsCells, GOVERNANCE, globalView } from './cells.config.ts';
+import { CellBackup } from './constructs/CellBackup.ts';
 import { PROJECT_ROOT } from './constructs/CellFunction.ts';
-import type { CellDefinition, GovernanceInput } from './definition.ts';
+import type { CellDefinition, GlobalView, GovernanceInput } from './definition.ts';
+import { addGlobalStacks } from './global/GlobalStacks.ts';
 import { GovernanceStack } from './governance/GovernanceStack.ts';
 import { governancePlans } from './governance/governancePlan.ts';
 
@@ -33,6 +35,11 @@ export interface CellAppOptions {
    * @default true
    */
   readonly cloudFormationValidation?: boolean;
+  /**
+   * The global operations view over the cells (`cells/global/`), or none.
+   * @default globalView() when `cells` is not given (the app `npm run synth` builds), else none
+   */
+  readonly global?: GlobalView;
 }
 
 export interface CellApp {
@@ -40,6 +47,8 @@ export interface CellApp {
   readonly stacks: readonly CellStack[];
   /** One per account and Region that hosts cells. */
   readonly governanceStacks: readonly GovernanceStack[];
+  /** `bems-global` and its Regional and link stacks, when the app has a global view. */
+  readonly globalStacks: readonly Stack[];
 }
 
 /** The stack id of a governance stack, e.g. `BemsGovernance-111111111111-eu-west-1`. */
@@ -70,10 +79,15 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
   const governanceStacks = plans.map(
     (plan) => new GovernanceStack(app, governanceStackId(plan.account, plan.region), { plan }),
   );
+  // Built from the stack's stores (its public fields) as ARCHITECTURE.md's "Extending the stack" says.
+  for (const stack of stacks)
+    new CellBackup(stack, 'Backup', { cell: stack.cell, stores: stack, encryptionKey: stack.key.key });
+  const global = options.global ?? (options.cells ? undefined : globalView());
+  const globalStacks = global ? addGlobalStacks(app, global, cells) : [];
   // AwsSolutions checks run on every synthesis; a finding that is not acknowledged (with its
   // reason, next to the resource) fails the synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stacks, governanceStacks };
+  return { app, stacks, governanceStacks, globalStacks };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

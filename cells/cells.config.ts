@@ -1,4 +1,10 @@
-import { type CellDefinitionInput, type GovernanceInput, parseCellDefinitions } from './definition.ts';
+import {
+  type CellDefinitionInput,
+  type GlobalViewInput,
+  type GovernanceInput,
+  parseCellDefinitions,
+  parseGlobalView,
+} from './definition.ts';
 
 /**
  * The cells BEMS runs. Add a cell by adding an entry (see docs/ARCHITECTURE.md, "Adding a cell").
@@ -33,6 +39,8 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     account: '111111111111',
     region: 'eu-west-1',
     apiClients: [{ name: 'sap-fi' }, { name: 'coupa', rateLimit: 200, burstLimit: 400, quotaPerDay: 2_000_000 }],
+    // Producers call ingest synchronously: keep a few instances warm so none of them waits on a cold start.
+    provisionedConcurrency: { ingest: 5 },
     stages: {
       // A second authorization consumer sees only escalations (an SNS filter policy). Its records
       // carry consumer="escalations"; views count the stage's first consumer ("recorder").
@@ -101,10 +109,24 @@ export const GOVERNANCE: GovernanceInput = {
   ],
 };
 
+/**
+ * The global operations view (`bems-global`): every AWS cell side by side, from a monitoring account
+ * of its own (docs/ARCHITECTURE.md, "The global operations view"). Add `sinkArns` once the sink
+ * stacks are deployed.
+ */
+export const GLOBAL_VIEW: GlobalViewInput = {
+  account: '999999999999',
+  region: 'eu-west-1',
+};
+
 export function localCell() {
   return parseCellDefinitions([LOCAL_CELL])[0]!;
 }
 
 export function awsCells() {
   return parseCellDefinitions(AWS_CELLS);
+}
+
+export function globalView() {
+  return parseGlobalView(GLOBAL_VIEW, awsCells());
 }

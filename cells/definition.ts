@@ -123,6 +123,30 @@ export const AnalyticsSettingsSchema = z.strictObject({
 });
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettingsSchema>;
 
+/**
+ * AWS Backup of the cell's stores that AWS Backup supports (the Timestream table, the idempotency
+ * table, the S3 buckets of rejected or undeliverable records): a plan and a KMS-encrypted vault per
+ * cell. The event archive is not a backup target; it is the source every store is rebuilt from
+ * (docs/RECOVERY.md).
+ */
+export const BackupSettingsSchema = z.strictObject({
+  /** @default true */
+  enabled: z.boolean().default(true),
+  /** When the backup runs (AWS Backup schedule expression, UTC). @default 'cron(0 * * * ? *)' (hourly: RPO 1 h) */
+  scheduleExpression: z
+    .string()
+    .regex(/^(cron|rate)\(.+\)$/, 'must be an AWS Backup schedule expression such as cron(0 * * * ? *)')
+    .default('cron(0 * * * ? *)'),
+  /** Days a recovery point is kept. @default 35 */
+  retentionDays: z.int().min(1).max(36_500).default(35),
+  /** Copy every recovery point to this vault, in another Region (disaster recovery). @default none */
+  copyToVaultArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[\w.-]+$/, 'must be a backup vault ARN')
+    .optional(),
+});
+export type BackupSettings = z.infer<typeof BackupSettingsSchema>;
+
 /** Top-level blocks that configure one analytics store only; given to a cell of another store, they are refused. */
 const STORE_OPTION_BLOCKS: Readonly<Record<string, AnalyticsStore>> = { timestream: 'timestream' };
 
@@ -180,6 +204,19 @@ export const CellDefinitionSchema = z.strictObject({
     .prefault({}),
   apiClients: z.array(ApiClientSchema).min(1),
   api: ApiSettingsSchema.prefault({}),
+  /**
+   * Seconds from the API accepting an event to the analytics store accepting its record within which
+   * the event must be visible (DESIGN §1): the end-to-end latency alarm's threshold and the target line
+   * of both dashboards' end-to-end panels. @default 120
+   */
+  visibilityTargetSeconds: z.int().min(10).max(3600).default(120),
+  /**
+   * Provisioned concurrency per function, by its key in the function plan (`ingest`, `forward`,
+   * `consume-<consumer>`): that many execution environments kept initialised behind a `live` alias,
+   * so no request waits for a cold start. Worth it for ingest, whose cold starts reach the producers;
+   * billed around the clock (`bems cost --cell <id>`). @default none
+   */
+  provisionedConcurrency: z.record(z.string(), z.int().min(1).max(3000)).default({}),
   /** EventBridge archive retention in days; 0 keeps events indefinitely (audit). @default 0 */
   archiveRetentionDays: z.int().min(0).default(0),
   analytics: AnalyticsSettingsSchema.prefault({}),
@@ -193,6 +230,7 @@ export const CellDefinitionSchema = z.strictObject({
     })
     .prefault({}),
   alerts: AlertSubscriptionsSchema.prefault({}),
+  backup: BackupSettingsSchema.prefault({}),
   redrive: RedrivePolicySchema.prefault({}),
   /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
   quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),
@@ -260,6 +298,10 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
       if (dupes.length)
         problems.push(`${label}: stages.${stage}.consumers: duplicate consumer name(s) ${dupes.join(', ')}`);
     }
+    problems.push(...provisionedConcurrencyProblems(cell, label));
+    const copyRegion = cell.backup.copyToVaultArn?.split(':')[3];
+    if (copyRegion === cell.region)
+      problems.push(`${label}: backup.copyToVaultArn: the copy vault must be in another Region than ${cell.region}`);
     const clientNames = cell.apiClients.map((c) => c.name);
     const dupeClients = clientNames.filter((name, i) => clientNames.indexOf(name) !== i);
     if (dupeClients.length) problems.push(`${label}: apiClients: duplicate client name(s) ${dupeClients.join(', ')}`);
@@ -285,6 +327,72 @@ export {
   TRAIL_MODES,
 } from './governanceDefinition.ts';
 
+/**
+ * Function keys of the plan that may be given provisioned concurrency. The monitor may not: it runs
+ * once a minute with a reservation of one, so a warm instance would buy nothing.
+ */
+function provisionedConcurrencyProblems(cell: CellDefinition, label: string): string[] {
+  const consumers = new Set(STAGES.flatMap((stage) => cell.stages[stage].consumers.map((c) => `consume-${c.name}`)));
+  const keys = ['ingest', 'forward', ...consumers];
+  return Object.keys(cell.provisionedConcurrency)
+    .filter((key) => !keys.includes(key))
+    .map(
+      (key) =>
+        `${label}: provisionedConcurrency.${key}: no such function in this cell; one of ${keys.join(', ')}` +
+        (key === 'monitor' ? ' (the monitor runs once a minute with one reserved instance)' : ''),
+    );
+}
+
 export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {
   return parseCellDefinitions([input])[0]!;
+}
+
+/**
+ * The global operations view (`bems-global`): one CloudWatch dashboard with every cell side by side
+ * and one composite health alarm per cell, deployed into a monitoring account and Region. The cells
+ * share their metrics with it through CloudWatch cross-account observability (an OAM sink per Region
+ * in the monitoring account, a link per source account and Region); see `cells/global/`.
+ */
+export const GlobalViewSchema = z.strictObject({
+  /** The monitoring account (12 digits). */
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  /** Where the dashboard lives (a cell's Region or not). */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'),
+  /**
+   * The OAM sink ARN of each Region, once its sink stack is deployed: the default `SinkArn` of that
+   * Region's link stacks (`cdk deploy --parameters SinkArn=…` works without it). @default none
+   */
+  sinkArns: z
+    .record(
+      z.string(),
+      z.string().regex(/^arn:aws[a-z-]*:oam:[a-z0-9-]+:\d{12}:sink\/[\w-]+$/, 'must be an OAM sink ARN'),
+    )
+    .default({}),
+});
+export type GlobalViewInput = z.input<typeof GlobalViewSchema>;
+export type GlobalView = z.output<typeof GlobalViewSchema>;
+
+/** Validates the global view against the cells it shows, reporting every problem with its field path. */
+export function parseGlobalView(input: GlobalViewInput, cells: readonly CellDefinition[]): GlobalView {
+  const result = GlobalViewSchema.safeParse(input);
+  if (!result.success) {
+    throw new CellDefinitionError(
+      result.error.issues.map((issue) => `global.${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const view = result.data;
+  const problems: string[] = [];
+  const regions = new Set(cells.map((c) => c.region));
+  if (cells.length === 0) problems.push('global: there are no AWS cells to show');
+  if (view.account === '000000000000') problems.push("global.account: 000000000000 is the local cell's account");
+  for (const [region, arn] of Object.entries(view.sinkArns)) {
+    const [, , , arnRegion, arnAccount] = arn.split(':');
+    if (!regions.has(region)) problems.push(`global.sinkArns.${region}: no cell runs in ${region}`);
+    if (arnRegion !== region)
+      problems.push(`global.sinkArns.${region}: the sink ARN is in ${arnRegion}, not ${region}`);
+    if (arnAccount !== view.account)
+      problems.push(`global.sinkArns.${region}: the sink ARN is in account ${arnAccount}, not the monitoring account`);
+  }
+  if (problems.length) throw new CellDefinitionError(problems);
+  return view;
 }

@@ -7,7 +7,7 @@ import {
   INGEST_ENV,
   MONITOR_ENV,
 } from '../schemas/functionEnvironment.ts';
-import { METRICS_NAMESPACE } from '../schemas/metrics.ts';
+import { METRICS_NAMESPACE, metricServiceName } from '../schemas/metrics.ts';
 import type { Stage } from '../schemas/stages.ts';
 import type { CellDefinition } from './definition.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
@@ -76,6 +76,12 @@ export interface FunctionPlan<H extends HandlerName = HandlerName> {
   readonly reservedConcurrentExecutions?: number;
   /** Runs on a schedule, every this many minutes (the monitor). */
   readonly scheduleMinutes?: number;
+  /**
+   * Execution environments kept initialised (the definition's `provisionedConcurrency`); the CDK
+   * puts them on a `live` alias, which is then what API Gateway and the event sources invoke.
+   * @default - none (on-demand only)
+   */
+  readonly provisionedConcurrency?: number;
 }
 
 export interface CellFunctionPlan {
@@ -90,6 +96,20 @@ export interface CellFunctionPlan {
 }
 
 export function functionPlan(cell: CellDefinition, topology: CellTopology = cellTopology(cell)): CellFunctionPlan {
+  const plan = basePlan(cell, topology);
+  const provisioned = <P extends FunctionPlan>(fn: P): P => {
+    const count = cell.provisionedConcurrency[fn.key];
+    return count === undefined ? fn : { ...fn, provisionedConcurrency: count };
+  };
+  return {
+    ingest: provisioned(plan.ingest),
+    forward: provisioned(plan.forward),
+    consumers: plan.consumers.map(provisioned),
+    monitor: plan.monitor,
+  };
+}
+
+function basePlan(cell: CellDefinition, topology: CellTopology): CellFunctionPlan {
   const prefix = resourcePrefix(cell.id);
   const inboxes = topology.stages.map((stage) => eventSource(stage.stage, stage.inbox));
   const consumerNames = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
@@ -211,7 +231,7 @@ export function functionEnvironment<H extends HandlerName>(
   return {
     [COMMON_ENV.connectionReuse]: '1',
     [COMMON_ENV.cellId]: cell.id,
-    [COMMON_ENV.serviceName]: `bems-${fn.handler}`,
+    [COMMON_ENV.serviceName]: metricServiceName(fn.handler),
     [COMMON_ENV.metricsNamespace]: METRICS_NAMESPACE,
     [COMMON_ENV.logLevel]: FUNCTION_DEFAULTS.logLevel,
     ...own({ cell, topology: cellTopology(cell), fn, resources, toJson }),

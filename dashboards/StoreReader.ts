@@ -1,5 +1,14 @@
 import type { Stage } from '../schemas/stages.ts';
-import type { AggregateRow, AggregateSpec, LatencyRow, LocalSql, SqlQuery, SqlValue, StuckRow } from './localSql.ts';
+import type {
+  AggregateRow,
+  AggregateSpec,
+  LatencyRow,
+  LocalSql,
+  SqlQuery,
+  SqlValue,
+  StuckRow,
+  VisibilityRow,
+} from './localSql.ts';
 import type { QueueDepth } from './queueDepths.ts';
 import { TurnBatcher } from './TurnBatcher.ts';
 import type { TimeRange } from './timeRange.ts';
@@ -76,6 +85,11 @@ export class StoreReader {
   /** Latency percentiles by processing-time bucket, stage or overall; batched per range like `aggregate`. */
   latencyRows(by: LatencyGrouping, range: TimeRange): Promise<LatencyRow[]> {
     return this.latency.request({ by, range });
+  }
+
+  /** END_TO_END_VISIBILITY per stage over `range`, against `targetMs`. */
+  visibilityRows(range: TimeRange, targetMs: number): Promise<VisibilityRow[]> {
+    return this.run<VisibilityRow>(this.sql.visibility(range, targetMs));
   }
 
   /** Per-stage counts and the longest-stuck invoices as of `asOfMs`. */

@@ -107,6 +107,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
       string
     >,
     slaSecondsByStage: Object.fromEntries(STAGES.map((s) => [s, cell.stages[s].slaSeconds])) as Record<Stage, number>,
+    visibilityTargetSeconds: cell.visibilityTargetSeconds,
     ...(health ? { queueDepths: async () => queueDepthsFromHealth(await health()) } : {}),
     now,
   });

@@ -1,5 +1,6 @@
 import { READ_MODEL_COLUMNS, READ_MODEL_VIEW } from '../schemas/analyticsRecord.ts';
 import { MAX_FUTURE_SKEW_MS } from '../schemas/invoiceEvent.ts';
+import { END_TO_END_VISIBILITY } from '../schemas/metrics.ts';
 import { latestEventOrder, primaryConsumerPredicate, sqlStringList } from '../schemas/readModelSql.ts';
 import type { Stage } from '../schemas/stages.ts';
 import { type StageStuckRule, sqliteStuckInvoices, stuckRulesOf } from '../schemas/stuckRule.ts';
@@ -62,6 +63,14 @@ export interface LatencyRow {
   readonly p50: number | null;
   readonly p95: number | null;
   readonly p99: number | null;
+}
+
+/** A row of {@link LocalSql.visibility}: one stage, `pNN` for each END_TO_END_VISIBILITY percentile. */
+export interface VisibilityRow {
+  readonly stage: string;
+  readonly n: number;
+  readonly within_target: number;
+  readonly [percentile: `p${number}`]: number | null;
 }
 
 export interface StuckRow {
@@ -285,6 +294,30 @@ export class LocalSql {
     });
     return {
       sql: `WITH src AS ${bys.length > 1 ? 'MATERIALIZED ' : ''}(${source.sql}) ${parts.join(' UNION ALL ')}`,
+      params: source.params,
+    };
+  }
+
+  /**
+   * END_TO_END_VISIBILITY per stage over the records processed in `range`: nearest-rank percentiles
+   * (as {@link latency}) of `written_at_ms - received_at_ms` (clamped at 0 like the metric), and how
+   * many were within `targetMs`. Replayed records are left out, as the consumer leaves them out of
+   * `EndToEndLatency`.
+   */
+  visibility(range: TimeRange, targetMs: number): SqlQuery {
+    const source = this.source('events', range, 'processed', ['stage', 'received_at_ms', 'written_at_ms', 'replayed']);
+    const percentiles = END_TO_END_VISIBILITY.percentiles
+      .map((p) => `MIN(CASE WHEN rn * 100 >= ${p} * n THEN ms END) AS p${p}`)
+      .join(', ');
+    const ms = 'MAX(0, written_at_ms - received_at_ms)';
+    const ranked =
+      `SELECT stage, ${ms} AS ms, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY ${ms}) AS rn, ` +
+      'COUNT(*) OVER (PARTITION BY stage) AS n FROM src WHERE replayed = 0 AND received_at_ms IS NOT NULL';
+    return {
+      sql:
+        `WITH src AS (${source.sql}) SELECT stage, MAX(n) AS n, ` +
+        `SUM(CASE WHEN ms <= ${int(targetMs, 'visibility target')} THEN 1 ELSE 0 END) AS within_target, ${percentiles} ` +
+        `FROM (${ranked}) GROUP BY stage`,
       params: source.params,
     };
   }

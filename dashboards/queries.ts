@@ -11,6 +11,7 @@ import { queuesPanel } from './panels/queuesPanel.ts';
 import { stuckPanel } from './panels/stuckPanel.ts';
 import type { ViewContext } from './panels/ViewContext.ts';
 import { vendorTablePanel } from './panels/vendorTablePanel.ts';
+import { visibilityPanel } from './panels/visibilityPanel.ts';
 import type { QueueDepth } from './queueDepths.ts';
 import { timelineEventBase, toInvoiceEventRecord } from './readModel/invoiceTimeline.ts';
 import { type DashboardStore, type LatencyGrouping, StoreReader } from './StoreReader.ts';
@@ -18,7 +19,7 @@ import { currenciesOf, shapeSeries } from './shapeSeries.ts';
 import type { TimeRange } from './timeRange.ts';
 import type { InvoiceTimeline, PanelData, ViewData } from './viewData.ts';
 import { VIEWS } from './viewDefinitions/index.ts';
-import type { KpiPanel, Panel, ViewId } from './views.ts';
+import { type KpiPanel, type Panel, VISIBILITY_SLA_MS, type ViewId } from './views.ts';
 
 export type { DashboardStore } from './StoreReader.ts';
 
@@ -27,6 +28,8 @@ export interface DashboardQueriesOptions {
   readonly primaryConsumers?: Partial<Record<Stage, string>>;
   /** Stuck SLA per stage in seconds (the cell definition's `slaSeconds`). @default 900 for every stage */
   readonly slaSecondsByStage?: Partial<Record<Stage, number>>;
+  /** The cell definition's `visibilityTargetSeconds` (the end-to-end panel's target). @default 120 */
+  readonly visibilityTargetSeconds?: number;
   /** Current queue depths for the operations view; absent → the panel says it has no source. */
   readonly queueDepths?: () => Promise<readonly QueueDepth[]>;
   /** @default Date.now */
@@ -44,6 +47,7 @@ const DEFAULT_SLA_SECONDS = 900;
 export class DashboardQueries {
   private readonly reader: StoreReader;
   private readonly now: () => number;
+  private readonly visibilityTargetMs: number;
 
   constructor(store: DashboardStore, options: DashboardQueriesOptions = {}) {
     const slaSecondsByStage = Object.fromEntries(
@@ -57,6 +61,7 @@ export class DashboardQueries {
     });
     this.reader = new StoreReader(store, sql, slaSecondsByStage, options.queueDepths);
     this.now = options.now ?? Date.now;
+    this.visibilityTargetMs = (options.visibilityTargetSeconds ?? VISIBILITY_SLA_MS / 1000) * 1000;
   }
 
   /** Every panel of one view over `range`. */
@@ -141,6 +146,8 @@ export class DashboardQueries {
         return shapeSeries(panel, await this.reader.aggregate(panel, range), range);
       case 'latency':
         return latencyPanel(panel, range, this.reader);
+      case 'visibility':
+        return visibilityPanel(range, this.reader, this.visibilityTargetMs);
       case 'anomalies':
         context.anomalies = anomalyPanel(range, this.reader);
         return context.anomalies;

@@ -57,6 +57,7 @@ function panelHtml(viewId: string, panel: Panel): string {
       body = panel.by === 'time' ? chart() : '<div class="table-box"></div>';
       break;
     case 'queues':
+    case 'visibility':
     case 'vendorTable':
       body = '<div class="table-box"></div>';
       break;

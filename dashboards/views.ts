@@ -236,6 +236,15 @@ export interface LatencyPanel extends PanelBase {
   readonly by: 'time' | 'stage';
 }
 
+/**
+ * END_TO_END_VISIBILITY (`schemas/metrics.ts`) per stage, from the read model: `written_at_ms` (the
+ * store accepted the row) minus `received_at_ms` (the API accepted the event), replays left out — the
+ * figure the cell's CloudWatch dashboard draws from `EndToEndLatency`.
+ */
+export interface VisibilityPanel extends PanelBase {
+  readonly kind: 'visibility';
+}
+
 export interface QueuesPanel extends PanelBase {
   readonly kind: 'queues';
 }
@@ -263,6 +272,7 @@ export type Panel =
   | ChartPanel
   | KpiPanel
   | LatencyPanel
+  | VisibilityPanel
   | QueuesPanel
   | StuckPanel
   | AnomalyPanel

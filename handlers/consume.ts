@@ -6,6 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ANALYTICS_STORES } from '../schemas/analyticsRecord.ts';
 import { CONSUME_ENV } from '../schemas/functionEnvironment.ts';
 import { METRICS } from '../schemas/metrics.ts';
+import { timedSink } from './consume/acceptanceTimes.ts';
 import type { EventSink } from './consume/EventSink.ts';
 import { FirehoseSink } from './consume/FirehoseSink.ts';
 import { parseFifoMessage } from './consume/parseFifoMessage.ts';
@@ -87,7 +88,7 @@ export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 export function createConsumeHandler(config: ConsumeConfig, dependencies: ConsumeDependencies = {}): ConsumeHandler {
   const observability = createObservability(config, dependencies);
   const now = dependencies.now ?? Date.now;
-  const sink = dependencies.sink ?? sinkFor(config, dependencies, observability.tracer);
+  const sink = timedSink(dependencies.sink ?? sinkFor(config, dependencies, observability.tracer), now);
   const consumer = config.consumerName;
 
   return (event, context) =>
@@ -106,11 +107,12 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
       );
       const outcomes = await recordInGroupOrder(
         grouped,
-        sink,
+        sink.sink,
         context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
       );
 
       const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+      const items = new Map(grouped.flatMap((g) => ('item' in g ? [[g.messageId, g.item] as const] : [])));
       for (const [messageId, outcome] of outcomes) {
         const message = byMessage.get(messageId)!;
         const ids: Record<string, string> = message.ok
@@ -118,9 +120,11 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
           : { messageId, messageGroupId: message.groupId };
         const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
         reportOutcome(outcome, ids, dimensions, invocation);
-        if (outcome.status === 'recorded' && message.ok) {
+        // END_TO_END_VISIBILITY: API receipt → store acceptance, replays left out (they were visible once).
+        const acceptedAt = items.has(messageId) ? sink.acceptedAt(items.get(messageId)!) : undefined;
+        if (outcome.status === 'recorded' && message.ok && !message.replayed && acceptedAt !== undefined) {
           // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
-          const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
+          const latency = Math.max(0, acceptedAt - Date.parse(message.detail.server.receivedAt));
           invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
         }
       }

@@ -70,7 +70,7 @@ export const METRICS = {
    * messages reach the DLQ after maxReceiveCount.
    */
   recordsRejected: { name: 'RecordsRejected', unit: count, dimensions: [stage, consumer], source: 'consume' },
-  /** Consume: from the API's receipt of an event to its record, per recorded event. */
+  /** Consume: from the API's receipt of an event to the store accepting its record, per record written (not replays). */
   endToEndLatency: { name: 'EndToEndLatency', unit: milliseconds, dimensions: [stage, consumer], source: 'consume' },
   /** Monitor: DLQ messages the automatic redrive moved back. */
   messagesRedriven: { name: 'MessagesRedriven', unit: count, dimensions: [stage], source: 'monitor' },
@@ -95,3 +95,33 @@ export type DimensionsOf<M extends MetricDefinition> = { readonly [D in M['dimen
 export function cellMetricQuery(metric: MetricDefinition, cellId: string, statistic = 'SUM'): string {
   return `SELECT ${statistic}(${metric.name}) FROM ${METRICS_NAMESPACE} WHERE cell = '${cellId}'`;
 }
+
+/**
+ * `POWERTOOLS_SERVICE_NAME` of a handler's functions, and so the `service` dimension of its metrics: a
+ * graph or alarm that names every dimension of a point (percentiles cannot be summed over dimensions
+ * the way Metrics Insights sums counts) must name this one too.
+ */
+export function metricServiceName(source: MetricSource): string {
+  return `bems-${source}`;
+}
+
+/**
+ * End-to-end visibility, defined once for every dashboard that shows it: per stage (and consumer),
+ * the time from the API accepting an event (`server.receivedAt`, stamped by ingest) to the analytics
+ * store accepting its record, as percentiles against the cell's `visibilityTargetSeconds`.
+ *
+ * - CloudWatch (cell and global dashboards, the alarm): percentiles of {@link METRICS.endToEndLatency},
+ *   which the consumer publishes once per record the store accepted in this attempt.
+ * - The local dashboard: the same two instants as the read model keeps them, `written_at_ms`
+ *   (when the store accepted the row) minus `received_at_ms`, per record of each stage's first consumer.
+ *
+ * Replayed events are left out of both: they were visible once already, and an archive replay of last
+ * month would otherwise read as a month of latency.
+ */
+export const END_TO_END_VISIBILITY = {
+  metric: METRICS.endToEndLatency,
+  title: 'End-to-end visibility: API accepted → store accepted',
+  /** The percentiles shown; the alarm watches the last. */
+  percentiles: [50, 99],
+  countsReplayed: false,
+} as const;

@@ -7,6 +7,7 @@ import { METRICS } from '../../schemas/metrics.ts';
 import type { AlertTopics } from './AlertTopics.ts';
 import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
 import { ALARM_THRESHOLDS } from './defaults.ts';
+import { ALARMED_PERCENTILE, type EndToEndSeries, endToEndMetric, endToEndSeries } from './endToEndMetric.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
 /** `functions`: those whose errors page someone (the consumers, the forwarder, the monitor). */
@@ -14,6 +15,8 @@ export interface CellAlarmsProps extends WatchedCellProps {
   /** Every queue of the cell with its DLQ. */
   readonly queues: readonly QueueWithDlq[];
   readonly alerts: AlertTopics;
+  /** The cell definition's `visibilityTargetSeconds`: the end-to-end latency alarms' threshold. */
+  readonly visibilityTargetSeconds: number;
   /** @default ALARM_THRESHOLDS */
   readonly thresholds?: Partial<typeof ALARM_THRESHOLDS>;
 }
@@ -22,6 +25,8 @@ export interface CellAlarmsProps extends WatchedCellProps {
 export interface CellAlarm {
   readonly alarm: cloudwatch.Alarm;
   readonly severity: AlertSeverity;
+  /** Set on an end-to-end latency alarm: the stage and consumer it watches (the dashboard graphs these). */
+  readonly endToEnd?: EndToEndSeries;
 }
 
 /**
@@ -39,7 +44,7 @@ export class CellAlarms extends Construct {
     const t = { ...ALARM_THRESHOLDS, ...props.thresholds };
     const alarms: CellAlarm[] = [];
     const minute = Duration.minutes(1);
-    const add = (severity: AlertSeverity, alarmId: string, options: cloudwatch.AlarmProps): cloudwatch.Alarm => {
+    const add: AddAlarm = (severity, alarmId, options, endToEnd) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -48,7 +53,7 @@ export class CellAlarms extends Construct {
       const topic = new actions.SnsAction(props.alerts.topics[severity]);
       alarm.addAlarmAction(topic);
       alarm.addOkAction(topic);
-      alarms.push({ alarm, severity });
+      alarms.push({ alarm, severity, ...(endToEnd ? { endToEnd } : {}) });
       return alarm;
     };
 
@@ -99,6 +104,8 @@ export class CellAlarms extends Construct {
       });
     }
 
+    addEndToEndAlarms(props, add);
+
     add('critical', 'RejectedRecords', {
       alarmName: `${props.prefix}-timestream-rejected-records`,
       alarmDescription:
@@ -110,5 +117,34 @@ export class CellAlarms extends Construct {
     });
 
     this.alarms = alarms;
+  }
+}
+
+type AddAlarm = (
+  severity: AlertSeverity,
+  alarmId: string,
+  options: cloudwatch.AlarmProps,
+  endToEnd?: EndToEndSeries,
+) => cloudwatch.Alarm;
+
+/**
+ * END_TO_END_VISIBILITY per stage and consumer, p99 at the visibility target: what the age alarms
+ * only approximate (an event can be late without any one queue holding it for two minutes).
+ */
+function addEndToEndAlarms(props: CellAlarmsProps, add: AddAlarm): void {
+  for (const series of endToEndSeries(props.functions.map((f) => f.plan))) {
+    add(
+      'warning',
+      `EndToEnd-${series.stage}-${series.consumer}`,
+      {
+        alarmName: `${props.prefix}-${series.stage}-${series.consumer}-e2e-p${ALARMED_PERCENTILE}`,
+        alarmDescription: `End-to-end latency p${ALARMED_PERCENTILE} (API accepted → store accepted) of ${series.stage}/${series.consumer} at or above the ${props.visibilityTargetSeconds} s visibility target in 2 of 3 minutes.`,
+        metric: endToEndMetric(props.cellId, series, ALARMED_PERCENTILE),
+        threshold: props.visibilityTargetSeconds * 1000,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      },
+      series,
+    );
   }
 }

@@ -1,9 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS, type MetricDefinition } from '../../schemas/metrics.ts';
+import { END_TO_END_VISIBILITY, METRICS, type MetricDefinition } from '../../schemas/metrics.ts';
 import type { CellAlarm } from './CellAlarms.ts';
 import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
+import { endToEndMetric } from './endToEndMetric.ts';
 import type { StagePipeline } from './StagePipeline.ts';
 
 export interface CellDashboardProps extends WatchedCellProps {
@@ -41,6 +42,7 @@ export class CellDashboard extends Construct {
     this.dashboard.addWidgets(...alarmRow(props));
     this.dashboard.addWidgets(...apiRow(props));
     for (const pipeline of props.pipelines) this.dashboard.addWidgets(...stageRow(pipeline));
+    this.dashboard.addWidgets(...endToEndRow(props));
     this.dashboard.addWidgets(...eventsRow(props));
     this.dashboard.addWidgets(...functionsRow(props));
   }
@@ -119,6 +121,25 @@ function stageRow(pipeline: StagePipeline): cloudwatch.IWidget[] {
       ),
     }),
   ];
+}
+
+/**
+ * END_TO_END_VISIBILITY: one graph per percentile, a line per stage and consumer, drawn from the
+ * end-to-end alarms (the graph shows what they watch) with their threshold, the visibility target.
+ */
+function endToEndRow(props: CellDashboardProps): cloudwatch.IWidget[] {
+  const watched = props.alarms.filter((a) => a.endToEnd);
+  if (watched.length === 0) return [];
+  const target = watched[0]!.alarm.toAnnotation();
+  return END_TO_END_VISIBILITY.percentiles.map(
+    (percentile) =>
+      new cloudwatch.GraphWidget({
+        title: `${END_TO_END_VISIBILITY.title} (ms), p${percentile}`,
+        width: 24 / END_TO_END_VISIBILITY.percentiles.length,
+        left: watched.map((a) => endToEndMetric(props.cellId, a.endToEnd!, percentile)),
+        leftAnnotations: [{ ...target, label: 'visibility target' }],
+      }),
+  );
 }
 
 /** BEMS metrics (`schemas/metrics.ts`) of the cell: the flow, and what was refused or failed. */

@@ -55,6 +55,11 @@ export class CellFunction extends Construct {
   public readonly functionName: string;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /**
+   * What callers invoke: the `live` alias holding the plan's provisioned concurrency when it has
+   * some (invoking `$LATEST` would bypass the warm instances), else the function itself.
+   */
+  public readonly invocable: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: CellFunctionProps) {
     super(scope, id);
@@ -129,6 +134,8 @@ export class CellFunction extends Construct {
       });
     }
 
+    this.invocable = this.liveAlias() ?? this.function;
+
     const unscoped = [
       'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) have no resource-level permissions',
       ...(props.unscopedActionReasons ?? []),
@@ -140,9 +147,19 @@ export class CellFunction extends Construct {
     );
   }
 
+  /** The `live` alias on the current version with the plan's provisioned concurrency, if it has some. */
+  private liveAlias(): lambda.Alias | undefined {
+    if (this.plan.provisionedConcurrency === undefined) return undefined;
+    return new lambda.Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+      provisionedConcurrentExecutions: this.plan.provisionedConcurrency,
+    });
+  }
+
   /** Feeds the function from `queue` with the settings of one of its plan's event sources. */
   addQueueEventSource(source: EventSourcePlan, queue: sqs.IQueue): void {
-    this.function.addEventSource(
+    this.invocable.addEventSource(
       new SqsEventSource(queue, {
         batchSize: source.batchSize,
         maxBatchingWindow:

@@ -45,6 +45,9 @@ const PANEL_VISUALS: { readonly [K in Panel['kind']]: PanelVisuals<K> } = {
   cashFlow: (view, panel, _id, span) => [placed(chartVisual(view.id, cashFlowChart(panel)), span)],
   vendorTable: (_view, panel, id, span) => [placed(vendorTableVisual(id, panel), span)],
   queues: () => [],
+  // The store's write time is not a column of the Timestream table or the Iceberg table QuickSight
+  // reads; on AWS this figure is the cell's CloudWatch dashboard (EndToEndLatency).
+  visibility: () => [],
 };
 
 /** A panel of the view definition as QuickSight visuals, each with its place on the sheet's grid. */

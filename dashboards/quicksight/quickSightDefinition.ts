@@ -30,12 +30,13 @@ export const RANGE_PARAMETER = 'RangeStart';
 
 /** The text boxes a sheet needs for panels QuickSight cannot draw from Timestream. */
 function textBoxes(view: ViewDef, options: QuickSightDefinitionOptions): CfnDashboard.SheetTextBoxProperty[] {
+  const what = { queues: 'queue depths and DLQ counts are', visibility: 'end-to-end latency (EndToEndLatency) is' };
   return view.panels
-    .filter((panel) => panel.kind === 'queues')
+    .filter((panel) => panel.kind === 'queues' || panel.kind === 'visibility')
     .map((panel) => ({
       sheetTextBoxId: `${view.id}-${panel.id}`,
       content:
-        `<text-box>${panel.title}: queue depths and DLQ counts are CloudWatch metrics` +
+        `<text-box>${panel.title}: ${what[panel.kind as keyof typeof what]} CloudWatch metrics` +
         `${options.cloudWatchDashboardName ? ` — see the CloudWatch dashboard ${options.cloudWatchDashboardName}` : ''}.</text-box>`,
     }));
 }

@@ -1,3 +1,4 @@
+import { END_TO_END_VISIBILITY } from '../../schemas/metrics.ts';
 import { ANOMALY_DETECTION, VISIBILITY_SLA_MS, type ViewDef } from '../views.ts';
 import { headlinePanel } from './headlinePanel.ts';
 
@@ -65,6 +66,14 @@ export const OPERATIONS_VIEW: ViewDef = {
       description: 'Percentiles over the whole range and the share of events recorded within the SLA.',
       width: 4,
       by: 'stage',
+    },
+    {
+      kind: 'visibility',
+      id: 'endToEnd',
+      title: END_TO_END_VISIBILITY.title,
+      description:
+        'Per stage: from the API accepting an event to the store accepting its record (write time − receipt), replays left out; the cell’s CloudWatch dashboard shows the same figure.',
+      width: 12,
     },
     {
       kind: 'anomalies',

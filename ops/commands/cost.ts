@@ -1,3 +1,5 @@
+import { awsCells, localCell } from '../../cells/cells.config.ts';
+import type { CellDefinition } from '../../cells/definition.ts';
 import {
   ANALYTIC_FLOOR_PER_1000,
   ANALYTICS_STORES,
@@ -12,6 +14,8 @@ import {
   loadRequestProfile,
   PRICE_TABLE,
   PRICED_REGIONS,
+  type ProvisionedFunction,
+  provisionedFunctionsOf,
   type RequestProfileSource,
 } from '../cost/index.ts';
 import { UsageError } from '../errors.ts';
@@ -26,7 +30,7 @@ export const DEFAULT_EVENTS_PER_DAY = 86_000_000;
 const STORE_CHOICES = [...ANALYTICS_STORES, 'both'] as const;
 
 const USAGE = `Usage: bems cost [--store ${STORE_CHOICES.join('|')}] [--events-per-day N] [--region R] [--json]
-                 [--floor | --results FILE] [--refreshes-per-day N]
+                 [--floor | --results FILE] [--refreshes-per-day N] [--cell ID]
 
 Estimates the monthly AWS cost of a cell, by service, and the cost per million events, for a cell
 recording into Timestream, into the lakehouse (Firehose → Iceberg on S3 Tables, Athena), or both.
@@ -40,6 +44,8 @@ recording into Timestream, into the lakehouse (Firehose → Iceberg on S3 Tables
   --results FILE       benchmark results to read request counts from (default load-tests/results/latest.json)
   --refreshes-per-day N  lakehouse: dashboard refreshes a day, each running its Athena queries
                        (default ${DEFAULT_LAKEHOUSE_ASSUMPTIONS.dashboardRefreshesPerDay})
+  --cell ID            price this cell of cells/cells.config.ts: its store and Region (unless --store or
+                       --region say otherwise) and the provisioned concurrency of its function plan
 
 Requests per event come from the last \`npm run bench\` when its results exist, else the analytic floor.
 Prices are an ESTIMATE dated ${PRICE_TABLE.asOf} (${PRICE_TABLE.label}).`;
@@ -70,6 +76,7 @@ function parseValues(args: readonly string[]) {
     floor: { type: 'boolean' },
     results: { type: 'string' },
     'refreshes-per-day': { type: 'string' },
+    cell: { type: 'string' },
   }).values;
 }
 
@@ -79,13 +86,15 @@ export const command: Command = {
   usage: USAGE,
   async run(args, io) {
     const values = parseValues(args);
-    const stores = parseStores(values.store);
+    const cell = values.cell === undefined ? undefined : cellNamed(values.cell);
+    const stores = parseStores(values.store ?? cell?.analytics.store);
+    const provisioned: ProvisionedFunction[] = cell ? provisionedFunctionsOf(cell) : [];
     const eventsPerDay =
       values['events-per-day'] === undefined ? DEFAULT_EVENTS_PER_DAY : parseCount(values['events-per-day']);
     const refreshes = values['refreshes-per-day'];
     const lakehouseAssumptions =
       refreshes === undefined ? {} : { dashboardRefreshesPerDay: parseCount(refreshes, '--refreshes-per-day') };
-    const region = values.region ?? 'eu-west-1';
+    const region = values.region ?? cell?.region ?? 'eu-west-1';
     if (!isPricedRegion(region)) {
       throw new UsageError(`--region: no prices for "${region}"; priced regions: ${PRICED_REGIONS.join(', ')}`);
     }
@@ -102,6 +111,7 @@ export const command: Command = {
           region,
           requestsPer1000: source.requestsPer1000,
           lakehouseAssumptions,
+          provisioned,
         }),
       );
     } catch (error) {
@@ -125,3 +135,11 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** A cell of cells.config.ts by id (the AWS cells and the local one). */
+function cellNamed(id: string): CellDefinition {
+  const cells = [...awsCells(), localCell()];
+  const cell = cells.find((c) => c.id === id);
+  if (!cell) throw new UsageError(`--cell: no cell "${id}"; cells: ${cells.map((c) => c.id).join(', ')}`);
+  return cell;
+}

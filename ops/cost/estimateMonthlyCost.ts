@@ -20,6 +20,7 @@ import { IDEMPOTENCY_PRICE_TABLE } from './idempotencyPrices.ts';
 import { addLakehouseLines } from './lakehouseLines.ts';
 import { LAKEHOUSE_PRICE_TABLE } from './lakehousePrices.ts';
 import { isPricedRegion, PRICE_TABLE, PRICED_REGIONS } from './prices.ts';
+import { addProvisionedConcurrencyLines, type ProvisionedFunction } from './provisionedConcurrencyLines.ts';
 import { ANALYTIC_FLOOR_PER_1000, type RequestsPer1000 } from './requestProfile.ts';
 import { addTimestreamLines } from './timestreamLines.ts';
 
@@ -71,6 +72,8 @@ export interface EstimateInput {
   readonly requestsPer1000?: RequestsPer1000;
   readonly assumptions?: Partial<CostAssumptions>;
   readonly lakehouseAssumptions?: Partial<LakehouseAssumptions>;
+  /** Functions with provisioned concurrency (`provisionedFunctionsOf(cell)`). @default none */
+  readonly provisioned?: readonly ProvisionedFunction[];
 }
 
 export class CostModelError extends Error {
@@ -108,6 +111,7 @@ export function estimateMonthlyCost(input: EstimateInput): CostEstimate {
   const lakehouse = { ...DEFAULT_LAKEHOUSE_ASSUMPTIONS, ...input.lakehouseAssumptions };
 
   addPipelineLines(ctx, prices);
+  addProvisionedConcurrencyLines(ctx, prices, input.provisioned ?? []);
   addIdempotencyLines(ctx, IDEMPOTENCY_PRICE_TABLE.regions[region]);
   if (store === 'timestream') addTimestreamLines(ctx, prices);
   else addLakehouseLines(ctx, LAKEHOUSE_PRICE_TABLE.regions[region], lakehouse);

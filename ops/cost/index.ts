@@ -7,4 +7,5 @@ export * from './lakehouseLines.ts';
 export * from './lakehousePrices.ts';
 export * from './measuredProfile.ts';
 export * from './prices.ts';
+export * from './provisionedConcurrencyLines.ts';
 export * from './requestProfile.ts';

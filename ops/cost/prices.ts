@@ -32,6 +32,8 @@ export interface RegionPrices {
   readonly lambdaRequestsPerMillion: PriceEntry;
   /** Lambda duration on Arm (Graviton), tiered by monthly GB-seconds. */
   readonly lambdaArmGbSecond: PriceEntry;
+  /** Lambda provisioned concurrency on Arm: GB-seconds of configured instances, billed whether used or not. */
+  readonly lambdaArmProvisionedGbSecond: PriceEntry;
   /** EventBridge custom events published; each 64 KB chunk of an entry is one event. */
   readonly eventBridgeCustomEventsPerMillion: PriceEntry;
   readonly eventBridgeArchiveProcessingPerGb: PriceEntry;
@@ -107,6 +109,10 @@ const COMMON = {
     [18_750 * M, 0.0000120001],
     [null, 0.0000106667],
   ]),
+  lambdaArmProvisionedGbSecond: flat('GB-second provisioned', 0.0000033334, {
+    confidence: 'low',
+    note: 'Arm provisioned-concurrency rate recalled from the pricing page; invocations on warm instances are kept at the on-demand duration rate (an upper bound)',
+  }),
   eventBridgeCustomEventsPerMillion: flat('1M events (64 KB chunks)', 1.0),
   eventBridgeArchiveProcessingPerGb: flat('GB archived', 0.1),
   eventBridgeArchiveStoragePerGbMonth: flat('GB-month', 0.023),

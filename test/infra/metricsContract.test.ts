@@ -26,6 +26,12 @@ import { joinedJson, resourcesOf } from './support/templateQueries.ts';
 
 /** A metric as CloudWatch names it. */
 type MetricRef = `${string}/${string}`;
+/** A metric named with all its dimensions (a percentile cannot be summed over the ones left out). */
+interface ExplicitRef {
+  readonly metric: MetricRef;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly where: string;
+}
 const ref = (namespace: string, name: string): MetricRef => `${namespace}/${name}`;
 const INSIGHTS_QUERY = /^SELECT\s+\w+\((\w+)\)\s+FROM\s+(\w+)\b/;
 
@@ -34,6 +40,43 @@ function metricsOfExpression(expression: string): MetricRef[] {
   const query = INSIGHTS_QUERY.exec(expression);
   if (!query) throw new Error(`cannot tell which metric this expression reads: ${expression}`);
   return [ref(query[2]!, query[1]!)];
+}
+
+/** Metrics of alarms and dashboard lines that name their dimensions, with those dimensions. */
+function explicitRefs(template: Template): ExplicitRef[] {
+  const refs: ExplicitRef[] = [];
+  const dims = (list: { Name: string; Value: string }[] = []) => Object.fromEntries(list.map((d) => [d.Name, d.Value]));
+  for (const [id, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+    const p = alarm.Properties;
+    if (p.MetricName)
+      refs.push({ metric: ref(p.Namespace, p.MetricName), dimensions: dims(p.Dimensions), where: `alarm ${id}` });
+    for (const query of p.Metrics ?? []) {
+      const metric = query.MetricStat?.Metric;
+      if (metric)
+        refs.push({
+          metric: ref(metric.Namespace, metric.MetricName),
+          dimensions: dims(metric.Dimensions),
+          where: `alarm ${id}`,
+        });
+    }
+  }
+  for (const [id, dashboard] of resourcesOf(template, 'AWS::CloudWatch::Dashboard')) {
+    for (const widget of joinedJson(dashboard.Properties.DashboardBody).widgets) {
+      for (const line of widget.properties?.metrics ?? []) {
+        if (typeof line[0] !== 'string') continue;
+        // [namespace, name, dim1, value1, …, {options}] (a "." repeats the previous line's entry).
+        const pairs = line.slice(2).filter((x: unknown) => typeof x === 'string');
+        const dimensions: Record<string, string> = {};
+        for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]] = pairs[i + 1];
+        refs.push({
+          metric: ref(line[0], line[1]),
+          dimensions,
+          where: `dashboard ${id}, widget "${widget.properties?.title}"`,
+        });
+      }
+    }
+  }
+  return refs.filter((r) => !r.metric.startsWith('AWS/'));
 }
 
 function referencedByAlarms(template: Template): Map<MetricRef, string> {
@@ -189,6 +232,32 @@ describe('metrics contract', () => {
       expect([...seen.dimensions], definition.name).toEqual([
         ['cell', 'service', ...definition.dimensions].sort().join(','),
       ]);
+    }
+  });
+
+  it('names, where a graph or alarm lists dimensions, exactly the dimension set and service the handler prints', () => {
+    // Prepare: the end-to-end latency is graphed and alarmed per stage and consumer by name.
+    const refs = explicitRefs(template);
+    const endToEnd = refs.filter((r) => r.metric === ref(METRICS_NAMESPACE, METRICS.endToEndLatency.name));
+    expect(endToEnd.map((r) => r.where.split(',')[0])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^alarm /), expect.stringMatching(/^dashboard /)]),
+    );
+    const services = new Map(
+      [...resourcesOf(template, 'AWS::Lambda::Function')].map(([, fn]) => [
+        fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
+        fn.Properties.Environment?.Variables?.CONSUMER_NAME,
+      ]),
+    );
+
+    for (const { metric, dimensions, where } of refs) {
+      const definition = Object.values(METRICS).find((m) => ref(METRICS_NAMESPACE, m.name) === metric)!;
+      const printedSets = [...(printed[definition.source]?.get(metric)?.dimensions ?? [])];
+      // Assess: CloudWatch matches a metric only with its exact dimension set.
+      expect(printedSets, `${where}: ${metric} with ${Object.keys(dimensions)}`).toEqual([
+        Object.keys(dimensions).sort().join(','),
+      ]);
+      expect(services.has(dimensions.service), `${where}: no function publishes as ${dimensions.service}`).toBe(true);
+      expect(dimensions.cell, where).toBe(awsCells()[0]!.id);
     }
   });
 

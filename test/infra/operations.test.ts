@@ -237,8 +237,10 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     const t = template(cellId);
     const consumers = new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)));
     const functions = 2 + consumers.size;
+    // An end-to-end p99 alarm per stage and consumer (END_TO_END_VISIBILITY).
+    const endToEnd = topology.stages.reduce((n, s) => n + s.consumers.length, 0);
     const alarms = [...resourcesOf(t, 'AWS::CloudWatch::Alarm')];
-    expect(alarms).toHaveLength(2 + 2 * queueCount + functions + 1);
+    expect(alarms).toHaveLength(2 + 2 * queueCount + functions + 1 + endToEnd);
     const severityTopics = new Set(
       SEVERITIES.map((s) => byName(t, 'AWS::SNS::Topic', 'TopicName', `bems-${cellId}-alerts-${s}`)[0]),
     );

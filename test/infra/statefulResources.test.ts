@@ -87,6 +87,15 @@ function isApiGatewayAccountRole(logicalId: string, template: Template): boolean
 
 /** Stateful resource types: the cell's data, its audit record, its evidence, and the key to all of it. */
 const STATEFUL: Record<string, Entry> = {
+  'AWS::Backup::BackupVault': {
+    policies: KEPT,
+    why: 'the recovery points a deleted cell is restored from (docs/RECOVERY.md)',
+    naming: {
+      kind: 'fixed',
+      property: 'BackupVaultName',
+      why: `bems-<cell>-backup, named in docs/RECOVERY.md; ${FIXED_BECAUSE_ROLLBACK_DELETES}`,
+    },
+  },
   'AWS::KMS::Key': {
     policies: KEPT,
     why: 'decrypts everything kept; deleting it makes the kept data unreadable',
@@ -204,6 +213,10 @@ const STATELESS: Record<string, string> = {
   'AWS::IAM::Policy': 'permissions',
   'AWS::IAM::Role': 'permissions',
   'AWS::KMS::Alias': 'a name: deleted with the stack so the next create can take it (the key is kept)',
+  'AWS::Backup::BackupPlan': 'configuration: what to back up when (the recovery points are in the vault)',
+  'AWS::Backup::BackupSelection': 'configuration',
+  'AWS::Lambda::Alias': 'configuration: the live alias with provisioned concurrency',
+  'AWS::Lambda::Version': 'code: a published version of the function',
   'AWS::KinesisFirehose::DeliveryStream': 'buffers at most 60 s (drain before a delete); errors go to the kept bucket',
   'AWS::Lambda::EventSourceMapping': 'configuration',
   'AWS::Lambda::Function': 'code',

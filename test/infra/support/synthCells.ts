@@ -10,6 +10,7 @@ import {
   type CellDefinition,
   type CellDefinitionInput,
   type GovernanceInput,
+  type GlobalView,
   parseCellDefinitions,
 } from '../../../cells/definition.ts';
 import { cellTopology } from '../../../cells/topology.ts';
@@ -37,6 +38,8 @@ export interface SynthesizedCells {
   readonly stacks: ReadonlyMap<string, CellStack>;
   readonly templates: ReadonlyMap<string, Template>;
   readonly assembly: CloudAssembly;
+  /** The global view's templates by CDK stack id (`Bems-global`, …), when `global` was given. */
+  readonly globalTemplates: ReadonlyMap<string, Template>;
   /** The validation report the synth wrote (cdk-nag AwsSolutions and CloudFormation validation). */
   readonly report: ValidationReport;
   /** Deletes the cloud assembly directory. */
@@ -53,6 +56,8 @@ export interface SynthOptions {
   readonly cloudFormationValidation?: boolean;
   /** The governance block, or false for no governance stacks. @default false (tests about the cells alone) */
   readonly governance?: GovernanceInput | false;
+  /** Add the global operations view over `cells` (its templates go to `globalTemplates`). @default none */
+  readonly global?: GlobalView;
 }
 
 /**
@@ -62,9 +67,10 @@ export interface SynthOptions {
  */
 export function synthCells(cells: readonly CellDefinition[], options: SynthOptions = {}): SynthesizedCells {
   const outdir = mkdtempSync(path.join(tmpdir(), 'bems-cdk-'));
-  const { app, stacks } = createCellApp({
+  const { app, stacks, globalStacks } = createCellApp({
     cells,
     outdir,
+    ...(options.global ? { global: options.global } : {}),
     context: options.bundle ? {} : { [SKIP_BUNDLING_CONTEXT]: true },
     cloudFormationValidation: options.cloudFormationValidation ?? false,
     governance: options.governance ?? false,
@@ -74,8 +80,21 @@ export function synthCells(cells: readonly CellDefinition[], options: SynthOptio
   const templates = new Map(
     cells.map((cell) => [cell.id, Template.fromJSON(assembly.getStackArtifact(cellStackId(cell.id)).template)]),
   );
+  const globalTemplates = new Map(
+    globalStacks.map((stack) => [
+      stack.artifactId,
+      Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template),
+    ]),
+  );
   const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
-  return { stacks: byId, templates, assembly, report, cleanUp: () => rmSync(outdir, { recursive: true, force: true }) };
+  return {
+    stacks: byId,
+    templates,
+    globalTemplates,
+    assembly,
+    report,
+    cleanUp: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
 
 /**
