@@ -1,18 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { SqliteStore } from '../awsEmulator/index.ts';
 import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { StatementCache } from '../sqlite/StatementCache.ts';
-import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
-import { TimestreamStoreError } from './errors.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
-import { describe, openStoreWriter, prepareStoreDir, TIMESTREAM_STORE_FILE } from './openStoreFile.ts';
+import { TIMESTREAM_STORE_FILE_SPEC } from './storeSchema.ts';
 
-export { TIMESTREAM_SCHEMA_VERSION, TIMESTREAM_STORE_FILE } from './openStoreFile.ts';
+export { TIMESTREAM_SCHEMA_VERSION, TIMESTREAM_STORE_FILE } from './storeSchema.ts';
 
 /**
  * The state of the Timestream emulator: what `WriteRecords` accepted, with Timestream's identity
- * and version rules, plus the control plane (schema and file handling: `openStoreFile.ts`).
+ * and version rules, plus the control plane (schema: `storeSchema.ts`).
  *
  * Writes go through one connection, reads (`query`, `countRecords`) through a second, read-only
  * connection, so a read can never modify the store.
@@ -66,21 +63,14 @@ export interface TimestreamStoreOptions {
   readonly readSchema?: string;
   /**
    * Run WAL checkpoints on a background thread every this many ms instead of inside the commit
-   * that crosses SQLite's 1,000-page threshold (see {@link WalCheckpointer}). The writer keeps a
+   * that crosses SQLite's 1,000-page threshold (see `StoreFile`). The writer keeps a
    * far higher threshold of its own as a safety net. Off by default: short-lived stores (tests,
    * scripts) do not need a thread.
    */
   readonly checkpointIntervalMs?: number;
 }
 
-/** With a checkpoint thread, the writer still checkpoints itself past this many WAL pages (~32 MiB). */
-const WRITER_CHECKPOINT_SAFETY_PAGES = 8192;
-
-export class TimestreamStore {
-  /** Absolute path of the SQLite file. */
-  readonly path: string;
-  private readonly writer: DatabaseSync;
-  private readonly reader: DatabaseSync;
+export class TimestreamStore extends SqliteStore {
   private readonly statements: {
     insert: StatementSync;
     existing: StatementSync;
@@ -88,40 +78,9 @@ export class TimestreamStore {
   };
   /** Control-plane statements by SQL text: WriteRecords looks its table up on every call. */
   private readonly prepared: StatementCache;
-  private readonly checkpointer: WalCheckpointer | undefined;
-  private closed = false;
 
   constructor(options: TimestreamStoreOptions) {
-    prepareStoreDir(options.dataDir);
-    this.path = join(options.dataDir, TIMESTREAM_STORE_FILE);
-    if (existsSync(this.path) && !statSync(this.path).isFile()) {
-      throw new TimestreamStoreError(this.path, `Timestream store ${this.path} exists but is not a file`);
-    }
-    this.writer = openStoreWriter(this.path, options.readSchema);
-    try {
-      this.reader = new DatabaseSync(this.path, { readOnly: true });
-      this.reader.exec('PRAGMA busy_timeout = 5000');
-    } catch (error) {
-      this.writer.close();
-      throw new TimestreamStoreError(
-        this.path,
-        `Cannot open Timestream store ${this.path} for reading: ${describe(error)}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    if (options.checkpointIntervalMs !== undefined) {
-      try {
-        this.checkpointer = new WalCheckpointer(this.path, options.checkpointIntervalMs);
-        this.writer.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_SAFETY_PAGES}`);
-      } catch (error) {
-        this.checkpointer?.stop();
-        this.reader.close();
-        this.writer.close();
-        throw error;
-      }
-    }
+    super(TIMESTREAM_STORE_FILE_SPEC, { ...options, readOnlyReader: true });
     this.prepared = new StatementCache(this.writer);
     this.statements = {
       insert: this.writer.prepare(
@@ -209,18 +168,18 @@ export class TimestreamStore {
 
   getTable(databaseName: string, name: string): TableInfo | undefined {
     const row = this.prepared
-      .get('SELECT * FROM tables WHERE database_name = ? AND name = ?')
-      .get(databaseName, name) as TableRow | undefined;
+      .get(`SELECT ${TABLE_COLUMNS} FROM tables WHERE database_name = ? AND name = ?`)
+      .get(databaseName, name) as TableInfoRow | undefined;
     return row ? toTableInfo(row) : undefined;
   }
 
   /** Tables ordered by database then name; all databases when `databaseName` is undefined. */
   listTables(databaseName?: string): TableInfo[] {
     const rows = (databaseName === undefined
-      ? this.prepared.get('SELECT * FROM tables ORDER BY database_name, name').all()
+      ? this.prepared.get(`SELECT ${TABLE_COLUMNS} FROM tables ORDER BY database_name, name`).all()
       : this.prepared
-          .get('SELECT * FROM tables WHERE database_name = ? ORDER BY name')
-          .all(databaseName)) as unknown as TableRow[];
+          .get(`SELECT ${TABLE_COLUMNS} FROM tables WHERE database_name = ? ORDER BY name`)
+          .all(databaseName)) as unknown as TableInfoRow[];
     return rows.map(toTableInfo);
   }
 
@@ -322,36 +281,19 @@ export class TimestreamStore {
   }
 
   /** Closes both connections; safe to call more than once. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    // First, so the writer's close is the last one and checkpoints and removes the WAL.
-    this.checkpointer?.stop();
-    this.reader.close();
-    this.writer.close();
+  override close(): void {
+    this.prepared.clear();
+    super.close();
   }
 }
 
-interface TableRow {
-  database_name: string;
-  name: string;
-  arn: string;
-  memory_retention_hours: number;
-  magnetic_retention_days: number;
-  magnetic_writes: number;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
+/** A `tables` row under the names of {@link TableInfo}; SQLite has no booleans. */
+const TABLE_COLUMNS = `database_name AS databaseName, name, arn, memory_retention_hours AS memoryRetentionHours,
+  magnetic_retention_days AS magneticRetentionDays, magnetic_writes AS magneticWrites, created_at_ms AS createdAtMs,
+  updated_at_ms AS updatedAtMs`;
 
-function toTableInfo(row: TableRow): TableInfo {
-  return {
-    databaseName: row.database_name,
-    name: row.name,
-    arn: row.arn,
-    memoryRetentionHours: row.memory_retention_hours,
-    magneticRetentionDays: row.magnetic_retention_days,
-    magneticWrites: row.magnetic_writes === 1,
-    createdAtMs: row.created_at_ms,
-    updatedAtMs: row.updated_at_ms,
-  };
+type TableInfoRow = Omit<TableInfo, 'magneticWrites'> & { readonly magneticWrites: number };
+
+function toTableInfo(row: TableInfoRow): TableInfo {
+  return { ...row, magneticWrites: row.magneticWrites === 1 };
 }

@@ -3,14 +3,7 @@ import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { ResourceAlreadyExistsError, ValidationError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import { REPLAY_STATES, type ReplayRecord } from '../store/ReplayTable.ts';
-import {
-  type ActionInput,
-  constraintError,
-  optionalString,
-  requiredString,
-  requiredTimestamp,
-  toEpochSeconds,
-} from './input.ts';
+import { type ActionInput, constraintError, read, toEpochSeconds } from './input.ts';
 import { findArchive } from './lookup.ts';
 
 /** A replay as the programmatic archive API and StartReplay both describe it. */
@@ -42,8 +35,8 @@ export function startReplay(
   if (typeof destination !== 'object' || destination === null || Array.isArray(destination)) {
     throw constraintError('Destination', undefined, 'Member must not be null');
   }
-  const archive = findArchive(store, requiredString(input, 'EventSourceArn'));
-  const busArn = requiredString(destination as ActionInput, 'Arn');
+  const archive = findArchive(store, read.requiredString(input, 'EventSourceArn'));
+  const busArn = read.requiredString(destination as ActionInput, 'Arn');
   if (nameFromNameOrArn(busArn, 'event-bus') !== archive.bus) {
     throw new ValidationError(
       'Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted; use the archive source bus.',
@@ -65,12 +58,14 @@ export function startReplay(
       return rule.rule;
     });
   }
-  const description = optionalString(input, 'Description', { maxLength: EVENTBRIDGE_LIMITS.replayDescriptionChars });
+  const description = read.optionalString(input, 'Description', {
+    maxLength: EVENTBRIDGE_LIMITS.replayDescriptionChars,
+  });
   const replay = createReplay(store, {
-    name: requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }),
+    name: read.requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }),
     archive: archive.name,
-    from: requiredTimestamp(input, 'EventStartTime'),
-    to: requiredTimestamp(input, 'EventEndTime'),
+    from: read.requiredTimestamp(input, 'EventStartTime'),
+    to: read.requiredTimestamp(input, 'EventEndTime'),
     ...(description !== undefined ? { description } : {}),
     ...(rules ? { rules } : {}),
   });

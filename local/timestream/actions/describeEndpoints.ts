@@ -1,4 +1,4 @@
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 
 /** How long clients may cache the discovered endpoint (the real service also answers 1440). */
 const CACHE_PERIOD_MINUTES = 1440;

@@ -1,7 +1,7 @@
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 import { ResourceNotFoundError, ValidationError } from '../errors.ts';
 import { TIMESTREAM_LIMITS } from '../limits.ts';
-import { optionalInteger, resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import { read, resourceName } from '../readInput.ts';
 import { tableToWire } from '../toWire.ts';
 
 /** NextToken is an opaque cursor: the offset into the ordered list, base64url-encoded. */
@@ -16,7 +16,7 @@ function decodeToken(token: unknown): number {
 export function listTables(input: ActionInput, context: ActionContext): unknown {
   const databaseName = input.DatabaseName === undefined ? undefined : resourceName(input, 'DatabaseName');
   const maxResults =
-    optionalInteger(input, 'MaxResults', 'maxResults', { min: 1, max: TIMESTREAM_LIMITS.listTablesMaxResults }) ??
+    read.optionalInteger(input, 'MaxResults', { min: 1, max: TIMESTREAM_LIMITS.listTablesMaxResults }) ??
     TIMESTREAM_LIMITS.listTablesMaxResults;
   const offset = decodeToken(input.NextToken);
   if (databaseName !== undefined && !context.store.getDatabase(databaseName)) {

@@ -1,8 +1,8 @@
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 import { type RejectedRecord, RejectedRecordsError, SerializationError, ValidationError } from '../errors.ts';
 import { TIMESTREAM_LIMITS } from '../limits.ts';
 import { type NormalizedRecord, normalizeRecord } from '../normalizeRecord.ts';
-import { optionalObject, resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import { read, resourceName } from '../readInput.ts';
 import type { TableInfo } from '../TimestreamStore.ts';
 import { existingTable } from './existingTable.ts';
 
@@ -69,7 +69,7 @@ export function writeRecords(input: ActionInput, context: ActionContext): unknow
       `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and ${TIMESTREAM_LIMITS.maxRecordsPerWrite} (got ${records.length})`,
     );
   }
-  const common = optionalObject(input, 'CommonAttributes');
+  const common = read.optionalObject(input, 'CommonAttributes');
 
   const table = existingTable(context.store, databaseName, tableName);
 
