@@ -7,8 +7,8 @@ export type { ActionInput };
 export interface ActionContext {
   readonly store: TimestreamStore;
   readonly nowMs: number;
-  /** Host name the client used to reach the emulator (no port); DescribeEndpoints returns it. */
-  readonly host: string;
+  /** The host name DescribeEndpoints answers (no scheme, no port): see `advertisedEndpoint`. */
+  readonly advertisedHost: string;
   readonly region: string;
   readonly accountId: string;
 }

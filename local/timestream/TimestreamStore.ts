@@ -2,6 +2,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { SqliteStore } from '../awsEmulator/index.ts';
 import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { StatementCache } from '../sqlite/StatementCache.ts';
+import { MeasureTypes, type TypeConflict } from './MeasureTypes.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
 import { TIMESTREAM_STORE_FILE_SPEC } from './storeSchema.ts';
 
@@ -40,7 +41,8 @@ export interface TableInfo extends TableSettings {
 /** What happened to one record of a write. */
 export type WriteOutcome =
   | { readonly status: 'inserted' | 'updated' | 'unchanged' }
-  | { readonly status: 'conflict'; readonly existingVersion: number };
+  | { readonly status: 'conflict'; readonly existingVersion: number }
+  | { readonly status: 'typeConflict'; readonly conflict: TypeConflict };
 
 /** Selects records by where they were written and their time. Every field narrows the selection. */
 export interface RecordFilter {
@@ -78,10 +80,12 @@ export class TimestreamStore extends SqliteStore {
   };
   /** Control-plane statements by SQL text: WriteRecords looks its table up on every call. */
   private readonly prepared: StatementCache;
+  private readonly measureTypes: MeasureTypes;
 
   constructor(options: TimestreamStoreOptions) {
     super(TIMESTREAM_STORE_FILE_SPEC, { ...options, readOnlyReader: true });
     this.prepared = new StatementCache(this.writer);
+    this.measureTypes = new MeasureTypes(this.prepared);
     this.statements = {
       insert: this.writer.prepare(
         `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
@@ -108,23 +112,16 @@ export class TimestreamStore extends SqliteStore {
   }
 
   getDatabase(name: string): DatabaseInfo | undefined {
-    const row = this.prepared
-      .get(
-        `SELECT d.name, d.arn, d.created_at_ms, d.updated_at_ms,
-           (SELECT count(*) FROM tables t WHERE t.database_name = d.name) AS table_count
-         FROM databases d WHERE d.name = ?`,
-      )
-      .get(name) as
-      | { name: string; arn: string; created_at_ms: number; updated_at_ms: number; table_count: number }
+    return this.prepared.get(`SELECT ${DATABASE_COLUMNS} FROM databases d WHERE d.name = ?`).get(name) as
+      | DatabaseInfo
       | undefined;
-    if (!row) return undefined;
-    return {
-      name: row.name,
-      arn: row.arn,
-      tableCount: row.table_count,
-      createdAtMs: row.created_at_ms,
-      updatedAtMs: row.updated_at_ms,
-    };
+  }
+
+  /** Every database, by name. */
+  listDatabases(): DatabaseInfo[] {
+    return this.prepared
+      .get(`SELECT ${DATABASE_COLUMNS} FROM databases d ORDER BY d.name`)
+      .all() as unknown as DatabaseInfo[];
   }
 
   /** Inserts a table; false if it already exists. The database must exist. */
@@ -186,10 +183,11 @@ export class TimestreamStore extends SqliteStore {
   // ---- data plane ----------------------------------------------------------------------------
 
   /**
-   * Writes records of one WriteRecords call in ONE transaction, applying Timestream's identity
-   * rules in order (so a later record of the same call sees an earlier one):
-   * new identity → inserted; same measures → unchanged (a higher Version is kept); different
-   * measures with a higher Version → updated; otherwise → conflict with the existing version.
+   * Writes records of one WriteRecords call in ONE transaction, applying Timestream's rules in
+   * order (so a later record of the same call sees an earlier one): a measure column written with
+   * another type than its first write → typeConflict; new identity → inserted; same measures →
+   * unchanged (a higher Version is kept); different measures with a higher Version → updated;
+   * otherwise → conflict with the existing version.
    */
   writeRecords(
     databaseName: string,
@@ -197,46 +195,55 @@ export class TimestreamStore extends SqliteStore {
     records: readonly NormalizedRecord[],
     nowMs: number,
   ): WriteOutcome[] {
+    try {
+      return inImmediateTransaction(this.writer, () =>
+        records.map((record): WriteOutcome => {
+          const conflict = this.measureTypes.conflict(databaseName, tableName, record.measureTypes);
+          if (conflict) return { status: 'typeConflict', conflict };
+          const outcome = this.writeRecord(databaseName, tableName, record, nowMs);
+          if (outcome.status !== 'conflict') this.measureTypes.record(databaseName, tableName, record.measureTypes);
+          return outcome;
+        }),
+      );
+    } catch (error) {
+      this.measureTypes.forget();
+      throw error;
+    }
+  }
+
+  /** One record by Timestream's identity and version rules (inside the write transaction). */
+  private writeRecord(databaseName: string, tableName: string, record: NormalizedRecord, nowMs: number): WriteOutcome {
     const { insert, existing, update } = this.statements;
-    return inImmediateTransaction(this.writer, () => {
-      const outcomes: WriteOutcome[] = [];
-      for (const record of records) {
-        const inserted = insert.run(
-          databaseName,
-          tableName,
-          record.measureName,
-          record.timeMs,
-          record.timeSubMsNs,
-          record.dimsKey,
-          record.dimensionsJson,
-          record.measuresJson,
-          record.version,
-          nowMs,
-        );
-        if (inserted.changes === 1) {
-          outcomes.push({ status: 'inserted' });
-          continue;
-        }
-        const current = existing.get(
-          databaseName,
-          tableName,
-          record.timeMs,
-          record.timeSubMsNs,
-          record.measureName,
-          record.dimsKey,
-        ) as { id: number; measures: string; version: number };
-        if (current.measures === record.measuresJson) {
-          if (record.version > current.version) update.run(current.measures, record.version, nowMs, current.id);
-          outcomes.push({ status: 'unchanged' });
-        } else if (record.version > current.version) {
-          update.run(record.measuresJson, record.version, nowMs, current.id);
-          outcomes.push({ status: 'updated' });
-        } else {
-          outcomes.push({ status: 'conflict', existingVersion: current.version });
-        }
-      }
-      return outcomes;
-    });
+    const inserted = insert.run(
+      databaseName,
+      tableName,
+      record.measureName,
+      record.timeMs,
+      record.timeSubMsNs,
+      record.dimsKey,
+      record.dimensionsJson,
+      record.measuresJson,
+      record.version,
+      nowMs,
+    );
+    if (inserted.changes === 1) return { status: 'inserted' };
+    const current = existing.get(
+      databaseName,
+      tableName,
+      record.timeMs,
+      record.timeSubMsNs,
+      record.measureName,
+      record.dimsKey,
+    ) as { id: number; measures: string; version: number };
+    if (current.measures === record.measuresJson) {
+      if (record.version > current.version) update.run(current.measures, record.version, nowMs, current.id);
+      return { status: 'unchanged' };
+    }
+    if (record.version > current.version) {
+      update.run(record.measuresJson, record.version, nowMs, current.id);
+      return { status: 'updated' };
+    }
+    return { status: 'conflict', existingVersion: current.version };
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -275,8 +282,10 @@ export class TimestreamStore extends SqliteStore {
     return rows as T[];
   }
 
-  /** Deletes every record (databases and tables stay). Returns how many were deleted. */
+  /** Deletes every record and the measure types they fixed (databases and tables stay). Returns how many records were deleted. */
   wipe(): number {
+    this.measureTypes.forget();
+    this.writer.exec('DELETE FROM measure_types');
     return Number(this.writer.prepare('DELETE FROM records').run().changes);
   }
 
@@ -286,6 +295,10 @@ export class TimestreamStore extends SqliteStore {
     super.close();
   }
 }
+
+/** A `databases` row with its table count, under the names of {@link DatabaseInfo}. */
+const DATABASE_COLUMNS = `d.name, d.arn, d.created_at_ms AS createdAtMs, d.updated_at_ms AS updatedAtMs,
+  (SELECT count(*) FROM tables t WHERE t.database_name = d.name) AS tableCount`;
 
 /** A `tables` row under the names of {@link TableInfo}; SQLite has no booleans. */
 const TABLE_COLUMNS = `database_name AS databaseName, name, arn, memory_retention_hours AS memoryRetentionHours,

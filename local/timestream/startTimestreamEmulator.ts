@@ -1,11 +1,12 @@
 import type { EmulatorLogger, EmulatorOptions, RunningJsonEmulator } from '../awsEmulator/index.ts';
-import { JsonProtocolRouter, resolveEmulatorOptions, startJsonEmulator } from '../awsEmulator/index.ts';
+import { endpointHost, JsonProtocolRouter, resolveEmulatorOptions, startJsonEmulator } from '../awsEmulator/index.ts';
 import type { ActionContext } from './ActionContext.ts';
 import { createDatabase } from './actions/createDatabase.ts';
 import { createTable } from './actions/createTable.ts';
 import { describeDatabase } from './actions/describeDatabase.ts';
 import { describeEndpoints } from './actions/describeEndpoints.ts';
 import { describeTable } from './actions/describeTable.ts';
+import { listDatabases } from './actions/listDatabases.ts';
 import { listTables } from './actions/listTables.ts';
 import { writeRecords } from './actions/writeRecords.ts';
 import { InternalServerError, TimestreamListenError } from './errors.ts';
@@ -23,6 +24,12 @@ export interface TimestreamEmulatorOptions extends EmulatorOptions {
    * truth, like the CDK stack on AWS).
    */
   readonly databases?: readonly TimestreamDatabaseConfig[];
+  /**
+   * Where clients are told to send Timestream requests (DescribeEndpoints): a URL such as
+   * `http://127.0.0.1:4566` (a gateway in front of every emulator) or a host name. Only its host is
+   * answered, as AWS does. @default the emulator's own listening address
+   */
+  readonly advertisedEndpoint?: string;
 }
 
 export interface RunningTimestreamEmulator extends RunningJsonEmulator<TimestreamStore> {
@@ -40,12 +47,13 @@ export interface RunningTimestreamEmulator extends RunningJsonEmulator<Timestrea
  */
 export async function startTimestreamEmulator(options: TimestreamEmulatorOptions): Promise<RunningTimestreamEmulator> {
   validateDatabases(options.databases ?? []);
+  const advertisedHost = advertisedHostOf(options);
   const { region, accountId, logger, now, storeOptions } = resolveEmulatorOptions(options);
   const store = new TimestreamStore(storeOptions);
   const faults = new FaultSwitch();
   const running = await startJsonEmulator({
     ...options,
-    router: createTimestreamRouter(store, { region, accountId, logger, now, faults }),
+    router: createTimestreamRouter(store, { region, accountId, logger, now, faults, advertisedHost }),
     store,
     logger,
     listenError: TimestreamListenError,
@@ -64,15 +72,17 @@ export function createTimestreamRouter(
     readonly region: string;
     readonly accountId: string;
     readonly faults: FaultSwitch;
+    /** @default '127.0.0.1' */
+    readonly advertisedHost?: string;
     readonly logger?: EmulatorLogger;
     readonly now?: () => number;
   },
 ): JsonProtocolRouter<ActionContext> {
-  const { region, accountId, faults } = options;
+  const { region, accountId, faults, advertisedHost = '127.0.0.1' } = options;
   return new JsonProtocolRouter<ActionContext>({
     service: 'Timestream',
     internalError: InternalServerError,
-    context: (request, nowMs) => ({ store, nowMs, host: request.host, region, accountId }),
+    context: (_request, nowMs) => ({ store, nowMs, advertisedHost, region, accountId }),
     beforeAction: (action, nowMs) => {
       const fault = action === 'DescribeEndpoints' ? undefined : faults.errorFor(nowMs);
       if (fault) throw fault;
@@ -83,8 +93,20 @@ export function createTimestreamRouter(
     .register('DescribeEndpoints', describeEndpoints)
     .register('CreateDatabase', createDatabase)
     .register('DescribeDatabase', describeDatabase)
+    .register('ListDatabases', listDatabases)
     .register('CreateTable', createTable)
     .register('DescribeTable', describeTable)
     .register('ListTables', listTables)
     .register('WriteRecords', writeRecords);
+}
+
+/** The host name DescribeEndpoints answers; a value that is neither a URL nor a host name fails the start. */
+function advertisedHostOf(options: TimestreamEmulatorOptions): string {
+  const advertised = options.advertisedEndpoint;
+  if (advertised === undefined) return endpointHost(options.host ?? '127.0.0.1');
+  const url = URL.parse(advertised.includes('://') ? advertised : `http://${advertised}`);
+  if (!url?.hostname) {
+    throw new TypeError(`advertisedEndpoint must be a URL or a host name, got ${JSON.stringify(advertised)}`);
+  }
+  return url.hostname;
 }

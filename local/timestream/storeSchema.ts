@@ -1,3 +1,4 @@
+import type { DatabaseSync } from 'node:sqlite';
 import { storeFileSpec } from '../awsEmulator/index.ts';
 import { TimestreamStoreError } from './errors.ts';
 
@@ -12,6 +13,28 @@ import { TimestreamStoreError } from './errors.ts';
  * Nothing here knows what the records mean. A host application that reads them through views and
  * indexes of its own passes their DDL as the store's `readSchema` (BEMS: `dashboards/readModel/`).
  */
+
+/** Version 2: the type each measure column got at its first write (Timestream keeps it). */
+const MEASURE_TYPES_TABLE = `
+CREATE TABLE measure_types (
+  database_name TEXT NOT NULL,
+  table_name    TEXT NOT NULL,
+  -- 'single:<measure name>' or 'multi:<attribute name>' (see NormalizedRecord.measureTypes).
+  measure_column TEXT NOT NULL,
+  type          TEXT NOT NULL,
+  PRIMARY KEY (database_name, table_name, measure_column)
+) STRICT;
+`;
+
+/** A version-1 store gets the table, filled from its records in write order (the first write fixed each type). */
+function addMeasureTypes(db: DatabaseSync): void {
+  db.exec(MEASURE_TYPES_TABLE);
+  db.exec(`INSERT OR IGNORE INTO measure_types (database_name, table_name, measure_column, type)
+    SELECT r.database_name, r.table_name,
+      CASE WHEN m.key = 'measure_value' THEN 'single:' || r.measure_name ELSE 'multi:' || m.key END,
+      m.value ->> '$.type'
+    FROM records r, json_each(r.measures) m ORDER BY r.id`);
+}
 
 const SCHEMA = `
 CREATE TABLE databases (
@@ -51,7 +74,7 @@ CREATE TABLE records (
 ) STRICT;
 
 CREATE INDEX records_by_time ON records (time_ms);
-`;
+${MEASURE_TYPES_TABLE}`;
 
-export const TIMESTREAM_STORE_FILE_SPEC = storeFileSpec('Timestream', 1, SCHEMA, TimestreamStoreError);
+export const TIMESTREAM_STORE_FILE_SPEC = storeFileSpec('Timestream', 2, SCHEMA, TimestreamStoreError, addMeasureTypes);
 export const { fileName: TIMESTREAM_STORE_FILE, schemaVersion: TIMESTREAM_SCHEMA_VERSION } = TIMESTREAM_STORE_FILE_SPEC;
