@@ -2,7 +2,7 @@
  * Write cost of the Timestream emulator, measured three ways on a store that already holds
  * `--prefill` records (index depth matters for the cost of an insert):
  *  1. store:  `normalizeRecord` + `TimestreamStore.writeRecords` (no JSON, no HTTP);
- *  2. router: `TimestreamRouter.handle` with the JSON body the SDK sends — the emulator's whole
+ *  2. router: the emulator's router (`handle`) with the JSON body the SDK sends — the emulator's whole
  *             WriteRecords path (parse, validate, write, commit, answer) minus the HTTP server;
  *  3. sdk:    the real `@aws-sdk/client-timestream-write` over loopback HTTP with N calls in
  *             flight (what the consume handlers do); its CPU includes the client's own work.
@@ -21,11 +21,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type _Record, TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { writeRecords } from '../../local/timestream/actions/writeRecords.ts';
 import { FaultSwitch } from '../../local/timestream/FaultSwitch.ts';
 import { type NormalizedRecord, normalizeRecord } from '../../local/timestream/normalizeRecord.ts';
-import { startTimestreamEmulator } from '../../local/timestream/startTimestreamEmulator.ts';
-import { TimestreamRouter } from '../../local/timestream/TimestreamRouter.ts';
+import { createTimestreamRouter, startTimestreamEmulator } from '../../local/timestream/startTimestreamEmulator.ts';
 import { TimestreamStore } from '../../local/timestream/TimestreamStore.ts';
 import { DEFAULT_PRIMARY_CONSUMER, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
 import { benchFlags } from './benchFlags.ts';
@@ -140,8 +138,7 @@ async function runPhase(
   }
   if (phase === 'router') {
     const store = openStore(dir, prefill, now, checkpointMs);
-    const router = new TimestreamRouter({ store, faults: new FaultSwitch(), region: 'eu-west-1', accountId: '0' });
-    router.register('WriteRecords', writeRecords);
+    const router = createTimestreamRouter(store, { faults: new FaultSwitch(), region: 'eu-west-1', accountId: '0' });
     const bodies = work.map((records) =>
       JSON.stringify({ DatabaseName: DATABASE, TableName: TABLE, Records: records }),
     );

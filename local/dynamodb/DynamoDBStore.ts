@@ -1,9 +1,6 @@
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { checkDataDir } from '../sqlite/checkDataDir.ts';
+import { SqliteStore, storeFileSpec } from '../awsEmulator/index.ts';
 import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { StatementCache } from '../sqlite/StatementCache.ts';
-import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { DynamoDBStoreError } from './errors.ts';
 import type { AttributeMap } from './expressions/attributeValues.ts';
 
@@ -13,9 +10,6 @@ import type { AttributeMap } from './expressions/attributeValues.ts';
  * knows what the items mean; the expressions are evaluated by the actions, inside
  * {@link DynamoDBStore.transaction}, so a conditional write is atomic.
  */
-
-export const DYNAMODB_SCHEMA_VERSION = 1;
-export const DYNAMODB_STORE_FILE = 'dynamodb.sqlite';
 
 const SCHEMA = `
 CREATE TABLE tables (
@@ -39,6 +33,9 @@ CREATE TABLE items (
 
 CREATE INDEX items_by_expiry ON items (expires_at_s) WHERE expires_at_s IS NOT NULL;
 `;
+
+const STORE_FILE_SPEC = storeFileSpec('DynamoDB', 1, SCHEMA, DynamoDBStoreError);
+export const { fileName: DYNAMODB_STORE_FILE, schemaVersion: DYNAMODB_SCHEMA_VERSION } = STORE_FILE_SPEC;
 
 export interface KeySchemaElement {
   readonly AttributeName: string;
@@ -70,34 +67,16 @@ export interface DynamoDBStoreOptions {
 /** DynamoDB ignores TTL values more than five years in the past (they are likely milliseconds or mistakes). */
 const TTL_MAX_AGE_SECONDS = 5 * 365 * 24 * 3600;
 
-export class DynamoDBStore {
-  readonly path: string;
-  readonly #db: DatabaseSync;
-  readonly #statements: StatementCache;
-  readonly #checkpointer: WalCheckpointer | undefined;
-  #closed = false;
+export class DynamoDBStore extends SqliteStore {
+  readonly #statements = new StatementCache(this.writer);
 
   constructor(options: DynamoDBStoreOptions) {
-    const problem = checkDataDir(options.dataDir);
-    if (problem) {
-      const why = 'cause' in problem ? `: ${String((problem.cause as Error)?.message ?? problem.cause)}` : '';
-      throw new DynamoDBStoreError(
-        options.dataDir,
-        `Data directory ${options.dataDir} cannot be used (${problem.kind}${why})`,
-      );
-    }
-    this.path = join(options.dataDir, DYNAMODB_STORE_FILE);
-    this.#db = openStoreFile(this.path);
-    this.#statements = new StatementCache(this.#db);
-    this.#checkpointer =
-      options.checkpointIntervalMs !== undefined
-        ? new WalCheckpointer(this.path, options.checkpointIntervalMs)
-        : undefined;
+    super(STORE_FILE_SPEC, options);
   }
 
   /** Runs `work` in one write transaction: reads and the write it decides on commit together. */
   transaction<T>(work: () => T): T {
-    return inImmediateTransaction(this.#db, work);
+    return inImmediateTransaction(this.writer, work);
   }
 
   createTable(table: Omit<TableRow, 'ttlAttribute'>): void {
@@ -193,12 +172,9 @@ export class DynamoDBStore {
     });
   }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#checkpointer?.stop();
+  override close(): void {
     this.#statements.clear();
-    this.#db.close();
+    super.close();
   }
 }
 
@@ -208,62 +184,4 @@ function expiryOf(item: AttributeMap, attribute: string): number | undefined {
   if (!value || !('N' in value)) return undefined;
   const seconds = Number(value.N);
   return Number.isFinite(seconds) ? seconds : undefined;
-}
-
-/** Opens the file, verifying it is a store of this emulator before writing anything to it. */
-function openStoreFile(path: string): DatabaseSync {
-  let db: DatabaseSync;
-  try {
-    db = new DatabaseSync(path);
-  } catch (error) {
-    throw new DynamoDBStoreError(path, `Cannot open DynamoDB store ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  try {
-    let version: number;
-    let objects: number;
-    try {
-      version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-      objects = Number(
-        (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").get() as { n: number }).n,
-      );
-    } catch (error) {
-      throw new DynamoDBStoreError(
-        path,
-        `DynamoDB store ${path} is not a readable SQLite database (${(error as Error).message}); it was left untouched`,
-        { cause: error },
-      );
-    }
-    if (version > DYNAMODB_SCHEMA_VERSION) {
-      throw new DynamoDBStoreError(
-        path,
-        `DynamoDB store ${path} has schema version ${version}, newer than this emulator's ${DYNAMODB_SCHEMA_VERSION}; it was left untouched`,
-      );
-    }
-    if (version === 0 && objects > 0) {
-      throw new DynamoDBStoreError(
-        path,
-        `${path} is a SQLite database but not a DynamoDB store; it was left untouched`,
-      );
-    }
-    db.exec('PRAGMA journal_mode = WAL');
-    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
-    db.exec('PRAGMA synchronous = NORMAL');
-    db.exec('PRAGMA busy_timeout = 5000');
-    db.exec('PRAGMA foreign_keys = ON');
-    if (version === 0) {
-      inImmediateTransaction(db, () => {
-        db.exec(SCHEMA);
-        db.exec(`PRAGMA user_version = ${DYNAMODB_SCHEMA_VERSION}`);
-      });
-    }
-    return db;
-  } catch (error) {
-    db.close();
-    if (error instanceof DynamoDBStoreError) throw error;
-    throw new DynamoDBStoreError(path, `Cannot initialise DynamoDB store ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }

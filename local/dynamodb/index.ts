@@ -1,4 +1,4 @@
-export { AMZ_JSON_CONTENT_TYPE, type EmulatorLogger, TARGET_PREFIX } from './DynamoDBRouter.ts';
+export type { EmulatorLogger } from '../awsEmulator/index.ts';
 export { DYNAMODB_SCHEMA_VERSION, DYNAMODB_STORE_FILE, DynamoDBStore } from './DynamoDBStore.ts';
 export {
   ConditionalCheckFailedError,

@@ -1,77 +1,67 @@
+import { AwsServiceError, awsErrorClass, EmulatorStoreError } from '../awsEmulator/index.ts';
+
 /**
  * Errors of the EventBridge emulator. Two families:
- * - {@link EventBridgeError}: errors that cross the wire. `code` is the AWS error code the real
+ * - wire errors ({@link AwsServiceError}): `code` is the AWS error code the real
  *   `@aws-sdk/client-eventbridge` maps to its exception classes (sent as `__type`), `statusCode`
  *   the HTTP status AWS uses for it (EventBridge answers client errors with 400, its own faults with 500).
  * - {@link EventBridgeEmulatorError}: the emulator could not start or was misconfigured; printed as one line.
  */
-export class EventBridgeError extends Error {
-  override readonly name: string = 'EventBridgeError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 
-  /** The JSON 1.1 protocol error body. */
-  toJSON(): { __type: string; message: string } {
-    return { __type: this.code, message: this.message };
-  }
-}
+/** Every wire error of this emulator; the protocol's own 400s are the shared ones. */
+export {
+  AwsServiceError as EventBridgeError,
+  SerializationError,
+  UnknownOperationError,
+} from '../awsEmulator/index.ts';
 
-/**
- * A wire error class for one AWS error code. Each class still has its own name (for `instanceof`
- * and logs); the code and status are the ones EventBridge answers with.
- */
-function awsError(name: string, code: string, statusCode = 400) {
-  return class extends EventBridgeError {
-    override readonly name: string = name;
-    constructor(message: string, options?: ErrorOptions) {
-      super(code, message, statusCode, options);
-    }
-  };
-}
+const clientError = (name: string, code: string) => awsErrorClass(name, { code, statusCode: 400 });
 
 /** Input that breaks a modelled constraint; AWS phrases these as "1 validation error detected: …". */
-export class ValidationError extends awsError('ValidationError', 'ValidationException') {}
-export class ResourceNotFoundError extends awsError('ResourceNotFoundError', 'ResourceNotFoundException') {}
-export class ResourceAlreadyExistsError extends awsError(
+export class ValidationError extends clientError('ValidationError', 'ValidationException') {}
+export class ResourceNotFoundError extends clientError('ResourceNotFoundError', 'ResourceNotFoundException') {}
+export class ResourceAlreadyExistsError extends clientError(
   'ResourceAlreadyExistsError',
   'ResourceAlreadyExistsException',
 ) {}
 /** The resource exists but is in a state that forbids the call (e.g. cancelling a finished replay). */
-export class IllegalStatusError extends awsError('IllegalStatusError', 'IllegalStatusException') {}
-export class UnknownOperationError extends awsError('UnknownOperationError', 'UnknownOperationException') {}
+export class IllegalStatusError extends clientError('IllegalStatusError', 'IllegalStatusException') {}
 /**
  * Our own fault (e.g. the SQLite file could not be written). 500, so SDK clients retry it as
  * transient — which is right: nothing was committed when this is thrown.
  */
-export class InternalError extends awsError('InternalError', 'InternalException', 500) {}
+export class InternalError extends awsErrorClass('InternalError', {
+  code: 'InternalException',
+  statusCode: 500,
+  defaultMessage: 'Internal error',
+}) {}
 
-export class InvalidEventPatternError extends EventBridgeError {
-  override readonly name = 'InvalidEventPatternError';
-  constructor(
-    readonly problems: readonly string[],
-    options?: ErrorOptions,
-  ) {
-    super('InvalidEventPatternException', `Event pattern is not valid. Reason: ${problems.join('; ')}`, 400, options);
-  }
-}
+export class InvalidEventPatternError extends AwsServiceError {
+  readonly problems: readonly string[];
 
-/** The request body is not JSON, or not an object; the router answers 413 for a body over the limit. */
-export class SerializationError extends EventBridgeError {
-  override readonly name = 'SerializationError';
-  constructor(message: string, statusCode = 400, options?: ErrorOptions) {
-    super('SerializationException', message, statusCode, options);
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    const message = `Event pattern is not valid. Reason: ${problems.join('; ')}`;
+    super({ code: 'InvalidEventPatternException', statusCode: 400 }, message, options);
+    this.name = 'InvalidEventPatternError';
+    this.problems = problems;
   }
 }
 
 /** Start-up and configuration errors; never sent over the wire. */
 export class EventBridgeEmulatorError extends Error {
   override readonly name: string = 'EventBridgeEmulatorError';
+}
+
+/** The HTTP server could not listen (e.g. the port is taken). */
+export class EventBridgeListenError extends EventBridgeEmulatorError {
+  override readonly name = 'EventBridgeListenError';
+  /** Where it tried to listen. */
+  readonly address: { readonly host: string; readonly port: number };
+
+  constructor(host: string, port: number, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.address = { host, port };
+  }
 }
 
 /** The bus/rule/archive configuration is unusable; lists every problem at once. */
@@ -86,13 +76,10 @@ export class EventBridgeConfigError extends EventBridgeEmulatorError {
 }
 
 /** The data directory or its database cannot be used. Nothing was created over or deleted. */
-export class EventBridgeDataDirError extends EventBridgeEmulatorError {
+export class EventBridgeDataDirError extends EmulatorStoreError {
   override readonly name = 'EventBridgeDataDirError';
-  constructor(
-    readonly path: string,
-    reason: string,
-    options?: ErrorOptions,
-  ) {
-    super(`EventBridge data ${path} ${reason}`, options);
+
+  constructor(path: string, reason: string, options?: ErrorOptions) {
+    super(path, `EventBridge data ${path} ${reason}`, options);
   }
 }

@@ -22,10 +22,3 @@ export const EVENTBRIDGE_LIMITS = {
   listLimit: { min: 1, max: 100 },
   replayDescriptionChars: 512,
 } as const;
-
-/**
- * Size of one HTTP request body the router reads at most. Far above the 256 KB entry limit
- * (Detail is a JSON string inside JSON, so escaping can double it); only a guard against
- * unbounded memory use.
- */
-export const MAX_REQUEST_BODY_BYTES = 4 * 1024 * 1024;

@@ -1,3 +1,5 @@
+import type { EmulatorLogger as SharedEmulatorLogger } from '../awsEmulator/index.ts';
+
 /** Configuration of the EventBridge emulator; the local cell builds it from the cell topology. */
 
 /** An SQS queue a rule delivers to (EventBridge target of type SQS). */
@@ -36,13 +38,8 @@ export type SendMessageBatch = (
   entries: Array<{ Id: string; MessageBody: string }>,
 ) => Promise<{ failedIds: string[]; permanentIds?: string[] }>;
 
-/** Structural subset of the Powertools logger (and of `console`). */
-export interface EmulatorLogger {
-  debug(message: string, attributes?: Record<string, unknown>): void;
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}
+/** Structural subset of the Powertools logger (and of `console`); the delivery loop logs at debug too. */
+export type EmulatorLogger = Required<SharedEmulatorLogger>;
 
 /** How the outbox deliverer sends and retries. Defaults in {@link DEFAULT_DELIVERY_OPTIONS}. */
 export interface DeliveryOptions {

@@ -4,6 +4,9 @@ import { EVENTBRIDGE_LIMITS } from './limits.ts';
 import { compileEventPattern, type EventMatcher, validateEventPattern } from './matchPattern.ts';
 import type { BusOptions, EventBridgeEmulatorOptions, TargetOptions } from './options.ts';
 
+/** The bus every account has; it always exists and cannot be deleted. */
+export const DEFAULT_BUS = 'default';
+
 /** The buses, rules and archives the emulator serves, validated, with ARNs and compiled patterns. */
 export interface ResolvedTarget {
   readonly id: string;
@@ -74,6 +77,10 @@ export function resolveTopology(
     buses.set(bus.name, { name: bus.name, arn: busArn, rules, ...(archive ? { archive } : {}) });
   }
   if (problems.length) throw new EventBridgeConfigError(problems);
+  // Every account has a `default` bus: calls without EventBusName use it. Without rules here, an
+  // event put on it is accepted and matches nothing, as on an account that never configured it.
+  if (!buses.has(DEFAULT_BUS))
+    buses.set(DEFAULT_BUS, { name: DEFAULT_BUS, arn: arns.bus(scope, DEFAULT_BUS), rules: [] });
   return { region: options.region, account: options.account, buses, archives };
 }
 

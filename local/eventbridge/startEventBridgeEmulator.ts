@@ -1,6 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { closeHttpServer } from '../http/closeHttpServer.ts';
+import { JsonProtocolRouter, startJsonEmulator } from '../awsEmulator/index.ts';
 import { cancelReplay } from './actions/cancelReplay.ts';
 import { describeArchive } from './actions/describeArchive.ts';
 import { describeEventBus } from './actions/describeEventBus.ts';
@@ -15,9 +13,8 @@ import { putEvents } from './actions/putEvents.ts';
 import { startReplay } from './actions/startReplay.ts';
 import { testEventPattern } from './actions/testEventPattern.ts';
 import { createArchiveApi, type EventBridgeArchiveApi } from './createArchiveApi.ts';
-import { EventBridgeRouter } from './EventBridgeRouter.ts';
 import { EventBridgeStore } from './EventBridgeStore.ts';
-import { EventBridgeEmulatorError } from './errors.ts';
+import { EventBridgeListenError, InternalError } from './errors.ts';
 import { type DeliveryStats, OutboxDeliverer } from './OutboxDeliverer.ts';
 import { DEFAULT_DELIVERY_OPTIONS, type EmulatorLogger, type EventBridgeEmulatorOptions } from './options.ts';
 import { ReplayRunner } from './ReplayRunner.ts';
@@ -70,7 +67,16 @@ export async function startEventBridgeEmulator(
     }
   };
 
-  const router = new EventBridgeRouter(store, logger)
+  const router = new JsonProtocolRouter<EventBridgeStore>({
+    service: 'EventBridge',
+    internalError: InternalError,
+    context: () => store,
+    // The store closes only after the server; a request that raced past it is answered as transient.
+    beforeAction: () => {
+      if (store.isClosed) throw new InternalError('The emulator is shutting down.');
+    },
+    logger,
+  })
     .register('PutEvents', putEvents)
     .register('DescribeEventBus', describeEventBus)
     .register('ListEventBuses', listEventBuses)
@@ -85,45 +91,33 @@ export async function startEventBridgeEmulator(
     .register('ListReplays', listReplays)
     .register('CancelReplay', cancelReplay);
 
-  const host = options.host ?? '127.0.0.1';
-  let server: Server;
-  try {
-    purgeExpired();
-    server = await listen(router, host, options.port ?? 0);
-  } catch (error) {
-    store.close();
-    throw error;
-  }
-  const { port } = server.address() as AddressInfo;
-
+  // The deliverer and the replay runner start once the server listens, and stop before the store closes.
   const deliverer = new OutboxDeliverer(store, options.sendMessageBatch, delivery, logger);
   const replays = new ReplayRunner(store, delivery.replayHighWater, logger);
+  const running = await startJsonEmulator({
+    ...options,
+    router,
+    store,
+    logger,
+    listenError: EventBridgeListenError,
+    // Requests in progress get a moment, then their sockets are cut.
+    stopGraceMs: 1000,
+    provision: purgeExpired,
+    beforeStoreClose: async () => {
+      clearInterval(retentionTimer);
+      await replays.stop();
+      await deliverer.stop();
+    },
+  });
   deliverer.start();
   replays.start();
-  const retentionTimer = setInterval(purgeExpired, RETENTION_SWEEP_MS);
-  retentionTimer.unref();
-
-  let stopped: Promise<void> | undefined;
-  const stop = async () => {
-    await router.drain();
-    // Active sockets get a moment, then are cut.
-    await closeHttpServer(server, 1000);
-    clearInterval(retentionTimer);
-    await replays.stop();
-    await deliverer.stop();
-    store.close();
-  };
+  const retentionTimer = setInterval(purgeExpired, RETENTION_SWEEP_MS).unref();
 
   return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    ...running,
     archive: createArchiveApi(store),
     outboxDepth: () => store.outbox.depth,
-    requestCounts: () => router.requestCounts(),
     deliveryStats: () => deliverer.stats(),
-    stop: () => {
-      stopped ??= stop();
-      return stopped;
-    },
   };
 }
 
@@ -139,22 +133,4 @@ function neverThrowing(logger: EmulatorLogger): EmulatorLogger {
       }
     };
   return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
-}
-
-function listen(router: EventBridgeRouter, host: string, port: number): Promise<Server> {
-  const server = createServer({ keepAliveTimeout: 5000 }, router.listener);
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new EventBridgeEmulatorError(`EventBridge emulator: port ${port} on ${host} is already in use`, {
-              cause: error,
-            })
-          : new EventBridgeEmulatorError(`EventBridge emulator: cannot listen on ${host}:${port}: ${error.message}`, {
-              cause: error,
-            }),
-      );
-    });
-    server.listen(port, host, () => resolve(server));
-  });
 }

@@ -1,18 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue } from 'node:sqlite';
+import { SqliteStore } from '../awsEmulator/index.ts';
 import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { StatementCache } from '../sqlite/StatementCache.ts';
-import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import type { Delivery } from './deliverRecord.ts';
-import { FirehoseStoreError } from './errors.ts';
-import { describe, FIREHOSE_STORE_FILE, openStoreWriter, prepareStoreDir } from './openStoreFile.ts';
+import { FIREHOSE_STORE_FILE_SPEC } from './storeSchema.ts';
 
-export { FIREHOSE_SCHEMA_VERSION, FIREHOSE_STORE_FILE } from './openStoreFile.ts';
+export { FIREHOSE_SCHEMA_VERSION, FIREHOSE_STORE_FILE } from './storeSchema.ts';
 
 /**
  * The state of the Firehose emulator: its delivery streams and the emulated Iceberg tables they
- * deliver into, with Firehose's unique-key rules (schema and file handling: `openStoreFile.ts`).
+ * deliver into, with Firehose's unique-key rules (schema: `storeSchema.ts`).
  *
  * Writes go through one connection, reads (`rows`, `query`, ...) through a second, read-only
  * connection, so a reader can never modify the store. A host may open its own FirehoseStore on
@@ -24,7 +21,7 @@ export interface FirehoseStoreOptions {
   readonly dataDir: string;
   /** DDL of views and indexes a host reads the rows through, run in one transaction at every open. */
   readonly readSchema?: string;
-  /** WAL checkpoints on a background thread every this many ms (see {@link WalCheckpointer}). Off by default. */
+  /** WAL checkpoints on a background thread every this many ms (see `StoreFile`). Off by default. */
   readonly checkpointIntervalMs?: number;
 }
 
@@ -66,45 +63,12 @@ export interface AcceptedRecord {
   readonly delivery: Delivery;
 }
 
-/** With a checkpoint thread, the writer still checkpoints itself past this many WAL pages (~32 MiB). */
-const WRITER_CHECKPOINT_SAFETY_PAGES = 8192;
-
-export class FirehoseStore {
-  /** Absolute path of the SQLite file. */
-  readonly path: string;
-  private readonly writer: DatabaseSync;
-  private readonly reader: DatabaseSync;
-  private readonly writes: StatementCache;
-  private readonly reads: StatementCache;
-  private readonly checkpointer: WalCheckpointer | undefined;
-  private closed = false;
+export class FirehoseStore extends SqliteStore {
+  private readonly writes = new StatementCache(this.writer);
+  private readonly reads = new StatementCache(this.reader);
 
   constructor(options: FirehoseStoreOptions) {
-    prepareStoreDir(options.dataDir);
-    this.path = join(options.dataDir, FIREHOSE_STORE_FILE);
-    if (existsSync(this.path) && !statSync(this.path).isFile()) {
-      throw new FirehoseStoreError(this.path, `Firehose store ${this.path} exists but is not a file`);
-    }
-    this.writer = openStoreWriter(this.path, options.readSchema);
-    let reader: DatabaseSync | undefined;
-    try {
-      reader = new DatabaseSync(this.path, { readOnly: true });
-      reader.exec('PRAGMA busy_timeout = 5000');
-      if (options.checkpointIntervalMs !== undefined) {
-        this.checkpointer = new WalCheckpointer(this.path, options.checkpointIntervalMs);
-        this.writer.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_SAFETY_PAGES}`);
-      }
-    } catch (error) {
-      this.checkpointer?.stop();
-      reader?.close();
-      this.writer.close();
-      throw new FirehoseStoreError(this.path, `Cannot open Firehose store ${this.path}: ${describe(error)}`, {
-        cause: error,
-      });
-    }
-    this.reader = reader;
-    this.writes = new StatementCache(this.writer);
-    this.reads = new StatementCache(this.reader);
+    super(FIREHOSE_STORE_FILE_SPEC, { ...options, readOnlyReader: true });
   }
 
   // ---- control plane -------------------------------------------------------------------------
@@ -138,8 +102,8 @@ export class FirehoseStore {
   }
 
   getStream(name: string): StreamInfo | undefined {
-    const row = this.writes.first('SELECT * FROM delivery_streams WHERE name = ?', name);
-    return row ? toStreamInfo(row as unknown as StreamRow) : undefined;
+    const row = this.writes.first(`SELECT ${STREAM_COLUMNS} FROM delivery_streams WHERE name = ?`, name);
+    return row ? toStreamInfo(row as unknown as StreamInfoRow) : undefined;
   }
 
   /** Up to `limit` stream names after `after`, by name; of one stream type when `streamType` is given. */
@@ -247,43 +211,26 @@ export class FirehoseStore {
     });
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  /** Closes both connections; safe to call more than once. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    // First, so the writer's close is the last one and checkpoints and removes the WAL.
-    this.checkpointer?.stop();
+  override close(): void {
     this.writes.clear();
     this.reads.clear();
-    this.reader.close();
-    this.writer.close();
+    super.close();
   }
 }
 
-interface StreamRow {
-  name: string;
-  arn: string;
-  stream_type: string;
-  version_id: number;
-  encryption: string | null;
-  destination: string;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
+/** A `delivery_streams` row under the names of {@link StreamInfo}, its configuration still JSON text. */
+const STREAM_COLUMNS = `name, arn, stream_type AS streamType, version_id AS versionId, encryption, destination,
+  created_at_ms AS createdAtMs, updated_at_ms AS updatedAtMs`;
 
-function toStreamInfo(row: StreamRow): StreamInfo {
+type StreamInfoRow = Omit<StreamInfo, 'encryption' | 'destination'> & {
+  readonly encryption: string | null;
+  readonly destination: string;
+};
+
+function toStreamInfo(row: StreamInfoRow): StreamInfo {
   return {
-    name: row.name,
-    arn: row.arn,
-    streamType: row.stream_type,
-    versionId: row.version_id,
+    ...row,
     encryption: row.encryption === null ? undefined : (JSON.parse(row.encryption) as Record<string, unknown>),
     destination: JSON.parse(row.destination) as Record<string, unknown>,
-    createdAtMs: row.created_at_ms,
-    updatedAtMs: row.updated_at_ms,
   };
 }

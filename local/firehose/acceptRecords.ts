@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { ActionContext } from './ActionContext.ts';
 import { deliverRecord } from './deliverRecord.ts';
 import { ResourceNotFoundError } from './errors.ts';
 import type { RecordFailure } from './FaultSwitch.ts';
-import type { ActionContext } from './FirehoseRouter.ts';
 import type { AcceptedRecord, StreamInfo } from './FirehoseStore.ts';
 import { readIcebergDestination } from './icebergDestination.ts';
 

@@ -1,15 +1,6 @@
 import { InvalidArgumentError } from './errors.ts';
 import { FIREHOSE_LIMITS, ICEBERG_NAME_PATTERN } from './limits.ts';
-import {
-  constrainedString,
-  constraint,
-  optionalArray,
-  optionalBoolean,
-  optionalObject,
-  optionalString,
-  requiredObject,
-  requiredString,
-} from './readInput.ts';
+import { read } from './readInput.ts';
 import { parseRoutingQuery, type RoutingQuery } from './routingQuery.ts';
 
 /** One Iceberg table of a stream's `DestinationTableConfigurationList`. */
@@ -37,21 +28,26 @@ function readTable(entry: unknown, index: number): IcebergTableTarget {
     throw new InvalidArgumentError(`${where} must be an object`);
   }
   const table = entry as Record<string, unknown>;
+  const { min, max } = FIREHOSE_LIMITS.icebergNameChars;
   const name = (key: string, member: string) =>
-    constrainedString(table, key, `${where}.${member}`, FIREHOSE_LIMITS.icebergNameChars, ICEBERG_NAME_PATTERN);
-  const uniqueKeys = (optionalArray(table, 'UniqueKeys') ?? []).map((key, k) => {
+    read.requiredString(table, key, {
+      member: `${where}.${member}`,
+      minLength: min,
+      maxLength: max,
+      pattern: ICEBERG_NAME_PATTERN,
+    });
+  const uniqueKeys = (read.optionalArray(table, 'UniqueKeys') ?? []).map((key, k) => {
     if (typeof key !== 'string' || key.length === 0 || /\s/.test(key)) {
-      throw constraint(`${where}.uniqueKeys.${k + 1}.member`, 'Member must satisfy regular expression pattern: ^\\S+$');
+      const rule = 'Member must satisfy regular expression pattern: ^\\S+$';
+      throw read.constraint(`${where}.uniqueKeys.${k + 1}.member`, undefined, rule);
     }
     return key;
   });
-  const identity = optionalArray(optionalObject(table, 'PartitionSpec') ?? {}, 'Identity') ?? [];
+  const identity = read.optionalArray(read.optionalObject(table, 'PartitionSpec') ?? {}, 'Identity') ?? [];
   const partitionFields = identity.map((field, f) =>
-    requiredString(
-      (field ?? {}) as Record<string, unknown>,
-      'SourceName',
-      `${where}.partitionSpec.identity.${f + 1}.member.sourceName`,
-    ),
+    read.requiredString((field ?? {}) as Record<string, unknown>, 'SourceName', {
+      member: `${where}.partitionSpec.identity.${f + 1}.member.sourceName`,
+    }),
   );
   return {
     database: name('DestinationDatabaseName', 'destinationDatabaseName'),
@@ -63,9 +59,9 @@ function readTable(entry: unknown, index: number): IcebergTableTarget {
 
 /** The JSONQuery routing of an enabled MetadataExtraction processor; Lambda transforms are refused. */
 function readRouting(processing: Record<string, unknown> | undefined): RoutingQuery | undefined {
-  if (!processing || optionalBoolean(processing, 'Enabled') === false) return undefined;
+  if (!processing || read.optionalBoolean(processing, 'Enabled') === false) return undefined;
   let routing: RoutingQuery | undefined;
-  for (const processor of optionalArray(processing, 'Processors') ?? []) {
+  for (const processor of read.optionalArray(processing, 'Processors') ?? []) {
     const { Type: type, Parameters: parameters } = (processor ?? {}) as Record<string, unknown>;
     if (type !== 'MetadataExtraction') {
       throw new InvalidArgumentError(
@@ -105,24 +101,24 @@ function readRouting(processing: Record<string, unknown> | undefined): RoutingQu
  */
 export function readIcebergDestination(config: Record<string, unknown>): IcebergDestination {
   const where = 'icebergDestinationConfiguration';
-  requiredString(config, 'RoleARN', `${where}.roleARN`);
-  const catalog = requiredObject(config, 'CatalogConfiguration', `${where}.catalogConfiguration`);
-  optionalString(catalog, 'CatalogARN');
-  const s3 = requiredObject(config, 'S3Configuration', `${where}.s3Configuration`);
-  requiredString(s3, 'RoleARN', `${where}.s3Configuration.roleARN`);
-  requiredString(s3, 'BucketARN', `${where}.s3Configuration.bucketARN`);
-  const tables = (optionalArray(config, 'DestinationTableConfigurationList') ?? []).map(readTable);
+  read.requiredString(config, 'RoleARN', { member: `${where}.roleARN` });
+  const catalog = read.requiredObject(config, 'CatalogConfiguration', `${where}.catalogConfiguration`);
+  read.optionalString(catalog, 'CatalogARN');
+  const s3 = read.requiredObject(config, 'S3Configuration', `${where}.s3Configuration`);
+  read.requiredString(s3, 'RoleARN', { member: `${where}.s3Configuration.roleARN` });
+  read.requiredString(s3, 'BucketARN', { member: `${where}.s3Configuration.bucketARN` });
+  const tables = (read.optionalArray(config, 'DestinationTableConfigurationList') ?? []).map(readTable);
   const seen = new Set<string>();
   for (const target of tables) {
     const id = `${target.database}.${target.table}`;
     if (seen.has(id)) throw new InvalidArgumentError(`Destination table ${id} is configured more than once.`);
     seen.add(id);
   }
-  const routing = readRouting(optionalObject(config, 'ProcessingConfiguration'));
+  const routing = readRouting(read.optionalObject(config, 'ProcessingConfiguration'));
   if (tables.length === 0 && !routing) {
     throw new InvalidArgumentError(
       'The Firehose emulator needs a DestinationTableConfigurationList entry or a MetadataExtraction query to know where records go.',
     );
   }
-  return { tables, routing, appendOnly: optionalBoolean(config, 'AppendOnly') ?? false };
+  return { tables, routing, appendOnly: read.optionalBoolean(config, 'AppendOnly') ?? false };
 }

@@ -1,3 +1,4 @@
+export type { EmulatorLogger } from '../awsEmulator/index.ts';
 export {
   FirehoseListenError,
   FirehoseServiceError,
@@ -11,7 +12,6 @@ export {
   UnknownOperationError,
 } from './errors.ts';
 export { type FirehoseFault, RECORD_ERROR_CODES, type RecordErrorCode } from './FaultSwitch.ts';
-export type { EmulatorLogger } from './FirehoseRouter.ts';
 export {
   type DeliveryError,
   FIREHOSE_SCHEMA_VERSION,

@@ -1,7 +1,7 @@
 import { icebergRoutingQuery } from '../../schemas/lakehouseTable.ts';
+import type { ActionContext } from './ActionContext.ts';
 import { type CreateStreamRequest, readCreateRequest } from './actions/createDeliveryStream.ts';
 import { FirehoseServiceError } from './errors.ts';
-import type { ActionContext } from './FirehoseRouter.ts';
 import type { IcebergOperation } from './limits.ts';
 import { streamArn } from './toWire.ts';
 

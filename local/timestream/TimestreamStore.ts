@@ -1,18 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { SqliteStore } from '../awsEmulator/index.ts';
 import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { StatementCache } from '../sqlite/StatementCache.ts';
-import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
-import { TimestreamStoreError } from './errors.ts';
+import { MeasureTypes, type TypeConflict } from './MeasureTypes.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
-import { describe, openStoreWriter, prepareStoreDir, TIMESTREAM_STORE_FILE } from './openStoreFile.ts';
+import { TIMESTREAM_STORE_FILE_SPEC } from './storeSchema.ts';
 
-export { TIMESTREAM_SCHEMA_VERSION, TIMESTREAM_STORE_FILE } from './openStoreFile.ts';
+export { TIMESTREAM_SCHEMA_VERSION, TIMESTREAM_STORE_FILE } from './storeSchema.ts';
 
 /**
  * The state of the Timestream emulator: what `WriteRecords` accepted, with Timestream's identity
- * and version rules, plus the control plane (schema and file handling: `openStoreFile.ts`).
+ * and version rules, plus the control plane (schema: `storeSchema.ts`).
  *
  * Writes go through one connection, reads (`query`, `countRecords`) through a second, read-only
  * connection, so a read can never modify the store.
@@ -43,7 +41,8 @@ export interface TableInfo extends TableSettings {
 /** What happened to one record of a write. */
 export type WriteOutcome =
   | { readonly status: 'inserted' | 'updated' | 'unchanged' }
-  | { readonly status: 'conflict'; readonly existingVersion: number };
+  | { readonly status: 'conflict'; readonly existingVersion: number }
+  | { readonly status: 'typeConflict'; readonly conflict: TypeConflict };
 
 /** Selects records by where they were written and their time. Every field narrows the selection. */
 export interface RecordFilter {
@@ -66,21 +65,14 @@ export interface TimestreamStoreOptions {
   readonly readSchema?: string;
   /**
    * Run WAL checkpoints on a background thread every this many ms instead of inside the commit
-   * that crosses SQLite's 1,000-page threshold (see {@link WalCheckpointer}). The writer keeps a
+   * that crosses SQLite's 1,000-page threshold (see `StoreFile`). The writer keeps a
    * far higher threshold of its own as a safety net. Off by default: short-lived stores (tests,
    * scripts) do not need a thread.
    */
   readonly checkpointIntervalMs?: number;
 }
 
-/** With a checkpoint thread, the writer still checkpoints itself past this many WAL pages (~32 MiB). */
-const WRITER_CHECKPOINT_SAFETY_PAGES = 8192;
-
-export class TimestreamStore {
-  /** Absolute path of the SQLite file. */
-  readonly path: string;
-  private readonly writer: DatabaseSync;
-  private readonly reader: DatabaseSync;
+export class TimestreamStore extends SqliteStore {
   private readonly statements: {
     insert: StatementSync;
     existing: StatementSync;
@@ -88,41 +80,12 @@ export class TimestreamStore {
   };
   /** Control-plane statements by SQL text: WriteRecords looks its table up on every call. */
   private readonly prepared: StatementCache;
-  private readonly checkpointer: WalCheckpointer | undefined;
-  private closed = false;
+  private readonly measureTypes: MeasureTypes;
 
   constructor(options: TimestreamStoreOptions) {
-    prepareStoreDir(options.dataDir);
-    this.path = join(options.dataDir, TIMESTREAM_STORE_FILE);
-    if (existsSync(this.path) && !statSync(this.path).isFile()) {
-      throw new TimestreamStoreError(this.path, `Timestream store ${this.path} exists but is not a file`);
-    }
-    this.writer = openStoreWriter(this.path, options.readSchema);
-    try {
-      this.reader = new DatabaseSync(this.path, { readOnly: true });
-      this.reader.exec('PRAGMA busy_timeout = 5000');
-    } catch (error) {
-      this.writer.close();
-      throw new TimestreamStoreError(
-        this.path,
-        `Cannot open Timestream store ${this.path} for reading: ${describe(error)}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    if (options.checkpointIntervalMs !== undefined) {
-      try {
-        this.checkpointer = new WalCheckpointer(this.path, options.checkpointIntervalMs);
-        this.writer.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_SAFETY_PAGES}`);
-      } catch (error) {
-        this.checkpointer?.stop();
-        this.reader.close();
-        this.writer.close();
-        throw error;
-      }
-    }
+    super(TIMESTREAM_STORE_FILE_SPEC, { ...options, readOnlyReader: true });
     this.prepared = new StatementCache(this.writer);
+    this.measureTypes = new MeasureTypes(this.prepared);
     this.statements = {
       insert: this.writer.prepare(
         `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
@@ -149,23 +112,16 @@ export class TimestreamStore {
   }
 
   getDatabase(name: string): DatabaseInfo | undefined {
-    const row = this.prepared
-      .get(
-        `SELECT d.name, d.arn, d.created_at_ms, d.updated_at_ms,
-           (SELECT count(*) FROM tables t WHERE t.database_name = d.name) AS table_count
-         FROM databases d WHERE d.name = ?`,
-      )
-      .get(name) as
-      | { name: string; arn: string; created_at_ms: number; updated_at_ms: number; table_count: number }
+    return this.prepared.get(`SELECT ${DATABASE_COLUMNS} FROM databases d WHERE d.name = ?`).get(name) as
+      | DatabaseInfo
       | undefined;
-    if (!row) return undefined;
-    return {
-      name: row.name,
-      arn: row.arn,
-      tableCount: row.table_count,
-      createdAtMs: row.created_at_ms,
-      updatedAtMs: row.updated_at_ms,
-    };
+  }
+
+  /** Every database, by name. */
+  listDatabases(): DatabaseInfo[] {
+    return this.prepared
+      .get(`SELECT ${DATABASE_COLUMNS} FROM databases d ORDER BY d.name`)
+      .all() as unknown as DatabaseInfo[];
   }
 
   /** Inserts a table; false if it already exists. The database must exist. */
@@ -209,28 +165,29 @@ export class TimestreamStore {
 
   getTable(databaseName: string, name: string): TableInfo | undefined {
     const row = this.prepared
-      .get('SELECT * FROM tables WHERE database_name = ? AND name = ?')
-      .get(databaseName, name) as TableRow | undefined;
+      .get(`SELECT ${TABLE_COLUMNS} FROM tables WHERE database_name = ? AND name = ?`)
+      .get(databaseName, name) as TableInfoRow | undefined;
     return row ? toTableInfo(row) : undefined;
   }
 
   /** Tables ordered by database then name; all databases when `databaseName` is undefined. */
   listTables(databaseName?: string): TableInfo[] {
     const rows = (databaseName === undefined
-      ? this.prepared.get('SELECT * FROM tables ORDER BY database_name, name').all()
+      ? this.prepared.get(`SELECT ${TABLE_COLUMNS} FROM tables ORDER BY database_name, name`).all()
       : this.prepared
-          .get('SELECT * FROM tables WHERE database_name = ? ORDER BY name')
-          .all(databaseName)) as unknown as TableRow[];
+          .get(`SELECT ${TABLE_COLUMNS} FROM tables WHERE database_name = ? ORDER BY name`)
+          .all(databaseName)) as unknown as TableInfoRow[];
     return rows.map(toTableInfo);
   }
 
   // ---- data plane ----------------------------------------------------------------------------
 
   /**
-   * Writes records of one WriteRecords call in ONE transaction, applying Timestream's identity
-   * rules in order (so a later record of the same call sees an earlier one):
-   * new identity → inserted; same measures → unchanged (a higher Version is kept); different
-   * measures with a higher Version → updated; otherwise → conflict with the existing version.
+   * Writes records of one WriteRecords call in ONE transaction, applying Timestream's rules in
+   * order (so a later record of the same call sees an earlier one): a measure column written with
+   * another type than its first write → typeConflict; new identity → inserted; same measures →
+   * unchanged (a higher Version is kept); different measures with a higher Version → updated;
+   * otherwise → conflict with the existing version.
    */
   writeRecords(
     databaseName: string,
@@ -238,46 +195,55 @@ export class TimestreamStore {
     records: readonly NormalizedRecord[],
     nowMs: number,
   ): WriteOutcome[] {
+    try {
+      return inImmediateTransaction(this.writer, () =>
+        records.map((record): WriteOutcome => {
+          const conflict = this.measureTypes.conflict(databaseName, tableName, record.measureTypes);
+          if (conflict) return { status: 'typeConflict', conflict };
+          const outcome = this.writeRecord(databaseName, tableName, record, nowMs);
+          if (outcome.status !== 'conflict') this.measureTypes.record(databaseName, tableName, record.measureTypes);
+          return outcome;
+        }),
+      );
+    } catch (error) {
+      this.measureTypes.forget();
+      throw error;
+    }
+  }
+
+  /** One record by Timestream's identity and version rules (inside the write transaction). */
+  private writeRecord(databaseName: string, tableName: string, record: NormalizedRecord, nowMs: number): WriteOutcome {
     const { insert, existing, update } = this.statements;
-    return inImmediateTransaction(this.writer, () => {
-      const outcomes: WriteOutcome[] = [];
-      for (const record of records) {
-        const inserted = insert.run(
-          databaseName,
-          tableName,
-          record.measureName,
-          record.timeMs,
-          record.timeSubMsNs,
-          record.dimsKey,
-          record.dimensionsJson,
-          record.measuresJson,
-          record.version,
-          nowMs,
-        );
-        if (inserted.changes === 1) {
-          outcomes.push({ status: 'inserted' });
-          continue;
-        }
-        const current = existing.get(
-          databaseName,
-          tableName,
-          record.timeMs,
-          record.timeSubMsNs,
-          record.measureName,
-          record.dimsKey,
-        ) as { id: number; measures: string; version: number };
-        if (current.measures === record.measuresJson) {
-          if (record.version > current.version) update.run(current.measures, record.version, nowMs, current.id);
-          outcomes.push({ status: 'unchanged' });
-        } else if (record.version > current.version) {
-          update.run(record.measuresJson, record.version, nowMs, current.id);
-          outcomes.push({ status: 'updated' });
-        } else {
-          outcomes.push({ status: 'conflict', existingVersion: current.version });
-        }
-      }
-      return outcomes;
-    });
+    const inserted = insert.run(
+      databaseName,
+      tableName,
+      record.measureName,
+      record.timeMs,
+      record.timeSubMsNs,
+      record.dimsKey,
+      record.dimensionsJson,
+      record.measuresJson,
+      record.version,
+      nowMs,
+    );
+    if (inserted.changes === 1) return { status: 'inserted' };
+    const current = existing.get(
+      databaseName,
+      tableName,
+      record.timeMs,
+      record.timeSubMsNs,
+      record.measureName,
+      record.dimsKey,
+    ) as { id: number; measures: string; version: number };
+    if (current.measures === record.measuresJson) {
+      if (record.version > current.version) update.run(current.measures, record.version, nowMs, current.id);
+      return { status: 'unchanged' };
+    }
+    if (record.version > current.version) {
+      update.run(record.measuresJson, record.version, nowMs, current.id);
+      return { status: 'updated' };
+    }
+    return { status: 'conflict', existingVersion: current.version };
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -316,42 +282,31 @@ export class TimestreamStore {
     return rows as T[];
   }
 
-  /** Deletes every record (databases and tables stay). Returns how many were deleted. */
+  /** Deletes every record and the measure types they fixed (databases and tables stay). Returns how many records were deleted. */
   wipe(): number {
+    this.measureTypes.forget();
+    this.writer.exec('DELETE FROM measure_types');
     return Number(this.writer.prepare('DELETE FROM records').run().changes);
   }
 
   /** Closes both connections; safe to call more than once. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    // First, so the writer's close is the last one and checkpoints and removes the WAL.
-    this.checkpointer?.stop();
-    this.reader.close();
-    this.writer.close();
+  override close(): void {
+    this.prepared.clear();
+    super.close();
   }
 }
 
-interface TableRow {
-  database_name: string;
-  name: string;
-  arn: string;
-  memory_retention_hours: number;
-  magnetic_retention_days: number;
-  magnetic_writes: number;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
+/** A `databases` row with its table count, under the names of {@link DatabaseInfo}. */
+const DATABASE_COLUMNS = `d.name, d.arn, d.created_at_ms AS createdAtMs, d.updated_at_ms AS updatedAtMs,
+  (SELECT count(*) FROM tables t WHERE t.database_name = d.name) AS tableCount`;
 
-function toTableInfo(row: TableRow): TableInfo {
-  return {
-    databaseName: row.database_name,
-    name: row.name,
-    arn: row.arn,
-    memoryRetentionHours: row.memory_retention_hours,
-    magneticRetentionDays: row.magnetic_retention_days,
-    magneticWrites: row.magnetic_writes === 1,
-    createdAtMs: row.created_at_ms,
-    updatedAtMs: row.updated_at_ms,
-  };
+/** A `tables` row under the names of {@link TableInfo}; SQLite has no booleans. */
+const TABLE_COLUMNS = `database_name AS databaseName, name, arn, memory_retention_hours AS memoryRetentionHours,
+  magnetic_retention_days AS magneticRetentionDays, magnetic_writes AS magneticWrites, created_at_ms AS createdAtMs,
+  updated_at_ms AS updatedAtMs`;
+
+type TableInfoRow = Omit<TableInfo, 'magneticWrites'> & { readonly magneticWrites: number };
+
+function toTableInfo(row: TableInfoRow): TableInfo {
+  return { ...row, magneticWrites: row.magneticWrites === 1 };
 }

@@ -1,3 +1,4 @@
+export type { EmulatorLogger } from '../awsEmulator/index.ts';
 export {
   ConflictError,
   InternalServerError,
@@ -22,7 +23,6 @@ export {
   type TimestreamEmulatorOptions,
   type TimestreamTableConfig,
 } from './startTimestreamEmulator.ts';
-export type { EmulatorLogger } from './TimestreamRouter.ts';
 export {
   type RecordFilter,
   type TableSettings,

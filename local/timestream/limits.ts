@@ -20,7 +20,8 @@ export const TIMESTREAM_LIMITS = {
   maxRecordBytes: 2048,
   databaseNameChars: { min: 3, max: 256 },
   tableNameChars: { min: 3, max: 256 },
-  listTablesMaxResults: 20,
+  /** ListDatabases and ListTables: `MaxResults` at most (and by default). */
+  listMaxResults: 20,
 } as const;
 
 /** Names Timestream reserves for its own columns; dimensions and measures may not use them. */

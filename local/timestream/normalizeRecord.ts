@@ -23,6 +23,18 @@ export interface NormalizedRecord {
   /** Measures as a JSON object with sorted keys: `{ name: { type, value } }`. */
   readonly measuresJson: string;
   readonly version: number;
+  /** The type of each measure column the record writes; a table fixes it at the first write. */
+  readonly measureTypes: readonly MeasureColumnType[];
+}
+
+/**
+ * A measure column and its type. A single-measure record writes the column of its measure name; a
+ * multi-measure record one column per attribute, shared by every measure name of the table.
+ */
+export interface MeasureColumnType {
+  /** `single:<MeasureName>` or `multi:<attribute name>`. */
+  readonly column: string;
+  readonly type: ScalarMeasureType;
 }
 
 /**
@@ -132,6 +144,7 @@ export function normalizeRecord(raw: unknown, common: Json | undefined): Normali
     );
   }
   const sortedDims = sortedObject(dims);
+  const sortedMeasures = sortedObject(measured.measures);
   return {
     ok: true,
     record: {
@@ -140,8 +153,12 @@ export function normalizeRecord(raw: unknown, common: Json | undefined): Normali
       timeSubMsNs: when.time.subMsNs,
       dimensionsJson: JSON.stringify(sortedDims),
       dimsKey: JSON.stringify(Object.entries(sortedDims)),
-      measuresJson: JSON.stringify(sortedObject(measured.measures)),
+      measuresJson: JSON.stringify(sortedMeasures),
       version: when.version,
+      measureTypes: Object.entries(sortedMeasures).map(([name, measure]) => ({
+        column: name === SINGLE_MEASURE_KEY && valueType !== 'MULTI' ? `single:${measureName}` : `multi:${name}`,
+        type: measure.type,
+      })),
     },
   };
 }

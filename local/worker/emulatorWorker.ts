@@ -54,8 +54,8 @@ try {
     startTimestreamEmulator({
       ...where,
       databases: options.databases,
-      // `advertisedEndpoint` (what DescribeEndpoints answers) comes with the emulators' refactoring;
-      // until then this spread is inert. The gateway answers DescribeEndpoints itself either way.
+      // What the emulator's own DescribeEndpoints answers. Clients outside the cell reach Timestream
+      // through the gateway, which answers DescribeEndpoints itself in the form each SDK needs.
       ...(gateway ? { advertisedEndpoint: gateway } : {}),
     }),
   );

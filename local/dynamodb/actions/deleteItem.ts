@@ -1,26 +1,15 @@
-import {
-  type ActionContext,
-  type ActionInput,
-  checkCondition,
-  existingTable,
-  expressionInputs,
-  keyMember,
-  refuseLegacyParameters,
-  returnValues,
-} from './input.ts';
+import { type ActionContext, type ActionInput, keyMember, readWriteRequest, writeIfCondition } from './input.ts';
 
 /** DeleteItem: deleting an item that does not exist succeeds (unless a condition says otherwise). */
 export function deleteItem(input: ActionInput, { store }: ActionContext): unknown {
-  refuseLegacyParameters(input, ['Expected', 'ConditionalOperator']);
-  const table = existingTable(input, store);
-  const { itemKey } = keyMember(input, table);
-  const returned = returnValues(input, ['NONE', 'ALL_OLD']);
-  const { placeholders, condition } = expressionInputs(input);
-  placeholders.assertAllUsed();
-  return store.transaction(() => {
-    const existing = store.getItem(table.name, itemKey);
-    checkCondition(input, condition, existing);
-    if (existing) store.deleteItem(table.name, itemKey);
-    return returned === 'ALL_OLD' && existing ? { Attributes: existing } : {};
+  const request = readWriteRequest(input, store, {
+    legacy: ['Expected', 'ConditionalOperator'],
+    returnValues: ['NONE', 'ALL_OLD'],
+    key: (table) => keyMember(input, table),
+  });
+  request.placeholders.assertAllUsed();
+  return writeIfCondition(input, store, request, (existing) => {
+    if (existing) store.deleteItem(request.table.name, request.itemKey);
+    return request.returned === 'ALL_OLD' && existing ? { Attributes: existing } : {};
   });
 }

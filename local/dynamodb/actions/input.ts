@@ -1,3 +1,4 @@
+import { type ActionInput, InputReader } from '../../awsEmulator/index.ts';
 import type { DynamoDBStore, TableRow } from '../DynamoDBStore.ts';
 import { ConditionalCheckFailedError, ResourceNotFoundError, SerializationError, ValidationError } from '../errors.ts';
 import {
@@ -12,8 +13,7 @@ import type { Condition } from '../expressions/expressionTree.ts';
 import { Placeholders } from '../expressions/Placeholders.ts';
 import { parseCondition } from '../expressions/parseExpression.ts';
 
-/** A request body (AWS JSON 1.0): the operation's members, unchecked until an action reads them. */
-export type ActionInput = Readonly<Record<string, unknown>>;
+export type { ActionInput };
 
 /** What an operation sees besides its input. */
 export interface ActionContext {
@@ -23,38 +23,15 @@ export interface ActionContext {
   readonly accountId: string;
 }
 
-export type ActionHandler = (input: ActionInput, context: ActionContext) => unknown;
-
 /** DynamoDB's item size limit (400 KB, names included). */
 export const MAX_ITEM_BYTES = 400 * 1024;
 
-export function stringMember(input: ActionInput, name: string, options: { required: true }): string;
-export function stringMember(input: ActionInput, name: string, options?: { required?: false }): string | undefined;
-export function stringMember(
-  input: ActionInput,
-  name: string,
-  options: { required?: boolean } = {},
-): string | undefined {
-  const value = input[name];
-  if (value === undefined || value === null) {
-    if (options.required) {
-      throw new ValidationError(
-        `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
-      );
-    }
-    return undefined;
-  }
-  if (typeof value !== 'string') throw new SerializationError(`${name} must be a string`);
-  return value;
-}
-
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
-}
+/** Readers for operation inputs, with AWS's validation wording. */
+export const read = new InputReader({ invalid: ValidationError, malformed: SerializationError });
 
 /** The table named by `TableName`, or ResourceNotFoundException. */
 export function existingTable(input: ActionInput, store: DynamoDBStore): TableRow {
-  const name = stringMember(input, 'TableName', { required: true });
+  const name = read.requiredString(input, 'TableName');
   const table = store.table(name);
   if (!table) throw new ResourceNotFoundError(name);
   return table;
@@ -106,11 +83,7 @@ export function itemKeyOf(table: TableRow, attributes: AttributeMap, exact: bool
 
 export function keyMember(input: ActionInput, table: TableRow): { key: AttributeMap; itemKey: string } {
   const key = input.Key;
-  if (key === undefined) {
-    throw new ValidationError(
-      "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null",
-    );
-  }
+  if (key === undefined) throw read.missing('key');
   assertAttributeMap(key, 'Key');
   return { key, itemKey: itemKeyOf(table, key, true) };
 }
@@ -124,7 +97,7 @@ export function expressionInputs(input: ActionInput): { placeholders: Placeholde
   const values = input.ExpressionAttributeValues;
   if (values !== undefined) assertAttributeMap(values, 'ExpressionAttributeValues');
   const placeholders = new Placeholders((names ?? {}) as Record<string, string>, (values ?? {}) as AttributeMap);
-  const expression = stringMember(input, 'ConditionExpression');
+  const expression = read.optionalString(input, 'ConditionExpression');
   return { placeholders, condition: expression === undefined ? undefined : parseCondition(expression, placeholders) };
 }
 
@@ -135,7 +108,7 @@ export function checkCondition(
   existing: AttributeMap | undefined,
 ): void {
   if (!condition || evaluateCondition(condition, existing)) return;
-  const returnOld = stringMember(input, 'ReturnValuesOnConditionCheckFailure') === 'ALL_OLD';
+  const returnOld = read.optionalString(input, 'ReturnValuesOnConditionCheckFailure') === 'ALL_OLD';
   throw new ConditionalCheckFailedError(returnOld ? existing : undefined);
 }
 
@@ -145,15 +118,64 @@ export function assertItemSize(item: AttributeMap): void {
 
 /** `ReturnValues`, checked against what the operation allows. */
 export function returnValues(input: ActionInput, allowed: readonly string[]): string {
-  const value = stringMember(input, 'ReturnValues') ?? 'NONE';
+  const value = read.optionalString(input, 'ReturnValues') ?? 'NONE';
   if (!allowed.includes(value)) {
     throw new ValidationError(
       `ReturnValues ${value} is not valid for this operation; use one of ${allowed.join(', ')}`,
     );
   }
-  const onFailure = stringMember(input, 'ReturnValuesOnConditionCheckFailure') ?? 'NONE';
+  const onFailure = read.optionalString(input, 'ReturnValuesOnConditionCheckFailure') ?? 'NONE';
   if (onFailure !== 'NONE' && onFailure !== 'ALL_OLD') {
     throw new ValidationError(`ReturnValuesOnConditionCheckFailure must be NONE or ALL_OLD, got ${onFailure}`);
   }
   return value;
+}
+
+/** What a conditional write (PutItem, UpdateItem, DeleteItem) reads before it touches the item. */
+export interface WriteRequest<K> {
+  readonly table: TableRow;
+  /** What `itemKey` read from the input (the `Key`, or the whole `Item`). */
+  readonly key: K;
+  readonly itemKey: string;
+  /** `ReturnValues`, checked against what the operation allows. */
+  readonly returned: string;
+  readonly placeholders: Placeholders;
+  readonly condition: Condition | undefined;
+}
+
+/**
+ * Reads a conditional write in DynamoDB's order: refused legacy parameters, the table, the item's
+ * key, `ReturnValues`, then the placeholders and the ConditionExpression.
+ */
+export function readWriteRequest<K>(
+  input: ActionInput,
+  store: DynamoDBStore,
+  spec: {
+    readonly legacy: readonly string[];
+    readonly returnValues: readonly string[];
+    readonly key: (table: TableRow) => { key: K; itemKey: string };
+  },
+): WriteRequest<K> {
+  refuseLegacyParameters(input, spec.legacy);
+  const table = existingTable(input, store);
+  const { key, itemKey } = spec.key(table);
+  const returned = returnValues(input, spec.returnValues);
+  return { table, key, itemKey, returned, ...expressionInputs(input) };
+}
+
+/**
+ * Runs `write` in one transaction with the item as it is, once the condition held on it: the
+ * check and the write it allows commit together.
+ */
+export function writeIfCondition<T>(
+  input: ActionInput,
+  store: DynamoDBStore,
+  request: WriteRequest<unknown>,
+  write: (existing: AttributeMap | undefined) => T,
+): T {
+  return store.transaction(() => {
+    const existing = store.getItem(request.table.name, request.itemKey);
+    checkCondition(input, request.condition, existing);
+    return write(existing);
+  });
 }

@@ -1,6 +1,7 @@
+import { memberName } from '../../awsEmulator/index.ts';
 import type { AttributeDefinition, DynamoDBStore, KeySchemaElement, TableRow } from '../DynamoDBStore.ts';
 import { ResourceInUseError, SerializationError, ValidationError } from '../errors.ts';
-import { type ActionContext, type ActionInput, existingTable, stringMember } from './input.ts';
+import { type ActionContext, type ActionInput, existingTable, read } from './input.ts';
 
 /**
  * The control plane the local cell and the tests need: CreateTable, DescribeTable, DeleteTable,
@@ -25,7 +26,7 @@ export function tableDescription(table: TableRow, store: DynamoDBStore): Record<
 }
 
 export function createTable(input: ActionInput, { store, nowMs, region, accountId }: ActionContext): unknown {
-  const name = stringMember(input, 'TableName', { required: true });
+  const name = read.requiredString(input, 'TableName');
   if (!TABLE_NAME.test(name)) {
     throw new ValidationError(`TableName must be 3-255 characters of a-z, A-Z, 0-9, '_', '-' and '.', got "${name}"`);
   }
@@ -49,9 +50,9 @@ export function createTable(input: ActionInput, { store, nowMs, region, accountI
       'One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions',
     );
   }
-  const billingMode = stringMember(input, 'BillingMode') ?? 'PROVISIONED';
+  const billingMode = read.optionalString(input, 'BillingMode') ?? 'PROVISIONED';
   return store.transaction(() => {
-    if (store.table(name)) throw new ResourceInUseError(name);
+    if (store.table(name)) throw new ResourceInUseError(`Table already exists: ${name}`);
     store.createTable({
       name,
       arn: `arn:aws:dynamodb:${region}:${accountId}:table/${name}`,
@@ -107,9 +108,7 @@ function arrayMember<T>(input: ActionInput, name: string): T[] {
   const value = input[name];
   if (!Array.isArray(value) || value.length === 0) {
     if (value !== undefined && !Array.isArray(value)) throw new SerializationError(`${name} must be a list`);
-    throw new ValidationError(
-      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
-    );
+    throw read.missing(memberName(name));
   }
   return value as T[];
 }

@@ -7,13 +7,10 @@ import {
   type ActionContext,
   type ActionInput,
   assertItemSize,
-  checkCondition,
-  existingTable,
-  expressionInputs,
   keyMember,
-  refuseLegacyParameters,
-  returnValues,
-  stringMember,
+  read,
+  readWriteRequest,
+  writeIfCondition,
 } from './input.ts';
 
 /**
@@ -21,23 +18,21 @@ import {
  * DynamoDB's upsert — if the condition on the item as it is holds.
  */
 export function updateItem(input: ActionInput, { store }: ActionContext): unknown {
-  refuseLegacyParameters(input, ['Expected', 'ConditionalOperator', 'AttributeUpdates']);
-  const table = existingTable(input, store);
-  const { key, itemKey } = keyMember(input, table);
-  const returned = returnValues(input, ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']);
-  const { placeholders, condition } = expressionInputs(input);
-  const expression = stringMember(input, 'UpdateExpression');
+  const request = readWriteRequest(input, store, {
+    legacy: ['Expected', 'ConditionalOperator', 'AttributeUpdates'],
+    returnValues: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'],
+    key: (table) => keyMember(input, table),
+  });
+  const expression = read.optionalString(input, 'UpdateExpression');
   const actions: UpdateActions =
-    expression === undefined ? { set: [], remove: [] } : parseUpdate(expression, placeholders);
-  placeholders.assertAllUsed();
-  const keyNames = table.keySchema.map((k) => k.AttributeName);
-  return store.transaction(() => {
-    const existing = store.getItem(table.name, itemKey);
-    checkCondition(input, condition, existing);
-    const updated = applyUpdate(existing ?? key, actions, keyNames);
+    expression === undefined ? { set: [], remove: [] } : parseUpdate(expression, request.placeholders);
+  request.placeholders.assertAllUsed();
+  const keyNames = request.table.keySchema.map((k) => k.AttributeName);
+  return writeIfCondition(input, store, request, (existing) => {
+    const updated = applyUpdate(existing ?? request.key, actions, keyNames);
     assertItemSize(updated);
-    store.putItem(table, itemKey, updated);
-    return attributesToReturn(returned, existing, updated, actions);
+    store.putItem(request.table, request.itemKey, updated);
+    return attributesToReturn(request.returned, existing, updated, actions);
   });
 }
 

@@ -90,19 +90,20 @@ class Parser {
   }
 
   condition(): Condition {
-    let left = this.conjunction();
-    while (this.isWord('OR')) {
-      this.position++;
-      left = { kind: 'or', left, right: this.conjunction() };
-    }
-    return left;
+    return this.leftAssociative('OR', () => this.conjunction());
   }
 
   private conjunction(): Condition {
-    let left = this.negation();
-    while (this.isWord('AND')) {
+    return this.leftAssociative('AND', () => this.negation());
+  }
+
+  /** `operand (word operand)*`, grouped from the left (`a OR b OR c` is `(a OR b) OR c`). */
+  private leftAssociative(word: 'AND' | 'OR', operand: () => Condition): Condition {
+    const kind = word === 'AND' ? 'and' : 'or';
+    let left = operand();
+    while (this.isWord(word)) {
       this.position++;
-      left = { kind: 'and', left, right: this.negation() };
+      left = { kind, left, right: operand() };
     }
     return left;
   }

@@ -4,14 +4,17 @@ import { IllegalStatusError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import { REPLAY_STATES } from '../store/ReplayTable.ts';
 import { findReplay } from './describeReplay.ts';
-import { type ActionInput, requiredString } from './input.ts';
+import { type ActionInput, read } from './input.ts';
 
 /**
  * CancelReplay: the runner stops queueing further events; deliveries already queued still go
  * out (they are accepted work), then the replay becomes CANCELLED.
  */
 export function cancelReplay(input: ActionInput, store: EventBridgeStore): { ReplayArn: string; State: string } {
-  const replay = findReplay(store, requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }));
+  const replay = findReplay(
+    store,
+    read.requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }),
+  );
   if (replay.state !== REPLAY_STATES.starting && replay.state !== REPLAY_STATES.running) {
     throw new IllegalStatusError(`Replay ${replay.name} is ${replay.state} and cannot be cancelled.`);
   }

@@ -1,7 +1,7 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import type { ResolvedArchive } from '../resolveTopology.ts';
-import { type ActionInput, requiredString, toEpochSeconds } from './input.ts';
+import { type ActionInput, read, toEpochSeconds } from './input.ts';
 import { findArchive } from './lookup.ts';
 
 export interface ArchiveSummary {
@@ -16,7 +16,10 @@ export interface ArchiveSummary {
 
 /** DescribeArchive. Archives come from configuration, keep every event of their bus, and are always ENABLED. */
 export function describeArchive(input: ActionInput, store: EventBridgeStore): ArchiveSummary & { ArchiveArn: string } {
-  const archive = findArchive(store, requiredString(input, 'ArchiveName', { pattern: EVENTBRIDGE_LIMITS.archiveName }));
+  const archive = findArchive(
+    store,
+    read.requiredString(input, 'ArchiveName', { pattern: EVENTBRIDGE_LIMITS.archiveName }),
+  );
   return { ArchiveArn: archive.arn, ...archiveSummary(archive, store) };
 }
 

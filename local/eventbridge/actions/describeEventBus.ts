@@ -1,6 +1,6 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import type { ResolvedBus } from '../resolveTopology.ts';
-import { type ActionInput, optionalString, toEpochSeconds } from './input.ts';
+import { type ActionInput, read, toEpochSeconds } from './input.ts';
 import { findBus } from './lookup.ts';
 
 export interface EventBusDescription {
@@ -12,7 +12,7 @@ export interface EventBusDescription {
 
 /** DescribeEventBus: `Name` (name or ARN) defaults to the `default` bus, like AWS. */
 export function describeEventBus(input: ActionInput, store: EventBridgeStore): EventBusDescription {
-  return busDescription(findBus(store, optionalString(input, 'Name')), store);
+  return busDescription(findBus(store, read.optionalString(input, 'Name')), store);
 }
 
 export function busDescription(bus: ResolvedBus, store: EventBridgeStore): EventBusDescription {

@@ -3,7 +3,7 @@ import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { ResourceNotFoundError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import type { ReplayRecord } from '../store/ReplayTable.ts';
-import { type ActionInput, requiredString, toEpochSeconds } from './input.ts';
+import { type ActionInput, read, toEpochSeconds } from './input.ts';
 
 export interface ReplaySummary {
   ReplayName: string;
@@ -30,7 +30,10 @@ export function describeReplay(
   Destination: { Arn: string; FilterArns?: string[] };
   EventsReplayed: number;
 } {
-  const replay = findReplay(store, requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }));
+  const replay = findReplay(
+    store,
+    read.requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }),
+  );
   const { topology } = store;
   return {
     ...replaySummary(replay, store),

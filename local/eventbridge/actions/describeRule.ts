@@ -1,7 +1,7 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import type { ResolvedRule } from '../resolveTopology.ts';
-import { type ActionInput, optionalString, requiredString } from './input.ts';
+import { type ActionInput, read } from './input.ts';
 import { findRule } from './lookup.ts';
 
 export interface RuleDescription {
@@ -15,8 +15,8 @@ export interface RuleDescription {
 
 /** DescribeRule. Rules come from configuration, so they are always ENABLED. */
 export function describeRule(input: ActionInput, store: EventBridgeStore): RuleDescription & { CreatedBy: string } {
-  const name = requiredString(input, 'Name', { pattern: EVENTBRIDGE_LIMITS.ruleName });
-  const rule = findRule(store, optionalString(input, 'EventBusName'), name);
+  const name = read.requiredString(input, 'Name', { pattern: EVENTBRIDGE_LIMITS.ruleName });
+  const rule = findRule(store, read.optionalString(input, 'EventBusName'), name);
   return { ...ruleDescription(rule), CreatedBy: store.topology.account };
 }
 

@@ -1,67 +1,21 @@
+import { type ActionInput, InputReader, memberName, toEpochSeconds } from '../../awsEmulator/index.ts';
 import { ValidationError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 
+export type { ActionInput };
+export { toEpochSeconds };
+
 /**
- * Reading action inputs the way the EventBridge service validates them, with its wording
- * ("1 validation error detected: Value … at 'name' failed to satisfy constraint: …") so that
+ * Readers for action inputs, the way the EventBridge service validates them and with its wording
+ * ("1 validation error detected: Value … at 'name' failed to satisfy constraint: …"), so that
  * scripts matching on AWS messages behave the same locally.
  */
-export type ActionInput = Readonly<Record<string, unknown>>;
+export const read = new InputReader({ invalid: ValidationError });
 
-/** AWS names members in validation messages in camelCase (`Entries` → `entries`). */
-const memberName = (field: string) => field.charAt(0).toLowerCase() + field.slice(1);
-
-export function constraintError(field: string, value: unknown, constraint: string): ValidationError {
-  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
-  return new ValidationError(
-    `1 validation error detected: Value ${shown} at '${memberName(field)}' failed to satisfy constraint: ${constraint}`,
-  );
+/** A constraint error for the member `field` (AWS names it in camelCase); a missing value shows as null. */
+export function constraintError(field: string, value: unknown, constraint: string): Error {
+  return read.constraint(memberName(field), value ?? null, constraint);
 }
-
-interface StringRule {
-  readonly pattern?: RegExp;
-  readonly maxLength?: number;
-}
-
-export function requiredString(input: ActionInput, field: string, rule: StringRule = {}): string {
-  const value = optionalString(input, field, rule);
-  if (value === undefined) throw constraintError(field, undefined, 'Member must not be null');
-  return value;
-}
-
-export function optionalString(input: ActionInput, field: string, rule: StringRule = {}): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw constraintError(field, JSON.stringify(value), 'Member must be a string');
-  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-    throw constraintError(field, value, `Member must have length less than or equal to ${rule.maxLength}`);
-  }
-  if (rule.pattern && !rule.pattern.test(value)) {
-    throw constraintError(field, value, `Member must satisfy regular expression pattern: ${rule.pattern.source}`);
-  }
-  return value;
-}
-
-/** JSON 1.1 timestamps are epoch seconds (fractions allowed); ISO strings are accepted too. */
-export function optionalTimestamp(input: ActionInput, field: string): Date | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  const date =
-    typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
-    throw constraintError(field, JSON.stringify(value), 'Member must be a timestamp');
-  }
-  return date;
-}
-
-export function requiredTimestamp(input: ActionInput, field: string): Date {
-  const value = optionalTimestamp(input, field);
-  if (value === undefined) throw constraintError(field, undefined, 'Member must not be null');
-  return value;
-}
-
-/** Epoch seconds, the JSON 1.1 wire form of a timestamp. */
-export const toEpochSeconds = (ms: number) => ms / 1000;
 
 /**
  * One page of a List* result. `NextToken` is opaque to clients; here it is the offset of the next
@@ -74,7 +28,7 @@ export function paginate<T>(items: readonly T[], input: ActionInput): { page: T[
     throw constraintError('Limit', limit, `Member must have value between ${min} and ${max}`);
   }
   let offset = 0;
-  const token = optionalString(input, 'NextToken');
+  const token = read.optionalString(input, 'NextToken');
   if (token !== undefined) {
     const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
     if (!decoded) throw new ValidationError('The NextToken is invalid.');

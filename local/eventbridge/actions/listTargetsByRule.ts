@@ -1,6 +1,6 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
-import { type ActionInput, type ListOutput, listPage, optionalString, requiredString } from './input.ts';
+import { type ActionInput, type ListOutput, listPage, read } from './input.ts';
 import { findRule } from './lookup.ts';
 
 /** A rule's target as ListTargetsByRule reports it. */
@@ -13,8 +13,8 @@ interface TargetArn {
 export function listTargetsByRule(input: ActionInput, store: EventBridgeStore): ListOutput<'Targets', TargetArn> {
   const rule = findRule(
     store,
-    optionalString(input, 'EventBusName'),
-    requiredString(input, 'Rule', { pattern: EVENTBRIDGE_LIMITS.ruleName }),
+    read.optionalString(input, 'EventBusName'),
+    read.requiredString(input, 'Rule', { pattern: EVENTBRIDGE_LIMITS.ruleName }),
   );
   const { region, account } = store.topology;
   return listPage('Targets', rule.targets, input, (target) => ({

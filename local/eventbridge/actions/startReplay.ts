@@ -3,15 +3,8 @@ import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { ResourceAlreadyExistsError, ValidationError } from '../errors.ts';
 import { EVENTBRIDGE_LIMITS } from '../limits.ts';
 import { REPLAY_STATES, type ReplayRecord } from '../store/ReplayTable.ts';
-import {
-  type ActionInput,
-  constraintError,
-  optionalString,
-  requiredString,
-  requiredTimestamp,
-  toEpochSeconds,
-} from './input.ts';
-import { findArchive } from './lookup.ts';
+import { type ActionInput, constraintError, read, toEpochSeconds } from './input.ts';
+import { findArchive, findBus } from './lookup.ts';
 
 /** A replay as the programmatic archive API and StartReplay both describe it. */
 export interface ReplayRequest {
@@ -38,39 +31,35 @@ export function startReplay(
   input: ActionInput,
   store: EventBridgeStore,
 ): { ReplayArn: string; State: string; ReplayStartTime: number } {
-  const destination = input.Destination;
-  if (typeof destination !== 'object' || destination === null || Array.isArray(destination)) {
-    throw constraintError('Destination', undefined, 'Member must not be null');
+  const name = read.requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName });
+  const sourceArn = read.requiredString(input, 'EventSourceArn');
+  const from = read.requiredTimestamp(input, 'EventStartTime');
+  const to = read.requiredTimestamp(input, 'EventEndTime');
+  const destination = read.requiredObject(input, 'Destination');
+  const busArn = read.requiredString(destination, 'Arn', { member: 'destination.arn' });
+  const description = read.optionalString(input, 'Description', {
+    maxLength: EVENTBRIDGE_LIMITS.replayDescriptionChars,
+  });
+  // AWS's order: a taken name, the time window, the archive, then the destination bus.
+  if (store.replays.get(name)) throw new ResourceAlreadyExistsError(`Replay ${name} already exists.`);
+  checkWindow(from, to);
+  const archiveName = nameFromNameOrArn(sourceArn, 'archive');
+  const archive = archiveName === undefined ? undefined : store.topology.archives.get(archiveName);
+  if (!archive) {
+    const shown = archiveName ?? sourceArn.split('/').pop();
+    throw new ValidationError(`Parameter EventSourceArn is not valid. Reason: Archive ${shown} does not exist.`);
   }
-  const archive = findArchive(store, requiredString(input, 'EventSourceArn'));
-  const busArn = requiredString(destination as ActionInput, 'Arn');
-  if (nameFromNameOrArn(busArn, 'event-bus') !== archive.bus) {
+  if (findBus(store, busArn).name !== archive.bus) {
     throw new ValidationError(
-      'Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted; use the archive source bus.',
+      'Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.',
     );
   }
-  const filterArns = (destination as ActionInput).FilterArns;
-  let rules: string[] | undefined;
-  if (filterArns !== undefined && filterArns !== null) {
-    if (!Array.isArray(filterArns) || !filterArns.every((arn) => typeof arn === 'string')) {
-      throw constraintError('Destination.FilterArns', JSON.stringify(filterArns), 'Member must be a list of rule ARNs');
-    }
-    rules = filterArns.map((arn) => {
-      const rule = ruleFromArn(arn);
-      if (!rule || rule.bus !== archive.bus) {
-        throw new ValidationError(
-          `Parameter Destination.FilterArns is not valid. Reason: ${arn} is not a rule of ${archive.bus}.`,
-        );
-      }
-      return rule.rule;
-    });
-  }
-  const description = optionalString(input, 'Description', { maxLength: EVENTBRIDGE_LIMITS.replayDescriptionChars });
+  const rules = filterRules(destination, archive.bus);
   const replay = createReplay(store, {
-    name: requiredString(input, 'ReplayName', { pattern: EVENTBRIDGE_LIMITS.replayName }),
+    name,
     archive: archive.name,
-    from: requiredTimestamp(input, 'EventStartTime'),
-    to: requiredTimestamp(input, 'EventEndTime'),
+    from,
+    to,
     ...(description !== undefined ? { description } : {}),
     ...(rules ? { rules } : {}),
   });
@@ -79,6 +68,29 @@ export function startReplay(
     State: replay.state,
     ReplayStartTime: toEpochSeconds(replay.startedMs),
   };
+}
+
+/** `Destination.FilterArns` as rule names of the archive's bus; undefined means every rule. */
+function filterRules(destination: ActionInput, bus: string): string[] | undefined {
+  const filterArns = read.optionalArray(destination, 'FilterArns');
+  return filterArns?.map((arn) => {
+    const rule = typeof arn === 'string' ? ruleFromArn(arn) : undefined;
+    if (!rule || rule.bus !== bus) {
+      throw new ValidationError(
+        `Parameter Destination.FilterArns is not valid. Reason: ${String(arn)} is not a rule of ${bus}.`,
+      );
+    }
+    return rule.rule;
+  });
+}
+
+/** The replay window must not be empty or reversed. */
+function checkWindow(from: Date, to: Date): void {
+  if (!(from.getTime() < to.getTime())) {
+    throw new ValidationError(
+      'Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.',
+    );
+  }
 }
 
 /** Validates and records a replay in state STARTING; the replay runner picks it up. */
@@ -91,13 +103,9 @@ export function createReplay(store: EventBridgeStore, request: ReplayRequest): R
     );
   }
   const archive = findArchive(store, request.archive);
+  checkWindow(request.from, request.to);
   const fromMs = request.from.getTime();
   const toMs = request.to.getTime();
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs >= toMs) {
-    throw new ValidationError(
-      'Parameter EventStartTime is not valid. Reason: EventStartTime must be before EventEndTime.',
-    );
-  }
   const bus = store.topology.buses.get(archive.bus)!;
   for (const rule of request.rules ?? []) {
     if (!bus.rules.some((r) => r.name === rule)) {

@@ -1,7 +1,7 @@
 import type { EventBridgeStore } from '../EventBridgeStore.ts';
 import { InvalidEventPatternError, ValidationError } from '../errors.ts';
 import { compileEventPattern } from '../matchPattern.ts';
-import { type ActionInput, requiredString } from './input.ts';
+import { type ActionInput, read } from './input.ts';
 
 /**
  * The fields TestEventPattern requires of the sample event (API reference: "The event, in JSON
@@ -19,10 +19,10 @@ const INVALID_EVENT = 'Parameter Event is not valid.';
 
 /** TestEventPattern: lets tools check a pattern against a sample event with the emulator's matcher. */
 export function testEventPattern(input: ActionInput, _store: EventBridgeStore): { Result: boolean } {
-  const pattern = parseJson(requiredString(input, 'EventPattern'));
+  const pattern = parseJson(read.requiredString(input, 'EventPattern'));
   if (pattern === undefined) throw new InvalidEventPatternError(['Filter is not valid JSON']);
   const matches = compileEventPattern(pattern);
-  const event = parseJson(requiredString(input, 'Event'));
+  const event = parseJson(read.requiredString(input, 'Event'));
   if (!isObject(event) || REQUIRED_EVENT_FIELDS.some((field) => !(field in event))) {
     throw new ValidationError(INVALID_EVENT);
   }

@@ -1,7 +1,7 @@
+import type { ActionContext } from '../ActionContext.ts';
 import { InvalidArgumentError, ResourceInUseError } from '../errors.ts';
-import type { ActionContext } from '../FirehoseRouter.ts';
 import { readIcebergDestination } from '../icebergDestination.ts';
-import { type ActionInput, optionalObject, optionalString, requiredString, streamName } from '../readInput.ts';
+import { type ActionInput, read, streamName } from '../readInput.ts';
 import { streamArn } from '../toWire.ts';
 
 /** Destinations Firehose offers; the emulator delivers to Iceberg tables only. */
@@ -20,13 +20,15 @@ const OTHER_DESTINATIONS = [
 const KEY_TYPES = ['AWS_OWNED_CMK', 'CUSTOMER_MANAGED_CMK'];
 
 function readEncryption(input: ActionInput): Record<string, unknown> | undefined {
-  const encryption = optionalObject(input, 'DeliveryStreamEncryptionConfigurationInput');
+  const encryption = read.optionalObject(input, 'DeliveryStreamEncryptionConfigurationInput');
   if (!encryption) return undefined;
-  const keyType = requiredString(encryption, 'KeyType', 'deliveryStreamEncryptionConfigurationInput.keyType');
+  const keyType = read.requiredString(encryption, 'KeyType', {
+    member: 'deliveryStreamEncryptionConfigurationInput.keyType',
+  });
   if (!KEY_TYPES.includes(keyType)) {
     throw new InvalidArgumentError(`KeyType ${keyType} is not one of ${KEY_TYPES.join(', ')}.`);
   }
-  const keyArn = optionalString(encryption, 'KeyARN');
+  const keyArn = read.optionalString(encryption, 'KeyARN');
   if (keyType === 'CUSTOMER_MANAGED_CMK' && keyArn === undefined) {
     throw new InvalidArgumentError('KeyARN is required when KeyType is CUSTOMER_MANAGED_CMK.');
   }
@@ -44,7 +46,7 @@ export interface CreateStreamRequest {
 /** Checks a CreateDeliveryStream input without touching the store. */
 export function readCreateRequest(input: ActionInput): CreateStreamRequest {
   const name = streamName(input);
-  const streamType = optionalString(input, 'DeliveryStreamType') ?? 'DirectPut';
+  const streamType = read.optionalString(input, 'DeliveryStreamType') ?? 'DirectPut';
   if (streamType !== 'DirectPut') {
     throw new InvalidArgumentError(
       `DeliveryStreamType ${streamType} is not supported by the Firehose emulator (DirectPut).`,
@@ -52,7 +54,7 @@ export function readCreateRequest(input: ActionInput): CreateStreamRequest {
   }
   const other = OTHER_DESTINATIONS.find((key) => input[key] !== undefined && input[key] !== null);
   if (other) throw new InvalidArgumentError(`${other} is not supported by the Firehose emulator (Iceberg only).`);
-  const destination = optionalObject(input, 'IcebergDestinationConfiguration');
+  const destination = read.optionalObject(input, 'IcebergDestinationConfiguration');
   if (!destination) {
     throw new InvalidArgumentError('A destination configuration is required: IcebergDestinationConfiguration.');
   }

@@ -1,16 +1,17 @@
+import type { ActionContext } from '../ActionContext.ts';
 import { acceptRecords, streamFor } from '../acceptRecords.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import type { ActionContext } from '../FirehoseRouter.ts';
 import { FIREHOSE_LIMITS } from '../limits.ts';
-import { type ActionInput, constraint, optionalArray, recordData, streamName } from '../readInput.ts';
+import { type ActionInput, read, recordData, streamName } from '../readInput.ts';
 
 /** Checks the batch against Firehose's fixed limits and decodes it; any breach fails the whole call. */
 function readBatch(input: ActionInput): Buffer[] {
-  const records = optionalArray(input, 'Records');
-  if (records === undefined) throw constraint('records', 'Member must not be null', 'null');
-  if (records.length < 1) throw constraint('records', 'Member must have length greater than or equal to 1');
+  const records = read.requiredArray(input, 'Records');
+  if (records.length < 1)
+    throw read.constraint('records', undefined, 'Member must have length greater than or equal to 1');
   if (records.length > FIREHOSE_LIMITS.maxRecordsPerBatch) {
-    throw constraint('records', `Member must have length less than or equal to ${FIREHOSE_LIMITS.maxRecordsPerBatch}`);
+    const rule = `Member must have length less than or equal to ${FIREHOSE_LIMITS.maxRecordsPerBatch}`;
+    throw read.constraint('records', undefined, rule);
   }
   const data = records.map((record, i) => recordData(record, `records.${i + 1}.member.data`));
   const bytes = data.reduce((sum, blob) => sum + blob.length, 0);

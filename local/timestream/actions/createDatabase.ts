@@ -1,6 +1,6 @@
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 import { ConflictError } from '../errors.ts';
 import { resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
 import { databaseArn, databaseToWire } from '../toWire.ts';
 
 /** CreateDatabase. KmsKeyId and Tags are accepted and ignored (no encryption or tagging locally). */

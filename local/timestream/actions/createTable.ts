@@ -1,33 +1,29 @@
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 import { ConflictError, ResourceNotFoundError, SerializationError } from '../errors.ts';
 import { TIMESTREAM_LIMITS } from '../limits.ts';
-import { optionalInteger, optionalObject, resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import { read, resourceName } from '../readInput.ts';
 import type { TableSettings } from '../TimestreamStore.ts';
 import { tableArn, tableToWire } from '../toWire.ts';
 
 /** Reads RetentionProperties and MagneticStoreWriteProperties, with Timestream's defaults. */
 export function readTableSettings(input: ActionInput): TableSettings {
-  const retention = optionalObject(input, 'RetentionProperties') ?? {};
-  const magnetic = optionalObject(input, 'MagneticStoreWriteProperties') ?? {};
+  const retention = read.optionalObject(input, 'RetentionProperties') ?? {};
+  const magnetic = read.optionalObject(input, 'MagneticStoreWriteProperties') ?? {};
   const enable = magnetic.EnableMagneticStoreWrites;
   if (enable !== undefined && typeof enable !== 'boolean') {
     throw new SerializationError('MagneticStoreWriteProperties.EnableMagneticStoreWrites must be a boolean');
   }
   return {
     memoryRetentionHours:
-      optionalInteger(
-        retention,
-        'MemoryStoreRetentionPeriodInHours',
-        'retentionProperties.memoryStoreRetentionPeriodInHours',
-        TIMESTREAM_LIMITS.memoryRetentionHours,
-      ) ?? TIMESTREAM_LIMITS.memoryRetentionHours.default,
+      read.optionalInteger(retention, 'MemoryStoreRetentionPeriodInHours', {
+        ...TIMESTREAM_LIMITS.memoryRetentionHours,
+        member: 'retentionProperties.memoryStoreRetentionPeriodInHours',
+      }) ?? TIMESTREAM_LIMITS.memoryRetentionHours.default,
     magneticRetentionDays:
-      optionalInteger(
-        retention,
-        'MagneticStoreRetentionPeriodInDays',
-        'retentionProperties.magneticStoreRetentionPeriodInDays',
-        TIMESTREAM_LIMITS.magneticRetentionDays,
-      ) ?? TIMESTREAM_LIMITS.magneticRetentionDays.default,
+      read.optionalInteger(retention, 'MagneticStoreRetentionPeriodInDays', {
+        ...TIMESTREAM_LIMITS.magneticRetentionDays,
+        member: 'retentionProperties.magneticStoreRetentionPeriodInDays',
+      }) ?? TIMESTREAM_LIMITS.magneticRetentionDays.default,
     magneticWrites: enable ?? false,
   };
 }

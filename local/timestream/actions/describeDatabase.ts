@@ -1,6 +1,6 @@
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 import { ResourceNotFoundError } from '../errors.ts';
 import { resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
 import { databaseToWire } from '../toWire.ts';
 
 export function describeDatabase(input: ActionInput, context: ActionContext): unknown {

@@ -1,5 +1,5 @@
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
 import { resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
 import { tableToWire } from '../toWire.ts';
 import { existingTable } from './existingTable.ts';
 

@@ -1,32 +1,15 @@
-import { ResourceNotFoundError, ValidationError } from '../errors.ts';
-import { TIMESTREAM_LIMITS } from '../limits.ts';
-import { optionalInteger, resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
+import { ResourceNotFoundError } from '../errors.ts';
+import { resourceName } from '../readInput.ts';
 import { tableToWire } from '../toWire.ts';
-
-/** NextToken is an opaque cursor: the offset into the ordered list, base64url-encoded. */
-function decodeToken(token: unknown): number {
-  if (token === undefined || token === null) return 0;
-  const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64url').toString('utf8')) : Number.NaN;
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new ValidationError('The NextToken is invalid.');
-  return offset;
-}
+import { listPage } from './listPage.ts';
 
 /** ListTables, of one database or (without DatabaseName) of all. */
 export function listTables(input: ActionInput, context: ActionContext): unknown {
   const databaseName = input.DatabaseName === undefined ? undefined : resourceName(input, 'DatabaseName');
-  const maxResults =
-    optionalInteger(input, 'MaxResults', 'maxResults', { min: 1, max: TIMESTREAM_LIMITS.listTablesMaxResults }) ??
-    TIMESTREAM_LIMITS.listTablesMaxResults;
-  const offset = decodeToken(input.NextToken);
   if (databaseName !== undefined && !context.store.getDatabase(databaseName)) {
     throw new ResourceNotFoundError(databaseName);
   }
-  const tables = context.store.listTables(databaseName);
-  const page = tables.slice(offset, offset + maxResults);
-  const next = offset + page.length;
-  return {
-    Tables: page.map(tableToWire),
-    ...(next < tables.length ? { NextToken: Buffer.from(String(next), 'utf8').toString('base64url') } : {}),
-  };
+  const { page, nextToken } = listPage(context.store.listTables(databaseName), input);
+  return { Tables: page.map(tableToWire), ...(nextToken ? { NextToken: nextToken } : {}) };
 }

@@ -1,8 +1,9 @@
-import { type RejectedRecord, RejectedRecordsError, SerializationError, ValidationError } from '../errors.ts';
+import type { ActionContext, ActionInput } from '../ActionContext.ts';
+import { type RejectedRecord, RejectedRecordsError, ValidationError } from '../errors.ts';
 import { TIMESTREAM_LIMITS } from '../limits.ts';
+import { columnName, type TypeConflict } from '../MeasureTypes.ts';
 import { type NormalizedRecord, normalizeRecord } from '../normalizeRecord.ts';
-import { optionalObject, resourceName } from '../readInput.ts';
-import type { ActionContext, ActionInput } from '../TimestreamRouter.ts';
+import { read, resourceName } from '../readInput.ts';
 import type { TableInfo } from '../TimestreamStore.ts';
 import { existingTable } from './existingTable.ts';
 
@@ -48,6 +49,29 @@ function placeRecord(timeMs: number, table: TableInfo, nowMs: number): Placement
 }
 
 /**
+ * Why a record that writes a measure with another type than its first write is rejected. AWS does
+ * not document its wording for this case; this names what a caller must fix.
+ */
+function typeConflictReason(conflict: TypeConflict): string {
+  return `Measure ${columnName(conflict.column)} has data type ${conflict.existingType} in this table and cannot be written as ${conflict.type}.`;
+}
+
+/**
+ * `Version` is modelled with a minimum of 1, so AWS refuses a lower one for the whole call
+ * (ValidationException), in a record or in CommonAttributes.
+ */
+function checkVersions(records: readonly unknown[], common: Record<string, unknown> | undefined): void {
+  if (common) read.optionalInteger(common, 'Version', { min: 1, member: 'commonAttributes.version' });
+  for (const [index, record] of records.entries()) {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) continue;
+    read.optionalInteger(record as Record<string, unknown>, 'Version', {
+      min: 1,
+      member: `records.${index + 1}.member.version`,
+    });
+  }
+}
+
+/**
  * WriteRecords. Request-level problems (no or more than 100 records, unknown table, a dimension
  * both in CommonAttributes and a record) fail the whole call. Record-level problems reject only
  * that record: every other record of the call IS written, then the call answers
@@ -57,19 +81,16 @@ function placeRecord(timeMs: number, table: TableInfo, nowMs: number): Placement
 export function writeRecords(input: ActionInput, context: ActionContext): unknown {
   const databaseName = resourceName(input, 'DatabaseName');
   const tableName = resourceName(input, 'TableName');
-  const records = input.Records;
-  if (records === undefined || records === null) {
-    throw new ValidationError(
-      "1 validation error detected: Value null at 'records' failed to satisfy constraint: Member must not be null",
-    );
+  const records = read.requiredArray(input, 'Records');
+  if (records.length === 0) {
+    throw read.constraint('records', undefined, 'Member must have length greater than or equal to 1');
   }
-  if (!Array.isArray(records)) throw new SerializationError('Records must be a list');
-  if (records.length === 0 || records.length > TIMESTREAM_LIMITS.maxRecordsPerWrite) {
-    throw new ValidationError(
-      `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and ${TIMESTREAM_LIMITS.maxRecordsPerWrite} (got ${records.length})`,
-    );
+  if (records.length > TIMESTREAM_LIMITS.maxRecordsPerWrite) {
+    const rule = `Member must have length less than or equal to ${TIMESTREAM_LIMITS.maxRecordsPerWrite}`;
+    throw read.constraint('records', undefined, rule);
   }
-  const common = optionalObject(input, 'CommonAttributes');
+  const common = read.optionalObject(input, 'CommonAttributes');
+  checkVersions(records, common);
 
   const table = existingTable(context.store, databaseName, tableName);
 
@@ -100,7 +121,9 @@ export function writeRecords(input: ActionInput, context: ActionContext): unknow
   let magnetic = 0;
   for (const [i, outcome] of outcomes.entries()) {
     const entry = accepted[i]!;
-    if (outcome.status === 'conflict') {
+    if (outcome.status === 'typeConflict') {
+      rejected.push({ RecordIndex: entry.index, Reason: typeConflictReason(outcome.conflict) });
+    } else if (outcome.status === 'conflict') {
       rejected.push({
         RecordIndex: entry.index,
         Reason: `A record with the same dimensions, timestamp and measure name but different measure values already exists with version ${outcome.existingVersion}; the record's Version ${entry.record.version} must be higher than the existing version to update it.`,

@@ -9,8 +9,8 @@ import { SKIP_BUNDLING_CONTEXT } from '../../../cells/constructs/CellFunction.ts
 import {
   type CellDefinition,
   type CellDefinitionInput,
-  type GovernanceInput,
   type GlobalView,
+  type GovernanceInput,
   parseCellDefinitions,
 } from '../../../cells/definition.ts';
 import { cellTopology } from '../../../cells/topology.ts';

@@ -182,17 +182,20 @@ describe('EventBridge emulator: PutEvents and the bus over the wire', () => {
     expect(emulator.archive.count()).toBe(0);
   });
 
-  it('accepts the bus by ARN and treats a missing bus name as the (unconfigured) default bus', async () => {
+  it('accepts the bus by ARN, and an entry without a bus name on the default bus (no rules: delivered nowhere)', async () => {
     const arn = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${BUS}`;
     const ok = await client.send(
       new PutEventsCommand({ Entries: [{ ...invoiceEntry('posting'), EventBusName: arn }] }),
     );
     expect(ok.FailedEntryCount).toBe(0);
+    const depth = emulator.outboxDepth();
 
-    const error = await client
-      .send(new PutEventsCommand({ Entries: [{ ...invoiceEntry('posting'), EventBusName: undefined }] }))
-      .catch((e: Error) => e);
-    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    const onDefault = await client.send(
+      new PutEventsCommand({ Entries: [{ ...invoiceEntry('posting'), EventBusName: undefined }] }),
+    );
+    expect(onDefault.FailedEntryCount).toBe(0);
+    expect(onDefault.Entries?.[0]?.EventId).toBeDefined();
+    expect(emulator.outboxDepth()).toBeLessThanOrEqual(depth);
   });
 
   it('describes the bus, its rules, targets and archive', async () => {

@@ -43,14 +43,7 @@ export function jsonLine(value: Record<string, unknown>): { Data: Uint8Array } {
   return { Data: Buffer.from(`${JSON.stringify(value)}\n`) };
 }
 
-export async function caught(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
-}
+export { caught } from '../../../helpers/caught.ts';
 
 /**
  * Starts an emulator with {@link STREAMS} on a fresh data directory for the enclosing describe

@@ -22,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalReadModel, READ_MODEL_SCHEMA } from '../../../../dashboards/readModel/index.ts';
 import { type RunningTimestreamEmulator, startTimestreamEmulator } from '../../../../local/timestream/index.ts';
+import { caught } from '../../../helpers/caught.ts';
 import { BEMS_COMMON_ATTRIBUTES, bemsRecord, bemsRecordForCommon } from './bemsRecords.ts';
 
 const DB = 'bems-local';
@@ -35,15 +36,6 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 function clientFor(endpoint: string, extra: Partial<TimestreamWriteClientConfig> = {}): TimestreamWriteClient {
   // maxAttempts 1: the tests look at what the emulator answers, not at what the SDK retries.
   return new TimestreamWriteClient({ endpoint, region: 'eu-west-1', credentials, maxAttempts: 1, ...extra });
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function write(records: WriteRecordsCommandInput['Records'], extra: Partial<WriteRecordsCommandInput> = {}) {
