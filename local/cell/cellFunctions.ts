@@ -18,6 +18,8 @@ import type { CellTopology } from '../../cells/topology.ts';
 import { consumeConfigFromEnv, createConsumeHandler } from '../../handlers/consume.ts';
 import { createForwardHandler, forwardConfigFromEnv } from '../../handlers/forward.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
+import { DynamoFailureStore } from '../../handlers/shared/dlq/FailureStore.ts';
+import type { FailureTableConfig } from '../../handlers/shared/dlq/failureTableConfig.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { ApiGatewayLambda } from './api/index.ts';
 import type { FaultInjector } from './faults/index.ts';
@@ -121,29 +123,43 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   const forwardEnvironment = environment(
     plan.forward,
     { stageTopicArns: provisioned.topicArns },
-    { SNS: endpoints.sns },
+    { SNS: endpoints.sns, DYNAMODB: endpoints.dynamodb },
   );
   const forwardConfig = forwardConfigFromEnv(forwardEnvironment);
+  // Failure records go to the DynamoDB emulator through a loopback client, like every handler call.
+  const failureStoreOf = (failures: FailureTableConfig | undefined) =>
+    failures
+      ? {
+          failureStore: new DynamoFailureStore(
+            client(new DynamoDBClient(loopbackSdkClientConfig(failures.dynamoDB, 'dynamodb'))),
+            failures.tableName,
+          ),
+        }
+      : {};
   const forward = createForwardHandler(forwardConfig, {
     sns: client(new SNSClient(loopbackSdkClientConfig(forwardConfig.sns, 'sns'))),
+    ...failureStoreOf(forwardConfig.failures),
   });
 
   // Each consumer gets the client of the cell's analytics store only, pointed at its emulator.
   const lakehouse = topology.analyticsStore === 'lakehouse';
-  const storeEndpoint = lakehouse ? { FIREHOSE: endpoints.firehose } : { TIMESTREAM_WRITE: endpoints.timestream };
+  const storeEndpoint = {
+    ...(lakehouse ? { FIREHOSE: endpoints.firehose } : { TIMESTREAM_WRITE: endpoints.timestream }),
+    DYNAMODB: endpoints.dynamodb,
+  };
   const consumers = plan.consumers.map((fn) => {
     const consumeEnvironment = environment(fn, {}, storeEndpoint);
     const config = consumeConfigFromEnv(consumeEnvironment);
-    const handler = createConsumeHandler(
-      config,
-      lakehouse
+    const handler = createConsumeHandler(config, {
+      ...(lakehouse
         ? { firehose: client(new FirehoseClient(loopbackSdkClientConfig(config.firehose, 'firehose'))) }
         : {
             timestreamWrite: client(
               new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream')),
             ),
-          },
-    );
+          }),
+      ...failureStoreOf(config.failures),
+    });
     return queueFunction(options, fn, consumeEnvironment, handler, fifoInvoiceId);
   });
   const functions: LocalFunction[] = [

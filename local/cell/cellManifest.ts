@@ -35,7 +35,16 @@ export const CellManifestSchema = z.object({
   pid: z.int(),
   startedAt: z.string(),
   apiUrl: z.string(),
-  endpoints: z.object({ sqs: z.string(), sns: z.string(), eventbridge: z.string(), timestream: z.string() }),
+  endpoints: z.object({
+    sqs: z.string(),
+    sns: z.string(),
+    eventbridge: z.string(),
+    timestream: z.string(),
+    /** The DynamoDB emulator: the failure table (`bems dlq peek` reads why a message failed). */
+    dynamodb: z.string().optional(),
+  }),
+  /** The failure table's name (absent in a manifest of an older cell). */
+  failureTable: z.string().optional(),
   topology: MonitorTopologySchema,
   redrive: RedrivePolicySchema,
   busName: z.string(),
@@ -165,7 +174,9 @@ export function cellManifestOf(parts: {
       sns: endpoints.sns,
       eventbridge: endpoints.eventbridge,
       timestream: endpoints.timestream,
+      ...(endpoints.dynamodb ? { dynamodb: endpoints.dynamodb } : {}),
     },
+    failureTable: topology.failureTable,
     topology: monitorTopologyOf(topology, `${endpoints.sqs}/${cell.account}/`),
     redrive: cell.redrive,
     busName: topology.busName,

@@ -1,8 +1,11 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { cellTopology, resourcePrefix } from '../../cells/topology.ts';
@@ -11,6 +14,7 @@ import {
   SsmMonitorStateStore,
   TimestreamStuckInvoiceSource,
 } from '../../handlers/monitor/index.ts';
+import { DynamoFailureStore, type ParkedStore, S3ParkedStore } from '../../handlers/shared/dlq/index.ts';
 import { MonitorTopologySchema } from '../../schemas/monitorTopology.ts';
 import { TargetError } from '../errors.ts';
 import type { CellTarget } from './CellTarget.ts';
@@ -25,6 +29,9 @@ export interface AwsClients {
   readonly eventBridge?: EventBridgeClient;
   readonly cloudWatch?: CloudWatchClient;
   readonly timestreamQuery?: TimestreamQueryClient;
+  readonly s3?: S3Client;
+  readonly dynamoDB?: DynamoDBClient;
+  readonly sts?: STSClient;
 }
 
 /**
@@ -34,7 +41,11 @@ export interface AwsClients {
  * AWS chain (profile, SSO, environment); the Region from the cell definition. The SLA check queries
  * the cell's Timestream table, as the monitor does (the caller needs `timestream:Select` on it).
  */
-export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}): Promise<CellTarget> {
+export async function awsTarget(
+  cell: CellDefinition,
+  clients: AwsClients = {},
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<CellTarget> {
   const region = cell.region;
   const ssm = clients.ssm ?? new SSMClient({ region });
   const outputs = await readOutputs(cell.id, ssm, clients.cloudFormation ?? new CloudFormationClient({ region }));
@@ -50,7 +61,11 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
   const eventBridge = clients.eventBridge ?? new EventBridgeClient({ region });
   const cloudWatch = clients.cloudWatch ?? new CloudWatchClient({ region });
   const timestreamQuery = clients.timestreamQuery ?? new TimestreamQueryClient({ region });
-  const { timestreamDatabase, timestreamTable } = cellTopology(cell);
+  const s3 = clients.s3 ?? new S3Client({ region });
+  const dynamoDB = clients.dynamoDB ?? new DynamoDBClient({ region });
+  const sts = clients.sts ?? new STSClient({ region });
+  const { timestreamDatabase, timestreamTable, failureTable } = cellTopology(cell);
+  const parkedBucket = outputs.get('dlq/parked-bucket');
   const busName = outputs.get('bus/name')!;
   const busArn = outputs.get('bus/arn')!;
   const stateParameter = outputs.get('monitor/state-parameter');
@@ -71,6 +86,15 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
       table: timestreamTable,
     }),
     ...(stateParameter ? { monitorState: new SsmMonitorStateStore(ssm, stateParameter) } : {}),
+    parkedStore: parkedBucket
+      ? new S3ParkedStore({ client: s3, bucket: parkedBucket })
+      : unavailableParkedStore(`cell ${cell.id} publishes no dlq/parked-bucket: deploy this version of the stack`),
+    failures: new DynamoFailureStore(dynamoDB, failureTable),
+    operator: async () => {
+      if (env.BEMS_OPERATOR) return env.BEMS_OPERATOR;
+      const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
+      return Arn ?? 'unknown';
+    },
     bus: { name: busName, arn: busArn },
     archive: { name: outputs.get('archive/name')!, arn: outputs.get('archive/arn')! },
     ruleArn: (stage) => `${ruleArnPrefix}${busName}/${resourcePrefix(cell.id)}-${stage}`,
@@ -84,6 +108,9 @@ export async function awsTarget(cell: CellDefinition, clients: AwsClients = {}):
       cloudWatch.destroy();
       timestreamQuery.destroy();
       ssm.destroy();
+      s3.destroy();
+      dynamoDB.destroy();
+      sts.destroy();
     },
   };
 }
@@ -113,7 +140,7 @@ async function readOutputs(
   try {
     const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: resourcePrefix(cellId) }));
     const byKey = new Map((Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-parameter']) {
+    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-parameter', 'dlq/parked-bucket']) {
       const value = byKey.get(outputKeyOf(path));
       if (value !== undefined && !outputs.has(path)) outputs.set(path, value);
     }
@@ -143,4 +170,12 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A parked store whose every call says why there is none (an older stack). */
+function unavailableParkedStore(reason: string): ParkedStore {
+  const fail = async (): Promise<never> => {
+    throw new TargetError(reason);
+  };
+  return { location: 'none', put: fail, get: fail, list: fail, remove: fail, audit: fail, auditTrail: fail };
 }

@@ -32,10 +32,10 @@ export async function resolveTarget(
   const aws = flags.cell === undefined ? undefined : awsCells().find((cell) => cell.id === flags.cell);
   if (aws) {
     if (flags.dataDir) throw new TargetError(`--data-dir is for the local cell; ${aws.id} is an AWS cell`);
-    return awsTarget(aws, clients);
+    return awsTarget(aws, clients, env);
   }
   const dataDir = localDataDir(flags.dataDir, env);
-  const target = localTarget(dataDir);
+  const target = localTarget(dataDir, env);
   if (flags.cell !== undefined && flags.cell !== target.cellId) {
     target.close();
     const known = awsCells().map((c) => c.id);
