@@ -139,6 +139,7 @@ class RedriveScan {
   readonly #seenMessages = new Set<string>();
   readonly #movedEvents = new Set<string>();
   readonly #heldGroups = new Set<string>();
+  readonly #attempted = new Set<string>();
   readonly #failed: (RedriveItem & { error: string })[] = [];
   readonly #samples: RedriveItem[] = [];
   readonly #parkedSamples: RedriveItem[] = [];
@@ -196,8 +197,9 @@ class RedriveScan {
       // alone would let the invoice's events overtake each other in the FIFO source queue.
       const blocked = message.groupId !== undefined && this.#heldGroups.has(message.groupId);
       const ordered = this.#options.orderedByGroup ?? true;
-      const decision: RedriveDecision =
-        ordered && (this.#movedEvents.has(key) || blocked) ? 'skip' : this.#select(message);
+      // Unordered (parking): each message is tried once per run, whatever became of the try.
+      const done = ordered ? this.#movedEvents.has(key) || blocked : this.#attempted.has(message.messageId);
+      const decision: RedriveDecision = done ? 'skip' : this.#select(message);
       if (decision === 'redrive' && !this.#limitReachedWith(toMove.length)) {
         toMove.push(message);
         continue;
@@ -238,6 +240,7 @@ class RedriveScan {
       this.progress();
       return false;
     }
+    for (const message of toMove) this.#attempted.add(message.messageId);
     const outcome = this.#options.mover
       ? await this.#options.mover(toMove)
       : await moveBatch(sqs, route, toMove, this.#clock, this.#options.retryPolicy);
