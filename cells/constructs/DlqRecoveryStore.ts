@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FAILURE_RECORD } from '../../schemas/failureRecord.ts';
 import { acknowledge } from './acknowledge.ts';
+import type { CellFunction } from './CellFunction.ts';
 import { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
@@ -33,9 +34,9 @@ export interface DlqRecoveryStoreProps {
  * What DLQ recovery keeps beside the queues (issue 19, docs/adr/0013):
  *
  * - the **failure table** (DynamoDB, one item per failed event and queue, TTL 15 days): why each
- *   record failed, written by forward and the consume functions, read by `bems dlq peek`. Deleted
- *   with the stack: it only explains messages that are still in a DLQ, and parked copies keep their
- *   own failure record;
+ *   record failed, written by forward and the consume functions, read by `bems dlq peek`. Kept
+ *   when the stack is deleted like every store of the cell (its fixed name, like the idempotency
+ *   table's, must be deleted before the cell is created again: docs/OPERATIONS.md);
  * - the **parked store** (S3: `parked/…` and `audit/…`): messages operators moved out of a DLQ with
  *   who, when and why, and the audit trail of parks, restores and discards. Encrypted with the
  *   cell key, TLS only, versioned (a discard or an overwrite is recoverable for
@@ -61,7 +62,7 @@ export class DlqRecoveryStore extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       timeToLiveAttribute: FAILURE_RECORD.ttlAttribute,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     acknowledge(
       this.failureTable,
@@ -97,8 +98,27 @@ export class DlqRecoveryStore extends Construct {
   }
 
   /** The monitor reads the parked store: an alert closes once its messages are parked. */
-  grantMonitor(grantee: iam.IGrantable): void {
-    this.parkedBucket.grantRead(grantee, 'parked/*');
+  grantMonitor(monitor: CellFunction, encryptionKey: kms.IKey): void {
+    monitor.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.parkedBucket.arnForObjects('parked/*')] }),
+    );
+    monitor.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.parkedBucket.bucketArn] }),
+    );
+    encryptionKey.grant(monitor.function, 'kms:Decrypt');
+    this.acknowledgePrefixes(monitor.role, ['parked/*']);
+  }
+
+  /** Object grants on a prefix of the parked bucket are wildcards by nature; say which. */
+  private acknowledgePrefixes(scope: Construct, prefixes: readonly string[]): void {
+    const bucketId = Stack.of(this).getLogicalId(this.parkedBucket.node.defaultChild as s3.CfnBucket);
+    for (const prefix of prefixes) {
+      acknowledge(
+        scope,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}]`,
+        `Objects under ${prefix} of the parked store: one object per parked message or audit record, named by ids only known at run time.`,
+      );
+    }
   }
 
   /**
@@ -112,15 +132,30 @@ export class DlqRecoveryStore extends Construct {
       description: 'bems dlq park|discard|peek and bems parked list|show|restore on this cell',
       maxSessionDuration: Duration.hours(4),
     });
-    this.parkedBucket.grantReadWrite(role);
-    this.parkedBucket.grantDelete(role, 'parked/*');
-    this.failureTable.grantReadData(role);
-    for (const { queue, deadLetterQueue } of props.queues) {
-      deadLetterQueue.grantConsumeMessages(role);
-      deadLetterQueue.grantSendMessages(role);
-      deadLetterQueue.grant(role, 'sqs:GetQueueAttributes');
-      queue.grant(role, 'sqs:GetQueueAttributes');
-    }
+    const statement = (actions: string[], resources: string[]) =>
+      role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+    statement(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [this.parkedBucket.arnForObjects('parked/*')]);
+    // Audit records are written and read, never deleted.
+    statement(['s3:GetObject', 's3:PutObject'], [this.parkedBucket.arnForObjects('audit/*')]);
+    statement(['s3:ListBucket'], [this.parkedBucket.bucketArn]);
+    statement(['dynamodb:GetItem'], [this.failureTable.tableArn]);
+    const dlqArns = props.queues.map((q) => q.deadLetterQueue.queueArn);
+    statement(
+      [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:SendMessage',
+        'sqs:GetQueueAttributes',
+      ],
+      dlqArns,
+    );
+    statement(
+      ['sqs:GetQueueAttributes'],
+      props.queues.map((q) => q.queue.queueArn),
+    );
+    props.encryptionKey.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+    this.acknowledgePrefixes(role, ['parked/*', 'audit/*']);
     return role;
   }
 }

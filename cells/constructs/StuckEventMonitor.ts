@@ -124,7 +124,7 @@ export class StuckEventMonitor extends Construct {
     }
     // SQS reports the age of the oldest message only as a CloudWatch metric.
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
-    this.recovery.grantMonitor(fn);
+    this.recovery.grantMonitor(this.handler, props.encryptionKey);
     this.stateParameter.grantRead(fn);
     this.stateParameter.grantWrite(fn);
     this.handler.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*', ...(redrive.automatic ? ['kms:ReEncrypt*'] : []));
