@@ -4,6 +4,7 @@ import type { MonitorStateStore, QueueStatsSource, StuckInvoiceSource } from '..
 import type { FailureStore, ParkedStore } from '../../handlers/shared/dlq/index.ts';
 import type { MonitorTopology, RedrivePolicy } from '../../schemas/monitorTopology.ts';
 import type { Stage } from '../../schemas/stages.ts';
+import type { ReplayCounter } from '../replay/ReplayCounter.ts';
 
 /** One line per component for `bems status`. */
 export interface ComponentStatus {
@@ -40,6 +41,8 @@ export interface CellTarget {
    * caller's ARN (AWS), else the local user.
    */
   operator(): Promise<string>;
+  /** What a replay of a window sends and what of it is recorded (`bems replay` before and after). */
+  readonly replayCounter: ReplayCounter;
   /** The monitor's alert state, to show open alerts. */
   readonly monitorState?: MonitorStateStore;
   readonly bus: { readonly name: string; readonly arn: string };

@@ -17,6 +17,7 @@ import {
 import { DynamoFailureStore, type ParkedStore, S3ParkedStore } from '../../handlers/shared/dlq/index.ts';
 import { MonitorTopologySchema } from '../../schemas/monitorTopology.ts';
 import { TargetError } from '../errors.ts';
+import { awsReplayCounter } from '../replay/awsReplayCounter.ts';
 import type { CellTarget } from './CellTarget.ts';
 
 /** The outputs a command needs, by their path under `/bems/<cellId>/` (cells/constructs/CellOutputs.ts). */
@@ -86,6 +87,15 @@ export async function awsTarget(
       table: timestreamTable,
     }),
     ...(stateParameter ? { monitorState: new SsmMonitorStateStore(ssm, stateParameter) } : {}),
+    replayCounter: awsReplayCounter({
+      cloudWatch,
+      busName,
+      ruleName: (stage) => `${resourcePrefix(cell.id)}-${stage}`,
+      ...(cell.analytics.store === 'timestream'
+        ? { timestream: { client: timestreamQuery, database: timestreamDatabase, table: timestreamTable } }
+        : {}),
+      primaryConsumers: Object.fromEntries(topology.data.stages.map((s) => [s.stage, s.consumers[0]!.consumer])),
+    }),
     parkedStore: parkedBucket
       ? new S3ParkedStore({ client: s3, bucket: parkedBucket })
       : unavailableParkedStore(`cell ${cell.id} publishes no dlq/parked-bucket: deploy this version of the stack`),

@@ -14,6 +14,7 @@ import { PARKED_STORE_DIRECTORY } from '../../local/cell/monitor/index.ts';
 import { localClientConfig } from '../../local/sns-sqs/awsClientDefaults.ts';
 import { TIMESTREAM_STORE_FILE } from '../../local/timestream/TimestreamStore.ts';
 import { TargetError } from '../errors.ts';
+import { localReplayCounter } from '../replay/localReplayCounter.ts';
 import type { CellTarget, ComponentStatus } from './CellTarget.ts';
 
 /**
@@ -74,6 +75,12 @@ export function localTarget(dataDir: string, env: Readonly<Record<string, string
       table: manifest.analytics?.table ?? manifest.timestreamTable,
     }),
     ...(manifest.monitor ? { monitorState: new FileMonitorStateStore(manifest.monitor.stateFile) } : {}),
+    replayCounter: localReplayCounter({
+      dataDir,
+      archiveName: manifest.archiveName,
+      storeFile: join(dataDir, manifest.analytics?.storeFile ?? TIMESTREAM_STORE_FILE),
+      primaryConsumers: primaryConsumersOf(manifest.topology),
+    }),
     parkedStore: new FileParkedStore(join(dataDir, PARKED_STORE_DIRECTORY)),
     ...(dynamoDB && manifest.failureTable ? { failures: new DynamoFailureStore(dynamoDB, manifest.failureTable) } : {}),
     operator: async () => env.BEMS_OPERATOR || `local:${userInfo().username}`,
@@ -92,6 +99,11 @@ export function localTarget(dataDir: string, env: Readonly<Record<string, string
       database?.close();
     },
   };
+}
+
+/** The first consumer of each stage: the one the views and the replay counts read. */
+export function primaryConsumersOf(topology: CellManifest['topology']): Record<string, string> {
+  return Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
 }
 
 function componentsOf(body: unknown): ComponentStatus[] {
