@@ -14,6 +14,7 @@ const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--
        bems dlq peek <stage> [--consumer C | --inbox] [--limit N] [--cell ID] [--data-dir DIR] [--json]
        bems dlq park <stage> [--consumer C | --inbox] (--message ID ... | --invoice ID ... | --all) --reason TEXT
        bems dlq discard (PARKED-ID ... | --invoice ID ... | --all [--stage S [--consumer C | --inbox]]) --reason TEXT [--yes]
+       bems dlq redrive <stage> …   the same as bems redrive (bems help redrive)
 
 list     every DLQ of the cell: messages, oldest message, messages whose automatic redrive budget is
          spent, and messages parked out of it.
@@ -55,8 +56,10 @@ export const command: Command = {
     if (sub === 'peek') return peek(rest, io);
     if (sub === 'park') return park(rest, io);
     if (sub === 'discard') return discard(rest, io);
+    // The same command as `bems redrive` (its usage: bems help redrive), where operators look for it.
+    if (sub === 'redrive') return (await import('./redrive.ts')).command.run(rest, io);
     throw new UsageError(
-      sub === undefined ? 'name a sub-command: list, peek, park or discard' : `unknown sub-command "${sub}"`,
+      sub === undefined ? 'name a sub-command: list, peek, park, discard or redrive' : `unknown sub-command "${sub}"`,
     );
   },
 };

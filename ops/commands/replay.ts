@@ -58,8 +58,10 @@ export const command: Command = {
       name: { type: 'string' },
       'dry-run': { type: 'boolean' },
     });
+    const parsed = parseReplay(values, io);
     return withTarget(values, io, async (target) => {
-      const request = parseReplay(values, io, target);
+      const stages = parsed.stage ? [parsed.stage] : target.topology.stages.map((s) => s.stage);
+      const request = { ...parsed, window: { ...parsed.window, stages } };
       const before = await countWindow(target, request.window);
       if (request.dryRun) return reportDryRun(io, target, request, before);
       if (!request.json) io.err(`Replaying ${describeCount(before.archived, 'event')} (${before.archived.method}).`);
@@ -80,7 +82,6 @@ export const command: Command = {
 function parseReplay(
   values: { from?: string; to?: string; stage?: string; name?: string; 'dry-run'?: boolean; json?: boolean },
   io: CommandIo,
-  target: CellTarget,
 ): ReplayArgs {
   if (values.from === undefined) throw new UsageError('--from is required');
   const nowMs = (io.now ?? Date.now)();
@@ -92,9 +93,9 @@ function parseReplay(
   const name = values.name ?? replayName(stage, nowMs);
   if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name))
     throw new UsageError('--name: letters, digits, ".", "-" and "_", at most 64');
-  const stages = stage ? [stage] : target.topology.stages.map((s) => s.stage);
   return {
-    window: { fromMs, toMs, stages },
+    // The stages are filled in once the cell is known.
+    window: { fromMs, toMs, stages: [] },
     ...(stage ? { stage } : {}),
     name,
     dryRun: values['dry-run'] ?? false,

@@ -24,4 +24,6 @@ export interface Count {
 export interface ReplayCounter {
   archived(window: ReplayWindow): Promise<Count>;
   recorded(window: ReplayWindow): Promise<Count>;
+  /** How many of these events a stage's first consumer has recorded (a redrive's "already recorded"). */
+  recordedOf(stage: string, eventIds: readonly string[]): Promise<Count>;
 }

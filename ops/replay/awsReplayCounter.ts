@@ -66,6 +66,29 @@ export function awsReplayCounter(options: {
         return { count: null, method: `MatchedEvents unavailable: ${describeError(error)}` };
       }
     },
+    async recordedOf(stage: string, eventIds: readonly string[]): Promise<Count> {
+      const ts = options.timestream;
+      if (!ts) return { count: null, method: 'not counted for a lakehouse cell (no Athena query wired)' };
+      let count = 0;
+      // eventIds are UUIDs the API validated; anything else would not be one of ours.
+      const ids = eventIds.filter((id) => /^[0-9a-fA-F-]{36}$/.test(id));
+      for (let i = 0; i < ids.length; i += 100) {
+        const list = ids
+          .slice(i, i + 100)
+          .map((id) => `'${id}'`)
+          .join(', ');
+        const sql =
+          `SELECT count(DISTINCT event_id) AS n FROM "${ts.database}"."${ts.table}" ` +
+          `WHERE stage = '${stage}' AND consumer = '${options.primaryConsumers[stage] ?? ''}' AND event_id IN (${list})`;
+        try {
+          const result = await ts.client.send(new QueryCommand({ QueryString: sql }));
+          count += Number(result.Rows?.[0]?.Data?.[0]?.ScalarValue ?? 0);
+        } catch (error) {
+          return { count: null, method: `Timestream query failed: ${describeError(error)}` };
+        }
+      }
+      return { count, method: 'the Timestream table' };
+    },
     async recorded(window: ReplayWindow): Promise<Count> {
       const ts = options.timestream;
       if (!ts) return { count: null, method: 'not counted for a lakehouse cell (no Athena query wired)' };

@@ -49,5 +49,14 @@ export function localReplayCounter(options: {
       );
       return { count, method: count === null ? 'no analytics store file' : 'the local read model' };
     },
+    async recordedOf(stage: string, eventIds: readonly string[]): Promise<Count> {
+      if (eventIds.length === 0) return { count: 0, method: 'the local read model' };
+      const count = read(
+        options.storeFile,
+        `SELECT count(DISTINCT event_id) AS n FROM ${READ_MODEL_VIEW} WHERE stage = ? AND consumer = ? AND event_id IN (${eventIds.map(() => '?').join(', ')})`,
+        [stage, options.primaryConsumers[stage] ?? '', ...eventIds],
+      );
+      return { count, method: count === null ? 'no analytics store file' : 'the local read model' };
+    },
   };
 }

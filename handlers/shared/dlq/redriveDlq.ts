@@ -51,6 +51,8 @@ export interface RedriveOptions {
    * invoice's events overtake each other). Off for parking: every selected message leaves. @default true
    */
   readonly orderedByGroup?: boolean;
+  /** Runs before each batch is moved (the CLI counts the events already recorded, before they are sent). */
+  readonly beforeMove?: (messages: readonly DlqMessage[]) => Promise<void>;
 }
 
 /** Moves a batch of received DLQ messages somewhere and deletes from the DLQ what arrived there. */
@@ -241,6 +243,7 @@ class RedriveScan {
       return false;
     }
     for (const message of toMove) this.#attempted.add(message.messageId);
+    await this.#options.beforeMove?.(toMove);
     const outcome = this.#options.mover
       ? await this.#options.mover(toMove)
       : await moveBatch(sqs, route, toMove, this.#clock, this.#options.retryPolicy);
