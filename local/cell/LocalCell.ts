@@ -12,6 +12,7 @@ import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
 import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
 import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
+import { archiveCountRoute } from './api/archiveCountRoute.ts';
 import { ApiKeyGuard, createApiApp, type HealthReport, startApiServer, toInvoiceTimeline } from './api/index.ts';
 import { type CellFunctions, createCellFunctions } from './cellFunctions.ts';
 import { cellHealth } from './cellHealth.ts';
@@ -252,6 +253,7 @@ function createCellApiApp(
     logger,
   });
   app.route('/', dashboardRoutes({ store: services.store, health, cell }));
+  app.route('/', archiveCountRoute(services.emulators.archive));
   return app;
 }
 

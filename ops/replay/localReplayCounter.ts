@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { DATABASE_FILE } from '../../local/eventbridge/store/openDatabase.ts';
+import { ARCHIVE_COUNT_PATH } from '../../local/cell/api/archiveCountRoute.ts';
 import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
 import { detailTypeFor } from '../../schemas/envelope.ts';
 import type { Stage } from '../../schemas/stages.ts';
 import type { Count, ReplayCounter, ReplayWindow } from './ReplayCounter.ts';
 
 /**
- * The local cell's counts, read-only from its files: the EventBridge emulator's archive table
- * (exact) and the read model's view over the analytics store.
+ * The local cell's counts: the archive's, exact, from the running cell (its emulator holds the file
+ * exclusively), and the recorded ones read-only from the read model's view over the analytics store.
  */
 export function localReplayCounter(options: {
-  readonly dataDir: string;
+  /** The local cell's API (it answers the archive count: the emulator holds the archive file). */
+  readonly apiUrl: string;
   readonly archiveName: string;
   /** The analytics store's SQLite file (the read model's view lives in it). */
   readonly storeFile: string;
@@ -32,13 +32,22 @@ export function localReplayCounter(options: {
   };
   return {
     async archived(window: ReplayWindow): Promise<Count> {
-      const types = window.stages.map((s) => detailTypeFor(s as Stage));
-      const count = read(
-        join(options.dataDir, DATABASE_FILE),
-        `SELECT count(*) AS n FROM archive_events WHERE archive = ? AND time_ms >= ? AND time_ms < ? AND detail_type IN (${types.map(() => '?').join(', ')})`,
-        [options.archiveName, window.fromMs, window.toMs, ...types],
-      );
-      return { count, method: count === null ? 'no archive file' : 'the local archive (exact)' };
+      const query = new URLSearchParams({
+        archive: options.archiveName,
+        from: String(window.fromMs),
+        to: String(window.toMs),
+      });
+      for (const stage of window.stages) query.append('detailType', detailTypeFor(stage as Stage));
+      try {
+        const response = await fetch(`${options.apiUrl}${ARCHIVE_COUNT_PATH}?${query}`, {
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!response.ok) return { count: null, method: `the local cell answered ${response.status}` };
+        const { count } = (await response.json()) as { count: number };
+        return { count, method: 'the local archive (exact)' };
+      } catch (error) {
+        return { count: null, method: `the local cell did not answer: ${(error as Error).message}` };
+      }
     },
     async recorded(window: ReplayWindow): Promise<Count> {
       const pairs = window.stages.map((s) => [s, options.primaryConsumers[s] ?? ''] as const);

@@ -76,7 +76,7 @@ export function localTarget(dataDir: string, env: Readonly<Record<string, string
     }),
     ...(manifest.monitor ? { monitorState: new FileMonitorStateStore(manifest.monitor.stateFile) } : {}),
     replayCounter: localReplayCounter({
-      dataDir,
+      apiUrl: manifest.apiUrl,
       archiveName: manifest.archiveName,
       storeFile: join(dataDir, manifest.analytics?.storeFile ?? TIMESTREAM_STORE_FILE),
       primaryConsumers: primaryConsumersOf(manifest.topology),
