@@ -12,6 +12,7 @@ import {
 import type { RunningLocalCell } from '../../local/cell/index.ts';
 import { PARKED_STORE_DIRECTORY } from '../../local/cell/monitor/index.ts';
 import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
+import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import {
   bems,
   dlqDepth,
@@ -19,6 +20,7 @@ import {
   fastPostingCell,
   postEvents,
   postingEvents,
+  postingFault,
   recordedEventIds,
   startCell,
   tempDataDir,
@@ -40,6 +42,13 @@ describe('parking a poison message on the local cell', () => {
   let cell: RunningLocalCell;
   const env = { BEMS_OPERATOR: 'alice' };
   const cli = (args: string[]) => bems(data.dir, args, { env });
+  /** An event the store refused on its one delivery, waiting in the posting DLQ; the store is back after. */
+  const strandInDlq = async (event: InvoiceEvent) => {
+    await cell.faults.setTimestreamFault({ mode: 'unavailable' });
+    await postEvents(cell, 'posting', [event]);
+    await waitFor('the event in the DLQ', async () => (await dlqDepth(cell, 'posting')) === 1);
+    await cell.faults.setTimestreamFault(null);
+  };
 
   beforeAll(async () => {
     cell = await startCell(data.dir, fastPostingCell());
@@ -142,10 +151,7 @@ describe('parking a poison message on the local cell', () => {
 
   it('a park that crashes between the copy and the DLQ delete neither loses nor doubles the message', async () => {
     // Prepare
-    await cell.faults.setTimestreamFault({ mode: 'unavailable' });
-    await postEvents(cell, 'posting', [crashed!]);
-    await waitFor('the event in the DLQ', async () => (await dlqDepth(cell, 'posting')) === 1);
-    await cell.faults.setTimestreamFault(null);
+    await strandInDlq(crashed!);
     const real = new FileParkedStore(join(data.dir, PARKED_STORE_DIRECTORY));
     // The process "dies" right after the copy is durable: the delete from the DLQ never happens.
     const crashing: ParkedStore = {
@@ -214,10 +220,7 @@ describe('parking a poison message on the local cell', () => {
 
   it('discards only parked messages, asks first, and leaves an audit record', async () => {
     // Prepare
-    await cell.faults.setTimestreamFault({ mode: 'unavailable' });
-    await postEvents(cell, 'posting', [discarded!]);
-    await waitFor('the event in the DLQ', async () => (await dlqDepth(cell, 'posting')) === 1);
-    await cell.faults.setTimestreamFault(null);
+    await strandInDlq(discarded!);
 
     // Act
     const notParked = await cli(['dlq', 'discard', 'posting/recorder/not-a-parked-id', '--reason', 'x', '--yes']);
@@ -254,6 +257,26 @@ describe('parking a poison message on the local cell', () => {
       operator: 'alice',
       reason: 'duplicate of a corrected event',
       eventIds: [discarded!.eventId],
+    });
+  }, 120_000);
+
+  it('says why a record failed when the local cell injected the fault (the handler never saw it)', async () => {
+    // Prepare
+    const [injected] = postingEvents('INJECTED-', 1);
+    cell.faults.setRules([postingFault('INJECTED-')]);
+    await postEvents(cell, 'posting', [injected!]);
+    await waitFor('the event in the DLQ', async () => (await dlqDepth(cell, 'posting')) === 1);
+    cell.faults.setRules([]);
+
+    // Act
+    const peek = await cli(['dlq', 'peek', 'posting', '--consumer', 'recorder', '--json']);
+
+    // Assess
+    const [message] = JSON.parse(peek.out).dlqs[0].shown;
+    expect(message.failure).toMatchObject({
+      eventId: injected!.eventId,
+      errorClass: 'InjectedFault',
+      errorMessage: expect.stringContaining('injected fault (error)'),
     });
   }, 120_000);
 });
