@@ -143,6 +143,7 @@ export class CellStack extends Stack {
       alerts: this.alerts,
       ...(this.timeseries ? { timeseries: this.timeseries } : {}),
       encryptionKey,
+      failureWriters: [this.forward, ...this.consumers.values()],
     });
     this.alarms = new CellAlarms(this, 'Alarms', {
       cellId: cell.id,

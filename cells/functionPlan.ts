@@ -207,6 +207,8 @@ export interface FunctionResources {
     readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
     /** Where the monitor keeps its alert state: an SSM parameter (AWS) or a file (local cell). */
     readonly stateStore: { readonly parameterName: string } | { readonly file: string };
+    /** The parked store: the cell's bucket (AWS) or a directory (local cell); none leaves it out. */
+    readonly parkedStore?: { readonly bucketName: string } | { readonly directory: string };
   };
 }
 
@@ -260,10 +262,11 @@ const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
         }
       : {}),
   }),
-  forward: ({ fn, resources, toJson }) => ({
+  forward: ({ topology, fn, resources, toJson }) => ({
     [FORWARD_ENV.stageTopicArns]: toJson(
       Object.fromEntries(fn.eventSources.map((source) => [source.stage, resources.stageTopicArns[source.stage]])),
     ),
+    [FORWARD_ENV.failureTableName]: topology.failureTable,
   }),
   consume: ({ topology, fn }) => ({
     ...(topology.analyticsStore === 'lakehouse'
@@ -273,6 +276,7 @@ const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
           [CONSUME_ENV.timestreamTableName]: topology.timestreamTable,
         }),
     [CONSUME_ENV.consumerName]: fn.consumer!,
+    [CONSUME_ENV.failureTableName]: topology.failureTable,
   }),
   monitor: ({ cell, topology, resources, toJson }) => ({
     [MONITOR_ENV.cellTopology]: JSON.stringify(monitorTopologyOf(topology, resources.queueUrlPrefix)),
@@ -288,5 +292,10 @@ const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
     ...('parameterName' in resources.stateStore
       ? { [MONITOR_ENV.stateParameter]: resources.stateStore.parameterName }
       : { [MONITOR_ENV.stateFile]: resources.stateStore.file }),
+    ...(resources.parkedStore === undefined
+      ? {}
+      : 'bucketName' in resources.parkedStore
+        ? { [MONITOR_ENV.parkedBucket]: resources.parkedStore.bucketName }
+        : { [MONITOR_ENV.parkedDirectory]: resources.parkedStore.directory }),
   }),
 };

@@ -40,6 +40,8 @@ export interface CellTopology {
   readonly archiveName: string;
   /** DynamoDB table of the ingest API's idempotency records (one per eventId, kept for the window). */
   readonly idempotencyTable: string;
+  /** DynamoDB table of failure records: why each failed event failed, per queue (`schemas/failureRecord.ts`). */
+  readonly failureTable: string;
   readonly timestreamDatabase: string;
   readonly timestreamTable: string;
   /** The analytics store (the definition's `analytics.store`) and, for a lakehouse, its Firehose stream. */
@@ -68,6 +70,7 @@ export function cellTopology(cell: CellDefinition): CellTopology {
     busName: `${prefix}-bus`,
     archiveName: `${prefix}-archive`,
     idempotencyTable: `${prefix}-idempotency`,
+    failureTable: `${prefix}-failures`,
     // Timestream names allow [a-zA-Z0-9_.-]; keep them stable so dashboards can find them.
     timestreamDatabase: `${prefix}`,
     timestreamTable: 'invoice_events',

@@ -5,6 +5,7 @@ import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ANALYTICS_STORES } from '../schemas/analyticsRecord.ts';
 import { CONSUME_ENV } from '../schemas/functionEnvironment.ts';
+import { MESSAGE_ATTRIBUTES } from '../schemas/messageAttributes.ts';
 import { METRICS } from '../schemas/metrics.ts';
 import { timedSink } from './consume/acceptanceTimes.ts';
 import type { EventSink } from './consume/EventSink.ts';
@@ -13,6 +14,9 @@ import { parseFifoMessage } from './consume/parseFifoMessage.ts';
 import { type GroupedMessage, type RecordOutcome, recordInGroupOrder } from './consume/recordInGroupOrder.ts';
 import { TimestreamSink } from './consume/TimestreamSink.ts';
 import { type AwsClientConfig, firehoseClientConfig, timestreamWriteClientConfig } from './shared/awsClientConfig.ts';
+import type { FailureStore } from './shared/dlq/FailureStore.ts';
+import { type FailureTableConfig, failureStoreFor, failureTableFromEnv } from './shared/dlq/failureTableConfig.ts';
+import { type FailedRecord, reportFailedRecords } from './shared/dlq/reportFailedRecord.ts';
 import type { Env, EnvReader } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
 import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
@@ -45,6 +49,8 @@ export interface ConsumeConfig extends CommonHandlerConfig {
   readonly consumerName: string;
   readonly timestreamWrite: AwsClientConfig;
   readonly firehose: AwsClientConfig;
+  /** `FAILURE_TABLE_NAME`: where failure records go (none when unset) and its DynamoDB client. */
+  readonly failures?: FailureTableConfig;
   readonly retry: RetryPolicy;
 }
 
@@ -54,6 +60,7 @@ export function consumeConfigFromEnv(env: Env): ConsumeConfig {
     consumerName: reader.required(CONSUME_ENV.consumerName),
     timestreamWrite: timestreamWriteClientConfig(reader),
     firehose: firehoseClientConfig(reader),
+    ...failureTableFromEnv(reader),
     retry: QUEUE_RETRY_POLICY,
   }));
 }
@@ -79,6 +86,8 @@ export interface ConsumeDependencies extends HandlerDependencies {
   readonly sink?: EventSink;
   readonly timestreamWrite?: TimestreamWriteClient;
   readonly firehose?: FirehoseClient;
+  /** The failure records' store (default: the configured table, if any). */
+  readonly failureStore?: FailureStore;
   /** Clock for processed_at. */
   readonly now?: () => number;
 }
@@ -90,6 +99,7 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
   const now = dependencies.now ?? Date.now;
   const sink = timedSink(dependencies.sink ?? sinkFor(config, dependencies, observability.tracer), now);
   const consumer = config.consumerName;
+  const failureStore = dependencies.failureStore ?? failureStoreFor(config.failures, observability.tracer);
 
   return (event, context) =>
     runInvocation(observability, 'consume', { requestId: context?.awsRequestId, consumer }, async (invocation) => {
@@ -112,14 +122,31 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
       );
 
       const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+      const records = new Map(event.Records.map((r) => [r.messageId, r]));
       const items = new Map(grouped.flatMap((g) => ('item' in g ? [[g.messageId, g.item] as const] : [])));
+      const failures: FailedRecord[] = [];
       for (const [messageId, outcome] of outcomes) {
         const message = byMessage.get(messageId)!;
-        const ids: Record<string, string> = message.ok
-          ? { messageId, eventId: message.detail.eventId, invoiceId: message.detail.invoiceId }
-          : { messageId, messageGroupId: message.groupId };
-        const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
-        reportOutcome(outcome, ids, dimensions, invocation);
+        const stage = message.ok ? message.detail.stage : stageAttribute(records.get(messageId));
+        const dimensions = { stage, consumer };
+        reportOutcome(outcome, dimensions, invocation);
+        if (outcome.status === 'failed' || outcome.status === 'skipped') {
+          failures.push({
+            messageId,
+            ...(message.ok ? { eventId: message.detail.eventId, invoiceId: message.detail.invoiceId } : {}),
+            ...(!message.ok ? { invoiceId: message.groupId } : {}),
+            stage,
+            consumer,
+            attempt: Number(records.get(messageId)?.attributes.ApproximateReceiveCount ?? 1),
+            error: outcome.status === 'failed' ? outcome.error : deferredError(message.groupId),
+          });
+        } else if (outcome.status === 'duplicate' && message.ok) {
+          invocation.log.info('event already recorded; duplicate suppressed', {
+            messageId,
+            eventId: message.detail.eventId,
+            invoiceId: message.detail.invoiceId,
+          });
+        }
         // END_TO_END_VISIBILITY: API receipt → store acceptance, replays left out (they were visible once).
         const acceptedAt = items.has(messageId) ? sink.acceptedAt(items.get(messageId)!) : undefined;
         if (outcome.status === 'recorded' && message.ok && !message.replayed && acceptedAt !== undefined) {
@@ -128,6 +155,7 @@ export function createConsumeHandler(config: ConsumeConfig, dependencies: Consum
           invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
         }
       }
+      await reportFailedRecords(failures, { log: invocation.log, ...(failureStore ? { store: failureStore } : {}) });
       return batchResponse(event, outcomes, context);
     });
 }
@@ -177,40 +205,52 @@ async function batchResponse(
   });
 }
 
-/** The log entry and the metric of one message's outcome. */
+/** The metric of one message's outcome (failed records are logged by `reportFailedRecords`). */
 function reportOutcome(
   outcome: RecordOutcome,
-  ids: Record<string, string>,
   dimensions: { stage: string; consumer: string },
-  { log, metrics }: Invocation,
+  { metrics }: Invocation,
 ): void {
   switch (outcome.status) {
     case 'recorded':
-      log.debug('event recorded', ids);
       metrics.add(METRICS.eventsRecorded, 1, dimensions);
       return;
     case 'duplicate':
-      log.info('event already recorded; duplicate suppressed', ids);
       metrics.add(METRICS.duplicateSuppressed, 1, dimensions);
       return;
     case 'skipped':
-      log.warn('not recorded: an earlier event of this invoice failed in the batch', ids);
       metrics.add(METRICS.recordsDeferred, 1, dimensions);
       return;
     case 'failed':
-      // Transient: the message comes back after its visibility timeout. Permanent: it will
-      // fail on every receive and reach the DLQ after maxReceiveCount.
-      (outcome.error.retryable ? log.warn : log.error).call(log, 'event not recorded', {
-        ...ids,
-        kind: outcome.error.kind,
-        error: outcome.error,
-      });
       metrics.add(METRICS.recordsFailed, 1, dimensions);
       // RecordsFailed includes throttling that later succeeds; the cell's rejected-records
       // alarm watches only what Timestream refused for good and will not take on a retry.
       if (isPermanentRejection(outcome.error)) metrics.add(METRICS.recordsRejected, 1, dimensions);
       return;
   }
+}
+
+/**
+ * Why a message that was not attempted failed: an earlier event of its invoice failed in the batch,
+ * and FIFO order holds it back (it returns with that one, and may reach the DLQ with it).
+ */
+function deferredError(groupId: string): HandlerError {
+  return new DeferredRecordError(groupId);
+}
+
+class DeferredRecordError extends HandlerError {
+  override readonly name = 'DeferredRecordError';
+  constructor(groupId: string) {
+    super(
+      `not attempted: an earlier event of invoice ${groupId} failed in the same batch (FIFO order)`,
+      FAILURE_KINDS.transient,
+    );
+  }
+}
+
+/** The stage of a message whose body cannot be read: the `stage` attribute SNS delivered with it. */
+function stageAttribute(record: SQSRecord | undefined): string {
+  return record?.messageAttributes?.[MESSAGE_ATTRIBUTES.stage]?.stringValue ?? 'unknown';
 }
 
 /** The services of the analytics stores, as their sinks name them in a DownstreamError. */

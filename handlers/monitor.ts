@@ -1,5 +1,6 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -18,6 +19,9 @@ import { SqsCloudWatchQueueStats } from './monitor/SqsCloudWatchQueueStats.ts';
 import { SsmMonitorStateStore } from './monitor/SsmMonitorStateStore.ts';
 import type { StuckInvoiceSource } from './monitor/StuckInvoiceSource.ts';
 import { TimestreamStuckInvoiceSource } from './monitor/TimestreamStuckInvoiceSource.ts';
+import { FileParkedStore } from './shared/dlq/FileParkedStore.ts';
+import type { ParkedStore } from './shared/dlq/ParkedStore.ts';
+import { S3ParkedStore } from './shared/dlq/S3ParkedStore.ts';
 import { lazyHandler } from './shared/lambdaHandler.ts';
 import {
   createObservability,
@@ -40,6 +44,7 @@ export interface MonitorDependencies extends ObservabilityOverrides {
   readonly queueStats?: QueueStatsSource;
   readonly stuckInvoices?: StuckInvoiceSource;
   readonly stateStore?: MonitorStateStore;
+  readonly parkedStore?: ParkedStore;
   readonly publisher?: AlertPublisher;
   /** `null` turns the dependency probe off. */
   readonly probe?: DependencyProbe | null;
@@ -106,9 +111,11 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
           table: config.timestream.tableName,
         })
       : undefined);
+  const parkedStore = dependencies.parkedStore ?? parkedStoreOf(config, tracer);
   return {
     sqs,
     queueStats,
+    ...(parkedStore ? { parkedStore } : {}),
     ...(stuckInvoices ? { stuckInvoices } : { stuckInvoicesUnavailableReason: SLA_CHECK_UNAVAILABLE }),
     stateStore,
     publisher,
@@ -116,6 +123,16 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
     ...(dependencies.now ? { now: dependencies.now } : {}),
     ...(dependencies.waitTimeSeconds !== undefined ? { waitTimeSeconds: dependencies.waitTimeSeconds } : {}),
   };
+}
+
+/** The parked store the configuration names (S3 on AWS, a directory in the local cell), if any. */
+function parkedStoreOf(config: MonitorConfig, tracer: Tracer): ParkedStore | undefined {
+  if (!config.parked) return undefined;
+  if (config.parked.kind === 'file') return new FileParkedStore(config.parked.directory);
+  return new S3ParkedStore({
+    client: tracer.captureAWSv3Client(new S3Client(config.s3)),
+    bucket: config.parked.bucket,
+  });
 }
 
 /** A run in the logs (alerts sent, checks that failed, redrives) and in the monitor's metrics. */

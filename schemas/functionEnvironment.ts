@@ -62,10 +62,19 @@ export const INGEST_ENV = {
   idempotencyWindowHours: 'IDEMPOTENCY_WINDOW_HOURS',
 } as const;
 
+/**
+ * The cell's failure table (`schemas/failureRecord.ts`): consume and forward write a record there for
+ * each record they fail. Unset: failures are only logged.
+ */
+export const FAILURE_ENV = {
+  failureTableName: 'FAILURE_TABLE_NAME',
+} as const;
+
 /** `handlers/forward.ts`: stage inboxes → stage SNS FIFO topics. */
 export const FORWARD_ENV = {
   /** JSON `{ stage: topic ARN }` of every stage the function forwards. */
   stageTopicArns: 'STAGE_TOPIC_ARNS',
+  ...FAILURE_ENV,
 } as const;
 
 /** The cell's Timestream table: consume writes to it, the monitor queries it and probes it. */
@@ -84,6 +93,7 @@ export const CONSUME_ENV = {
   firehoseStreamName: 'FIREHOSE_STREAM_NAME',
   /** Becomes the record's `consumer` dimension. */
   consumerName: 'CONSUMER_NAME',
+  ...FAILURE_ENV,
 } as const;
 
 /** `handlers/monitor.ts`: the stuck-event monitor. */
@@ -99,6 +109,10 @@ export const MONITOR_ENV = {
   stateParameter: 'MONITOR_STATE_PARAMETER',
   /** …or in a JSON file (the local cell: there is no SSM emulator). Exactly one of the two is set. */
   stateFile: 'MONITOR_STATE_FILE',
+  /** The parked store (alerts close once their messages are parked): an S3 bucket (AWS)… */
+  parkedBucket: 'PARKED_BUCKET_NAME',
+  /** …or a directory (the local cell). Neither: the monitor does not look at parked messages. */
+  parkedDirectory: 'PARKED_DIRECTORY',
 } as const;
 
 /** The variables of each function's own part of the environment. */

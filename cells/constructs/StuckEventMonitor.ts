@@ -7,9 +7,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { type FunctionPlan, functionEnvironment } from '../functionPlan.ts';
+import { cellTopology, resourcePrefix } from '../topology.ts';
 import type { AlertTopics } from './AlertTopics.ts';
 import { acknowledge } from './acknowledge.ts';
 import { CellFunction } from './CellFunction.ts';
+import { DlqRecoveryStore } from './DlqRecoveryStore.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 import type { TimeseriesStore } from './TimeseriesStore.ts';
 
@@ -32,6 +34,8 @@ export interface StuckEventMonitorProps {
    */
   readonly timeseries?: TimeseriesStore;
   readonly encryptionKey: kms.IKey;
+  /** The functions that write failure records (forward, the consume functions): see `DlqRecoveryStore`. */
+  readonly failureWriters: readonly CellFunction[];
 }
 
 /**
@@ -54,6 +58,8 @@ export class StuckEventMonitor extends Construct {
   public readonly handler: CellFunction;
   public readonly schedule: scheduler.Schedule;
   public readonly stateParameter: ssm.StringParameter;
+  /** The failure table, the parked store and the operators' role of DLQ recovery. */
+  public readonly recovery: DlqRecoveryStore;
 
   constructor(scope: Construct, id: string, props: StuckEventMonitorProps) {
     super(scope, id);
@@ -69,10 +75,20 @@ export class StuckEventMonitor extends Construct {
       tier: ssm.ParameterTier.INTELLIGENT_TIERING,
     });
 
+    const topology = cellTopology(cell);
+    this.recovery = new DlqRecoveryStore(this, 'Recovery', {
+      cellId: cell.id,
+      prefix: resourcePrefix(cell.id),
+      failureTableName: topology.failureTable,
+      encryptionKey: props.encryptionKey,
+      failureWriters: props.failureWriters.map((f) => f.function),
+      queues: props.queues,
+    });
     const resources = {
       queueUrlPrefix: `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/`,
       alertTopicArns: props.alerts.topicArns(),
       stateStore: { parameterName: this.stateParameter.parameterName },
+      parkedStore: { bucketName: this.recovery.parkedBucket.bucketName },
     };
     this.handler = new CellFunction(this, 'Monitor', {
       plan,
@@ -108,6 +124,7 @@ export class StuckEventMonitor extends Construct {
     }
     // SQS reports the age of the oldest message only as a CloudWatch metric.
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
+    this.recovery.grantMonitor(this.handler, props.encryptionKey);
     this.stateParameter.grantRead(fn);
     this.stateParameter.grantWrite(fn);
     this.handler.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*', ...(redrive.automatic ? ['kms:ReEncrypt*'] : []));

@@ -20,6 +20,8 @@ export interface AlertTransition {
   /** The alert before this run (absent for `firing`). */
   readonly previous?: OpenAlert;
   readonly sinceMs: number;
+  /** Why a resolution came early, e.g. the messages were parked. */
+  readonly note?: string;
 }
 
 export interface AlertEvaluation {
@@ -40,6 +42,7 @@ export interface AlertEvaluation {
  *
  * `isObserved(key)` says whether this run could look at a condition at all: an alert whose check
  * failed this run (say, the SLA query timed out) is kept as it is, never resolved by accident.
+ * `closesNow` names alerts that resolve in their first clear run, with a note (`closedByParking`).
  */
 export function evaluateAlerts(
   open: Readonly<Record<string, OpenAlert>>,
@@ -47,6 +50,7 @@ export function evaluateAlerts(
   nowMs: number,
   isObserved: (key: string) => boolean = () => true,
   resolveAfterClearRuns: number = DEFAULT_RESOLVE_AFTER_CLEAR_RUNS,
+  closesNow: ReadonlyMap<string, string> = new Map(),
 ): AlertEvaluation {
   const transitions: AlertTransition[] = [];
   const next: Record<string, OpenAlert> = {};
@@ -94,7 +98,8 @@ export function evaluateAlerts(
       continue;
     }
     const clearRuns = (previous.clearRuns ?? 0) + 1;
-    if (clearRuns < resolveAfterClearRuns) {
+    const note = closesNow.get(key);
+    if (clearRuns < resolveAfterClearRuns && note === undefined) {
       next[key] = { ...previous, clearRuns };
       continue;
     }
@@ -105,6 +110,7 @@ export function evaluateAlerts(
       condition: conditionOf(key, previous),
       previous,
       sinceMs: previous.sinceMs,
+      ...(note !== undefined ? { note } : {}),
     });
   }
   return { transitions, open: next };

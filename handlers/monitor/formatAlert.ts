@@ -91,7 +91,10 @@ export function formatAlert(transition: AlertTransition, cellId: string): AlertM
     ...(condition.detail ? [`Note:      ${condition.detail}`] : []),
     '',
     ...(transition.transition === 'resolved'
-      ? ['The condition has cleared; nothing to do.', `Check:     ${commands.inspect}`]
+      ? [
+          transition.note ? `Closed:    ${transition.note}` : 'The condition has cleared; nothing to do.',
+          `Check:     ${commands.inspect}`,
+        ]
       : [
           ...(commands.recover ? [`Recover:   ${commands.recover}`] : []),
           `Inspect:   ${commands.inspect}`,

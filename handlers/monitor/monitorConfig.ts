@@ -28,7 +28,9 @@ import { MONITOR_DEFAULTS } from './defaults.ts';
  * - `REDRIVE_POLICY`: `{automatic, ratePerSecond, budgetPerMessage}` (defaults of the cell definition when absent);
  * - `MONITOR_STATE_PARAMETER` (SSM parameter name) or `MONITOR_STATE_FILE` (a JSON file path): the alert state;
  * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
- *   probe run before redriving a consumer DLQ; without them the SLA check reports itself unavailable.
+ *   probe run before redriving a consumer DLQ; without them the SLA check reports itself unavailable;
+ * - `PARKED_BUCKET_NAME` (S3) or `PARKED_DIRECTORY` (the local cell): the parked store, so an alert
+ *   closes as soon as its messages are parked; neither: alerts close the usual way only.
  */
 
 export interface MonitorConfig extends CommonHandlerConfig {
@@ -39,6 +41,10 @@ export interface MonitorConfig extends CommonHandlerConfig {
     | { readonly kind: 'ssm'; readonly parameterName: string }
     | { readonly kind: 'file'; readonly path: string };
   readonly timestream?: { readonly databaseName: string; readonly tableName: string };
+  readonly parked?:
+    | { readonly kind: 's3'; readonly bucket: string }
+    | { readonly kind: 'file'; readonly directory: string };
+  readonly s3: AwsClientConfig;
   readonly sqs: ReturnType<typeof sqsClientConfig>;
   readonly sns: AwsClientConfig;
   readonly cloudwatch: AwsClientConfig;
@@ -67,6 +73,7 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
       requestTimeoutMs: MONITOR_DEFAULTS.sla.queryBudgetMs,
     });
     const ssm = ssmClientConfig(reader, sns);
+    const parked = parkedStoreFromEnv(reader);
     return {
       // Both undefined only when the reader has a problem to report: assertValid throws then.
       topology: topology!,
@@ -74,6 +81,8 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
       redrive,
       state: state!,
       ...(timestream ? { timestream } : {}),
+      ...(parked ? { parked } : {}),
+      s3: overrideEndpoint(reader, sns, 'AWS_ENDPOINT_URL_S3'),
       sqs,
       sns,
       cloudwatch,
@@ -92,6 +101,15 @@ function stateStoreFromEnv(reader: EnvReader): MonitorConfig['state'] | undefine
   if (!parameterName && !path) reader.problem(MONITOR_ENV.stateParameter, 'is required (or MONITOR_STATE_FILE)');
   if (parameterName) return { kind: 'ssm', parameterName };
   return path ? { kind: 'file', path } : undefined;
+}
+
+function parkedStoreFromEnv(reader: EnvReader): MonitorConfig['parked'] {
+  const bucket = reader.optional(MONITOR_ENV.parkedBucket);
+  const directory = reader.optional(MONITOR_ENV.parkedDirectory);
+  if (bucket && directory)
+    reader.problem(MONITOR_ENV.parkedDirectory, 'set either PARKED_BUCKET_NAME or PARKED_DIRECTORY, not both');
+  if (bucket) return { kind: 's3', bucket };
+  return directory ? { kind: 'file', directory } : undefined;
 }
 
 function timestreamFromEnv(reader: EnvReader): MonitorConfig['timestream'] {
@@ -146,7 +164,12 @@ function alertTopicsFromEnv(reader: EnvReader): Partial<Record<AlertSeverity, st
  * (`AWS_ENDPOINT_URL_SSM`, then `AWS_ENDPOINT_URL`). Only the state parameter uses it, and only on AWS.
  */
 function ssmClientConfig(reader: EnvReader, base: AwsClientConfig): AwsClientConfig {
-  const { endpoint: _snsEndpoint, ...rest } = base;
-  const endpoint = reader.optional('AWS_ENDPOINT_URL_SSM') ?? reader.optional('AWS_ENDPOINT_URL');
+  return overrideEndpoint(reader, base, 'AWS_ENDPOINT_URL_SSM');
+}
+
+/** `base` (Region, credentials) with the endpoint of `variable`, else `AWS_ENDPOINT_URL`, else the SDK's. */
+function overrideEndpoint(reader: EnvReader, base: AwsClientConfig, variable: string): AwsClientConfig {
+  const { endpoint: _baseEndpoint, ...rest } = base;
+  const endpoint = reader.optional(variable) ?? reader.optional('AWS_ENDPOINT_URL');
   return { ...rest, ...(endpoint ? { endpoint } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { MonitorTopology, RedrivePolicy } from '../../schemas/monitorTopology.ts';
 import { type DlqRoute, dlqRoutes } from '../shared/dlq/DlqRoute.ts';
+import type { ParkedStore } from '../shared/dlq/ParkedStore.ts';
 import type { RateClock } from '../shared/dlq/RateLimiter.ts';
 import { describeError } from '../shared/errors.ts';
 import type { AlertPublisher } from './AlertPublisher.ts';
@@ -8,6 +9,7 @@ import { autoRedriveRoutes } from './autoRedrive.ts';
 import type { CheckProblem } from './CheckProblem.ts';
 import { conditionKeys } from './Condition.ts';
 import { checkSla } from './checkSla.ts';
+import { closedByParking } from './closedByParking.ts';
 import type { DependencyProbe } from './DependencyProbe.ts';
 import { MONITOR_DEFAULTS } from './defaults.ts';
 import { deliverAlerts } from './deliverAlerts.ts';
@@ -37,6 +39,8 @@ export interface MonitorDependencies {
   /** Why there is no SLA check (for the report), when `stuckInvoices` is absent. */
   readonly stuckInvoicesUnavailableReason?: string;
   readonly stateStore: MonitorStateStore;
+  /** The parked store: an alert whose messages were parked closes at once (`closedByParking`). */
+  readonly parkedStore?: ParkedStore;
   readonly publisher: AlertPublisher;
   readonly probe?: DependencyProbe;
   readonly now?: () => number;
@@ -95,12 +99,15 @@ export async function runMonitor(settings: MonitorSettings, deps: MonitorDepende
 
   const conditions = observeConditions(observations, sla.stages, problems, thresholds);
   const unobserved = unobservedKeys(routes, stats);
+  const current = new Set(conditions.map((c) => c.key));
+  const cleared = Object.fromEntries(Object.entries(previous.alerts).filter(([key]) => !current.has(key)));
   const evaluation = evaluateAlerts(
     previous.alerts,
     conditions,
     started,
     (key) => !unobserved.has(key) && (sla.available || !key.startsWith('sla:')),
     thresholds.resolveAfterClearRuns,
+    await closedByParking(cleared, routes, deps.parkedStore, problems),
   );
   const { open, notifications } = await deliverAlerts(evaluation, {
     cellId: settings.cellId,

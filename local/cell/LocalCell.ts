@@ -13,6 +13,7 @@ import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
 import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
 import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
+import { archiveCountRoute } from './api/archiveCountRoute.ts';
 import {
   AdmissionControl,
   type AdmissionSettings,
@@ -305,6 +306,7 @@ function createCellApiApp(
     logger,
   });
   app.route('/', dashboardRoutes({ store: services.store, health, cell }));
+  app.route('/', archiveCountRoute(services.emulators.archive));
   return app;
 }
 

@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
@@ -18,9 +19,14 @@ import type { CellTopology } from '../../cells/topology.ts';
 import { consumeConfigFromEnv, createConsumeHandler } from '../../handlers/consume.ts';
 import { createForwardHandler, forwardConfigFromEnv } from '../../handlers/forward.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
+import { DynamoFailureStore, type FailureStore } from '../../handlers/shared/dlq/FailureStore.ts';
+import type { FailureTableConfig } from '../../handlers/shared/dlq/failureTableConfig.ts';
+import { reportFailedRecords } from '../../handlers/shared/dlq/reportFailedRecord.ts';
+import type { CommonHandlerConfig } from '../../handlers/shared/handlerConfig.ts';
+import { requestLogger } from '../../handlers/shared/observability.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { ApiGatewayLambda } from './api/index.ts';
-import type { FaultInjector } from './faults/index.ts';
+import type { FaultInjector, FaultMode } from './faults/index.ts';
 import type { LocalLogger } from './LocalLogger.ts';
 import { type LocalRuntime, localEnvironment } from './localEnvironment.ts';
 import type { RequestCounter } from './metering/index.ts';
@@ -121,34 +127,48 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   const forwardEnvironment = environment(
     plan.forward,
     { stageTopicArns: provisioned.topicArns },
-    { SNS: endpoints.sns },
+    { SNS: endpoints.sns, DYNAMODB: endpoints.dynamodb },
   );
   const forwardConfig = forwardConfigFromEnv(forwardEnvironment);
+  const forwardFailures = failureStoreOf(forwardConfig.failures, client);
   const forward = createForwardHandler(forwardConfig, {
     sns: client(new SNSClient(loopbackSdkClientConfig(forwardConfig.sns, 'sns'))),
+    ...forwardFailures,
   });
 
   // Each consumer gets the client of the cell's analytics store only, pointed at its emulator.
   const lakehouse = topology.analyticsStore === 'lakehouse';
-  const storeEndpoint = lakehouse ? { FIREHOSE: endpoints.firehose } : { TIMESTREAM_WRITE: endpoints.timestream };
+  const storeEndpoint = {
+    ...(lakehouse ? { FIREHOSE: endpoints.firehose } : { TIMESTREAM_WRITE: endpoints.timestream }),
+    DYNAMODB: endpoints.dynamodb,
+  };
   const consumers = plan.consumers.map((fn) => {
     const consumeEnvironment = environment(fn, {}, storeEndpoint);
     const config = consumeConfigFromEnv(consumeEnvironment);
-    const handler = createConsumeHandler(
-      config,
-      lakehouse
+    const failures = failureStoreOf(config.failures, client);
+    const handler = createConsumeHandler(config, {
+      ...(lakehouse
         ? { firehose: client(new FirehoseClient(loopbackSdkClientConfig(config.firehose, 'firehose'))) }
         : {
             timestreamWrite: client(
               new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream')),
             ),
-          },
-    );
-    return queueFunction(options, fn, consumeEnvironment, handler, fifoInvoiceId);
+          }),
+      ...failures,
+    });
+    const reporter = injectedFailureReporter(config, failures.failureStore);
+    return queueFunction(options, fn, consumeEnvironment, handler, fifoInvoiceId, reporter);
   });
   const functions: LocalFunction[] = [
     { plan: plan.ingest, environment: ingestEnvironment, mappings: [] },
-    queueFunction(options, plan.forward, forwardEnvironment, forward, busEventInvoiceId),
+    queueFunction(
+      options,
+      plan.forward,
+      forwardEnvironment,
+      forward,
+      busEventInvoiceId,
+      injectedFailureReporter(forwardConfig, forwardFailures.failureStore),
+    ),
     ...consumers,
   ];
   const byQueue = new Map(functions.flatMap((fn) => fn.mappings).map((m) => [m.queueName, m]));
@@ -171,6 +191,7 @@ function queueFunction(
   environment: Readonly<Record<string, string>>,
   handler: SqsBatchHandler,
   invoiceIdOf: (record: SQSRecord) => string | undefined,
+  onInjectedFailure?: InjectedFailureReporter,
 ): LocalFunction {
   const mappings = plan.eventSources.map((source) => {
     const queue = options.provisioned.queues.find((q) => q.name === source.queue.name);
@@ -190,11 +211,76 @@ function queueFunction(
         ...(source.consumer ? { consumer: source.consumer } : {}),
       },
       invoiceIdOf,
+      ...(onInjectedFailure
+        ? { onInjectedFailure: (records, mode) => onInjectedFailure(records, mode, source.stage, source.consumer) }
+        : {}),
       counter: options.counter,
       logger: options.logger,
     });
   });
   return { plan, environment, mappings };
+}
+
+/** Failure records go to the DynamoDB emulator through a loopback client, like every handler call. */
+function failureStoreOf(
+  failures: FailureTableConfig | undefined,
+  client: <T extends { destroy(): void }>(created: T) => T,
+): { failureStore?: FailureStore } {
+  if (!failures) return {};
+  const dynamoDB = client(new DynamoDBClient(loopbackSdkClientConfig(failures.dynamoDB, 'dynamodb')));
+  return { failureStore: new DynamoFailureStore(dynamoDB, failures.tableName) };
+}
+
+type InjectedFailureReporter = (
+  records: readonly SQSRecord[],
+  mode: FaultMode,
+  stage: string,
+  consumer: string | undefined,
+) => Promise<void>;
+
+/**
+ * Reports records an injected fault failed as the handler reports its own failures (one structured
+ * Powertools log line each, with the function's service name, and a failure record), so the fault
+ * loop shows why a record failed and `bems dlq peek` says "InjectedFault".
+ */
+function injectedFailureReporter(
+  config: CommonHandlerConfig,
+  store: FailureStore | undefined,
+): InjectedFailureReporter {
+  const logger = new Logger({
+    serviceName: config.serviceName,
+    logLevel: config.logLevel,
+    persistentKeys: { cell: config.cellId },
+  });
+  const log = requestLogger(logger, { source: 'local-fault-injection' });
+  return (records, mode, stage, consumer) =>
+    reportFailedRecords(
+      records.map((record) => ({
+        messageId: record.messageId,
+        ...idsOf(record, consumer === undefined),
+        stage,
+        ...(consumer !== undefined ? { consumer } : {}),
+        attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+        error: new InjectedFault(mode),
+      })),
+      { log, ...(store ? { store } : {}) },
+    );
+}
+
+/** A failure the local cell injected (`bems fault`, `--fault`): the handler never saw the record. */
+class InjectedFault extends Error {
+  override readonly name = 'InjectedFault';
+  constructor(mode: FaultMode) {
+    super(`injected fault (${mode}): the local cell failed this record without running the handler`);
+  }
+}
+
+function idsOf(record: SQSRecord, inbox: boolean): { eventId?: string; invoiceId?: string } {
+  const json = parseJson(record.body);
+  const detail = inbox ? (json as { detail?: unknown } | undefined)?.detail : json;
+  const eventId = stringAt(detail, 'eventId');
+  const invoiceId = stringAt(detail, 'invoiceId') ?? record.attributes.MessageGroupId;
+  return { ...(eventId ? { eventId } : {}), ...(invoiceId ? { invoiceId } : {}) };
 }
 
 /**

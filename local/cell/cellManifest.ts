@@ -38,7 +38,16 @@ export const CellManifestSchema = z.object({
   pid: z.int(),
   startedAt: z.string(),
   apiUrl: z.string(),
-  endpoints: z.object({ sqs: z.string(), sns: z.string(), eventbridge: z.string(), timestream: z.string() }),
+  endpoints: z.object({
+    sqs: z.string(),
+    sns: z.string(),
+    eventbridge: z.string(),
+    timestream: z.string(),
+    /** The DynamoDB emulator: the failure table (`bems dlq peek` reads why a message failed). */
+    dynamodb: z.string().optional(),
+  }),
+  /** The failure table's name (absent in a manifest of an older cell). */
+  failureTable: z.string().optional(),
   /**
    * The one endpoint of every emulated AWS service (AWS_ENDPOINT_URL, `--endpoint-url`), the
    * environment that points SDKs and CLIs at it, and the cell's admin endpoint (`bems fault`).
@@ -177,7 +186,9 @@ export function cellManifestOf(parts: {
       sns: endpoints.sns,
       eventbridge: endpoints.eventbridge,
       timestream: endpoints.timestream,
+      ...(endpoints.dynamodb ? { dynamodb: endpoints.dynamodb } : {}),
     },
+    failureTable: topology.failureTable,
     ...(parts.gateway
       ? {
           gateway: {

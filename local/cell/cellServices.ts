@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CellDefinition } from '../../cells/definition.ts';
 import type { CellTopology } from '../../cells/topology.ts';
 import { LocalReadModel } from '../../dashboards/readModel/index.ts';
+import { FAILURE_RECORD } from '../../schemas/failureRecord.ts';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { busesForCell } from '../eventbridge/index.ts';
 import {
@@ -84,6 +85,12 @@ export async function startServices(
           name: topology.idempotencyTable,
           partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
           ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
+        },
+        {
+          name: topology.failureTable,
+          partitionKey: { name: FAILURE_RECORD.partitionKey, type: 'S' },
+          sortKey: { name: FAILURE_RECORD.sortKey, type: 'S' },
+          ttlAttribute: FAILURE_RECORD.ttlAttribute,
         },
       ],
       quiet,

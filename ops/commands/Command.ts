@@ -22,6 +22,8 @@ export interface CommandIo {
   readonly awsClients?: AwsClients;
   /** Clock for time flags such as `--since 15m`. @default Date.now */
   readonly now?: () => number;
+  /** Asks a yes/no question (destructive commands); tests answer. @default the terminal (`ops/confirm.ts`) */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /**

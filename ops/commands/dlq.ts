@@ -7,32 +7,60 @@ import { readQueueLines } from '../readQueueLines.ts';
 import type { CellTarget } from '../target/index.ts';
 import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
+import { discard, park } from './dlqPark.ts';
+import { describeFailure, failureOf } from './parkedSelection.ts';
 
 const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--json]
        bems dlq peek <stage> [--consumer C | --inbox] [--limit N] [--cell ID] [--data-dir DIR] [--json]
+       bems dlq park <stage> [--consumer C | --inbox] (--message ID ... | --invoice ID ... | --all) --reason TEXT
+       bems dlq discard (PARKED-ID ... | --invoice ID ... | --all [--stage S [--consumer C | --inbox]]) --reason TEXT [--yes]
+       bems dlq redrive <stage> …   the same as bems redrive (bems help redrive)
 
-list   every DLQ of the cell: messages, oldest message, parked messages (automatic redrive budget spent).
-peek   the messages of a stage's DLQs, decoded: invoice, event, status, receive count, redrives and
-       first-failure time. Nothing is consumed: each message is received with a short visibility
-       timeout and made visible again at once (each look counts as one receive on the message).
+list     every DLQ of the cell: messages, oldest message, messages whose automatic redrive budget is
+         spent, and messages parked out of it.
+peek     the messages of a stage's DLQs, decoded: invoice, event, status, receive count, redrives,
+         first-failure time and why it failed (error class, message, attempt: the failure record).
+         Nothing is consumed: each message is received with a short visibility timeout and made
+         visible again at once (each look counts as one receive on the message).
+park     moves messages that will not succeed (poison messages) out of the DLQ into the cell's parked
+         store, with who, when and why: an encrypted S3 prefix of the cell on AWS, <data-dir>/parked-store
+         locally. Each copy is written first and the message deleted from the DLQ after; a park that is
+         interrupted loses nothing and, run again, parks each message once. The DLQ's alert closes at the
+         monitor's next run. On a FIFO DLQ an invoice's later messages are reached only with its earlier
+         ones: park by --invoice there.
+discard  deletes parked messages for good (never a DLQ message: park it first), after asking (--yes for
+         scripts) and after writing an audit record (operator, time, eventIds, reason).
 
-  --stage S            list: only this stage
-  --consumer C         peek: only this consumer's DLQ (default: every DLQ of the stage)
-  --inbox              peek: only the stage inbox's DLQ
+  --stage S            list, discard: only this stage
+  --consumer C         only this consumer's DLQ (default: every DLQ of the stage)
+  --inbox              only the stage inbox's DLQ
   --limit N            peek: at most N messages per DLQ (default 10, at most 1000)
+  --message ID         park: this message (SQS message id or eventId; repeatable)
+  --invoice ID         park, discard: the messages of this invoice (repeatable)
+  --all                park: every message of the selected DLQs; discard: every parked message selected
+  --reason TEXT        park, discard: why (kept with the messages and in the audit record)
+  --yes                discard: do not ask
 ${TARGET_USAGE}
 
-Exit codes: list: 0 every DLQ empty, 4 messages waiting; peek: 0; 3 cell not reachable.`;
+Who: $BEMS_OPERATOR, else the AWS caller's ARN, else the local user.
+Exit codes: list: 0 every DLQ empty, 4 messages waiting; peek, park, discard: 0; park: 5 some message not
+parked; discard: 5 not confirmed; 130 interrupted; 3 cell not reachable.`;
 
 export const command: Command = {
   name: 'dlq',
-  summary: 'list DLQs, or peek at the decoded messages of a stage without consuming them',
+  summary: 'list DLQs, peek at their messages and why they failed, park poison messages, discard parked ones',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'list') return list(rest, io);
     if (sub === 'peek') return peek(rest, io);
-    throw new UsageError(sub === undefined ? 'name a sub-command: list or peek' : `unknown sub-command "${sub}"`);
+    if (sub === 'park') return park(rest, io);
+    if (sub === 'discard') return discard(rest, io);
+    // The same command as `bems redrive` (its usage: bems help redrive), where operators look for it.
+    if (sub === 'redrive') return (await import('./redrive.ts')).command.run(rest, io);
+    throw new UsageError(
+      sub === undefined ? 'name a sub-command: list, peek, park, discard or redrive' : `unknown sub-command "${sub}"`,
+    );
   },
 };
 
@@ -42,14 +70,16 @@ async function list(args: readonly string[], io: CommandIo): Promise<number> {
   return withTarget(values, io, async (target) => {
     const routes = selectRoutes(dlqRoutes(target.topology), stage ? { stage } : {});
     const { lines, problems } = await readQueueLines(target, routes, (io.now ?? Date.now)());
-    const parked = await parkedByDlq(target);
+    const budgetSpent = await budgetSpentByDlq(target);
+    const parked = await parkedCounts(target);
     const rows = lines.map((line) => ({
       stage: line.stage,
       ...(line.consumer !== undefined ? { consumer: line.consumer } : {}),
       dlq: line.dlq,
       messages: line.dlqStats ? totalMessages(line.dlqStats) : null,
       oldestAgeSeconds: line.dlqStats?.oldestAgeSeconds ?? null,
-      parked: parked.get(line.dlq) ?? 0,
+      budgetSpent: budgetSpent.get(line.dlq) ?? 0,
+      parked: parked?.get(line.dlq) ?? null,
     }));
     const waiting = rows.reduce((sum, row) => sum + (row.messages ?? 0), 0);
     if (values.json) {
@@ -57,22 +87,24 @@ async function list(args: readonly string[], io: CommandIo): Promise<number> {
     } else {
       io.out(
         formatTable(
-          ['stage/consumer', 'DLQ', 'messages', 'oldest', 'parked'],
+          ['stage/consumer', 'DLQ', 'messages', 'oldest', 'budget spent', 'parked'],
           rows.map((row) => [
             routeLabel(row),
             row.dlq,
             row.messages === null ? '?' : String(row.messages),
             row.oldestAgeSeconds === null ? '-' : formatAge(row.oldestAgeSeconds),
-            String(row.parked),
+            String(row.budgetSpent),
+            row.parked === null ? '?' : String(row.parked),
           ]),
-          { align: ['left', 'left', 'right', 'right', 'right'] },
+          { align: ['left', 'left', 'right', 'right', 'right', 'right'] },
         ),
       );
       for (const problem of problems) io.err(`warning: ${problem}`);
       io.out(
         waiting === 0
           ? '\nEvery DLQ is empty.'
-          : `\n${waiting} message(s) waiting. Inspect: bems dlq peek <stage>; recover: bems redrive <stage>.`,
+          : `\n${waiting} message(s) waiting. Inspect: bems dlq peek <stage>; recover: bems redrive <stage>; ` +
+              'a message that will never succeed: bems dlq park <stage> --invoice ID --reason "…".',
       );
     }
     return waiting > 0 ? EXIT_CODES.attention : EXIT_CODES.ok;
@@ -112,7 +144,8 @@ async function peek(args: readonly string[], io: CommandIo): Promise<number> {
               waitTimeSeconds: target.waitTimeSeconds,
               ...(io.signal ? { signal: io.signal } : {}),
             });
-      results.push({ route, total: stats ? totalMessages(stats) : null, messages });
+      const failures = await Promise.all(messages.map((m) => failureOf(target, route, m)));
+      results.push({ route, total: stats ? totalMessages(stats) : null, messages, failures });
     }
     if (values.json) {
       printJson(io, {
@@ -122,7 +155,7 @@ async function peek(args: readonly string[], io: CommandIo): Promise<number> {
           ...(r.route.consumer !== undefined ? { consumer: r.route.consumer } : {}),
           dlq: r.route.dlq.name,
           messages: r.total,
-          shown: r.messages.map((m) => toJson(m, target)),
+          shown: r.messages.map((m, i) => ({ ...toJson(m, target), failure: r.failures[i] ?? null })),
         })),
       });
       return EXIT_CODES.ok;
@@ -136,17 +169,18 @@ async function peek(args: readonly string[], io: CommandIo): Promise<number> {
       io.out(`${header}, showing ${r.messages.length}`);
       io.out(
         formatTable(
-          ['invoice', 'event', 'status', 'receives', 'redrives', 'first failure', 'note'],
-          r.messages.map((m) => [
+          ['invoice', 'event', 'status', 'receives', 'redrives', 'first failure', 'why', 'note'],
+          r.messages.map((m, i) => [
             m.invoiceId ?? '?',
             m.eventId ?? '?',
             m.status ?? '?',
             String(m.receiveCount),
             String(m.redriveCount),
             m.firstFailedAtMs ? new Date(m.firstFailedAtMs).toISOString() : '?',
+            describeFailure(r.failures[i], 80),
             noteOf(m, target),
           ]),
-          { align: ['left', 'left', 'left', 'right', 'right', 'left', 'left'] },
+          { align: ['left', 'left', 'left', 'right', 'right', 'left', 'left', 'left'] },
         ),
       );
       io.out('');
@@ -155,13 +189,13 @@ async function peek(args: readonly string[], io: CommandIo): Promise<number> {
   });
 }
 
-function isParked(message: DlqMessage, target: CellTarget): boolean {
+function isBudgetSpent(message: DlqMessage, target: CellTarget): boolean {
   return target.redrive.automatic && message.redriveCount >= target.redrive.budgetPerMessage;
 }
 
 function noteOf(message: DlqMessage, target: CellTarget): string {
   if (message.decodeError) return `unreadable: ${message.decodeError}`;
-  return isParked(message, target) ? 'parked (automatic redrive budget spent)' : '';
+  return isBudgetSpent(message, target) ? 'automatic redrive budget spent' : '';
 }
 
 function toJson(message: DlqMessage, target: CellTarget) {
@@ -175,13 +209,25 @@ function toJson(message: DlqMessage, target: CellTarget) {
   return {
     ...rest,
     firstFailedAt: message.firstFailedAtMs ? new Date(message.firstFailedAtMs).toISOString() : null,
-    parked: isParked(message, target),
+    budgetSpent: isBudgetSpent(message, target),
     attributes: Object.fromEntries(Object.entries(messageAttributes).map(([k, v]) => [k, v.StringValue ?? null])),
     ...(event === undefined ? { body } : { event }),
   };
 }
 
-async function parkedByDlq(target: CellTarget): Promise<Map<string, number>> {
+/** Messages of each DLQ in the parked store; null when the store cannot be read. */
+async function parkedCounts(target: CellTarget): Promise<Map<string, number> | null> {
+  try {
+    const counts = new Map<string, number>();
+    for (const message of await target.parkedStore.list()) counts.set(message.dlq, (counts.get(message.dlq) ?? 0) + 1);
+    return counts;
+  } catch {
+    return null;
+  }
+}
+
+/** The monitor's count of messages whose automatic redrive budget is spent (they stay in the DLQ). */
+async function budgetSpentByDlq(target: CellTarget): Promise<Map<string, number>> {
   if (!target.monitorState) return new Map();
   try {
     const { state } = await target.monitorState.load();

@@ -21,8 +21,13 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     access: 'readonly',
   },
   dlq: {
-    summary: 'list DLQs, or peek at the decoded messages of a stage without consuming them',
+    summary: 'list DLQs, peek at their messages and why they failed, park poison messages, discard parked ones',
     load: () => import('./dlq.ts'),
+    interruptible: true,
+  },
+  parked: {
+    summary: 'list, show and restore parked DLQ messages, and their audit trail',
+    load: () => import('./parked.ts'),
   },
   redrive: {
     summary: "move a stage's DLQ messages back to their queues (selective, rate-limited, resumable)",

@@ -1,8 +1,10 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { MonitorStateStore, QueueStatsSource, StuckInvoiceSource } from '../../handlers/monitor/index.ts';
+import type { FailureStore, ParkedStore } from '../../handlers/shared/dlq/index.ts';
 import type { MonitorTopology, RedrivePolicy } from '../../schemas/monitorTopology.ts';
 import type { Stage } from '../../schemas/stages.ts';
+import type { ReplayCounter } from '../replay/ReplayCounter.ts';
 
 /** One line per component for `bems status`. */
 export interface ComponentStatus {
@@ -32,6 +34,17 @@ export interface CellTarget {
   readonly stuckInvoices?: StuckInvoiceSource;
   /** Why there is no SLA check, when `stuckInvoices` is absent. */
   readonly stuckInvoicesUnavailableReason?: string;
+  /** Parked DLQ messages and the audit trail: the cell's S3 bucket, or the local data directory. */
+  readonly parkedStore: ParkedStore;
+  /** Why each failed record failed (`dlq peek`, `dlq park`); absent when the cell publishes no table. */
+  readonly failures?: FailureStore;
+  /**
+   * Who runs the command, for parked messages and audit records: `BEMS_OPERATOR`, else the AWS
+   * caller's ARN (AWS), else the local user.
+   */
+  operator(): Promise<string>;
+  /** What a replay of a window sends and what of it is recorded (`bems replay` before and after). */
+  readonly replayCounter: ReplayCounter;
   /** The monitor's alert state, to show open alerts. */
   readonly monitorState?: MonitorStateStore;
   readonly bus: { readonly name: string; readonly arn: string };

@@ -1,8 +1,11 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { cellTopology, resourcePrefix } from '../../cells/topology.ts';
@@ -11,9 +14,11 @@ import {
   SsmMonitorStateStore,
   TimestreamStuckInvoiceSource,
 } from '../../handlers/monitor/index.ts';
+import { DynamoFailureStore, type ParkedStore, S3ParkedStore } from '../../handlers/shared/dlq/index.ts';
 import { MonitorTopologySchema } from '../../schemas/monitorTopology.ts';
 import { TargetError } from '../errors.ts';
 import { fatalReason } from '../preflight/awsErrors.ts';
+import { awsReplayCounter } from '../replay/awsReplayCounter.ts';
 import type { CellTarget } from './CellTarget.ts';
 import type { CellSession } from './cellSession.ts';
 
@@ -27,6 +32,9 @@ export interface AwsClients {
   readonly eventBridge?: EventBridgeClient;
   readonly cloudWatch?: CloudWatchClient;
   readonly timestreamQuery?: TimestreamQueryClient;
+  readonly s3?: S3Client;
+  readonly dynamoDB?: DynamoDBClient;
+  readonly sts?: STSClient;
 }
 
 /**
@@ -41,6 +49,7 @@ export async function awsTarget(
   cell: CellDefinition,
   clients: AwsClients = {},
   session?: CellSession,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<CellTarget> {
   const region = cell.region;
   const config = session?.clientConfig ?? { region };
@@ -65,7 +74,11 @@ export async function awsTarget(
   const eventBridge = clients.eventBridge ?? new EventBridgeClient(config);
   const cloudWatch = clients.cloudWatch ?? new CloudWatchClient(config);
   const timestreamQuery = clients.timestreamQuery ?? new TimestreamQueryClient(config);
-  const { timestreamDatabase, timestreamTable } = cellTopology(cell);
+  const s3 = clients.s3 ?? new S3Client(config);
+  const dynamoDB = clients.dynamoDB ?? new DynamoDBClient(config);
+  const sts = clients.sts ?? new STSClient(config);
+  const { timestreamDatabase, timestreamTable, failureTable } = cellTopology(cell);
+  const parkedBucket = outputs.get('dlq/parked-bucket');
   const busName = outputs.get('bus/name')!;
   const busArn = outputs.get('bus/arn')!;
   const stateParameter = outputs.get('monitor/state-parameter');
@@ -89,6 +102,24 @@ export async function awsTarget(
       table: timestreamTable,
     }),
     ...(stateParameter ? { monitorState: new SsmMonitorStateStore(ssm, stateParameter) } : {}),
+    replayCounter: awsReplayCounter({
+      cloudWatch,
+      busName,
+      ruleName: (stage) => `${resourcePrefix(cell.id)}-${stage}`,
+      ...(cell.analytics.store === 'timestream'
+        ? { timestream: { client: timestreamQuery, database: timestreamDatabase, table: timestreamTable } }
+        : {}),
+      primaryConsumers: Object.fromEntries(topology.data.stages.map((s) => [s.stage, s.consumers[0]!.consumer])),
+    }),
+    parkedStore: parkedBucket
+      ? new S3ParkedStore({ client: s3, bucket: parkedBucket })
+      : unavailableParkedStore(`cell ${cell.id} publishes no dlq/parked-bucket: deploy this version of the stack`),
+    failures: new DynamoFailureStore(dynamoDB, failureTable),
+    operator: async () => {
+      if (env.BEMS_OPERATOR) return env.BEMS_OPERATOR;
+      const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
+      return Arn ?? 'unknown';
+    },
     bus: { name: busName, arn: busArn },
     archive: { name: outputs.get('archive/name')!, arn: outputs.get('archive/arn')! },
     ruleArn: (stage) => `${ruleArnPrefix}${busName}/${resourcePrefix(cell.id)}-${stage}`,
@@ -102,6 +133,9 @@ export async function awsTarget(
       cloudWatch.destroy();
       timestreamQuery.destroy();
       ssm.destroy();
+      s3.destroy();
+      dynamoDB.destroy();
+      sts.destroy();
       session?.close();
     },
   };
@@ -134,7 +168,7 @@ async function readOutputs(
   try {
     const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: resourcePrefix(cellId) }));
     const byKey = new Map((Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-parameter']) {
+    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-parameter', 'dlq/parked-bucket']) {
       const value = byKey.get(outputKeyOf(path));
       if (value !== undefined && !outputs.has(path)) outputs.set(path, value);
     }
@@ -164,4 +198,12 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A parked store whose every call says why there is none (an older stack). */
+function unavailableParkedStore(reason: string): ParkedStore {
+  const fail = async (): Promise<never> => {
+    throw new TargetError(reason);
+  };
+  return { location: 'none', put: fail, get: fail, list: fail, remove: fail, audit: fail, auditTrail: fail };
 }

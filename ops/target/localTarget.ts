@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resourcePrefix } from '../../cells/topology.ts';
 import { FileMonitorStateStore, InvoiceEventsSqlSource } from '../../handlers/monitor/index.ts';
+import { DynamoFailureStore, FileParkedStore } from '../../handlers/shared/dlq/index.ts';
 import { type CellManifest, CellManifestError, readCellManifest } from '../../local/cell/cellManifest.ts';
 import { HealthQueueStats } from '../../local/cell/monitor/HealthQueueStats.ts';
+import { PARKED_STORE_DIRECTORY } from '../../local/cell/monitor/index.ts';
 import { localClientConfig } from '../../local/sns-sqs/awsClientDefaults.ts';
 import { TIMESTREAM_STORE_FILE } from '../../local/timestream/TimestreamStore.ts';
 import { TargetError } from '../errors.ts';
+import { localReplayCounter } from '../replay/localReplayCounter.ts';
 import type { CellTarget, ComponentStatus } from './CellTarget.ts';
 
 /**
@@ -19,7 +24,7 @@ import type { CellTarget, ComponentStatus } from './CellTarget.ts';
  * SQLite file (the Timestream or the Firehose emulator's, with the read model's view), and the
  * monitor's state file.
  */
-export function localTarget(dataDir: string): CellTarget {
+export function localTarget(dataDir: string, env: Readonly<Record<string, string | undefined>> = {}): CellTarget {
   let manifest: CellManifest;
   try {
     manifest = readCellManifest(dataDir);
@@ -30,6 +35,7 @@ export function localTarget(dataDir: string): CellTarget {
   const { region, account, endpoints } = manifest;
   const sqs = new SQSClient(localClientConfig(endpoints.sqs, region));
   const eventBridge = new EventBridgeClient(localClientConfig(endpoints.eventbridge, region));
+  const dynamoDB = endpoints.dynamodb ? new DynamoDBClient(localClientConfig(endpoints.dynamodb, region)) : undefined;
   let database: DatabaseSync | undefined;
   const query = (sql: string, params: readonly (string | number)[]) => {
     const path = join(dataDir, manifest.analytics?.storeFile ?? TIMESTREAM_STORE_FILE);
@@ -69,6 +75,15 @@ export function localTarget(dataDir: string): CellTarget {
       table: manifest.analytics?.table ?? manifest.timestreamTable,
     }),
     ...(manifest.monitor ? { monitorState: new FileMonitorStateStore(manifest.monitor.stateFile) } : {}),
+    replayCounter: localReplayCounter({
+      apiUrl: manifest.apiUrl,
+      archiveName: manifest.archiveName,
+      storeFile: join(dataDir, manifest.analytics?.storeFile ?? TIMESTREAM_STORE_FILE),
+      primaryConsumers: primaryConsumersOf(manifest.topology),
+    }),
+    parkedStore: new FileParkedStore(join(dataDir, PARKED_STORE_DIRECTORY)),
+    ...(dynamoDB && manifest.failureTable ? { failures: new DynamoFailureStore(dynamoDB, manifest.failureTable) } : {}),
+    operator: async () => env.BEMS_OPERATOR || `local:${userInfo().username}`,
     bus: { name: manifest.busName, arn: arn(`event-bus/${manifest.busName}`) },
     archive: { name: manifest.archiveName, arn: arn(`archive/${manifest.archiveName}`) },
     ruleArn: (stage) => arn(`rule/${manifest.busName}/${resourcePrefix(manifest.cellId)}-${stage}`),
@@ -80,9 +95,15 @@ export function localTarget(dataDir: string): CellTarget {
     close: () => {
       sqs.destroy();
       eventBridge.destroy();
+      dynamoDB?.destroy();
       database?.close();
     },
   };
+}
+
+/** The first consumer of each stage: the one the views and the replay counts read. */
+export function primaryConsumersOf(topology: CellManifest['topology']): Record<string, string> {
+  return Object.fromEntries(topology.stages.map((s) => [s.stage, s.consumers[0]!.consumer]));
 }
 
 function componentsOf(body: unknown): ComponentStatus[] {

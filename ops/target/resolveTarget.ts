@@ -37,11 +37,11 @@ export async function resolveTarget(
   const aws = flags.cell === undefined ? undefined : awsCells().find((cell) => cell.id === flags.cell);
   if (aws) {
     if (flags.dataDir) throw new TargetError(`--data-dir is for the local cell; ${aws.id} is an AWS cell`);
-    if (Object.keys(clients).length > 0) return awsTarget(aws, clients);
-    return awsTarget(aws, {}, await cellSession(aws, flags.access ?? { level: 'operator' }));
+    if (Object.keys(clients).length > 0) return awsTarget(aws, clients, undefined, env);
+    return awsTarget(aws, {}, await cellSession(aws, flags.access ?? { level: 'operator' }), env);
   }
   const dataDir = localDataDir(flags.dataDir, env);
-  const target = localTarget(dataDir);
+  const target = localTarget(dataDir, env);
   if (flags.cell !== undefined && flags.cell !== target.cellId) {
     target.close();
     const known = awsCells().map((c) => c.id);

@@ -16,8 +16,11 @@ beforeAll(() => {
 });
 afterAll(() => synth?.cleanUp());
 
+/** The idempotency table (the cell also has a failure table: test/infra/dlqRecovery.test.ts). */
 function tableOf(t: Template) {
-  const tables = [...resourcesOf(t, 'AWS::DynamoDB::Table')];
+  const tables = [...resourcesOf(t, 'AWS::DynamoDB::Table')].filter(([, table]) =>
+    String(table.Properties.TableName).endsWith('-idempotency'),
+  );
   expect(tables).toHaveLength(1);
   return tables[0]!;
 }

@@ -223,6 +223,11 @@ function deployedFunctions(t: Template): PlannedFunction[] {
     }));
 }
 
+const LOCAL_STAND_INS: Readonly<Record<string, string>> = {
+  [MONITOR_ENV.stateFile]: MONITOR_ENV.stateParameter,
+  [MONITOR_ENV.parkedDirectory]: MONITOR_ENV.parkedBucket,
+};
+
 /** The functions a running local cell runs, with the runtime's variables left out (Lambda sets those on AWS). */
 function localFunctions(functions: readonly LocalFunctionDescription[]): PlannedFunction[] {
   return functions.map((fn) => ({
@@ -230,8 +235,9 @@ function localFunctions(functions: readonly LocalFunctionDescription[]): Planned
     environment: Object.fromEntries(
       Object.entries(fn.environment)
         .filter(([name]) => !isRuntimeVariable(name))
-        // The alert state lives in a file locally (no SSM emulator), in an SSM parameter on AWS.
-        .map(([name, value]) => [name === MONITOR_ENV.stateFile ? MONITOR_ENV.stateParameter : name, value]),
+        // The alert state lives in a file locally (no SSM emulator), in an SSM parameter on AWS; the
+        // parked store in a directory locally, in an S3 bucket on AWS.
+        .map(([name, value]) => [LOCAL_STAND_INS[name] ?? name, value]),
     ),
     eventSources: fn.eventSources.map((source) => ({
       queueName: source.queueName,

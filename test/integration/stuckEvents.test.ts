@@ -154,6 +154,8 @@ describe.each(ANALYTICS_STORES)('stuck events: alert, redrive and replay on the 
     // Assess
     expect(replay.code).toBe(0);
     expect(JSON.parse(replay.out)).toMatchObject({ state: 'COMPLETED', cancelled: false });
+    // Counted before it started (the local archive, exactly), and what it changed.
+    expect(JSON.parse(replay.out).totals).toMatchObject({ sent: 320, alreadyRecorded: 0 });
     expect(snapshot()).toEqual(before);
     expect(cell.readModel.duplicateIdentities()).toEqual([]);
     const replayed = cell.store.query<{ n: number }>('SELECT count(*) AS n FROM invoice_events WHERE replayed = 1');
@@ -167,7 +169,9 @@ describe.each(ANALYTICS_STORES)('stuck events: alert, redrive and replay on the 
     const invocationsBefore = (await consumed()) ?? 0;
     const replayStartedMs = Date.now();
 
-    // Act: replay the same window again; wait until the consumers have handled every replayed event.
+    // Act: count first (nothing is sent), then replay the same window again; wait until the
+    // consumers have handled every replayed event.
+    const dryRun = await bems(data.dir, ['replay', '--from', startedAt, '--to', endedAt, '--dry-run', '--json']);
     const replay = await bems(data.dir, ['replay', '--from', startedAt, '--to', endedAt, '--json']);
     await waitFor(
       'the replayed events consumed',
@@ -176,7 +180,10 @@ describe.each(ANALYTICS_STORES)('stuck events: alert, redrive and replay on the 
 
     // Assess: the same 320 records, none twice — Timestream refused every repeat (first write wins),
     // the lakehouse replaced every row with the repeat (last write wins).
+    expect(dryRun.code).toBe(0);
+    expect(JSON.parse(dryRun.out)).toMatchObject({ dryRun: true, archived: { count: 320 }, recorded: { count: 320 } });
     expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.out).totals).toMatchObject({ sent: 320, alreadyRecorded: 320, newlyRecorded: 0 });
     expect(cell.readModel.countRecords({ measureName: 'invoice_event' })).toBe(320);
     expect(cell.readModel.duplicateIdentities()).toEqual([]);
     expect(snapshot()).toEqual(before);

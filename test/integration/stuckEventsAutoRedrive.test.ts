@@ -97,7 +97,7 @@ describe('stuck events: automatic redrive within a budget', () => {
       expect(report.notifications).toEqual([]);
     }
     const [message] = JSON.parse(peek.out).dlqs[0].shown;
-    expect(message).toMatchObject({ invoiceId: 'POISON-0000', redriveCount: BUDGET, parked: true });
+    expect(message).toMatchObject({ invoiceId: 'POISON-0000', redriveCount: BUDGET, budgetSpent: true });
     expect(alerts.filter((a) => a.condition === PARKED_CONDITION)).toEqual([
       expect.objectContaining({ severity: 'critical', transition: 'firing' }),
     ]);

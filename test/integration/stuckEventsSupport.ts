@@ -95,14 +95,23 @@ export async function dlqDepth(cell: RunningLocalCell, stage: Stage, consumer = 
 }
 
 /** Runs `bems` in this process against the cell's data directory. */
-export async function bems(dataDir: string, args: readonly string[], options: { signal?: AbortSignal } = {}) {
+export async function bems(
+  dataDir: string,
+  args: readonly string[],
+  options: {
+    signal?: AbortSignal;
+    env?: Record<string, string>;
+    confirm?: (question: string) => Promise<boolean>;
+  } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(args, {
     out: (text) => out.push(text),
     err: (text) => err.push(text),
-    env: { BEMS_DATA_DIR: dataDir },
+    env: { BEMS_DATA_DIR: dataDir, ...options.env },
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.confirm ? { confirm: options.confirm } : {}),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }

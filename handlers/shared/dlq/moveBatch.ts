@@ -82,21 +82,32 @@ export async function moveBatch(
   );
   for (const e of pending) failed.push({ message: e.message, error: lastError.get(e.index) ?? 'not sent' });
 
-  let notDeleted: DlqMessage[] = [];
-  if (sent.length > 0) {
-    try {
-      const result = await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: route.dlq.url,
-          Entries: sent.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })),
-        }),
-      );
-      notDeleted = (result.Failed ?? []).map((f) => sent[Number(f.Id)]).filter((m) => m !== undefined);
-    } catch {
-      notDeleted = [...sent];
-    }
-  }
+  const notDeleted = await deleteFromDlq(sqs, route, sent);
   return { sent, failed, notDeleted };
+}
+
+/**
+ * DeleteMessageBatch of messages that have arrived where they were moved (≤ 10). Returns those that
+ * are still in the DLQ: a later run moves them again, and the copy they left is the same (same
+ * deduplication id, same parked id).
+ */
+export async function deleteFromDlq(
+  sqs: SQSClient,
+  route: DlqRoute,
+  messages: readonly DlqMessage[],
+): Promise<DlqMessage[]> {
+  if (messages.length === 0) return [];
+  try {
+    const result = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: route.dlq.url,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.receiptHandle })),
+      }),
+    );
+    return (result.Failed ?? []).map((f) => messages[Number(f.Id)]).filter((m) => m !== undefined);
+  } catch {
+    return [...messages];
+  }
 }
 
 function toSendEntry(route: DlqRoute, message: DlqMessage, index: number, nowMs: number): SendMessageBatchRequestEntry {

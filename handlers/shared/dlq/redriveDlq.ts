@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RetryClock, RetryPolicy } from '../retry.ts';
 import { type DlqMessage, decodeDlqMessage } from './DlqMessage.ts';
 import type { DlqRoute } from './DlqRoute.ts';
-import { moveBatch } from './moveBatch.ts';
+import { type MoveOutcome, moveBatch } from './moveBatch.ts';
 import { type RateClock, RateLimiter, systemRateClock } from './RateLimiter.ts';
 import { receiveWithAttributes, releaseMessages, SQS_BATCH_LIMIT } from './sqsCalls.ts';
 
@@ -41,7 +41,22 @@ export interface RedriveOptions {
   /** Retries of SendMessageBatch entries that failed transiently. */
   readonly retryPolicy?: RetryPolicy;
   readonly clock?: RateClock & Partial<Pick<RetryClock, 'random'>>;
+  /**
+   * Where the selected messages go, deleting from the DLQ what arrived: back to the source queue
+   * (`moveBatch`) by default; `parkDlq` passes one that copies them into the parked store.
+   */
+  readonly mover?: BatchMover;
+  /**
+   * Keep a FIFO source's order and move an event at most once per run (a redrive must not let an
+   * invoice's events overtake each other). Off for parking: every selected message leaves. @default true
+   */
+  readonly orderedByGroup?: boolean;
+  /** Runs before each batch is moved (the CLI counts the events already recorded, before they are sent). */
+  readonly beforeMove?: (messages: readonly DlqMessage[]) => Promise<void>;
 }
+
+/** Moves a batch of received DLQ messages somewhere and deletes from the DLQ what arrived there. */
+export type BatchMover = (messages: readonly DlqMessage[]) => Promise<MoveOutcome>;
 
 /** One message as the summary lists it. */
 export interface RedriveItem {
@@ -126,6 +141,7 @@ class RedriveScan {
   readonly #seenMessages = new Set<string>();
   readonly #movedEvents = new Set<string>();
   readonly #heldGroups = new Set<string>();
+  readonly #attempted = new Set<string>();
   readonly #failed: (RedriveItem & { error: string })[] = [];
   readonly #samples: RedriveItem[] = [];
   readonly #parkedSamples: RedriveItem[] = [];
@@ -182,7 +198,10 @@ class RedriveScan {
       // A later message of an invoice whose earlier message stays behind must stay too: moving it
       // alone would let the invoice's events overtake each other in the FIFO source queue.
       const blocked = message.groupId !== undefined && this.#heldGroups.has(message.groupId);
-      const decision: RedriveDecision = this.#movedEvents.has(key) || blocked ? 'skip' : this.#select(message);
+      const ordered = this.#options.orderedByGroup ?? true;
+      // Unordered (parking): each message is tried once per run, whatever became of the try.
+      const done = ordered ? this.#movedEvents.has(key) || blocked : this.#attempted.has(message.messageId);
+      const decision: RedriveDecision = done ? 'skip' : this.#select(message);
       if (decision === 'redrive' && !this.#limitReachedWith(toMove.length)) {
         toMove.push(message);
         continue;
@@ -223,7 +242,11 @@ class RedriveScan {
       this.progress();
       return false;
     }
-    const outcome = await moveBatch(sqs, route, toMove, this.#clock, this.#options.retryPolicy);
+    for (const message of toMove) this.#attempted.add(message.messageId);
+    await this.#options.beforeMove?.(toMove);
+    const outcome = this.#options.mover
+      ? await this.#options.mover(toMove)
+      : await moveBatch(sqs, route, toMove, this.#clock, this.#options.retryPolicy);
     for (const message of outcome.sent) {
       this.#movedEvents.add(eventKey(message));
       if (this.#samples.length < SAMPLE_LIMIT) this.#samples.push(item(message));

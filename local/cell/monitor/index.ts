@@ -4,5 +4,6 @@ export {
   type LocalMonitorOptions,
   type LocalMonitorTarget,
   MONITOR_STATE_FILE,
+  PARKED_STORE_DIRECTORY,
   startLocalMonitor,
 } from './startLocalMonitor.ts';

@@ -22,6 +22,9 @@ import { SqliteQueryWorker } from './SqliteQueryWorker.ts';
 /** The monitor's alert state in the data directory (MONITOR_STATE_FILE). */
 export const MONITOR_STATE_FILE = 'monitor-state.json';
 
+/** The parked store in the data directory (`FileParkedStore`; `bems dlq park` writes, the monitor reads). */
+export const PARKED_STORE_DIRECTORY = 'parked-store';
+
 /** What the monitor needs of a running local cell (`RunningLocalCell` has all of it). */
 export interface LocalMonitorTarget {
   readonly cell: CellDefinition;
@@ -144,6 +147,7 @@ function monitorEnvironment(
       queueUrlPrefix: `${endpoints.sqs}/${cell.account}/`,
       alertTopicArns,
       stateStore: { file: stateFile },
+      parkedStore: { directory: join(target.dataDir, PARKED_STORE_DIRECTORY) },
     }),
     {
       region: cell.region,

@@ -39,6 +39,11 @@ export interface EventSourceMappingOptions {
   readonly faultTarget?: Omit<FaultTarget, 'invoiceId'>;
   /** Reads the invoice id of a record, for fault matching. */
   readonly invoiceIdOf?: (record: SQSRecord) => string | undefined;
+  /**
+   * Records failed by an injected fault (they never reached the handler): reported like the
+   * handler's own failures, one log line and one failure record each (`cellFunctions.ts`).
+   */
+  readonly onInjectedFailure?: (records: readonly SQSRecord[], mode: FaultMode) => Promise<void>;
   /** Counts invocations as `lambda:<functionName>`. */
   readonly counter?: RequestCounter;
   readonly logger?: LocalLogger;
@@ -234,6 +239,7 @@ export class EventSourceMapping {
       // Injected hang: the invocation runs into its timeout and the whole batch fails, as on Lambda.
       await sleep(timeoutMs, this.abort.signal).catch(() => undefined);
       this.stats.recordsFailed += records.length;
+      await this.reportInjected(records, 'timeout');
       return;
     }
     const crashAt = faults.indexOf('crash');
@@ -245,6 +251,10 @@ export class EventSourceMapping {
       this.stats.recordsFailed += records.length;
       return;
     }
+    await this.reportInjected(
+      records.filter((_, i) => faults[i] === 'error'),
+      'error',
+    );
     const failed = new Set(records.filter((_, i) => faults[i] === 'error').map((record) => record.messageId));
     const healthy = records.filter((record) => !failed.has(record.messageId));
     if (healthy.length > 0) {
@@ -254,6 +264,13 @@ export class EventSourceMapping {
     this.stats.recordsFailed += failed.size;
     this.stats.recordsSucceeded += succeeded.length;
     await this.deleteMessages(succeeded);
+  }
+
+  private async reportInjected(records: readonly SQSRecord[], mode: FaultMode): Promise<void> {
+    if (records.length === 0 || !this.options.onInjectedFailure) return;
+    await this.options
+      .onInjectedFailure(records, mode)
+      .catch((error: unknown) => this.noteError('fault report failed', error));
   }
 
   /** Runs the handler; returns the messageIds that failed. */

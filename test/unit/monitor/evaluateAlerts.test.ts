@@ -151,3 +151,34 @@ describe('alert state transitions', () => {
     expect(retry.transitions).toEqual([expect.objectContaining({ transition: 'resolved' })]);
   });
 });
+
+describe('an alert whose messages were parked', () => {
+  it('resolves in its first clear run, with the note, instead of waiting for the usual clear runs', () => {
+    // Prepare
+    const fired = evaluateAlerts({}, [dlqCondition()], 1_000_000);
+    const note = '300 message(s) parked by alice';
+
+    // Act
+    const unparked = evaluateAlerts(fired.open, [], 1_060_000);
+    const parked = evaluateAlerts(fired.open, [], 1_060_000, () => true, 2, new Map([[DLQ, note]]));
+
+    // Assess
+    expect(unparked.transitions).toEqual([]);
+    expect(parked.transitions).toEqual([expect.objectContaining({ transition: 'resolved', key: DLQ, note })]);
+    expect(parked.open).toEqual({});
+  });
+
+  it('stays open while its DLQ still has messages, parked or not', () => {
+    const fired = evaluateAlerts({}, [dlqCondition()], 1_000_000);
+    const next = evaluateAlerts(
+      fired.open,
+      [dlqCondition({ count: 5 })],
+      1_060_000,
+      () => true,
+      2,
+      new Map([[DLQ, 'x']]),
+    );
+    expect(next.transitions).toEqual([]);
+    expect(Object.keys(next.open)).toEqual([DLQ]);
+  });
+});
