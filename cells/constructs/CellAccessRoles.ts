@@ -26,20 +26,16 @@ export interface CellAccessSources {
     readonly inbox: QueueWithDlq;
     readonly consumers: readonly { readonly queue: QueueWithDlq }[];
   }[];
-  readonly monitor: { readonly stateParameter: ssm.IStringParameter };
+  readonly monitor: {
+    readonly stateParameter: ssm.IStringParameter;
+    /** DLQ recovery (failure records, parked store): what `bems dlq park|peek` and `bems parked` need. */
+    readonly recovery: { grantOperator(role: iam.Role): void };
+  };
   readonly timeseries?: TimeseriesStore | undefined;
   readonly dashboard: { readonly dashboard: cloudwatch.Dashboard };
   readonly quicksight?: { readonly dashboardId: string } | undefined;
   readonly outputs: CellOutputs;
-  /**
-   * Where `bems dlq park` keeps parked messages and discard audit records: the operator role may
-   * read, write and delete objects under `prefix` (default {@link PARKED_PREFIX}) of `bucket`.
-   */
-  readonly parkedStore?: { readonly bucket: s3.IBucket; readonly prefix?: string } | undefined;
 }
-
-/** The documented S3 prefix of parked messages the operator role may use (docs/OPERATIONS.md). */
-export const PARKED_PREFIX = 'parked/';
 
 /**
  * Cross-account operations (issue 16): two roles per cell, present when the cell has an `access`
@@ -213,34 +209,7 @@ export class CellAccessRoles extends Construct {
         `${action} is how grantSendMessages on the cell's KMS-encrypted queues lets a redrive send (the cell key is the only key in the statement).`,
       );
     }
-    if (sources.parkedStore) this.grantParked(role, sources.parkedStore);
-  }
-
-  private grantParked(role: iam.Role, store: NonNullable<CellAccessSources['parkedStore']>): void {
-    const prefix = store.prefix ?? PARKED_PREFIX;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ListParkedMessages',
-        actions: ['s3:ListBucket'],
-        resources: [store.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ParkRestoreDiscard',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [store.bucket.arnForObjects(`${prefix}*`)],
-      }),
-    );
-    store.bucket.encryptionKey?.grantEncryptDecrypt(role);
-    const bucketArn = Stack.of(this).resolve(store.bucket.bucketArn) as { 'Fn::GetAtt'?: [string, string] };
-    const bucketRef = bucketArn['Fn::GetAtt'] ? `<${bucketArn['Fn::GetAtt'][0]}.Arn>` : String(bucketArn);
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::${bucketRef}/${prefix}*]`,
-      `Parked messages and discard audit records: one object each under ${prefix}, named by bems dlq park.`,
-    );
+    sources.monitor.recovery.grantOperator(role);
   }
 
   /** The read-only role may open the cell's QuickSight dashboard (its sessions registered as QuickSight readers). */

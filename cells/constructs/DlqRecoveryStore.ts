@@ -52,7 +52,11 @@ export class DlqRecoveryStore extends Construct {
   public readonly parkedBucket: s3.Bucket;
   public readonly operatorRole: iam.Role;
 
-  constructor(scope: Construct, id: string, props: DlqRecoveryStoreProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DlqRecoveryStoreProps,
+  ) {
     super(scope, id);
     this.failureTable = new dynamodb.Table(this, 'FailureTable', {
       tableName: props.failureTableName,
@@ -132,8 +136,18 @@ export class DlqRecoveryStore extends Construct {
       description: 'bems dlq park|discard|peek and bems parked list|show|restore on this cell',
       maxSessionDuration: Duration.hours(4),
     });
+    this.grantOperator(role);
+    return role;
+  }
+
+  /**
+   * What an operator needs for `bems dlq park|discard|peek` and `bems parked …`: this store's
+   * `dlq-operator` role, and the cross-account `bems-<cell>-operator` role (CellAccessRoles).
+   */
+  grantOperator(role: iam.Role): void {
+    const { props } = this;
     const statement = (actions: string[], resources: string[]) =>
-      role.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
     statement(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [this.parkedBucket.arnForObjects('parked/*')]);
     // Audit records are written and read, never deleted.
     statement(['s3:GetObject', 's3:PutObject'], [this.parkedBucket.arnForObjects('audit/*')]);
@@ -156,6 +170,5 @@ export class DlqRecoveryStore extends Construct {
     );
     props.encryptionKey.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
     this.acknowledgePrefixes(role, ['parked/*', 'audit/*']);
-    return role;
   }
 }
