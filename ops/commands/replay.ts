@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { stringOptions } from '../optionTable.ts';
 import { parseTime } from '../parseTime.ts';
 import { createProgress } from '../progressBar.ts';
 import { replayName, runReplay } from '../replay/runReplay.ts';
@@ -30,13 +31,7 @@ export const command: Command = {
   summary: 'replay a time window from the bus archive (rebuilds lost records)',
   usage: USAGE,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, {
-      ...TARGET_OPTIONS,
-      from: { type: 'string' },
-      to: { type: 'string' },
-      stage: { type: 'string' },
-      name: { type: 'string' },
-    });
+    const { values } = parseCommandArgs(args, { ...TARGET_OPTIONS, ...stringOptions('from', 'to', 'stage', 'name') });
     if (values.from === undefined) throw new UsageError('--from is required');
     const nowMs = (io.now ?? Date.now)();
     const fromMs = parseTime('--from', values.from, nowMs);
