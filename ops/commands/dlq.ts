@@ -5,7 +5,15 @@ import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
 import { readQueueLines } from '../readQueueLines.ts';
 import type { CellTarget } from '../target/index.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import {
+  parseCommandArgs,
+  parseStage,
+  printJson,
+  runSubcommand,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+  withTarget,
+} from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 
 const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--json]
@@ -28,12 +36,7 @@ export const command: Command = {
   name: 'dlq',
   summary: 'list DLQs, or peek at the decoded messages of a stage without consuming them',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'list') return list(rest, io);
-    if (sub === 'peek') return peek(rest, io);
-    throw new UsageError(sub === undefined ? 'name a sub-command: list or peek' : `unknown sub-command "${sub}"`);
-  },
+  run: (args, io) => runSubcommand(args, io, { list, peek }),
 };
 
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
