@@ -79,8 +79,6 @@ export interface ConsumeDependencies extends HandlerDependencies {
   readonly sink?: EventSink;
   readonly timestreamWrite?: TimestreamWriteClient;
   readonly firehose?: FirehoseClient;
-  /** Clock for processed_at. */
-  readonly now?: () => number;
 }
 
 export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
