@@ -88,8 +88,6 @@ export interface ConsumeDependencies extends HandlerDependencies {
   readonly firehose?: FirehoseClient;
   /** The failure records' store (default: the configured table, if any). */
   readonly failureStore?: FailureStore;
-  /** Clock for processed_at. */
-  readonly now?: () => number;
 }
 
 export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;

@@ -112,8 +112,6 @@ export interface IngestDependencies extends HandlerDependencies {
   readonly eventBridge?: EventBridgeClient;
   /** The idempotency store's client (used only when the config has `idempotency`). */
   readonly dynamoDB?: DynamoDBClient;
-  /** Clock for receivedAt and the future-skew rule. */
-  readonly now?: () => number;
 }
 
 export type IngestHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;

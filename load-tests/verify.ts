@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TIMESTREAM_STORE_FILE, TimestreamStore } from '../local/timestream/index.ts';
+import { booleanOptions, stringOptions } from '../ops/optionTable.ts';
 import { readAcceptedLog } from './acceptedLog.ts';
 import { httpRecordSource, type RecordSource, storeRecordSource } from './recordSources.ts';
 import { type CompletenessReport, verifyCompleteness } from './verifyCompleteness.ts';
@@ -38,13 +39,9 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      accepted: { type: 'string' },
-      'data-dir': { type: 'string' },
-      url: { type: 'string' },
-      'api-key': { type: 'string' },
+      ...stringOptions('accepted', 'data-dir', 'url', 'api-key'),
       'deadline-s': { type: 'string', default: '120' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean' },
+      ...booleanOptions('json', 'help'),
     },
   });
   if (values.help) {

@@ -27,10 +27,18 @@ export class GovernanceAlerts extends Construct {
     super(scope, id);
     if (props.topics.length > 5)
       throw new Error(`${props.topics.length} alert topics; an EventBridge rule has 5 targets`);
-    this.nonCompliant = new events.Rule(this, 'NonCompliant', {
-      ruleName: `${GOVERNANCE_RULE_PREFIX}config-noncompliant`,
-      description: 'A BEMS resource became non-compliant with a bems- Config rule',
-      eventPattern: {
+    const alertRule = (ruleId: string, name: string, description: string, eventPattern: events.EventPattern) =>
+      new events.Rule(this, ruleId, {
+        ruleName: `${GOVERNANCE_RULE_PREFIX}${name}`,
+        description,
+        eventPattern,
+        targets: props.topics.map((topic) => new targets.SnsTopic(topic)),
+      });
+    this.nonCompliant = alertRule(
+      'NonCompliant',
+      'config-noncompliant',
+      'A BEMS resource became non-compliant with a bems- Config rule',
+      {
         source: ['aws.config'],
         detailType: ['Config Rules Compliance Change'],
         detail: {
@@ -38,19 +46,16 @@ export class GovernanceAlerts extends Construct {
           newEvaluationResult: { complianceType: ['NON_COMPLIANT'] },
         },
       },
-    });
-    this.remediationFailed = new events.Rule(this, 'RemediationFailed', {
-      ruleName: `${GOVERNANCE_RULE_PREFIX}remediation-failed`,
-      description: 'An SSM Automation remediation of a bems- Config rule failed, timed out or was cancelled',
-      eventPattern: {
+    );
+    this.remediationFailed = alertRule(
+      'RemediationFailed',
+      'remediation-failed',
+      'An SSM Automation remediation of a bems- Config rule failed, timed out or was cancelled',
+      {
         source: ['aws.ssm'],
         detailType: ['EC2 Automation Execution Status-change Notification'],
         detail: { Definition: [...props.remediationDocuments], Status: ['Failed', 'TimedOut', 'Cancelled'] },
       },
-    });
-    for (const topic of props.topics) {
-      this.nonCompliant.addTarget(new targets.SnsTopic(topic));
-      this.remediationFailed.addTarget(new targets.SnsTopic(topic));
-    }
+    );
   }
 }

@@ -1,11 +1,10 @@
-import { STAGES } from '../../schemas/stages.ts';
 import type { LatencyRow } from '../localSql.ts';
 import type { StoreReader } from '../StoreReader.ts';
-import { keyOf, STAGE_LABELS } from '../shapeSeries.ts';
+import { keyOf } from '../shapeSeries.ts';
 import { bucketLabel, bucketStarts, type TimeRange } from '../timeRange.ts';
 import type { SeriesPanelData, TablePanelData } from '../viewData.ts';
 import { LATENCY_PERCENTILES, type LatencyPanel, VISIBILITY_SLA_MS } from '../views.ts';
-import { percent } from './ratios.ts';
+import { percentilesByStage } from './percentilesByStage.ts';
 
 /** Latency percentiles against the SLA: a line per percentile over time, or a table per stage. */
 export async function latencyPanel(
@@ -42,23 +41,9 @@ function latencyOverTime(rows: readonly LatencyRow[], range: TimeRange): SeriesP
 }
 
 function latencyByStage(rows: readonly LatencyRow[]): TablePanelData {
-  const byStage = new Map(rows.map((row) => [String(row.k), row]));
-  return {
-    kind: 'table',
-    columns: [
-      { key: 'stage', label: 'Stage', format: 'text' },
-      { key: 'events', label: 'Events', format: 'count' },
-      ...LATENCY_PERCENTILES.map((p) => ({ key: `p${p}`, label: `p${p}`, format: 'ms' as const })),
-      { key: 'withinSla', label: 'Within SLA', format: 'percent' },
-    ],
-    rows: STAGES.map((stage) => {
-      const row = byStage.get(stage);
-      return {
-        stage: STAGE_LABELS[stage]!,
-        events: row?.n ?? 0,
-        ...Object.fromEntries(LATENCY_PERCENTILES.map((p) => [`p${p}`, row?.[`p${p}`] ?? null])),
-        withinSla: row ? percent(row.within_sla, row.n) : null,
-      };
-    }),
-  };
+  return percentilesByStage(new Map(rows.map((row) => [String(row.k), row])), {
+    percentiles: LATENCY_PERCENTILES,
+    countLabel: 'Events',
+    within: { key: 'withinSla', label: 'Within SLA', count: (row) => row.within_sla },
+  });
 }

@@ -5,9 +5,11 @@ import type { RetryClock } from './retry.ts';
 /** A handler as the factories build it: the Lambda context is optional so tests can leave it out. */
 export type LambdaHandler<E, R> = (event: E, context?: Context) => Promise<R>;
 
-/** What every handler factory accepts besides its own clients: observability and a retry clock. */
+/** What every handler factory accepts besides its own clients: observability, a retry clock and a clock. */
 export interface HandlerDependencies extends ObservabilityOverrides {
   readonly retryClock?: RetryClock;
+  /** Epoch ms: ingest's receivedAt and future-skew rule, consume's processed_at, the monitor's ages. @default Date.now */
+  readonly now?: () => number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { booleanOptions, stringOptions } from '../../ops/optionTable.ts';
 
 /** The repository root (git commands and the default results path are relative to it). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,18 +32,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string' },
-      rate: { type: 'string' },
-      'burst-events': { type: 'string' },
-      batch: { type: 'string' },
-      concurrency: { type: 'string' },
-      'deadline-s': { type: 'string' },
-      'drain-s': { type: 'string' },
-      out: { type: 'string' },
-      quick: { type: 'boolean' },
-      'no-unbatched': { type: 'boolean' },
-      'no-idempotency-off': { type: 'boolean' },
-      help: { type: 'boolean' },
+      ...stringOptions('duration', 'rate', 'burst-events', 'batch', 'concurrency', 'deadline-s', 'drain-s', 'out'),
+      ...booleanOptions('quick', 'no-unbatched', 'no-idempotency-off', 'help'),
     },
   });
   if (values.help) {

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeHttpServer } from '../http/closeHttpServer.ts';
+import { readLimitedBody } from '../http/readLimitedBody.ts';
 import { AWS_JSON_SERVICES } from './awsJsonServices.ts';
 import type { EmulatorLogger } from './EmulatorLogger.ts';
 import type { JsonProtocolHandler, JsonResponse } from './JsonProtocolRouter.ts';
@@ -54,15 +55,16 @@ export function jsonProtocolListener(
       send(response, router.errorResponse(405, 'MethodNotAllowed', message, { allow: 'POST' }));
       return;
     }
-    readBody(request, maxBodyBytes).then(
-      (body) => {
-        if (body === undefined) {
+    readLimitedBody(request, maxBodyBytes).then(
+      (bytes) => {
+        if (bytes === undefined) {
           const message = `Request body exceeds ${maxBodyBytes} bytes`;
           send(response, router.errorResponse(413, 'RequestEntityTooLarge', message));
           return;
         }
         const target = request.headers['x-amz-target'];
         const host = hostName(request.headers.host) ?? fallbackHost;
+        const body = bytes.toString('utf8');
         send(response, router.handle({ target: Array.isArray(target) ? target[0] : target, body, host }));
       },
       (error: unknown) => {
@@ -134,20 +136,6 @@ function hostName(header: string | undefined): string | undefined {
   if (!header) return undefined;
   if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1) || undefined;
   return header.split(':')[0] || undefined;
-}
-
-/** The body up to `limit` bytes; `undefined` when it is larger (the rest is drained, not kept). */
-function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, result: JsonResponse): void {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 /**
  * Reads a node request body, keeping at most `maxBytes`; `undefined` when it is larger (the rest
  * is read and dropped, so the client gets its 413 rather than a reset connection). For the local
- * cell's plain node listeners; the emulators' routers each still carry a copy of their own.
+ * cell's plain node listeners: the gateway and the emulators' JSON-protocol servers.
  */
 export function readLimitedBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {

@@ -48,6 +48,26 @@ function usageErrorOf(error: Error & { code?: string }, known: readonly string[]
   return new UsageError(error.message.split('\n')[0]!.replace(/\.$/, ''), { cause: error });
 }
 
+/** A sub-command's implementation: its arguments (after the sub-command's name) to an exit code. */
+export type Subcommand = (args: readonly string[], io: CommandIo) => Promise<number>;
+
+/**
+ * `bems <command> <sub> …`: runs the sub-command the first argument names with the rest; none, or
+ * one the command does not have, is a usage error naming the sub-commands there are.
+ */
+export async function runSubcommand(
+  args: readonly string[],
+  io: CommandIo,
+  subcommands: Readonly<Record<string, Subcommand>>,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  const names = Object.keys(subcommands);
+  if (sub === undefined)
+    throw new UsageError(`name a sub-command: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+  if (!Object.hasOwn(subcommands, sub)) throw new UsageError(`unknown sub-command "${sub}"`);
+  return subcommands[sub]!(rest, io);
+}
+
 export function parseStage(flag: string, value: string | undefined): Stage | undefined {
   if (value === undefined) return undefined;
   if (!isStage(value)) throw new UsageError(`${flag}: "${value}" is not a stage; stages: ${STAGES.join(', ')}`);

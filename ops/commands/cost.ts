@@ -20,6 +20,7 @@ import {
 } from '../cost/index.ts';
 import { UsageError } from '../errors.ts';
 import { formatNumber } from '../formatTable.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { parseCommandArgs, printJson } from './args.ts';
 import type { Command } from './Command.ts';
 import { renderCostReport } from './costReport.ts';
@@ -71,12 +72,8 @@ export function parseStores(text: string | undefined): AnalyticsStore[] {
 function parseValues(args: readonly string[]) {
   // --region and --json are global options (globalOptions.ts); here --region picks the price table.
   return parseCommandArgs(args, {
-    store: { type: 'string' },
-    'events-per-day': { type: 'string' },
-    floor: { type: 'boolean' },
-    results: { type: 'string' },
-    'refreshes-per-day': { type: 'string' },
-    cell: { type: 'string' },
+    ...stringOptions('store', 'events-per-day', 'results', 'refreshes-per-day', 'cell'),
+    ...booleanOptions('floor'),
   }).values;
 }
 

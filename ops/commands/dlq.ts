@@ -5,7 +5,15 @@ import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
 import { readQueueLines } from '../readQueueLines.ts';
 import type { CellTarget } from '../target/index.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import {
+  parseCommandArgs,
+  parseStage,
+  printJson,
+  runSubcommand,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+  withTarget,
+} from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 import { discard, park } from './dlqPark.ts';
 import { describeFailure, failureOf } from './parkedSelection.ts';
@@ -50,18 +58,15 @@ export const command: Command = {
   name: 'dlq',
   summary: 'list DLQs, peek at their messages and why they failed, park poison messages, discard parked ones',
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === 'list') return list(rest, io);
-    if (sub === 'peek') return peek(rest, io);
-    if (sub === 'park') return park(rest, io);
-    if (sub === 'discard') return discard(rest, io);
-    // The same command as `bems redrive` (its usage: bems help redrive), where operators look for it.
-    if (sub === 'redrive') return (await import('./redrive.ts')).command.run(rest, io);
-    throw new UsageError(
-      sub === undefined ? 'name a sub-command: list, peek, park, discard or redrive' : `unknown sub-command "${sub}"`,
-    );
-  },
+  run: (args, io) =>
+    runSubcommand(args, io, {
+      list,
+      peek,
+      park,
+      discard,
+      // The same command as `bems redrive` (its usage: bems help redrive), where operators look for it.
+      redrive: async (rest, subIo) => (await import('./redrive.ts')).command.run(rest, subIo),
+    }),
 };
 
 async function list(args: readonly string[], io: CommandIo): Promise<number> {

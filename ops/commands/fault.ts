@@ -4,7 +4,7 @@ import { CliError, TargetError, UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
 import { localDataDir } from '../target/index.ts';
-import { parseCommandArgs, printJson } from './args.ts';
+import { parseCommandArgs, printJson, runSubcommand } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 
 const USAGE = `Usage: bems fault add <handler:pattern[:stage[:mode]]> [--consumer C] [--fail-receives N] [--data-dir DIR] [--json]
@@ -38,27 +38,35 @@ export const command: Command = {
   name: 'fault',
   summary: "add, list or clear the running local cell's fault rules (no restart)",
   usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    const { values, positionals } = parseCommandArgs(rest, OPTIONS, true);
-    if (sub === 'add') {
-      if (positionals.length !== 1) throw new UsageError('add takes one rule, e.g. consume:^INV-13:posting');
-      return report(io, values.json, await call(io, values, 'POST', 'faults', ruleOf(positionals[0]!, values)));
-    }
-    if (values.consumer !== undefined || values['fail-receives'] !== undefined)
-      throw new UsageError('--consumer and --fail-receives belong to add');
-    if (sub === 'list') {
-      if (positionals.length > 0) throw new UsageError('list takes no argument');
-      return report(io, values.json, await call(io, values, 'GET', 'faults'));
-    }
-    if (sub === 'clear') {
-      if (positionals.length > 1) throw new UsageError('clear takes at most one rule number');
-      const path = positionals[0] === undefined ? 'faults' : `faults/${positionals[0]}`;
-      return report(io, values.json, await call(io, values, 'DELETE', path));
-    }
-    throw new UsageError(sub === undefined ? 'name a sub-command: add, list or clear' : `unknown sub-command "${sub}"`);
-  },
+  run: (args, io) => runSubcommand(args, io, { add, list, clear }),
 };
+
+async function add(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS, true);
+  if (positionals.length !== 1) throw new UsageError('add takes one rule, e.g. consume:^INV-13:posting');
+  return report(io, values.json, await call(io, values, 'POST', 'faults', ruleOf(positionals[0]!, values)));
+}
+
+async function list(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseOtherThanAdd(args);
+  if (positionals.length > 0) throw new UsageError('list takes no argument');
+  return report(io, values.json, await call(io, values, 'GET', 'faults'));
+}
+
+async function clear(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseOtherThanAdd(args);
+  if (positionals.length > 1) throw new UsageError('clear takes at most one rule number');
+  const path = positionals[0] === undefined ? 'faults' : `faults/${positionals[0]}`;
+  return report(io, values.json, await call(io, values, 'DELETE', path));
+}
+
+/** list and clear take add's options too, to refuse them with a message saying whose they are. */
+function parseOtherThanAdd(args: readonly string[]) {
+  const parsed = parseCommandArgs(args, OPTIONS, true);
+  if (parsed.values.consumer !== undefined || parsed.values['fail-receives'] !== undefined)
+    throw new UsageError('--consumer and --fail-receives belong to add');
+  return parsed;
+}
 
 function ruleOf(flag: string, values: { consumer?: string; 'fail-receives'?: string }): FaultRule {
   let rule: FaultRule;

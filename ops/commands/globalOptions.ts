@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 
 /**
  * Options every `bems` command takes, in the AWS CLI's spelling, before or after the command name.
@@ -7,20 +8,12 @@ import { UsageError } from '../errors.ts';
  * declaring them; `scanArgv` reads them before the command runs (output format, colour, quiet).
  */
 export const GLOBAL_OPTIONS = {
-  profile: { type: 'string' },
-  region: { type: 'string' },
-  'role-arn': { type: 'string' },
-  output: { type: 'string' },
-  json: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  quiet: { type: 'boolean' },
+  ...stringOptions('profile', 'region', 'role-arn', 'output'),
+  ...booleanOptions('json', 'no-color', 'quiet'),
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Options that name the cell; they may also come before the command (`bems --cell euw1-a status`). */
-export const TARGET_OPTIONS = {
-  cell: { type: 'string' },
-  'data-dir': { type: 'string' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+export const TARGET_OPTIONS = stringOptions('cell', 'data-dir') satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -1,6 +1,7 @@
 import type { Stage } from '../../schemas/stages.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { parseTime } from '../parseTime.ts';
 import { createProgress } from '../progressBar.ts';
 import type { Count, ReplayWindow } from '../replay/ReplayCounter.ts';
@@ -52,11 +53,8 @@ export const command: Command = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       ...TARGET_OPTIONS,
-      from: { type: 'string' },
-      to: { type: 'string' },
-      stage: { type: 'string' },
-      name: { type: 'string' },
-      'dry-run': { type: 'boolean' },
+      ...stringOptions('from', 'to', 'stage', 'name'),
+      ...booleanOptions('dry-run'),
     });
     const parsed = parseReplay(values, io);
     return withTarget(values, io, async (target) => {

@@ -1,6 +1,7 @@
 import { paint } from '../color.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command } from './Command.ts';
 import { statusOfAllCells } from './statusAllCells.ts';
@@ -29,8 +30,8 @@ export const command: Command = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
       ...TARGET_OPTIONS,
-      stage: { type: 'string' },
-      'all-cells': { type: 'boolean' },
+      ...stringOptions('stage'),
+      ...booleanOptions('all-cells'),
     });
     const stage = parseStage('--stage', values.stage);
     const nowMs = (io.now ?? Date.now)();

@@ -13,52 +13,50 @@ export function checkArithmetic(cell: CellDefinition, needs: CellNeeds): CheckRe
   const perRequest = (events: number, requests: number) =>
     requests > 0 ? events / requests : Number.POSITIVE_INFINITY;
   const fmt = (n: number) => (Number.isFinite(n) ? formatNumber(n, 1) : '∞');
-  const results: CheckResult[] = [];
-
-  const stageNeed = perRequest(needs.peakEventsPerSecond, needs.apiRateLimit);
-  results.push(
+  /** A volume through a limit: how many events each request must carry, against the largest batch. */
+  const batchNeeded = (id: string, title: string, volume: string, need: number, advice: Advice) =>
     judge(
+      id,
+      title,
+      `${volume}: ≥ ${fmt(need)} events per request (max ${needs.maxBatch})`,
+      need <= needs.maxBatch ? 'pass' : 'fail',
+      advice,
+    );
+  const totalRate = clients.reduce((sum, client) => sum + client.rateLimit, 0);
+  const totalQuota = clients.reduce((sum, client) => sum + client.quotaPerDay, 0);
+  const results: CheckResult[] = [
+    batchNeeded(
       'api.stage-rate',
       'stage rate limit vs peak',
-      `peak ${formatNumber(needs.peakEventsPerSecond, 0)} events/s through api.rateLimit ${formatNumber(needs.apiRateLimit, 0)} requests/s: ≥ ${fmt(stageNeed)} events per request (max ${needs.maxBatch})`,
-      stageNeed <= needs.maxBatch ? 'pass' : 'fail',
+      `peak ${formatNumber(needs.peakEventsPerSecond, 0)} events/s through api.rateLimit ${formatNumber(needs.apiRateLimit, 0)} requests/s`,
+      perRequest(needs.peakEventsPerSecond, needs.apiRateLimit),
       {
         meaning: 'the stage throttles below the peak the cell is sized for, even with full batches',
         fix: `raise api.rateLimit of cell ${cell.id} to at least ${formatNumber(Math.ceil(needs.peakEventsPerSecond / needs.maxBatch), 0)}`,
       },
     ),
-  );
-
-  const totalRate = clients.reduce((sum, client) => sum + client.rateLimit, 0);
-  const rateNeed = perRequest(needs.peakEventsPerSecond, totalRate);
-  results.push(
-    judge(
+    batchNeeded(
       'clients.rate',
       'usage-plan rates of all clients vs peak',
-      `peak ${formatNumber(needs.peakEventsPerSecond, 0)} events/s over Σ rateLimit ${formatNumber(totalRate, 0)} requests/s: ≥ ${fmt(rateNeed)} events per request (max ${needs.maxBatch})`,
-      rateNeed <= needs.maxBatch ? 'pass' : 'fail',
+      `peak ${formatNumber(needs.peakEventsPerSecond, 0)} events/s over Σ rateLimit ${formatNumber(totalRate, 0)} requests/s`,
+      perRequest(needs.peakEventsPerSecond, totalRate),
       {
         meaning: 'the clients together cannot send the peak: their usage plans throttle them first',
         fix: 'raise rateLimit of the apiClients (or add a client) so that Σ rateLimit × 10 covers the peak',
       },
     ),
-  );
-
-  const totalQuota = clients.reduce((sum, client) => sum + client.quotaPerDay, 0);
-  const quotaNeed = perRequest(needs.eventsPerDay, totalQuota);
-  results.push(
-    judge(
+    batchNeeded(
       'clients.daily-quota',
       'daily quotas of all clients vs daily volume',
-      `${formatNumber(needs.eventsPerDay, 0)} events/day under Σ quotaPerDay ${formatNumber(totalQuota, 0)} requests: ≥ ${fmt(quotaNeed)} events per request (max ${needs.maxBatch})`,
-      quotaNeed <= needs.maxBatch ? 'pass' : 'fail',
+      `${formatNumber(needs.eventsPerDay, 0)} events/day under Σ quotaPerDay ${formatNumber(totalQuota, 0)} requests`,
+      perRequest(needs.eventsPerDay, totalQuota),
       {
         meaning:
           'the clients together run out of daily quota before the cell has received its daily volume (403 for the rest of the day)',
         fix: 'raise quotaPerDay of the apiClients so that Σ quotaPerDay × 10 covers 86 million events',
       },
     ),
-  );
+  ];
 
   for (const client of clients) {
     const daily = perRequest(needs.eventsPerDay, client.quotaPerDay);
@@ -81,12 +79,17 @@ export function checkArithmetic(cell: CellDefinition, needs: CellNeeds): CheckRe
   return results;
 }
 
+interface Advice {
+  readonly meaning: string;
+  readonly fix: string;
+}
+
 function judge(
   id: string,
   title: string,
   detail: string,
   status: 'pass' | 'fail' | 'warn',
-  advice: { meaning: string; fix: string },
+  advice: Advice,
 ): CheckResult {
   return status === 'pass' ? pass(id, title, detail) : problem(status, id, title, detail, advice);
 }
