@@ -125,24 +125,35 @@ export function stuckSql({ dialect, stuckRules, stuckDays }: DatasetContext): st
   );
 }
 
-/** Events per interval over the volume history, empty intervals included, with robust z-scores. */
+/**
+ * Events per interval over the volume history, empty intervals included, with the local dashboard's
+ * anomaly rule (`robustZScores.ts`): the baseline is the complete intervals with at least
+ * `quietBelowEvents` events; each is scored `(events − median) / max(MAD / 0.6745, √median)`.
+ * Quiet intervals (empty ones included) are `quiet`; the partial intervals at either end, and every
+ * interval while the baseline is smaller than `minBaselineIntervals`, are `unjudged`.
+ */
 export function eventVolumeSql({ dialect, table, volumeDays, counted }: DatasetContext): string {
-  // Every interval, empty ones included (a silent hour is an anomaly too), with the same robust
-  // z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean absolute deviation
-  // × 1.2533 when the MAD is 0.
-  const { madScale, meanAbsoluteDeviationScale, threshold } = ANOMALY_DETECTION;
-  const z =
-    `CASE WHEN s.mad > 0 THEN ${madScale} * (f.events - m.median) / s.mad ` +
-    `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END`;
+  const { madScale, threshold, quietBelowEvents, minBaselineIntervals } = ANOMALY_DETECTION;
   const since = dialect.ago(volumeDays, 'day');
+  const z = '(f.events - m.median) / s.spread';
   return (
     `WITH counts AS (SELECT ${dialect.bin('time')} AS interval_start, count(*) AS events FROM ${table} ` +
     `WHERE ${counted} AND time > ${since} GROUP BY ${dialect.bin('time')}), ` +
     `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(${dialect.bin(since)}, ${dialect.bin('now()')}, ${dialect.step})) AS t(interval_start)), ` +
-    'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
-    'med AS (SELECT approx_percentile(events, 0.5) AS median FROM filled), ' +
-    'spread AS (SELECT approx_percentile(abs(f.events - m.median), 0.5) AS mad, avg(abs(f.events - m.median)) AS mean_abs_dev FROM filled f CROSS JOIN med m) ' +
-    `SELECT f.interval_start, f.events, m.median, ${z} AS robust_z, ` +
-    `CASE WHEN abs(${z}) > ${threshold} THEN 'anomaly' ELSE 'normal' END AS volume_status FROM filled f CROSS JOIN med m CROSS JOIN spread s`
+    // The first interval began before the history and the last one is still running: neither is complete.
+    'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events, ' +
+    `CASE WHEN i.interval_start > ${dialect.bin(since)} AND i.interval_start < ${dialect.bin('now()')} THEN 1 ELSE 0 END AS complete ` +
+    'FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
+    `active AS (SELECT events FROM filled WHERE complete = 1 AND events >= ${quietBelowEvents}), ` +
+    'med AS (SELECT approx_percentile(events, 0.5) AS median, count(*) AS baseline FROM active), ' +
+    // One row even without a baseline (an aggregate over no rows is NULL), so the join below keeps every interval.
+    `spread AS (SELECT greatest(approx_percentile(abs(a.events - m.median), 0.5) / ${madScale}, sqrt(max(m.median))) AS spread ` +
+    'FROM active a CROSS JOIN med m), ' +
+    `judged AS (SELECT f.interval_start, f.events, m.median, CASE WHEN f.complete = 0 THEN 'unjudged' ` +
+    `WHEN f.events < ${quietBelowEvents} THEN 'quiet' WHEN m.baseline < ${minBaselineIntervals} THEN 'unjudged' ` +
+    `ELSE 'scored' END AS judgement, ${z} AS z ` +
+    'FROM filled f CROSS JOIN med m CROSS JOIN spread s) ' +
+    "SELECT interval_start, events, median, CASE WHEN judgement = 'scored' THEN z END AS robust_z, " +
+    `CASE WHEN judgement <> 'scored' THEN judgement WHEN abs(z) > ${threshold} THEN 'anomaly' ELSE 'normal' END AS volume_status FROM judged`
   );
 }

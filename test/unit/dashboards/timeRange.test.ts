@@ -54,7 +54,7 @@ describe('bucketStarts and bucketLabel', () => {
   });
 
   it('labels intraday buckets with date and time, daily ones with the date', () => {
-    expect(bucketLabel(Date.parse('2026-11-28T07:15:00Z'), 900_000)).toBe('11-28 07:15');
+    expect(bucketLabel(Date.parse('2026-11-28T07:15:00Z'), 900_000)).toBe('2026-11-28 07:15');
     expect(bucketLabel(Date.parse('2026-11-28T00:00:00Z'), 24 * HOUR)).toBe('2026-11-28');
   });
 });
