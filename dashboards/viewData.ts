@@ -84,6 +84,8 @@ export interface TablePanelData {
   readonly rows: Record<string, CellValue>[];
   /** Shown instead of an empty table (e.g. why queue depths are unavailable). */
   readonly note?: string;
+  /** Set when the currency filter cannot apply to this table: what it covers instead. */
+  readonly scope?: string;
 }
 
 export interface StuckInvoice {
