@@ -143,11 +143,14 @@ describe('QuickSight dashboards of a cell with a principal', () => {
         ]),
       },
     });
-    // The robust z-score the local dashboard uses is a column of the same dataset.
+    // The local dashboard's anomaly rule (robust z-score on active intervals) is a column of the same dataset.
     const volume = [...resourcesOf(template(WITH.id), 'AWS::QuickSight::DataSet')].find(
       ([, d]) => d.Properties.ImportMode === 'SPICE',
     )![1];
-    expect(sqlOf(volume)).toMatch(/0\.6745 \* \(f\.events - m\.median\) \/ s\.mad/);
+    expect(sqlOf(volume)).toMatch(/\(f\.events - m\.median\) \/ s\.spread/);
+    expect(sqlOf(volume)).toContain(
+      'greatest(approx_percentile(abs(a.events - m.median), 0.5) / 0.6745, sqrt(max(m.median)))',
+    );
   });
 
   it('never adds money across currencies and divides the exact minor-unit sum once', () => {
