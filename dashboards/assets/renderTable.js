@@ -6,13 +6,15 @@ import { durationUnit, formatCell, zoneLabel } from './format.js';
 
 const NUMERIC = new Set(['count', 'money', 'ms', 'percent', 'duration']);
 
-/** One duration unit per `ms` column (that of its largest value), so a column never mixes ms and s. */
+/**
+ * One duration unit for every `ms` column of a table (that of the largest value among them), so p50,
+ * p95 and p99 of a row read in the same unit and no column mixes ms and s.
+ */
 function columnUnits(data) {
-  return Object.fromEntries(
-    data.columns
-      .filter((c) => c.format === 'ms')
-      .map((c) => [c.key, durationUnit(Math.max(0, ...data.rows.map((row) => Number(row[c.key] ?? 0))))]),
-  );
+  const columns = data.columns.filter((c) => c.format === 'ms');
+  const max = Math.max(0, ...columns.flatMap((c) => data.rows.map((row) => Number(row[c.key] ?? 0))));
+  const unit = durationUnit(max);
+  return Object.fromEntries(columns.map((c) => [c.key, unit]));
 }
 
 /** `context`: the view id, its range and currency filter, for the CSV file name and the empty state. */
