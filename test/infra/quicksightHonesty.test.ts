@@ -1,14 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QuickSightDashboards, slaSecondsOf, timestreamSource } from '../../cells/constructs/QuickSightDashboards.ts';
-import { TimeseriesStore } from '../../cells/constructs/TimeseriesStore.ts';
+import { slaSecondsOf } from '../../cells/constructs/QuickSightDashboards.ts';
 import { parseCellDefinition } from '../../cells/definition.ts';
 import { cellTopology } from '../../cells/topology.ts';
 import { stageSlaText } from '../../dashboards/kpiDefinitions.ts';
 import { DATE_FORMATS } from '../../dashboards/quicksight/fields.ts';
 import { VIEW_IDS } from '../../dashboards/views.ts';
+import { quickSightTemplate } from './support/quickSightStack.ts';
 import { VARIANT_CELL } from './support/synthCells.ts';
 import { type CfnResource, resourcesOf } from './support/templateQueries.ts';
 
@@ -27,22 +24,8 @@ let stageSla: string;
 
 beforeAll(() => {
   const cell = parseCellDefinition({ ...VARIANT_CELL, quicksightPrincipalArn: GROUP });
-  const stack = new Stack(new App(), 'Dashboards', { env: { account: cell.account, region: cell.region } });
-  const topology = cellTopology(cell);
-  stageSla = stageSlaText(slaSecondsOf(topology));
-  const timeseries = new TimeseriesStore(stack, 'Timeseries', {
-    databaseName: topology.timestreamDatabase,
-    tableName: topology.timestreamTable,
-    retention: { memoryRetentionHours: 24, magneticRetentionDays: 30 },
-    encryptionKey: new kms.Key(stack, 'Key'),
-  });
-  new QuickSightDashboards(stack, 'QuickSight', {
-    principalArn: GROUP,
-    cellId: cell.id,
-    prefix: 'bems-test',
-    source: timestreamSource({ topology, timeseries, grantServiceRole: false }),
-  });
-  const t = Template.fromStack(stack);
+  stageSla = stageSlaText(slaSecondsOf(cellTopology(cell)));
+  const t = quickSightTemplate(cell, GROUP, 'bems-test');
   dashboard = [...resourcesOf(t, 'AWS::QuickSight::Dashboard').values()][0]!;
   definition = dashboard.Properties.Definition;
   dataSets = [...resourcesOf(t, 'AWS::QuickSight::DataSet').values()];
