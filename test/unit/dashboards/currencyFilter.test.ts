@@ -17,9 +17,16 @@ const RANGE: TimeRange = { ...WINDOW, bucket: '1h', bucketMs: HOUR };
 const CURRENCIES = [...new Set(EVENTS.map((e) => e.currency))];
 const PRIMARY = { ingestion: 'recorder', reconciliation: 'recorder', authorization: 'recorder', posting: 'recorder' };
 
+/**
+ * Panels whose figures are the store's own write times (END_TO_END_VISIBILITY, `endToEnd` on the
+ * operations view): two stores seeded a moment apart differ there whatever the filter; that panel's
+ * filter is covered by the check of every source below.
+ */
+const WRITE_TIME_PANELS = new Set(['endToEnd']);
+
 function comparable(view: ViewData) {
-  const { currencies: _list, currency: _filter, generatedAt: _at, ...rest } = view;
-  return rest;
+  const { currencies: _list, currency: _filter, generatedAt: _at, panels, ...rest } = view;
+  return { ...rest, panels: Object.fromEntries(Object.entries(panels).filter(([id]) => !WRITE_TIME_PANELS.has(id))) };
 }
 
 describe('currency filter', () => {
