@@ -44,7 +44,7 @@ interface LatencyRequest {
 export class StoreReader {
   private readonly aggregates = new TurnBatcher<AggregateRequest, AggregateRow>({
     keyOf: ({ spec, range }) =>
-      [spec.source, spec.timeField ?? 'occurred', range.fromMs, range.toMs, range.bucketMs].join('|'),
+      [spec.source, spec.timeField ?? 'occurred', range.fromMs, range.toMs, range.bucketMs, range.currency].join('|'),
     run: async (group) => {
       // Identical aggregates (the same KPI on two views, say) are computed once.
       const unique = [...new Map(group.map((r) => [JSON.stringify(r.spec), r.spec])).values()];
@@ -57,7 +57,7 @@ export class StoreReader {
   });
 
   private readonly latency = new TurnBatcher<LatencyRequest, LatencyRow>({
-    keyOf: ({ range }) => [range.fromMs, range.toMs, range.bucketMs].join('|'),
+    keyOf: ({ range }) => [range.fromMs, range.toMs, range.bucketMs, range.currency].join('|'),
     run: async (group) => {
       const bys = [...new Set(group.map((r) => r.by))];
       const rows = await this.run<LatencyRow>(this.sql.latencyBatch(bys, group[0]!.range));
@@ -92,9 +92,9 @@ export class StoreReader {
     return this.run<VisibilityRow>(this.sql.visibility(range, targetMs));
   }
 
-  /** Per-stage counts and the longest-stuck invoices as of `asOfMs`. */
-  stuckRows(asOfMs: number): Promise<StuckRow[]> {
-    return this.run<StuckRow>(this.sql.stuck(asOfMs, STUCK.lookbackMs, STUCK.maxListed));
+  /** Per-stage counts and the longest-stuck invoices as of `asOfMs`, of one currency or all. */
+  stuckRows(asOfMs: number, currency?: string): Promise<StuckRow[]> {
+    return this.run<StuckRow>(this.sql.stuck(asOfMs, STUCK.lookbackMs, STUCK.maxListed, currency));
   }
 
   timelineRows(invoiceId: string): Promise<Record<string, unknown>[]> {

@@ -86,7 +86,7 @@ async function answer(c: Context, run: () => Promise<object>) {
 
 /**
  * The local dashboard as a hono sub-app: `GET /dashboard` (the page), `/dashboard/assets/*`, and the
- * JSON query endpoints `GET /api/views/:view?from=&to=&bucket=&range=` and
+ * JSON query endpoints `GET /api/views/:view?from=&to=&bucket=&range=&currency=` and
  * `GET /api/invoices/:invoiceId/timeline` that the page and the tests call. Mount it with
  * `app.route('/', dashboardRoutes({ store, health }))`.
  *
@@ -146,6 +146,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions): Hono {
           to: c.req.query('to'),
           bucket: c.req.query('bucket'),
           range: c.req.query('range'),
+          currency: c.req.query('currency'),
         },
         now(),
       );

@@ -157,6 +157,7 @@ export class LocalSql {
     columns: readonly string[] = ALL_COLUMNS,
   ): SqlQuery {
     const pick = (...ordering: string[]) => [...new Set([...columns, ...ordering])].join(', ');
+    const filter = currencyFilter(range);
     switch (source) {
       case 'events': {
         if (timeField === 'processed') {
@@ -167,13 +168,13 @@ export class LocalSql {
           return {
             sql:
               `SELECT ${pick('processed_at_ms')} FROM ${TABLE} WHERE time_ms < ? AND written_at_ms >= ? AND ${this.primary} ` +
-              'AND processed_at_ms >= ? AND processed_at_ms < ?',
-            params: [range.toMs + MAX_FUTURE_SKEW_MS, range.fromMs, range.fromMs, range.toMs],
+              `AND processed_at_ms >= ? AND processed_at_ms < ?${filter.sql}`,
+            params: [range.toMs + MAX_FUTURE_SKEW_MS, range.fromMs, range.fromMs, range.toMs, ...filter.params],
           };
         }
         return {
-          sql: `SELECT ${pick('time_ms')} FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?`,
-          params: [range.fromMs, range.toMs],
+          sql: `SELECT ${pick('time_ms')} FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?${filter.sql}`,
+          params: [range.fromMs, range.toMs, ...filter.params],
         };
       }
       case 'stageEntries':
@@ -182,17 +183,18 @@ export class LocalSql {
         // window is scanned). Status changes inside a stage do not count the invoice again.
         return {
           sql:
-            `SELECT ${pick('stage', 'invoice_id', 'time_ms', 'event_id')} FROM ${TABLE} e WHERE ${this.primary} AND time_ms >= ? AND time_ms < ? ` +
+            `SELECT ${pick('stage', 'invoice_id', 'time_ms', 'event_id')} FROM ${TABLE} e WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?${filter.sql} ` +
             `AND NOT EXISTS (SELECT 1 FROM ${TABLE} p WHERE p.invoice_id = e.invoice_id AND +p.stage = e.stage AND ${this.primaryOf('p')} ` +
             'AND p.time_ms >= ? AND (p.time_ms < e.time_ms OR (p.time_ms = e.time_ms AND p.event_id < e.event_id)))',
-          params: [range.fromMs, range.toMs, range.fromMs - STAGE_ENTRY_LOOKBACK_MS],
+          params: [range.fromMs, range.toMs, ...filter.params, range.fromMs - STAGE_ENTRY_LOOKBACK_MS],
         };
       case 'invoices':
+        // The filter applies to each invoice's latest event: an invoice is in the currency it has now.
         return {
           sql:
-            `SELECT *, ${invoiceStateCase()} AS state FROM (SELECT ${pick(...LATEST_COLUMNS)}, ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
-            `FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1`,
-          params: [range.fromMs, range.toMs],
+            `SELECT *, ${invoiceStateCase()} AS state FROM (SELECT ${pick(...LATEST_COLUMNS, ...filter.columns)}, ROW_NUMBER() OVER (PARTITION BY invoice_id ORDER BY ${this.latestOrder}) AS latest_rank ` +
+            `FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ?) WHERE latest_rank = 1${filter.sql}`,
+          params: [range.fromMs, range.toMs, ...filter.params],
         };
       case 'cohort':
         // A cohort invoice's later stages cannot plausibly precede its ingestion by more than the
@@ -200,8 +202,8 @@ export class LocalSql {
         return {
           sql:
             `SELECT ${pick('invoice_id')} FROM ${TABLE} WHERE ${this.primary} AND time_ms >= ? AND time_ms < ? AND invoice_id IN ` +
-            `(SELECT invoice_id FROM ${TABLE} WHERE ${this.primary} AND stage = 'ingestion' AND time_ms >= ? AND time_ms < ?)`,
-          params: [range.fromMs - STAGE_ENTRY_LOOKBACK_MS, range.toMs, range.fromMs, range.toMs],
+            `(SELECT invoice_id FROM ${TABLE} WHERE ${this.primary} AND stage = 'ingestion' AND time_ms >= ? AND time_ms < ?${filter.sql})`,
+          params: [range.fromMs - STAGE_ENTRY_LOOKBACK_MS, range.toMs, range.fromMs, range.toMs, ...filter.params],
         };
     }
   }
@@ -326,21 +328,23 @@ export class LocalSql {
    * Stuck invoices as of `asOfMs` (the rule of `schemas/stuckRule.ts`) in one statement: a `count`
    * row per stage with `n`, then up to `limit` `invoice` rows, longest stuck first.
    */
-  stuck(asOfMs: number, lookbackMs: number, limit: number): SqlQuery {
+  stuck(asOfMs: number, lookbackMs: number, limit: number, currency?: string): SqlQuery {
     const stuck = sqliteStuckInvoices(this.stuckRules, {
       view: TABLE,
       fromMs: asOfMs - lookbackMs,
       nowMs: asOfMs,
       columns: ['status', 'vendor_id', 'vendor_name', 'currency', 'amount_minor'],
     });
+    // The rule is the monitor's (every currency); the viewer's filter narrows what it found.
+    const filter = currency ? { sql: ' WHERE currency = ?', params: [currency] } : { sql: '', params: [] };
     return {
       sql:
         `WITH ${stuck.sql} ` +
         `SELECT * FROM (SELECT 'count' AS kind, stage, COUNT(*) AS n, NULL AS invoice_id, NULL AS status, NULL AS vendor_id, NULL AS vendor_name, ` +
-        'NULL AS currency, NULL AS minor, NULL AS time_ms FROM stuck GROUP BY stage) ' +
+        `NULL AS currency, NULL AS minor, NULL AS time_ms FROM stuck${filter.sql} GROUP BY stage) ` +
         `UNION ALL SELECT * FROM (SELECT 'invoice' AS kind, stage, NULL AS n, invoice_id, status, vendor_id, vendor_name, currency, ` +
-        'CAST(amount_minor AS TEXT) AS minor, time_ms FROM stuck ORDER BY time_ms, invoice_id LIMIT ?)',
-      params: [...stuck.params, limit],
+        `CAST(amount_minor AS TEXT) AS minor, time_ms FROM stuck${filter.sql} ORDER BY time_ms, invoice_id LIMIT ?)`,
+      params: [...stuck.params, ...filter.params, ...filter.params, limit],
     };
   }
 
@@ -348,6 +352,13 @@ export class LocalSql {
   timeline(invoiceId: string): SqlQuery {
     return invoiceTimelineSql(invoiceId, this.config.primaryConsumers);
   }
+}
+
+/** The viewer's currency filter as a predicate to append to a source's WHERE, with the column it reads. */
+function currencyFilter(range: TimeRange): { sql: string; params: SqlValue[]; columns: string[] } {
+  return range.currency
+    ? { sql: ' AND currency = ?', params: [range.currency], columns: ['currency'] }
+    : { sql: '', params: [], columns: [] };
 }
 
 /** Every aggregate part returns `n` and `minor` (NULL unless money), so batched parts line up. */

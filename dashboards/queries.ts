@@ -16,7 +16,7 @@ import type { QueueDepth } from './queueDepths.ts';
 import { timelineEventBase, toInvoiceEventRecord } from './readModel/invoiceTimeline.ts';
 import { type DashboardStore, type LatencyGrouping, StoreReader } from './StoreReader.ts';
 import { currenciesOf, shapeSeries } from './shapeSeries.ts';
-import type { TimeRange } from './timeRange.ts';
+import { allCurrencies, type TimeRange } from './timeRange.ts';
 import type { InvoiceTimeline, PanelData, ViewData } from './viewData.ts';
 import { VIEWS } from './viewDefinitions/index.ts';
 import { type KpiPanel, type Panel, VISIBILITY_SLA_MS, type ViewId } from './views.ts';
@@ -74,9 +74,10 @@ export class DashboardQueries {
     const others = view.panels.filter((p): p is Exclude<Panel, KpiPanel> => p.kind !== 'kpis');
     const kpiPanels = view.panels.filter((p): p is KpiPanel => p.kind === 'kpis');
     // Invoices per currency, from the plain event scan (no per-invoice window function needed to rank).
+    // The currency selector lists every currency of the range, whichever one the view is filtered by.
     const currencyRows = this.reader.aggregate(
       { source: 'events', measure: 'invoices', dimensions: ['currency'] },
-      range,
+      allCurrencies(range),
     );
     // Everything starts in this turn of the event loop, so aggregates over one source and range share a
     // statement (see `aggregate`). Starting the panels first registers the shared results (stuck,
@@ -103,6 +104,7 @@ export class DashboardQueries {
         bucket: range.bucket,
         bucketMs: range.bucketMs,
       },
+      currency: range.currency ?? null,
       currencies,
       panels: Object.fromEntries(view.panels.map((p) => [p.id, panels[p.id]!])),
     };
@@ -152,7 +154,7 @@ export class DashboardQueries {
         context.anomalies = anomalyPanel(range, this.reader);
         return context.anomalies;
       case 'stuck':
-        context.stuck = stuckPanel(range.toMs, this.reader);
+        context.stuck = stuckPanel(range, this.reader);
         return context.stuck;
       case 'queues':
         context.queues = this.reader.queueDepths();

@@ -7,6 +7,7 @@ import {
   RANGE_PRESETS,
   REFRESH_INTERVALS_S,
   VIEW_IDS,
+  type ViewDef,
 } from './views.ts';
 
 /**
@@ -36,7 +37,8 @@ function refreshLabel(seconds: number): string {
 function panelHtml(viewId: string, panel: Panel): string {
   const id = `${viewId}-${panel.id}`;
   const title = escapeHtml(panel.title);
-  const head = `<header class="panel-head"><h2 id="${id}-title">${title}</h2><p class="panel-desc">${escapeHtml(panel.description)}</p></header>`;
+  // The chip names the currency the panel shows (set by the page from the view's filter).
+  const head = `<header class="panel-head"><div class="panel-title"><h2 id="${id}-title">${title}</h2><span class="scope-chip" aria-label="Currency shown"></span></div><p class="panel-desc">${escapeHtml(panel.description)}</p></header>`;
   const chart = (suffix = '', label = panel.title) =>
     `<div class="chart-box"><canvas id="${id}${suffix}-chart" role="img" aria-label="${escapeHtml(label)} chart"></canvas></div>`;
   let body: string;
@@ -77,6 +79,17 @@ function panelHtml(viewId: string, panel: Panel): string {
 </section>`;
 }
 
+/** Whether a view shows amounts: then it opens on one currency, since amounts are never added across currencies. */
+export function viewHasMoney(view: ViewDef): boolean {
+  return view.panels.some(
+    (panel) =>
+      (panel.kind === 'chart' && panel.measure === 'value') ||
+      panel.kind === 'cashFlow' ||
+      panel.kind === 'vendorTable' ||
+      (panel.kind === 'kpis' && panel.items.some((item) => item.kind === 'measure' && item.perCurrency)),
+  );
+}
+
 export function renderDashboardPage(options: DashboardPageOptions): string {
   const base = options.basePath ?? '';
   const tabs = VIEW_IDS.map(
@@ -87,7 +100,7 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
     (
       id,
       i,
-    ) => `<section class="view" role="tabpanel" id="view-${id}" aria-labelledby="tab-${id}" data-view="${id}"${i === 0 ? '' : ' hidden'}>
+    ) => `<section class="view" role="tabpanel" id="view-${id}" aria-labelledby="tab-${id}" data-view="${id}" data-money="${viewHasMoney(VIEWS[id])}"${i === 0 ? '' : ' hidden'}>
       <p class="audience">${escapeHtml(VIEWS[id].audience)}</p>
       <div class="grid">
 ${VIEWS[id].panels.map((panel) => panelHtml(id, panel)).join('\n')}
@@ -130,10 +143,11 @@ ${VIEWS[id].panels.map((panel) => panelHtml(id, panel)).join('\n')}
     </nav>
     <form class="controls" aria-label="Dashboard filters">
       <label>Time range <select id="range" name="range">${rangeOptions}</select></label>
-      <label class="custom-range" hidden>From <input type="datetime-local" id="from" name="from" step="60"></label>
-      <label class="custom-range" hidden>To <input type="datetime-local" id="to" name="to" step="60"></label>
+      <label class="custom-range" hidden>From (UTC) <input type="datetime-local" id="from" name="from" step="60"></label>
+      <label class="custom-range" hidden>To (UTC) <input type="datetime-local" id="to" name="to" step="60"></label>
       <label>Interval <select id="bucket" name="bucket">${bucketOptions}</select></label>
-      <label>Currency <select id="currency" name="currency"><option value="">—</option></select></label>
+      <label>Currency <select id="currency" name="currency"><option value="">All currencies</option></select></label>
+      <label>Time zone <select id="tz" name="tz"><option value="UTC" selected>UTC</option></select></label>
       <label>Auto-refresh <select id="refresh" name="refresh">${refreshOptions}</select></label>
       <button type="button" id="refresh-now" class="icon-button" aria-label="Refresh now" title="Refresh now">↻</button>
     </form>
@@ -143,7 +157,7 @@ ${VIEWS[id].panels.map((panel) => panelHtml(id, panel)).join('\n')}
   </main>
   <footer class="statusbar">
     <span id="status" role="status" aria-live="polite">Loading…</span>
-    <span class="tz-note">All times UTC · amounts per currency, never converted</span>
+    <span class="tz-note">Dates ISO 8601 (YYYY-MM-DD HH:mm), UTC unless you choose a time zone · amounts per currency, never converted</span>
   </footer>
 </body>
 </html>

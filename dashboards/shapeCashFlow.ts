@@ -12,7 +12,6 @@ import { CASH_FLOW, DAY_MS, type InvoiceState } from './views.ts';
  */
 
 export const CASH_FLOW_STATES: readonly InvoiceState[] = ['open', 'posted'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Monday 00:00 UTC of the week containing `ms` (the same arithmetic as the SQL dimension). */
 export function weekStartMs(ms: number): number {
@@ -40,11 +39,13 @@ function periods(period: 'week' | 'month', asOfMs: number): Period {
     const end = first + CASH_FLOW.weeks * 7 * DAY_MS;
     return {
       keys: ['overdue', ...starts.map((ms) => new Date(ms).toISOString().slice(0, 10)), 'later'],
+      // Weeks by their Monday in ISO 8601, so no reader takes 12-06 for June.
       labels: [
         'Overdue',
-        ...starts.map((ms, i) =>
-          i === 0 ? 'This week' : `${new Date(ms).getUTCDate()} ${MONTHS[new Date(ms).getUTCMonth()]}`,
-        ),
+        ...starts.map((ms, i) => {
+          const monday = new Date(ms).toISOString().slice(0, 10);
+          return i === 0 ? `This week (${monday})` : `Week of ${monday}`;
+        }),
         'Later',
       ],
       keyFor: (value) => {
@@ -58,7 +59,7 @@ function periods(period: 'week' | 'month', asOfMs: number): Period {
   const months = Array.from({ length: CASH_FLOW.months }, (_, i) => monthKey(asOfMs, i));
   return {
     keys: ['overdue', ...months, 'later'],
-    labels: ['Overdue', ...months.map((m) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`), 'Later'],
+    labels: ['Overdue', ...months, 'Later'],
     keyFor: (value) => {
       const month = String(value);
       if (month < months[0]!) return 'overdue';

@@ -11,13 +11,22 @@ import {
   RANGE_PRESETS,
 } from './views.ts';
 
-/** The window a view is computed over: `[fromMs, toMs)`, grouped into `bucketMs` intervals. */
+/**
+ * The window a view is computed over: `[fromMs, toMs)`, grouped into `bucketMs` intervals, and the
+ * viewer's currency filter. The filter travels with the window so that every query built from it
+ * (every source of `LocalSql`, the stuck rule, the batching keys) applies it: no panel can forget it.
+ */
 export interface TimeRange {
   readonly fromMs: number;
   readonly toMs: number;
   readonly bucket: BucketId;
   readonly bucketMs: number;
+  /** Only invoices in this ISO 4217 currency; absent = every currency. */
+  readonly currency?: string | undefined;
 }
+
+/** An ISO 4217 code as the contract accepts it (three capital letters). */
+const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
 /** Query parameters as they arrive (`?from=&to=&bucket=&range=`). */
 export interface TimeRangeParams {
@@ -26,6 +35,8 @@ export interface TimeRangeParams {
   readonly bucket?: string | undefined;
   /** A preset (`24h`, `7d`, …) used when `from` is absent. */
   readonly range?: string | undefined;
+  /** The currency filter (`EUR`); absent or empty = every currency. */
+  readonly currency?: string | undefined;
 }
 
 /** An ISO-8601 date-time, or epoch milliseconds (what the page sends). */
@@ -78,10 +89,17 @@ export function parseTimeRange(params: TimeRangeParams, now: number = Date.now()
       });
     }
   }
+  const currency = params.currency || undefined;
+  if (currency !== undefined && !CURRENCY_PATTERN.test(currency)) {
+    issues.push({
+      path: 'currency',
+      message: 'must be an ISO 4217 code of three capital letters (e.g. EUR), or empty for all',
+    });
+  }
   if (issues.length > 0 || fromMs === undefined || toMs === undefined || bucket === undefined) {
     throw new DashboardQueryError(issues);
   }
-  return { fromMs, toMs, bucket, bucketMs: BUCKETS[bucket] };
+  return { fromMs, toMs, bucket, bucketMs: BUCKETS[bucket], ...(currency ? { currency } : {}) };
 }
 
 /** Start of every bucket that overlaps `[fromMs, toMs)`, aligned to UTC multiples of the bucket. */
@@ -92,9 +110,18 @@ export function bucketStarts(range: TimeRange): number[] {
   return starts;
 }
 
-/** Axis label of a bucket in UTC: the dashboards state their time zone rather than guess the viewer's. */
+/**
+ * Axis label of a bucket in UTC, ISO 8601 (`2026-12-06 03:00`, `2026-12-06` for daily buckets): a
+ * reader anywhere parses it one way. The page states the zone and may relabel in the viewer's zone.
+ */
 export function bucketLabel(startMs: number, bucketMs: number): string {
   const iso = new Date(startMs).toISOString();
   if (bucketMs >= BUCKETS['1d']) return iso.slice(0, 10);
-  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/** The same range over every currency (the page's currency list is not narrowed by its own filter). */
+export function allCurrencies(range: TimeRange): TimeRange {
+  const { currency: _filter, ...unfiltered } = range;
+  return unfiltered;
 }

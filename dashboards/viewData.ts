@@ -47,6 +47,10 @@ export interface SeriesPanelData {
 export interface KpiItem {
   readonly id: string;
   readonly label: string;
+  /** The SLA the figure is measured against ("Visibility SLA · 2 min"); absent when none. */
+  readonly badge?: string;
+  /** What the figure counts, in one sentence (see `kpiDefinitions.ts`). */
+  readonly definition: string;
   readonly unit: Unit;
   readonly currency: string | null;
   /** Exact value as text: an integer, a decimal amount, or a percentage with one decimal; null = no data. */
@@ -80,6 +84,8 @@ export interface TablePanelData {
   readonly rows: Record<string, CellValue>[];
   /** Shown instead of an empty table (e.g. why queue depths are unavailable). */
   readonly note?: string;
+  /** Set when the currency filter cannot apply to this table: what it covers instead. */
+  readonly scope?: string;
 }
 
 export interface StuckInvoice {
@@ -108,12 +114,21 @@ export interface AnomalyPanelData {
   readonly keys: string[];
   readonly labels: string[];
   readonly counts: number[];
-  /** Modified z-score per interval; null when there are too few intervals to judge. */
+  /** Robust z-score per interval; null for quiet, partial or unjudged intervals. */
   readonly zScores: (number | null)[];
+  /** `quiet`: below the quiet threshold (empty included); `unjudged`: partial interval or too small a baseline. */
+  readonly verdicts: ('anomaly' | 'normal' | 'quiet' | 'unjudged')[];
+  /** Median of the active intervals (the baseline). */
   readonly median: number;
-  /** The spread the z-scores are scaled by (MAD, or mean absolute deviation when the MAD is 0). */
+  /** The scale the z-scores divide by: max(MAD / 0.6745, √median). */
   readonly spread: number;
   readonly threshold: number;
+  /** Active intervals in the baseline, and how many the rule needs before it flags anything. */
+  readonly baselineIntervals: number;
+  readonly minBaselineIntervals: number;
+  readonly quietBelowEvents: number;
+  /** The rule in one sentence, shown on the panel. */
+  readonly method: string;
   readonly anomalies: {
     readonly key: string;
     readonly label: string;
@@ -128,7 +143,9 @@ export interface ViewData {
   readonly view: ViewId;
   readonly generatedAt: string;
   readonly range: RangeInfo;
-  /** Currencies in the money panels, most invoices first: the page's currency selector. */
+  /** The currency every panel is filtered by (`?currency=`); null = every currency. */
+  readonly currency: string | null;
+  /** Currencies of the range (unfiltered), most invoices first: the page's currency selector. */
   readonly currencies: string[];
   readonly panels: Record<string, PanelData>;
 }

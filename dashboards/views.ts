@@ -114,17 +114,22 @@ export type AgingBucketId = (typeof AGING_BUCKETS)[number]['id'];
 export const CASH_FLOW = { weeks: 12, months: 6 } as const;
 
 /**
- * Anomalies in event volume: modified z-score of each interval's count against the median, scaled by the
- * median absolute deviation (Iglewicz & Hoaglin). Robust: one month-end spike does not hide the next one
- * the way a mean/standard-deviation rule would. When more than half the intervals share one count the
- * MAD is 0; the mean absolute deviation (scaled by 1.2533) takes over, as is usual for this method.
+ * Anomalies in event volume: a robust z-score of each complete interval's count against the median of
+ * the *active* intervals, `(count − median) / max(MAD / 0.6745, √median)`. Robust: one month-end spike
+ * does not hide the next one the way a mean/standard-deviation rule would. Empty and quiet intervals
+ * (fewer than `quietBelowEvents` events: nights, weekends, a cell nobody sends to) are neither part of
+ * the baseline nor flagged, so the first activity after a quiet spell is judged against the cell's
+ * usual activity, not against silence. The √median floor is the Poisson noise of a count: when most
+ * intervals share one count (MAD 0), a count one or two above it is noise, not an anomaly. With fewer
+ * than `minBaselineIntervals` active intervals the rule says nothing.
  */
 export const ANOMALY_DETECTION = {
   threshold: 3.5,
   madScale: 0.6745,
-  meanAbsoluteDeviationScale: 1.253314,
-  /** Fewer intervals than this say nothing about "normal". */
-  minIntervals: 8,
+  /** Intervals with fewer events are quiet: not judged, not part of the baseline. */
+  quietBelowEvents: 3,
+  /** Fewer active intervals than this say nothing about "normal". */
+  minBaselineIntervals: 8,
 } as const;
 
 /** Value per stage counts an invoice once per stage: its first event there, looked for this far back. */
@@ -200,7 +205,7 @@ export interface ChartPanel extends PanelBase {
   readonly limit?: number;
 }
 
-/** Headline numbers, each compared with the same period before. */
+/** Headline numbers, each compared with the same period before (texts: `kpiDefinitions.ts`). */
 export interface KpiPanel extends PanelBase {
   readonly kind: 'kpis';
   readonly items: readonly KpiDef[];
@@ -213,6 +218,8 @@ export interface MeasureKpi {
   readonly label: string;
   readonly source: SourceId;
   readonly measure: Exclude<MeasureId, 'latency'>;
+  /** What is counted, in one sentence (the card's tooltip, the QuickSight KPI's subtitle). */
+  readonly definition: string;
   readonly states?: readonly InvoiceState[];
   readonly timeField?: TimeField;
   /** Money KPIs show one figure per currency (no FX conversion in BEMS). */

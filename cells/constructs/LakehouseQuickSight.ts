@@ -33,6 +33,7 @@ export function athenaSource(lakehouse: LakehouseStore, topology: CellTopology):
     id: 'athena',
     label: 'Athena',
     type: 'ATHENA',
+    slaSecondsByStage: slaSecondsOf(topology),
     parameters: { athenaParameters: { workGroup: lakehouse.athena.workGroupName, roleArn: role.roleArn } },
     datasets: athenaDatasets({
       table: [lakehouse.athenaCatalogName, lakehouse.namespaceName, lakehouse.tableName]

@@ -34,6 +34,8 @@ export interface QuickSightSource {
   readonly type: 'TIMESTREAM' | 'ATHENA';
   readonly parameters?: quicksight.CfnDataSource.DataSourceParametersProperty;
   readonly datasets: readonly TimestreamDataset[];
+  /** The stage SLAs of the cell, named by the KPI texts ("Stage SLA · 15 min"). */
+  readonly slaSecondsByStage: Readonly<Record<Stage, number>>;
   /** Lets the role QuickSight queries with read the store; called once, with the dashboards as scope. */
   readonly grantRead: (scope: IConstruct) => void;
 }
@@ -62,6 +64,7 @@ export function timestreamSource(options: TimestreamSourceOptions): QuickSightSo
     id: 'timestream',
     label: 'Timestream',
     type: 'TIMESTREAM',
+    slaSecondsByStage: slaSecondsOf(topology),
     datasets: timestreamDatasets({
       databaseName: timeseries.databaseName,
       tableName: timeseries.tableName,
@@ -208,12 +211,16 @@ export class QuickSightDashboards extends Construct {
           DatasetId,
           string
         >,
+        slaSecondsByStage: props.source.slaSecondsByStage,
         ...(props.cloudWatchDashboardName ? { cloudWatchDashboardName: props.cloudWatchDashboardName } : {}),
       }),
       permissions,
+      // Every visual's menu offers "Export to CSV" (tables included), of the fields it shows.
       dashboardPublishOptions: {
         adHocFilteringOption: { availabilityStatus: 'ENABLED' },
         exportToCsvOption: { availabilityStatus: 'ENABLED' },
+        visualMenuOption: { availabilityStatus: 'ENABLED' },
+        exportWithHiddenFieldsOption: { availabilityStatus: 'DISABLED' },
         sheetControlsOption: { visibilityState: 'EXPANDED' },
       },
       // A definition QuickSight cannot render fails the deployment instead of publishing a broken sheet.

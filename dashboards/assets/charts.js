@@ -1,5 +1,5 @@
 /* Chart.js (loaded as a classic script before the modules, `window.Chart`): colours, options, instances. */
-import { compactTick, groupDigits } from './format.js';
+import { groupDigits, valueScale, zoneLabel } from './format.js';
 
 export const STAGE_COLOURS = {
   ingestion: '#2563eb',
@@ -35,19 +35,42 @@ export function colourFor(key, index) {
   return KEY_COLOURS[key] ?? PALETTE[index % PALETTE.length];
 }
 
-export function baseOptions(unit, { stacked = false, horizontal = false, legend = true, skipLabels = true } = {}) {
+/** What a value axis measures, for its title; the scale's unit follows in parentheses. */
+const VALUE_TITLES = { events: 'Events', invoices: 'Invoices', messages: 'Messages', percent: '%', ms: 'Latency' };
+
+/**
+ * Chart.js options for a panel. The value axis has one unit for all its ticks and tooltips, chosen
+ * from `maxValue` (the largest value drawn: `maxShown`), and names it in its title; a time axis
+ * states its time zone in its title and in every tooltip.
+ */
+export function baseOptions(
+  unit,
+  {
+    stacked = false,
+    horizontal = false,
+    legend = true,
+    skipLabels = true,
+    timeAxis = false,
+    currency = null,
+    maxValue = 0,
+  } = {},
+) {
+  const valueId = horizontal ? 'x' : 'y';
+  const scale = valueScale(maxValue, unit);
+  const what = unit === 'money' ? (currency ?? 'Amount') : (VALUE_TITLES[unit] ?? unit);
   const valueAxis = {
     beginAtZero: true,
     stacked,
-    ticks: { callback: (value) => compactTick(Number(value), unit), maxTicksLimit: 6 },
+    ticks: { callback: (value) => scale.format(Number(value)), maxTicksLimit: 6 },
     grid: { color: '#eef2f7' },
-    title: { display: unit === 'ms', text: 'latency' },
+    title: { display: true, text: scale.unit ? `${what} (${scale.unit})` : what },
   };
   const categoryAxis = {
     stacked,
     grid: { display: false },
     // Time axes thin out their labels; categories (stages, aging buckets, vendors) show every one.
     ticks: { autoSkip: skipLabels, maxRotation: skipLabels ? 0 : 45, autoSkipPadding: 12 },
+    title: { display: timeAxis, text: `Time (${zoneLabel()})` },
   };
   return {
     responsive: true,
@@ -60,11 +83,12 @@ export function baseOptions(unit, { stacked = false, horizontal = false, legend 
       legend: { display: legend, position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, usePointStyle: true } },
       tooltip: {
         callbacks: {
+          title: (items) => (items[0] ? `${items[0].label}${timeAxis ? ` ${zoneLabel()}` : ''}` : ''),
           label: (ctx) => {
-            const exact = ctx.dataset.bemsExact?.[ctx.dataIndex];
-            const raw = exact ?? String(ctx.parsed[horizontal ? 'x' : 'y'] ?? '—');
-            const suffix = unit === 'ms' ? ' ms' : '';
-            return ` ${ctx.dataset.label}: ${groupDigits(raw)}${suffix}`;
+            const raw = ctx.parsed[valueId];
+            if (unit === 'ms') return ` ${ctx.dataset.label}: ${raw === null ? '—' : scale.format(raw)}`;
+            const text = ctx.dataset.bemsExact?.[ctx.dataIndex] ?? String(raw ?? '—');
+            return ` ${ctx.dataset.label}: ${groupDigits(text)}${unit === 'money' && currency ? ` ${currency}` : ''}`;
           },
         },
       },

@@ -9,11 +9,12 @@
  * panel data, charts (Chart.js options), format, dom.
  */
 import { charts } from './charts.js';
-import { load, scheduleRefresh } from './load.js';
+import { timeZone } from './format.js';
+import { load, scheduleRefresh, showStatus } from './load.js';
 import { controls, state, tabs } from './pageState.js';
 import { render } from './render.js';
 import { showTimeline } from './renderStuck.js';
-import { fromUtcInput, readUrl, setCustomRange, writeUrl } from './urlState.js';
+import { fillTimeZones, fromUtcInput, readUrl, setCustomRange, writeUrl } from './urlState.js';
 
 function selectView(view, focus = false) {
   state.view = view;
@@ -68,10 +69,21 @@ function wireControls() {
     writeUrl();
     load();
   });
+  // The filter is applied by the server to every panel, so a new currency is a new query.
   controls.currency.addEventListener('change', () => {
+    state.wantedCurrency = controls.currency.value;
+    writeUrl();
+    load();
+  });
+  // A time zone changes only how instants are written: redraw what is loaded.
+  controls.timeZone.addEventListener('change', () => {
+    timeZone.id = controls.timeZone.value;
     writeUrl();
     const data = state.data[state.view];
-    if (data) render(state.view, data);
+    if (data) {
+      render(state.view, data);
+      showStatus(data);
+    }
   });
   controls.refresh.addEventListener('change', () => {
     writeUrl();
@@ -94,6 +106,7 @@ wireControls();
 // Exposed for debugging in the browser console and for the browser test.
 window.bemsDashboard = { charts, state, reload: load };
 
+fillTimeZones();
 readUrl();
 for (const label of document.querySelectorAll('.custom-range')) label.hidden = controls.range.value !== 'custom';
 selectView(state.view);

@@ -8,6 +8,7 @@ export const controls = {
   to: document.getElementById('to'),
   bucket: document.getElementById('bucket'),
   currency: document.getElementById('currency'),
+  timeZone: document.getElementById('tz'),
   refresh: document.getElementById('refresh'),
   refreshNow: document.getElementById('refresh-now'),
 };

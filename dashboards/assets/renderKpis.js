@@ -1,12 +1,16 @@
 /* The headline strip: one card per KPI, with its change against the comparison period. */
 import { el } from './dom.js';
-import { changeText, formatInstant, groupDigits } from './format.js';
-import { controls } from './pageState.js';
+import { changeText, formatInstant, groupDigits, zoneLabel } from './format.js';
 
-export function renderKpis(panel, data) {
-  // Money KPIs come one per currency; the page shows the selected currency, like every money chart.
-  const currency = controls.currency.value;
-  const items = data.items.filter((item) => item.currency === null || item.currency === currency);
+/**
+ * One card per KPI: label, the SLA it is measured against (a badge), the figure, its change. The
+ * definition is the card's tooltip and accessible description. Money KPIs come one per currency (the
+ * server filters them with the view); without a currency filter, every currency's card is shown.
+ */
+export function renderKpis(panel, data, context) {
+  const items = data.items.filter(
+    (item) => item.currency === null || !context.currency || item.currency === context.currency,
+  );
   const cards = items.map((item) => {
     const unit = item.unit === 'money' ? item.currency : item.unit === 'ms' ? 'ms' : item.unit === 'percent' ? '%' : '';
     let change = null;
@@ -25,8 +29,18 @@ export function renderKpis(panel, data) {
         title: data.comparison.label,
       });
     }
-    return el('div', { className: `kpi${item.alert ? ' alert' : ''}`, role: 'listitem', 'data-kpi': item.id }, [
+    const definitionId = `kpi-def-${panel.id}-${item.id.replace(/[^\w-]/g, '_')}`;
+    const attributes = {
+      className: `kpi${item.alert ? ' alert' : ''}`,
+      role: 'listitem',
+      'data-kpi': item.id,
+      title: item.definition,
+      'aria-describedby': definitionId,
+    };
+    return el('div', attributes, [
       el('div', { className: 'kpi-label', text: item.label }),
+      item.badge ? el('div', { className: 'kpi-badge', text: item.badge }) : null,
+      el('p', { className: 'visually-hidden', id: definitionId, text: item.definition }),
       el('div', { className: 'kpi-figure' }, [
         el('span', {
           className: `kpi-value${item.value !== null && item.value.length > 12 ? ' long' : ''}`,
@@ -43,5 +57,6 @@ export function renderKpis(panel, data) {
   });
   panel.querySelector('.kpis').replaceChildren(...cards);
   panel.querySelector('.kpi-comparison').textContent =
-    `Changes ${data.comparison.label} (${formatInstant(data.comparison.from)} → ${formatInstant(data.comparison.to)} UTC).`;
+    `Changes ${data.comparison.label} (${formatInstant(data.comparison.from)} → ${formatInstant(data.comparison.to)} ${zoneLabel()}). ` +
+    'Hover a figure for its definition.';
 }

@@ -1,25 +1,26 @@
 /* Series panels (lines, bars, the funnel) as Chart.js charts, money in the selected currency. */
 import { BAD, baseOptions, charts, colourFor, upsertChart } from './charts.js';
 import { showEmpty } from './dom.js';
-import { controls } from './pageState.js';
+import { emptyText } from './emptyStates.js';
+import { formatInstant, maxShown } from './format.js';
 
-export function renderSeries(panel, data) {
-  const canvas = panel.querySelector('canvas');
-  const box = canvas.parentElement;
-  const group =
-    data.groups.find((g) => g.currency === null) ?? data.groups.find((g) => g.currency === controls.currency.value);
-  panel.dataset.currency = group?.currency ?? '';
-  if (!group) {
-    charts.get(canvas.id)?.destroy();
-    charts.delete(canvas.id);
-    const currency = controls.currency.value;
-    showEmpty(box, data.groups.length ? `No ${currency} amounts in this range` : 'No data in this range');
-    return;
-  }
-  showEmpty(box, group.keys.length ? '' : 'No data in this range');
+/** The group drawn: the only one of a count chart, or the filtered currency's of a money chart. */
+function groupOf(data, currency) {
+  return data.groups.find((g) => g.currency === null) ?? data.groups.find((g) => g.currency === currency);
+}
+
+function dropChart(canvas) {
+  charts.get(canvas.id)?.destroy();
+  charts.delete(canvas.id);
+}
+
+/** Time axes are labelled in the viewer's time zone from the bucket instants (the keys). */
+export function timeLabels(group, range) {
+  return group.keys.map((key) => formatInstant(key, { dateOnly: range.bucketMs >= 86_400_000 }));
+}
+
+function datasetsOf(group, data) {
   const line = data.chart === 'line';
-  const horizontal = data.chart === 'horizontalBar' || data.chart === 'funnel';
-  const stacked = data.chart === 'stackedBar';
   const datasets = group.series.map((s, i) => {
     const colour = colourFor(s.key, i);
     return {
@@ -56,14 +57,49 @@ export function renderSeries(panel, data) {
     datasets[0].backgroundColor = group.keys.map((k, i) => colourFor(k, i));
     datasets[0].bemsPercents = group.series[0].values.map((v) => (first ? Math.round((v / first) * 1000) / 10 : 0));
   }
+  return datasets;
+}
+
+export function renderSeries(panel, data, context) {
+  const canvas = panel.querySelector('canvas');
+  const box = canvas.parentElement;
+  const group = groupOf(data, context.currency);
+  panel.dataset.currency = group?.currency ?? '';
+  const what = data.unit === 'money' || data.unit === 'invoices' ? 'invoices' : 'events';
+  if (!group) {
+    dropChart(canvas);
+    const reason = data.unit === 'money' && !context.currency && data.groups.length ? 'chooseCurrency' : 'noData';
+    showEmpty(box, emptyText(reason, { currency: context.currency, what }));
+    return;
+  }
+  const values = group.series.flatMap((s) => s.values);
+  const empty = group.keys.length === 0 || values.every((v) => !v);
+  showEmpty(box, empty ? emptyText('noData', { currency: context.currency, what }) : '');
+  const stacked = data.chart === 'stackedBar';
+  const horizontal = data.chart === 'horizontalBar' || data.chart === 'funnel';
+  const timeAxis = data.xDimension === 'time';
   const options = baseOptions(data.unit, {
     stacked,
     horizontal,
     legend: group.series.length > 1 || !!data.threshold,
-    skipLabels: data.xDimension === 'time',
+    skipLabels: timeAxis,
+    timeAxis,
+    currency: group.currency,
+    maxValue: Math.max(
+      maxShown(
+        group.series.map((s) => s.values),
+        stacked,
+      ),
+      data.threshold?.value ?? 0,
+    ),
   });
   if (data.chart === 'funnel') {
     options.plugins.tooltip.callbacks.afterLabel = (ctx) => ` ${ctx.dataset.bemsPercents[ctx.dataIndex]} % of ingested`;
   }
-  upsertChart(canvas, { type: line ? 'line' : 'bar', data: { labels: group.labels, datasets }, options });
+  const labels = timeAxis ? timeLabels(group, context.range) : group.labels;
+  upsertChart(canvas, {
+    type: data.chart === 'line' ? 'line' : 'bar',
+    data: { labels, datasets: datasetsOf(group, data) },
+    options,
+  });
 }

@@ -1,13 +1,32 @@
 /* Stuck invoices per stage, the list of them, and the timeline of the one selected. */
 import { baseOptions, PALETTE, STAGE_COLOURS, upsertChart } from './charts.js';
+import { csvButton, csvFileName } from './csv.js';
 import { el } from './dom.js';
-import { formatDuration, formatInstant, groupDigits } from './format.js';
+import { emptyText } from './emptyStates.js';
+import { formatDuration, formatInstant, groupDigits, zoneLabel } from './format.js';
 import { api } from './pageState.js';
 
-export function renderStuck(panel, data) {
+/** The stuck list as the CSV export has it: exact amounts, ages in ms, instants in the chosen zone. */
+const STUCK_COLUMNS = [
+  { key: 'invoiceId', label: 'Invoice', format: 'text' },
+  { key: 'stage', label: 'Stage', format: 'text' },
+  { key: 'status', label: 'Status', format: 'text' },
+  { key: 'vendorName', label: 'Vendor', format: 'text' },
+  { key: 'vendorId', label: 'Vendor ID', format: 'text' },
+  { key: 'currency', label: 'Currency', format: 'text' },
+  { key: 'amount', label: 'Amount', format: 'money' },
+  { key: 'lastEventAt', label: 'Last event', format: 'datetime' },
+  { key: 'ageMs', label: 'Stuck for', format: 'duration' },
+];
+
+export function renderStuck(panel, data, context) {
   const canvas = panel.querySelector('canvas');
   const labels = data.byStage.map((s) => s.stage.charAt(0).toUpperCase() + s.stage.slice(1));
-  const options = baseOptions('invoices', { horizontal: true, legend: false });
+  const options = baseOptions('invoices', {
+    horizontal: true,
+    legend: false,
+    maxValue: Math.max(0, ...data.byStage.map((s) => s.count)),
+  });
   options.plugins.tooltip.callbacks.afterLabel = (ctx) =>
     ` SLA ${formatDuration(data.byStage[ctx.dataIndex].slaSeconds * 1000)}`;
   upsertChart(canvas, {
@@ -28,10 +47,10 @@ export function renderStuck(panel, data) {
   });
   const box = panel.querySelector('.stuck-table');
   if (data.invoices.length === 0) {
-    box.replaceChildren(el('p', { className: 'empty-note', text: 'No stuck invoices. Everything is moving.' }));
+    box.replaceChildren(el('p', { className: 'empty-note', text: emptyText('noStuck', context) }));
     return;
   }
-  const columns = ['Invoice', 'Stage', 'Status', 'Vendor', 'Amount', 'Last event (UTC)', 'Stuck for'];
+  const columns = ['Invoice', 'Stage', 'Status', 'Vendor', 'Amount', `Last event (${zoneLabel()})`, 'Stuck for'];
   const rows = data.invoices.map((inv) =>
     el('tr', { 'data-invoice': inv.invoiceId }, [
       el('td', {}, [
@@ -51,7 +70,9 @@ export function renderStuck(panel, data) {
       el('td', { className: 'num', text: formatDuration(inv.ageMs) }),
     ]),
   );
+  const fileName = () => csvFileName(context.view, context.panel, context.range);
   box.replaceChildren(
+    el('div', { className: 'table-tools' }, [csvButton(fileName, STUCK_COLUMNS, () => data.invoices)]),
     el('table', {}, [
       el('caption', { className: 'visually-hidden', text: `Stuck invoices (${data.total}), oldest first` }),
       el('thead', {}, [
@@ -78,11 +99,11 @@ export async function showTimeline(panel, invoiceId) {
         el('strong', { text: `${e.stage} · ${e.status}` }),
         el('span', {
           className: 'when',
-          text: `${formatInstant(e.occurredAt)} UTC · ${groupDigits(e.amount)} ${e.currency}`,
+          text: `${formatInstant(e.occurredAt, { withSeconds: true })} ${zoneLabel()} · ${groupDigits(e.amount)} ${e.currency}`,
         }),
         el('span', {
           className: 'when',
-          text: `recorded ${formatInstant(e.processedAt)} · latency ${e.latencyMs === null ? '—' : formatDuration(e.latencyMs)}${e.replayed ? ' · replayed' : ''}`,
+          text: `recorded ${formatInstant(e.processedAt, { withSeconds: true })} ${zoneLabel()} · latency ${e.latencyMs === null ? '—' : formatDuration(e.latencyMs)}${e.replayed ? ' · replayed' : ''}`,
         }),
       ]),
     );

@@ -105,7 +105,7 @@ export function invoicesSql({
 /** Every counted event of the invoices ingested in the window, with their ingestion time. */
 export function cohortSql({ dialect, table, lookbackDays, counted }: DatasetContext): string {
   return (
-    `SELECT e.stage AS stage, e.invoice_id AS invoice_id, c.ingested_at AS ingested_at FROM ${table} e JOIN ` +
+    `SELECT e.stage AS stage, e.invoice_id AS invoice_id, e.currency AS currency, c.ingested_at AS ingested_at FROM ${table} e JOIN ` +
     `(SELECT invoice_id, min(time) AS ingested_at FROM ${table} WHERE ${counted} AND stage = 'ingestion' AND time > ${dialect.ago(lookbackDays, 'day')} GROUP BY invoice_id) c ` +
     `ON e.invoice_id = c.invoice_id WHERE ${dialect.counted('e')} ` +
     `AND e.time > ${dialect.ago(lookbackDays, 'day')}`
@@ -125,24 +125,37 @@ export function stuckSql({ dialect, stuckRules, stuckDays }: DatasetContext): st
   );
 }
 
-/** Events per interval over the volume history, empty intervals included, with robust z-scores. */
+/**
+ * Events per interval and currency over the volume history, empty intervals included, with the local
+ * dashboard's anomaly rule (`robustZScores.ts`) per currency — what the local view computes when
+ * filtered to that currency: the baseline is the complete intervals with at least `quietBelowEvents`
+ * events; each is scored `(events − median) / max(MAD / 0.6745, √median)`. Quiet intervals (empty
+ * ones included) are `quiet`; the partial intervals at either end, and every interval while the
+ * baseline is smaller than `minBaselineIntervals`, are `unjudged`.
+ */
 export function eventVolumeSql({ dialect, table, volumeDays, counted }: DatasetContext): string {
-  // Every interval, empty ones included (a silent hour is an anomaly too), with the same robust
-  // z-score the local dashboard computes: 0.6745 × (count − median) / MAD, mean absolute deviation
-  // × 1.2533 when the MAD is 0.
-  const { madScale, meanAbsoluteDeviationScale, threshold } = ANOMALY_DETECTION;
-  const z =
-    `CASE WHEN s.mad > 0 THEN ${madScale} * (f.events - m.median) / s.mad ` +
-    `WHEN s.mean_abs_dev > 0 THEN (f.events - m.median) / (${meanAbsoluteDeviationScale} * s.mean_abs_dev) ELSE 0.0 END`;
+  const { madScale, threshold, quietBelowEvents, minBaselineIntervals } = ANOMALY_DETECTION;
   const since = dialect.ago(volumeDays, 'day');
   return (
-    `WITH counts AS (SELECT ${dialect.bin('time')} AS interval_start, count(*) AS events FROM ${table} ` +
-    `WHERE ${counted} AND time > ${since} GROUP BY ${dialect.bin('time')}), ` +
+    `WITH counts AS (SELECT ${dialect.bin('time')} AS interval_start, currency, count(*) AS events FROM ${table} ` +
+    `WHERE ${counted} AND time > ${since} GROUP BY ${dialect.bin('time')}, currency), ` +
+    'currencies AS (SELECT DISTINCT currency FROM counts), ' +
     `intervals AS (SELECT t.interval_start FROM UNNEST(sequence(${dialect.bin(since)}, ${dialect.bin('now()')}, ${dialect.step})) AS t(interval_start)), ` +
-    'filled AS (SELECT i.interval_start, coalesce(c.events, 0) AS events FROM intervals i LEFT JOIN counts c ON i.interval_start = c.interval_start), ' +
-    'med AS (SELECT approx_percentile(events, 0.5) AS median FROM filled), ' +
-    'spread AS (SELECT approx_percentile(abs(f.events - m.median), 0.5) AS mad, avg(abs(f.events - m.median)) AS mean_abs_dev FROM filled f CROSS JOIN med m) ' +
-    `SELECT f.interval_start, f.events, m.median, ${z} AS robust_z, ` +
-    `CASE WHEN abs(${z}) > ${threshold} THEN 'anomaly' ELSE 'normal' END AS volume_status FROM filled f CROSS JOIN med m CROSS JOIN spread s`
+    // The first interval began before the history and the last one is still running: neither is complete.
+    'filled AS (SELECT i.interval_start, k.currency, coalesce(c.events, 0) AS events, ' +
+    `CASE WHEN i.interval_start > ${dialect.bin(since)} AND i.interval_start < ${dialect.bin('now()')} THEN 1 ELSE 0 END AS complete ` +
+    'FROM intervals i CROSS JOIN currencies k LEFT JOIN counts c ON i.interval_start = c.interval_start AND k.currency = c.currency), ' +
+    `active AS (SELECT currency, events FROM filled WHERE complete = 1 AND events >= ${quietBelowEvents}), ` +
+    // LEFT JOINs keep a currency without a baseline (its median NULL, its baseline 0).
+    'med AS (SELECT k.currency, approx_percentile(a.events, 0.5) AS median, count(a.events) AS baseline ' +
+    'FROM currencies k LEFT JOIN active a ON a.currency = k.currency GROUP BY k.currency), ' +
+    `spread AS (SELECT m.currency, greatest(approx_percentile(abs(a.events - m.median), 0.5) / ${madScale}, sqrt(max(m.median))) AS spread ` +
+    'FROM med m LEFT JOIN active a ON a.currency = m.currency GROUP BY m.currency), ' +
+    `judged AS (SELECT f.interval_start, f.currency, f.events, m.median, CASE WHEN f.complete = 0 THEN 'unjudged' ` +
+    `WHEN f.events < ${quietBelowEvents} THEN 'quiet' WHEN m.baseline < ${minBaselineIntervals} THEN 'unjudged' ` +
+    "ELSE 'scored' END AS judgement, (f.events - m.median) / s.spread AS z " +
+    'FROM filled f JOIN med m ON m.currency = f.currency JOIN spread s ON s.currency = f.currency) ' +
+    "SELECT interval_start, currency, events, median, CASE WHEN judgement = 'scored' THEN z END AS robust_z, " +
+    `CASE WHEN judgement <> 'scored' THEN judgement WHEN abs(z) > ${threshold} THEN 'anomaly' ELSE 'normal' END AS volume_status FROM judged`
   );
 }

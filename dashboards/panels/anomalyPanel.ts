@@ -1,3 +1,4 @@
+import { anomalyMethod } from '../kpiDefinitions.ts';
 import { robustZScores } from '../robustZScores.ts';
 import type { StoreReader } from '../StoreReader.ts';
 import { keyOf } from '../shapeSeries.ts';
@@ -5,7 +6,10 @@ import { bucketLabel, bucketStarts, type TimeRange } from '../timeRange.ts';
 import type { AnomalyPanelData } from '../viewData.ts';
 import { ANOMALY_DETECTION } from '../views.ts';
 
-/** Events per interval with each complete interval's robust z-score; those beyond the threshold are listed. */
+/**
+ * Events per interval with each complete, active interval's robust z-score (the rule of
+ * `robustZScores.ts`); those beyond the threshold are listed.
+ */
 export async function anomalyPanel(range: TimeRange, reader: StoreReader): Promise<AnomalyPanelData> {
   const rows = await reader.aggregate({ source: 'events', measure: 'events', dimensions: ['time'] }, range);
   const counts = new Map(rows.map((row) => [keyOf('time', row.d0), row.n]));
@@ -16,22 +20,28 @@ export async function anomalyPanel(range: TimeRange, reader: StoreReader): Promi
   const complete = starts.map((ms) => ms >= range.fromMs && ms + range.bucketMs <= range.toMs);
   const scored = robustZScores(values.filter((_, i) => complete[i]));
   let next = 0;
-  const zScores = complete.map((isComplete) => (isComplete ? scored.zScores[next++]! : null));
+  const judged = complete.map((isComplete) => {
+    if (!isComplete) return { z: null, verdict: 'unjudged' as const };
+    const i = next++;
+    return { z: scored.zScores[i]!, verdict: scored.verdicts[i]! };
+  });
   const labels = keys.map((key) => bucketLabel(Date.parse(key), range.bucketMs));
   return {
     kind: 'anomalies',
     keys,
     labels,
     counts: values,
-    zScores,
+    zScores: judged.map((j) => j.z),
+    verdicts: judged.map((j) => j.verdict),
     median: scored.median,
     spread: scored.spread,
     threshold: ANOMALY_DETECTION.threshold,
-    anomalies: keys.flatMap((key, i) => {
-      const z = zScores[i];
-      return z !== null && z !== undefined && Math.abs(z) > ANOMALY_DETECTION.threshold
-        ? [{ key, label: labels[i]!, count: values[i]!, zScore: z }]
-        : [];
-    }),
+    baselineIntervals: scored.baselineIntervals,
+    minBaselineIntervals: ANOMALY_DETECTION.minBaselineIntervals,
+    quietBelowEvents: ANOMALY_DETECTION.quietBelowEvents,
+    method: anomalyMethod(),
+    anomalies: keys.flatMap((key, i) =>
+      judged[i]!.verdict === 'anomaly' ? [{ key, label: labels[i]!, count: values[i]!, zScore: judged[i]!.z! }] : [],
+    ),
   };
 }

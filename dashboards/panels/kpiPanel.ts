@@ -1,4 +1,5 @@
 import { fromMinorUnits } from '../../schemas/money.ts';
+import { kpiText } from '../kpiDefinitions.ts';
 import type { AggregateSpec, LatencyRow } from '../localSql.ts';
 import type { StoreReader } from '../StoreReader.ts';
 import { currenciesOf, unitOf } from '../shapeSeries.ts';
@@ -35,7 +36,23 @@ export async function kpiPanel(
   const shift = comparisonShiftMs(range.toMs - range.fromMs);
   const previous: TimeRange = { ...range, fromMs: range.fromMs - shift, toMs: range.toMs - shift };
   const inputs: KpiInputs = { range, previous, reader, context };
-  const items = (await Promise.all(panel.items.map((def) => kpiItems(def, inputs)))).flat();
+  const items = (
+    await Promise.all(
+      panel.items.map(async (def) => {
+        const text = kpiText(def, reader.slaSecondsByStage);
+        // Money KPIs come one per currency: the currency goes into the label, after the KPI's own.
+        return (await kpiItems(def, inputs)).map((item) => ({
+          ...item,
+          label:
+            item.currency && def.kind === 'measure' && def.perCurrency
+              ? `${text.label} (${item.currency})`
+              : text.label,
+          ...(text.badge ? { badge: text.badge } : {}),
+          definition: text.definition,
+        }));
+      }),
+    )
+  ).flat();
   return {
     kind: 'kpis',
     comparison: {
@@ -47,7 +64,10 @@ export async function kpiPanel(
   };
 }
 
-async function kpiItems(def: KpiDef, inputs: KpiInputs): Promise<KpiItem[]> {
+/** A KPI's figures; its texts (label, badge, definition) are set by `kpiPanel` from `kpiText`. */
+type KpiFigure = Omit<KpiItem, 'definition' | 'badge'>;
+
+async function kpiItems(def: KpiDef, inputs: KpiInputs): Promise<KpiFigure[]> {
   const { range, reader, context } = inputs;
   switch (def.kind) {
     case 'measure':
@@ -57,7 +77,7 @@ async function kpiItems(def: KpiDef, inputs: KpiInputs): Promise<KpiItem[]> {
     case 'withinSla':
       return [await withinSlaKpi(def, inputs)];
     case 'stuck': {
-      const stuck = await (context.stuck ?? stuckPanel(range.toMs, reader));
+      const stuck = await (context.stuck ?? stuckPanel(range, reader));
       return [currentKpi(def, 'invoices', String(stuck.total), stuck.total > 0)];
     }
     case 'dlq': {
@@ -74,7 +94,7 @@ async function kpiItems(def: KpiDef, inputs: KpiInputs): Promise<KpiItem[]> {
 }
 
 /** A figure of right now, with no comparison period; any of it is worth a look (stuck invoices, DLQ messages). */
-function currentKpi(def: KpiDef, unit: KpiItem['unit'], value: string | null, alert: boolean): KpiItem {
+function currentKpi(def: KpiDef, unit: KpiItem['unit'], value: string | null, alert: boolean): KpiFigure {
   return {
     id: def.id,
     label: def.label,
@@ -88,7 +108,7 @@ function currentKpi(def: KpiDef, unit: KpiItem['unit'], value: string | null, al
   };
 }
 
-async function latencyKpi(def: Extract<KpiDef, { kind: 'latency' }>, inputs: KpiInputs): Promise<KpiItem> {
+async function latencyKpi(def: Extract<KpiDef, { kind: 'latency' }>, inputs: KpiInputs): Promise<KpiFigure> {
   const now = await latencyAll(inputs.range, inputs);
   const before = await latencyAll(inputs.previous, inputs);
   const value = now?.[`p${def.percentile}`] ?? null;
@@ -106,7 +126,7 @@ async function latencyKpi(def: Extract<KpiDef, { kind: 'latency' }>, inputs: Kpi
   };
 }
 
-async function withinSlaKpi(def: Extract<KpiDef, { kind: 'withinSla' }>, inputs: KpiInputs): Promise<KpiItem> {
+async function withinSlaKpi(def: Extract<KpiDef, { kind: 'withinSla' }>, inputs: KpiInputs): Promise<KpiFigure> {
   const now = await latencyAll(inputs.range, inputs);
   const before = await latencyAll(inputs.previous, inputs);
   const value = now ? percent(now.within_sla, now.n) : null;
@@ -137,7 +157,7 @@ function latencyAll(range: TimeRange, { reader, context }: KpiInputs): Promise<L
 }
 
 /** A measure over a source in both periods; money as one item per currency (no FX conversion in BEMS). */
-async function measureKpi(def: MeasureKpi, { range, previous, reader }: KpiInputs): Promise<KpiItem[]> {
+async function measureKpi(def: MeasureKpi, { range, previous, reader }: KpiInputs): Promise<KpiFigure[]> {
   const spec: AggregateSpec = {
     source: def.source,
     measure: def.measure,
@@ -170,7 +190,7 @@ async function measureKpi(def: MeasureKpi, { range, previous, reader }: KpiInput
     const prev = beforeByCurrency.get(currency) ?? 0n;
     return {
       id: `${def.id}:${currency}`,
-      label: `${def.label} (${currency})`,
+      label: def.label,
       unit: 'money',
       currency,
       value: fromMinorUnits(value, currency),

@@ -1,11 +1,16 @@
 import { fromMinorUnits } from '../../schemas/money.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import type { StoreReader } from '../StoreReader.ts';
+import type { TimeRange } from '../timeRange.ts';
 import type { StuckPanelData } from '../viewData.ts';
 
-/** Stuck invoices as of `asOfMs`: counts per stage (with each stage's SLA) and the longest-stuck ones. */
-export async function stuckPanel(asOfMs: number, reader: StoreReader): Promise<StuckPanelData> {
-  const rows = await reader.stuckRows(asOfMs);
+/**
+ * Stuck invoices as of the range's end, in the range's currency (or all): counts per stage (with each
+ * stage's SLA) and the longest-stuck ones.
+ */
+export async function stuckPanel(range: TimeRange, reader: StoreReader): Promise<StuckPanelData> {
+  const asOfMs = range.toMs;
+  const rows = await reader.stuckRows(asOfMs, range.currency);
   const byStage = new Map(rows.filter((row) => row.kind === 'count').map((row) => [row.stage, row.n ?? 0]));
   const list = rows.filter((row) => row.kind === 'invoice');
   return {

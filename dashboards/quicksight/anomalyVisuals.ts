@@ -1,10 +1,16 @@
 import type { AnomalyPanel } from '../views.ts';
-import { aggregatedVisual, column, type DimensionField, type MeasureField, title, type Visual } from './fields.ts';
+import {
+  aggregatedVisual,
+  column,
+  type DimensionField,
+  dateField,
+  type MeasureField,
+  title,
+  type Visual,
+} from './fields.ts';
 import { type Placed, placed } from './placed.ts';
 
-const interval = (fieldId: string): DimensionField => ({
-  dateDimensionField: { fieldId, column: column('event_volume', 'interval_start'), dateGranularity: 'MINUTE' },
-});
+const interval = (fieldId: string): DimensionField => dateField(fieldId, 'event_volume', 'interval_start', 'MINUTE');
 
 const events = (fieldId: string): MeasureField => ({
   numericalMeasureField: {
@@ -26,10 +32,20 @@ function volumeBars(id: string, panel: AnomalyPanel): Visual {
     values: [events(`${id}-events`)],
     colors: [{ categoricalDimensionField: status }],
   };
-  return aggregatedVisual('barChartVisual', id, panel, wells, {
-    barsArrangement: 'STACKED',
-    legend: { visibility: 'VISIBLE', position: 'BOTTOM' },
-  });
+  // Verdicts are per currency (the dataset judges each currency's series, as the local view does when
+  // filtered); across every currency the bars add up and each part keeps its own currency's verdict.
+  const described = {
+    title: panel.title,
+    description: `${panel.description} Choose a currency to judge one series; across all currencies each currency's part is coloured by its own verdict.`,
+  };
+  return aggregatedVisual(
+    'barChartVisual',
+    id,
+    described,
+    wells,
+    { barsArrangement: 'STACKED', legend: { visibility: 'VISIBLE', position: 'BOTTOM' } },
+    true,
+  );
 }
 
 /**
@@ -42,6 +58,7 @@ function forecastInsight(id: string) {
       visualId: `${id}-ml`,
       dataSetIdentifier: 'event_volume',
       title: title('Event volume: ML forecast and outliers'),
+      subtitle: title('QuickSight Random Cut Forest on the events per interval. Times UTC (YYYY-MM-DD HH:mm).'),
       insightConfiguration: {
         computations: [
           {

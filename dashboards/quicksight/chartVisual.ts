@@ -75,7 +75,10 @@ export function chartVisual(viewId: string, panel: ChartPanel): Visual {
   const agingSort = axes[0] === 'aging' ? { categorySort: [agingOrder(dataset)] } : undefined;
   return CHART_VISUALS[panel.chart]({
     panel,
-    common: { ...panelHeading(id, panel), visualContentAltText: `${panel.title}: ${panel.description}` },
+    common: {
+      ...panelHeading(id, panel, axes.includes('time')),
+      visualContentAltText: `${panel.title}: ${panel.description}`,
+    },
     category: [dimensionField(dataset, axes[0]!, `${id}-x`, panel.timeField)],
     colors: axes[1] ? [dimensionField(dataset, axes[1], `${id}-series`, panel.timeField)] : [],
     values: [measureField(dataset, panel.measure, `${id}-value`, panel.states)],

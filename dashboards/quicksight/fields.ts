@@ -21,11 +21,61 @@ export const SOURCE_DATASET: Record<SourceId, DatasetId> = {
 };
 
 export const column = (dataSetIdentifier: string, columnName: string) => ({ dataSetIdentifier, columnName });
+
+/**
+ * ISO 8601 date formats (QuickSight's tokens) for every date on the dashboard: axes, tables and
+ * tooltips read `2026-12-06 03:00`, never `12-06 03:00`. The definition's time zone is UTC
+ * (`quickSightDefinition`), and each visual with times says so in its subtitle.
+ */
+export const DATE_FORMATS = {
+  minute: 'YYYY-MM-DD HH:mm',
+  second: 'YYYY-MM-DD HH:mm:ss',
+  day: 'YYYY-MM-DD',
+  month: 'YYYY-MM',
+} as const;
+export const TIME_ZONE = 'UTC';
+const TIMES_NOTE = ` Times ${TIME_ZONE} (${DATE_FORMATS.minute}).`;
+
+/** A date column as a dimension, at a granularity, in the ISO format of that granularity. */
+export function dateField(
+  fieldId: string,
+  dataset: string,
+  columnName: string,
+  dateGranularity: 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK' | 'MONTH',
+): DimensionField {
+  const format =
+    dateGranularity === 'MONTH'
+      ? DATE_FORMATS.month
+      : dateGranularity === 'WEEK' || dateGranularity === 'DAY'
+        ? DATE_FORMATS.day
+        : DATE_FORMATS.minute;
+  return {
+    dateDimensionField: {
+      fieldId,
+      column: column(dataset, columnName),
+      dateGranularity,
+      formatConfiguration: { dateTimeFormat: format },
+    },
+  };
+}
+
+/** A table's raw date column, written to the second. */
+export function unaggregatedDate(fieldId: string, dataset: string, columnName: string) {
+  return {
+    fieldId,
+    column: column(dataset, columnName),
+    formatConfiguration: { dateTimeFormatConfiguration: { dateTimeFormat: DATE_FORMATS.second } },
+  };
+}
 export const title = (text: string) => ({ visibility: 'VISIBLE', formatText: { plainText: text } });
 
-/** The id, title and subtitle every visual drawn for a panel opens with. */
-export function panelHeading(visualId: string, panel: { readonly title: string; readonly description: string }) {
-  return { visualId, title: title(panel.title), subtitle: title(panel.description) };
+/** The id, title and subtitle every visual drawn for a panel opens with; `times`: it shows times, say in which zone. */
+export function panelHeading(
+  visualId: string,
+  panel: { readonly title: string; readonly description: string },
+  times = false,
+) {
+  return { visualId, title: title(panel.title), subtitle: title(`${panel.description}${times ? TIMES_NOTE : ''}`) };
 }
 
 /** Where each visual type takes its aggregated fields. */
@@ -45,10 +95,11 @@ export function aggregatedVisual(
   panel: { readonly title: string; readonly description: string },
   fieldWells: object,
   configuration: object = {},
+  times = false,
 ): Visual {
   return {
     [type]: {
-      ...panelHeading(visualId, panel),
+      ...panelHeading(visualId, panel, times),
       chartConfiguration: { fieldWells: { [AGGREGATED_FIELD_WELLS[type]]: fieldWells }, ...configuration },
     },
   } as Visual;
@@ -69,22 +120,10 @@ export function dimensionField(
 ): DimensionField {
   switch (dimension) {
     case 'time':
-      return {
-        dateDimensionField: {
-          fieldId,
-          column: column(dataset, timeColumnOf(dataset, timeField)),
-          dateGranularity: 'HOUR',
-        },
-      };
+      return dateField(fieldId, dataset, timeColumnOf(dataset, timeField), 'HOUR');
     case 'dueWeek':
     case 'dueMonth':
-      return {
-        dateDimensionField: {
-          fieldId,
-          column: column(dataset, 'due_at'),
-          dateGranularity: dimension === 'dueWeek' ? 'WEEK' : 'MONTH',
-        },
-      };
+      return dateField(fieldId, dataset, 'due_at', dimension === 'dueWeek' ? 'WEEK' : 'MONTH');
     case 'vendor':
       return { categoricalDimensionField: { fieldId, column: column(dataset, 'vendor_name') } };
     case 'aging':
@@ -152,12 +191,22 @@ export function distinctInvoicesField(dataset: DatasetId, fieldId: string): Meas
   };
 }
 
+/** A latency percentile, always in ms (one unit for the whole axis or column; the label says "(ms)"). */
 export function percentileField(dataset: DatasetId, percentile: number, fieldId: string): MeasureField {
   return {
     numericalMeasureField: {
       fieldId,
       column: column(dataset, 'latency_ms'),
       aggregationFunction: { percentileAggregation: { percentileValue: percentile } },
+      formatConfiguration: {
+        formatConfiguration: {
+          numberDisplayFormatConfiguration: {
+            suffix: ' ms',
+            numberScale: 'NONE',
+            decimalPlacesConfiguration: { decimalPlaces: 0 },
+          },
+        },
+      },
     },
   };
 }

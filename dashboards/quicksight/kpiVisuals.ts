@@ -1,6 +1,8 @@
+import type { Stage } from '../../schemas/stages.ts';
+import { type KpiText, kpiText } from '../kpiDefinitions.ts';
 import type { KpiDef } from '../views.ts';
 import {
-  column,
+  dateField,
   dimensionField,
   distinctInvoicesField,
   type MeasureField,
@@ -14,17 +16,26 @@ import {
 } from './fields.ts';
 import type { DatasetId } from './timestreamDatasets.ts';
 
-/** One headline KPI as QuickSight visuals: a KPI visual, a per-currency table for money, or none. */
-export function kpiVisuals(viewId: string, def: KpiDef, comparisonGranularity: string): Visual[] {
+/**
+ * One headline KPI as QuickSight visuals: a KPI visual, a per-currency table for money, or none. The
+ * title names the SLA the figure belongs to and the subtitle defines it, as on the local page.
+ */
+export function kpiVisuals(
+  viewId: string,
+  def: KpiDef,
+  comparisonGranularity: 'DAY' | 'WEEK' | 'MONTH',
+  slaSecondsByStage: Readonly<Record<Stage, number>>,
+): Visual[] {
   const id = `${viewId}-kpi-${def.id}`;
+  const text = kpiText(def, slaSecondsByStage);
   const kpi = (dataset: DatasetId, value: MeasureField, trendColumn?: string) =>
-    kpiVisual({ id, label: def.label, dataset, value, comparisonGranularity, trendColumn });
+    kpiVisual({ id, text, dataset, value, comparisonGranularity, trendColumn });
   switch (def.kind) {
     case 'measure': {
       const dataset = SOURCE_DATASET[def.source];
       const value = measureField(dataset, def.measure, `${id}-value`, def.states);
       // A KPI would add currencies together; a per-currency table keeps them apart.
-      if (def.perCurrency) return [perCurrencyTable(id, def.label, dataset, value)];
+      if (def.perCurrency) return [perCurrencyTable(id, text, dataset, value)];
       return [kpi(dataset, value, timeColumnOf(dataset, def.timeField))];
     }
     case 'latency':
@@ -42,33 +53,28 @@ export function kpiVisuals(viewId: string, def: KpiDef, comparisonGranularity: s
 
 interface KpiVisualSpec {
   readonly id: string;
-  readonly label: string;
+  readonly text: KpiText;
   readonly dataset: DatasetId;
   readonly value: MeasureField;
-  readonly comparisonGranularity: string;
+  readonly comparisonGranularity: 'DAY' | 'WEEK' | 'MONTH';
   /** With a trend column, the KPI compares the current period with the one before. */
   readonly trendColumn?: string;
 }
 
-function kpiVisual({ id, label, dataset, value, comparisonGranularity, trendColumn }: KpiVisualSpec): Visual {
+/** "Recorded within 2 min · Visibility SLA · 2 min" and its definition. */
+function heading(text: KpiText) {
+  return { title: title(text.badge ? `${text.label} · ${text.badge}` : text.label), subtitle: title(text.definition) };
+}
+
+function kpiVisual({ id, text, dataset, value, comparisonGranularity, trendColumn }: KpiVisualSpec): Visual {
   return {
     kpiVisual: {
       visualId: id,
-      title: title(label),
+      ...heading(text),
       chartConfiguration: {
         fieldWells: {
           values: [value],
-          trendGroups: trendColumn
-            ? [
-                {
-                  dateDimensionField: {
-                    fieldId: `${id}-trend`,
-                    column: column(dataset, trendColumn),
-                    dateGranularity: comparisonGranularity,
-                  },
-                },
-              ]
-            : [],
+          trendGroups: trendColumn ? [dateField(`${id}-trend`, dataset, trendColumn, comparisonGranularity)] : [],
         },
         // With a trend group, the KPI compares the current period with the one before: "today vs yesterday".
         kpiOptions: trendColumn
@@ -79,11 +85,11 @@ function kpiVisual({ id, label, dataset, value, comparisonGranularity, trendColu
   };
 }
 
-function perCurrencyTable(id: string, label: string, dataset: DatasetId, value: MeasureField): Visual {
+function perCurrencyTable(id: string, text: KpiText, dataset: DatasetId, value: MeasureField): Visual {
   return {
     tableVisual: {
       visualId: id,
-      title: title(label),
+      ...heading(text),
       chartConfiguration: {
         fieldWells: {
           tableAggregatedFieldWells: {

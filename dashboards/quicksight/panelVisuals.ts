@@ -1,3 +1,4 @@
+import type { Stage } from '../../schemas/stages.ts';
 import {
   type CashFlowPanel,
   type ChartPanel,
@@ -29,12 +30,13 @@ type PanelVisuals<K extends Panel['kind']> = (
   panel: PanelOfKind<K>,
   id: string,
   span: number,
+  slaSecondsByStage: Readonly<Record<Stage, number>>,
 ) => Placed[];
 
 /** One builder per panel kind. Queue depths are CloudWatch metrics, shown as a text box (see `sheet`). */
 const PANEL_VISUALS: { readonly [K in Panel['kind']]: PanelVisuals<K> } = {
-  kpis: (view, panel) => {
-    const visuals = panel.items.flatMap((item) => kpiVisuals(view.id, item, 'DAY'));
+  kpis: (view, panel, _id, _span, slaSecondsByStage) => {
+    const visuals = panel.items.flatMap((item) => kpiVisuals(view.id, item, 'DAY', slaSecondsByStage));
     const each = Math.max(6, Math.floor(36 / Math.max(1, visuals.length)));
     return visuals.map((visual) => placed(visual, each, 6));
   },
@@ -51,9 +53,13 @@ const PANEL_VISUALS: { readonly [K in Panel['kind']]: PanelVisuals<K> } = {
 };
 
 /** A panel of the view definition as QuickSight visuals, each with its place on the sheet's grid. */
-export function panelVisuals(view: ViewDef, panel: Panel): Placed[] {
+export function panelVisuals(
+  view: ViewDef,
+  panel: Panel,
+  slaSecondsByStage: Readonly<Record<Stage, number>>,
+): Placed[] {
   const build = PANEL_VISUALS[panel.kind] as PanelVisuals<Panel['kind']>;
-  return build(view, panel, `${view.id}-${panel.id}`, panel.width * GRID_COLUMNS_PER_WIDTH);
+  return build(view, panel, `${view.id}-${panel.id}`, panel.width * GRID_COLUMNS_PER_WIDTH, slaSecondsByStage);
 }
 
 /** Percentiles against the SLA: per stage as a table, over time as lines with the SLA as a reference line. */
@@ -71,6 +77,7 @@ function latencyVisual(id: string, panel: LatencyPanel): Visual {
     panel,
     { category: [dimensionField('events', 'time', `${id}-x`, 'processed')], values: percentiles },
     {
+      primaryYAxisLabelOptions: { axisLabelOptions: [{ customLabel: 'Latency (ms)' }] },
       referenceLines: [
         {
           status: 'ENABLED',
@@ -86,6 +93,7 @@ function latencyVisual(id: string, panel: LatencyPanel): Visual {
       ],
       legend: { visibility: 'VISIBLE', position: 'BOTTOM' },
     },
+    true,
   );
 }
 

@@ -1,7 +1,9 @@
 import type { CfnDashboard } from 'aws-cdk-lib/aws-quicksight';
+import { STAGES, type Stage } from '../../schemas/stages.ts';
 import { VIEWS } from '../viewDefinitions/index.ts';
 import { VIEW_IDS, type ViewDef } from '../views.ts';
-import { column, type Visual } from './fields.ts';
+import { currencyControl, currencyFilterGroup } from './currencyFilter.ts';
+import { column, DATE_FORMATS, TIME_ZONE, type Visual } from './fields.ts';
 import { panelVisuals } from './panelVisuals.ts';
 import type { DatasetId, TimestreamDataset } from './timestreamDatasets.ts';
 
@@ -23,6 +25,8 @@ export interface QuickSightDefinitionOptions {
   readonly datasets: readonly TimestreamDataset[];
   /** Where operators find queue depths and DLQs on AWS (they are CloudWatch metrics, not Timestream data). */
   readonly cloudWatchDashboardName?: string;
+  /** The stage SLAs the KPI texts name (the cell definition's `slaSeconds`). @default 900 for every stage */
+  readonly slaSecondsByStage?: Readonly<Record<Stage, number>>;
 }
 
 /** The one parameter every sheet's range control sets; each dataset's time filter reads it. */
@@ -42,7 +46,9 @@ function textBoxes(view: ViewDef, options: QuickSightDefinitionOptions): CfnDash
 }
 
 function sheet(view: ViewDef, options: QuickSightDefinitionOptions): CfnDashboard.SheetDefinitionProperty {
-  const placedVisuals = view.panels.flatMap((panel) => panelVisuals(view, panel));
+  const sla =
+    options.slaSecondsByStage ?? (Object.fromEntries(STAGES.map((stage) => [stage, 900])) as Record<Stage, number>);
+  const placedVisuals = view.panels.flatMap((panel) => panelVisuals(view, panel, sla));
   const boxes = textBoxes(view, options);
   const controlId = `${view.id}-range`;
   const visualIdOf = (visual: Visual): string => {
@@ -51,6 +57,7 @@ function sheet(view: ViewDef, options: QuickSightDefinitionOptions): CfnDashboar
   };
   const elements: LayoutElement[] = [
     { elementId: controlId, elementType: 'PARAMETER_CONTROL', columnSpan: 12, rowSpan: 2 },
+    { elementId: `${view.id}-currency`, elementType: 'FILTER_CONTROL', columnSpan: 12, rowSpan: 2 },
     ...boxes.map((box) => ({ elementId: box.sheetTextBoxId, elementType: 'TEXT_BOX', columnSpan: 12, rowSpan: 4 })),
     ...placedVisuals.map((p) => ({
       elementId: visualIdOf(p.visual),
@@ -68,8 +75,16 @@ function sheet(view: ViewDef, options: QuickSightDefinitionOptions): CfnDashboar
     visuals: placedVisuals.map((p) => p.visual),
     textBoxes: boxes,
     parameterControls: [
-      { dateTimePicker: { parameterControlId: controlId, sourceParameterName: RANGE_PARAMETER, title: 'From' } },
+      {
+        dateTimePicker: {
+          parameterControlId: controlId,
+          sourceParameterName: RANGE_PARAMETER,
+          title: 'From (UTC)',
+          displayOptions: { dateTimeFormat: DATE_FORMATS.minute },
+        },
+      },
     ],
+    filterControls: [currencyControl(view.id)],
     layouts: [{ configuration: { gridLayout: { elements } } }],
   };
 }
@@ -81,6 +96,8 @@ export function quickSightDefinition(options: QuickSightDefinitionOptions): Defi
     .filter((dataset) => dataset.timeColumn && dataset.importMode === 'DIRECT_QUERY')
     .map((dataset) => rangeFilterGroup(dataset, sheets));
   return {
+    // Every date on the dashboard is shown in UTC (and says so), weeks start on Monday as in the cash flow.
+    options: { timezone: TIME_ZONE, weekStart: 'MONDAY' },
     dataSetIdentifierDeclarations: options.datasets.map((dataset) => ({
       identifier: dataset.id,
       dataSetArn: options.datasetArns[dataset.id],
@@ -95,7 +112,7 @@ export function quickSightDefinition(options: QuickSightDefinitionOptions): Defi
         },
       },
     ],
-    filterGroups,
+    filterGroups: [...filterGroups, currencyFilterGroup(sheets.map((s) => s.sheetId))],
     sheets,
   };
 }

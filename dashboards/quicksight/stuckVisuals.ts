@@ -1,5 +1,13 @@
 import type { StuckPanel } from '../views.ts';
-import { aggregatedVisual, column, dimensionField, distinctInvoicesField, title, type Visual } from './fields.ts';
+import {
+  aggregatedVisual,
+  column,
+  dimensionField,
+  distinctInvoicesField,
+  title,
+  unaggregatedDate,
+  type Visual,
+} from './fields.ts';
 import { type Placed, placed } from './placed.ts';
 
 const STUCK_COLUMNS = ['invoice_id', 'stage', 'status', 'vendor_name', 'currency', 'last_event_at', 'stuck_minutes'];
@@ -29,11 +37,15 @@ function stuckList(listId: string, timelineId: string): Visual {
     tableVisual: {
       visualId: listId,
       title: title('Stuck invoices, longest first'),
-      subtitle: title('Select an invoice to filter its timeline.'),
+      subtitle: title('Select an invoice to filter its timeline. Times UTC (YYYY-MM-DD HH:mm:ss).'),
       chartConfiguration: {
         fieldWells: {
           tableUnaggregatedFieldWells: {
-            values: STUCK_COLUMNS.map((name) => ({ fieldId: `${listId}-${name}`, column: column('stuck', name) })),
+            values: STUCK_COLUMNS.map((name) =>
+              name === 'last_event_at'
+                ? unaggregatedDate(`${listId}-${name}`, 'stuck', name)
+                : { fieldId: `${listId}-${name}`, column: column('stuck', name) },
+            ),
           },
         },
         sortConfiguration: {
@@ -68,13 +80,15 @@ function invoiceTimeline(timelineId: string): Visual {
     tableVisual: {
       visualId: timelineId,
       title: title('Invoice timeline'),
+      subtitle: title('Times UTC (YYYY-MM-DD HH:mm:ss); latency in ms.'),
       chartConfiguration: {
         fieldWells: {
           tableUnaggregatedFieldWells: {
-            values: TIMELINE_COLUMNS.map((name) => ({
-              fieldId: `${timelineId}-${name}`,
-              column: column('events', name),
-            })),
+            values: TIMELINE_COLUMNS.map((name) =>
+              name === 'occurred_at' || name === 'processed_at'
+                ? unaggregatedDate(`${timelineId}-${name}`, 'events', name)
+                : { fieldId: `${timelineId}-${name}`, column: column('events', name) },
+            ),
           },
         },
         sortConfiguration: {

@@ -132,7 +132,7 @@ const DATASETS: Record<
     name: 'Conversion cohort',
     importMode: 'DIRECT_QUERY',
     timeColumn: 'ingested_at',
-    columns: [...fields('stage', 'invoice_id'), renamed('ingested_at', 'time')],
+    columns: [...fields('stage', 'invoice_id', 'currency'), renamed('ingested_at', 'time')],
     sql: cohortSql,
   },
   stuck: {
@@ -152,6 +152,7 @@ const DATASETS: Record<
     timeColumn: 'interval_start',
     columns: [
       { name: 'interval_start', type: 'DATETIME' },
+      ...fields('currency'),
       { name: 'events', type: 'INTEGER' },
       { name: 'median', type: 'DECIMAL' },
       { name: 'robust_z', type: 'DECIMAL' },

@@ -1,5 +1,6 @@
 import { END_TO_END_VISIBILITY } from '../../schemas/metrics.ts';
-import { ANOMALY_DETECTION, VISIBILITY_SLA_MS, type ViewDef } from '../views.ts';
+import { anomalyMethod } from '../kpiDefinitions.ts';
+import { VISIBILITY_SLA_MS, type ViewDef } from '../views.ts';
 import { headlinePanel } from './headlinePanel.ts';
 
 /** The operators' view: throughput, backlogs, latency against the SLA and stuck invoices. */
@@ -13,6 +14,7 @@ export const OPERATIONS_VIEW: ViewDef = {
         kind: 'measure',
         id: 'processed',
         label: 'Events processed',
+        definition: 'Events BEMS recorded in the range, by when it processed them.',
         source: 'events',
         measure: 'events',
         timeField: 'processed',
@@ -22,13 +24,14 @@ export const OPERATIONS_VIEW: ViewDef = {
         kind: 'measure',
         id: 'invoices',
         label: 'Invoices touched',
+        definition: 'Invoices with at least one event processed in the range.',
         source: 'events',
         measure: 'invoices',
         timeField: 'processed',
       },
       { kind: 'latency', id: 'p95', label: 'Latency p95', percentile: 95 },
-      { kind: 'withinSla', id: 'withinSla', label: 'Recorded within SLA' },
-      { kind: 'stuck', id: 'stuck', label: 'Stuck invoices' },
+      { kind: 'withinSla', id: 'withinSla', label: `Recorded within ${VISIBILITY_SLA_MS / 60_000} min` },
+      { kind: 'stuck', id: 'stuck', label: 'Stuck past stage SLA' },
       { kind: 'dlq', id: 'dlq', label: 'Messages in DLQs' },
       { kind: 'anomalies', id: 'anomalies', label: 'Volume anomalies' },
     ]),
@@ -55,7 +58,7 @@ export const OPERATIONS_VIEW: ViewDef = {
       kind: 'latency',
       id: 'latency',
       title: 'Latency received → recorded',
-      description: `p50 / p95 / p99 per interval against the ${VISIBILITY_SLA_MS / 60_000}-minute visibility SLA (nearest-rank percentiles).`,
+      description: `Visibility SLA: p50 / p95 / p99 per interval of the time from the API receiving an event to its record, against the ${VISIBILITY_SLA_MS / 60_000}-minute target (nearest-rank percentiles).`,
       width: 8,
       by: 'time',
     },
@@ -63,7 +66,7 @@ export const OPERATIONS_VIEW: ViewDef = {
       kind: 'latency',
       id: 'latencyByStage',
       title: 'Latency per stage',
-      description: 'Percentiles over the whole range and the share of events recorded within the SLA.',
+      description: `Visibility SLA: percentiles over the whole range and the share of events recorded within ${VISIBILITY_SLA_MS / 60_000} min.`,
       width: 4,
       by: 'stage',
     },
@@ -79,7 +82,7 @@ export const OPERATIONS_VIEW: ViewDef = {
       kind: 'anomalies',
       id: 'volumeAnomalies',
       title: 'Event volume anomalies',
-      description: `Events per interval; intervals whose robust z-score (median / MAD) exceeds ${ANOMALY_DETECTION.threshold} are flagged.`,
+      description: `Events per interval against the usual activity: ${anomalyMethod()}.`,
       width: 12,
     },
     {
@@ -87,7 +90,7 @@ export const OPERATIONS_VIEW: ViewDef = {
       id: 'stuck',
       title: 'Stuck invoices',
       description:
-        'Invoices whose latest event is older than its stage SLA and not final. Select one to see its timeline.',
+        'Stage SLA: invoices whose latest event is older than its stage SLA and not final (they wait for their next event; not the 2-minute visibility SLA). Select one to see its timeline.',
       width: 12,
     },
   ],

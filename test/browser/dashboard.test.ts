@@ -1,10 +1,10 @@
 // The functions passed to page.evaluate run in Chromium; the DOM types are for them only.
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AnomalyPanelData,
@@ -16,22 +16,21 @@ import type {
   ViewData,
 } from '../../dashboards/viewData.ts';
 import { VIEW_IDS, type ViewId } from '../../dashboards/views.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/cell/LocalCell.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import { fromMinorUnits, toMinorUnits } from '../../schemas/money.ts';
 import { FINAL_STATUSES, STAGES, type Stage } from '../../schemas/stages.ts';
 import { seedDashboardEvents } from './dashboardSeed.ts';
+import { type DashboardSession, latestPerInvoice, startDashboardSession } from './dashboardSession.ts';
 
 /**
  * The local dashboard in headless Debian Chromium: a local cell on port 0 is fed a known day of
  * events through its real API; the test opens each view and checks that every KPI and chart shows
  * the numbers the query endpoints return, and that those numbers are the ones the seeded events
- * imply (computed here independently). It takes a screenshot of each view: into docs/screenshots/
+ * imply (computed here independently, for the currency the page is filtered by). It takes a screenshot of each view: into docs/screenshots/
  * with `BEMS_UPDATE_SCREENSHOTS=1` (to refresh the README's pictures), else into a temp directory,
  * so an ordinary test run leaves the working tree as it was.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS =
   process.env.BEMS_UPDATE_SCREENSHOTS === '1'
     ? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
@@ -96,93 +95,34 @@ function expectedSeries(data: SeriesPanelData) {
   return group && { labels: group.labels, datasets: group.series.map((s) => ({ label: s.label, data: s.values })) };
 }
 
-function latestPerInvoice(events: readonly InvoiceEvent[]): InvoiceEvent[] {
-  const latest = new Map<string, InvoiceEvent>();
-  for (const e of events) {
-    const current = latest.get(e.invoiceId);
-    const later =
-      !current ||
-      Date.parse(e.occurredAt) > Date.parse(current.occurredAt) ||
-      (e.occurredAt === current.occurredAt && STAGES.indexOf(e.stage) > STAGES.indexOf(current.stage));
-    if (later) latest.set(e.invoiceId, e);
-  }
-  return [...latest.values()];
-}
-
 describe('local dashboard in headless Chromium', () => {
-  let cell: RunningLocalCell;
-  let dataDir: string;
-  let browser: Browser;
+  let session: DashboardSession;
   let page: Page;
+  /** The seeded events of the currency the page is filtered by. */
   let events: InvoiceEvent[];
   let fromMs: number;
   let toMs: number;
-  const requestedUrls: string[] = [];
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (CI's .ci/run does)`);
-    dataDir = mkdtempSync(join(tmpdir(), 'bems-dashboard-'));
-    cell = await startLocalCell({ port: 0, dataDir, quiet: true });
-
-    // Prepare: a known day of events through the real API, ten per request and stage.
-    const now = Date.now();
-    events = seedDashboardEvents(now);
-    for (const stage of STAGES) {
-      const ofStage = events.filter((e) => e.stage === stage);
-      for (let i = 0; i < ofStage.length; i += 10) {
-        const response = await fetch(`${cell.apiUrl}/invoices/${stage}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': cell.apiKey },
-          body: JSON.stringify({ events: ofStage.slice(i, i + 10) }),
-        });
-        expect(response.status, await response.clone().text()).toBe(202);
-      }
-    }
-    const deadline = Date.now() + 60_000;
-    while (cell.readModel.countRecords({ primaryOnly: true }) < events.length) {
-      if (Date.now() > deadline) throw new Error('the local cell did not record every seeded event within 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    // Exactly a day, so the headline compares with the same hours yesterday.
-    toMs = Date.now() + 1;
-    fromMs = toMs - 24 * 3_600_000;
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('request', (request) => requestedUrls.push(request.url()));
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await startDashboardSession(seedDashboardEvents);
+    ({ page, fromMs, toMs } = session);
+    events = session.events.filter((e) => e.currency === CURRENCY);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await cell?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await session?.stop();
     if (process.env.BEMS_UPDATE_SCREENSHOTS !== '1') rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   async function open(view: ViewId): Promise<{ api: ViewData; shown: Awaited<ReturnType<typeof rendered>> }> {
     await page.goto(
-      `${cell.apiUrl}/dashboard?view=${view}&range=custom&from=${fromMs}&to=${toMs}&currency=${CURRENCY}&refresh=0`,
+      `${session.cell.apiUrl}/dashboard?view=${view}&range=custom&from=${fromMs}&to=${toMs}&currency=${CURRENCY}&refresh=0`,
     );
     await page.waitForFunction((v) => document.body.dataset.renderedView === v && !document.body.dataset.loading, view);
     const shown = await rendered(page, view);
-    expect(shown.lastQuery).toBe(`/api/views/${view}?from=${fromMs}&to=${toMs}&bucket=1h`);
-    const response = await fetch(`${cell.apiUrl}${shown.lastQuery}`);
+    expect(shown.lastQuery).toBe(`/api/views/${view}?from=${fromMs}&to=${toMs}&bucket=1h&currency=${CURRENCY}`);
+    const response = await fetch(`${session.cell.apiUrl}${shown.lastQuery}`);
     expect(response.status).toBe(200);
     return { api: (await response.json()) as ViewData, shown };
   }
@@ -241,11 +181,11 @@ describe('local dashboard in headless Chromium', () => {
 
   it('serves the page and every asset from the cell itself (works offline)', async () => {
     await open('executive');
-    const origin = new URL(cell.apiUrl).origin;
-    const foreign = requestedUrls.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'));
+    const origin = new URL(session.cell.apiUrl).origin;
+    const foreign = session.requestedUrls.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);
-    expect(requestedUrls.some((url) => url.endsWith('/dashboard/assets/chart.umd.min.js'))).toBe(true);
-    expect(pageErrors).toEqual([]);
+    expect(session.requestedUrls.some((url) => url.endsWith('/dashboard/assets/chart.umd.min.js'))).toBe(true);
+    expect(session.pageErrors).toEqual([]);
   });
 
   it('executive view: KPIs and charts show the endpoint numbers, which match the seeded events', async () => {
@@ -258,12 +198,9 @@ describe('local dashboard in headless Chromium', () => {
     expect(kpis.invoices).toBe(String(new Set(events.map((e) => e.invoiceId)).size));
     const latest = latestPerInvoice(events);
     expect(kpis.posted).toBe(String(latest.filter((e) => e.stage === 'posting' && e.status === 'posted').length));
-    for (const currency of new Set(events.map((e) => e.currency))) {
-      const sum = latest
-        .filter((e) => e.currency === currency)
-        .reduce((total, e) => total + toMinorUnits(e.amount, e.currency), 0n);
-      expect(kpis[`value:${currency}`], currency).toBe(fromMinorUnits(sum, currency));
-    }
+    const sum = latest.reduce((total, e) => total + toMinorUnits(e.amount, e.currency), 0n);
+    expect(kpis[`value:${CURRENCY}`]).toBe(fromMinorUnits(sum, CURRENCY));
+    expect(Object.keys(kpis).filter((id) => id.startsWith('value:'))).toEqual([`value:${CURRENCY}`]);
     const funnel = (api.panels.conversion as SeriesPanelData).groups[0]!.series[0]!.values;
     const cohort = new Set(events.filter((e) => e.stage === 'ingestion').map((e) => e.invoiceId));
     expect(funnel).toEqual(
@@ -293,7 +230,7 @@ describe('local dashboard in headless Chromium', () => {
     expect(total).toBe(events.length);
     expect((api.panels.volumeAnomalies as AnomalyPanelData).anomalies.length).toBeGreaterThan(0);
     const queues = api.panels.queues as TablePanelData;
-    expect(queues.rows.length).toBe(cell.topology.stages.reduce((n, s) => n + 1 + s.consumers.length, 0));
+    expect(queues.rows.length).toBe(session.cell.topology.stages.reduce((n, s) => n + 1 + s.consumers.length, 0));
 
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-operations.png'), fullPage: true });
   });
@@ -302,7 +239,7 @@ describe('local dashboard in headless Chromium', () => {
     const { api } = await open('operations');
     const first = (api.panels.stuck as StuckPanelData).invoices[0]!;
     const timeline = (await (
-      await fetch(`${cell.apiUrl}/api/invoices/${first.invoiceId}/timeline`)
+      await fetch(`${session.cell.apiUrl}/api/invoices/${first.invoiceId}/timeline`)
     ).json()) as InvoiceTimeline;
 
     // Act
@@ -352,11 +289,11 @@ describe('local dashboard in headless Chromium', () => {
     );
 
     // Assess
-    const query = new URL(await page.evaluate(() => document.body.dataset.lastQuery!), cell.apiUrl);
+    const query = new URL(await page.evaluate(() => document.body.dataset.lastQuery!), session.cell.apiUrl);
     expect(Number(query.searchParams.get('to')) - Number(query.searchParams.get('from'))).toBe(3_600_000);
     expect(query.searchParams.get('bucket')).toBe('1m');
     expect(new URL(page.url()).searchParams.get('range')).toBe('1h');
-    for (const name of ['Time range', 'Interval', 'Currency', 'Auto-refresh']) {
+    for (const name of ['Time range', 'Interval', 'Currency', 'Time zone', 'Auto-refresh']) {
       await expect.poll(() => page.getByRole('combobox', { name: new RegExp(`^${name}\\b`) }).count()).toBe(1);
     }
     await expect.poll(() => page.getByRole('button', { name: 'Refresh now' }).count()).toBe(1);
@@ -367,27 +304,8 @@ describe('local dashboard in headless Chromium', () => {
     expect(unnamedCanvases).toBe(0);
   });
 
-  it('switches every money panel to the currency chosen in the toolbar', async () => {
-    const { api } = await open('executive');
-    const other = api.currencies.find((c) => c !== CURRENCY)!;
-
-    // Act
-    await page.getByRole('combobox', { name: /^Currency\b/ }).selectOption(other);
-
-    // Assess: the value KPI and the value chart now show that currency's numbers.
-    const kpi = (api.panels.headline as KpiPanelData).items.find((i) => i.id === `value:${other}`)!;
-    const shownValue = async () =>
-      (await page.locator(`[data-kpi="value:${other}"] .kpi-value`).textContent())?.replaceAll(',', '');
-    await expect.poll(shownValue).toBe(kpi.value);
-    expect(await page.locator(`[data-kpi="value:${CURRENCY}"]`).count()).toBe(0);
-    const shown = await rendered(page, 'executive');
-    const chart = shown.charts.find((c) => c.panel === 'valueOverTime')!;
-    const group = (api.panels.valueOverTime as SeriesPanelData).groups.find((g) => g.currency === other)!;
-    expect(chart.datasets.map((d) => d.data)).toEqual(group.series.map((s) => s.values));
-  });
-
   it('refreshes on its own when auto-refresh is on', async () => {
-    await page.goto(`${cell.apiUrl}/dashboard?view=operations&range=24h&refresh=15`);
+    await page.goto(`${session.cell.apiUrl}/dashboard?view=operations&range=24h&refresh=15`);
     await page.waitForFunction(() => Number(document.body.dataset.loads) >= 1);
     // Speed the clock-driven refresh up: the page re-reads the interval when the select changes.
     await page.evaluate(() => {
@@ -397,6 +315,6 @@ describe('local dashboard in headless Chromium', () => {
       select.dispatchEvent(new Event('change'));
     });
     await page.waitForFunction(() => Number(document.body.dataset.loads) >= 3, undefined, { timeout: 10_000 });
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

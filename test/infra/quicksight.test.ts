@@ -1,15 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCells } from '../../cells/cells.config.ts';
-import { QuickSightDashboards, timestreamSource } from '../../cells/constructs/QuickSightDashboards.ts';
-import { TimeseriesStore } from '../../cells/constructs/TimeseriesStore.ts';
 import { type CellDefinition, parseCellDefinition } from '../../cells/definition.ts';
-import { cellTopology } from '../../cells/topology.ts';
 import { DATASET_IDS } from '../../dashboards/quicksight/timestreamDatasets.ts';
 import { VIEWS } from '../../dashboards/viewDefinitions/index.ts';
 import { VIEW_IDS } from '../../dashboards/views.ts';
+import { quickSightTemplate } from './support/quickSightStack.ts';
 import { type SynthesizedCells, synthCells, VARIANT_CELL } from './support/synthCells.ts';
 import { type CfnResource, logicalIdOf, resourcesOf } from './support/templateQueries.ts';
 
@@ -143,11 +139,14 @@ describe('QuickSight dashboards of a cell with a principal', () => {
         ]),
       },
     });
-    // The robust z-score the local dashboard uses is a column of the same dataset.
+    // The local dashboard's anomaly rule (robust z-score on active intervals) is a column of the same dataset.
     const volume = [...resourcesOf(template(WITH.id), 'AWS::QuickSight::DataSet')].find(
       ([, d]) => d.Properties.ImportMode === 'SPICE',
     )![1];
-    expect(sqlOf(volume)).toMatch(/0\.6745 \* \(f\.events - m\.median\) \/ s\.mad/);
+    expect(sqlOf(volume)).toMatch(/\(f\.events - m\.median\) \/ s\.spread/);
+    expect(sqlOf(volume)).toContain(
+      'greatest(approx_percentile(abs(a.events - m.median), 0.5) / 0.6745, sqrt(max(m.median)))',
+    );
   });
 
   it('never adds money across currencies and divides the exact minor-unit sum once', () => {
@@ -194,25 +193,11 @@ describe('QuickSight per-cell settings', () => {
       quicksightPrincipalArn: GROUP,
       stages: { ...VARIANT_CELL.stages, authorization: { consumers: [{ name: 'approvals' }] } },
     });
-    const stack = new Stack(new App(), 'Dashboards', { env: { account: cell.account, region: cell.region } });
-    const topology = cellTopology(cell);
-    const timeseries = new TimeseriesStore(stack, 'Timeseries', {
-      databaseName: topology.timestreamDatabase,
-      tableName: topology.timestreamTable,
-      retention: { memoryRetentionHours: 24, magneticRetentionDays: 30 },
-      encryptionKey: new kms.Key(stack, 'Key'),
-    });
 
     // Act
-    new QuickSightDashboards(stack, 'QuickSight', {
-      principalArn: GROUP,
-      cellId: cell.id,
-      prefix: 'bems-test-b',
-      source: timestreamSource({ topology, timeseries, grantServiceRole: false }),
-    });
+    const t = quickSightTemplate(cell, GROUP, 'bems-test-b');
 
     // Assess
-    const t = Template.fromStack(stack);
     const stuck = [...resourcesOf(t, 'AWS::QuickSight::DataSet')].find(
       ([, d]) => d.Properties.DataSetId === 'bems-test-b-stuck',
     )![1];

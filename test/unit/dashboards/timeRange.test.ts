@@ -33,6 +33,15 @@ describe('parseTimeRange', () => {
     ]);
   });
 
+  it('takes the currency filter with the range: a three-letter code, or empty for every currency', () => {
+    expect(parseTimeRange({ currency: 'EUR' }, NOW).currency).toBe('EUR');
+    expect(parseTimeRange({ currency: '' }, NOW)).not.toHaveProperty('currency');
+    expect(issuesOf(() => parseTimeRange({ currency: 'eur', bucket: '2m' }, NOW))).toEqual([
+      { path: 'bucket', message: expect.stringMatching(/auto or one of/) },
+      { path: 'currency', message: expect.stringMatching(/ISO 4217/) },
+    ]);
+  });
+
   it('rejects an empty or reversed range, a range over 366 days and too many intervals', () => {
     expect(issuesOf(() => parseTimeRange({ from: String(NOW), to: String(NOW) }, NOW))).toEqual([
       { path: 'from', message: 'must be before to' },
@@ -54,7 +63,7 @@ describe('bucketStarts and bucketLabel', () => {
   });
 
   it('labels intraday buckets with date and time, daily ones with the date', () => {
-    expect(bucketLabel(Date.parse('2026-11-28T07:15:00Z'), 900_000)).toBe('11-28 07:15');
+    expect(bucketLabel(Date.parse('2026-11-28T07:15:00Z'), 900_000)).toBe('2026-11-28 07:15');
     expect(bucketLabel(Date.parse('2026-11-28T00:00:00Z'), 24 * HOUR)).toBe('2026-11-28');
   });
 });

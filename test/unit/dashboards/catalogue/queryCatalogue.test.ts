@@ -182,22 +182,32 @@ describe('the query catalogue', () => {
     expect(sorted(timestream.map(key))).toEqual(sorted(expected));
   });
 
-  it('event_volume: every interval of the history with the local dashboard’s counts and robust z-scores', async () => {
+  it('event_volume: every interval and currency of the history with the local counts and anomaly rule', async () => {
     const { athena, timestream } = await onDuckDb('event_volume');
     const counts = new Map(local('event_volume').map((r) => [Number(r.d0), Number(r.n)]));
+    const intervals = (14 * DAY) / BUCKETS['15m'] + 1;
     for (const rows of [athena, timestream]) {
-      const series = rows.map((r) => ({
-        at: epochMsOf(r.interval_start),
-        events: Number(r.events),
-        z: Number(r.robust_z),
-      }));
-      series.sort((a, b) => a.at - b.at);
-      expect(series.length).toBe((14 * DAY) / BUCKETS['15m'] + 1);
-      expect(series.map((s) => s.events)).toEqual(series.map((s) => counts.get(s.at) ?? 0));
-      expect(series.reduce((sum, s) => sum + s.events, 0)).toBe([...counts.values()].reduce((a, b) => a + b, 0));
-      const { zScores } = robustZScores(series.map((s) => s.events));
-      expect(series.map((s) => Math.round(s.z * 100) / 100)).toEqual(zScores);
-      expect(rows.filter((r) => r.volume_status === 'anomaly').length).toBeGreaterThan(0);
+      const currencies = [...new Set(rows.map((r) => String(r.currency)))].sort();
+      expect(currencies).toEqual([...new Set(EVENTS.map((e) => e.currency))].sort());
+      expect(rows.length).toBe(intervals * currencies.length);
+      // Summed over the currencies, the local dashboard's counts per interval.
+      const total = new Map<number, number>();
+      for (const r of rows)
+        total.set(epochMsOf(r.interval_start), (total.get(epochMsOf(r.interval_start)) ?? 0) + Number(r.events));
+      expect([...total.keys()].length).toBe(intervals);
+      for (const [at, n] of total) expect(n, new Date(at).toISOString()).toBe(counts.get(at) ?? 0);
+      // Per currency, the rule's verdicts on that currency's complete intervals.
+      for (const currency of currencies) {
+        const series = rows
+          .filter((r) => r.currency === currency)
+          .map((r) => ({ at: epochMsOf(r.interval_start), events: Number(r.events), status: String(r.volume_status) }))
+          .sort((a, b) => a.at - b.at);
+        const { verdicts } = robustZScores(series.slice(1, -1).map((s) => s.events));
+        expect(
+          series.map((s) => s.status),
+          currency,
+        ).toEqual(['unjudged', ...verdicts, 'unjudged']);
+      }
     }
   });
 });
