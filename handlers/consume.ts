@@ -1,5 +1,4 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -16,7 +15,7 @@ import type { Env, EnvReader } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
 import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
 import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
-import { createObservability, type Invocation, runInvocation } from './shared/observability.ts';
+import { createObservability, type Invocation, runInvocation, type Tracing } from './shared/observability.ts';
 import { readHandlerConfig } from './shared/readHandlerConfig.ts';
 import { QUEUE_RETRY_POLICY, type RetryPolicy } from './shared/retry.ts';
 
@@ -87,60 +86,65 @@ export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 export function createConsumeHandler(config: ConsumeConfig, dependencies: ConsumeDependencies = {}): ConsumeHandler {
   const observability = createObservability(config, dependencies);
   const now = dependencies.now ?? Date.now;
-  const sink = dependencies.sink ?? sinkFor(config, dependencies, observability.tracer);
+  const sink = dependencies.sink ?? sinkFor(config, dependencies, observability.tracing);
   const consumer = config.consumerName;
 
   return (event, context) =>
-    runInvocation(observability, 'consume', { requestId: context?.awsRequestId, consumer }, async (invocation) => {
-      const processedAt = now();
-      const messages = event.Records.map(parseFifoMessage);
-      const grouped = messages.map(
-        (m): GroupedMessage =>
-          m.ok
-            ? {
-                messageId: m.messageId,
-                groupId: m.groupId,
-                item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
-              }
-            : { messageId: m.messageId, groupId: m.groupId, error: m.error },
-      );
-      const outcomes = await recordInGroupOrder(
-        grouped,
-        sink,
-        context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
-      );
+    runInvocation(
+      observability,
+      { name: 'consume', kind: 'consumer', messages: event.Records },
+      { requestId: context?.awsRequestId, consumer },
+      async (invocation) => {
+        const processedAt = now();
+        const messages = event.Records.map(parseFifoMessage);
+        const grouped = messages.map(
+          (m): GroupedMessage =>
+            m.ok
+              ? {
+                  messageId: m.messageId,
+                  groupId: m.groupId,
+                  item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
+                }
+              : { messageId: m.messageId, groupId: m.groupId, error: m.error },
+        );
+        const outcomes = await recordInGroupOrder(
+          grouped,
+          sink,
+          context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
+        );
 
-      const byMessage = new Map(messages.map((m) => [m.messageId, m]));
-      for (const [messageId, outcome] of outcomes) {
-        const message = byMessage.get(messageId)!;
-        const ids: Record<string, string> = message.ok
-          ? { messageId, eventId: message.detail.eventId, invoiceId: message.detail.invoiceId }
-          : { messageId, messageGroupId: message.groupId };
-        const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
-        reportOutcome(outcome, ids, dimensions, invocation);
-        if (outcome.status === 'recorded' && message.ok) {
-          // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
-          const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
-          invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
+        const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+        for (const [messageId, outcome] of outcomes) {
+          const message = byMessage.get(messageId)!;
+          const ids: Record<string, string> = message.ok
+            ? { messageId, eventId: message.detail.eventId, invoiceId: message.detail.invoiceId }
+            : { messageId, messageGroupId: message.groupId };
+          const dimensions = { stage: message.ok ? message.detail.stage : 'unknown', consumer };
+          reportOutcome(outcome, ids, dimensions, invocation);
+          if (outcome.status === 'recorded' && message.ok) {
+            // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
+            const latency = Math.max(0, processedAt - Date.parse(message.detail.server.receivedAt));
+            invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
+          }
         }
-      }
-      return batchResponse(event, outcomes, context);
-    });
+        return batchResponse(event, outcomes, context);
+      },
+    );
 }
 
 /** The sink of the configured store, with its SDK client (traced) unless one is injected. */
-function sinkFor(config: ConsumeConfig, dependencies: ConsumeDependencies, tracer: Tracer): EventSink {
+function sinkFor(config: ConsumeConfig, dependencies: ConsumeDependencies, tracing: Tracing): EventSink {
   const retry = { policy: config.retry, ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}) };
   if (config.analytics.store === 'lakehouse') {
     return new FirehoseSink({
-      client: dependencies.firehose ?? tracer.captureAWSv3Client(new FirehoseClient(config.firehose)),
+      client: dependencies.firehose ?? tracing.instrumentAwsClient(new FirehoseClient(config.firehose)),
       streamName: config.analytics.streamName,
       ...retry,
     });
   }
   return new TimestreamSink({
     client:
-      dependencies.timestreamWrite ?? tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
+      dependencies.timestreamWrite ?? tracing.instrumentAwsClient(new TimestreamWriteClient(config.timestreamWrite)),
     databaseName: config.analytics.databaseName,
     tableName: config.analytics.tableName,
     ...retry,

@@ -81,47 +81,52 @@ type ForwardItem = PublishItem & { readonly stage: Stage; readonly eventId: stri
 
 export function createForwardHandler(config: ForwardConfig, dependencies: ForwardDependencies = {}): ForwardHandler {
   const observability = createObservability(config, dependencies);
-  const client = dependencies.sns ?? observability.tracer.captureAWSv3Client(new SNSClient(config.sns));
+  const client = dependencies.sns ?? observability.tracing.instrumentAwsClient(new SNSClient(config.sns));
 
   return (event, context) =>
-    runInvocation(observability, 'forward', { requestId: context?.awsRequestId }, async ({ log, metrics }) => {
-      const failed = new Set<string>();
-      const items = toForwardItems(event.Records, config, failed, { log, metrics });
-      const publishFailures = await publishToTopics(items, {
-        client,
-        ...retryBudget(config.retry, dependencies.retryClock, context),
-      });
-      const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
-      for (const item of items) {
-        const failure = failureByMessage.get(item.messageId);
-        if (failure) {
-          failed.add(item.messageId);
-          log.error('event not forwarded', {
-            messageId: item.messageId,
-            eventId: item.eventId,
-            invoiceId: item.invoiceId,
-            stage: item.stage,
-            code: failure.code,
-            kind: failure.kind,
-            reason: failure.message,
-          });
-          metrics.add(METRICS.forwardFailures, 1, { stage: item.stage });
-        } else {
-          log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
-          metrics.add(METRICS.eventsForwarded, 1, { stage: item.stage });
+    runInvocation(
+      observability,
+      { name: 'forward', kind: 'consumer', messages: event.Records },
+      { requestId: context?.awsRequestId },
+      async ({ log, metrics }) => {
+        const failed = new Set<string>();
+        const items = toForwardItems(event.Records, config, failed, { log, metrics });
+        const publishFailures = await publishToTopics(items, {
+          client,
+          ...retryBudget(config.retry, dependencies.retryClock, context),
+        });
+        const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
+        for (const item of items) {
+          const failure = failureByMessage.get(item.messageId);
+          if (failure) {
+            failed.add(item.messageId);
+            log.error('event not forwarded', {
+              messageId: item.messageId,
+              eventId: item.eventId,
+              invoiceId: item.invoiceId,
+              stage: item.stage,
+              code: failure.code,
+              kind: failure.kind,
+              reason: failure.message,
+            });
+            metrics.add(METRICS.forwardFailures, 1, { stage: item.stage });
+          } else {
+            log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
+            metrics.add(METRICS.eventsForwarded, 1, { stage: item.stage });
+          }
         }
-      }
-      log.info('inbox batch forwarded', {
-        messages: event.Records.length,
-        forwarded: items.length - publishFailures.length,
-        failed: failed.size,
-      });
-      return {
-        batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
-          itemIdentifier: r.messageId,
-        })),
-      };
-    });
+        log.info('inbox batch forwarded', {
+          messages: event.Records.length,
+          forwarded: items.length - publishFailures.length,
+          failed: failed.size,
+        });
+        return {
+          batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+            itemIdentifier: r.messageId,
+          })),
+        };
+      },
+    );
 }
 
 /**
