@@ -25,8 +25,7 @@ export function checkOutBase(repoRoot: string, commit: string, log: (line: strin
   };
   try {
     log(`base ${resolved.slice(0, 10)}: npm ci in ${root}`);
-    const npm = path.join(path.dirname(process.execPath), 'npm');
-    execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

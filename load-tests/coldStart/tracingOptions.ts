@@ -84,8 +84,7 @@ async function measureAdot(input: TracingOptionsInput, env: Record<string, strin
   mkdirSync(prefix, { recursive: true });
   writeFileSync(path.join(prefix, 'package.json'), '{"name":"adot-probe","private":true}\n');
   input.log(`npm install ${ADOT_PACKAGE} (the ADOT layer's instrumentation) into ${prefix}`);
-  const npm = path.join(path.dirname(process.execPath), 'npm');
-  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', ADOT_PACKAGE], {
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ADOT_PACKAGE], {
     cwd: prefix,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
