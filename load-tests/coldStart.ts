@@ -56,20 +56,18 @@ try {
     bundles: JSON.parse(lastLine(base.runScript(BUNDLER, [base.root, path.join(work, 'before')]))),
   };
   const rows = await compareBundles(before, after, runs, log);
+  const command = `npm run coldstart --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  const facts = { command, commit, baseCommit: base.commit, runs, startedAt, loadAverageAtStart };
+  mkdirSync(path.dirname(values.out), { recursive: true });
+  // Written now and again below: a failure in the optional tracing part keeps the main figures.
+  writeFileSync(values.out, markdownReport(rows, facts, ''));
   const tracing =
     values.tracing || values.adot
       ? await measureTracingOptions({ base, work, runs, adot: values.adot, currentBundles: after.bundles, log })
       : { console: '', markdown: '' };
   console.log(consoleTable(rows));
   if (tracing.console) console.log(`\n${tracing.console}`);
-  const command = `npm run coldstart --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-  const report = markdownReport(
-    rows,
-    { command, commit, baseCommit: base.commit, runs, startedAt, loadAverageAtStart },
-    tracing.markdown,
-  );
-  mkdirSync(path.dirname(values.out), { recursive: true });
-  writeFileSync(values.out, report);
+  writeFileSync(values.out, markdownReport(rows, facts, tracing.markdown));
   log(`results: ${path.relative(ROOT, values.out)}`);
 } finally {
   base?.remove();

@@ -32,7 +32,7 @@ const before = performance.now();
 const module = await import(process.env.COLD_START_BUNDLE);
 if (typeof module.handler !== 'function') throw new Error('no handler export');
 const after = performance.now();
-process.stdout.write(JSON.stringify({ initMs: after, importMs: after - before }));
+process.stdout.write('\\n' + JSON.stringify({ initMs: after, importMs: after - before }) + '\\n');
 `;
 
 export function measureInit(
@@ -56,7 +56,9 @@ export function measureInit(
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`loading ${bundle} exited with ${code}: ${err.slice(-800)}`));
-      resolve(JSON.parse(out) as InitSample);
+      // The last line: whatever a preloaded module (ADOT) printed comes before it.
+      const line = out.trim().split('\n').at(-1) ?? '';
+      resolve(JSON.parse(line) as InitSample);
     });
   });
 }
