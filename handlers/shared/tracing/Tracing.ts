@@ -1,11 +1,4 @@
-import {
-  type Attributes,
-  type Link,
-  context as otelContext,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Link, context as otelContext, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -15,7 +8,7 @@ import {
   type SpanExporter,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { type InstrumentableClient, instrumentAwsClient } from './awsClientTracing.ts';
+import { type InstrumentableClient, instrumentAwsClient, recordFailure } from './awsClientTracing.ts';
 import {
   contextFromTraceHeader,
   currentLambdaTraceHeader,
@@ -101,8 +94,7 @@ export function createTracing(settings: TracingSettings): Tracing {
       try {
         return await otelContext.with(trace.setSpan(parent, span), fn);
       } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+        recordFailure(span, error);
         throw error;
       } finally {
         span.end();

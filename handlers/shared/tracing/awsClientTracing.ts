@@ -1,4 +1,4 @@
-import { context as otelContext, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { context as otelContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { BuildMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { traceHeaderOf } from './lambdaTraceContext.ts';
 
@@ -39,8 +39,7 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, t
       if (metadata?.httpStatusCode) span.setAttribute('http.response.status_code', metadata.httpStatusCode);
       return result;
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+      recordFailure(span, error);
       throw error;
     } finally {
       span.end();
@@ -55,4 +54,11 @@ export function instrumentAwsClient<C extends InstrumentableClient>(client: C, t
     override: true,
   });
   return client;
+}
+
+/** Marks `span` failed with `error` (an `exception` event, status ERROR named after the error). */
+export function recordFailure(span: Span, error: unknown): void {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  span.recordException(failure);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: failure.name });
 }
