@@ -1,5 +1,4 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -21,7 +20,7 @@ import type { Env, EnvReader } from './shared/EnvReader.ts';
 import { DownstreamError, FAILURE_KINDS, HandlerError, RecordRejectedError } from './shared/errors.ts';
 import type { CommonHandlerConfig } from './shared/handlerConfig.ts';
 import { type HandlerDependencies, type LambdaHandler, lazyHandler } from './shared/lambdaHandler.ts';
-import { createObservability, type Invocation, runInvocation } from './shared/observability.ts';
+import { createObservability, type Invocation, runInvocation, type Tracing } from './shared/observability.ts';
 import { readHandlerConfig } from './shared/readHandlerConfig.ts';
 import { QUEUE_RETRY_POLICY, type RetryPolicy } from './shared/retry.ts';
 
@@ -95,82 +94,87 @@ export type ConsumeHandler = LambdaHandler<SQSEvent, SQSBatchResponse>;
 export function createConsumeHandler(config: ConsumeConfig, dependencies: ConsumeDependencies = {}): ConsumeHandler {
   const observability = createObservability(config, dependencies);
   const now = dependencies.now ?? Date.now;
-  const sink = timedSink(dependencies.sink ?? sinkFor(config, dependencies, observability.tracer), now);
+  const sink = timedSink(dependencies.sink ?? sinkFor(config, dependencies, observability.tracing), now);
   const consumer = config.consumerName;
-  const failureStore = dependencies.failureStore ?? failureStoreFor(config.failures, observability.tracer);
+  const failureStore = dependencies.failureStore ?? failureStoreFor(config.failures, observability.tracing);
 
   return (event, context) =>
-    runInvocation(observability, 'consume', { requestId: context?.awsRequestId, consumer }, async (invocation) => {
-      const processedAt = now();
-      const messages = event.Records.map(parseFifoMessage);
-      const grouped = messages.map(
-        (m): GroupedMessage =>
-          m.ok
-            ? {
-                messageId: m.messageId,
-                groupId: m.groupId,
-                item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
-              }
-            : { messageId: m.messageId, groupId: m.groupId, error: m.error },
-      );
-      const outcomes = await recordInGroupOrder(
-        grouped,
-        sink.sink,
-        context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
-      );
+    runInvocation(
+      observability,
+      { name: 'consume', kind: 'consumer', messages: event.Records },
+      { requestId: context?.awsRequestId, consumer },
+      async (invocation) => {
+        const processedAt = now();
+        const messages = event.Records.map(parseFifoMessage);
+        const grouped = messages.map(
+          (m): GroupedMessage =>
+            m.ok
+              ? {
+                  messageId: m.messageId,
+                  groupId: m.groupId,
+                  item: { detail: m.detail, consumer, replayed: m.replayed, processedAt },
+                }
+              : { messageId: m.messageId, groupId: m.groupId, error: m.error },
+        );
+        const outcomes = await recordInGroupOrder(
+          grouped,
+          sink.sink,
+          context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
+        );
 
-      const byMessage = new Map(messages.map((m) => [m.messageId, m]));
-      const records = new Map(event.Records.map((r) => [r.messageId, r]));
-      const items = new Map(grouped.flatMap((g) => ('item' in g ? [[g.messageId, g.item] as const] : [])));
-      const failures: FailedRecord[] = [];
-      for (const [messageId, outcome] of outcomes) {
-        const message = byMessage.get(messageId)!;
-        const stage = message.ok ? message.detail.stage : stageAttribute(records.get(messageId));
-        const dimensions = { stage, consumer };
-        reportOutcome(outcome, dimensions, invocation);
-        if (outcome.status === 'failed' || outcome.status === 'skipped') {
-          failures.push({
-            messageId,
-            ...(message.ok ? { eventId: message.detail.eventId, invoiceId: message.detail.invoiceId } : {}),
-            ...(!message.ok ? { invoiceId: message.groupId } : {}),
-            stage,
-            consumer,
-            attempt: Number(records.get(messageId)?.attributes.ApproximateReceiveCount ?? 1),
-            error: outcome.status === 'failed' ? outcome.error : deferredError(message.groupId),
-          });
-        } else if (outcome.status === 'duplicate' && message.ok) {
-          invocation.log.info('event already recorded; duplicate suppressed', {
-            messageId,
-            eventId: message.detail.eventId,
-            invoiceId: message.detail.invoiceId,
-          });
+        const byMessage = new Map(messages.map((m) => [m.messageId, m]));
+        const records = new Map(event.Records.map((r) => [r.messageId, r]));
+        const items = new Map(grouped.flatMap((g) => ('item' in g ? [[g.messageId, g.item] as const] : [])));
+        const failures: FailedRecord[] = [];
+        for (const [messageId, outcome] of outcomes) {
+          const message = byMessage.get(messageId)!;
+          const stage = message.ok ? message.detail.stage : stageAttribute(records.get(messageId));
+          const dimensions = { stage, consumer };
+          reportOutcome(outcome, dimensions, invocation);
+          if (outcome.status === 'failed' || outcome.status === 'skipped') {
+            failures.push({
+              messageId,
+              ...(message.ok ? { eventId: message.detail.eventId, invoiceId: message.detail.invoiceId } : {}),
+              ...(!message.ok ? { invoiceId: message.groupId } : {}),
+              stage,
+              consumer,
+              attempt: Number(records.get(messageId)?.attributes.ApproximateReceiveCount ?? 1),
+              error: outcome.status === 'failed' ? outcome.error : deferredError(message.groupId),
+            });
+          } else if (outcome.status === 'duplicate' && message.ok) {
+            invocation.log.info('event already recorded; duplicate suppressed', {
+              messageId,
+              eventId: message.detail.eventId,
+              invoiceId: message.detail.invoiceId,
+            });
+          }
+          // END_TO_END_VISIBILITY: API receipt → store acceptance, replays left out (they were visible once).
+          const acceptedAt = items.has(messageId) ? sink.acceptedAt(items.get(messageId)!) : undefined;
+          if (outcome.status === 'recorded' && message.ok && !message.replayed && acceptedAt !== undefined) {
+            // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
+            const latency = Math.max(0, acceptedAt - Date.parse(message.detail.server.receivedAt));
+            invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
+          }
         }
-        // END_TO_END_VISIBILITY: API receipt → store acceptance, replays left out (they were visible once).
-        const acceptedAt = items.has(messageId) ? sink.acceptedAt(items.get(messageId)!) : undefined;
-        if (outcome.status === 'recorded' && message.ok && !message.replayed && acceptedAt !== undefined) {
-          // Clamped like latency_ms: the clocks of different hosts may disagree by a little.
-          const latency = Math.max(0, acceptedAt - Date.parse(message.detail.server.receivedAt));
-          invocation.metrics.add(METRICS.endToEndLatency, latency, dimensions);
-        }
-      }
-      await reportFailedRecords(failures, { log: invocation.log, ...(failureStore ? { store: failureStore } : {}) });
-      return batchResponse(event, outcomes, context);
-    });
+        await reportFailedRecords(failures, { log: invocation.log, ...(failureStore ? { store: failureStore } : {}) });
+        return batchResponse(event, outcomes, context);
+      },
+    );
 }
 
 /** The sink of the configured store, with its SDK client (traced) unless one is injected. */
-function sinkFor(config: ConsumeConfig, dependencies: ConsumeDependencies, tracer: Tracer): EventSink {
+function sinkFor(config: ConsumeConfig, dependencies: ConsumeDependencies, tracing: Tracing): EventSink {
   const retry = { policy: config.retry, ...(dependencies.retryClock ? { clock: dependencies.retryClock } : {}) };
   if (config.analytics.store === 'lakehouse') {
     return new FirehoseSink({
-      client: dependencies.firehose ?? tracer.captureAWSv3Client(new FirehoseClient(config.firehose)),
+      client: dependencies.firehose ?? tracing.instrumentAwsClient(new FirehoseClient(config.firehose)),
       streamName: config.analytics.streamName,
       ...retry,
     });
   }
   return new TimestreamSink({
     client:
-      dependencies.timestreamWrite ?? tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
+      dependencies.timestreamWrite ?? tracing.instrumentAwsClient(new TimestreamWriteClient(config.timestreamWrite)),
     databaseName: config.analytics.databaseName,
     tableName: config.analytics.tableName,
     ...retry,

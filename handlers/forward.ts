@@ -91,49 +91,54 @@ type ForwardItem = PublishItem & { readonly stage: Stage; readonly eventId: stri
 
 export function createForwardHandler(config: ForwardConfig, dependencies: ForwardDependencies = {}): ForwardHandler {
   const observability = createObservability(config, dependencies);
-  const client = dependencies.sns ?? observability.tracer.captureAWSv3Client(new SNSClient(config.sns));
-  const failureStore = dependencies.failureStore ?? failureStoreFor(config.failures, observability.tracer);
+  const client = dependencies.sns ?? observability.tracing.instrumentAwsClient(new SNSClient(config.sns));
+  const failureStore = dependencies.failureStore ?? failureStoreFor(config.failures, observability.tracing);
 
   return (event, context) =>
-    runInvocation(observability, 'forward', { requestId: context?.awsRequestId }, async ({ log, metrics }) => {
-      const failures: FailedRecord[] = [];
-      const items = toForwardItems(event.Records, config, failures, metrics);
-      const publishFailures = await publishToTopics(items, {
-        client,
-        ...retryBudget(config.retry, dependencies.retryClock, context),
-      });
-      const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
-      const attempts = new Map(event.Records.map((r) => [r.messageId, receiveCount(r)]));
-      for (const item of items) {
-        const failure = failureByMessage.get(item.messageId);
-        if (failure) {
-          failures.push({
-            messageId: item.messageId,
-            eventId: item.eventId,
-            invoiceId: item.invoiceId,
-            stage: item.stage,
-            attempt: attempts.get(item.messageId) ?? 1,
-            error: new PublishFailedError(failure),
-          });
-          metrics.add(METRICS.forwardFailures, 1, { stage: item.stage });
-        } else {
-          log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
-          metrics.add(METRICS.eventsForwarded, 1, { stage: item.stage });
+    runInvocation(
+      observability,
+      { name: 'forward', kind: 'consumer', messages: event.Records },
+      { requestId: context?.awsRequestId },
+      async ({ log, metrics }) => {
+        const failures: FailedRecord[] = [];
+        const items = toForwardItems(event.Records, config, failures, metrics);
+        const publishFailures = await publishToTopics(items, {
+          client,
+          ...retryBudget(config.retry, dependencies.retryClock, context),
+        });
+        const failureByMessage = new Map(publishFailures.map((f) => [f.messageId, f]));
+        const attempts = new Map(event.Records.map((r) => [r.messageId, receiveCount(r)]));
+        for (const item of items) {
+          const failure = failureByMessage.get(item.messageId);
+          if (failure) {
+            failures.push({
+              messageId: item.messageId,
+              eventId: item.eventId,
+              invoiceId: item.invoiceId,
+              stage: item.stage,
+              attempt: attempts.get(item.messageId) ?? 1,
+              error: new PublishFailedError(failure),
+            });
+            metrics.add(METRICS.forwardFailures, 1, { stage: item.stage });
+          } else {
+            log.debug('event forwarded', { eventId: item.eventId, invoiceId: item.invoiceId, stage: item.stage });
+            metrics.add(METRICS.eventsForwarded, 1, { stage: item.stage });
+          }
         }
-      }
-      await reportFailedRecords(failures, { log, ...(failureStore ? { store: failureStore } : {}) });
-      const failed = new Set(failures.map((f) => f.messageId));
-      log.info('inbox batch forwarded', {
-        messages: event.Records.length,
-        forwarded: items.length - publishFailures.length,
-        failed: failed.size,
-      });
-      return {
-        batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
-          itemIdentifier: r.messageId,
-        })),
-      };
-    });
+        await reportFailedRecords(failures, { log, ...(failureStore ? { store: failureStore } : {}) });
+        const failed = new Set(failures.map((f) => f.messageId));
+        log.info('inbox batch forwarded', {
+          messages: event.Records.length,
+          forwarded: items.length - publishFailures.length,
+          failed: failed.size,
+        });
+        return {
+          batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+            itemIdentifier: r.messageId,
+          })),
+        };
+      },
+    );
 }
 
 /** An SNS publish entry that failed (after the retries `publishToTopics` made), as an error. */

@@ -119,13 +119,13 @@ export type IngestHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyR
 export function createIngestHandler(config: IngestConfig, dependencies: IngestDependencies = {}): IngestHandler {
   const observability = createObservability(config, dependencies);
   const client =
-    dependencies.eventBridge ?? observability.tracer.captureAWSv3Client(new EventBridgeClient(config.eventBridge));
+    dependencies.eventBridge ?? observability.tracing.instrumentAwsClient(new EventBridgeClient(config.eventBridge));
   const now = dependencies.now ?? Date.now;
   const idempotency = config.idempotency && createIdempotency(config.idempotency, dependencies, observability);
 
   return (event, context) => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId;
-    return runInvocation(observability, 'ingest', { requestId }, async ({ log, metrics }) => {
+    return runInvocation(observability, { name: 'ingest', kind: 'server' }, { requestId }, async ({ log, metrics }) => {
       try {
         const receivedAt = now();
         // The clock goes to the contract only when injected: the default schemas are built once.
@@ -209,7 +209,7 @@ function createIdempotency(
   observability: ReturnType<typeof createObservability>,
 ): EventIdempotency {
   const client =
-    dependencies.dynamoDB ?? observability.tracer.captureAWSv3Client(new DynamoDBClient(settings.dynamoDB));
+    dependencies.dynamoDB ?? observability.tracing.instrumentAwsClient(new DynamoDBClient(settings.dynamoDB));
   return new EventIdempotency({ tableName: settings.tableName, client, windowHours: settings.windowHours });
 }
 

@@ -1,4 +1,3 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -28,6 +27,7 @@ import {
   type Invocation,
   type ObservabilityOverrides,
   runInvocation,
+  type Tracing,
 } from './shared/observability.ts';
 
 /**
@@ -63,7 +63,7 @@ export const SLA_CHECK_UNAVAILABLE =
 
 export function createMonitorHandler(config: MonitorConfig, dependencies: MonitorDependencies = {}): MonitorHandler {
   const observability = createObservability(config, dependencies);
-  const runDependencies = monitorClients(config, dependencies, observability.tracer);
+  const runDependencies = monitorClients(config, dependencies, observability.tracing);
   const settings = { cellId: config.cellId, topology: config.topology, redrive: config.redrive };
 
   return (_event, context) =>
@@ -75,26 +75,26 @@ export function createMonitorHandler(config: MonitorConfig, dependencies: Monito
 }
 
 /** What one run works with: the injected dependencies, or AWS clients built from the configuration. */
-function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies, tracer: Tracer): RunDependencies {
-  const sqs = dependencies.sqs ?? tracer.captureAWSv3Client(new SQSClient(config.sqs));
+function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies, tracing: Tracing): RunDependencies {
+  const sqs = dependencies.sqs ?? tracing.instrumentAwsClient(new SQSClient(config.sqs));
   const queueStats =
     dependencies.queueStats ??
-    new SqsCloudWatchQueueStats(sqs, tracer.captureAWSv3Client(new CloudWatchClient(config.cloudwatch)));
+    new SqsCloudWatchQueueStats(sqs, tracing.instrumentAwsClient(new CloudWatchClient(config.cloudwatch)));
   const stateStore =
     dependencies.stateStore ??
     (config.state.kind === 'ssm'
-      ? new SsmMonitorStateStore(tracer.captureAWSv3Client(new SSMClient(config.ssm)), config.state.parameterName)
+      ? new SsmMonitorStateStore(tracing.instrumentAwsClient(new SSMClient(config.ssm)), config.state.parameterName)
       : new FileMonitorStateStore(config.state.path));
   const publisher =
     dependencies.publisher ??
-    new SnsAlertPublisher(tracer.captureAWSv3Client(new SNSClient(config.sns)), config.alertTopicArns, config.cellId);
+    new SnsAlertPublisher(tracing.instrumentAwsClient(new SNSClient(config.sns)), config.alertTopicArns, config.cellId);
   const probe =
     dependencies.probe === null
       ? undefined
       : (dependencies.probe ??
         (config.timestream
           ? new TimestreamWriteProbe(
-              tracer.captureAWSv3Client(new TimestreamWriteClient(config.timestreamWrite)),
+              tracing.instrumentAwsClient(new TimestreamWriteClient(config.timestreamWrite)),
               config.timestream.databaseName,
               config.timestream.tableName,
               config.cellId,
@@ -106,12 +106,12 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
     dependencies.stuckInvoices ??
     (config.timestream
       ? new TimestreamStuckInvoiceSource({
-          client: tracer.captureAWSv3Client(new TimestreamQueryClient(config.timestreamQuery)),
+          client: tracing.instrumentAwsClient(new TimestreamQueryClient(config.timestreamQuery)),
           database: config.timestream.databaseName,
           table: config.timestream.tableName,
         })
       : undefined);
-  const parkedStore = dependencies.parkedStore ?? parkedStoreOf(config, tracer);
+  const parkedStore = dependencies.parkedStore ?? parkedStoreOf(config, tracing);
   return {
     sqs,
     queueStats,
@@ -126,11 +126,11 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
 }
 
 /** The parked store the configuration names (S3 on AWS, a directory in the local cell), if any. */
-function parkedStoreOf(config: MonitorConfig, tracer: Tracer): ParkedStore | undefined {
+function parkedStoreOf(config: MonitorConfig, tracing: Tracing): ParkedStore | undefined {
   if (!config.parked) return undefined;
   if (config.parked.kind === 'file') return new FileParkedStore(config.parked.directory);
   return new S3ParkedStore({
-    client: tracer.captureAWSv3Client(new S3Client(config.s3)),
+    client: tracing.instrumentAwsClient(new S3Client(config.s3)),
     bucket: config.parked.bucket,
   });
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { strictObject } from './fields.ts';
 import { eventCrossFieldRules, runAlways, stageEventObject } from './invoiceEvent.ts';
 import { STAGES, type Stage } from './stages.ts';

@@ -29,6 +29,8 @@ export const RUNTIME_ENV = {
   secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
   metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
   traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
+  /** Set by Lambda when active tracing is on: where spans go (OTLP over UDP). */
+  traceEndpoint: 'AWS_XRAY_DAEMON_ADDRESS',
 } as const;
 
 /** Prefix of the SDK's per-service endpoint override (`AWS_ENDPOINT_URL_SNS`, …). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The local cell's `GET /health` answer: the contract between the cell that writes it

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type {} from 'zod-openapi'; // types the JSON Schema keywords `.meta()` takes (see publishedSchemas.ts)
 import {
   addDays,

@@ -1,5 +1,5 @@
 import type { JsonSchema, ModelOptions } from 'aws-cdk-lib/aws-apigateway';
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchRequestSchema, MAX_EVENTS_PER_REQUEST, stageEventSchema } from './invoiceEvent.ts';
 import type { Stage } from './stages.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body of `GET /invoices/{invoiceId}` (local cell), for the OpenAPI document. The local cell

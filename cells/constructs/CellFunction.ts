@@ -24,6 +24,14 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 export const SKIP_BUNDLING_CONTEXT = 'bems:skipBundling';
 
+/**
+ * The SDK's default credential chain (SSO, INI, process, web identity, IMDS and their nested
+ * clients), replaced in the bundles by what Lambda uses: see `handlers/shared/lambdaCredentialProvider.ts`.
+ */
+export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
+/** Relative to the project root, where the CDK runs esbuild. */
+export const LAMBDA_CREDENTIAL_PROVIDER = './handlers/shared/lambdaCredentialProvider.ts';
+
 export type { HandlerName };
 
 export interface CellFunctionProps {
@@ -45,7 +53,8 @@ export interface CellFunctionProps {
 
 /**
  * A BEMS Lambda function with the cell's production defaults: Node.js 24 on arm64, ESM bundled by
- * the local esbuild (never Docker), X-Ray tracing, JSON logs into its own encrypted log group with
+ * the local esbuild (never Docker), active tracing (Lambda's trace endpoint, which the handlers send
+ * OpenTelemetry spans to: ADR 0019; no layer), JSON logs into its own encrypted log group with
  * retention, and its own role that starts empty — permissions come only from `grant*` calls.
  */
 export class CellFunction extends Construct {
@@ -92,6 +101,8 @@ export class CellFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // Active tracing: Lambda samples, starts the trace (or continues API Gateway's), sets
+      // AWS_XRAY_DAEMON_ADDRESS, and grants xray:PutTraceSegments/PutTelemetryRecords.
       tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: plan.reservedConcurrentExecutions,
       environment: { ...props.environment },
@@ -122,12 +133,15 @@ export class CellFunction extends Construct {
           // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
           banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
           // The SDK goes into the bundle: the version we test with is the version that runs,
-          // not whatever the runtime happens to ship this month.
+          // not whatever the runtime happens to ship this month (ADR 0009).
           bundleAwsSDK: true,
           externalModules: [],
           minify: true,
-          keepNames: true,
+          // Names are not kept: every error class sets its `name` (ours, Powertools', the SDK's),
+          // and keeping them costs ~7 % of each bundle in __name wrappers.
+          keepNames: false,
           sourceMap: false,
+          esbuildArgs: { '--alias': `${CREDENTIAL_CHAIN_PACKAGE}=${LAMBDA_CREDENTIAL_PROVIDER}` },
           tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
           logLevel: LogLevel.WARNING,
         },

@@ -20,10 +20,12 @@ export interface CommonHandlerConfig {
   /** `false` when `POWERTOOLS_METRICS_DISABLED=true`. */
   readonly metricsEnabled: boolean;
   /**
-   * `POWERTOOLS_TRACE_ENABLED`. `undefined` lets Powertools decide (on inside Lambda, off elsewhere),
-   * so a handler never needs X-Ray to run.
+   * `POWERTOOLS_TRACE_ENABLED` (the name Powertools gave it, kept). `undefined` traces where Lambda's
+   * trace endpoint is set (active tracing) and nowhere else, so a handler never needs X-Ray to run.
    */
   readonly tracingEnabled: boolean | undefined;
+  /** `AWS_XRAY_DAEMON_ADDRESS`: Lambda's trace endpoint, which also takes OTLP spans over UDP. */
+  readonly traceEndpoint?: string;
 }
 
 export const DEFAULT_METRICS_NAMESPACE = 'BEMS';
@@ -36,6 +38,7 @@ export function commonConfigFromEnv(reader: EnvReader, defaultServiceName: strin
     reader.problem(COMMON_ENV.logLevel, `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
   const tracing = reader.optional(RUNTIME_ENV.traceEnabled);
+  const traceEndpoint = reader.optional(RUNTIME_ENV.traceEndpoint);
   return {
     cellId: reader.required(COMMON_ENV.cellId),
     region:
@@ -47,5 +50,6 @@ export function commonConfigFromEnv(reader: EnvReader, defaultServiceName: strin
     logLevel: logLevel as LogLevel,
     metricsEnabled: !reader.boolean(RUNTIME_ENV.metricsDisabled, false),
     tracingEnabled: tracing === undefined ? undefined : reader.boolean(RUNTIME_ENV.traceEnabled, true),
+    ...(traceEndpoint ? { traceEndpoint } : {}),
   };
 }

@@ -1,18 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CommonHandlerConfig } from './handlerConfig.ts';
 import { InvocationMetrics, type MetricsPublisher, powertoolsMetricsPublisher } from './InvocationMetrics.ts';
+import { createTracing, type InvocationSpanOptions, type Tracing } from './tracing/Tracing.ts';
 
-/** Logger, tracer and per-invocation metrics of one handler, created once per container. */
+export type { InvocationSpanOptions, Tracing };
+
+/** Logger, tracing and per-invocation metrics of one handler, created once per container. */
 export interface Observability {
   readonly logger: Logger;
-  readonly tracer: Tracer;
+  readonly tracing: Tracing;
   readonly newInvocationMetrics: () => InvocationMetrics;
 }
 
 export interface ObservabilityOverrides {
   readonly logger?: Logger;
   readonly publishMetrics?: MetricsPublisher;
+  /** Where spans go instead of Lambda's trace endpoint (tests: an in-memory exporter); turns tracing on. */
+  readonly spanExporter?: SpanExporter;
 }
 
 export function createObservability(
@@ -26,40 +31,16 @@ export function createObservability(
       logLevel: config.logLevel,
       persistentKeys: { cell: config.cellId },
     });
-  // Powertools turns tracing off by itself outside Lambda (no X-Ray daemon needed locally);
-  // POWERTOOLS_TRACE_ENABLED=false turns it off everywhere. HTTPS capture stays off because the
-  // AWS clients are instrumented one by one (captureAWSv3Client) and would otherwise be traced twice.
-  const tracer = new Tracer({
+  // OpenTelemetry (ADR 0019). On by itself where Lambda's trace endpoint is set (active tracing);
+  // POWERTOOLS_TRACE_ENABLED=false turns it off everywhere, as the local cell does.
+  const tracing = createTracing({
     serviceName: config.serviceName,
-    captureHTTPsRequests: false,
-    ...(config.tracingEnabled === false ? { enabled: false } : {}),
+    enabled: config.tracingEnabled ?? (overrides.spanExporter ? true : undefined),
+    ...(config.traceEndpoint ? { endpoint: config.traceEndpoint } : {}),
+    ...(overrides.spanExporter ? { exporter: overrides.spanExporter } : {}),
   });
   const publish = overrides.publishMetrics ?? powertoolsMetricsPublisher(config);
-  return { logger, tracer, newInvocationMetrics: () => new InvocationMetrics(publish) };
-}
-
-/**
- * Runs `fn` in an X-Ray subsegment named `## <name>` when tracing is on; otherwise just runs it.
- * Handlers are plain functions (no middy, no decorators), so the subsegment is opened by hand.
- */
-export async function traced<T>(tracer: Tracer, name: string, fn: () => Promise<T>): Promise<T> {
-  if (!tracer.isTracingEnabled()) return fn();
-  // Inside Lambda the runtime provides the facade segment; without one (X-Ray absent) just run.
-  const parent = tracer.getSegment();
-  if (!parent) return fn();
-  const subsegment = parent.addNewSubsegment(`## ${name}`);
-  tracer.setSegment(subsegment);
-  tracer.annotateColdStart();
-  tracer.addServiceNameAnnotation();
-  try {
-    return await fn();
-  } catch (error) {
-    tracer.addErrorAsMetadata(error as Error);
-    throw error;
-  } finally {
-    subsegment.close();
-    tracer.setSegment(parent);
-  }
+  return { logger, tracing, newInvocationMetrics: () => new InvocationMetrics(publish) };
 }
 
 /** What one invocation logs and measures with. */
@@ -68,17 +49,24 @@ export interface Invocation {
   readonly metrics: InvocationMetrics;
 }
 
+/** The invocation's span: its name, and (optionally) its kind and the messages it links to. */
+export type InvocationSpan = string | (InvocationSpanOptions & { readonly name: string });
+
 /**
- * Runs one invocation of a handler: in its X-Ray subsegment (`traced`), with a logger that adds
- * `keys` to every entry, and with metrics that are published at its end whatever happens.
+ * Runs one invocation of a handler: in its span, with a logger that adds `keys` to every entry
+ * (and to the span, as `bems.<key>`), and with metrics that are published at its end whatever happens.
  */
 export function runInvocation<T>(
   observability: Observability,
-  name: string,
+  span: InvocationSpan,
   keys: Record<string, string | undefined>,
   fn: (invocation: Invocation) => Promise<T>,
 ): Promise<T> {
-  return traced(observability.tracer, name, async () => {
+  const { name, ...options } = typeof span === 'string' ? { name: span } : span;
+  const attributes = Object.fromEntries(
+    Object.entries(keys).flatMap(([key, value]) => (value === undefined ? [] : [[`bems.${key}`, value]])),
+  );
+  return observability.tracing.inInvocationSpan(name, { ...options, attributes }, async () => {
     const log = requestLogger(observability.logger, keys);
     const metrics = observability.newInvocationMetrics();
     try {

@@ -1,4 +1,3 @@
-import './xrayManualMode.ts';
 import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';

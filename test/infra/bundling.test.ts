@@ -48,6 +48,15 @@ describe.each(Object.entries(entryMarkers))('the %s function', (name, marker) =>
     expect(source).toContain(marker);
   });
 
+  it("traces with OpenTelemetry over UDP, and holds neither the X-Ray SDK nor the SDK's default credential chain", () => {
+    const source = readFileSync(bundle().file, 'utf8');
+    expect(source).toContain('{"format":"json","version":1}');
+    // Strings only the X-Ray SDK and the credential-provider-node chain carry.
+    expect(source).not.toContain('AWS_XRAY_CONTEXT_MISSING');
+    expect(source).not.toContain('defaultProvider::fromSSO');
+    expect(source).toContain('the Lambda bundle resolves only these');
+  });
+
   it('loads as an ES module that exports handler, without any environment', async () => {
     const module = await import(pathToFileURL(bundle().file).href);
     expect(typeof module.handler).toBe('function');

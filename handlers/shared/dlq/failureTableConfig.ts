@@ -1,8 +1,8 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FAILURE_ENV } from '../../../schemas/functionEnvironment.ts';
 import { type AwsClientConfig, awsClientConfig } from '../awsClientConfig.ts';
 import type { EnvReader } from '../EnvReader.ts';
+import type { Tracing } from '../tracing/Tracing.ts';
 import { DynamoFailureStore, type FailureStore } from './FailureStore.ts';
 
 /** The failure table a function writes its failure records to, and the client it uses. */
@@ -20,8 +20,8 @@ export function failureTableFromEnv(reader: EnvReader): { readonly failures?: Fa
 /** The store of the configured failure table (its client traced), or none. */
 export function failureStoreFor(
   config: FailureTableConfig | undefined,
-  tracer: Pick<Tracer, 'captureAWSv3Client'>,
+  tracing: Pick<Tracing, 'instrumentAwsClient'>,
 ): FailureStore | undefined {
   if (!config) return undefined;
-  return new DynamoFailureStore(tracer.captureAWSv3Client(new DynamoDBClient(config.dynamoDB)), config.tableName);
+  return new DynamoFailureStore(tracing.instrumentAwsClient(new DynamoDBClient(config.dynamoDB)), config.tableName);
 }
