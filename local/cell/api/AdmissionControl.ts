@@ -5,7 +5,12 @@
  * 503 `OVERLOADED` with `Retry-After`, and nothing of it was published.
  */
 export interface AdmissionSettings {
-  /** Requests past admission and not yet answered (the ingest function's queue). @default 128 */
+  /**
+   * Requests past admission and not yet answered (the ingest function's queue). A bound against
+   * runaway queues, not the overload signal: a fleet of producers opening a few hundred connections
+   * at once is ordinary traffic, and the request-age and loop-delay limits below shed what the cell
+   * really cannot serve. @default 512
+   */
   readonly maxInFlight: number;
   /**
    * Refuse while the event loop runs this late (ms): a loop that far behind answers every request
@@ -23,7 +28,7 @@ export interface AdmissionSettings {
 }
 
 export const DEFAULT_ADMISSION: AdmissionSettings = {
-  maxInFlight: 128,
+  maxInFlight: 512,
   maxEventLoopDelayMs: 1000,
   maxRequestAgeMs: 5000,
   retryAfterSeconds: 1,
