@@ -120,6 +120,21 @@ export const AnalyticsSettingsSchema = z.strictObject({
 });
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettingsSchema>;
 
+/**
+ * Thresholds of the alarms each stage gets (`cells/constructs/stageAlarms.ts`), beside the
+ * queue-age alarms at the 2-minute visibility SLA.
+ */
+export const StageAlarmSettingsSchema = z.strictObject({
+  /**
+   * Error rate of one stage's consumer in percent: records failed / records processed (every outcome
+   * of `schemas/metrics.ts`: recorded, duplicate, deferred, failed), per minute, 3 of 5 minutes. @default 5
+   */
+  errorRatePercent: z.number().positive().max(100).default(5),
+  /** Messages visible in a stage's main queue (its inbox, each consumer queue), 3 minutes in a row. @default 10000 */
+  queueDepthMessages: z.int().min(1).default(10_000),
+});
+export type StageAlarmSettings = z.infer<typeof StageAlarmSettingsSchema>;
+
 /** Top-level blocks that configure one analytics store only; given to a cell of another store, they are refused. */
 const STORE_OPTION_BLOCKS: Readonly<Record<string, AnalyticsStore>> = { timestream: 'timestream' };
 
@@ -152,6 +167,8 @@ export const CellDefinitionSchema = z.strictObject({
     })
     .prefault({}),
   alerts: AlertSubscriptionsSchema.prefault({}),
+  /** Per-stage alarm thresholds (error rate, queue depth). */
+  stageAlarms: StageAlarmSettingsSchema.prefault({}),
   redrive: RedrivePolicySchema.prefault({}),
   /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
   quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),

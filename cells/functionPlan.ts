@@ -7,11 +7,11 @@ import {
   INGEST_ENV,
   MONITOR_ENV,
 } from '../schemas/functionEnvironment.ts';
-import { METRICS_NAMESPACE } from '../schemas/metrics.ts';
+import { METRICS_NAMESPACE, metricServiceName } from '../schemas/metrics.ts';
 import type { Stage } from '../schemas/stages.ts';
-import type { CellDefinition } from './definition.ts';
+import { type CellDefinition, CellDefinitionError } from './definition.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
-import { type CellTopology, cellTopology, type QueueSpec, resourcePrefix } from './topology.ts';
+import { type CellTopology, type ConsumerSpec, cellTopology, type QueueSpec, resourcePrefix } from './topology.ts';
 
 export type { HandlerName };
 
@@ -23,8 +23,14 @@ export type { HandlerName };
  * `test/infra/topologyParity.test.ts` checks both against each other.
  *
  * How they are grouped is the AWS one: one forward function for every stage inbox, and one consume
- * function per consumer name, fed by that consumer's FIFO queue in every stage.
+ * function per stage and consumer (the design's InvoiceIngestionProcessor, …Reconciliation…,
+ * …Authorization…, …PostingProcessor), fed by that consumer's FIFO queue of that stage only: each
+ * partition has its own role, log group, deployment and concurrency, so one stage failing or
+ * scaling leaves the others alone.
  */
+
+/** Lambda refuses a function name longer than this. */
+export const LAMBDA_FUNCTION_NAME_LIMIT = 64;
 
 /** Numbers the plan is built with that are not part of the cell definition. */
 export const FUNCTION_DEFAULTS = {
@@ -61,7 +67,7 @@ export interface EventSourcePlan {
 }
 
 export interface FunctionPlan<H extends HandlerName = HandlerName> {
-  /** Short name within the cell: `ingest`, `forward`, `consume-<consumer>`, `monitor`. */
+  /** Short name within the cell: `ingest`, `forward`, `consume-<stage>-<consumer>`, `monitor`. */
   readonly key: string;
   /** Entry point `handlers/<handler>.ts`. */
   readonly handler: H;
@@ -69,6 +75,8 @@ export interface FunctionPlan<H extends HandlerName = HandlerName> {
   readonly description: string;
   /** Set for a consume function: the consumer it records for. */
   readonly consumer?: string;
+  /** Set for a consume function: the one stage (partition) whose queue feeds it. */
+  readonly stage?: Stage;
   readonly eventSources: readonly EventSourcePlan[];
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
@@ -83,7 +91,7 @@ export interface CellFunctionPlan {
   readonly ingest: FunctionPlan<'ingest'>;
   /** Every stage inbox → that stage's SNS FIFO topic. */
   readonly forward: FunctionPlan<'forward'>;
-  /** One per consumer name (in order of first appearance), fed by its queue in every stage. */
+  /** One per stage and consumer (stage order, then the stage's consumer order), fed by that one queue. */
   readonly consumers: readonly FunctionPlan<'consume'>[];
   /** The stuck-event monitor, on a schedule. */
   readonly monitor: FunctionPlan<'monitor'>;
@@ -92,8 +100,7 @@ export interface CellFunctionPlan {
 export function functionPlan(cell: CellDefinition, topology: CellTopology = cellTopology(cell)): CellFunctionPlan {
   const prefix = resourcePrefix(cell.id);
   const inboxes = topology.stages.map((stage) => eventSource(stage.stage, stage.inbox));
-  const consumerNames = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
-  return {
+  const plan: CellFunctionPlan = {
     ingest: {
       key: 'ingest',
       handler: 'ingest',
@@ -112,21 +119,7 @@ export function functionPlan(cell: CellDefinition, topology: CellTopology = cell
       timeoutSeconds: queueFunctionTimeoutSeconds(inboxes),
       memoryMiB: FUNCTION_DEFAULTS.memoryMiB.forward,
     },
-    consumers: consumerNames.map((consumer) => {
-      const feeds = topology.stages.flatMap((stage) =>
-        stage.consumers.filter((c) => c.consumer === consumer).map((c) => eventSource(stage.stage, c.queue, consumer)),
-      );
-      return {
-        key: `consume-${consumer}`,
-        handler: 'consume',
-        functionName: `${prefix}-consume-${consumer}`,
-        description: `BEMS consume (${consumer}): stage FIFO queues to Timestream`,
-        consumer,
-        eventSources: feeds,
-        timeoutSeconds: queueFunctionTimeoutSeconds(feeds),
-        memoryMiB: FUNCTION_DEFAULTS.memoryMiB.consume,
-      };
-    }),
+    consumers: topology.stages.flatMap((stage) => stage.consumers.map((c) => consumeFunction(prefix, c))),
     monitor: {
       key: 'monitor',
       handler: 'monitor',
@@ -140,6 +133,50 @@ export function functionPlan(cell: CellDefinition, topology: CellTopology = cell
       scheduleMinutes: FUNCTION_DEFAULTS.monitorScheduleMinutes,
     },
   };
+  // The local cell and the CDK both build the plan: a name Lambda would refuse fails both at once.
+  const problems = overlongFunctionNames(plan);
+  if (problems.length) throw new CellDefinitionError(problems.map((problem) => `cell "${cell.id}": ${problem}`));
+  return plan;
+}
+
+/**
+ * The consume function of one stage and consumer: `bems-<cell>-consume-<stage>-<consumer>`. Stage
+ * before consumer, as in the queue names (`bems-<cell>-<stage>-<consumer>.fifo`), and every consume
+ * function of a cell keeps the `bems-<cell>-consume-` prefix (one IAM or console filter finds them).
+ */
+function consumeFunction(prefix: string, spec: ConsumerSpec): FunctionPlan<'consume'> {
+  const { stage, consumer } = spec;
+  const feeds = [eventSource(stage, spec.queue, consumer)];
+  return {
+    key: `consume-${stage}-${consumer}`,
+    handler: 'consume',
+    functionName: `${prefix}-consume-${stage}-${consumer}`,
+    description: `BEMS ${designName(stage)} (consumer ${consumer}): the ${stage} FIFO queue to the analytics store`,
+    consumer,
+    stage,
+    eventSources: feeds,
+    timeoutSeconds: queueFunctionTimeoutSeconds(feeds),
+    memoryMiB: FUNCTION_DEFAULTS.memoryMiB.consume,
+  };
+}
+
+/** The design's name of a stage's processor, e.g. `InvoicePostingProcessor`. */
+export function designName(stage: Stage): string {
+  return `Invoice${stage[0]!.toUpperCase()}${stage.slice(1)}Processor`;
+}
+
+/**
+ * Function names over Lambda's limit, each with the way out. A cell id and a consumer name may each
+ * take 24 characters, so `bems-<cell>-consume-reconciliation-<consumer>` can reach 77.
+ */
+export function overlongFunctionNames(plan: CellFunctionPlan): string[] {
+  return planFunctions(plan)
+    .filter((fn) => fn.functionName.length > LAMBDA_FUNCTION_NAME_LIMIT)
+    .map(
+      (fn) =>
+        `function name ${fn.functionName} has ${fn.functionName.length} characters; Lambda allows ` +
+        `${LAMBDA_FUNCTION_NAME_LIMIT}: shorten the cell id${fn.consumer ? ` or the consumer name "${fn.consumer}"` : ''}`,
+    );
 }
 
 /** Every function of the plan: ingest, forward, the consumers, the monitor. */
@@ -211,7 +248,7 @@ export function functionEnvironment<H extends HandlerName>(
   return {
     [COMMON_ENV.connectionReuse]: '1',
     [COMMON_ENV.cellId]: cell.id,
-    [COMMON_ENV.serviceName]: `bems-${fn.handler}`,
+    [COMMON_ENV.serviceName]: metricServiceName(fn.handler),
     [COMMON_ENV.metricsNamespace]: METRICS_NAMESPACE,
     [COMMON_ENV.logLevel]: FUNCTION_DEFAULTS.logLevel,
     ...own({ cell, topology: cellTopology(cell), fn, resources, toJson }),

@@ -95,3 +95,23 @@ export type DimensionsOf<M extends MetricDefinition> = { readonly [D in M['dimen
 export function cellMetricQuery(metric: MetricDefinition, cellId: string, statistic = 'SUM'): string {
   return `SELECT ${statistic}(${metric.name}) FROM ${METRICS_NAMESPACE} WHERE cell = '${cellId}'`;
 }
+
+/**
+ * `POWERTOOLS_SERVICE_NAME` of a handler's functions, and so the `service` dimension of its metrics: a
+ * graph or alarm that names every dimension of a point (percentiles cannot be summed over dimensions
+ * the way Metrics Insights sums counts) must name this one too.
+ */
+export function metricServiceName(source: MetricSource): string {
+  return `bems-${source}`;
+}
+
+/**
+ * The outcomes a consumer reports for every record it is handed, exactly one each: their sum is the
+ * records processed, and `recordsFailed` over that sum is a stage's error rate (the per-stage alarm).
+ */
+export const CONSUME_OUTCOME_METRICS = [
+  METRICS.eventsRecorded,
+  METRICS.duplicateSuppressed,
+  METRICS.recordsDeferred,
+  METRICS.recordsFailed,
+] as const;

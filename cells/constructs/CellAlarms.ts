@@ -7,12 +7,10 @@ import { METRICS } from '../../schemas/metrics.ts';
 import type { AlertTopics } from './AlertTopics.ts';
 import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
 import { ALARM_THRESHOLDS } from './defaults.ts';
-import type { QueueWithDlq } from './QueueWithDlq.ts';
+import { addStageAlarms, type StageAlarmsProps } from './stageAlarms.ts';
 
 /** `functions`: those whose errors page someone (the consumers, the forwarder, the monitor). */
-export interface CellAlarmsProps extends WatchedCellProps {
-  /** Every queue of the cell with its DLQ. */
-  readonly queues: readonly QueueWithDlq[];
+export interface CellAlarmsProps extends WatchedCellProps, StageAlarmsProps {
   readonly alerts: AlertTopics;
   /** @default ALARM_THRESHOLDS */
   readonly thresholds?: Partial<typeof ALARM_THRESHOLDS>;
@@ -26,8 +24,9 @@ export interface CellAlarm {
 
 /**
  * The cell's CloudWatch alarms, each notifying (and resolving on) its severity topic:
- * API 5xx rate and p99 latency, oldest-message age on every queue against the 2-minute SLA,
- * any message in any DLQ, function errors, and records Timestream rejected.
+ * API 5xx rate and p99 latency, oldest-message age on every queue against the 2-minute SLA, the
+ * per-stage alarms (`stageAlarms.ts`: error rate, queue depth, DLQs at the monitor's severities),
+ * function errors, and records Timestream rejected.
  */
 export class CellAlarms extends Construct {
   public readonly alarms: readonly CellAlarm[];
@@ -69,7 +68,7 @@ export class CellAlarms extends Construct {
       datapointsToAlarm: 3,
     });
 
-    for (const { queue, deadLetterQueue, spec } of props.queues) {
+    for (const { queue, spec } of props.queues) {
       add('warning', `Age-${spec.name}`, {
         alarmName: `${spec.name}-oldest-message-age`,
         alarmDescription: `A message waited ${t.oldestMessageAgeSeconds} s or more in ${spec.name}: events are missing the 2-minute visibility SLA.`,
@@ -77,17 +76,8 @@ export class CellAlarms extends Construct {
         threshold: t.oldestMessageAgeSeconds,
         evaluationPeriods: 1,
       });
-      add('critical', `Dlq-${spec.dlqName}`, {
-        alarmName: `${spec.dlqName}-not-empty`,
-        alarmDescription: `Messages in ${spec.dlqName}: events that were not processed. Inspect with "bems dlq peek" and recover with "bems redrive".`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: minute,
-        }),
-        threshold: t.dlqMessages,
-        evaluationPeriods: 1,
-      });
     }
+    addStageAlarms(props, add);
 
     for (const { functionName, function: fn } of props.functions) {
       add('warning', `Errors-${functionName}`, {

@@ -65,7 +65,7 @@ export interface CellFunctions {
   readonly plan: CellFunctionPlan;
   readonly ingest: ApiGatewayLambda;
   readonly ingestFunctionName: string;
-  /** ingest, forward and one consume function per consumer, as on AWS (the monitor runs on its own). */
+  /** ingest, forward and one consume function per stage and consumer, as on AWS (the monitor runs on its own). */
   readonly functions: readonly LocalFunction[];
   /** One per polled queue, in provisioning order: the stage inboxes (forward) and consumer queues (consume). */
   readonly mappings: readonly EventSourceMapping[];
@@ -76,7 +76,7 @@ export interface CellFunctions {
 /**
  * The cell's Lambda functions, exactly as the function plan (`cells/functionPlan.ts`) defines them
  * and the CDK deploys them: one forward function for every stage inbox, one consume function per
- * consumer name for its queue in every stage, each with the plan's environment plus the local
+ * stage and consumer for that one queue (its own handler and clients), each with the plan's environment plus the local
  * runtime's (`localEnvironment`: Region, credentials, emulator endpoints), and one event source
  * mapping per event source of the plan, with its batch settings.
  *

@@ -42,6 +42,14 @@ function functionNamed(t: Template, name: string): [string, CfnResource] {
   return byName(t, 'AWS::Lambda::Function', 'FunctionName', name);
 }
 
+/** The logical ids of a consumer's consume functions, one per stage it serves. */
+function consumeFunctionIds(t: Template, cell: CellDefinition, consumer: string): string[] {
+  return cellTopology(cell)
+    .stages.filter((s) => s.consumers.some((c) => c.consumer === consumer))
+    .map((s) => functionNamed(t, `bems-${cell.id}-consume-${s.stage}-${consumer}`)[0])
+    .sort();
+}
+
 function experimentTemplates(t: Template): CfnResource[] {
   return [...resourcesOf(t, 'AWS::FIS::ExperimentTemplate').values()];
 }
@@ -61,10 +69,10 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s game days'
     expect(names).toEqual(expected.sort());
   });
 
-  it('injects invocation errors and added latency into exactly one consume function each', () => {
+  it("injects invocation errors and added latency into exactly the consumer's consume functions, one per stage", () => {
     const t = template(cellId);
     for (const [consumer] of consumers) {
-      const [fnId] = functionNamed(t, `${prefix}-consume-${consumer}`);
+      const fnIds = consumeFunctionIds(t, cell, consumer);
       const ofConsumer = experimentTemplates(t).filter((x) => x.Properties.Tags.Name.includes(`-gameday-${consumer}-`));
       const actions = Object.fromEntries(
         ofConsumer.flatMap((x) => Object.entries(x.Properties.Actions as Record<string, unknown>)),
@@ -93,7 +101,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s game days'
         const { ConsumeFunction } = experiment.Properties.Targets;
         expect(ConsumeFunction.ResourceType).toBe('aws:lambda:function');
         expect(ConsumeFunction.SelectionMode).toBe('ALL');
-        expect(ConsumeFunction.ResourceArns.map(logicalIdOf)).toEqual([fnId]);
+        expect(ConsumeFunction.ResourceArns.map(logicalIdOf).sort()).toEqual(fnIds);
         expect(experiment.Properties.ExperimentOptions).toEqual({
           AccountTargeting: 'single-account',
           EmptyTargetResolutionMode: 'fail',
@@ -139,13 +147,13 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s game days'
 
     const statements = statementsOfRole(t, roleId!);
     const bucketId = logicalIdOf(experimentBucket(t));
-    const consumeFunctionIds = [...consumers.keys()].map((c) => functionNamed(t, `${prefix}-consume-${c}`)[0]).sort();
+    const functionIds = [...consumers.keys()].flatMap((c) => consumeFunctionIds(t, cell, c)).sort();
     const byAction = new Map(statements.map((s) => [[s.Action].flat().sort().join(','), s]));
     const write = 's3:DeleteObject,s3:PutObject';
     expect([...byAction.keys()].sort()).toEqual(['kms:GenerateDataKey', 'lambda:GetFunction', write]);
     expect(JSON.stringify(byAction.get(write)!.Resource)).toContain(`/${FIS_CONFIG_PREFIX}*`);
     expect(logicalIdOf(byAction.get(write)!.Resource['Fn::Join'][1][0])).toBe(bucketId);
-    expect([byAction.get('lambda:GetFunction')!.Resource].flat().map(logicalIdOf).sort()).toEqual(consumeFunctionIds);
+    expect([byAction.get('lambda:GetFunction')!.Resource].flat().map(logicalIdOf).sort()).toEqual(functionIds);
     expect(logicalIdOf(byAction.get('kms:GenerateDataKey')!.Resource)).toBe(logicalIdOf(cellKeyArn(t)));
     expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
   });

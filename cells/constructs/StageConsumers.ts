@@ -1,0 +1,83 @@
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { CellDefinition } from '../definition.ts';
+import { type FunctionPlan, functionEnvironment } from '../functionPlan.ts';
+import { CellFunction } from './CellFunction.ts';
+import type { GameDayTarget } from './GameDays.ts';
+import type { QueueWithDlq } from './QueueWithDlq.ts';
+import type { StagePipeline } from './StagePipeline.ts';
+import { TIMESTREAM_ENDPOINT_DISCOVERY } from './StuckEventMonitor.ts';
+
+/** The analytics store the consumers write to: what it grants, and whether it is Timestream. */
+export interface ConsumerStore {
+  /** `TimeseriesStore.grantWrite` or `LakehouseStore.grantPut`. */
+  readonly grantWrite: (grantee: iam.IGrantable) => unknown;
+  /** Timestream's endpoint discovery is an action without a resource scope (acknowledged on the role). */
+  readonly endpointDiscovery: boolean;
+}
+
+export interface StageConsumersProps {
+  readonly cell: CellDefinition;
+  /** The consume functions of the function plan, one per stage and consumer. */
+  readonly plans: readonly FunctionPlan<'consume'>[];
+  readonly pipelines: readonly StagePipeline[];
+  readonly store: ConsumerStore;
+  readonly encryptionKey: kms.IKey;
+}
+
+/**
+ * The consume side of every stage (DESIGN §2, "one function per partition"): a function per stage and
+ * consumer — InvoiceIngestionProcessor, …ReconciliationProcessor, …AuthorizationProcessor,
+ * …PostingProcessor for each consumer — with its own role (write to the store, consume its one queue),
+ * log group and event source, so a stage that fails, is throttled or redeployed touches no other.
+ */
+export class StageConsumers extends Construct {
+  /** By plan key (`consume-<stage>-<consumer>`), in plan order. */
+  public readonly functions: ReadonlyMap<string, CellFunction>;
+  private readonly pipelines: readonly StagePipeline[];
+
+  constructor(scope: Construct, id: string, props: StageConsumersProps) {
+    super(scope, id);
+    this.pipelines = props.pipelines;
+    this.functions = new Map(props.plans.map((plan) => [plan.key, this.createFunction(plan, props)]));
+  }
+
+  /** The FIFO queue (with DLQ) of one stage's consumer. */
+  queueOf(stage: FunctionPlan['stage'], consumer: string | undefined): QueueWithDlq {
+    const pipeline = this.pipelines.find((p) => p.spec.stage === stage);
+    const found = pipeline?.consumers.find((c) => c.spec.consumer === consumer);
+    if (!found) throw new Error(`no queue for consumer ${consumer} in stage ${stage}`);
+    return found.queue;
+  }
+
+  /**
+   * Game-day targets, one per consumer name: its consume functions in every stage, stopped by the
+   * SLA alarms of their queues (one experiment set per consumer keeps the templates per cell few).
+   */
+  gameDayTargets(): GameDayTarget[] {
+    const byConsumer = new Map<string, CellFunction[]>();
+    for (const fn of this.functions.values()) {
+      const consumer = fn.plan.consumer!;
+      byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), fn]);
+    }
+    return [...byConsumer].map(([consumer, functions]) => ({
+      consumer,
+      functions,
+      queues: functions.map((fn) => this.queueOf(fn.plan.stage, consumer)),
+    }));
+  }
+
+  private createFunction(plan: FunctionPlan<'consume'>, props: StageConsumersProps): CellFunction {
+    const fn = new CellFunction(this, `Consume-${plan.stage}-${plan.consumer}`, {
+      plan,
+      environment: functionEnvironment(props.cell, plan, {}),
+      encryptionKey: props.encryptionKey,
+      unscopedActionReasons: props.store.endpointDiscovery ? [TIMESTREAM_ENDPOINT_DISCOVERY] : [],
+    });
+    props.store.grantWrite(fn.function);
+    for (const source of plan.eventSources)
+      fn.addQueueEventSource(source, this.queueOf(source.stage, plan.consumer).queue);
+    return fn;
+  }
+}
