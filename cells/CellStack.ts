@@ -252,6 +252,7 @@ export class CellStack extends Stack {
     return new StageConsumers(this, 'Consumers', {
       cell: this.cell,
       plans: this.plan.consumers,
+      services: this.plan.services,
       pipelines: this.pipelines,
       store: lakehouse
         ? { grantWrite: (grantee) => lakehouse.grantPut(grantee), endpointDiscovery: false }

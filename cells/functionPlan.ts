@@ -6,10 +6,11 @@ import {
   type HandlerName,
   INGEST_ENV,
   MONITOR_ENV,
+  POLLER_ENV,
 } from '../schemas/functionEnvironment.ts';
 import { METRICS_NAMESPACE, metricServiceName } from '../schemas/metrics.ts';
 import type { Stage } from '../schemas/stages.ts';
-import { type CellDefinition, CellDefinitionError } from './definition.ts';
+import { type CellDefinition, CellDefinitionError, type FargateSettings } from './definition.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
 import { type CellTopology, type ConsumerSpec, cellTopology, type QueueSpec, resourcePrefix } from './topology.ts';
 
@@ -46,6 +47,8 @@ export const FUNCTION_DEFAULTS = {
   maxQueueFunctionTimeoutSeconds: 30,
   /** Shortest timeout of a queue-fed function; AWS cells with shorter visibility timeouts are refused. */
   minQueueFunctionTimeoutSeconds: 3,
+  /** Long-poll wait of the Fargate poller's ReceiveMessage calls (SQS's maximum: fewest empty receives). */
+  pollerWaitTimeSeconds: 20,
   /** Every function logs at INFO on AWS (the local cell turns it down: one terminal shows them all). */
   logLevel: 'INFO',
 } as const;
@@ -91,8 +94,10 @@ export interface CellFunctionPlan {
   readonly ingest: FunctionPlan<'ingest'>;
   /** Every stage inbox → that stage's SNS FIFO topic. */
   readonly forward: FunctionPlan<'forward'>;
-  /** One per stage and consumer (stage order, then the stage's consumer order), fed by that one queue. */
+  /** One per stage and `lambda` consumer (stage order, then the stage's consumer order), fed by that one queue. */
   readonly consumers: readonly FunctionPlan<'consume'>[];
+  /** One ECS Fargate service per stage and `fargate` consumer, running the consume handler under the poller. */
+  readonly services: readonly ServicePlan[];
   /** The stuck-event monitor, on a schedule. */
   readonly monitor: FunctionPlan<'monitor'>;
 }
@@ -119,7 +124,12 @@ export function functionPlan(cell: CellDefinition, topology: CellTopology = cell
       timeoutSeconds: queueFunctionTimeoutSeconds(inboxes),
       memoryMiB: FUNCTION_DEFAULTS.memoryMiB.forward,
     },
-    consumers: topology.stages.flatMap((stage) => stage.consumers.map((c) => consumeFunction(prefix, c))),
+    consumers: topology.stages.flatMap((stage) =>
+      stage.consumers.filter((c) => c.kind === 'lambda').map((c) => consumeFunction(prefix, c)),
+    ),
+    services: topology.stages.flatMap((stage) =>
+      stage.consumers.filter((c) => c.kind === 'fargate').map((c) => consumeService(prefix, c)),
+    ),
     monitor: {
       key: 'monitor',
       handler: 'monitor',
@@ -157,6 +167,52 @@ function consumeFunction(prefix: string, spec: ConsumerSpec): FunctionPlan<'cons
     eventSources: feeds,
     timeoutSeconds: queueFunctionTimeoutSeconds(feeds),
     memoryMiB: FUNCTION_DEFAULTS.memoryMiB.consume,
+  };
+}
+
+/**
+ * A `fargate` consumer of one stage: an ECS service named like the function it replaces (the same
+ * partition, the same `consume` handler and environment), plus what the poller runtime needs.
+ */
+export interface ServicePlan extends FunctionPlan<'consume'> {
+  readonly fargate: FargateSettings;
+  /** The one queue it polls, with the poller's settings (the event source a Lambda function would have). */
+  readonly source: EventSourcePlan;
+  /** Long-poll wait of each ReceiveMessage. */
+  readonly waitTimeSeconds: number;
+}
+
+function consumeService(prefix: string, spec: ConsumerSpec): ServicePlan {
+  const base = consumeFunction(prefix, spec);
+  const fargate = spec.fargate!;
+  return {
+    ...base,
+    key: `fargate-${spec.stage}-${spec.consumer}`,
+    description: `BEMS ${designName(spec.stage)} (consumer ${spec.consumer}, Fargate): the ${spec.stage} FIFO queue to the analytics store`,
+    timeoutSeconds: fargate.maxProcessingSeconds,
+    memoryMiB: fargate.memoryMiB,
+    fargate,
+    source: base.eventSources[0]!,
+    waitTimeSeconds: FUNCTION_DEFAULTS.pollerWaitTimeSeconds,
+  };
+}
+
+/**
+ * The poller runtime's variables (`POLLER_ENV`) of a service: its queue (by URL and ARN, which exist
+ * only once the queue does) and how to poll it.
+ */
+export function pollerEnvironment(
+  service: ServicePlan,
+  queue: { readonly url: string; readonly arn: string },
+): Record<string, string> {
+  return {
+    [POLLER_ENV.serviceName]: service.functionName,
+    [POLLER_ENV.queueUrl]: queue.url,
+    [POLLER_ENV.queueArn]: queue.arn,
+    [POLLER_ENV.batchSize]: String(service.source.batchSize),
+    [POLLER_ENV.waitTimeSeconds]: String(service.waitTimeSeconds),
+    [POLLER_ENV.visibilityTimeoutSeconds]: String(service.source.queue.settings.visibilityTimeoutSeconds),
+    [POLLER_ENV.maxProcessingSeconds]: String(service.fargate.maxProcessingSeconds),
   };
 }
 

@@ -13,6 +13,8 @@ import {
   functionEnvironment,
   functionPlan,
   type HandlerName,
+  pollerEnvironment,
+  type ServicePlan,
 } from '../../cells/functionPlan.ts';
 import type { CellTopology } from '../../cells/topology.ts';
 import { consumeConfigFromEnv, createConsumeHandler } from '../../handlers/consume.ts';
@@ -20,6 +22,7 @@ import { createForwardHandler, forwardConfigFromEnv } from '../../handlers/forwa
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { ApiGatewayLambda } from './api/index.ts';
+import { FargateTask } from './fargate/FargateTask.ts';
 import type { FaultInjector } from './faults/index.ts';
 import type { LocalLogger } from './LocalLogger.ts';
 import { type LocalRuntime, localEnvironment } from './localEnvironment.ts';
@@ -35,6 +38,8 @@ export interface CellFunctionsOptions {
   readonly endpoints: {
     readonly eventbridge: string;
     readonly sns: string;
+    /** SQS (fauxqs): the Fargate consumers' processes poll it themselves. */
+    readonly sqs: string;
     readonly timestream: string;
     readonly firehose: string;
     readonly dynamodb: string;
@@ -49,6 +54,14 @@ export interface CellFunctionsOptions {
   /** false: ingest without the idempotency check (what it costs, measured by the benchmark). */
   readonly idempotency: boolean;
   readonly quiet: boolean;
+}
+
+/** One Fargate service of the plan as the local cell runs it: `minTasks` poller processes. */
+export interface LocalService {
+  readonly plan: ServicePlan;
+  /** The environment of its processes: what the task definition gives the container, plus the local runtime's. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly tasks: readonly FargateTask[];
 }
 
 /** One function of the plan as the local cell runs it. */
@@ -67,8 +80,10 @@ export interface CellFunctions {
   readonly ingestFunctionName: string;
   /** ingest, forward and one consume function per stage and consumer, as on AWS (the monitor runs on its own). */
   readonly functions: readonly LocalFunction[];
-  /** One per polled queue, in provisioning order: the stage inboxes (forward) and consumer queues (consume). */
+  /** One per Lambda-polled queue, in provisioning order: the stage inboxes (forward) and consumer queues (consume). */
   readonly mappings: readonly EventSourceMapping[];
+  /** The Fargate consumers of the plan, each run as its own processes (one per task). */
+  readonly services: readonly LocalService[];
   /** Closes the handlers' SDK clients (their kept-alive sockets); call after the mappings stopped. */
   destroy(): void;
 }
@@ -152,16 +167,33 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     ...consumers,
   ];
   const byQueue = new Map(functions.flatMap((fn) => fn.mappings).map((m) => [m.queueName, m]));
+  const services = plan.services.map((service) => {
+    const queue = provisioned.queues.find((q) => q.name === service.source.queue.name)!;
+    const serviceEnvironment = {
+      ...environment(service, {}, { ...storeEndpoint, SQS: endpoints.sqs }),
+      ...pollerEnvironment(service, queue),
+    };
+    return localService(service, serviceEnvironment, options.logger);
+  });
   return {
     plan,
     ingest,
     ingestFunctionName: plan.ingest.functionName,
     functions,
-    mappings: provisioned.queues.map((queue) => byQueue.get(queue.name)!),
+    services,
+    mappings: provisioned.queues.filter((queue) => byQueue.has(queue.name)).map((queue) => byQueue.get(queue.name)!),
     destroy: () => {
       for (const created of clients) created.destroy();
     },
   };
+}
+
+function localService(plan: ServicePlan, environment: Record<string, string>, logger: LocalLogger): LocalService {
+  const tasks = Array.from(
+    { length: plan.fargate.minTasks },
+    () => new FargateTask({ name: plan.functionName, environment, logger }),
+  );
+  return { plan, environment, tasks };
 }
 
 /** A queue-fed function: one event source mapping per event source of its plan, all invoking `handler`. */

@@ -4,10 +4,10 @@ import type { FaultInjector, FaultMode, FaultTarget } from '../faults/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import type { RequestCounter } from '../metering/index.ts';
 import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
-import { deleteMessages } from './deleteMessages.ts';
-import { invokeBatchHandler, type SqsBatchHandler } from './invokeBatchHandler.ts';
-import { backoffMs, Semaphore, sleep } from './timing.ts';
-import { toSqsRecord } from './toSqsRecord.ts';
+import { deleteMessages } from '../../../runtimes/sqs/deleteMessages.ts';
+import { invokeBatchHandler, type SqsBatchHandler } from '../../../runtimes/sqs/invokeBatchHandler.ts';
+import { backoffMs, Semaphore, sleep } from '../../../runtimes/sqs/timing.ts';
+import { toSqsRecord } from '../../../runtimes/sqs/toSqsRecord.ts';
 
 export type { SqsBatchHandler };
 

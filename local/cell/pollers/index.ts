@@ -1,4 +1,5 @@
-export { createLambdaContext, type LambdaFunctionInfo } from './createLambdaContext.ts';
+// The SQS batch plumbing is shared with the Fargate poller runtime (runtimes/sqs/).
+export { createLambdaContext, type LambdaFunctionInfo } from '../../../runtimes/sqs/createLambdaContext.ts';
 export {
   EventSourceMapping,
   type EventSourceMappingOptions,
@@ -7,4 +8,4 @@ export {
   type PollingSettings,
   type SqsBatchHandler,
 } from './EventSourceMapping.ts';
-export { toSqsRecord } from './toSqsRecord.ts';
+export { toSqsRecord } from '../../../runtimes/sqs/toSqsRecord.ts';
