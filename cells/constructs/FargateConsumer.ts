@@ -166,7 +166,12 @@ export class FargateConsumer extends Construct {
               },
             },
             // minTasks ≥ 1 (the definition), so a running service never divides by zero.
-            { id: 'backlogPerTask', expression: 'visible / tasks', label: 'Visible messages per task', returnData: true },
+            {
+              id: 'backlogPerTask',
+              expression: 'visible / tasks',
+              label: 'Visible messages per task',
+              returnData: true,
+            },
           ],
         },
       },
@@ -177,7 +182,7 @@ export class FargateConsumer extends Construct {
     acknowledge(
       this.taskDefinition,
       'AwsSolutions-ECS2',
-      'The environment holds names and settings (queue URL, table or stream name, poller settings), never a secret; it is the same contract as the consume functions\' (schemas/functionEnvironment.ts).',
+      "The environment holds names and settings (queue URL, table or stream name, poller settings), never a secret; it is the same contract as the consume functions' (schemas/functionEnvironment.ts).",
     );
     if (props.store.endpointDiscovery)
       acknowledge(

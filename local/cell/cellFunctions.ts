@@ -20,12 +20,13 @@ import type { CellTopology } from '../../cells/topology.ts';
 import { consumeConfigFromEnv, createConsumeHandler } from '../../handlers/consume.ts';
 import { createForwardHandler, forwardConfigFromEnv } from '../../handlers/forward.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
+import { POLLER_ENV } from '../../schemas/functionEnvironment.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { ApiGatewayLambda } from './api/index.ts';
 import { FargateTask } from './fargate/FargateTask.ts';
 import type { FaultInjector } from './faults/index.ts';
 import type { LocalLogger } from './LocalLogger.ts';
-import { type LocalRuntime, localEnvironment } from './localEnvironment.ts';
+import { LOCAL_POLLER_WAIT_SECONDS, type LocalRuntime, localEnvironment } from './localEnvironment.ts';
 import type { RequestCounter } from './metering/index.ts';
 import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from './pollers/index.ts';
 import { loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
@@ -172,6 +173,7 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     const serviceEnvironment = {
       ...environment(service, {}, { ...storeEndpoint, SQS: endpoints.sqs }),
       ...pollerEnvironment(service, queue),
+      [POLLER_ENV.waitTimeSeconds]: String(LOCAL_POLLER_WAIT_SECONDS),
     };
     return localService(service, serviceEnvironment, options.logger);
   });

@@ -16,10 +16,7 @@ type Output<T> = Omit<T, '$metadata'>;
 
 /** The SQS calls the poller makes (an SDK client behind `sdkQueueCalls`). */
 export interface QueueCalls extends SqsDeletes {
-  receiveMessage(
-    input: ReceiveMessageCommandInput,
-    options?: { readonly abortSignal?: AbortSignal },
-  ): Promise<Output<ReceiveMessageCommandOutput>>;
+  receiveMessage(input: ReceiveMessageCommandInput): Promise<Output<ReceiveMessageCommandOutput>>;
   changeMessageVisibilityBatch(
     input: ChangeMessageVisibilityBatchCommandInput,
   ): Promise<Output<ChangeMessageVisibilityBatchCommandOutput>>;
@@ -52,15 +49,16 @@ export interface QueuePollerOptions {
  * (or all, if the handler threw) to come back when their visibility timeout ends — as Lambda does.
  *
  * One batch at a time per task: FIFO hands out one batch per message group anyway, and the service
- * scales out in tasks on the backlog. `drain()` (SIGTERM) stops receiving, cancels an idle long poll
- * and waits for the batch in flight to be finished and deleted; a kill without draining loses
+ * scales out in tasks on the backlog. `drain()` (SIGTERM) stops receiving and waits for the batch in
+ * flight to be finished and deleted. A long poll under way is let run out (at most `waitTimeSeconds`,
+ * well inside ECS's stop timeout) and what it brings is processed: SQS may hand messages to a receive
+ * whose caller has gone, and they would stay invisible for their visibility timeout. A kill without draining loses
  * nothing either: unfinished messages reappear after the visibility timeout and the handler's eventId
  * idempotency absorbs any it had already written.
  */
 export class QueuePoller {
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly idlePoll = new AbortController();
 
   constructor(private readonly options: QueuePollerOptions) {}
 
@@ -75,7 +73,6 @@ export class QueuePoller {
     if (!this.loop) return;
     this.options.report({ poller: 'draining' });
     this.running = false;
-    this.idlePoll.abort();
     await this.loop;
     this.options.report({ poller: 'stopped' });
   }
@@ -102,17 +99,14 @@ export class QueuePoller {
 
   private async receive(): Promise<Message[]> {
     const { config } = this.options;
-    const output = await this.options.sqs.receiveMessage(
-      {
-        QueueUrl: config.queueUrl,
-        MaxNumberOfMessages: config.batchSize,
-        WaitTimeSeconds: config.waitTimeSeconds,
-        VisibilityTimeout: config.visibilityTimeoutSeconds,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      },
-      { abortSignal: this.idlePoll.signal },
-    );
+    const output = await this.options.sqs.receiveMessage({
+      QueueUrl: config.queueUrl,
+      MaxNumberOfMessages: config.batchSize,
+      WaitTimeSeconds: config.waitTimeSeconds,
+      VisibilityTimeout: config.visibilityTimeoutSeconds,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    });
     return output.Messages ?? [];
   }
 

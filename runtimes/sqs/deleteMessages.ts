@@ -4,7 +4,9 @@ import { backoffMs, sleep } from './timing.ts';
 
 /** The one SQS call deleting needs (the SDK client behind an adapter, or the local cell's lean JSON client). */
 export interface SqsDeletes {
-  deleteMessageBatch(input: DeleteMessageBatchCommandInput): Promise<Omit<DeleteMessageBatchCommandOutput, '$metadata'>>;
+  deleteMessageBatch(
+    input: DeleteMessageBatchCommandInput,
+  ): Promise<Omit<DeleteMessageBatchCommandOutput, '$metadata'>>;
 }
 
 const SQS_BATCH_LIMIT = 10;

@@ -30,6 +30,8 @@ export interface FargateTaskStats {
   readonly batchesFinished: number;
   /** A batch was received and not yet finished when the process last reported. */
   readonly batchInFlight: boolean;
+  /** How the last process ended: its exit code, or the signal that killed it. */
+  readonly lastExit?: { readonly code: number | null; readonly signal: NodeJS.Signals | null };
   readonly lastError?: string;
 }
 
@@ -45,6 +47,7 @@ export class FargateTask {
   private exited: Promise<void> = Promise.resolve();
   private stats = { restarts: 0, batchesStarted: 0, batchesFinished: 0, batchInFlight: false };
   private lastError: string | undefined;
+  private lastExit: FargateTaskStats['lastExit'];
 
   constructor(private readonly options: FargateTaskOptions) {}
 
@@ -65,6 +68,7 @@ export class FargateTask {
       pid: this.pid,
       ...this.stats,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.lastExit ? { lastExit: this.lastExit } : {}),
     };
   }
 
@@ -95,6 +99,7 @@ export class FargateTask {
     createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`${line}\n`));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code, signal) => {
+      this.lastExit = { code, signal };
       if (this.state !== 'running') return;
       this.lastError = `exited with ${signal ?? `code ${code}`}`;
       this.options.logger.warn('Fargate consumer task exited; replacing it', {

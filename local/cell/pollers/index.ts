@@ -1,5 +1,6 @@
 // The SQS batch plumbing is shared with the Fargate poller runtime (runtimes/sqs/).
 export { createLambdaContext, type LambdaFunctionInfo } from '../../../runtimes/sqs/createLambdaContext.ts';
+export { toSqsRecord } from '../../../runtimes/sqs/toSqsRecord.ts';
 export {
   EventSourceMapping,
   type EventSourceMappingOptions,
@@ -8,4 +9,3 @@ export {
   type PollingSettings,
   type SqsBatchHandler,
 } from './EventSourceMapping.ts';
-export { toSqsRecord } from '../../../runtimes/sqs/toSqsRecord.ts';
