@@ -11,9 +11,9 @@ import type { CellDefinition } from '../definition.ts';
 import { functionEnvironment, pollerEnvironment, type ServicePlan } from '../functionPlan.ts';
 import { acknowledge } from './acknowledge.ts';
 import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
+import type { ConsumerStore } from './consumerStore.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
-import type { ConsumerStore } from './StageConsumers.ts';
 import { TIMESTREAM_ENDPOINT_DISCOVERY } from './StuckEventMonitor.ts';
 
 export interface FargateConsumerProps {

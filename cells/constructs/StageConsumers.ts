@@ -1,26 +1,18 @@
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { type FunctionPlan, functionEnvironment, type ServicePlan } from '../functionPlan.ts';
 import { resourcePrefix } from '../topology.ts';
 import { CellFunction, PROJECT_ROOT } from './CellFunction.ts';
+import type { ConsumerStore } from './consumerStore.ts';
 import { FargateConsumer } from './FargateConsumer.ts';
 import { FargateNetwork } from './FargateNetwork.ts';
 import type { GameDayTarget } from './GameDays.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 import type { StagePipeline } from './StagePipeline.ts';
 import { TIMESTREAM_ENDPOINT_DISCOVERY } from './StuckEventMonitor.ts';
-
-/** The analytics store the consumers write to: what it grants, and whether it is Timestream. */
-export interface ConsumerStore {
-  /** `TimeseriesStore.grantWrite` or `LakehouseStore.grantPut`. */
-  readonly grantWrite: (grantee: iam.IGrantable) => unknown;
-  /** Timestream's endpoint discovery is an action without a resource scope (acknowledged on the role). */
-  readonly endpointDiscovery: boolean;
-}
 
 export interface StageConsumersProps {
   readonly cell: CellDefinition;

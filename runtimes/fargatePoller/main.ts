@@ -35,9 +35,11 @@ function main(): void {
     account: config.queueArn.split(':')[4] ?? '000000000000',
     report,
   });
-  let draining: Promise<void> | undefined;
+  let draining = false;
   const drain = () => {
-    draining ??= poller.drain().then(
+    if (draining) return;
+    draining = true;
+    poller.drain().then(
       () => {
         client.destroy();
         process.exit(0);
