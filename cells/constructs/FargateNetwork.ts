@@ -39,10 +39,14 @@ export class FargateNetwork extends Construct {
     super(scope, id);
     const { settings } = props;
     if (settings) {
-      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: settings.vpcId, availabilityZones: [] });
-      this.subnets = {
-        subnets: settings.privateSubnetIds.map((subnetId) => ec2.Subnet.fromSubnetId(this, subnetId, subnetId)),
-      };
+      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId: settings.vpcId,
+        // The CDK wants a zone per subnet; nothing here places by zone (the service is given the
+        // subnets themselves), so CloudFormation's list stands in rather than a lookup.
+        availabilityZones: settings.privateSubnetIds.map((_, i) => Fn.select(i, Fn.getAzs())),
+        privateSubnetIds: settings.privateSubnetIds,
+      });
+      this.subnets = { subnets: this.vpc.privateSubnets };
       return;
     }
     const vpc = new ec2.Vpc(this, 'Vpc', {
