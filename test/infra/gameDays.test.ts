@@ -29,11 +29,11 @@ beforeAll(() => {
 });
 afterAll(() => synth?.cleanUp());
 
-/** Consume functions by consumer name, with the names of the FIFO queues each one consumes. */
+/** Consume functions (Lambda consumers; FIS's Lambda faults do not reach a Fargate one) by consumer name, with their queues. */
 function consumersOf(cell: CellDefinition): Map<string, string[]> {
   const consumers = new Map<string, string[]>();
   for (const stage of cellTopology(cell).stages)
-    for (const { consumer, queue } of stage.consumers)
+    for (const { consumer, queue } of stage.consumers.filter((c) => c.kind === 'lambda'))
       consumers.set(consumer, [...(consumers.get(consumer) ?? []), queue.name]);
   return consumers;
 }
@@ -45,7 +45,7 @@ function functionNamed(t: Template, name: string): [string, CfnResource] {
 /** The logical ids of a consumer's consume functions, one per stage it serves. */
 function consumeFunctionIds(t: Template, cell: CellDefinition, consumer: string): string[] {
   return cellTopology(cell)
-    .stages.filter((s) => s.consumers.some((c) => c.consumer === consumer))
+    .stages.filter((s) => s.consumers.some((c) => c.consumer === consumer && c.kind === 'lambda'))
     .map((s) => functionNamed(t, `bems-${cell.id}-consume-${s.stage}-${consumer}`)[0])
     .sort();
 }

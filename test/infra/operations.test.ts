@@ -278,7 +278,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
 
   it('alarms on consumer, forwarder and monitor errors', () => {
     const t = template(cellId);
-    const partitions = topology.stages.flatMap((s) => s.consumers.map((c) => `${s.stage}-${c.consumer}`));
+    const partitions = topology.stages.flatMap((s) =>
+      s.consumers.filter((c) => c.kind === 'lambda').map((c) => `${s.stage}-${c.consumer}`),
+    );
     for (const name of ['forward', 'monitor', ...partitions.map((p) => `consume-${p}`)]) {
       const [fnId] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-${name}`);
       const alarm = alarmNamed(t, `bems-${cellId}-${name}-errors`);
@@ -308,7 +310,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
   it('has exactly these alarms, each notifying and resolving on a severity topic', () => {
     const t = template(cellId);
     const partitions = topology.stages.flatMap((s) => s.consumers).length;
-    const functions = 2 + partitions;
+    const functions = 2 + topology.stages.flatMap((s) => s.consumers.filter((c) => c.kind === 'lambda')).length;
     const alarms = [...resourcesOf(t, 'AWS::CloudWatch::Alarm')];
     // API 5xx and latency; per queue: age, depth and three DLQ alarms; per partition: error rate; functions; rejected records.
     expect(alarms).toHaveLength(2 + 5 * queueCount + partitions + functions + 1);

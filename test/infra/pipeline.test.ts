@@ -209,9 +209,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
     }
   });
 
-  it('runs one consume function per stage and consumer, fed by that one queue: batch 10, partial batch responses, maximum concurrency', () => {
+  it('runs one consume function per stage and Lambda consumer, fed by that one queue: batch 10, partial batch responses, maximum concurrency', () => {
     const t = template(cellId);
-    const feeds = topology.stages.flatMap((s) => s.consumers);
+    const feeds = topology.stages.flatMap((s) => s.consumers.filter((c) => c.kind === 'lambda'));
     const consumeFunctions = [...resourcesOf(t, 'AWS::Lambda::Function').values()].filter((f) =>
       String(f.Properties.FunctionName).startsWith(`bems-${cellId}-consume-`),
     );
@@ -263,7 +263,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
 
   it('gives every consume function its own role and log group, and its own queue only to consume', () => {
     const t = template(cellId);
-    const partitions = topology.stages.flatMap((s) => s.consumers);
+    const partitions = topology.stages.flatMap((s) => s.consumers.filter((c) => c.kind === 'lambda'));
     const seen = { roles: new Set<string>(), logGroups: new Set<string>() };
     for (const { stage, consumer, queue } of partitions) {
       const [, fn] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-consume-${stage}-${consumer}`);
@@ -341,7 +341,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
   if (isTimestreamCell(cell))
     it('lets each consume function write to its table only', () => {
       const t = template(cellId);
-      for (const { stage, consumer: name } of topology.stages.flatMap((s) => s.consumers)) {
+      for (const { stage, consumer: name } of topology.stages.flatMap((s) =>
+        s.consumers.filter((c) => c.kind === 'lambda'),
+      )) {
         const fnName = `bems-${cellId}-consume-${stage}-${name}`;
         const [, consume] = byName(t, 'AWS::Lambda::Function', 'FunctionName', fnName);
         const writes = statementsOfRole(t, logicalIdOf(consume.Properties.Role)).filter(
