@@ -27,7 +27,8 @@ export type { HandlerName };
  * function per stage and consumer (the design's InvoiceIngestionProcessor, …Reconciliation…,
  * …Authorization…, …PostingProcessor), fed by that consumer's FIFO queue of that stage only: each
  * partition has its own role, log group, deployment and concurrency, so one stage failing or
- * scaling leaves the others alone.
+ * scaling leaves the others alone. A `fargate` consumer gets an ECS service per stage instead
+ * (`services`), running the same handler under the poller runtime (`runtimes/fargatePoller/`).
  */
 
 /** Lambda refuses a function name longer than this. */
