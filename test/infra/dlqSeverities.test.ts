@@ -19,13 +19,11 @@ import { type CfnResource, nameOf, resourcesOf } from './support/templateQueries
  */
 const cell = awsCells()[0]!;
 let synth: SynthesizedCells;
-let t: Template;
-
 beforeAll(() => {
   synth = synthCells([cell]);
-  t = synth.templates.get(cell.id)!;
 });
 afterAll(() => synth?.cleanUp());
+const template = (): Template => synth.templates.get(cell.id)!;
 
 interface DlqState {
   readonly visible: number;
@@ -55,6 +53,7 @@ function alarmValue(alarm: CfnResource, state: DlqState): number | undefined {
 
 /** The DLQ alarms of the template by DLQ name, each with its severity (the topic it notifies). */
 function dlqAlarms(): Map<string, { alarm: CfnResource; severity: AlertSeverity }[]> {
+  const t = template();
   const byDlq = new Map<string, { alarm: CfnResource; severity: AlertSeverity }[]>();
   for (const [, alarm] of resourcesOf(t, 'AWS::CloudWatch::Alarm')) {
     const name = String(alarm.Properties.AlarmName);
