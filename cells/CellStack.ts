@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { Stage } from '../schemas/stages.ts';
@@ -171,6 +171,11 @@ export class CellStack extends Stack {
     this.gameDays = this.createGameDays();
   }
 
+  /** CloudFormation's zones (Fn::GetAZs), never a context lookup: synthesis needs no AWS account. */
+  override get availabilityZones(): string[] {
+    return [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
+  }
+
   private createApi(): InvoiceApi {
     const api = new InvoiceApi(this, 'Api', {
       prefix: this.prefix,
@@ -248,12 +253,9 @@ export class CellStack extends Stack {
 
   /** consume: one function per stage and consumer, fed by that consumer's FIFO queue of the stage. */
   private createConsumers(): StageConsumers {
-    const { lakehouse, timeseries } = this;
+    const { lakehouse, timeseries, plan } = this;
     return new StageConsumers(this, 'Consumers', {
-      cell: this.cell,
-      plans: this.plan.consumers,
-      services: this.plan.services,
-      pipelines: this.pipelines,
+      ...{ cell: this.cell, plans: plan.consumers, services: plan.services, pipelines: this.pipelines },
       store: lakehouse
         ? { grantWrite: (grantee) => lakehouse.grantPut(grantee), endpointDiscovery: false }
         : { grantWrite: (grantee) => timeseries!.grantWrite(grantee), endpointDiscovery: true },

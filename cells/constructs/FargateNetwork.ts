@@ -51,8 +51,8 @@ export class FargateNetwork extends Construct {
     }
     const vpc = new ec2.Vpc(this, 'Vpc', {
       vpcName: `${props.prefix}-consumers`,
-      // Resolved by CloudFormation (Fn::GetAZs): synthesis looks nothing up and invents no zone names.
-      availabilityZones: Array.from({ length: CREATED_VPC_AZS }, (_, i) => Fn.select(i, Fn.getAzs())),
+      // The stack's zones are CloudFormation's (CellStack.availabilityZones): nothing is looked up.
+      maxAzs: CREATED_VPC_AZS,
       natGateways: 1,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
