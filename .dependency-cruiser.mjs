@@ -5,6 +5,8 @@
  *   schemas/      contracts: imports nothing of the project
  *   clients/      clients of the cell API for upstream systems: schemas/ only; imported only from the top
  *   handlers/     Lambda code: schemas/, handlers/shared/ and the handler's own folder
+ *   runtimes/     what runs a handler outside Lambda (the Fargate poller) and the SQS batch plumbing it
+ *                 shares with the local cell: schemas/, handlers/ and itself; used only from the top
  *   cells/        CDK + cell definition: never local/, ops/, load-tests/ (reads dashboards' definitions)
  *   dashboards/   never local/, ops/, load-tests/
  *   local/ ops/ load-tests/   on top: may import any layer below
@@ -15,7 +17,7 @@
  */
 
 /** Folders that belong to the project; anything else (npm packages, node: builtins) is not checked. */
-const PROJECT = '^(schemas|clients|handlers|cells|dashboards|local|ops|load-tests|test|scripts)/';
+const PROJECT = '^(schemas|clients|handlers|runtimes|cells|dashboards|local|ops|load-tests|test|scripts)/';
 
 /** The layers that sit on top: nothing below them may import them. */
 const TOP_LAYERS = '^(local|ops|load-tests)/';
@@ -61,6 +63,22 @@ export default {
       severity: 'error',
       from: { path: '^handlers/([^/.]+)' },
       to: { path: PROJECT, pathNot: ['^schemas/', '^handlers/shared/', '^handlers/$1(/|[.]ts$)'] },
+    },
+    {
+      name: 'runtimes-import-handlers-and-schemas-only',
+      comment:
+        'A runtime (runtimes/fargatePoller/) is bundled into a container image with the handler it runs: ' +
+        'it may use schemas/, handlers/ and runtimes/, never the CDK or the local cell.',
+      severity: 'error',
+      from: { path: '^runtimes/' },
+      to: { path: PROJECT, pathNot: ['^schemas/', '^handlers/', '^runtimes/'] },
+    },
+    {
+      name: 'runtimes-used-from-the-top',
+      comment: 'The handlers do not know where they run; only the local cell and the tests start a runtime.',
+      severity: 'error',
+      from: { path: PROJECT, pathNot: ['^runtimes/', '^(local|ops|load-tests|test)/'] },
+      to: { path: '^runtimes/' },
     },
     {
       name: 'cells-and-dashboards-not-on-top-layers',

@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { Stage } from '../schemas/stages.ts';
@@ -20,18 +20,13 @@ import { LakehouseStore } from './constructs/LakehouseStore.ts';
 import { LatencyRouting } from './constructs/LatencyRouting.ts';
 import type { QueueWithDlq } from './constructs/QueueWithDlq.ts';
 import { QuickSightDashboards, timestreamSource } from './constructs/QuickSightDashboards.ts';
+import { StageConsumers } from './constructs/StageConsumers.ts';
 import { StagePipeline } from './constructs/StagePipeline.ts';
-import { StuckEventMonitor, TIMESTREAM_ENDPOINT_DISCOVERY } from './constructs/StuckEventMonitor.ts';
+import { StuckEventMonitor } from './constructs/StuckEventMonitor.ts';
 import { TimeseriesStore } from './constructs/TimeseriesStore.ts';
 import type { CellDefinition } from './definition.ts';
 import { assertDeployable } from './deployable.ts';
-import {
-  type CellFunctionPlan,
-  type EventSourcePlan,
-  type FunctionPlan,
-  functionEnvironment,
-  functionPlan,
-} from './functionPlan.ts';
+import { type CellFunctionPlan, functionEnvironment, functionPlan } from './functionPlan.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
 import { type CellTopology, cellTopology, resourcePrefix } from './topology.ts';
 
@@ -64,8 +59,9 @@ export class CellStack extends Stack {
   public readonly idempotency: IdempotencyTable;
   public readonly ingest: CellFunction;
   public readonly forward: CellFunction;
-  /** One consume function per consumer name; it serves that consumer's queue in every stage. */
+  /** One consume function per stage and consumer (`StageConsumers`), by plan key. */
   public readonly consumers: ReadonlyMap<string, CellFunction>;
+  public readonly stageConsumers: StageConsumers;
   public readonly api: InvoiceApi;
   public readonly firewall: ApiFirewall;
   public readonly monitor: StuckEventMonitor;
@@ -129,7 +125,8 @@ export class CellStack extends Stack {
 
     this.ingest = this.createIngest();
     this.forward = this.createForward();
-    this.consumers = new Map(this.plan.consumers.map((plan) => [plan.consumer!, this.createConsumer(plan)]));
+    this.stageConsumers = this.createConsumers();
+    this.consumers = this.stageConsumers.functions;
     this.api = this.createApi();
     this.firewall = new ApiFirewall(this, 'Firewall', {
       prefix: this.prefix,
@@ -150,6 +147,8 @@ export class CellStack extends Stack {
       prefix: this.prefix,
       api: this.api.api,
       queues: this.queues(),
+      partitions: this.topology.stages.flatMap((stage) => stage.consumers),
+      settings: cell.stageAlarms,
       functions: [this.forward, ...this.consumers.values(), this.monitor.handler],
       alerts: this.alerts,
       visibilityTargetSeconds: cell.visibilityTargetSeconds,
@@ -168,6 +167,11 @@ export class CellStack extends Stack {
     this.quicksight = this.createQuickSight();
     this.gameDays = this.createGameDays();
     new CellAccessRoles(this, 'Access', this); // bems-<cell>-operator / -readonly for other accounts (cell.access)
+  }
+
+  /** CloudFormation's zones (Fn::GetAZs), never a context lookup: synthesis needs no AWS account. */
+  override get availabilityZones(): string[] {
+    return [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
   }
 
   private createApi(): InvoiceApi {
@@ -244,22 +248,16 @@ export class CellStack extends Stack {
     return fn;
   }
 
-  /** consume: one function per consumer name, fed by that consumer's FIFO queue in each stage. */
-  private createConsumer(plan: FunctionPlan<'consume'>): CellFunction {
-    const fn = new CellFunction(this, `Consume-${plan.consumer}`, {
-      plan,
-      environment: functionEnvironment(this.cell, plan, {}),
+  /** consume: one function per stage and consumer, fed by that consumer's FIFO queue of the stage. */
+  private createConsumers(): StageConsumers {
+    const { lakehouse, timeseries, plan } = this;
+    return new StageConsumers(this, 'Consumers', {
+      ...{ cell: this.cell, plans: plan.consumers, services: plan.services, pipelines: this.pipelines },
+      store: lakehouse
+        ? { grantWrite: (grantee) => lakehouse.grantPut(grantee), endpointDiscovery: false }
+        : { grantWrite: (grantee) => timeseries!.grantWrite(grantee), endpointDiscovery: true },
       encryptionKey: this.key.key,
-      unscopedActionReasons: this.timeseries ? [TIMESTREAM_ENDPOINT_DISCOVERY] : [],
     });
-    if (this.lakehouse) this.lakehouse.grantPut(fn.function);
-    else this.timeseries!.grantWrite(fn.function);
-    for (const source of plan.eventSources) fn.addQueueEventSource(source, this.consumerQueue(source).queue);
-    return fn;
-  }
-
-  private consumerQueue(source: EventSourcePlan): QueueWithDlq {
-    return this.pipelineOf(source.stage).consumers.find((c) => c.spec.consumer === source.consumer)!.queue;
   }
 
   /** Business dashboards in QuickSight, only for cells that name a principal to share them with. */
@@ -283,18 +281,14 @@ export class CellStack extends Stack {
   }
 
   /**
-   * Game days (issue 8): FIS experiments on every consume function, each stopped by the queue-age
-   * SLA alarms of the queues that function consumes.
+   * Game days (issue 8): FIS experiments on every consumer's functions, each stopped by the
+   * queue-age SLA alarms of the queues those functions consume.
    */
   private createGameDays(): GameDays {
     const gameDays = new GameDays(this, 'GameDays', {
       prefix: this.prefix,
       enabled: this.cell.gameDays.enabled,
-      targets: this.plan.consumers.map((plan) => ({
-        consumer: plan.consumer!,
-        function: this.consumers.get(plan.consumer!)!,
-        queues: plan.eventSources.map((source) => this.consumerQueue(source)),
-      })),
+      targets: this.stageConsumers.gameDayTargets(),
       // CellAlarms names each queue's age alarm `Age-<queue name>`; findChild fails the synth if that changes.
       slaAlarmOf: (queue) => this.alarms.node.findChild(`Age-${queue.spec.name}`) as cloudwatch.Alarm,
       encryptionKey: this.key.key,

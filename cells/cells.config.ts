@@ -65,6 +65,16 @@ export const AWS_CELLS: CellDefinitionInput[] = [
     account: '111111111111',
     region: 'us-east-1',
     apiClients: [{ name: 'sap-fi' }],
+    stages: {
+      // A Fargate consumer (long-running processing): an ECS service in a VPC the cell creates,
+      // scaled on its queue's backlog per task. Its records carry consumer="ledger".
+      posting: {
+        consumers: [
+          { name: 'recorder' },
+          { name: 'ledger', kind: 'fargate', fargate: { minTasks: 1, maxTasks: 4, backlogPerTask: 100 } },
+        ],
+      },
+    },
     alerts: { critical: ['finance-oncall@example.com'] },
     redrive: { automatic: true, ratePerSecond: 20, budgetPerMessage: 3 },
     // An ExternalId as well: the operations tooling of this cell presents it (the CLI does).

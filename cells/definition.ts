@@ -41,12 +41,43 @@ export const QueueSettingsSchema = z.strictObject({
 });
 export type QueueSettings = z.infer<typeof QueueSettingsSchema>;
 
+/** How a consumer runs: a Lambda function per stage, or an ECS Fargate service for long-running processing. */
+export const CONSUMER_KINDS = ['lambda', 'fargate'] as const;
+export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
+
+/**
+ * A `fargate` consumer's service: the same consume handler under the poller runtime
+ * (`runtimes/fargatePoller/`), scaled on its queue's backlog per task (target tracking).
+ */
+export const FargateSettingsSchema = z.strictObject({
+  /** Tasks always running (at least one: backlog per task needs a task to divide by). @default 1 */
+  minTasks: z.int().min(1).max(100).default(1),
+  /** Most tasks the backlog may scale to. @default 4 */
+  maxTasks: z.int().min(1).max(100).default(4),
+  /** Visible messages per running task that target tracking holds the service at. @default 100 */
+  backlogPerTask: z.int().min(1).max(100_000).default(100),
+  /** Task CPU units (arm64). @default 256 */
+  cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(256),
+  /** Task memory in MiB; Fargate allows 512–2048 for 256 CPU units, up to 8192 for 1024, … @default 512 */
+  memoryMiB: z.int().min(512).max(30_720).default(512),
+  /**
+   * Seconds one batch may be processed while its messages are kept invisible (ChangeMessageVisibility
+   * heartbeat); the handler's retries stop within it. @default 900
+   */
+  maxProcessingSeconds: z.int().min(10).max(43_200).default(900),
+});
+export type FargateSettings = z.infer<typeof FargateSettingsSchema>;
+
 export const ConsumerSchema = z.strictObject({
   /** Consumer name, unique within its stage; becomes part of queue names. */
   name: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
   /** Optional SNS filter policy on message attributes (stage, status, currency, vendorId). */
   filterPolicy: FilterPolicySchema.optional(),
   queue: QueueSettingsSchema.prefault({}),
+  /** `lambda` (a consume function) or `fargate` (an ECS service running the same handler). @default 'lambda' */
+  kind: z.enum(CONSUMER_KINDS).default('lambda'),
+  /** The service of a `fargate` consumer (refused on a `lambda` one). */
+  fargate: FargateSettingsSchema.prefault({}),
 });
 export type Consumer = z.infer<typeof ConsumerSchema>;
 
@@ -55,7 +86,7 @@ export const StageSettingsSchema = z.strictObject({
   consumers: z
     .array(ConsumerSchema)
     .min(1)
-    .default([{ name: DEFAULT_PRIMARY_CONSUMER, queue: QueueSettingsSchema.parse({}) }]),
+    .default([ConsumerSchema.parse({ name: DEFAULT_PRIMARY_CONSUMER })]),
   /** The stage inbox (standard queue between the bus and the forwarder). */
   inbox: QueueSettingsSchema.prefault({ batchSize: 10, batchingWindowSeconds: 1, visibilityTimeoutSeconds: 60 }),
   /** An invoice whose latest event in this stage is older than this and not final is stuck. @default 900 */
@@ -147,6 +178,34 @@ export const BackupSettingsSchema = z.strictObject({
 });
 export type BackupSettings = z.infer<typeof BackupSettingsSchema>;
 
+/**
+ * Thresholds of the alarms each stage gets (`cells/constructs/stageAlarms.ts`), beside the
+ * queue-age alarms at the 2-minute visibility SLA.
+ */
+export const StageAlarmSettingsSchema = z.strictObject({
+  /**
+   * Error rate of one stage's consumer in percent: records failed / records processed (every outcome
+   * of `schemas/metrics.ts`: recorded, duplicate, deferred, failed), per minute, 3 of 5 minutes. @default 5
+   */
+  errorRatePercent: z.number().positive().max(100).default(5),
+  /** Messages visible in a stage's main queue (its inbox, each consumer queue), 3 minutes in a row. @default 10000 */
+  queueDepthMessages: z.int().min(1).default(10_000),
+});
+export type StageAlarmSettings = z.infer<typeof StageAlarmSettingsSchema>;
+
+/**
+ * Where a cell's Fargate consumers run: a VPC the cell creates (no block: two Availability Zones,
+ * private subnets behind one NAT gateway, flow logs) or an existing one given by id with its private
+ * subnets, which must reach SQS, ECR, CloudWatch Logs and the analytics store (NAT or endpoints).
+ */
+export const NetworkSettingsSchema = z.strictObject({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0123456789abcdef0'),
+  privateSubnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as subnet-0123456789abcdef0'))
+    .min(1),
+});
+export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
+
 /** Top-level blocks that configure one analytics store only; given to a cell of another store, they are refused. */
 const STORE_OPTION_BLOCKS: Readonly<Record<string, AnalyticsStore>> = { timestream: 'timestream' };
 
@@ -231,6 +290,10 @@ export const CellDefinitionSchema = z.strictObject({
     .prefault({}),
   alerts: AlertSubscriptionsSchema.prefault({}),
   backup: BackupSettingsSchema.prefault({}),
+  /** The VPC of the cell's Fargate consumers; absent: the cell creates one (only with a `fargate` consumer). */
+  network: NetworkSettingsSchema.optional(),
+  /** Per-stage alarm thresholds (error rate, queue depth). */
+  stageAlarms: StageAlarmSettingsSchema.prefault({}),
   redrive: RedrivePolicySchema.prefault({}),
   /** QuickSight user/group ARN to share dashboards with; no QuickSight resources when absent. */
   quicksightPrincipalArn: z.string().startsWith('arn:aws:quicksight:').optional(),
@@ -287,6 +350,7 @@ export function parseCellDefinitions(inputs: readonly CellDefinitionInput[]): Ce
           `${label}: ${block}: options of the "${store}" store on a cell whose analytics.store is "${cell.analytics.store}"`,
         );
     }
+    problems.push(...fargateProblems(input, cell, label));
     for (const stage of STAGES) {
       // SQS keeps a standard message's enqueue time in the DLQ: the inbox must expire messages before its DLQ does.
       if (cell.stages[stage].inbox.dlqRetentionDays < MIN_STANDARD_DLQ_RETENTION_DAYS)
@@ -332,7 +396,11 @@ export {
  * once a minute with a reservation of one, so a warm instance would buy nothing.
  */
 function provisionedConcurrencyProblems(cell: CellDefinition, label: string): string[] {
-  const consumers = new Set(STAGES.flatMap((stage) => cell.stages[stage].consumers.map((c) => `consume-${c.name}`)));
+  const consumers = new Set(
+    STAGES.flatMap((stage) =>
+      cell.stages[stage].consumers.filter((c) => c.kind === 'lambda').map((c) => `consume-${stage}-${c.name}`),
+    ),
+  );
   const keys = ['ingest', 'forward', ...consumers];
   return Object.keys(cell.provisionedConcurrency)
     .filter((key) => !keys.includes(key))
@@ -341,6 +409,31 @@ function provisionedConcurrencyProblems(cell: CellDefinition, label: string): st
         `${label}: provisionedConcurrency.${key}: no such function in this cell; one of ${keys.join(', ')}` +
         (key === 'monitor' ? ' (the monitor runs once a minute with one reserved instance)' : ''),
     );
+}
+
+/**
+ * A `fargate` block only on a Fargate consumer (checked on the input: after parsing every consumer
+ * has one), tasks min ≤ max, and a `network` block only on a cell that runs a Fargate consumer.
+ */
+function fargateProblems(input: CellDefinitionInput, cell: CellDefinition, label: string): string[] {
+  const problems: string[] = [];
+  let fargateConsumers = 0;
+  for (const stage of STAGES) {
+    const given = (input.stages?.[stage]?.consumers ?? []) as { fargate?: unknown }[];
+    cell.stages[stage].consumers.forEach((consumer, i) => {
+      const where = `${label}: stages.${stage}.consumers.${consumer.name}`;
+      if (consumer.kind === 'fargate') fargateConsumers++;
+      else if (given[i]?.fargate !== undefined)
+        problems.push(`${where}.fargate: options of a "fargate" consumer on one whose kind is "${consumer.kind}"`);
+      if (consumer.fargate.minTasks > consumer.fargate.maxTasks)
+        problems.push(
+          `${where}.fargate: minTasks ${consumer.fargate.minTasks} is more than maxTasks ${consumer.fargate.maxTasks}`,
+        );
+    });
+  }
+  if (cell.network && fargateConsumers === 0)
+    problems.push(`${label}: network: the cell has no "fargate" consumer to run in it`);
+  return problems;
 }
 
 export function parseCellDefinition(input: CellDefinitionInput): CellDefinition {

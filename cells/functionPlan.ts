@@ -6,12 +6,13 @@ import {
   type HandlerName,
   INGEST_ENV,
   MONITOR_ENV,
+  POLLER_ENV,
 } from '../schemas/functionEnvironment.ts';
 import { METRICS_NAMESPACE, metricServiceName } from '../schemas/metrics.ts';
 import type { Stage } from '../schemas/stages.ts';
-import type { CellDefinition } from './definition.ts';
+import { type CellDefinition, CellDefinitionError, type FargateSettings } from './definition.ts';
 import { monitorTopologyOf } from './monitorTopology.ts';
-import { type CellTopology, cellTopology, type QueueSpec, resourcePrefix } from './topology.ts';
+import { type CellTopology, type ConsumerSpec, cellTopology, type QueueSpec, resourcePrefix } from './topology.ts';
 
 export type { HandlerName };
 
@@ -23,8 +24,15 @@ export type { HandlerName };
  * `test/infra/topologyParity.test.ts` checks both against each other.
  *
  * How they are grouped is the AWS one: one forward function for every stage inbox, and one consume
- * function per consumer name, fed by that consumer's FIFO queue in every stage.
+ * function per stage and consumer (the design's InvoiceIngestionProcessor, …Reconciliation…,
+ * …Authorization…, …PostingProcessor), fed by that consumer's FIFO queue of that stage only: each
+ * partition has its own role, log group, deployment and concurrency, so one stage failing or
+ * scaling leaves the others alone. A `fargate` consumer gets an ECS service per stage instead
+ * (`services`), running the same handler under the poller runtime (`runtimes/fargatePoller/`).
  */
+
+/** Lambda refuses a function name longer than this. */
+export const LAMBDA_FUNCTION_NAME_LIMIT = 64;
 
 /** Numbers the plan is built with that are not part of the cell definition. */
 export const FUNCTION_DEFAULTS = {
@@ -40,6 +48,8 @@ export const FUNCTION_DEFAULTS = {
   maxQueueFunctionTimeoutSeconds: 30,
   /** Shortest timeout of a queue-fed function; AWS cells with shorter visibility timeouts are refused. */
   minQueueFunctionTimeoutSeconds: 3,
+  /** Long-poll wait of the Fargate poller's ReceiveMessage calls (SQS's maximum: fewest empty receives). */
+  pollerWaitTimeSeconds: 20,
   /** Every function logs at INFO on AWS (the local cell turns it down: one terminal shows them all). */
   logLevel: 'INFO',
 } as const;
@@ -61,7 +71,7 @@ export interface EventSourcePlan {
 }
 
 export interface FunctionPlan<H extends HandlerName = HandlerName> {
-  /** Short name within the cell: `ingest`, `forward`, `consume-<consumer>`, `monitor`. */
+  /** Short name within the cell: `ingest`, `forward`, `consume-<stage>-<consumer>`, `monitor`. */
   readonly key: string;
   /** Entry point `handlers/<handler>.ts`. */
   readonly handler: H;
@@ -69,6 +79,8 @@ export interface FunctionPlan<H extends HandlerName = HandlerName> {
   readonly description: string;
   /** Set for a consume function: the consumer it records for. */
   readonly consumer?: string;
+  /** Set for a consume function: the one stage (partition) whose queue feeds it. */
+  readonly stage?: Stage;
   readonly eventSources: readonly EventSourcePlan[];
   readonly timeoutSeconds: number;
   readonly memoryMiB: number;
@@ -89,8 +101,10 @@ export interface CellFunctionPlan {
   readonly ingest: FunctionPlan<'ingest'>;
   /** Every stage inbox → that stage's SNS FIFO topic. */
   readonly forward: FunctionPlan<'forward'>;
-  /** One per consumer name (in order of first appearance), fed by its queue in every stage. */
+  /** One per stage and `lambda` consumer (stage order, then the stage's consumer order), fed by that one queue. */
   readonly consumers: readonly FunctionPlan<'consume'>[];
+  /** One ECS Fargate service per stage and `fargate` consumer, running the consume handler under the poller. */
+  readonly services: readonly ServicePlan[];
   /** The stuck-event monitor, on a schedule. */
   readonly monitor: FunctionPlan<'monitor'>;
 }
@@ -105,6 +119,7 @@ export function functionPlan(cell: CellDefinition, topology: CellTopology = cell
     ingest: provisioned(plan.ingest),
     forward: provisioned(plan.forward),
     consumers: plan.consumers.map(provisioned),
+    services: plan.services,
     monitor: plan.monitor,
   };
 }
@@ -112,8 +127,7 @@ export function functionPlan(cell: CellDefinition, topology: CellTopology = cell
 function basePlan(cell: CellDefinition, topology: CellTopology): CellFunctionPlan {
   const prefix = resourcePrefix(cell.id);
   const inboxes = topology.stages.map((stage) => eventSource(stage.stage, stage.inbox));
-  const consumerNames = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
-  return {
+  const plan: CellFunctionPlan = {
     ingest: {
       key: 'ingest',
       handler: 'ingest',
@@ -132,21 +146,12 @@ function basePlan(cell: CellDefinition, topology: CellTopology): CellFunctionPla
       timeoutSeconds: queueFunctionTimeoutSeconds(inboxes),
       memoryMiB: FUNCTION_DEFAULTS.memoryMiB.forward,
     },
-    consumers: consumerNames.map((consumer) => {
-      const feeds = topology.stages.flatMap((stage) =>
-        stage.consumers.filter((c) => c.consumer === consumer).map((c) => eventSource(stage.stage, c.queue, consumer)),
-      );
-      return {
-        key: `consume-${consumer}`,
-        handler: 'consume',
-        functionName: `${prefix}-consume-${consumer}`,
-        description: `BEMS consume (${consumer}): stage FIFO queues to Timestream`,
-        consumer,
-        eventSources: feeds,
-        timeoutSeconds: queueFunctionTimeoutSeconds(feeds),
-        memoryMiB: FUNCTION_DEFAULTS.memoryMiB.consume,
-      };
-    }),
+    consumers: topology.stages.flatMap((stage) =>
+      stage.consumers.filter((c) => c.kind === 'lambda').map((c) => consumeFunction(prefix, c)),
+    ),
+    services: topology.stages.flatMap((stage) =>
+      stage.consumers.filter((c) => c.kind === 'fargate').map((c) => consumeService(prefix, c)),
+    ),
     monitor: {
       key: 'monitor',
       handler: 'monitor',
@@ -160,6 +165,96 @@ function basePlan(cell: CellDefinition, topology: CellTopology): CellFunctionPla
       scheduleMinutes: FUNCTION_DEFAULTS.monitorScheduleMinutes,
     },
   };
+  // The local cell and the CDK both build the plan: a name Lambda would refuse fails both at once.
+  const problems = overlongFunctionNames(plan);
+  if (problems.length) throw new CellDefinitionError(problems.map((problem) => `cell "${cell.id}": ${problem}`));
+  return plan;
+}
+
+/**
+ * The consume function of one stage and consumer: `bems-<cell>-consume-<stage>-<consumer>`. Stage
+ * before consumer, as in the queue names (`bems-<cell>-<stage>-<consumer>.fifo`), and every consume
+ * function of a cell keeps the `bems-<cell>-consume-` prefix (one IAM or console filter finds them).
+ */
+function consumeFunction(prefix: string, spec: ConsumerSpec): FunctionPlan<'consume'> {
+  const { stage, consumer } = spec;
+  const feeds = [eventSource(stage, spec.queue, consumer)];
+  return {
+    key: `consume-${stage}-${consumer}`,
+    handler: 'consume',
+    functionName: `${prefix}-consume-${stage}-${consumer}`,
+    description: `BEMS ${designName(stage)} (consumer ${consumer}): the ${stage} FIFO queue to the analytics store`,
+    consumer,
+    stage,
+    eventSources: feeds,
+    timeoutSeconds: queueFunctionTimeoutSeconds(feeds),
+    memoryMiB: FUNCTION_DEFAULTS.memoryMiB.consume,
+  };
+}
+
+/**
+ * A `fargate` consumer of one stage: an ECS service named like the function it replaces (the same
+ * partition, the same `consume` handler and environment), plus what the poller runtime needs.
+ */
+export interface ServicePlan extends FunctionPlan<'consume'> {
+  readonly fargate: FargateSettings;
+  /** The one queue it polls, with the poller's settings (the event source a Lambda function would have). */
+  readonly source: EventSourcePlan;
+  /** Long-poll wait of each ReceiveMessage. */
+  readonly waitTimeSeconds: number;
+}
+
+function consumeService(prefix: string, spec: ConsumerSpec): ServicePlan {
+  const base = consumeFunction(prefix, spec);
+  const fargate = spec.fargate!;
+  return {
+    ...base,
+    key: `fargate-${spec.stage}-${spec.consumer}`,
+    description: `BEMS ${designName(spec.stage)} (consumer ${spec.consumer}, Fargate): the ${spec.stage} FIFO queue to the analytics store`,
+    timeoutSeconds: fargate.maxProcessingSeconds,
+    memoryMiB: fargate.memoryMiB,
+    fargate,
+    source: base.eventSources[0]!,
+    waitTimeSeconds: FUNCTION_DEFAULTS.pollerWaitTimeSeconds,
+  };
+}
+
+/**
+ * The poller runtime's variables (`POLLER_ENV`) of a service: its queue (by URL and ARN, which exist
+ * only once the queue does) and how to poll it.
+ */
+export function pollerEnvironment(
+  service: ServicePlan,
+  queue: { readonly url: string; readonly arn: string },
+): Record<string, string> {
+  return {
+    [POLLER_ENV.serviceName]: service.functionName,
+    [POLLER_ENV.queueUrl]: queue.url,
+    [POLLER_ENV.queueArn]: queue.arn,
+    [POLLER_ENV.batchSize]: String(service.source.batchSize),
+    [POLLER_ENV.waitTimeSeconds]: String(service.waitTimeSeconds),
+    [POLLER_ENV.visibilityTimeoutSeconds]: String(service.source.queue.settings.visibilityTimeoutSeconds),
+    [POLLER_ENV.maxProcessingSeconds]: String(service.fargate.maxProcessingSeconds),
+  };
+}
+
+/** The design's name of a stage's processor, e.g. `InvoicePostingProcessor`. */
+export function designName(stage: Stage): string {
+  return `Invoice${stage[0]!.toUpperCase()}${stage.slice(1)}Processor`;
+}
+
+/**
+ * Function names over Lambda's limit, each with the way out. A cell id and a consumer name may each
+ * take 24 characters, so `bems-<cell>-consume-reconciliation-<consumer>` can reach 77.
+ */
+export function overlongFunctionNames(plan: CellFunctionPlan): string[] {
+  return planFunctions(plan)
+    .filter((fn) => fn.functionName.length > LAMBDA_FUNCTION_NAME_LIMIT)
+    .map(
+      (fn) =>
+        `function name ${fn.functionName} has ${fn.functionName.length} characters; Lambda allows ` +
+        `${LAMBDA_FUNCTION_NAME_LIMIT}: shorten the cell id${fn.consumer ? ` or the consumer name "${fn.consumer}"` : ''}`,
+    );
 }
 
 /** Every function of the plan: ingest, forward, the consumers, the monitor. */

@@ -19,6 +19,10 @@ export interface ConsumerSpec {
   readonly consumer: string;
   readonly queue: QueueSpec;
   readonly filterPolicy?: Consumer['filterPolicy'];
+  /** A Lambda consume function, or a Fargate service running the same handler. */
+  readonly kind: Consumer['kind'];
+  /** The service of a `fargate` consumer. */
+  readonly fargate?: Consumer['fargate'];
 }
 
 export interface StageSpec {
@@ -101,6 +105,8 @@ export function cellTopology(cell: CellDefinition): CellTopology {
             dlqName: `${prefix}-${stage}-${consumer.name}-dlq.fifo`,
           },
           ...(consumer.filterPolicy ? { filterPolicy: consumer.filterPolicy } : {}),
+          kind: consumer.kind,
+          ...(consumer.kind === 'fargate' ? { fargate: consumer.fargate } : {}),
         })),
         slaSeconds: settings.slaSeconds,
       };

@@ -14,6 +14,21 @@ export function severityRank(severity: AlertSeverity): number {
 }
 
 /**
+ * When a dead-letter queue alerts, and how severely: the stuck-event monitor's DLQ condition and the
+ * cell's CloudWatch DLQ alarms both read this, so an on-call engineer sees the same severity from
+ * either (`test/infra/dlqSeverities.test.ts` runs both on the same queue states). A DLQ message is an
+ * event not recorded. Depth counts visible and in-flight messages (a redrive scan holds some).
+ */
+export const DLQ_SEVERITY_LADDER = {
+  /** Warning as soon as this many wait. */
+  warningDepth: 1,
+  /** Critical when this many wait, or … */
+  criticalDepth: 1000,
+  /** … when the oldest has waited this long without anyone acting (automatic redrive included). */
+  criticalAgeSeconds: 3600,
+} as const;
+
+/**
  * Message attributes on every alert the monitor publishes, so chat or paging integrations can
  * route without parsing text.
  *

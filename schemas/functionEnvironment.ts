@@ -127,3 +127,25 @@ export const HANDLER_ENV = {
 
 /** The Lambda entry points in `handlers/` (`handlers/<name>.ts`, exporting `handler`). */
 export type HandlerName = keyof typeof HANDLER_ENV;
+
+/**
+ * The Fargate poller runtime (`runtimes/fargatePoller/`): what it polls and how, on top of the consume
+ * handler's own variables. The function plan writes them for the ECS task definition and the local
+ * cell's consumer process alike.
+ */
+export const POLLER_ENV = {
+  /** The service's name (`bems-<cell>-consume-<stage>-<consumer>`): the handler's context names it. */
+  serviceName: 'POLLER_SERVICE_NAME',
+  /** The consumer's FIFO queue. */
+  queueUrl: 'POLLER_QUEUE_URL',
+  /** Its ARN, as the SQS records the handler gets name it (`eventSourceARN`). */
+  queueArn: 'POLLER_QUEUE_ARN',
+  /** Messages per ReceiveMessage and per handler call (1–10). */
+  batchSize: 'POLLER_BATCH_SIZE',
+  /** Long-poll wait of each ReceiveMessage (0–20 s). */
+  waitTimeSeconds: 'POLLER_WAIT_TIME_SECONDS',
+  /** The queue's visibility timeout: each heartbeat extends the batch's messages by this much. */
+  visibilityTimeoutSeconds: 'POLLER_VISIBILITY_TIMEOUT_SECONDS',
+  /** How long one batch may be processed (its context's remaining time counts down from it). */
+  maxProcessingSeconds: 'POLLER_MAX_PROCESSING_SECONDS',
+} as const;

@@ -125,3 +125,14 @@ export const END_TO_END_VISIBILITY = {
   percentiles: [50, 99],
   countsReplayed: false,
 } as const;
+
+/**
+ * The outcomes a consumer reports for every record it is handed, exactly one each: their sum is the
+ * records processed, and `recordsFailed` over that sum is a stage's error rate (the per-stage alarm).
+ */
+export const CONSUME_OUTCOME_METRICS = [
+  METRICS.eventsRecorded,
+  METRICS.duplicateSuppressed,
+  METRICS.recordsDeferred,
+  METRICS.recordsFailed,
+] as const;

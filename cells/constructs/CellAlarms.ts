@@ -9,11 +9,10 @@ import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
 import { ALARM_THRESHOLDS } from './defaults.ts';
 import { ALARMED_PERCENTILE, type EndToEndSeries, endToEndMetric, endToEndSeries } from './endToEndMetric.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
+import { addStageAlarms, type StageAlarmsProps } from './stageAlarms.ts';
 
 /** `functions`: those whose errors page someone (the consumers, the forwarder, the monitor). */
-export interface CellAlarmsProps extends WatchedCellProps {
-  /** Every queue of the cell with its DLQ. */
-  readonly queues: readonly QueueWithDlq[];
+export interface CellAlarmsProps extends WatchedCellProps, StageAlarmsProps {
   readonly alerts: AlertTopics;
   /** The cell definition's `visibilityTargetSeconds`: the end-to-end latency alarms' threshold. */
   readonly visibilityTargetSeconds: number;
@@ -31,8 +30,9 @@ export interface CellAlarm {
 
 /**
  * The cell's CloudWatch alarms, each notifying (and resolving on) its severity topic:
- * API 5xx rate and p99 latency, oldest-message age on every queue against the 2-minute SLA,
- * any message in any DLQ, function errors, and records Timestream rejected.
+ * API 5xx rate and p99 latency, oldest-message age on every queue against the 2-minute SLA, the
+ * per-stage alarms (`stageAlarms.ts`: error rate, queue depth, DLQs at the monitor's severities),
+ * function errors, and records Timestream rejected.
  */
 export class CellAlarms extends Construct {
   public readonly alarms: readonly CellAlarm[];
@@ -74,7 +74,7 @@ export class CellAlarms extends Construct {
       datapointsToAlarm: 3,
     });
 
-    for (const { queue, deadLetterQueue, spec } of props.queues) {
+    for (const { queue, spec } of props.queues) {
       add('warning', `Age-${spec.name}`, {
         alarmName: `${spec.name}-oldest-message-age`,
         alarmDescription: `A message waited ${t.oldestMessageAgeSeconds} s or more in ${spec.name}: events are missing the 2-minute visibility SLA.`,
@@ -82,17 +82,8 @@ export class CellAlarms extends Construct {
         threshold: t.oldestMessageAgeSeconds,
         evaluationPeriods: 1,
       });
-      add('critical', `Dlq-${spec.dlqName}`, {
-        alarmName: `${spec.dlqName}-not-empty`,
-        alarmDescription: `Messages in ${spec.dlqName}: events that were not processed. Inspect with "npx bems dlq peek" and recover with "npx bems redrive".`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: minute,
-        }),
-        threshold: t.dlqMessages,
-        evaluationPeriods: 1,
-      });
     }
+    addStageAlarms(props, add);
 
     for (const { functionName, function: fn } of props.functions) {
       add('warning', `Errors-${functionName}`, {

@@ -14,12 +14,13 @@ import type { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
-/** One consume function to run game days on, with the queues it consumes. */
+/** One consumer to run game days on: its consume functions (one per stage) and their queues. */
 export interface GameDayTarget {
   /** Consumer name, e.g. `recorder`; part of template names. */
   readonly consumer: string;
-  readonly function: CellFunction;
-  /** Its FIFO queues, one per stage it serves. */
+  /** Its consume functions, one per stage it serves. */
+  readonly functions: readonly CellFunction[];
+  /** Their FIFO queues, one per stage. */
   readonly queues: readonly QueueWithDlq[];
 }
 
@@ -132,7 +133,8 @@ export class GameDays extends Construct {
       'FisExtension',
       props.extensionLayerArn ?? ssm.StringParameter.valueForStringParameter(this, FIS_EXTENSION_LAYER_PARAMETER),
     );
-    for (const target of props.targets) this.equipWithExtension(target, layer, props.encryptionKey);
+    for (const target of props.targets)
+      for (const fn of target.functions) this.equipWithExtension(fn, layer, props.encryptionKey);
     const role = this.createExperimentRole(props);
     this.role = role;
     this.templates = new Map(
@@ -153,7 +155,7 @@ export class GameDays extends Construct {
         out.add(
           `gamedays/${consumer}/${experiment}`,
           template.attrId,
-          `FIS experiment template: ${experiment} on the ${consumer} consume function (aws fis start-experiment)`,
+          `FIS experiment template: ${experiment} on the ${consumer} consume functions (aws fis start-experiment)`,
         );
       }
     }
@@ -188,14 +190,14 @@ export class GameDays extends Construct {
   }
 
   /** The FIS extension on one consume function: its layer, its variables, and read access to the configurations. */
-  private equipWithExtension(target: GameDayTarget, layer: lambda.ILayerVersion, encryptionKey: kms.IKey): void {
+  private equipWithExtension(target: CellFunction, layer: lambda.ILayerVersion, encryptionKey: kms.IKey): void {
     const configLocation = `arn:${Stack.of(this).partition}:s3:::${this.bucket.bucketName}/${FIS_CONFIG_PREFIX}`;
-    const fn = target.function.function;
+    const fn = target.function;
     fn.addLayers(layer);
     // The extension wraps the runtime and asks S3 for an active fault before each invocation.
     fn.addEnvironment(GAME_DAY_ENV.execWrapper, '/opt/aws-fis/bootstrap');
     fn.addEnvironment(GAME_DAY_ENV.fisConfigurationLocation, configLocation);
-    target.function.role.addToPrincipalPolicy(
+    target.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ListFisConfigurations',
         actions: ['s3:ListBucket'],
@@ -203,16 +205,16 @@ export class GameDays extends Construct {
         conditions: { StringLike: { 's3:prefix': [`${FIS_CONFIG_PREFIX}*`] } },
       }),
     );
-    target.function.role.addToPrincipalPolicy(
+    target.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadFisConfigurations',
         actions: ['s3:GetObject'],
         resources: [this.configObjects],
       }),
     );
-    encryptionKey.grantDecrypt(target.function.role);
+    encryptionKey.grantDecrypt(target.role);
     acknowledge(
-      target.function.role,
+      target.role,
       this.configObjectsFinding,
       'The FIS Lambda extension reads fault configurations FIS writes under one prefix of the game-day bucket; their names are chosen by FIS per experiment.',
     );
@@ -241,7 +243,7 @@ export class GameDays extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadTargetFunctions',
         actions: ['lambda:GetFunction'],
-        resources: props.targets.map((t) => t.function.function.functionArn),
+        resources: props.targets.flatMap((t) => t.functions.map((fn) => fn.function.functionArn)),
       }),
     );
     props.encryptionKey.grant(role, 'kms:GenerateDataKey');
@@ -253,7 +255,7 @@ export class GameDays extends Construct {
     return role;
   }
 
-  /** One experiment template per experiment on one consume function, stopped by its queues' SLA alarms. */
+  /** One experiment template per experiment on one consumer's functions, stopped by their queues' SLA alarms. */
   private createTemplates(
     target: GameDayTarget,
     settings: GameDaySettings,
@@ -267,7 +269,7 @@ export class GameDays extends Construct {
     const targets = {
       ConsumeFunction: {
         resourceType: 'aws:lambda:function',
-        resourceArns: [target.function.function.functionArn],
+        resourceArns: target.functions.map((fn) => fn.function.functionArn),
         selectionMode: 'ALL',
       },
     };

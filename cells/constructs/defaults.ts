@@ -28,8 +28,6 @@ export const CELL_DEFAULTS = {
 export const ALARM_THRESHOLDS = {
   /** ApproximateAgeOfOldestMessage, seconds, on every queue. */
   oldestMessageAgeSeconds: 120,
-  /** Messages visible in any DLQ. */
-  dlqMessages: 1,
   /** API Gateway 5XXError average (a fraction of requests) over one minute, 3 of 5 minutes. */
   api5xxRate: 0.01,
   /** API Gateway Latency p99 in ms, 3 of 5 minutes; ingest is one PutEvents call. */

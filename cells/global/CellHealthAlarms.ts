@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { DLQ_SEVERITY_LADDER } from '../../schemas/alerts.ts';
 import { METRICS } from '../../schemas/metrics.ts';
 import { ALARM_THRESHOLDS } from '../constructs/defaults.ts';
 import type { GlobalCellMetrics } from './globalCellMetrics.ts';
@@ -68,7 +69,7 @@ export class CellHealthAlarms extends Construct {
       ALARM_THRESHOLDS.oldestMessageAgeSeconds,
       'a queue holds a message older than the visibility SLA',
     );
-    each('dlq-depth', m.dlqDepths(), 'MAX', ALARM_THRESHOLDS.dlqMessages, 'messages in a DLQ');
+    each('dlq-depth', m.dlqDepths(), 'MAX', DLQ_SEVERITY_LADDER.warningDepth, 'messages in a DLQ');
     each(
       'store-rejections',
       m.storeErrors(METRICS.recordsRejected),

@@ -1,17 +1,13 @@
+import { DLQ_SEVERITY_LADDER } from '../../schemas/alerts.ts';
+
 /**
  * Every number the stuck-event monitor works with, in one place. Severities (`schemas/alerts.ts`)
  * follow one ladder per condition: a condition fires at its lower severity and escalates when it
  * crosses the upper one.
  */
 export const MONITOR_DEFAULTS = {
-  dlq: {
-    /** Messages in a DLQ are events not recorded: warning as soon as there is one. */
-    warningDepth: 1,
-    /** Critical when this many wait, or … */
-    criticalDepth: 1000,
-    /** … when the oldest has waited this long without anyone acting (automatic redrive included). */
-    criticalAgeSeconds: 3600,
-  },
+  /** Shared with the cell's DLQ alarms (`schemas/alerts.ts`): one severity for one DLQ state. */
+  dlq: DLQ_SEVERITY_LADDER,
   backlog: {
     /**
      * Oldest message of a source queue older than this: events will miss the 2-minute dashboard

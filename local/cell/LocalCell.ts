@@ -1,7 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
-import type { HandlerName } from '../../cells/functionPlan.ts';
 import { type CellTopology, cellTopology } from '../../cells/topology.ts';
 import { dashboardRoutes } from '../../dashboards/localDashboardRoutes.ts';
 import type { LocalReadModel } from '../../dashboards/readModel/index.ts';
@@ -23,18 +22,20 @@ import {
   startApiServer,
   toInvoiceTimeline,
 } from './api/index.ts';
-import { type CellFunctions, createCellFunctions } from './cellFunctions.ts';
+import { type CellFunctions, createCellFunctions, type LocalService } from './cellFunctions.ts';
 import { type CellGateway, connectGateway } from './cellGateway.ts';
 import { cellHealth } from './cellHealth.ts';
 import { cellManifestOf, removeCellManifest, writeCellManifest } from './cellManifest.ts';
 import { cellPorts, DEFAULT_BASE_PORT } from './cellPorts.ts';
 import { type CellServices, StopSequence, startServices } from './cellServices.ts';
+import { describeFunctions, type LocalFunctionDescription } from './describeFunctions.ts';
 import { StartupError } from './errors.ts';
 import { FaultInjector, type FaultRule, fastRetryTimings } from './faults/index.ts';
 import { createLocalLogger, type LocalLogger } from './LocalLogger.ts';
 import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
-import type { PollingSettings } from './pollers/index.ts';
+
+export type { LocalFunctionDescription };
 
 export interface LocalCellOptions {
   /**
@@ -89,6 +90,8 @@ export interface RunningLocalCell {
   readonly resources: ProvisionedTopology;
   /** The function plan's functions as this cell runs them: environments and event source mappings. */
   readonly functions: readonly LocalFunctionDescription[];
+  /** The plan's Fargate consumers, each task a poller process of its own (fault tests may kill them). */
+  readonly services: readonly LocalService[];
   /** Each emulator's own listener (free ports; the cell's own clients call them directly). */
   readonly endpoints: CellServices['endpoints'];
   /** The one endpoint of every emulated AWS service, for AWS's SDKs and CLIs. */
@@ -123,18 +126,6 @@ export interface RunningLocalCell {
   fetch(request: Request): Promise<Response>;
   /** Stops accepting requests, lets in-flight batches finish, stops the emulators, closes the databases. */
   stop(): Promise<void>;
-}
-
-/** One function of the plan as the local cell runs it (see `cells/functionPlan.ts`). */
-export interface LocalFunctionDescription {
-  readonly functionName: string;
-  readonly handler: HandlerName;
-  /** What its handler was built from: the plan's environment plus the local runtime's. */
-  readonly environment: Readonly<Record<string, string>>;
-  /** Its event source mappings: the queue each polls and the mapping's settings. */
-  readonly eventSources: readonly ({ readonly queueName: string } & PollingSettings & {
-      readonly reportBatchItemFailures: boolean;
-    })[];
 }
 
 export interface LocalCellFaults {
@@ -324,9 +315,10 @@ function startFunctions(context: StartContext, services: CellServices, stops: St
     idempotency: context.options.idempotency ?? true,
     quiet: context.options.quiet ?? false,
   });
-  for (const mapping of functions.mappings) mapping.start();
+  const pollers = [...functions.mappings, ...functions.services.flatMap((service) => service.tasks)];
+  for (const poller of pollers) poller.start();
   // The handlers' SDK clients close once no handler can run: the API has stopped, the pollers too.
-  stops.push(() => Promise.all(functions.mappings.map((m) => m.stop())).then(() => functions.destroy()));
+  stops.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => functions.destroy()));
   return functions;
 }
 
@@ -368,6 +360,7 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
     endpoints: services.endpoints,
     gateway: parts.gateway,
     functions: describeFunctions(functions, monitor),
+    services: functions.services,
     store: services.store,
     readModel: services.readModel,
     archive: emulators.archive,
@@ -390,21 +383,6 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
     },
     stop,
   };
-}
-
-/** The functions as they run, for comparing with what the CDK deploys (test/infra/topologyParity.test.ts). */
-function describeFunctions(functions: CellFunctions, monitor: LocalMonitor): LocalFunctionDescription[] {
-  const queueFed = functions.functions.map(({ plan, environment, mappings }) => ({
-    functionName: plan.functionName,
-    handler: plan.handler,
-    environment,
-    eventSources: mappings.map((mapping) => ({ queueName: mapping.queueName, ...mapping.settings })),
-  }));
-  const plan = functions.plan.monitor;
-  return [
-    ...queueFed,
-    { functionName: plan.functionName, handler: plan.handler, environment: monitor.environment, eventSources: [] },
-  ];
 }
 
 function prefixed(service: string, counts: Record<string, number>): Record<string, number> {

@@ -14,6 +14,8 @@ import {
   functionEnvironment,
   functionPlan,
   type HandlerName,
+  pollerEnvironment,
+  type ServicePlan,
 } from '../../cells/functionPlan.ts';
 import type { CellTopology } from '../../cells/topology.ts';
 import { consumeConfigFromEnv, createConsumeHandler } from '../../handlers/consume.ts';
@@ -24,11 +26,13 @@ import type { FailureTableConfig } from '../../handlers/shared/dlq/failureTableC
 import { reportFailedRecords } from '../../handlers/shared/dlq/reportFailedRecord.ts';
 import type { CommonHandlerConfig } from '../../handlers/shared/handlerConfig.ts';
 import { requestLogger } from '../../handlers/shared/observability.ts';
+import { POLLER_ENV } from '../../schemas/functionEnvironment.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { ApiGatewayLambda } from './api/index.ts';
+import { FargateTask } from './fargate/FargateTask.ts';
 import type { FaultInjector, FaultMode } from './faults/index.ts';
 import type { LocalLogger } from './LocalLogger.ts';
-import { type LocalRuntime, localEnvironment } from './localEnvironment.ts';
+import { LOCAL_POLLER_WAIT_SECONDS, type LocalRuntime, localEnvironment } from './localEnvironment.ts';
 import type { RequestCounter } from './metering/index.ts';
 import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from './pollers/index.ts';
 import { loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
@@ -41,6 +45,8 @@ export interface CellFunctionsOptions {
   readonly endpoints: {
     readonly eventbridge: string;
     readonly sns: string;
+    /** SQS (fauxqs): the Fargate consumers' processes poll it themselves. */
+    readonly sqs: string;
     readonly timestream: string;
     readonly firehose: string;
     readonly dynamodb: string;
@@ -57,6 +63,14 @@ export interface CellFunctionsOptions {
   readonly quiet: boolean;
 }
 
+/** One Fargate service of the plan as the local cell runs it: `minTasks` poller processes. */
+export interface LocalService {
+  readonly plan: ServicePlan;
+  /** The environment of its processes: what the task definition gives the container, plus the local runtime's. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly tasks: readonly FargateTask[];
+}
+
 /** One function of the plan as the local cell runs it. */
 export interface LocalFunction {
   readonly plan: FunctionPlan;
@@ -71,10 +85,12 @@ export interface CellFunctions {
   readonly plan: CellFunctionPlan;
   readonly ingest: ApiGatewayLambda;
   readonly ingestFunctionName: string;
-  /** ingest, forward and one consume function per consumer, as on AWS (the monitor runs on its own). */
+  /** ingest, forward and one consume function per stage and consumer, as on AWS (the monitor runs on its own). */
   readonly functions: readonly LocalFunction[];
-  /** One per polled queue, in provisioning order: the stage inboxes (forward) and consumer queues (consume). */
+  /** One per Lambda-polled queue, in provisioning order: the stage inboxes (forward) and consumer queues (consume). */
   readonly mappings: readonly EventSourceMapping[];
+  /** The Fargate consumers of the plan, each run as its own processes (one per task). */
+  readonly services: readonly LocalService[];
   /** Closes the handlers' SDK clients (their kept-alive sockets); call after the mappings stopped. */
   destroy(): void;
 }
@@ -82,7 +98,7 @@ export interface CellFunctions {
 /**
  * The cell's Lambda functions, exactly as the function plan (`cells/functionPlan.ts`) defines them
  * and the CDK deploys them: one forward function for every stage inbox, one consume function per
- * consumer name for its queue in every stage, each with the plan's environment plus the local
+ * stage and consumer for that one queue (its own handler and clients), each with the plan's environment plus the local
  * runtime's (`localEnvironment`: Region, credentials, emulator endpoints), and one event source
  * mapping per event source of the plan, with its batch settings.
  *
@@ -172,16 +188,34 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     ...consumers,
   ];
   const byQueue = new Map(functions.flatMap((fn) => fn.mappings).map((m) => [m.queueName, m]));
+  const services = plan.services.map((service) => {
+    const queue = provisioned.queues.find((q) => q.name === service.source.queue.name)!;
+    const serviceEnvironment = {
+      ...environment(service, {}, { ...storeEndpoint, SQS: endpoints.sqs }),
+      ...pollerEnvironment(service, queue),
+      [POLLER_ENV.waitTimeSeconds]: String(LOCAL_POLLER_WAIT_SECONDS),
+    };
+    return localService(service, serviceEnvironment, options.logger);
+  });
   return {
     plan,
     ingest,
     ingestFunctionName: plan.ingest.functionName,
     functions,
-    mappings: provisioned.queues.map((queue) => byQueue.get(queue.name)!),
+    services,
+    mappings: provisioned.queues.filter((queue) => byQueue.has(queue.name)).map((queue) => byQueue.get(queue.name)!),
     destroy: () => {
       for (const created of clients) created.destroy();
     },
   };
+}
+
+function localService(plan: ServicePlan, environment: Record<string, string>, logger: LocalLogger): LocalService {
+  const tasks = Array.from(
+    { length: plan.fargate.minTasks },
+    () => new FargateTask({ name: plan.functionName, environment, logger }),
+  );
+  return { plan, environment, tasks };
 }
 
 /** A queue-fed function: one event source mapping per event source of its plan, all invoking `handler`. */

@@ -1,4 +1,4 @@
-import { COMMON_ENV, ENDPOINT_URL_PREFIX, RUNTIME_ENV } from '../../schemas/functionEnvironment.ts';
+import { COMMON_ENV, ENDPOINT_URL_PREFIX, POLLER_ENV, RUNTIME_ENV } from '../../schemas/functionEnvironment.ts';
 import { LOCAL_CREDENTIALS } from '../sns-sqs/index.ts';
 
 /** The SDK clients the handlers make, by the suffix of their endpoint variable (`AWS_ENDPOINT_URL_<suffix>`). */
@@ -36,5 +36,12 @@ export function localEnvironment(
   };
 }
 
+/**
+ * Long-poll wait of a local Fargate consumer's process. A drain lets the poll under way run out (an
+ * abandoned receive would still be handed messages), and the local cell stops its processes at every
+ * stop: 5 s, as its event source mappings wait, instead of AWS's 20.
+ */
+export const LOCAL_POLLER_WAIT_SECONDS = 5;
+
 /** The plan variables the local cell gives another value than AWS (see `localEnvironment`). */
-export const LOCAL_OVERRIDES: readonly string[] = [COMMON_ENV.logLevel];
+export const LOCAL_OVERRIDES: readonly string[] = [COMMON_ENV.logLevel, POLLER_ENV.waitTimeSeconds];

@@ -21,7 +21,7 @@ afterAll(() => synth?.cleanUp());
 const entryMarkers: Record<string, string> = {
   ingest: 'EVENT_BUS_NAME',
   forward: 'STAGE_TOPIC_ARNS',
-  'consume-recorder': 'CONSUMER_NAME',
+  'consume-posting-recorder': 'CONSUMER_NAME',
   monitor: 'CELL_TOPOLOGY',
 };
 
@@ -42,7 +42,7 @@ describe.each(Object.entries(entryMarkers))('the %s function', (name, marker) =>
     expect(existsSync(file)).toBe(true);
   });
 
-  it(`bundles handlers/${name.replace('-recorder', '')}.ts with a require() shim for CommonJS dependencies`, () => {
+  it(`bundles handlers/${name.split('-')[0]}.ts with a require() shim for CommonJS dependencies`, () => {
     const source = readFileSync(bundle().file, 'utf8');
     expect(source.startsWith("import { createRequire } from 'node:module';")).toBe(true);
     expect(source).toContain(marker);

@@ -33,17 +33,25 @@ beforeAll(() => {
 });
 afterAll(() => synth?.cleanUp());
 
-/** Consume functions by consumer name, with the names of the FIFO queues each one consumes. */
+/** Consume functions (Lambda consumers; FIS's Lambda faults do not reach a Fargate one) by consumer name, with their queues. */
 function consumersOf(cell: CellDefinition): Map<string, string[]> {
   const consumers = new Map<string, string[]>();
   for (const stage of cellTopology(cell).stages)
-    for (const { consumer, queue } of stage.consumers)
+    for (const { consumer, queue } of stage.consumers.filter((c) => c.kind === 'lambda'))
       consumers.set(consumer, [...(consumers.get(consumer) ?? []), queue.name]);
   return consumers;
 }
 
 function functionNamed(t: Template, name: string): [string, CfnResource] {
   return byName(t, 'AWS::Lambda::Function', 'FunctionName', name);
+}
+
+/** The logical ids of a consumer's consume functions, one per stage it serves. */
+function consumeFunctionIds(t: Template, cell: CellDefinition, consumer: string): string[] {
+  return cellTopology(cell)
+    .stages.filter((s) => s.consumers.some((c) => c.consumer === consumer && c.kind === 'lambda'))
+    .map((s) => functionNamed(t, `bems-${cell.id}-consume-${s.stage}-${consumer}`)[0])
+    .sort();
 }
 
 function experimentTemplates(t: Template): CfnResource[] {
@@ -65,10 +73,10 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s game days'
     expect(names).toEqual(expected.sort());
   });
 
-  it('injects invocation errors and added latency into exactly one consume function each', () => {
+  it("injects invocation errors and added latency into exactly the consumer's consume functions, one per stage", () => {
     const t = template(cellId);
     for (const [consumer] of consumers) {
-      const [fnId] = functionNamed(t, `${prefix}-consume-${consumer}`);
+      const fnIds = consumeFunctionIds(t, cell, consumer);
       const ofConsumer = experimentTemplates(t).filter((x) => x.Properties.Tags.Name.includes(`-gameday-${consumer}-`));
       const actions = Object.fromEntries(
         ofConsumer.flatMap((x) => Object.entries(x.Properties.Actions as Record<string, unknown>)),
@@ -97,7 +105,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s game days'
         const { ConsumeFunction } = experiment.Properties.Targets;
         expect(ConsumeFunction.ResourceType).toBe('aws:lambda:function');
         expect(ConsumeFunction.SelectionMode).toBe('ALL');
-        expect(ConsumeFunction.ResourceArns.map(logicalIdOf)).toEqual([fnId]);
+        expect(ConsumeFunction.ResourceArns.map(logicalIdOf).sort()).toEqual(fnIds);
         expect(experiment.Properties.ExperimentOptions).toEqual({
           AccountTargeting: 'single-account',
           EmptyTargetResolutionMode: 'fail',
@@ -143,13 +151,13 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s game days'
 
     const statements = statementsOfRole(t, roleId!);
     const bucketId = logicalIdOf(experimentBucket(t));
-    const consumeFunctionIds = [...consumers.keys()].map((c) => functionNamed(t, `${prefix}-consume-${c}`)[0]).sort();
+    const functionIds = [...consumers.keys()].flatMap((c) => consumeFunctionIds(t, cell, c)).sort();
     const byAction = new Map(statements.map((s) => [[s.Action].flat().sort().join(','), s]));
     const write = 's3:DeleteObject,s3:PutObject';
     expect([...byAction.keys()].sort()).toEqual(['kms:GenerateDataKey', 'lambda:GetFunction', write]);
     expect(JSON.stringify(byAction.get(write)!.Resource)).toContain(`/${FIS_CONFIG_PREFIX}*`);
     expect(logicalIdOf(byAction.get(write)!.Resource['Fn::Join'][1][0])).toBe(bucketId);
-    expect([byAction.get('lambda:GetFunction')!.Resource].flat().map(logicalIdOf).sort()).toEqual(consumeFunctionIds);
+    expect([byAction.get('lambda:GetFunction')!.Resource].flat().map(logicalIdOf).sort()).toEqual(functionIds);
     expect(logicalIdOf(byAction.get('kms:GenerateDataKey')!.Resource)).toBe(logicalIdOf(cellKeyArn(t)));
     expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
   });

@@ -47,9 +47,12 @@ function allStatements(): { Action: string | string[]; Resource: unknown }[] {
 }
 
 const consumeFunctions = () =>
-  [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))].map(
-    (name) => byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cell.id}-consume-${name}`)[1],
-  );
+  topology.stages
+    .flatMap((s) => s.consumers)
+    .map(
+      ({ stage, consumer }) =>
+        byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cell.id}-consume-${stage}-${consumer}`)[1],
+    );
 
 describe('the example configuration', () => {
   it('has a cell of each analytics store', () => {

@@ -5,6 +5,8 @@ import { ALARM_THRESHOLDS, SEVERITIES } from '../../cells/constructs/defaults.ts
 import type { CellDefinition } from '../../cells/definition.ts';
 import { MonitorTopologySchema, monitorTopologyOf } from '../../cells/monitorTopology.ts';
 import { allQueues, cellTopology } from '../../cells/topology.ts';
+import { DLQ_SEVERITY_LADDER } from '../../schemas/alerts.ts';
+import { CONSUME_OUTCOME_METRICS } from '../../schemas/metrics.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { isTimestreamCell, type SynthesizedCells, synthCells, variantCell } from './support/synthCells.ts';
 import {
@@ -26,6 +28,16 @@ beforeAll(() => {
   synth = synthCells(cells);
 });
 afterAll(() => synth?.cleanUp());
+
+/**
+ * Evaluates the error-rate expression the way CloudWatch would for one minute: `FILL(id, 0)` is the
+ * value or 0 when the metric has none, and the rest is arithmetic over those values.
+ */
+function evaluateRate(expression: string, values: Record<string, number | undefined>): number {
+  const arithmetic = expression.replace(/FILL\((\w+), 0\)/g, (_, id: string) => String(values[id] ?? 0));
+  if (!/^[\d\s+*/().]+$/.test(arithmetic)) throw new Error(`not plain arithmetic: ${arithmetic}`);
+  return Function(`return (${arithmetic});`)() as number;
+}
 
 function alarmNamed(t: Template, name: string): CfnResource {
   return byName(t, 'AWS::CloudWatch::Alarm', 'AlarmName', name)[1];
@@ -171,18 +183,78 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     }
   });
 
-  it('alarms critical on any message in any DLQ', () => {
+  it('alarms on every DLQ at the severities of the DLQ ladder: warning on one message, critical on depth or age', () => {
+    const t = template(cellId);
+    const topicOf = (alarm: CfnResource) => nameOf(t, alarm.Properties.AlarmActions[0], 'TopicName');
+    for (const queue of allQueues(topology)) {
+      const notEmpty = alarmNamed(t, `${queue.dlqName}-not-empty`);
+      const depth = alarmNamed(t, `${queue.dlqName}-critical-depth`);
+      const age = alarmNamed(t, `${queue.dlqName}-critical-age`);
+      expect(notEmpty.Properties).toMatchObject({ Threshold: DLQ_SEVERITY_LADDER.warningDepth, EvaluationPeriods: 1 });
+      expect(depth.Properties).toMatchObject({ Threshold: DLQ_SEVERITY_LADDER.criticalDepth, EvaluationPeriods: 1 });
+      expect(age.Properties).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Threshold: DLQ_SEVERITY_LADDER.criticalAgeSeconds,
+      });
+      expect(nameOf(t, age.Properties.Dimensions[0].Value, 'QueueName')).toBe(queue.dlqName);
+      expect([topicOf(notEmpty), topicOf(depth), topicOf(age)]).toEqual(
+        ['warning', 'critical', 'critical'].map((s) => `bems-${cellId}-alerts-${s}`),
+      );
+      for (const alarm of [notEmpty, depth, age])
+        expect(nameOf(t, alarm.Properties.OKActions[0], 'TopicName')).toBe(topicOf(alarm));
+    }
+  });
+
+  it('alarms on the depth of every main queue at the configured threshold, beside its age alarm', () => {
     const t = template(cellId);
     for (const queue of allQueues(topology)) {
-      const alarm = alarmNamed(t, `${queue.dlqName}-not-empty`);
+      const alarm = alarmNamed(t, `${queue.name}-depth`);
       expect(alarm.Properties).toMatchObject({
         MetricName: 'ApproximateNumberOfMessagesVisible',
-        Threshold: 1,
-        EvaluationPeriods: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: cell.stageAlarms.queueDepthMessages,
+        EvaluationPeriods: 3,
       });
-      expect(nameOf(t, alarm.Properties.AlarmActions[0], 'TopicName')).toBe(`bems-${cellId}-alerts-critical`);
-      expect(nameOf(t, alarm.Properties.OKActions[0], 'TopicName')).toBe(`bems-${cellId}-alerts-critical`);
+      expect(nameOf(t, alarm.Properties.Dimensions[0].Value, 'QueueName')).toBe(queue.name);
+      expect(nameOf(t, alarm.Properties.AlarmActions[0], 'TopicName')).toBe(`bems-${cellId}-alerts-warning`);
+    }
+  });
+
+  it('alarms on the error rate of every stage and consumer: failed over processed records, at the configured percentage', () => {
+    const t = template(cellId);
+    for (const { stage, consumer } of topology.stages.flatMap((s) => s.consumers)) {
+      const alarm = alarmNamed(t, `bems-${cellId}-${stage}-${consumer}-error-rate`);
+      expect(alarm.Properties).toMatchObject({
+        Threshold: cell.stageAlarms.errorRatePercent,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 3,
+      });
+      const queries = alarm.Properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string };
+      }[];
+      const metrics = queries.filter((q) => q.MetricStat);
+      expect(metrics.map((q) => q.MetricStat!.Metric.MetricName).sort()).toEqual(
+        CONSUME_OUTCOME_METRICS.map((m) => m.name).sort(),
+      );
+      for (const q of metrics) {
+        expect(q.MetricStat!.Stat).toBe('Sum');
+        expect(Object.fromEntries(q.MetricStat!.Metric.Dimensions.map((d) => [d.Name, d.Value]))).toEqual({
+          service: 'bems-consume',
+          cell: cellId,
+          stage,
+          consumer,
+        });
+      }
+      // The expression is evaluated on sample minutes: 3 failed of 60 processed is 5 %.
+      const [expression] = queries.filter((q) => q.Expression);
+      const ids = Object.fromEntries(metrics.map((q) => [q.MetricStat!.Metric.MetricName, q.Id]));
+      const sample = { EventsRecorded: 50, DuplicateSuppressed: 5, RecordsDeferred: 2, RecordsFailed: 3 };
+      const values = Object.fromEntries(Object.entries(sample).map(([name, value]) => [ids[name]!, value]));
+      expect(evaluateRate(expression!.Expression!, values)).toBeCloseTo(5);
+      expect(evaluateRate(expression!.Expression!, { ...values, [ids.RecordsFailed!]: undefined })).toBe(0);
     }
   });
 
@@ -206,8 +278,10 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
 
   it('alarms on consumer, forwarder and monitor errors', () => {
     const t = template(cellId);
-    const consumers = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
-    for (const name of ['forward', 'monitor', ...consumers.map((c) => `consume-${c}`)]) {
+    const partitions = topology.stages.flatMap((s) =>
+      s.consumers.filter((c) => c.kind === 'lambda').map((c) => `${s.stage}-${c.consumer}`),
+    );
+    for (const name of ['forward', 'monitor', ...partitions.map((p) => `consume-${p}`)]) {
       const [fnId] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-${name}`);
       const alarm = alarmNamed(t, `bems-${cellId}-${name}-errors`);
       expect(alarm.Properties).toMatchObject({
@@ -235,12 +309,13 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
 
   it('has exactly these alarms, each notifying and resolving on a severity topic', () => {
     const t = template(cellId);
-    const consumers = new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)));
-    const functions = 2 + consumers.size;
+    const partitions = topology.stages.flatMap((s) => s.consumers).length;
+    const functions = 2 + topology.stages.flatMap((s) => s.consumers.filter((c) => c.kind === 'lambda')).length;
     // An end-to-end p99 alarm per stage and consumer (END_TO_END_VISIBILITY).
     const endToEnd = topology.stages.reduce((n, s) => n + s.consumers.length, 0);
     const alarms = [...resourcesOf(t, 'AWS::CloudWatch::Alarm')];
-    expect(alarms).toHaveLength(2 + 2 * queueCount + functions + 1 + endToEnd);
+    // API 5xx and latency; per queue: age, depth and three DLQ alarms; per partition: error rate; functions; rejected records; end-to-end p99.
+    expect(alarms).toHaveLength(2 + 5 * queueCount + partitions + functions + 1 + endToEnd);
     const severityTopics = new Set(
       SEVERITIES.map((s) => byName(t, 'AWS::SNS::Topic', 'TopicName', `bems-${cellId}-alerts-${s}`)[0]),
     );

@@ -209,22 +209,30 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
     }
   });
 
-  it('runs one consume function per consumer name, batch 10, partial batch responses, maximum concurrency', () => {
+  it('runs one consume function per stage and Lambda consumer, fed by that one queue: batch 10, partial batch responses, maximum concurrency', () => {
     const t = template(cellId);
-    const names = [...new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)))];
-    for (const name of names) {
-      const [consumeId, consume] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-consume-${name}`);
+    const feeds = topology.stages.flatMap((s) => s.consumers.filter((c) => c.kind === 'lambda'));
+    const consumeFunctions = [...resourcesOf(t, 'AWS::Lambda::Function').values()].filter((f) =>
+      String(f.Properties.FunctionName).startsWith(`bems-${cellId}-consume-`),
+    );
+    expect(consumeFunctions).toHaveLength(feeds.length);
+    for (const { stage, consumer: name } of feeds) {
+      const [consumeId, consume] = byName(
+        t,
+        'AWS::Lambda::Function',
+        'FunctionName',
+        `bems-${cellId}-consume-${stage}-${name}`,
+      );
       expect(consume.Properties.Environment.Variables).toMatchObject({
         CONSUMER_NAME: name,
         ...analyticsEnvironmentOf(cell),
       });
-      const feeds = topology.stages.flatMap((s) => s.consumers.filter((c) => c.consumer === name));
       const mappings = [...resourcesOf(t, 'AWS::Lambda::EventSourceMapping')].filter(
         ([, m]) => logicalIdOf(m.Properties.FunctionName) === consumeId,
       );
-      expect(mappings.map(([, m]) => nameOf(t, m.Properties.EventSourceArn, 'QueueName')).sort()).toEqual(
-        feeds.map((f) => f.queue.name).sort(),
-      );
+      expect(mappings.map(([, m]) => nameOf(t, m.Properties.EventSourceArn, 'QueueName'))).toEqual([
+        `bems-${cellId}-${stage}-${name}.fifo`,
+      ]);
       for (const [, mapping] of mappings) {
         const feed = feeds.find((f) => f.queue.name === nameOf(t, mapping.Properties.EventSourceArn, 'QueueName'))!;
         expect(mapping.Properties).toMatchObject({
@@ -251,6 +259,25 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
       );
       expect(fn.Properties.Timeout * 6).toBeLessThanOrEqual(queue.Properties.VisibilityTimeout);
     }
+  });
+
+  it('gives every consume function its own role and log group, and its own queue only to consume', () => {
+    const t = template(cellId);
+    const partitions = topology.stages.flatMap((s) => s.consumers.filter((c) => c.kind === 'lambda'));
+    const seen = { roles: new Set<string>(), logGroups: new Set<string>() };
+    for (const { stage, consumer, queue } of partitions) {
+      const [, fn] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-consume-${stage}-${consumer}`);
+      const roleId = logicalIdOf(fn.Properties.Role);
+      seen.roles.add(roleId);
+      seen.logGroups.add(logicalIdOf(fn.Properties.LoggingConfig.LogGroup));
+      const received = statementsOfRole(t, roleId)
+        .filter((st) => [st.Action].flat().includes('sqs:ReceiveMessage'))
+        .flatMap((st) => [st.Resource].flat())
+        .map((resource) => nameOf(t, resource, 'QueueName'));
+      expect(received).toEqual([queue.name]);
+    }
+    expect(seen.roles.size).toBe(partitions.length);
+    expect(seen.logGroups.size).toBe(partitions.length);
   });
 
   // Timestream only: a lakehouse cell has no Timestream resource (test/infra/lakehouse.test.ts asserts that).
@@ -314,9 +341,11 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s messaging'
   if (isTimestreamCell(cell))
     it('lets each consume function write to its table only', () => {
       const t = template(cellId);
-      const names = new Set(topology.stages.flatMap((s) => s.consumers.map((c) => c.consumer)));
-      for (const name of names) {
-        const [, consume] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-consume-${name}`);
+      for (const { stage, consumer: name } of topology.stages.flatMap((s) =>
+        s.consumers.filter((c) => c.kind === 'lambda'),
+      )) {
+        const fnName = `bems-${cellId}-consume-${stage}-${name}`;
+        const [, consume] = byName(t, 'AWS::Lambda::Function', 'FunctionName', fnName);
         const writes = statementsOfRole(t, logicalIdOf(consume.Properties.Role)).filter(
           (s) => s.Action === 'timestream:WriteRecords',
         );

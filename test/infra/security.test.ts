@@ -165,6 +165,17 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s security',
   });
 });
 
+/**
+ * Acknowledgements aws-cdk-lib declares itself, whether or not the finding occurs: the stack's W3010
+ * (literal Availability Zones, declared once `ec2.Vpc` reads the stack's zones) and the flow log's
+ * F3002/F3003 (its DestinationOptions casing). Not ours to remove.
+ */
+const CDK_OWN_ACKNOWLEDGEMENTS = [
+  'CloudFormation-Validate::W3010',
+  'CloudFormation-Validate::F3002',
+  'CloudFormation-Validate::F3003',
+];
+
 describe('cdk-nag AwsSolutions on the example cells', () => {
   it('reports no finding that is not acknowledged, in any validation plugin', () => {
     const reports = synth.report.pluginReports;
@@ -200,6 +211,7 @@ describe('cdk-nag AwsSolutions on the example cells', () => {
         ),
     );
     expect(declared.length).toBeGreaterThan(0);
-    expect(declared.filter((ack) => !used.has(ack))).toEqual([]);
+    const ours = declared.filter((ack) => !CDK_OWN_ACKNOWLEDGEMENTS.some((id) => ack.endsWith(` ${id}`)));
+    expect(ours.filter((ack) => !used.has(ack))).toEqual([]);
   });
 });

@@ -33,6 +33,17 @@ beforeAll(() => {
 });
 afterAll(() => synth?.cleanUp());
 
+/**
+ * `maxConcurrency` is a Lambda event source setting: a Fargate consumer's queue has no mapping to read
+ * it from (its concurrency is its tasks), so the definition's value stands in on both sides.
+ */
+function queueSettingOf(queueName: string): number {
+  const spec = cells
+    .flatMap((c) => cellTopology(c).stages.flatMap((s) => s.consumers))
+    .find((c) => c.queue.name === queueName);
+  return spec!.queue.settings.maxConcurrency;
+}
+
 /** The parts of a queue both cells must agree on. */
 function queueView(spec: QueueSpec) {
   return {
@@ -81,21 +92,38 @@ function expectedTopology(topology: CellTopology, cell: CellDefinition) {
 function synthesizedTopology(t: Template) {
   const resources = t.toJSON().Resources as Record<string, CfnResource>;
   const mappings = [...resourcesOf(t, 'AWS::Lambda::EventSourceMapping').values()];
+  const containers = [...resourcesOf(t, 'AWS::ECS::TaskDefinition').values()].flatMap(
+    (task) => task.Properties.ContainerDefinitions as { Environment: { Name: string; Value: unknown }[] }[],
+  );
   const queueAt = (reference: unknown) => {
     const id = logicalIdOf(reference);
     const queue = resources[id]!.Properties;
     const [mapping] = mappings.filter((m) => logicalIdOf(m.Properties.EventSourceArn) === id);
+    const view = {
+      name: queue.QueueName,
+      fifo: queue.FifoQueue === true,
+      dlqName: nameOf(t, queue.RedrivePolicy.deadLetterTargetArn, 'QueueName'),
+      visibilityTimeoutSeconds: queue.VisibilityTimeout,
+      maxReceiveCount: queue.RedrivePolicy.maxReceiveCount,
+    };
+    if (mapping) {
+      return {
+        view: {
+          ...view,
+          batchSize: mapping.Properties.BatchSize,
+          maxConcurrency: mapping.Properties.ScalingConfig.MaximumConcurrency,
+        },
+        consumerName:
+          resources[logicalIdOf(mapping.Properties.FunctionName)]!.Properties.Environment.Variables.CONSUMER_NAME,
+      };
+    }
+    // A Fargate consumer's queue: the container that polls it names it in POLLER_QUEUE_URL.
+    const env = containers
+      .map((c) => Object.fromEntries(c.Environment.map((e) => [e.Name, e.Value])))
+      .find((e) => e.POLLER_QUEUE_URL && logicalIdOf(e.POLLER_QUEUE_URL) === id)!;
     return {
-      view: {
-        name: queue.QueueName,
-        fifo: queue.FifoQueue === true,
-        dlqName: nameOf(t, queue.RedrivePolicy.deadLetterTargetArn, 'QueueName'),
-        visibilityTimeoutSeconds: queue.VisibilityTimeout,
-        maxReceiveCount: queue.RedrivePolicy.maxReceiveCount,
-        batchSize: mapping!.Properties.BatchSize,
-        maxConcurrency: mapping!.Properties.ScalingConfig.MaximumConcurrency,
-      },
-      consumerFunction: resources[logicalIdOf(mapping!.Properties.FunctionName)]!,
+      view: { ...view, batchSize: Number(env.POLLER_BATCH_SIZE), maxConcurrency: queueSettingOf(queue.QueueName) },
+      consumerName: env.CONSUMER_NAME,
     };
   };
   const forward = [...resourcesOf(t, 'AWS::Lambda::Function').values()].find((f) =>
@@ -128,9 +156,9 @@ function synthesizedTopology(t: Template) {
         consumers: subscriptions
           .filter((s) => logicalIdOf(s.Properties.TopicArn) === topicId)
           .map((s) => {
-            const { view, consumerFunction } = queueAt(s.Properties.Endpoint);
+            const { view, consumerName } = queueAt(s.Properties.Endpoint);
             return {
-              consumer: consumerFunction.Properties.Environment.Variables.CONSUMER_NAME,
+              consumer: consumerName,
               queue: view,
               filterPolicy: s.Properties.FilterPolicy,
             };
@@ -179,10 +207,37 @@ const runAsLocal = {
   account: '000000000000',
   apiClients: euw1!.apiClients.map((client) => ({ ...client, localKey: `parity-${client.name}-key-0123456789` })),
 };
+const use1 = AWS_CELLS.find((c) => c.id === 'use1-a')!;
 const planCells = [
   { templateOf: 'local', definition: parseCellDefinitions([LOCAL_CELL])[0]! },
   { templateOf: 'euw1-a', definition: parseCellDefinitions([runAsLocal])[0]! },
+  // A Fargate consumer: the ECS task definition's container and the local process get one environment.
+  {
+    templateOf: 'use1-a',
+    definition: parseCellDefinitions([
+      {
+        ...use1,
+        account: '000000000000',
+        apiClients: use1.apiClients.map((client) => ({ ...client, localKey: `parity-${client.name}-key-0123456789` })),
+      },
+    ])[0]!,
+  },
 ];
+
+/** The Fargate services of a template: service name → its container's environment. */
+function deployedServices(t: Template): Map<string, Record<string, unknown>> {
+  const resources = t.toJSON().Resources as Record<string, CfnResource>;
+  return new Map(
+    [...resourcesOf(t, 'AWS::ECS::Service').values()].map((service) => {
+      const task = resources[logicalIdOf(service.Properties.TaskDefinition)]!;
+      const [container] = task.Properties.ContainerDefinitions as { Environment: { Name: string; Value: unknown }[] }[];
+      const env = Object.fromEntries(
+        container!.Environment.filter((e) => !isRuntimeVariable(e.Name)).map((e) => [e.Name, e.Value]),
+      );
+      return [service.Properties.ServiceName as string, env];
+    }),
+  );
+}
 
 /** One function as both sides are compared: what the template says, or what the local cell runs. */
 interface PlannedFunction {
@@ -291,12 +346,33 @@ describe.each(planCells)(
   ({ templateOf, definition }) => {
     let dataDir: string;
     let running: PlannedFunction[];
+    let runningServices: Map<string, Record<string, string>>;
 
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'bems-parity-'));
       const cell = await startLocalCell({ port: 0, dataDir, cell: definition, quiet: true, monitorIntervalMs: 0 });
       running = localFunctions(cell.functions);
+      runningServices = new Map(
+        cell.services.map((s) => [
+          s.plan.functionName,
+          Object.fromEntries(Object.entries(s.environment).filter(([name]) => !isRuntimeVariable(name))),
+        ]),
+      );
       await cell.stop();
+    }, 60_000);
+
+    it('runs the same Fargate services, each with the environment of its task definition', () => {
+      const deployed = deployedServices(synth.templates.get(templateOf)!);
+      expect([...runningServices.keys()].sort()).toEqual([...deployed.keys()].sort());
+      expect(deployed.size).toBe(definition.id === 'use1-a' ? 1 : 0);
+      for (const [name, env] of deployed) {
+        const local = runningServices.get(name)!;
+        expect(Object.keys(local).sort(), name).toEqual(Object.keys(env).sort());
+        for (const [variable, value] of Object.entries(env)) {
+          if (LOCAL_OVERRIDES.includes(variable)) continue;
+          expectSameValue(comparable(value), comparable(local[variable]), `${name} ${variable}`);
+        }
+      }
     });
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

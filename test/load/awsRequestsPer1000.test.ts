@@ -8,7 +8,11 @@ describe('AWS requests per 1,000 events from the local counts', () => {
     'apigateway:POST /invoices/{stage}': 100,
     'lambda:bems-local-ingest': 100,
     'lambda:bems-local-forward': 100,
-    'lambda:bems-local-consume-recorder': 100,
+    // one consume function per stage
+    'lambda:bems-local-consume-ingestion-recorder': 25,
+    'lambda:bems-local-consume-reconciliation-recorder': 25,
+    'lambda:bems-local-consume-authorization-recorder': 25,
+    'lambda:bems-local-consume-posting-recorder': 25,
     'eventbridge:PutEvents': 100,
     // the outbox delivers to the inboxes in batches of 10
     'sqs:SendMessageBatch': 100,

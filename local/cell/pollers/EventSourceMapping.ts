@@ -1,13 +1,13 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { deleteMessages } from '../../../runtimes/sqs/deleteMessages.ts';
+import { invokeBatchHandler, type SqsBatchHandler } from '../../../runtimes/sqs/invokeBatchHandler.ts';
+import { backoffMs, Semaphore, sleep } from '../../../runtimes/sqs/timing.ts';
+import { toSqsRecord } from '../../../runtimes/sqs/toSqsRecord.ts';
 import type { FaultInjector, FaultMode, FaultTarget } from '../faults/index.ts';
 import { describeError, type LocalLogger } from '../LocalLogger.ts';
 import type { RequestCounter } from '../metering/index.ts';
 import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
-import { deleteMessages } from './deleteMessages.ts';
-import { invokeBatchHandler, type SqsBatchHandler } from './invokeBatchHandler.ts';
-import { backoffMs, Semaphore, sleep } from './timing.ts';
-import { toSqsRecord } from './toSqsRecord.ts';
 
 export type { SqsBatchHandler };
 

@@ -1,4 +1,6 @@
-export { createLambdaContext, type LambdaFunctionInfo } from './createLambdaContext.ts';
+// The SQS batch plumbing is shared with the Fargate poller runtime (runtimes/sqs/).
+export { createLambdaContext, type LambdaFunctionInfo } from '../../../runtimes/sqs/createLambdaContext.ts';
+export { toSqsRecord } from '../../../runtimes/sqs/toSqsRecord.ts';
 export {
   EventSourceMapping,
   type EventSourceMappingOptions,
@@ -7,4 +9,3 @@ export {
   type PollingSettings,
   type SqsBatchHandler,
 } from './EventSourceMapping.ts';
-export { toSqsRecord } from './toSqsRecord.ts';

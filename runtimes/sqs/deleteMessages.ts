@@ -1,6 +1,13 @@
+import type { DeleteMessageBatchCommandInput, DeleteMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { SqsMessaging } from '../wire/SqsJsonClient.ts';
 import { backoffMs, sleep } from './timing.ts';
+
+/** The one SQS call deleting needs (the SDK client behind an adapter, or the local cell's lean JSON client). */
+export interface SqsDeletes {
+  deleteMessageBatch(
+    input: DeleteMessageBatchCommandInput,
+  ): Promise<Omit<DeleteMessageBatchCommandOutput, '$metadata'>>;
+}
 
 const SQS_BATCH_LIMIT = 10;
 const DELETE_ATTEMPTS = 4;
@@ -12,7 +19,7 @@ const DELETE_ATTEMPTS = 4;
  * eventId; it is reported through `noteError`.
  */
 export async function deleteMessages(
-  sqs: SqsMessaging,
+  sqs: SqsDeletes,
   queueUrl: string,
   records: readonly SQSRecord[],
   noteError: (message: string, error?: unknown) => void,
