@@ -8,7 +8,6 @@ import type { AlertTopics } from './AlertTopics.ts';
 import { cellMetric, type WatchedCellProps } from './cellMetric.ts';
 import { ALARM_THRESHOLDS } from './defaults.ts';
 import { ALARMED_PERCENTILE, type EndToEndSeries, endToEndMetric, endToEndSeries } from './endToEndMetric.ts';
-import type { QueueWithDlq } from './QueueWithDlq.ts';
 import { addStageAlarms, type StageAlarmsProps } from './stageAlarms.ts';
 
 /** `functions`: those whose errors page someone (the consumers, the forwarder, the monitor). */

@@ -98,7 +98,7 @@ export function trickleHeaders(
   });
   socket.on('error', () => undefined);
   socket.write('POST /invoices/posting HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-  const header = 'x-slow: ' + 'a'.repeat(10_000);
+  const header = `x-slow: ${'a'.repeat(10_000)}`;
   let i = 0;
   const timer = setInterval(() => {
     if (closed || i >= header.length) return clearInterval(timer);
