@@ -9,7 +9,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localCell } from '../../../cells/cells.config.ts';
-import { parseCellDefinition } from '../../../cells/definition.ts';
 import { monitorTopologyOf } from '../../../cells/monitorTopology.ts';
 import { cellTopology } from '../../../cells/topology.ts';
 import type { AlertPublisher } from '../../../handlers/monitor/AlertPublisher.ts';
@@ -88,10 +87,9 @@ function setup(options: { automatic?: boolean; stuck?: StuckInvoiceSource; probe
   const stateStore = new MemoryStateStore();
   const publisher = new RecordingPublisher();
   let now = 1_800_000_000_000;
-  const redrive = parseCellDefinition({
-    ...structuredClone(CELL),
-    redrive: { automatic: options.automatic ?? false, budgetPerMessage: 2 },
-  }).redrive;
+  // The parsed cell's redrive settings with two overrides (a parsed definition is not input again:
+  // every consumer carries its parsed defaults, e.g. a `fargate` block, which input may not give).
+  const redrive = { ...CELL.redrive, automatic: options.automatic ?? false, budgetPerMessage: 2 };
   const deps: MonitorDependencies = {
     sqs: new SQSClient({}),
     queueStats,
