@@ -51,7 +51,7 @@ describe('bems CLI', () => {
     [['redrive', 'posting', '--rate', '0'], /--rate/],
     [['redrive', 'posting', '--since', 'yesterday-ish'], /--since: "yesterday-ish" is not a time/],
     [['redrive', 'posting', '--consumer', 'recorder', '--inbox'], /exclude each other/],
-    [['dlq'], /name a sub-command: list or peek \(/],
+    [['dlq'], /name a sub-command: list, peek, park, discard or redrive \(/],
     [['dlq', 'purge'], /unknown sub-command "purge"/],
     [['fault'], /name a sub-command: add, list or clear \(/],
     [['fault', 'list', '--consumer', 'recorder'], /--consumer and --fail-receives belong to add/],

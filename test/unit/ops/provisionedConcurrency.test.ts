@@ -11,10 +11,15 @@ const cellWith = (provisionedConcurrency: Record<string, number>) =>
 
 describe('provisioned concurrency', () => {
   it('is part of the function plan for the function the definition names, and of no other', () => {
-    const plan = functionPlan(cellWith({ ingest: 4, 'consume-recorder': 2 }));
+    const plan = functionPlan(cellWith({ ingest: 4, 'consume-posting-recorder': 2 }));
 
     expect(plan.ingest.provisionedConcurrency).toBe(4);
-    expect(plan.consumers.map((c) => [c.key, c.provisionedConcurrency])).toEqual([['consume-recorder', 2]]);
+    expect(plan.consumers.map((c) => [c.key, c.provisionedConcurrency])).toEqual([
+      ['consume-ingestion-recorder', undefined],
+      ['consume-reconciliation-recorder', undefined],
+      ['consume-authorization-recorder', undefined],
+      ['consume-posting-recorder', 2],
+    ]);
     expect(plan.forward.provisionedConcurrency).toBeUndefined();
     expect(plan.monitor.provisionedConcurrency).toBeUndefined();
   });
@@ -27,7 +32,7 @@ describe('provisioned concurrency', () => {
       const problems = (error as CellDefinitionError).problems;
       expect(problems).toEqual([
         expect.stringMatching(
-          /^cell "use1-a": provisionedConcurrency\.ingets: no such function in this cell; one of ingest, forward, consume-recorder$/,
+          /^cell "use1-a": provisionedConcurrency\.ingets: no such function in this cell; one of ingest, forward, consume-ingestion-recorder, consume-reconciliation-recorder, consume-authorization-recorder, consume-posting-recorder$/,
         ),
         expect.stringMatching(/provisionedConcurrency\.monitor: .*runs once a minute/),
       ]);
