@@ -112,6 +112,8 @@ export interface IngestDependencies extends HandlerDependencies {
   readonly eventBridge?: EventBridgeClient;
   /** The idempotency store's client (used only when the config has `idempotency`). */
   readonly dynamoDB?: DynamoDBClient;
+  /** The idempotency check itself, instead of one built from the config (used only when it has `idempotency`). */
+  readonly idempotency?: EventIdempotency;
 }
 
 export type IngestHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -208,6 +210,7 @@ function createIdempotency(
   dependencies: IngestDependencies,
   observability: ReturnType<typeof createObservability>,
 ): EventIdempotency {
+  if (dependencies.idempotency) return dependencies.idempotency;
   const client =
     dependencies.dynamoDB ?? observability.tracing.instrumentAwsClient(new DynamoDBClient(settings.dynamoDB));
   return new EventIdempotency({ tableName: settings.tableName, client, windowHours: settings.windowHours });

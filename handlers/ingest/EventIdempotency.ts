@@ -8,8 +8,8 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
+import { BatchedPersistenceLayer, RECORD_ATTRIBUTES } from './batchedPersistenceLayer.ts';
 
 /**
  * Idempotency per event, with Powertools' idempotency utility and its DynamoDB persistence layer.
@@ -21,7 +21,9 @@ import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
  * its own, but publishes the new ones in one PutEvents call.
  *
  * Per new event that is two writes: a conditional PutItem (INPROGRESS, with the payload hash) before
- * publishing and an UpdateItem (COMPLETED, with the outcome) after. A single conditional write would
+ * publishing and a put of the COMPLETED record (with the outcome) after — the second gathered with
+ * the rest of the request's into one BatchWriteItem (`batchedPersistenceLayer.ts`, ADR 0021), so a
+ * request of N new events makes N + 1 DynamoDB calls rather than 2N. A single conditional write would
  * be half the write units, but it cannot tell "being published" from "published": a concurrent
  * repeat would be answered 202 for an event whose publication may still fail — and be lost if its
  * own request was abandoned. The INPROGRESS state makes the repeat wait instead.
@@ -55,6 +57,12 @@ export interface EventIdempotencyOptions {
   readonly inProgressWaitsMs?: readonly number[];
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * How claims are settled: `batched` (one BatchWriteItem per request) or `perEvent` (Powertools'
+   * UpdateItem/DeleteItem per event, the protocol before ADR 0021; kept for the micro-benchmark that
+   * compares the two). @default 'batched'
+   */
+  readonly settlement?: 'batched' | 'perEvent';
 }
 
 /** Stable across deployments and identical locally and on AWS (Powertools' default is the function name). */
@@ -70,12 +78,14 @@ export class EventIdempotency {
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: EventIdempotencyOptions) {
-    this.#persistence = new DynamoDBPersistenceLayer({
-      tableName: options.tableName,
-      awsSdkV3Client: options.client,
-      keyAttr: IDEMPOTENCY_RECORD.partitionKey,
-      expiryAttr: IDEMPOTENCY_RECORD.ttlAttribute,
-    });
+    this.#persistence =
+      options.settlement === 'perEvent'
+        ? new DynamoDBPersistenceLayer({
+            tableName: options.tableName,
+            awsSdkV3Client: options.client,
+            ...RECORD_ATTRIBUTES,
+          })
+        : new BatchedPersistenceLayer({ tableName: options.tableName, client: options.client });
     this.#persistence.configure({
       keyPrefix: IDEMPOTENCY_KEY_PREFIX,
       config: new IdempotencyConfig({

@@ -1,5 +1,6 @@
 import type { EmulatorOptions, RunningJsonEmulator } from '../awsEmulator/index.ts';
 import { JsonProtocolRouter, resolveEmulatorOptions, startJsonEmulator } from '../awsEmulator/index.ts';
+import { batchWriteItem } from './actions/batchWriteItem.ts';
 import { deleteItem } from './actions/deleteItem.ts';
 import { getItem } from './actions/getItem.ts';
 import type { ActionContext } from './actions/input.ts';
@@ -49,6 +50,7 @@ export async function startDynamoDBEmulator(options: DynamoDBEmulatorOptions): P
     .register('PutItem', putItem)
     .register('UpdateItem', updateItem)
     .register('DeleteItem', deleteItem)
+    .register('BatchWriteItem', batchWriteItem)
     .register('CreateTable', createTable)
     .register('DescribeTable', describeTable)
     .register('DeleteTable', deleteTable)

@@ -4,15 +4,20 @@ import type { IdempotencyStorePrices } from './idempotencyPrices.ts';
 /**
  * What the idempotency store costs (the same for both analytics stores: it sits in front of the bus).
  *
- * Powertools' utility makes per new event a conditional PutItem (INPROGRESS) and an UpdateItem
- * (COMPLETED): 2 write units (an item is ~350 bytes, under 1 KB). A repeat costs its failed
+ * Per new event the ingest function makes a conditional PutItem (INPROGRESS, Powertools' claim) and a
+ * put of the COMPLETED record, the latter gathered with the rest of the request's into one
+ * BatchWriteItem (ADR 0021): 2 write units (an item is ~350 bytes, under 1 KB) in 1 + 1/B requests
+ * for requests of B events. On-demand DynamoDB bills write units, not requests — a BatchWriteItem
+ * of 10 puts is 10 units — so batching cuts the calls (Lambda time) and not this line. A repeat costs its failed
  * conditional PutItem (1 write unit; the old item comes back with it, no read). A repeat that finds
  * the record in progress reads it (strongly consistent, 1 read unit per GetItem). Storage holds each
  * event's record for the window plus the time TTL takes to delete it (free, but "within a few days").
  */
 export interface IdempotencyAssumptions {
-  /** @default 2 (PutItem + UpdateItem) */
+  /** Write units per new event. @default 2 (conditional PutItem + the COMPLETED put) */
   readonly writesPerNewEvent: number;
+  /** Events per ingest request (the producer client batches 10): one BatchWriteItem settles them. @default 10 */
+  readonly eventsPerRequest: number;
   /** Requests that repeat an event already accepted, per event accepted. @default 0.01 */
   readonly repeatShare: number;
   /** Bytes of one record: key, hashes, status, timestamps and the stored outcome. @default 350 */
@@ -25,11 +30,17 @@ export interface IdempotencyAssumptions {
 
 export const DEFAULT_IDEMPOTENCY_ASSUMPTIONS: IdempotencyAssumptions = {
   writesPerNewEvent: 2,
+  eventsPerRequest: 10,
   repeatShare: 0.01,
   itemBytes: 350,
   windowHours: 24,
   ttlDeletionLagHours: 48,
 };
+
+/** DynamoDB calls per new event: a claim each, and one BatchWriteItem per request to settle them. */
+export function idempotencyRequestsPerEvent(a: Pick<IdempotencyAssumptions, 'eventsPerRequest'>): number {
+  return 1 + 1 / Math.max(1, a.eventsPerRequest);
+}
 
 /** DynamoDB adds 100 bytes of indexing overhead to each item's billed storage. */
 const ITEM_OVERHEAD_BYTES = 100;
@@ -42,7 +53,7 @@ export function addIdempotencyLines(
   const writes = ctx.events * (a.writesPerNewEvent + a.repeatShare);
   ctx.add(
     'dynamoDb',
-    `idempotency writes (${a.writesPerNewEvent} per event + repeats)`,
+    `idempotency writes (${a.writesPerNewEvent} per event in ${idempotencyRequestsPerEvent(a)} requests + repeats)`,
     prices.dynamoDbWriteRequestsPerMillion,
     millions(writes),
   );

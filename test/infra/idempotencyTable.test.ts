@@ -65,10 +65,9 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s idempotenc
       [s.Resource].flat().some((r: unknown) => refersTo(r, tableId)),
     );
     expect(onTable.flatMap((s) => [s.Action].flat()).sort()).toEqual([
-      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
     ]);
   });
 

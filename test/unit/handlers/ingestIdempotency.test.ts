@@ -97,6 +97,44 @@ describe('ingest handler idempotency', () => {
     expect(published()).toEqual([first.eventId]);
   });
 
+  it('settles a request of 10 new events with one BatchWriteItem: 11 DynamoDB calls, not 20', async () => {
+    // Prepare: the real client, counting the commands it sends.
+    const config = ingestConfigFromEnv(
+      handlerTestEnv({
+        EVENT_BUS_NAME: 'b',
+        IDEMPOTENCY_TABLE_NAME: TABLE,
+        AWS_ENDPOINT_URL_DYNAMODB: emulator.endpoint,
+      }),
+    );
+    const dynamoDB = new DynamoDBClient(config.idempotency!.dynamoDB);
+    const sent: string[] = [];
+    dynamoDB.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const handler = createIngestHandler(config, { retryClock: instantRetryClock(), dynamoDB });
+    const events = Array.from({ length: 10 }, () => event());
+
+    // Act
+    const first = await handler(post({ events }));
+    const counts = (names: string[]) =>
+      Object.fromEntries([...new Set(names)].map((n) => [n, names.filter((x) => x === n).length]));
+    const onFirst = counts(sent.splice(0));
+    const repeat = await handler(post({ events }));
+
+    // Assess
+    expect(first.statusCode).toBe(202);
+    expect(onFirst).toEqual({ PutItemCommand: 10, BatchWriteItemCommand: 1 });
+    expect(repeat.statusCode).toBe(202);
+    expect(repeat.headers?.['idempotent-replayed']).toBe('true');
+    expect(JSON.parse(repeat.body).repeated).toEqual(events.map((e) => e.eventId));
+    expect(counts(sent)).toEqual({ PutItemCommand: 10 });
+    expect(published()).toEqual(events.map((e) => e.eventId));
+  });
+
   it('treats a body that omits the stage as the same content as one that names it', async () => {
     const handler = setup();
     const first = event();

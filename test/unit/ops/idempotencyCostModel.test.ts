@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { idempotencyRequestsPerEvent } from '../../../ops/cost/idempotencyLines.ts';
 import { estimateMonthlyCost, IDEMPOTENCY_PRICE_TABLE } from '../../../ops/cost/index.ts';
 
 describe('cost model: the idempotency store', () => {
@@ -9,13 +10,13 @@ describe('cost model: the idempotency store', () => {
     // Assess
     const lines = estimate.lines.filter((l) => l.service === 'dynamoDb');
     expect(lines.map((l) => l.item)).toEqual([
-      'idempotency writes (2 per event + repeats)',
+      'idempotency writes (2 per event in 1.1 requests + repeats)',
       'idempotency reads (repeats in progress)',
       'idempotency storage (24 h window + 48 h TTL lag)',
     ]);
     const prices = IDEMPOTENCY_PRICE_TABLE.regions['us-east-1'];
     const writes = lines[0]!;
-    // Two writes per event (conditional PutItem + UpdateItem) and one per repeat (1%).
+    // Two write units per event (conditional PutItem + the COMPLETED put, batched) and one per repeat (1%).
     expect(writes.quantity).toBeCloseTo((estimate.eventsPerMonth * 2.01) / 1e6, 6);
     expect(writes.monthlyUsd).toBeCloseTo(writes.quantity * prices.dynamoDbWriteRequestsPerMillion.tiers[0]!.price, 6);
     // Three days of records (window + TTL lag) of 350 + 100 bytes.
@@ -26,6 +27,12 @@ describe('cost model: the idempotency store', () => {
       9,
     );
     expect(estimate.idempotencyPriceTable.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('counts the DynamoDB calls per event from the request size: a claim each and one batch to settle', () => {
+    expect(idempotencyRequestsPerEvent({ eventsPerRequest: 10 })).toBeCloseTo(1.1, 9);
+    expect(idempotencyRequestsPerEvent({ eventsPerRequest: 1 })).toBe(2);
+    expect(idempotencyRequestsPerEvent({ eventsPerRequest: 0 })).toBe(2);
   });
 
   it('marks the Ireland throughput prices as recalled with low confidence', () => {

@@ -1,0 +1,136 @@
+import { IdempotencyRecordStatus, PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
+
+/**
+ * Powertools' DynamoDB persistence layer with its settling writes — `saveSuccess` (COMPLETED with
+ * the outcome) and `deleteRecord` (release) — gathered into BatchWriteItem calls instead of one
+ * UpdateItem or DeleteItem each. Claims and reads stay Powertools' own conditional PutItem and
+ * GetItem, so every state and check of the protocol is unchanged.
+ *
+ * Why this keeps the guarantees: Powertools' UpdateItem to COMPLETED is unconditional, and so is
+ * its DeleteItem; a BatchWriteItem put of the whole COMPLETED record (the same attributes, without
+ * the in-progress expiry only an INPROGRESS record reads) and a batch delete are the same writes,
+ * one write unit each. What changes is the number of requests: the writes started in one turn of
+ * the event loop (a request's settlement, and any other request's settling at the same moment)
+ * leave as one call per 25. `UnprocessedItems` (throttling on AWS) are sent again, then reported.
+ */
+export interface BatchedPersistenceLayerOptions {
+  readonly tableName: string;
+  readonly client: DynamoDBClient;
+  /** Waits before resending `UnprocessedItems`. @default [25, 100, 400] */
+  readonly unprocessedWaitsMs?: readonly number[];
+}
+
+/** DynamoDB's limit on one BatchWriteItem call. */
+const MAX_BATCH = 25;
+const DEFAULT_UNPROCESSED_WAITS_MS = [25, 100, 400] as const;
+
+/** The record attributes, named as Powertools names them (and as the table and its TTL expect). */
+export const RECORD_ATTRIBUTES = {
+  ...PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS,
+  keyAttr: IDEMPOTENCY_RECORD.partitionKey,
+  expiryAttr: IDEMPOTENCY_RECORD.ttlAttribute,
+} as const;
+
+interface PendingWrite {
+  readonly itemKey: string;
+  readonly request: WriteRequest;
+  readonly settle: { resolve: () => void; reject: (error: unknown) => void };
+}
+
+export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
+  readonly #table: string;
+  readonly #client: DynamoDBClient;
+  readonly #waitsMs: readonly number[];
+  #pending: PendingWrite[] = [];
+
+  constructor(options: BatchedPersistenceLayerOptions) {
+    super({ tableName: options.tableName, awsSdkV3Client: options.client, ...RECORD_ATTRIBUTES });
+    this.#table = options.tableName;
+    this.#client = options.client;
+    this.#waitsMs = options.unprocessedWaitsMs ?? DEFAULT_UNPROCESSED_WAITS_MS;
+  }
+
+  /** saveSuccess: the whole COMPLETED record, as Powertools' UpdateItem would leave it. */
+  protected override _updateRecord(record: IdempotencyRecord): Promise<void> {
+    const item: Record<string, AttributeValue> = {
+      ...this.getKey(record.idempotencyKey),
+      ...marshall(
+        {
+          [RECORD_ATTRIBUTES.expiryAttr]: record.expiryTimestamp,
+          [RECORD_ATTRIBUTES.statusAttr]: record.getStatus(),
+          ...(record.responseData !== undefined ? { [RECORD_ATTRIBUTES.dataAttr]: record.responseData } : {}),
+          ...(this.isPayloadValidationEnabled() && record.payloadHash !== undefined
+            ? { [RECORD_ATTRIBUTES.validationKeyAttr]: record.payloadHash }
+            : {}),
+        },
+        { removeUndefinedValues: true },
+      ),
+    };
+    if (record.getStatus() !== IdempotencyRecordStatus.COMPLETED) {
+      return Promise.reject(new Error(`batched settlement writes COMPLETED records only, got ${record.getStatus()}`));
+    }
+    return this.#enqueue(record.idempotencyKey, { PutRequest: { Item: item } });
+  }
+
+  /** deleteRecord (release): a batched delete, unconditional like Powertools' DeleteItem. */
+  protected override _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    return this.#enqueue(record.idempotencyKey, { DeleteRequest: { Key: this.getKey(record.idempotencyKey) } });
+  }
+
+  #enqueue(itemKey: string, request: WriteRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.length === 0) queueMicrotask(() => this.#flush());
+      this.#pending.push({ itemKey, request, settle: { resolve, reject } });
+    });
+  }
+
+  /** Sends what was gathered: one call per 25 writes, a key at most once per call (DynamoDB's rule). */
+  #flush(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    const batches: PendingWrite[][] = [];
+    for (const write of pending) {
+      const batch = batches.find((b) => b.length < MAX_BATCH && !b.some((w) => w.itemKey === write.itemKey));
+      if (batch) batch.push(write);
+      else batches.push([write]);
+    }
+    for (const batch of batches) void this.#send(batch);
+  }
+
+  async #send(batch: readonly PendingWrite[]): Promise<void> {
+    let unsent = batch;
+    try {
+      for (let attempt = 0; unsent.length > 0; attempt++) {
+        const output = await this.#client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.#table]: unsent.map((w) => w.request) } }),
+        );
+        const returned = new Set((output.UnprocessedItems?.[this.#table] ?? []).map(keyOf));
+        const done = unsent.filter((w) => !returned.has(w.itemKey));
+        for (const write of done) write.settle.resolve();
+        unsent = unsent.filter((w) => !done.includes(w));
+        const wait = this.#waitsMs[attempt];
+        if (unsent.length === 0) return;
+        if (wait === undefined) throw new Error(`DynamoDB left ${unsent.length} write(s) unprocessed after retries`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    } catch (error) {
+      for (const write of unsent) write.settle.reject(error);
+    }
+  }
+}
+
+/** The record key of a write DynamoDB handed back in `UnprocessedItems`. */
+function keyOf(request: WriteRequest): string | undefined {
+  const attributes = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+  return attributes?.[RECORD_ATTRIBUTES.keyAttr]?.S;
+}

@@ -1,0 +1,176 @@
+/**
+ * The ingest handler with idempotency on, under the two settlement protocols in one run (ADR 0021):
+ *
+ * - `perEvent` — Powertools' conditional PutItem (claim) and UpdateItem (COMPLETED) per event: 2N
+ *   DynamoDB calls for a request of N new events (the protocol before ADR 0021);
+ * - `batched` — the same claims, then one BatchWriteItem settling the request: N + 1 calls.
+ *
+ * The handler runs in this process with the local cell's loopback SDK clients; the DynamoDB and
+ * EventBridge emulators run on the emulator worker thread as in the cell, so `process.cpuUsage`
+ * counts both sides (the cell's CPU per event). Requests of `--batch` new events are sent
+ * `--concurrency` at a time; the protocols alternate for `--rounds` rounds after a warm-up, and
+ * the DynamoDB calls are counted by the emulator. The machine is shared: read the ratio.
+ *
+ *   npx tsx load-tests/micro/idempotencyProtocol.ts [--requests 300] [--batch 10] [--concurrency 8] [--rounds 2]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventIdempotency } from '../../handlers/ingest/EventIdempotency.ts';
+import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
+import { toApiGatewayEvent } from '../../local/cell/api/toApiGatewayEvent.ts';
+import { loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
+import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
+import { startEmulatorWorker } from '../../local/worker/index.ts';
+import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
+import { InvoiceEventGenerator, type InvoicePost } from '../invoiceEventGenerator.ts';
+import { benchFlags } from './benchFlags.ts';
+
+const { requests, batch, concurrency, rounds } = benchFlags({ requests: 300, batch: 10, concurrency: 8, rounds: 2 });
+const PROTOCOLS = ['perEvent', 'batched'] as const;
+type Protocol = (typeof PROTOCOLS)[number];
+const region = 'eu-west-1';
+const TABLE = 'bench-idempotency';
+const dataDir = mkdtempSync(join(tmpdir(), 'bems-idempotency-bench-'));
+const emulators = await startEmulatorWorker({
+  dataDir,
+  region,
+  accountId: '000000000000',
+  databases: [],
+  dynamoTables: [
+    {
+      name: TABLE,
+      partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
+      ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
+    },
+  ],
+  quiet: true,
+});
+const eventBridgeEndpoint = await emulators.startEventBridge('000000000000', [{ name: 'bench-bus', rules: [] }]);
+
+const config = ingestConfigFromEnv({
+  CELL_ID: 'bench',
+  AWS_REGION: region,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  POWERTOOLS_SERVICE_NAME: 'bems-bench',
+  POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  EVENT_BUS_NAME: 'bench-bus',
+  IDEMPOTENCY_TABLE_NAME: TABLE,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+});
+const eventBridge = new EventBridgeClient(loopbackSdkClientConfig(config.eventBridge, 'events'));
+const dynamoDB = new DynamoDBClient(loopbackSdkClientConfig(config.idempotency!.dynamoDB, 'dynamodb'));
+const handlers = Object.fromEntries(
+  PROTOCOLS.map((settlement) => [
+    settlement,
+    createIngestHandler(config, {
+      eventBridge,
+      idempotency: new EventIdempotency({ tableName: TABLE, client: dynamoDB, windowHours: 24, settlement }),
+    }),
+  ]),
+) as Record<Protocol, ReturnType<typeof createIngestHandler>>;
+const generator = new InvoiceEventGenerator();
+
+function apiEvent(post: InvoicePost, n: number) {
+  return toApiGatewayEvent(
+    {
+      method: 'POST',
+      path: `/invoices/${post.stage}`,
+      query: new URLSearchParams(),
+      rawHeaders: ['Content-Type', 'application/json'],
+      body: Buffer.from(JSON.stringify(post.body)),
+      sourceIp: '127.0.0.1',
+    },
+    {
+      resourcePath: `/invoices/${post.stage}`,
+      pathParameters: null,
+      apiStage: 'v1',
+      accountId: '000000000000',
+      apiKey: 'bench-key',
+      apiKeyId: 'bench-key-id',
+      domainName: 'localhost',
+      requestId: `req-${n}`,
+    },
+  );
+}
+
+interface RoundResult {
+  readonly requestsPerSecond: number;
+  readonly cpuMsPerEvent: number;
+  readonly dynamoCallsPerRequest: number;
+  readonly p50Ms: number;
+}
+
+async function round(protocol: Protocol, count: number): Promise<RoundResult> {
+  const posts = Array.from({ length: count }, (_, i) => apiEvent(generator.batch(batch), i));
+  const before = await emulators.requestCounts();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let next = 0;
+  const latencies: number[] = [];
+  const worker = async () => {
+    for (let i = next++; i < posts.length; i = next++) {
+      const sent = performance.now();
+      const answer = await handlers[protocol](posts[i]!, undefined as never);
+      latencies.push(performance.now() - sent);
+      if (answer.statusCode !== 202) throw new Error(`${protocol}: ${answer.statusCode} ${answer.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const wallS = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const after = await emulators.requestCounts();
+  const calls = Object.entries(after.dynamodb).reduce((sum, [op, n]) => sum + n - (before.dynamodb[op] ?? 0), 0);
+  return {
+    requestsPerSecond: count / wallS,
+    cpuMsPerEvent: (used.user + used.system) / 1000 / (count * batch),
+    dynamoCallsPerRequest: calls / count,
+    p50Ms: latencies.sort((a, b) => a - b)[Math.floor(latencies.length / 2)]!,
+  };
+}
+
+try {
+  for (const protocol of PROTOCOLS) await round(protocol, Math.max(20, Math.floor(requests / 5)));
+  const results: Record<Protocol, RoundResult[]> = { perEvent: [], batched: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const protocol of r % 2 === 0 ? PROTOCOLS : [...PROTOCOLS].reverse()) {
+      results[protocol].push(await round(protocol, requests));
+    }
+  }
+  const mean = (rs: RoundResult[], k: keyof RoundResult) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
+  console.log(
+    `ingest with idempotency, ${requests} requests × ${batch} new events, ${concurrency} in flight, ${rounds} rounds`,
+  );
+  console.log(
+    '| protocol | requests/s | events/s | request p50 ms | cell CPU ms per event | DynamoDB calls per request |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const protocol of PROTOCOLS) {
+    const rs = results[protocol];
+    const rps = mean(rs, 'requestsPerSecond');
+    console.log(
+      `| ${protocol} | ${rps.toFixed(0)} | ${(rps * batch).toFixed(0)} | ${mean(rs, 'p50Ms').toFixed(1)} | ${mean(rs, 'cpuMsPerEvent').toFixed(3)} | ${mean(rs, 'dynamoCallsPerRequest').toFixed(2)} |`,
+    );
+  }
+  const ratio = (k: keyof RoundResult) => mean(results.batched, k) / mean(results.perEvent, k);
+  // Each round's pair (adjacent in time), so drift in the machine's load shows as spread.
+  const pairs = results.batched.map((b, i) => b.requestsPerSecond / results.perEvent[i]!.requestsPerSecond);
+  const cpuPairs = results.batched.map((b, i) => b.cpuMsPerEvent / results.perEvent[i]!.cpuMsPerEvent);
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×`;
+  console.log(`per round, batched ÷ perEvent: requests/s ${range(pairs)}, CPU per event ${range(cpuPairs)}`);
+  console.log(
+    `| batched ÷ perEvent | ${ratio('requestsPerSecond').toFixed(2)}× | | ${ratio('p50Ms').toFixed(2)}× | ${ratio('cpuMsPerEvent').toFixed(2)}× | ${ratio('dynamoCallsPerRequest').toFixed(2)}× |`,
+  );
+} finally {
+  eventBridge.destroy();
+  dynamoDB.destroy();
+  await emulators.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
