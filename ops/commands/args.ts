@@ -2,6 +2,9 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isStage, STAGES, type Stage } from '../../schemas/stages.ts';
 import { toCsv } from '../csv.ts';
 import { UsageError } from '../errors.ts';
+import { EXIT_CODES } from '../exitCodes.ts';
+import { formatTable } from '../formatTable.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { type CellTarget, resolveTarget } from '../target/index.ts';
 import type { CommandIo } from './Command.ts';
 import { GLOBAL_OPTIONS, globalOptionsOf, UnknownOptionError } from './globalOptions.ts';
@@ -10,6 +13,16 @@ export { TARGET_OPTIONS } from './globalOptions.ts';
 
 export const TARGET_USAGE = `  --cell ID            a deployed cell (cells/cells.config.ts), or the local cell by its id; default: the local cell
   --data-dir DIR       the local cell's data directory (default: $BEMS_DATA_DIR or .data/local)`;
+
+/**
+ * Which DLQ of a stage a command works on, `--consumer C` or `--inbox` (else every one), and with
+ * `--invoice ID` (repeatable) which of its messages: `bems dlq park`/`discard`, `bems parked`, `bems redrive`.
+ */
+export const DLQ_SELECT_OPTIONS = {
+  ...stringOptions('consumer'),
+  ...booleanOptions('inbox'),
+  invoice: { type: 'string', multiple: true },
+} as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -117,4 +130,20 @@ export async function withTarget<T>(
 export function printJson(io: CommandIo, value: unknown, csv: { readonly rowsOf?: string } = {}): void {
   if (io.output === 'csv') io.out(toCsv(value, csv.rowsOf));
   else io.out(JSON.stringify(value, null, 2));
+}
+
+/** A listing's answer: its document with `--json`/`--output`, else `empty` when it has no rows, else a table. Exit code 0. */
+export function printRows(
+  io: CommandIo,
+  json: boolean | undefined,
+  listing: {
+    readonly document: unknown;
+    readonly empty: string;
+    readonly header: readonly string[];
+    readonly rows: readonly (readonly string[])[];
+  },
+): number {
+  if (json) printJson(io, listing.document);
+  else io.out(listing.rows.length === 0 ? listing.empty : formatTable(listing.header, listing.rows));
+  return EXIT_CODES.ok;
 }

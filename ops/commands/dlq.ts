@@ -17,6 +17,7 @@ import {
 import type { Command, CommandIo } from './Command.ts';
 import { discard, park } from './dlqPark.ts';
 import { describeFailure, failureOf } from './parkedSelection.ts';
+import { routeJson } from './routeJson.ts';
 
 const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--json]
        bems dlq peek <stage> [--consumer C | --inbox] [--limit N] [--cell ID] [--data-dir DIR] [--json]
@@ -156,9 +157,7 @@ async function peek(args: readonly string[], io: CommandIo): Promise<number> {
       printJson(io, {
         cell: target.cellId,
         dlqs: results.map((r) => ({
-          stage: r.route.stage,
-          ...(r.route.consumer !== undefined ? { consumer: r.route.consumer } : {}),
-          dlq: r.route.dlq.name,
+          ...routeJson(r.route),
           messages: r.total,
           shown: r.messages.map((m, i) => ({ ...toJson(m, target), failure: r.failures[i] ?? null })),
         })),

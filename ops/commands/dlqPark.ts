@@ -13,10 +13,12 @@ import type { ParkedMessage } from '../../schemas/parkedMessage.ts';
 import { confirmOnTerminal } from '../confirm.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { createProgress } from '../progressBar.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, withTarget } from './args.ts';
+import { DLQ_SELECT_OPTIONS, parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, withTarget } from './args.ts';
 import type { CommandIo } from './Command.ts';
 import { assertOneSelector, selectParked } from './parkedSelection.ts';
+import { routeJson } from './routeJson.ts';
 
 /** `bems dlq park`: moves DLQ messages into the parked store (copy first, delete after). */
 export async function park(args: readonly string[], io: CommandIo): Promise<number> {
@@ -24,12 +26,10 @@ export async function park(args: readonly string[], io: CommandIo): Promise<numb
     args,
     {
       ...TARGET_OPTIONS,
-      consumer: { type: 'string' },
-      inbox: { type: 'boolean' },
+      ...DLQ_SELECT_OPTIONS,
       message: { type: 'string', multiple: true },
-      invoice: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      reason: { type: 'string' },
+      ...stringOptions('reason'),
+      ...booleanOptions('all'),
     },
     true,
   );
@@ -107,9 +107,7 @@ function report(
       cell: run.cell,
       store: run.store,
       routes: run.results.map((r) => ({
-        stage: r.route.stage,
-        ...(r.route.consumer !== undefined ? { consumer: r.route.consumer } : {}),
-        dlq: r.route.dlq.name,
+        ...routeJson(r.route),
         scanned: r.scan.scanned,
         parked: r.parked.map(summary),
         notDeleted: r.notDeleted.map(summary),
@@ -141,13 +139,9 @@ export async function discard(args: readonly string[], io: CommandIo): Promise<n
     args,
     {
       ...TARGET_OPTIONS,
-      stage: { type: 'string' },
-      consumer: { type: 'string' },
-      inbox: { type: 'boolean' },
-      invoice: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      reason: { type: 'string' },
-      yes: { type: 'boolean' },
+      ...DLQ_SELECT_OPTIONS,
+      ...stringOptions('stage', 'reason'),
+      ...booleanOptions('all', 'yes'),
     },
     true,
   );

@@ -3,7 +3,17 @@ import type { ParkedMessage } from '../../schemas/parkedMessage.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
+import {
+  DLQ_SELECT_OPTIONS,
+  parseCommandArgs,
+  parseStage,
+  printJson,
+  printRows,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+  withTarget,
+} from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 import { requireReason } from './dlqPark.ts';
 import { assertOneSelector, describeFailure, type ParkedSelector, selectParked } from './parkedSelection.ts';
@@ -51,12 +61,7 @@ export const command: Command = {
   },
 };
 
-const SELECT_OPTIONS = {
-  ...TARGET_OPTIONS,
-  consumer: { type: 'string' },
-  inbox: { type: 'boolean' },
-  invoice: { type: 'string', multiple: true },
-} as const;
+const SELECT_OPTIONS = { ...TARGET_OPTIONS, ...DLQ_SELECT_OPTIONS } as const;
 
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS, true);
@@ -122,7 +127,7 @@ async function show(args: readonly string[], io: CommandIo): Promise<number> {
 async function restore(args: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { ...SELECT_OPTIONS, all: { type: 'boolean' }, reason: { type: 'string' } },
+    { ...SELECT_OPTIONS, ...stringOptions('reason'), ...booleanOptions('all') },
     true,
   );
   const stage = values.all ? parseStage('<stage>', positionals[0]) : undefined;
@@ -168,28 +173,19 @@ async function audit(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(args, TARGET_OPTIONS);
   return withTarget(values, io, async (target) => {
     const records = await target.parkedStore.auditTrail();
-    if (values.json) {
-      printJson(io, { cell: target.cellId, audit: records });
-      return EXIT_CODES.ok;
-    }
-    if (records.length === 0) {
-      io.out('No park, restore or discard yet.');
-      return EXIT_CODES.ok;
-    }
-    io.out(
-      formatTable(
-        ['at', 'action', 'operator', 'messages', 'reason', 'events'],
-        records.map((r) => [
-          r.at,
-          r.action,
-          r.operator,
-          String(r.parkedIds.length),
-          clip(r.reason, 50),
-          clip(r.eventIds.join(','), 60),
-        ]),
-      ),
-    );
-    return EXIT_CODES.ok;
+    return printRows(io, values.json, {
+      document: { cell: target.cellId, audit: records },
+      empty: 'No park, restore or discard yet.',
+      header: ['at', 'action', 'operator', 'messages', 'reason', 'events'],
+      rows: records.map((r) => [
+        r.at,
+        r.action,
+        r.operator,
+        String(r.parkedIds.length),
+        clip(r.reason, 50),
+        clip(r.eventIds.join(','), 60),
+      ]),
+    });
   });
 }
 

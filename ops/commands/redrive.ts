@@ -2,8 +2,9 @@ import { type DlqMessage, dlqRoutes, type RedriveDecision, selectRoutes } from '
 import type { Stage } from '../../schemas/stages.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { parseTime } from '../parseTime.ts';
-import { parseCommandArgs, parseStage, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { DLQ_SELECT_OPTIONS, parseCommandArgs, parseStage, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 import { reportRedrive } from './redriveReport.ts';
 import { type RedriveRequest, runRedrive } from './redriveRun.ts';
@@ -69,13 +70,9 @@ function parseRedrive(args: readonly string[], io: CommandIo): RedriveRequest & 
     args,
     {
       ...TARGET_OPTIONS,
-      consumer: { type: 'string' },
-      inbox: { type: 'boolean' },
-      invoice: { type: 'string', multiple: true },
-      since: { type: 'string' },
-      rate: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'move-task': { type: 'boolean' },
+      ...DLQ_SELECT_OPTIONS,
+      ...stringOptions('since', 'rate'),
+      ...booleanOptions('dry-run', 'move-task'),
     },
     true,
   );
