@@ -7,7 +7,7 @@ import { formatTable } from '../formatTable.ts';
 import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { type CellTarget, resolveTarget } from '../target/index.ts';
 import type { CommandIo } from './Command.ts';
-import { GLOBAL_OPTIONS, globalOptionsOf, UnknownOptionError } from './globalOptions.ts';
+import { GLOBAL_OPTIONS, globalOptionsOf, TARGET_OPTIONS, UnknownOptionError } from './globalOptions.ts';
 
 export { TARGET_OPTIONS } from './globalOptions.ts';
 
@@ -18,7 +18,7 @@ export const TARGET_USAGE = `  --cell ID            a deployed cell (cells/cells
  * Which DLQ of a stage a command works on, `--consumer C` or `--inbox` (else every one), and with
  * `--invoice ID` (repeatable) which of its messages: `bems dlq park`/`discard`, `bems parked`, `bems redrive`.
  */
-export const DLQ_SELECT_OPTIONS = {
+const DLQ_SELECT_OPTIONS = {
   ...stringOptions('consumer'),
   ...booleanOptions('inbox'),
   invoice: { type: 'string', multiple: true },
@@ -62,6 +62,11 @@ function usageErrorOf(error: Error & { code?: string }, known: readonly string[]
 }
 
 /** A sub-command's implementation: its arguments (after the sub-command's name) to an exit code. */
+/** parseCommandArgs for a command on DLQ routes: the target, the DLQ selection, `options`; positionals allowed. */
+export function parseDlqCommandArgs<T extends Options>(args: readonly string[], options: T) {
+  return parseCommandArgs(args, { ...TARGET_OPTIONS, ...DLQ_SELECT_OPTIONS, ...options }, true);
+}
+
 export type Subcommand = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 /**

@@ -15,24 +15,18 @@ import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { createProgress } from '../progressBar.ts';
-import { DLQ_SELECT_OPTIONS, parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, withTarget } from './args.ts';
+import { parseDlqCommandArgs, parseStage, printJson, withTarget } from './args.ts';
 import type { CommandIo } from './Command.ts';
 import { assertOneSelector, selectParked } from './parkedSelection.ts';
 import { routeJson } from './routeJson.ts';
 
 /** `bems dlq park`: moves DLQ messages into the parked store (copy first, delete after). */
 export async function park(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...TARGET_OPTIONS,
-      ...DLQ_SELECT_OPTIONS,
-      message: { type: 'string', multiple: true },
-      ...stringOptions('reason'),
-      ...booleanOptions('all'),
-    },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, {
+    message: { type: 'string', multiple: true },
+    ...stringOptions('reason'),
+    ...booleanOptions('all'),
+  });
   if (positionals.length !== 1) throw new UsageError('name exactly one stage, e.g. bems dlq park posting --all');
   const stage = parseStage('<stage>', positionals[0])!;
   const messages = new Set(values.message ?? []);
@@ -135,16 +129,10 @@ function report(
 
 /** `bems dlq discard`: deletes parked messages for good, after an audit record, once confirmed. */
 export async function discard(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...TARGET_OPTIONS,
-      ...DLQ_SELECT_OPTIONS,
-      ...stringOptions('stage', 'reason'),
-      ...booleanOptions('all', 'yes'),
-    },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, {
+    ...stringOptions('stage', 'reason'),
+    ...booleanOptions('all', 'yes'),
+  });
   const stage = parseStage('--stage', values.stage);
   const selector = {
     ids: positionals,

@@ -5,8 +5,8 @@ import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
 import { booleanOptions, stringOptions } from '../optionTable.ts';
 import {
-  DLQ_SELECT_OPTIONS,
   parseCommandArgs,
+  parseDlqCommandArgs,
   parseStage,
   printJson,
   printRows,
@@ -61,10 +61,8 @@ export const command: Command = {
   },
 };
 
-const SELECT_OPTIONS = { ...TARGET_OPTIONS, ...DLQ_SELECT_OPTIONS } as const;
-
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS, true);
+  const { values, positionals } = parseDlqCommandArgs(args, {});
   if (positionals.length > 1) throw new UsageError('name at most one stage');
   const stage = parseStage('<stage>', positionals[0]);
   if ((values.consumer !== undefined || values.inbox) && !stage)
@@ -109,7 +107,7 @@ async function list(args: readonly string[], io: CommandIo): Promise<number> {
 }
 
 async function show(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS, true);
+  const { values, positionals } = parseDlqCommandArgs(args, {});
   const selector = { ids: positionals, invoices: values.invoice ?? [], all: false };
   assertOneSelector(selector, 'parked messages to show');
   return withTarget(values, io, async (target) => {
@@ -125,11 +123,7 @@ async function show(args: readonly string[], io: CommandIo): Promise<number> {
 }
 
 async function restore(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    { ...SELECT_OPTIONS, ...stringOptions('reason'), ...booleanOptions('all') },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, { ...stringOptions('reason'), ...booleanOptions('all') });
   const stage = values.all ? parseStage('<stage>', positionals[0]) : undefined;
   if (values.all && (!stage || positionals.length !== 1))
     throw new UsageError('--all restores one stage: bems parked restore <stage> --all');

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { parseTime } from '../parseTime.ts';
-import { DLQ_SELECT_OPTIONS, parseCommandArgs, parseStage, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { parseDlqCommandArgs, parseStage, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 import { reportRedrive } from './redriveReport.ts';
 import { type RedriveRequest, runRedrive } from './redriveRun.ts';
@@ -66,16 +66,10 @@ export const command: Command = {
 
 /** The flags, checked: every usage error before any call to the cell. */
 function parseRedrive(args: readonly string[], io: CommandIo): RedriveRequest & { values: RedriveValues } {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...TARGET_OPTIONS,
-      ...DLQ_SELECT_OPTIONS,
-      ...stringOptions('since', 'rate'),
-      ...booleanOptions('dry-run', 'move-task'),
-    },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, {
+    ...stringOptions('since', 'rate'),
+    ...booleanOptions('dry-run', 'move-task'),
+  });
   if (positionals.length !== 1) throw new UsageError('name exactly one stage, e.g. bems redrive posting');
   const stage: Stage = parseStage('<stage>', positionals[0])!;
   if (values.consumer !== undefined && values.inbox) throw new UsageError('--consumer and --inbox exclude each other');
