@@ -61,12 +61,17 @@ function usageErrorOf(error: Error & { code?: string }, known: readonly string[]
   return new UsageError(error.message.split('\n')[0]!.replace(/\.$/, ''), { cause: error });
 }
 
-/** A sub-command's implementation: its arguments (after the sub-command's name) to an exit code. */
+/** `parseCommandArgs` for a command that reaches a cell: `--cell` and `--data-dir` (TARGET_OPTIONS) plus its own options. */
+export function parseTargetCommandArgs<T extends Options>(args: readonly string[], options: T) {
+  return parseCommandArgs(args, { ...TARGET_OPTIONS, ...options });
+}
+
 /** parseCommandArgs for a command on DLQ routes: the target, the DLQ selection, `options`; positionals allowed. */
 export function parseDlqCommandArgs<T extends Options>(args: readonly string[], options: T) {
   return parseCommandArgs(args, { ...TARGET_OPTIONS, ...DLQ_SELECT_OPTIONS, ...options }, true);
 }
 
+/** A sub-command's implementation: its arguments (after the sub-command's name) to an exit code. */
 export type Subcommand = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 /**

@@ -8,6 +8,7 @@ import type { CellTarget } from '../target/index.ts';
 import {
   parseCommandArgs,
   parseStage,
+  parseTargetCommandArgs,
   printJson,
   runSubcommand,
   TARGET_OPTIONS,
@@ -56,8 +57,6 @@ Exit codes: list: 0 every DLQ empty, 4 messages waiting; peek, park, discard: 0;
 parked; discard: 5 not confirmed; 130 interrupted; 3 cell not reachable.`;
 
 export const command: Command = {
-  name: 'dlq',
-  summary: 'list DLQs, peek at their messages and why they failed, park poison messages, discard parked ones',
   usage: USAGE,
   run: (args, io) =>
     runSubcommand(args, io, {
@@ -71,7 +70,7 @@ export const command: Command = {
 };
 
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...TARGET_OPTIONS, stage: { type: 'string' } });
+  const { values } = parseTargetCommandArgs(args, { stage: { type: 'string' } });
   const stage = parseStage('--stage', values.stage);
   return withTarget(values, io, async (target) => {
     const routes = selectRoutes(dlqRoutes(target.topology), stage ? { stage } : {});

@@ -29,8 +29,6 @@ Exit codes: 0 done; 2 bad rule or flags; 3 no local cell running.`;
 const OPTIONS = { ...stringOptions('data-dir', 'consumer', 'fail-receives'), ...booleanOptions('json') } as const;
 
 export const command: Command = {
-  name: 'fault',
-  summary: "add, list or clear the running local cell's fault rules (no restart)",
   usage: USAGE,
   run: (args, io) => runSubcommand(args, io, { add, list, clear }),
 };

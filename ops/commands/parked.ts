@@ -5,12 +5,11 @@ import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
 import { booleanOptions, stringOptions } from '../optionTable.ts';
 import {
-  parseCommandArgs,
   parseDlqCommandArgs,
   parseStage,
+  parseTargetCommandArgs,
   printJson,
   printRows,
-  TARGET_OPTIONS,
   TARGET_USAGE,
   withTarget,
 } from './args.ts';
@@ -46,8 +45,6 @@ ${TARGET_USAGE}
 Exit codes: 0 done; 5 some message could not be restored; 2 an id that is not parked; 3 cell not reachable.`;
 
 export const command: Command = {
-  name: 'parked',
-  summary: 'list, show and restore parked DLQ messages, and their audit trail',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
@@ -164,7 +161,7 @@ async function restore(args: readonly string[], io: CommandIo): Promise<number> 
 }
 
 async function audit(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs(args, TARGET_OPTIONS);
+  const { values } = parseTargetCommandArgs(args, {});
   return withTarget(values, io, async (target) => {
     const records = await target.parkedStore.auditTrail();
     return printRows(io, values.json, {

@@ -40,8 +40,6 @@ press it twice to quit at once. Exit codes: 0 done; 5 some messages could not be
 130 interrupted; 3 cell not reachable.`;
 
 export const command: Command = {
-  name: 'redrive',
-  summary: "move a stage's DLQ messages back to their queues (selective, rate-limited, resumable)",
   usage: USAGE,
   async run(args, io) {
     const request = parseRedrive(args, io);
