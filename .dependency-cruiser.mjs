@@ -22,6 +22,29 @@ const PROJECT = '^(schemas|clients|handlers|runtimes|cells|dashboards|local|ops|
 /** The layers that sit on top: nothing below them may import them. */
 const TOP_LAYERS = '^(local|ops|load-tests)/';
 
+/**
+ * A rule: modules under `from` may import, of the project, only the folders of `allowed` (a `$1`
+ * in them is what the first group of `from` matched, e.g. the module's own folder).
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+function mayImportOnly(name, comment, from, allowed) {
+  return { name, comment, severity: 'error', from: { path: from }, to: { path: PROJECT, pathNot: allowed } };
+}
+
+/**
+ * A rule: `folder/` is imported only by itself, the top layers and the tests.
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+function usedOnlyFromTheTop(name, folder, comment) {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: PROJECT, pathNot: [`^${folder}/`, '^(local|ops|load-tests|test)/'] },
+    to: { path: `^${folder}/` },
+  };
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -39,47 +62,37 @@ export default {
       from: { path: '^schemas/' },
       to: { path: PROJECT, pathNot: '^schemas/' },
     },
-    {
-      name: 'clients-import-schemas-only',
-      comment:
-        'A client (clients/producer/) is what an upstream system would copy: the API contract (schemas/ and ' +
+    mayImportOnly(
+      'clients-import-schemas-only',
+      'A client (clients/producer/) is what an upstream system would copy: the API contract (schemas/ and ' +
         'its own generated types), nothing of the cell behind the API.',
-      severity: 'error',
-      from: { path: '^clients/([^/]+)/' },
-      to: { path: PROJECT, pathNot: ['^schemas/', '^clients/$1/'] },
-    },
-    {
-      name: 'clients-used-from-the-top',
-      comment: 'Clients call the API from outside: only the top layers and the tests use them, never the cell itself.',
-      severity: 'error',
-      from: { path: PROJECT, pathNot: ['^clients/', '^(local|ops|load-tests|test)/'] },
-      to: { path: '^clients/' },
-    },
-    {
-      name: 'handlers-import-schemas-and-shared-only',
-      comment:
-        'A Lambda bundles only what it imports: schemas/, handlers/shared/ and its own code ' +
+      '^clients/([^/]+)/',
+      ['^schemas/', '^clients/$1/'],
+    ),
+    usedOnlyFromTheTop(
+      'clients-used-from-the-top',
+      'clients',
+      'Clients call the API from outside: only the top layers and the tests use them, never the cell itself.',
+    ),
+    mayImportOnly(
+      'handlers-import-schemas-and-shared-only',
+      'A Lambda bundles only what it imports: schemas/, handlers/shared/ and its own code ' +
         '(handlers/<name>.ts with handlers/<name>/). Nothing in handlers/ knows whether it runs locally.',
-      severity: 'error',
-      from: { path: '^handlers/([^/.]+)' },
-      to: { path: PROJECT, pathNot: ['^schemas/', '^handlers/shared/', '^handlers/$1(/|[.]ts$)'] },
-    },
-    {
-      name: 'runtimes-import-handlers-and-schemas-only',
-      comment:
-        'A runtime (runtimes/fargatePoller/) is bundled into a container image with the handler it runs: ' +
+      '^handlers/([^/.]+)',
+      ['^schemas/', '^handlers/shared/', '^handlers/$1(/|[.]ts$)'],
+    ),
+    mayImportOnly(
+      'runtimes-import-handlers-and-schemas-only',
+      'A runtime (runtimes/fargatePoller/) is bundled into a container image with the handler it runs: ' +
         'it may use schemas/, handlers/ and runtimes/, never the CDK or the local cell.',
-      severity: 'error',
-      from: { path: '^runtimes/' },
-      to: { path: PROJECT, pathNot: ['^schemas/', '^handlers/', '^runtimes/'] },
-    },
-    {
-      name: 'runtimes-used-from-the-top',
-      comment: 'The handlers do not know where they run; only the local cell and the tests start a runtime.',
-      severity: 'error',
-      from: { path: PROJECT, pathNot: ['^runtimes/', '^(local|ops|load-tests|test)/'] },
-      to: { path: '^runtimes/' },
-    },
+      '^runtimes/',
+      ['^schemas/', '^handlers/', '^runtimes/'],
+    ),
+    usedOnlyFromTheTop(
+      'runtimes-used-from-the-top',
+      'runtimes',
+      'The handlers do not know where they run; only the local cell and the tests start a runtime.',
+    ),
     {
       name: 'cells-and-dashboards-not-on-top-layers',
       comment:

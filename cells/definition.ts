@@ -17,7 +17,10 @@ export { RedrivePolicySchema };
 /** A standard queue keeps messages a week less than its DLQ (cells/constructs/QueueWithDlq.ts), and at least a day. */
 const MIN_STANDARD_DLQ_RETENTION_DAYS = 8;
 
-const NAME = /^[a-z][a-z0-9-]{0,23}$/;
+/** A cell id, consumer or API client name: it becomes part of AWS resource names. */
+const NameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,23}$/, 'must be lower-case letters, digits and "-", starting with a letter, at most 24');
 
 /** SNS subscription filter policy (MessageAttributes scope): attribute → allowed values. */
 export const FilterPolicySchema = z.record(
@@ -70,7 +73,7 @@ export type FargateSettings = z.infer<typeof FargateSettingsSchema>;
 
 export const ConsumerSchema = z.strictObject({
   /** Consumer name, unique within its stage; becomes part of queue names. */
-  name: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
+  name: NameSchema,
   /** Optional SNS filter policy on message attributes (stage, status, currency, vendorId). */
   filterPolicy: FilterPolicySchema.optional(),
   queue: QueueSettingsSchema.prefault({}),
@@ -96,7 +99,7 @@ export type StageSettings = z.infer<typeof StageSettingsSchema>;
 
 export const ApiClientSchema = z.strictObject({
   /** Who the key belongs to, e.g. "sap-fi". */
-  name: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
+  name: NameSchema,
   /**
    * The key value. Only for the local cell (and tests); AWS cells let API Gateway generate keys,
    * so an AWS cell must not carry one.
@@ -249,7 +252,7 @@ export function accessRoleName(cellId: string, level: AccessLevel): string {
 
 export const CellDefinitionSchema = z.strictObject({
   /** Cell id, unique across all cells: becomes part of every resource name. */
-  id: z.string().regex(NAME, 'must be lower-case letters, digits and "-", starting with a letter, at most 24'),
+  id: NameSchema,
   /** AWS account (12 digits); "000000000000" for the local cell. */
   account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'),

@@ -21,6 +21,7 @@ import { build } from 'esbuild';
 import { FUNCTION_DEFAULTS, type HandlerName } from '../cells/functionPlan.ts';
 import { type RunningLocalCell, startLocalCell } from '../local/cell/LocalCell.ts';
 import { formatNumber, formatTable } from '../ops/formatTable.ts';
+import { nodeBundleOptions } from '../runtimes/nodeBundle.ts';
 import { sampleInvocations } from './lambdaMemory/sampleInvocations.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,23 +93,10 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** The handler's bundle with the CDK's options (cells/constructs/CellFunction.ts). */
+/** The handler's bundle, with the options of runtimes/nodeBundle.ts (the CDK's, but names kept). */
 async function bundleHandler(handler: HandlerName, dir: string): Promise<string> {
   const outfile = join(dir, 'index.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'handlers', `${handler}.ts`)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    minify: true,
-    keepNames: true,
-    tsconfig: join(ROOT, 'tsconfig.json'),
-    logLevel: 'warning',
-  });
+  await build({ ...nodeBundleOptions(ROOT), entryPoints: [join(ROOT, 'handlers', `${handler}.ts`)], outfile });
   return outfile;
 }
 

@@ -28,13 +28,12 @@ export interface CommandIo {
 
 /**
  * One `bems` sub-command. Each lives in its own file under `ops/commands/` and is registered in
- * `ops/commands/index.ts`; `run` returns the process exit code and throws `UsageError` on bad flags.
+ * `ops/commands/index.ts`, which holds its name and summary (the overview lists them without loading
+ * the command); `run` returns the process exit code and throws `UsageError` on bad flags.
  * The global options (globalOptions.ts) come with `parseCommandArgs`, and `printJson` writes the
  * command's document in the chosen `--output`: a command needs nothing else to support them.
  */
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   /** Full help text, printed by `bems help <name>` (followed by the global options). */
   readonly usage: string;
   run(args: readonly string[], io: CommandIo): Promise<number>;

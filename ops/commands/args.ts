@@ -2,14 +2,27 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isStage, STAGES, type Stage } from '../../schemas/stages.ts';
 import { toCsv } from '../csv.ts';
 import { UsageError } from '../errors.ts';
+import { EXIT_CODES } from '../exitCodes.ts';
+import { formatTable } from '../formatTable.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { type CellTarget, resolveTarget } from '../target/index.ts';
 import type { CommandIo } from './Command.ts';
-import { GLOBAL_OPTIONS, globalOptionsOf, UnknownOptionError } from './globalOptions.ts';
+import { GLOBAL_OPTIONS, globalOptionsOf, TARGET_OPTIONS, UnknownOptionError } from './globalOptions.ts';
 
 export { TARGET_OPTIONS } from './globalOptions.ts';
 
 export const TARGET_USAGE = `  --cell ID            a deployed cell (cells/cells.config.ts), or the local cell by its id; default: the local cell
   --data-dir DIR       the local cell's data directory (default: $BEMS_DATA_DIR or .data/local)`;
+
+/**
+ * Which DLQ of a stage a command works on, `--consumer C` or `--inbox` (else every one), and with
+ * `--invoice ID` (repeatable) which of its messages: `bems dlq park`/`discard`, `bems parked`, `bems redrive`.
+ */
+const DLQ_SELECT_OPTIONS = {
+  ...stringOptions('consumer'),
+  ...booleanOptions('inbox'),
+  invoice: { type: 'string', multiple: true },
+} as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -46,6 +59,16 @@ function usageErrorOf(error: Error & { code?: string }, known: readonly string[]
   }
   // "Option '--cell <value>' argument missing" and the like: node's text is already one clear line.
   return new UsageError(error.message.split('\n')[0]!.replace(/\.$/, ''), { cause: error });
+}
+
+/** `parseCommandArgs` for a command that reaches a cell: `--cell` and `--data-dir` (TARGET_OPTIONS) plus its own options. */
+export function parseTargetCommandArgs<T extends Options>(args: readonly string[], options: T) {
+  return parseCommandArgs(args, { ...TARGET_OPTIONS, ...options });
+}
+
+/** parseCommandArgs for a command on DLQ routes: the target, the DLQ selection, `options`; positionals allowed. */
+export function parseDlqCommandArgs<T extends Options>(args: readonly string[], options: T) {
+  return parseCommandArgs(args, { ...TARGET_OPTIONS, ...DLQ_SELECT_OPTIONS, ...options }, true);
 }
 
 /** A sub-command's implementation: its arguments (after the sub-command's name) to an exit code. */
@@ -117,4 +140,20 @@ export async function withTarget<T>(
 export function printJson(io: CommandIo, value: unknown, csv: { readonly rowsOf?: string } = {}): void {
   if (io.output === 'csv') io.out(toCsv(value, csv.rowsOf));
   else io.out(JSON.stringify(value, null, 2));
+}
+
+/** A listing's answer: its document with `--json`/`--output`, else `empty` when it has no rows, else a table. Exit code 0. */
+export function printRows(
+  io: CommandIo,
+  json: boolean | undefined,
+  listing: {
+    readonly document: unknown;
+    readonly empty: string;
+    readonly header: readonly string[];
+    readonly rows: readonly (readonly string[])[];
+  },
+): number {
+  if (json) printJson(io, listing.document);
+  else io.out(listing.rows.length === 0 ? listing.empty : formatTable(listing.header, listing.rows));
+  return EXIT_CODES.ok;
 }

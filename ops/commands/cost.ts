@@ -78,8 +78,6 @@ function parseValues(args: readonly string[]) {
 }
 
 export const command: Command = {
-  name: 'cost',
-  summary: 'estimate the monthly AWS cost of a cell, Timestream and lakehouse',
   usage: USAGE,
   async run(args, io) {
     const values = parseValues(args);

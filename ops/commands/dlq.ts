@@ -8,6 +8,7 @@ import type { CellTarget } from '../target/index.ts';
 import {
   parseCommandArgs,
   parseStage,
+  parseTargetCommandArgs,
   printJson,
   runSubcommand,
   TARGET_OPTIONS,
@@ -17,6 +18,7 @@ import {
 import type { Command, CommandIo } from './Command.ts';
 import { discard, park } from './dlqPark.ts';
 import { describeFailure, failureOf } from './parkedSelection.ts';
+import { routeJson } from './routeJson.ts';
 
 const USAGE = `Usage: bems dlq list [--stage S] [--cell ID] [--data-dir DIR] [--json]
        bems dlq peek <stage> [--consumer C | --inbox] [--limit N] [--cell ID] [--data-dir DIR] [--json]
@@ -55,8 +57,6 @@ Exit codes: list: 0 every DLQ empty, 4 messages waiting; peek, park, discard: 0;
 parked; discard: 5 not confirmed; 130 interrupted; 3 cell not reachable.`;
 
 export const command: Command = {
-  name: 'dlq',
-  summary: 'list DLQs, peek at their messages and why they failed, park poison messages, discard parked ones',
   usage: USAGE,
   run: (args, io) =>
     runSubcommand(args, io, {
@@ -70,7 +70,7 @@ export const command: Command = {
 };
 
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...TARGET_OPTIONS, stage: { type: 'string' } });
+  const { values } = parseTargetCommandArgs(args, { stage: { type: 'string' } });
   const stage = parseStage('--stage', values.stage);
   return withTarget(values, io, async (target) => {
     const routes = selectRoutes(dlqRoutes(target.topology), stage ? { stage } : {});
@@ -156,9 +156,7 @@ async function peek(args: readonly string[], io: CommandIo): Promise<number> {
       printJson(io, {
         cell: target.cellId,
         dlqs: results.map((r) => ({
-          stage: r.route.stage,
-          ...(r.route.consumer !== undefined ? { consumer: r.route.consumer } : {}),
-          dlq: r.route.dlq.name,
+          ...routeJson(r.route),
           messages: r.total,
           shown: r.messages.map((m, i) => ({ ...toJson(m, target), failure: r.failures[i] ?? null })),
         })),

@@ -13,26 +13,20 @@ import type { ParkedMessage } from '../../schemas/parkedMessage.ts';
 import { confirmOnTerminal } from '../confirm.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { createProgress } from '../progressBar.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, withTarget } from './args.ts';
+import { parseDlqCommandArgs, parseStage, printJson, withTarget } from './args.ts';
 import type { CommandIo } from './Command.ts';
 import { assertOneSelector, selectParked } from './parkedSelection.ts';
+import { routeJson } from './routeJson.ts';
 
 /** `bems dlq park`: moves DLQ messages into the parked store (copy first, delete after). */
 export async function park(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...TARGET_OPTIONS,
-      consumer: { type: 'string' },
-      inbox: { type: 'boolean' },
-      message: { type: 'string', multiple: true },
-      invoice: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      reason: { type: 'string' },
-    },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, {
+    message: { type: 'string', multiple: true },
+    ...stringOptions('reason'),
+    ...booleanOptions('all'),
+  });
   if (positionals.length !== 1) throw new UsageError('name exactly one stage, e.g. bems dlq park posting --all');
   const stage = parseStage('<stage>', positionals[0])!;
   const messages = new Set(values.message ?? []);
@@ -107,9 +101,7 @@ function report(
       cell: run.cell,
       store: run.store,
       routes: run.results.map((r) => ({
-        stage: r.route.stage,
-        ...(r.route.consumer !== undefined ? { consumer: r.route.consumer } : {}),
-        dlq: r.route.dlq.name,
+        ...routeJson(r.route),
         scanned: r.scan.scanned,
         parked: r.parked.map(summary),
         notDeleted: r.notDeleted.map(summary),
@@ -137,20 +129,10 @@ function report(
 
 /** `bems dlq discard`: deletes parked messages for good, after an audit record, once confirmed. */
 export async function discard(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...TARGET_OPTIONS,
-      stage: { type: 'string' },
-      consumer: { type: 'string' },
-      inbox: { type: 'boolean' },
-      invoice: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      reason: { type: 'string' },
-      yes: { type: 'boolean' },
-    },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, {
+    ...stringOptions('stage', 'reason'),
+    ...booleanOptions('all', 'yes'),
+  });
   const stage = parseStage('--stage', values.stage);
   const selector = {
     ids: positionals,

@@ -1,10 +1,9 @@
 import { readCellManifest } from '../../local/cell/cellManifest.ts';
 import { type FaultRule, parseFaultFlag } from '../../local/cell/faults/index.ts';
 import { CliError, TargetError, UsageError } from '../errors.ts';
-import { EXIT_CODES } from '../exitCodes.ts';
-import { formatTable } from '../formatTable.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { localDataDir } from '../target/index.ts';
-import { parseCommandArgs, printJson, runSubcommand } from './args.ts';
+import { parseCommandArgs, printRows, runSubcommand } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 
 const USAGE = `Usage: bems fault add <handler:pattern[:stage[:mode]]> [--consumer C] [--fail-receives N] [--data-dir DIR] [--json]
@@ -27,16 +26,9 @@ clear   every rule, or rule <n> of the list
 With npm start -- --fast, a poison message reaches its DLQ in about 15 s (see docs/OPERATIONS.md).
 Exit codes: 0 done; 2 bad rule or flags; 3 no local cell running.`;
 
-const OPTIONS = {
-  'data-dir': { type: 'string' },
-  json: { type: 'boolean' },
-  consumer: { type: 'string' },
-  'fail-receives': { type: 'string' },
-} as const;
+const OPTIONS = { ...stringOptions('data-dir', 'consumer', 'fail-receives'), ...booleanOptions('json') } as const;
 
 export const command: Command = {
-  name: 'fault',
-  summary: "add, list or clear the running local cell's fault rules (no restart)",
   usage: USAGE,
   run: (args, io) => runSubcommand(args, io, { add, list, clear }),
 };
@@ -123,27 +115,18 @@ async function call(
 }
 
 function report(io: CommandIo, json: boolean | undefined, rules: readonly FaultRule[]): number {
-  if (json) {
-    printJson(io, { rules });
-    return EXIT_CODES.ok;
-  }
-  if (rules.length === 0) {
-    io.out('No fault rules: every record runs normally.');
-    return EXIT_CODES.ok;
-  }
-  io.out(
-    formatTable(
-      ['#', 'handler', 'invoiceId pattern', 'stage', 'consumer', 'mode', 'fails receives'],
-      rules.map((rule, index) => [
-        String(index + 1),
-        rule.handler,
-        rule.invoiceIdPattern,
-        rule.stage ?? 'all',
-        rule.consumer ?? 'all',
-        rule.mode ?? 'error',
-        rule.failReceives === undefined ? 'all' : `first ${rule.failReceives}`,
-      ]),
-    ),
-  );
-  return EXIT_CODES.ok;
+  return printRows(io, json, {
+    document: { rules },
+    empty: 'No fault rules: every record runs normally.',
+    header: ['#', 'handler', 'invoiceId pattern', 'stage', 'consumer', 'mode', 'fails receives'],
+    rows: rules.map((rule, index) => [
+      String(index + 1),
+      rule.handler,
+      rule.invoiceIdPattern,
+      rule.stage ?? 'all',
+      rule.consumer ?? 'all',
+      rule.mode ?? 'error',
+      rule.failReceives === undefined ? 'all' : `first ${rule.failReceives}`,
+    ]),
+  });
 }

@@ -3,7 +3,16 @@ import type { ParkedMessage } from '../../schemas/parkedMessage.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { formatTable } from '../formatTable.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
+import {
+  parseDlqCommandArgs,
+  parseStage,
+  parseTargetCommandArgs,
+  printJson,
+  printRows,
+  TARGET_USAGE,
+  withTarget,
+} from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 import { requireReason } from './dlqPark.ts';
 import { assertOneSelector, describeFailure, type ParkedSelector, selectParked } from './parkedSelection.ts';
@@ -36,8 +45,6 @@ ${TARGET_USAGE}
 Exit codes: 0 done; 5 some message could not be restored; 2 an id that is not parked; 3 cell not reachable.`;
 
 export const command: Command = {
-  name: 'parked',
-  summary: 'list, show and restore parked DLQ messages, and their audit trail',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
@@ -51,15 +58,8 @@ export const command: Command = {
   },
 };
 
-const SELECT_OPTIONS = {
-  ...TARGET_OPTIONS,
-  consumer: { type: 'string' },
-  inbox: { type: 'boolean' },
-  invoice: { type: 'string', multiple: true },
-} as const;
-
 async function list(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS, true);
+  const { values, positionals } = parseDlqCommandArgs(args, {});
   if (positionals.length > 1) throw new UsageError('name at most one stage');
   const stage = parseStage('<stage>', positionals[0]);
   if ((values.consumer !== undefined || values.inbox) && !stage)
@@ -104,7 +104,7 @@ async function list(args: readonly string[], io: CommandIo): Promise<number> {
 }
 
 async function show(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, SELECT_OPTIONS, true);
+  const { values, positionals } = parseDlqCommandArgs(args, {});
   const selector = { ids: positionals, invoices: values.invoice ?? [], all: false };
   assertOneSelector(selector, 'parked messages to show');
   return withTarget(values, io, async (target) => {
@@ -120,11 +120,7 @@ async function show(args: readonly string[], io: CommandIo): Promise<number> {
 }
 
 async function restore(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    { ...SELECT_OPTIONS, all: { type: 'boolean' }, reason: { type: 'string' } },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, { ...stringOptions('reason'), ...booleanOptions('all') });
   const stage = values.all ? parseStage('<stage>', positionals[0]) : undefined;
   if (values.all && (!stage || positionals.length !== 1))
     throw new UsageError('--all restores one stage: bems parked restore <stage> --all');
@@ -165,31 +161,22 @@ async function restore(args: readonly string[], io: CommandIo): Promise<number> 
 }
 
 async function audit(args: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseCommandArgs(args, TARGET_OPTIONS);
+  const { values } = parseTargetCommandArgs(args, {});
   return withTarget(values, io, async (target) => {
     const records = await target.parkedStore.auditTrail();
-    if (values.json) {
-      printJson(io, { cell: target.cellId, audit: records });
-      return EXIT_CODES.ok;
-    }
-    if (records.length === 0) {
-      io.out('No park, restore or discard yet.');
-      return EXIT_CODES.ok;
-    }
-    io.out(
-      formatTable(
-        ['at', 'action', 'operator', 'messages', 'reason', 'events'],
-        records.map((r) => [
-          r.at,
-          r.action,
-          r.operator,
-          String(r.parkedIds.length),
-          clip(r.reason, 50),
-          clip(r.eventIds.join(','), 60),
-        ]),
-      ),
-    );
-    return EXIT_CODES.ok;
+    return printRows(io, values.json, {
+      document: { cell: target.cellId, audit: records },
+      empty: 'No park, restore or discard yet.',
+      header: ['at', 'action', 'operator', 'messages', 'reason', 'events'],
+      rows: records.map((r) => [
+        r.at,
+        r.action,
+        r.operator,
+        String(r.parkedIds.length),
+        clip(r.reason, 50),
+        clip(r.eventIds.join(','), 60),
+      ]),
+    });
   });
 }
 

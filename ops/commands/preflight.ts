@@ -27,8 +27,6 @@ Exit codes: 0 nothing blocks (warnings may be printed), 4 at least one check blo
 3 AWS could not be reached (no credentials, expired session, no network), 2 wrong flags.`;
 
 export const command: Command = {
-  name: 'preflight',
-  summary: 'check an AWS account and Region before deploying a cell (read-only)',
   usage: USAGE,
   async run(args, io) {
     // --profile, --region and --output are the global options (globalOptions.ts), validated there.

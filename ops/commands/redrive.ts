@@ -2,8 +2,9 @@ import { type DlqMessage, dlqRoutes, type RedriveDecision, selectRoutes } from '
 import type { Stage } from '../../schemas/stages.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
+import { booleanOptions, stringOptions } from '../optionTable.ts';
 import { parseTime } from '../parseTime.ts';
-import { parseCommandArgs, parseStage, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { parseDlqCommandArgs, parseStage, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 import { reportRedrive } from './redriveReport.ts';
 import { type RedriveRequest, runRedrive } from './redriveRun.ts';
@@ -39,8 +40,6 @@ press it twice to quit at once. Exit codes: 0 done; 5 some messages could not be
 130 interrupted; 3 cell not reachable.`;
 
 export const command: Command = {
-  name: 'redrive',
-  summary: "move a stage's DLQ messages back to their queues (selective, rate-limited, resumable)",
   usage: USAGE,
   async run(args, io) {
     const request = parseRedrive(args, io);
@@ -65,20 +64,10 @@ export const command: Command = {
 
 /** The flags, checked: every usage error before any call to the cell. */
 function parseRedrive(args: readonly string[], io: CommandIo): RedriveRequest & { values: RedriveValues } {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...TARGET_OPTIONS,
-      consumer: { type: 'string' },
-      inbox: { type: 'boolean' },
-      invoice: { type: 'string', multiple: true },
-      since: { type: 'string' },
-      rate: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'move-task': { type: 'boolean' },
-    },
-    true,
-  );
+  const { values, positionals } = parseDlqCommandArgs(args, {
+    ...stringOptions('since', 'rate'),
+    ...booleanOptions('dry-run', 'move-task'),
+  });
   if (positionals.length !== 1) throw new UsageError('name exactly one stage, e.g. bems redrive posting');
   const stage: Stage = parseStage('<stage>', positionals[0])!;
   if (values.consumer !== undefined && values.inbox) throw new UsageError('--consumer and --inbox exclude each other');

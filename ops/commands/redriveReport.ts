@@ -3,6 +3,7 @@ import type { CellTarget } from '../target/index.ts';
 import { printJson } from './args.ts';
 import type { CommandIo } from './Command.ts';
 import type { RedriveRequest, RedriveRun, RouteOutcome } from './redriveRun.ts';
+import { routeJson } from './routeJson.ts';
 
 /** What a redrive did: per DLQ, then the totals (sent, already recorded, skipped, failed). */
 export function reportRedrive(io: CommandIo, target: CellTarget, request: RedriveRequest, run: RedriveRun): void {
@@ -43,9 +44,7 @@ function redriveJson(target: CellTarget, request: RedriveRequest, run: RedriveRu
     messagesBefore: run.totalBefore,
     totals: run.totals,
     routes: run.outcomes.map((o) => ({
-      stage: o.route.stage,
-      ...(o.route.consumer !== undefined ? { consumer: o.route.consumer } : {}),
-      dlq: o.route.dlq.name,
+      ...routeJson(o.route),
       source: o.route.source.name,
       messagesBefore: o.depthBefore,
       ...(o.result

@@ -8,7 +8,7 @@ import type { Count, ReplayWindow } from '../replay/ReplayCounter.ts';
 import { type ReplayOutcome, replayName, runReplay } from '../replay/runReplay.ts';
 import { settleRecorded } from '../replay/settleRecorded.ts';
 import type { CellTarget } from '../target/index.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { parseStage, parseTargetCommandArgs, printJson, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command, CommandIo } from './Command.ts';
 
 const USAGE = `Usage: bems replay --from T [--to T] [--stage S] [--name N] [--dry-run] [--cell ID] [--data-dir DIR] [--json]
@@ -47,12 +47,9 @@ interface ReplayArgs {
 }
 
 export const command: Command = {
-  name: 'replay',
-  summary: 'replay a time window from the bus archive (rebuilds lost records); counts first',
   usage: USAGE,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, {
-      ...TARGET_OPTIONS,
+    const { values } = parseTargetCommandArgs(args, {
       ...stringOptions('from', 'to', 'stage', 'name'),
       ...booleanOptions('dry-run'),
     });

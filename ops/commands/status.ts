@@ -2,7 +2,7 @@ import { paint } from '../color.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT_CODES } from '../exitCodes.ts';
 import { booleanOptions, stringOptions } from '../optionTable.ts';
-import { parseCommandArgs, parseStage, printJson, TARGET_OPTIONS, TARGET_USAGE, withTarget } from './args.ts';
+import { parseStage, parseTargetCommandArgs, printJson, TARGET_USAGE, withTarget } from './args.ts';
 import type { Command } from './Command.ts';
 import { statusOfAllCells } from './statusAllCells.ts';
 import { collectStatus, renderStatus } from './statusReport.ts';
@@ -24,15 +24,9 @@ Exit codes: 0 all clear; 4 messages in a DLQ, invoices past their SLA or alerts 
 3 cell not reachable (with --all-cells: some AWS cell, and none needs attention).`;
 
 export const command: Command = {
-  name: 'status',
-  summary: "the cell's components, queues, DLQs, SLA breaches and open alerts",
   usage: USAGE,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, {
-      ...TARGET_OPTIONS,
-      ...stringOptions('stage'),
-      ...booleanOptions('all-cells'),
-    });
+    const { values } = parseTargetCommandArgs(args, { ...stringOptions('stage'), ...booleanOptions('all-cells') });
     const stage = parseStage('--stage', values.stage);
     const nowMs = (io.now ?? Date.now)();
     if (values['all-cells']) {
