@@ -190,12 +190,7 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   const byQueue = new Map(functions.flatMap((fn) => fn.mappings).map((m) => [m.queueName, m]));
   const services = plan.services.map((service) => {
     const queue = provisioned.queues.find((q) => q.name === service.source.queue.name)!;
-    const serviceEnvironment = {
-      ...environment(service, {}, { ...storeEndpoint, SQS: endpoints.sqs }),
-      ...pollerEnvironment(service, queue),
-      [POLLER_ENV.waitTimeSeconds]: String(LOCAL_POLLER_WAIT_SECONDS),
-    };
-    return localService(service, serviceEnvironment, options.logger);
+    return localService(service, environment(service, {}, { ...storeEndpoint, SQS: endpoints.sqs }), queue, options);
   });
   return {
     plan,
@@ -210,7 +205,18 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   };
 }
 
-function localService(plan: ServicePlan, environment: Record<string, string>, logger: LocalLogger): LocalService {
+/** A Fargate consumer's tasks: the plan's environment, the poller's (its queue) and the local long poll. */
+function localService(
+  plan: ServicePlan,
+  planEnvironment: Record<string, string>,
+  queue: { readonly url: string; readonly arn: string },
+  { logger }: { readonly logger: LocalLogger },
+): LocalService {
+  const environment = {
+    ...planEnvironment,
+    ...pollerEnvironment(plan, queue),
+    [POLLER_ENV.waitTimeSeconds]: String(LOCAL_POLLER_WAIT_SECONDS),
+  };
   const tasks = Array.from(
     { length: plan.fargate.minTasks },
     () => new FargateTask({ name: plan.functionName, environment, logger }),
