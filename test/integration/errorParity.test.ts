@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsCells, LOCAL_CELL } from '../../cells/cells.config.ts';
-import { parseCellDefinition } from '../../cells/definition.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
+import { awsCells } from '../../cells/cells.config.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import { ERROR_STATUSES, type ErrorCode, ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
+import { localCellWithClients, startTestCell } from '../helpers/localTestCell.ts';
 import {
   type GatewayContext,
   gatewayResponsesOf,
@@ -41,22 +39,14 @@ const awsCell = awsCells()[0]!;
 
 beforeAll(async () => {
   synth = synthCells([awsCell]);
-  dataDir = mkdtempSync(join(tmpdir(), 'bems-error-parity-'));
-  cell = await startLocalCell({
-    port: 0,
-    dataDir,
-    quiet: true,
-    monitorIntervalMs: 0,
-    cell: parseCellDefinition({
-      ...LOCAL_CELL,
-      apiClients: [
-        ...(LOCAL_CELL.apiClients ?? []),
-        { name: 'revoked', localKey: KEYS.revoked, revoked: true },
-        { name: 'slow', localKey: KEYS.slow, rateLimit: 0.01, burstLimit: 1 },
-        { name: 'tiny', localKey: KEYS.tiny, quotaPerDay: 1 },
-      ],
-    }),
-  });
+  ({ cell, dataDir } = await startTestCell(
+    'bems-error-parity-',
+    localCellWithClients(
+      { name: 'revoked', localKey: KEYS.revoked, revoked: true },
+      { name: 'slow', localKey: KEYS.slow, rateLimit: 0.01, burstLimit: 1 },
+      { name: 'tiny', localKey: KEYS.tiny, quotaPerDay: 1 },
+    ),
+  ));
 });
 
 afterAll(async () => {

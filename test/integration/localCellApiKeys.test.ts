@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CELL } from '../../cells/cells.config.ts';
-import { parseCellDefinition } from '../../cells/definition.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
+import { localCellWithClients, startTestCell } from '../helpers/localTestCell.ts';
 
 /** API keys and usage plans of the local API: what API Gateway does before the ingest function runs. */
 
@@ -20,22 +17,14 @@ let cell: RunningLocalCell;
 let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bems-local-keys-'));
-  cell = await startLocalCell({
-    port: 0,
-    dataDir,
-    quiet: true,
-    monitorIntervalMs: 0,
-    cell: parseCellDefinition({
-      ...LOCAL_CELL,
-      apiClients: [
-        ...(LOCAL_CELL.apiClients ?? []),
-        { name: 'slow', localKey: KEYS.slow, rateLimit: 0.5, burstLimit: 3 },
-        { name: 'tiny', localKey: KEYS.tiny, quotaPerDay: 2 },
-        { name: 'revoked', localKey: KEYS.revoked, revoked: true },
-      ],
-    }),
-  });
+  ({ cell, dataDir } = await startTestCell(
+    'bems-local-keys-',
+    localCellWithClients(
+      { name: 'slow', localKey: KEYS.slow, rateLimit: 0.5, burstLimit: 3 },
+      { name: 'tiny', localKey: KEYS.tiny, quotaPerDay: 2 },
+      { name: 'revoked', localKey: KEYS.revoked, revoked: true },
+    ),
+  ));
 });
 
 afterAll(async () => {

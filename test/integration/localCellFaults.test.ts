@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CELL } from '../../cells/cells.config.ts';
 import { parseCellDefinition } from '../../cells/definition.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import { ErrorResponseSchema } from '../../schemas/errorResponse.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
@@ -17,6 +15,7 @@ import {
   waitForTimelines,
   withConcurrency,
 } from '../helpers/localCellTraffic.ts';
+import { startTestCell } from '../helpers/localTestCell.ts';
 
 /**
  * Fault injection (`FaultRule`s applied by the local invokers, handlers unchanged): a consumer that
@@ -37,25 +36,20 @@ let dataDir: string;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bems-local-faults-'));
-  cell = await startLocalCell({
-    port: 0,
-    dataDir,
-    quiet: true,
-    monitorIntervalMs: 0,
-    cell: parseCellDefinition({
-      ...LOCAL_CELL,
-      stages: {
-        reconciliation: { consumers: [{ name: 'recorder', queue: FAST_RETRY }] },
-        posting: { inbox: FAST_RETRY },
-      },
-    }),
+  const definition = parseCellDefinition({
+    ...LOCAL_CELL,
+    stages: {
+      reconciliation: { consumers: [{ name: 'recorder', queue: FAST_RETRY }] },
+      posting: { inbox: FAST_RETRY },
+    },
+  });
+  ({ cell, dataDir } = await startTestCell('bems-local-faults-', definition, {
     faults: [
       { handler: 'consume', stage: 'reconciliation', invoiceIdPattern: '^POISON-' },
       { handler: 'forward', stage: 'posting', invoiceIdPattern: '^STUCK-' },
       { handler: 'ingest', invoiceIdPattern: '^DOWN-' },
     ],
-  });
+  }));
   sqs = new SQSClient({
     endpoint: cell.endpoints.sqs,
     region: cell.cell.region,

@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CELL } from '../../cells/cells.config.ts';
-import { parseCellDefinition } from '../../cells/definition.ts';
 import { IdempotencyConflictError } from '../../clients/producer/errors.ts';
 import type { StageEvents } from '../../clients/producer/generated/openapi.ts';
 import { ProducerClient } from '../../clients/producer/ProducerClient.ts';
-import { type RunningLocalCell, startLocalCell } from '../../local/cell/index.ts';
+import type { RunningLocalCell } from '../../local/cell/index.ts';
 import type { InvoiceEvent } from '../../schemas/invoiceEvent.ts';
 import { STAGES, type Stage } from '../../schemas/stages.ts';
 import { buildInvoiceEvent } from '../helpers/invoiceEvents.ts';
 import { buildInvoiceRun, waitForDrain, waitForTimelines } from '../helpers/localCellTraffic.ts';
+import { localCellWithClients, startTestCell } from '../helpers/localTestCell.ts';
 
 /**
  * The producer client against a running local cell, through a key whose usage plan is tight enough
@@ -24,20 +21,10 @@ let cell: RunningLocalCell;
 let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bems-producer-client-'));
-  cell = await startLocalCell({
-    port: 0,
-    dataDir,
-    quiet: true,
-    monitorIntervalMs: 0,
-    cell: parseCellDefinition({
-      ...LOCAL_CELL,
-      apiClients: [
-        ...(LOCAL_CELL.apiClients ?? []),
-        { name: 'producer-client', localKey: THROTTLED_KEY, rateLimit: 10, burstLimit: 4 },
-      ],
-    }),
-  });
+  ({ cell, dataDir } = await startTestCell(
+    'bems-producer-client-',
+    localCellWithClients({ name: 'producer-client', localKey: THROTTLED_KEY, rateLimit: 10, burstLimit: 4 }),
+  ));
 });
 
 afterAll(async () => {
