@@ -166,7 +166,7 @@ export class CellStack extends Stack {
     this.publishOutputs(this.functions());
     this.quicksight = this.createQuickSight();
     this.gameDays = this.createGameDays();
-    new CellAccessRoles(this, 'Access', this); // bems-<cell>-operator / -readonly for other accounts (cell.access)
+    if (cell.access) new CellAccessRoles(this, 'Access', this, cell.access); // bems-<cell>-operator / -readonly
   }
 
   /** CloudFormation's zones (Fn::GetAZs), never a context lookup: synthesis needs no AWS account. */

@@ -80,7 +80,7 @@ export function createCellApp(options: CellAppOptions = {}): CellApp {
     (plan) => new GovernanceStack(app, governanceStackId(plan.account, plan.region), { plan }),
   );
   // Built from the stack's stores (its public fields) as ARCHITECTURE.md's "Extending the stack" says.
-  for (const stack of stacks)
+  for (const stack of stacks.filter((s) => s.cell.backup.enabled))
     new CellBackup(stack, 'Backup', { cell: stack.cell, stores: stack, encryptionKey: stack.key.key });
   const global = options.global ?? (options.cells ? undefined : globalView());
   const globalStacks = global ? addGlobalStacks(app, global, cells) : [];

@@ -52,13 +52,12 @@ export interface CellAccessSources {
  * (acknowledged with their reason). Sessions last at most an hour; the CLI renews them.
  */
 export class CellAccessRoles extends Construct {
-  public readonly operator?: iam.Role;
-  public readonly readOnly?: iam.Role;
+  public readonly operator: iam.Role;
+  public readonly readOnly: iam.Role;
 
-  constructor(scope: Construct, id: string, sources: CellAccessSources) {
+  /** `access` is the cell's `access` block: `CellStack` adds the roles only to a cell that has one. */
+  constructor(scope: Construct, id: string, sources: CellAccessSources, access: CellAccess) {
     super(scope, id);
-    const access = sources.cell.access;
-    if (!access) return;
     this.readOnly = this.createRole('readonly', sources, access);
     this.operator = this.createRole('operator', sources, access);
     this.grantReads(this.readOnly, sources);

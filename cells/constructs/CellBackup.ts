@@ -14,7 +14,7 @@ import type { TimeseriesStore } from './TimeseriesStore.ts';
 export interface CellBackupProps {
   /** The cell key: it encrypts the vault as it does every other store of the cell (kept on delete). */
   readonly encryptionKey: kms.IKey;
-  /** The cell: its `backup` block says what to do (nothing when `enabled` is false). */
+  /** The cell: its `backup` block says what to do (the construct exists only when `enabled` is true). */
   readonly cell: CellDefinition;
   /**
    * The cell's data stores. AWS Backup backs up the idempotency table (DynamoDB), the Timestream
@@ -43,16 +43,15 @@ export function backedUpArns(stores: CellBackupProps['stores']): string[] {
  * recovery points kept `retentionDays` in a vault encrypted with the cell key, optionally copied
  * to a vault in another Region (whose own key encrypts the copy). Vault and key are kept when the
  * stack is deleted (not by a failed create): the backups are what a deleted cell is restored from.
+ * `createCellApp` adds it to a cell stack only when the cell's `backup.enabled` is true.
  */
 export class CellBackup extends Construct {
-  /** Absent when the cell's `backup.enabled` is false. */
-  public readonly vault?: backup.BackupVault;
-  public readonly plan?: backup.BackupPlan;
+  public readonly vault: backup.BackupVault;
+  public readonly plan: backup.BackupPlan;
 
   constructor(scope: Construct, id: string, props: CellBackupProps) {
     super(scope, id);
     const settings = props.cell.backup;
-    if (!settings.enabled) return;
     const prefix = resourcePrefix(props.cell.id);
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: `${prefix}-backup`,
@@ -60,7 +59,7 @@ export class CellBackup extends Construct {
       removalPolicy: CELL_DATA_REMOVAL_POLICY,
     });
     const retention = Duration.days(settings.retentionDays);
-    const plan = new backup.BackupPlan(this, 'Plan', {
+    this.plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: `${prefix}-backup`,
       backupVault: this.vault,
       backupPlanRules: [
@@ -85,8 +84,7 @@ export class CellBackup extends Construct {
         }),
       ],
     });
-    this.plan = plan;
-    const selection = plan.addSelection('Stores', {
+    const selection = this.plan.addSelection('Stores', {
       backupSelectionName: `${prefix}-stores`,
       resources: backedUpArns(props.stores).map((arn) => backup.BackupResource.fromArn(arn)),
     });

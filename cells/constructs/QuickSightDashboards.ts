@@ -114,12 +114,11 @@ const VIEWER_ACTIONS = {
  * definition names a `quicksightPrincipalArn`.
  */
 export class QuickSightDashboards extends Construct {
-  public readonly dataSource: quicksight.CfnDataSource;
-  public readonly dataSets: ReadonlyMap<DatasetId, quicksight.CfnDataSet>;
-  /** Hourly SPICE refresh of the event-volume dataset behind the ML insight. */
-  public readonly refreshSchedule: quicksight.CfnRefreshSchedule;
   public readonly dashboard: quicksight.CfnDashboard;
   public readonly dashboardId: string;
+  // The data source and datasets are the dashboard's own: nothing outside it reads them.
+  private readonly dataSource: quicksight.CfnDataSource;
+  private readonly dataSets: ReadonlyMap<DatasetId, quicksight.CfnDataSet>;
 
   constructor(scope: Construct, id: string, props: QuickSightDashboardsProps) {
     super(scope, id);
@@ -143,7 +142,7 @@ export class QuickSightDashboards extends Construct {
         this.customSqlDataSet(dataset, props, permissions(VIEWER_ACTIONS.dataSet)),
       ]),
     );
-    this.refreshSchedule = this.eventVolumeRefresh(props);
+    this.eventVolumeRefresh(props);
 
     this.dashboardId = `${props.prefix}-dashboards`;
     this.dashboard = this.dashboardOf(datasets, props, permissions(VIEWER_ACTIONS.dashboard));
@@ -180,7 +179,7 @@ export class QuickSightDashboards extends Construct {
   }
 
   /** The event-volume dataset (SPICE) behind the ML insight is refreshed hourly. */
-  private eventVolumeRefresh(props: QuickSightDashboardsProps): quicksight.CfnRefreshSchedule {
+  private eventVolumeRefresh(props: QuickSightDashboardsProps): void {
     const volume = this.dataSets.get('event_volume')!;
     const refreshSchedule = new quicksight.CfnRefreshSchedule(this, 'EventVolumeRefresh', {
       awsAccountId: Stack.of(this).account,
@@ -192,7 +191,6 @@ export class QuickSightDashboards extends Construct {
       },
     });
     refreshSchedule.node.addDependency(volume);
-    return refreshSchedule;
   }
 
   private dashboardOf(

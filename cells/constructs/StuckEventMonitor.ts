@@ -56,7 +56,6 @@ export interface StuckEventMonitorProps {
  */
 export class StuckEventMonitor extends Construct {
   public readonly handler: CellFunction;
-  public readonly schedule: scheduler.Schedule;
   public readonly stateParameter: ssm.StringParameter;
   /** The failure table, the parked store and the operators' role of DLQ recovery. */
   public readonly recovery: DlqRecoveryStore;
@@ -142,7 +141,7 @@ export class StuckEventMonitor extends Construct {
       'lambda:InvokeFunction on the monitor function and its versions (grantInvoke adds ":*"); nothing else.',
     );
 
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+    new scheduler.Schedule(this, 'Schedule', {
       scheduleName: plan.functionName,
       description: 'Runs the BEMS stuck-event monitor every minute',
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(plan.scheduleMinutes!)),

@@ -30,7 +30,8 @@ export class AuditTrail extends Construct {
   public readonly trail: cloudtrail.CfnTrail;
   public readonly bucket: s3.Bucket;
   public readonly logGroup: logs.LogGroup;
-  public readonly trailArn: string;
+  /** What the bucket and key policies let write: this trail only. */
+  private readonly trailArn: string;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);

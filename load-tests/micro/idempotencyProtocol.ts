@@ -13,31 +13,22 @@
  *
  *   npx tsx load-tests/micro/idempotencyProtocol.ts [--requests 300] [--batch 10] [--concurrency 8] [--rounds 2]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventIdempotency } from '../../handlers/ingest/EventIdempotency.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
 import { toApiGatewayEvent } from '../../local/cell/api/toApiGatewayEvent.ts';
 import { loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
-import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
-import { startEmulatorWorker } from '../../local/worker/index.ts';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { InvoiceEventGenerator, type InvoicePost } from '../invoiceEventGenerator.ts';
+import { BENCH_ACCOUNT, BENCH_BUS, BENCH_LAMBDA_ENV, startBenchEmulators } from './benchEmulators.ts';
 import { benchFlags } from './benchFlags.ts';
 
 const { requests, batch, concurrency, rounds } = benchFlags({ requests: 300, batch: 10, concurrency: 8, rounds: 2 });
 const PROTOCOLS = ['perEvent', 'batched'] as const;
 type Protocol = (typeof PROTOCOLS)[number];
-const region = 'eu-west-1';
 const TABLE = 'bench-idempotency';
-const dataDir = mkdtempSync(join(tmpdir(), 'bems-idempotency-bench-'));
-const emulators = await startEmulatorWorker({
-  dataDir,
-  region,
-  accountId: '000000000000',
+const bench = await startBenchEmulators('idempotency', {
   databases: [],
   dynamoTables: [
     {
@@ -46,21 +37,18 @@ const emulators = await startEmulatorWorker({
       ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
     },
   ],
-  quiet: true,
 });
-const eventBridgeEndpoint = await emulators.startEventBridge('000000000000', [{ name: 'bench-bus', rules: [] }]);
+const { emulators, eventBridgeEndpoint } = bench;
 
 const config = ingestConfigFromEnv({
   CELL_ID: 'bench',
-  AWS_REGION: region,
-  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  ...BENCH_LAMBDA_ENV,
   POWERTOOLS_SERVICE_NAME: 'bems-bench',
   POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
-  EVENT_BUS_NAME: 'bench-bus',
+  EVENT_BUS_NAME: BENCH_BUS,
   IDEMPOTENCY_TABLE_NAME: TABLE,
   AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
   AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
@@ -92,7 +80,7 @@ function apiEvent(post: InvoicePost, n: number) {
       resourcePath: `/invoices/${post.stage}`,
       pathParameters: null,
       apiStage: 'v1',
-      accountId: '000000000000',
+      accountId: BENCH_ACCOUNT,
       apiKey: 'bench-key',
       apiKeyId: 'bench-key-id',
       domainName: 'localhost',
@@ -171,6 +159,5 @@ try {
 } finally {
   eventBridge.destroy();
   dynamoDB.destroy();
-  await emulators.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }

@@ -12,9 +12,6 @@
  *
  *   npx tsx load-tests/micro/sdkClientCost.ts [--calls 400] [--rounds 2]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
@@ -24,32 +21,23 @@ import {
   LoopbackHttpHandler,
   loopbackSdkClientConfig,
 } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
-import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
-import { startEmulatorWorker } from '../../local/worker/index.ts';
+import { BENCH_BUS, BENCH_LAMBDA_ENV, BENCH_REGION, startBenchEmulators } from './benchEmulators.ts';
 import { benchFlags } from './benchFlags.ts';
 
 const { calls, rounds } = benchFlags({ calls: 400, rounds: 2 });
-const region = 'eu-west-1';
-const dataDir = mkdtempSync(join(tmpdir(), 'bems-sdk-cost-'));
-const emulators = await startEmulatorWorker({
-  dataDir,
-  region,
-  accountId: '000000000000',
+const bench = await startBenchEmulators('sdk-cost', {
   databases: [
     {
       name: 'bench',
       tables: [{ name: 'events', memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: true }],
     },
   ],
-  quiet: true,
 });
-const eventBridgeEndpoint = await emulators.startEventBridge('000000000000', [{ name: 'bench-bus', rules: [] }]);
+const { emulators, eventBridgeEndpoint } = bench;
 
 /** Each handler's client config, from a Lambda-style environment exactly as the handlers read it. */
 const env = {
-  AWS_REGION: region,
-  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  ...BENCH_LAMBDA_ENV,
   AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
   AWS_ENDPOINT_URL_SNS: emulators.snsSqsEndpoint,
   AWS_ENDPOINT_URL_TIMESTREAM_WRITE: emulators.timestreamEndpoint,
@@ -103,7 +91,7 @@ const detail = (i: number) =>
     paymentTermsDays: 30,
     sourceSystem: 'erp-bench',
     lines: Array.from({ length: 3 }, (_, n) => ({ sku: `SKU-${n}`, description: 'x'.repeat(60), amount: '411.52' })),
-    server: { cell: 'local', region, receivedAt: new Date().toISOString(), schemaVersion: 1 },
+    server: { cell: 'local', region: BENCH_REGION, receivedAt: new Date().toISOString(), schemaVersion: 1 },
   });
 
 let sequence = 0;
@@ -112,7 +100,7 @@ const operations = {
     client.send(
       new PutEventsCommand({
         Entries: Array.from({ length: 10 }, (_, i) => ({
-          EventBusName: 'bench-bus',
+          EventBusName: BENCH_BUS,
           Source: 'bems.invoices',
           DetailType: 'invoice.ingestion',
           Detail: detail(sequence * 10 + i),
@@ -236,8 +224,7 @@ try {
     }
   }
 } finally {
-  await emulators.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
 }
 
 function median(values: readonly number[]): number {
