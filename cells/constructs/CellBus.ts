@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../schemas/envelope.ts';
 import type { CellOutputs } from './CellOutputs.ts';
-import { CELL_DATA_REMOVAL_POLICY, type CellDataProps, stackUniqueSuffix } from './cellData.ts';
+import { type CellDataProps, dataRemovalPolicy, stackUniqueSuffix } from './cellData.ts';
 
 /** `encryptionKey` encrypts the bus and the archive; `removalPolicy` is the archive's (replay's source). */
 export interface CellBusProps extends CellDataProps {
@@ -50,7 +50,7 @@ export class CellBus extends Construct {
       kmsKey: props.encryptionKey,
     });
     this.archive.node.addDependency(this.bus);
-    this.archive.applyRemovalPolicy(props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY);
+    this.archive.applyRemovalPolicy(dataRemovalPolicy(props));
   }
 
   /** The bus and the archive (the replay source) for operator tools (`CellOutputs`). */

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { GOVERNANCE_RULE_PREFIX } from '../governance/GovernanceAlerts.ts';
-import { CELL_DATA_REMOVAL_POLICY } from './cellData.ts';
+import { dataRemovalPolicy } from './cellData.ts';
 
 export interface CellKeyProps {
   /** Resource-name prefix of the cell (`bems-<cellId>`): scopes what AWS services may use the key for. */
@@ -36,7 +36,7 @@ export class CellKey extends Construct {
       description: `BEMS cell ${props.prefix}: queues, topics, bus, archive, time series, logs`,
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
-      removalPolicy: props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY,
+      removalPolicy: dataRemovalPolicy(props),
       pendingWindow: Duration.days(30),
     });
 

@@ -11,7 +11,7 @@ import { GAME_DAY_ENV } from '../../schemas/functionEnvironment.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellFunction } from './CellFunction.ts';
 import type { CellOutputs } from './CellOutputs.ts';
-import { CELL_DATA_REMOVAL_POLICY, encryptedBucketProps } from './cellData.ts';
+import { dataRemovalPolicy, encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
 /** One consumer to run game days on: its consume functions (one per stage) and their queues. */
@@ -172,7 +172,7 @@ export class GameDays extends Construct {
   }
 
   private createConfigBucket(props: GameDaysProps): s3.Bucket {
-    const removalPolicy = props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
+    const removalPolicy = dataRemovalPolicy(props);
     const bucket = new s3.Bucket(this, 'FisConfig', {
       ...encryptedBucketProps(props.encryptionKey),
       removalPolicy,

@@ -3,7 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { acknowledge } from './acknowledge.ts';
-import { CELL_DATA_REMOVAL_POLICY, type CellDataProps } from './cellData.ts';
+import { type CellDataProps, dataRemovalPolicy } from './cellData.ts';
 
 export interface IdempotencyTableProps extends CellDataProps {
   readonly tableName: string;
@@ -33,7 +33,7 @@ export class IdempotencyTable extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       timeToLiveAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
-      removalPolicy: props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY,
+      removalPolicy: dataRemovalPolicy(props),
     });
     acknowledge(
       this.table,

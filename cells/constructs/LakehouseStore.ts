@@ -1,7 +1,6 @@
-import { ArnFormat, Duration, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3tables from 'aws-cdk-lib/aws-s3tables';
@@ -10,7 +9,7 @@ import { READ_MODEL_VIEW } from '../../schemas/analyticsRecord.ts';
 import { AthenaWorkgroup } from './AthenaWorkgroup.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellOutputs } from './CellOutputs.ts';
-import { CELL_DATA_REMOVAL_POLICY, stackUniqueSuffix } from './cellData.ts';
+import { type CellDataProps, dataRemovalPolicy, stackUniqueSuffix } from './cellData.ts';
 import { CELL_DEFAULTS } from './defaults.ts';
 import { icebergDeliveryStreamProps } from './icebergDeliveryStream.ts';
 import { LAKEHOUSE_PARTITIONS, lakehouseColumn, lakehouseColumns } from './lakehouseTable.ts';
@@ -19,18 +18,12 @@ import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
 /** The S3 Tables ↔ analytics services integration: the Data Catalog's federated catalog of all table buckets. */
 export const S3_TABLES_CATALOG = 's3tablescatalog';
 
-export interface LakehouseStoreProps {
+/** `encryptionKey` encrypts the table bucket, the stream, the error output, the query results and the logs. */
+export interface LakehouseStoreProps extends CellDataProps {
   /** Resource-name prefix of the cell (`bems-<cellId>`). */
   readonly prefix: string;
   /** The Firehose stream's name (`CellTopology.analyticsStream`). */
   readonly streamName: string;
-  /** Encrypts the table bucket, the stream, the error output, the query results and the logs. */
-  readonly encryptionKey: kms.Key;
-  /**
-   * Finance records must survive the stack; a failed first create leaves nothing behind.
-   * @default CELL_DATA_REMOVAL_POLICY (CloudFormation's RetainExceptOnCreate)
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -64,14 +57,13 @@ export class LakehouseStore extends Construct {
   public readonly deliveryLogGroup: logs.LogGroup;
   public readonly athena: AthenaWorkgroup;
 
-  private readonly key: kms.Key;
-  private readonly prefix: string;
-
-  constructor(scope: Construct, id: string, props: LakehouseStoreProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: LakehouseStoreProps,
+  ) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
-    this.key = props.encryptionKey;
-    this.prefix = props.prefix;
+    const removalPolicy = dataRemovalPolicy(props);
     this.deliveryStreamName = props.streamName;
 
     // Table bucket names are unique per account and Region and a retained bucket keeps its name: the
@@ -80,7 +72,7 @@ export class LakehouseStore extends Construct {
     this.tableBucketName = Fn.join('-', [props.prefix, stackUniqueSuffix()]);
     this.tableBucket = new s3tables.CfnTableBucket(this, 'TableBucket', {
       tableBucketName: this.tableBucketName,
-      encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: this.key.keyArn },
+      encryptionConfiguration: { sseAlgorithm: 'aws:kms', kmsKeyArn: props.encryptionKey.keyArn },
     });
     this.namespace = new s3tables.CfnNamespace(this, 'Namespace', {
       tableBucketArn: this.tableBucket.attrTableBucketArn,
@@ -92,7 +84,7 @@ export class LakehouseStore extends Construct {
     this.allowTableMaintenance();
 
     this.errorBucket = privateEncryptedBucket(this, 'DeliveryErrors', {
-      encryptionKey: this.key,
+      encryptionKey: props.encryptionKey,
       removalPolicy,
       // Failed records are evidence for a fix and a redrive, not records: a year and a quarter.
       expiration: Duration.days(455),
@@ -102,7 +94,7 @@ export class LakehouseStore extends Construct {
     this.deliveryLogGroup = new logs.LogGroup(this, 'DeliveryLogs', {
       logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,
       retention: CELL_DEFAULTS.logRetention,
-      encryptionKey: this.key,
+      encryptionKey: props.encryptionKey,
       // Delivery errors are evidence after a delete, like the functions' logs.
       removalPolicy,
     });
@@ -117,7 +109,7 @@ export class LakehouseStore extends Construct {
     this.deliveryStream = this.createDeliveryStream(logStream);
     this.athena = new AthenaWorkgroup(this, 'Athena', {
       workGroupName: props.prefix,
-      encryptionKey: this.key,
+      encryptionKey: props.encryptionKey,
       removalPolicy,
     });
   }
@@ -159,7 +151,7 @@ export class LakehouseStore extends Construct {
   /** S3 Tables maintenance (compaction, snapshot expiry) reads and rewrites the encrypted files. */
   private allowTableMaintenance(): void {
     const stack = Stack.of(this);
-    this.key.addToResourcePolicy(
+    this.props.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'S3TablesMaintenanceOfCellTableBucket',
         principals: [new iam.ServicePrincipal('maintenance.s3tables.amazonaws.com')],
@@ -170,7 +162,7 @@ export class LakehouseStore extends Construct {
           // By name pattern, not by reference: the bucket is encrypted with this key, so a reference
           // would make the key and the bucket depend on each other.
           StringLike: {
-            'kms:EncryptionContext:aws:s3:arn': `arn:${stack.partition}:s3tables:${stack.region}:${stack.account}:bucket/${this.prefix}-*`,
+            'kms:EncryptionContext:aws:s3:arn': `arn:${stack.partition}:s3tables:${stack.region}:${stack.account}:bucket/${this.props.prefix}-*`,
           },
         },
       }),
@@ -219,7 +211,7 @@ export class LakehouseStore extends Construct {
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resourceArns: [this.key.keyArn],
+      resourceArns: [this.props.encryptionKey.keyArn],
     });
     acknowledge(
       role,
@@ -235,7 +227,7 @@ export class LakehouseStore extends Construct {
       'DeliveryStream',
       icebergDeliveryStreamProps({
         streamName: this.deliveryStreamName,
-        keyArn: this.key.keyArn,
+        keyArn: this.props.encryptionKey.keyArn,
         roleArn: this.deliveryRole.roleArn,
         catalogArn: this.catalogArn(),
         database: this.namespaceName,
@@ -303,7 +295,7 @@ export class LakehouseStore extends Construct {
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resourceArns: [this.key.keyArn],
+      resourceArns: [this.props.encryptionKey.keyArn],
     });
   }
 

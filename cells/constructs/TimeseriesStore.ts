@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
 import type { CellOutputs } from './CellOutputs.ts';
-import { CELL_DATA_REMOVAL_POLICY, type CellDataProps } from './cellData.ts';
+import { type CellDataProps, dataRemovalPolicy } from './cellData.ts';
 import { privateEncryptedBucket } from './privateEncryptedBucket.ts';
 
 /** `encryptionKey` encrypts the database and the rejected-records reports; finance records outlive the stack. */
@@ -34,7 +34,7 @@ export class TimeseriesStore extends Construct {
 
   constructor(scope: Construct, id: string, props: TimeseriesStoreProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
+    const removalPolicy = dataRemovalPolicy(props);
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
 

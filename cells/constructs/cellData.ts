@@ -28,6 +28,11 @@ export interface CellDataProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** What happens to a data construct's resources: its own `removalPolicy` when given, else `CELL_DATA_REMOVAL_POLICY`. */
+export function dataRemovalPolicy(props: Pick<CellDataProps, 'removalPolicy'>): RemovalPolicy {
+  return props.removalPolicy ?? CELL_DATA_REMOVAL_POLICY;
+}
+
 /**
  * The first group of the stack id's UUID (8 hex digits), new for every stack created — also for a
  * stack of the same name created again after a delete. Part of the name of a retained resource

@@ -16,11 +16,10 @@ export interface ObservabilitySinkProps {
  * the link stacks of this Region take it as their `SinkArn` parameter (`global.sinkArns`).
  */
 export class ObservabilitySink extends Construct {
-  public readonly sink: oam.CfnSink;
-
   constructor(scope: Construct, id: string, props: ObservabilitySinkProps) {
     super(scope, id);
-    this.sink = new oam.CfnSink(this, 'Sink', {
+    // Nothing in the stack refers to the sink: the link stacks take its ARN from the output.
+    const sink = new oam.CfnSink(this, 'Sink', {
       name: 'bems-global',
       policy: {
         Version: '2012-10-17',
@@ -36,7 +35,7 @@ export class ObservabilitySink extends Construct {
       },
     });
     new CfnOutput(this, 'SinkArn', {
-      value: this.sink.attrArn,
+      value: sink.attrArn,
       description: 'OAM sink of the BEMS global view in this Region: the SinkArn of its link stacks (global.sinkArns)',
     });
   }
