@@ -37,6 +37,7 @@ export function malformedStatement(detail: string): ValidationError {
   return new ValidationError(`Statement wasn't well formed, can't be processed: ${detail}`);
 }
 
+const OTHER_STATEMENTS = ['SELECT', 'UPDATE', 'DELETE', 'EXISTS'];
 const PUNCTUATION = ['<<', '>>', '{', '}', '[', ']', ',', ':', '?'];
 const NUMBER = /-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -108,12 +109,6 @@ class StatementParser {
   }
 
   insert(): InsertStatement {
-    const verb = this.#peek();
-    if (verb?.type === 'word' && ['SELECT', 'UPDATE', 'DELETE', 'EXISTS'].includes(verb.text.toUpperCase())) {
-      throw new ValidationError(
-        `${verb.text.toUpperCase()} statements are not supported by this emulator (INSERT INTO … VALUE {…} is)`,
-      );
-    }
     this.#keyword('INSERT');
     this.#keyword('INTO');
     const table = this.#next();
@@ -232,5 +227,10 @@ class StatementParser {
 /** Parses one statement; throws ValidationError (DynamoDB's wording) for anything outside the subset. */
 export function parsePartiQL(statement: string): InsertStatement {
   if (statement.trim() === '') throw malformedStatement('the statement is empty');
+  // Named before tokenizing: other statements hold tokens (`*`, `=`) this subset has no use for.
+  const verb = /^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase();
+  if (verb && OTHER_STATEMENTS.includes(verb)) {
+    throw new ValidationError(`${verb} statements are not supported by this emulator (INSERT INTO … VALUE {…} is)`);
+  }
   return new StatementParser(statement).insert();
 }
