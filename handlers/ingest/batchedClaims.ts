@@ -5,7 +5,7 @@ import {
   type BatchStatementRequest,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { jittered, TurnBatches } from './turnBatches.ts';
+import { sendWithRetries, TurnBatches } from './turnBatches.ts';
 
 /**
  * Idempotency claims of one turn of the event loop sent as one `BatchExecuteStatement` of PartiQL
@@ -82,27 +82,28 @@ export class BatchedClaims {
   }
 
   async #send(batch: readonly PendingClaim[]): Promise<void> {
-    let unsent = batch;
+    const lastError = new Map<PendingClaim, BatchStatementError>();
     try {
-      for (let attempt = 0; unsent.length > 0; attempt++) {
+      const unsent = await sendWithRetries(batch, this.#waitsMs, async (claims) => {
         const output = await this.#client.send(
-          new BatchExecuteStatementCommand({ Statements: unsent.map((c) => c.statement) }),
+          new BatchExecuteStatementCommand({ Statements: claims.map((c) => c.statement) }),
         );
-        const wait = this.#waitsMs[attempt];
-        const again: PendingClaim[] = [];
-        unsent.forEach((claim, i) => {
+        return claims.filter((claim, i) => {
           const error = output.Responses?.[i]?.Error;
           if (!error) claim.settle.resolve('claimed');
           else if (error.Code === 'DuplicateItem') claim.settle.resolve('taken');
-          else if (TRANSIENT_CODES.has(error.Code ?? '') && wait !== undefined) again.push(claim);
-          else claim.settle.reject(new ClaimStatementError(error));
+          else if (!TRANSIENT_CODES.has(error.Code ?? '')) claim.settle.reject(new ClaimStatementError(error));
+          else {
+            lastError.set(claim, error);
+            return true; // sent again
+          }
+          return false;
         });
-        unsent = again;
-        if (unsent.length > 0) await new Promise((resolve) => setTimeout(resolve, jittered(wait!)));
-      }
+      });
+      for (const claim of unsent) claim.settle.reject(new ClaimStatementError(lastError.get(claim)!));
     } catch (error) {
-      // The call itself failed (after the SDK's own retries): no statement of it is known to be written.
-      for (const claim of unsent) claim.settle.reject(error);
+      // The call itself failed (after the SDK's own retries): no pending statement is known to be written.
+      for (const claim of batch) claim.settle.reject(error);
     }
   }
 }

@@ -10,7 +10,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { BatchedClaims } from './batchedClaims.ts';
-import { jittered, TurnBatches } from './turnBatches.ts';
+import { sendWithRetries, TurnBatches } from './turnBatches.ts';
 
 /**
  * Powertools' DynamoDB persistence layer with its claims and its settling writes gathered per turn of
@@ -136,23 +136,19 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
   }
 
   async #send(batch: readonly PendingWrite[]): Promise<void> {
-    let unsent = batch;
     try {
-      for (let attempt = 0; unsent.length > 0; attempt++) {
+      const unsent = await sendWithRetries(batch, this.#waitsMs, async (writes) => {
         const output = await this.#client.send(
-          new BatchWriteItemCommand({ RequestItems: { [this.#table]: unsent.map((w) => w.request) } }),
+          new BatchWriteItemCommand({ RequestItems: { [this.#table]: writes.map((w) => w.request) } }),
         );
         const returned = new Set((output.UnprocessedItems?.[this.#table] ?? []).map(keyOf));
-        const done = unsent.filter((w) => !returned.has(w.itemKey));
-        for (const write of done) write.settle.resolve();
-        unsent = unsent.filter((w) => !done.includes(w));
-        const wait = this.#waitsMs[attempt];
-        if (unsent.length === 0) return;
-        if (wait === undefined) throw new Error(`DynamoDB left ${unsent.length} write(s) unprocessed after retries`);
-        await new Promise((resolve) => setTimeout(resolve, jittered(wait)));
-      }
+        for (const write of writes) if (!returned.has(write.itemKey)) write.settle.resolve();
+        return writes.filter((w) => returned.has(w.itemKey));
+      });
+      const left = new Error(`DynamoDB left ${unsent.length} write(s) unprocessed after retries`);
+      for (const write of unsent) write.settle.reject(left);
     } catch (error) {
-      for (const write of unsent) write.settle.reject(error);
+      for (const write of batch) write.settle.reject(error);
     }
   }
 }

@@ -37,7 +37,27 @@ export class TurnBatches<T extends Keyed> {
   }
 }
 
-/** A wait of `ms` with full jitter in its upper half, so callers that failed together retry apart. */
+/** A wait of `ms` with jitter in its upper half, so callers that failed together retry apart. */
 export function jittered(ms: number): number {
   return ms * (0.5 + Math.random() * 0.5);
+}
+
+/**
+ * Sends `items`, then again what each `attempt` hands back (DynamoDB's throttled share), after each
+ * of `waitsMs` (jittered); returns what is still unsent when the waits run out. A call that throws
+ * ends it: the caller fails every item still pending (a settled promise ignores the second verdict).
+ */
+export async function sendWithRetries<T>(
+  items: readonly T[],
+  waitsMs: readonly number[],
+  attempt: (items: readonly T[]) => Promise<readonly T[]>,
+): Promise<readonly T[]> {
+  let unsent = items;
+  for (let i = 0; unsent.length > 0; i++) {
+    unsent = await attempt(unsent);
+    const wait = waitsMs[i];
+    if (unsent.length === 0 || wait === undefined) return unsent;
+    await new Promise((resolve) => setTimeout(resolve, jittered(wait)));
+  }
+  return unsent;
 }

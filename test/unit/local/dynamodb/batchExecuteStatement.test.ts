@@ -2,11 +2,10 @@ import {
   type AttributeValue,
   BatchExecuteStatementCommand,
   type BatchStatementRequest,
-  GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { TABLE, useEmulator } from './support.ts';
+import { failureOf, readItem, TABLE, useEmulator } from './support.ts';
 
 const key = (id: string) => ({ id: { S: id } });
 const insert = (id: string, extra: Record<string, AttributeValue> = {}): BatchStatementRequest => {
@@ -21,13 +20,8 @@ describe('DynamoDB emulator: BatchExecuteStatement (PartiQL INSERT)', () => {
   const env = useEmulator({ ttlSweepIntervalMs: 0 });
   const batch = (Statements: BatchStatementRequest[]) =>
     env.client.send(new BatchExecuteStatementCommand({ Statements }));
-  const read = async (id: string) =>
-    (await env.client.send(new GetItemCommand({ TableName: TABLE, Key: key(id), ConsistentRead: true }))).Item;
-  const failure = async (send: Promise<unknown>) => {
-    const error = (await send.catch((e: unknown) => e)) as Error & { $metadata?: { httpStatusCode?: number } };
-    expect(error).toBeInstanceOf(Error);
-    return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-  };
+  const read = (id: string) => readItem(env.client, id);
+  const failure = failureOf;
 
   it('inserts the items whose keys are free and fails the others on their own with DuplicateItem', async () => {
     // Prepare
