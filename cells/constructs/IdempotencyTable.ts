@@ -43,12 +43,21 @@ export class IdempotencyTable extends Construct {
   }
 
   /**
-   * What the ingest function does with a record — the conditional put (claim), the read, and the
-   * BatchWriteItem that settles a request's claims (COMPLETED puts and releases, ADR 0021) — and the key actions DynamoDB makes on the caller's behalf for a table encrypted with a
-   * customer-managed key (named one by one: no wildcard actions on the cell key).
+   * What the ingest function does with a record — the PartiQL INSERTs of a request's claims
+   * (BatchExecuteStatement, authorised per statement as `PartiQLInsert`, ADR 0022), the conditional
+   * put a taken key falls back to, the read, and the BatchWriteItem that settles a request's claims
+   * (COMPLETED puts and releases, ADR 0021) — and the key actions DynamoDB makes on the caller's
+   * behalf for a table encrypted with a customer-managed key (named one by one: no wildcard actions
+   * on the cell key).
    */
   grantRecordAccess(grantee: iam.IGrantable): void {
-    this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    this.table.grant(
+      grantee,
+      'dynamodb:PartiQLInsert',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:BatchWriteItem',
+    );
     this.table.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
   }
 }

@@ -20,10 +20,12 @@ import { BatchedPersistenceLayer, RECORD_ATTRIBUTES } from './batchedPersistence
  * directly rather than through `makeIdempotent`: a request of up to 10 events claims each event on
  * its own, but publishes the new ones in one PutEvents call.
  *
- * Per new event that is two writes: a conditional PutItem (INPROGRESS, with the payload hash) before
- * publishing and a put of the COMPLETED record (with the outcome) after — the second gathered with
- * the rest of the request's into one BatchWriteItem (`batchedPersistenceLayer.ts`, ADR 0021), so a
- * request of N new events makes N + 1 DynamoDB calls rather than 2N. A single conditional write would
+ * Per new event that is two writes: a claim (INPROGRESS, with the payload hash) before publishing and
+ * a put of the COMPLETED record (with the outcome) after. Each is gathered with the rest of the
+ * request's: the claims into one BatchExecuteStatement of PartiQL INSERTs (ADR 0022), the settling
+ * writes into one BatchWriteItem (ADR 0021) — `batchedPersistenceLayer.ts` — so a request of N new
+ * events makes 2 DynamoDB calls rather than 2N. An eventId seen before (its INSERT finds the key
+ * taken) goes through Powertools' conditional PutItem, which reads the record there. A single conditional write would
  * be half the write units, but it cannot tell "being published" from "published": a concurrent
  * repeat would be answered 202 for an event whose publication may still fail — and be lost if its
  * own request was abandoned. The INPROGRESS state makes the repeat wait instead.
@@ -63,6 +65,12 @@ export interface EventIdempotencyOptions {
    * compares the two). @default 'batched'
    */
   readonly settlement?: 'batched' | 'perEvent';
+  /**
+   * How claims are made: `batched` (one BatchExecuteStatement of INSERTs per request, ADR 0022) or
+   * `perEvent` (Powertools' conditional PutItem per event; kept for the micro-benchmark). With
+   * `settlement: 'perEvent'` claims are per event too. @default 'batched'
+   */
+  readonly claims?: 'batched' | 'perEvent';
 }
 
 /** Stable across deployments and identical locally and on AWS (Powertools' default is the function name). */
@@ -85,7 +93,11 @@ export class EventIdempotency {
             awsSdkV3Client: options.client,
             ...RECORD_ATTRIBUTES,
           })
-        : new BatchedPersistenceLayer({ tableName: options.tableName, client: options.client });
+        : new BatchedPersistenceLayer({
+            tableName: options.tableName,
+            client: options.client,
+            claims: options.claims ?? 'batched',
+          });
     this.#persistence.configure({
       keyPrefix: IDEMPOTENCY_KEY_PREFIX,
       config: new IdempotencyConfig({

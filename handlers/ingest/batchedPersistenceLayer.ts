@@ -9,12 +9,23 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
+import { BatchedClaims } from './batchedClaims.ts';
+import { sendWithRetries, TurnBatches } from './turnBatches.ts';
 
 /**
- * Powertools' DynamoDB persistence layer with its settling writes — `saveSuccess` (COMPLETED with
- * the outcome) and `deleteRecord` (release) — gathered into BatchWriteItem calls instead of one
- * UpdateItem or DeleteItem each. Claims and reads stay Powertools' own conditional PutItem and
- * GetItem, so every state and check of the protocol is unchanged.
+ * Powertools' DynamoDB persistence layer with its claims and its settling writes gathered per turn of
+ * the event loop.
+ *
+ * Claims (`saveInProgress`, ADR 0022): the INPROGRESS record Powertools builds — its key, expiry,
+ * in-progress expiry and payload hash, computed by Powertools itself — is written by a PartiQL
+ * INSERT in one BatchExecuteStatement per request (`batchedClaims.ts`). Only when the key is taken
+ * does the claim fall back to Powertools' own conditional PutItem, which reclaims an expired record
+ * or answers the existing one (`IdempotencyItemAlreadyExistsError`), so every state of the protocol
+ * is decided exactly as before.
+ *
+ * Settling writes (ADR 0021) — `saveSuccess` (COMPLETED with the outcome) and `deleteRecord`
+ * (release) — are gathered into BatchWriteItem calls instead of one UpdateItem or DeleteItem each.
+ * Reads stay Powertools' own GetItem.
  *
  * Why this keeps the guarantees: Powertools' UpdateItem to COMPLETED is unconditional, and so is
  * its DeleteItem; a BatchWriteItem put of the whole COMPLETED record (the same attributes, without
@@ -26,8 +37,13 @@ import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 export interface BatchedPersistenceLayerOptions {
   readonly tableName: string;
   readonly client: DynamoDBClient;
-  /** Waits before resending `UnprocessedItems`. @default [25, 100, 400] */
+  /** Waits before resending `UnprocessedItems` and throttled claims. @default [25, 100, 400] (jittered) */
   readonly unprocessedWaitsMs?: readonly number[];
+  /**
+   * `batched`: claims as PartiQL INSERTs in one BatchExecuteStatement per turn; `perEvent`:
+   * Powertools' conditional PutItem per claim (ADR 0021, kept for the micro-benchmark). @default 'batched'
+   */
+  readonly claims?: 'batched' | 'perEvent';
 }
 
 /** DynamoDB's limit on one BatchWriteItem call. */
@@ -51,13 +67,41 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
   readonly #table: string;
   readonly #client: DynamoDBClient;
   readonly #waitsMs: readonly number[];
-  #pending: PendingWrite[] = [];
+  readonly #writes = new TurnBatches<PendingWrite>(MAX_BATCH, (batch) => this.#send(batch));
+  readonly #claims: BatchedClaims | undefined;
 
   constructor(options: BatchedPersistenceLayerOptions) {
     super({ tableName: options.tableName, awsSdkV3Client: options.client, ...RECORD_ATTRIBUTES });
     this.#table = options.tableName;
     this.#client = options.client;
     this.#waitsMs = options.unprocessedWaitsMs ?? DEFAULT_UNPROCESSED_WAITS_MS;
+    this.#claims =
+      options.claims === 'perEvent'
+        ? undefined
+        : new BatchedClaims({ tableName: options.tableName, client: options.client, retryWaitsMs: this.#waitsMs });
+  }
+
+  /**
+   * saveInProgress: the record as Powertools' `_putRecord` writes it, inserted in the turn's batch;
+   * a taken key goes through Powertools' conditional PutItem (reclaim, or the existing record).
+   */
+  protected override async _putRecord(record: IdempotencyRecord): Promise<void> {
+    if (!this.#claims) return super._putRecord(record);
+    const item: Record<string, AttributeValue> = {
+      ...this.getKey(record.idempotencyKey),
+      ...marshall({
+        [RECORD_ATTRIBUTES.expiryAttr]: record.expiryTimestamp,
+        [RECORD_ATTRIBUTES.statusAttr]: record.getStatus(),
+      }),
+    };
+    if (record.inProgressExpiryTimestamp !== undefined) {
+      item[RECORD_ATTRIBUTES.inProgressExpiryAttr] = { N: record.inProgressExpiryTimestamp.toString() };
+    }
+    if (this.isPayloadValidationEnabled() && record.payloadHash !== undefined) {
+      item[RECORD_ATTRIBUTES.validationKeyAttr] = { S: record.payloadHash };
+    }
+    const result = await this.#claims.claim(record.idempotencyKey, item);
+    if (result === 'taken') return super._putRecord(record);
   }
 
   /** saveSuccess: the whole COMPLETED record, as Powertools' UpdateItem would leave it. */
@@ -88,43 +132,23 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
   }
 
   #enqueue(itemKey: string, request: WriteRequest): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.#pending.length === 0) queueMicrotask(() => this.#flush());
-      this.#pending.push({ itemKey, request, settle: { resolve, reject } });
-    });
-  }
-
-  /** Sends what was gathered: one call per 25 writes, a key at most once per call (DynamoDB's rule). */
-  #flush(): void {
-    const pending = this.#pending;
-    this.#pending = [];
-    const batches: PendingWrite[][] = [];
-    for (const write of pending) {
-      const batch = batches.find((b) => b.length < MAX_BATCH && !b.some((w) => w.itemKey === write.itemKey));
-      if (batch) batch.push(write);
-      else batches.push([write]);
-    }
-    for (const batch of batches) void this.#send(batch);
+    return new Promise((resolve, reject) => this.#writes.push({ itemKey, request, settle: { resolve, reject } }));
   }
 
   async #send(batch: readonly PendingWrite[]): Promise<void> {
-    let unsent = batch;
     try {
-      for (let attempt = 0; unsent.length > 0; attempt++) {
+      const unsent = await sendWithRetries(batch, this.#waitsMs, async (writes) => {
         const output = await this.#client.send(
-          new BatchWriteItemCommand({ RequestItems: { [this.#table]: unsent.map((w) => w.request) } }),
+          new BatchWriteItemCommand({ RequestItems: { [this.#table]: writes.map((w) => w.request) } }),
         );
         const returned = new Set((output.UnprocessedItems?.[this.#table] ?? []).map(keyOf));
-        const done = unsent.filter((w) => !returned.has(w.itemKey));
-        for (const write of done) write.settle.resolve();
-        unsent = unsent.filter((w) => !done.includes(w));
-        const wait = this.#waitsMs[attempt];
-        if (unsent.length === 0) return;
-        if (wait === undefined) throw new Error(`DynamoDB left ${unsent.length} write(s) unprocessed after retries`);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
+        for (const write of writes) if (!returned.has(write.itemKey)) write.settle.resolve();
+        return writes.filter((w) => returned.has(w.itemKey));
+      });
+      const left = new Error(`DynamoDB left ${unsent.length} write(s) unprocessed after retries`);
+      for (const write of unsent) write.settle.reject(left);
     } catch (error) {
-      for (const write of unsent) write.settle.reject(error);
+      for (const write of batch) write.settle.reject(error);
     }
   }
 }

@@ -1,9 +1,12 @@
 /**
- * The ingest handler with idempotency on, under the two settlement protocols in one run (ADR 0021):
+ * The ingest handler with idempotency on, under the three protocols in one run (ADRs 0021, 0022):
  *
  * - `perEvent` — Powertools' conditional PutItem (claim) and UpdateItem (COMPLETED) per event: 2N
  *   DynamoDB calls for a request of N new events (the protocol before ADR 0021);
- * - `batched` — the same claims, then one BatchWriteItem settling the request: N + 1 calls.
+ * - `batchedSettlement` — the same claims, then one BatchWriteItem settling the request: N + 1
+ *   calls (ADR 0021);
+ * - `batched` — the claims as one BatchExecuteStatement of PartiQL INSERTs, then the BatchWriteItem:
+ *   2 calls (ADR 0022).
  *
  * The handler runs in this process with the local cell's loopback SDK clients; the DynamoDB and
  * EventBridge emulators run on the emulator worker thread as in the cell, so `process.cpuUsage`
@@ -13,9 +16,10 @@
  *
  *   npx tsx load-tests/micro/idempotencyProtocol.ts [--requests 300] [--batch 10] [--concurrency 8] [--rounds 2]
  */
+import { loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EventIdempotency } from '../../handlers/ingest/EventIdempotency.ts';
+import { EventIdempotency, type EventIdempotencyOptions } from '../../handlers/ingest/EventIdempotency.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
 import { toApiGatewayEvent } from '../../local/cell/api/toApiGatewayEvent.ts';
 import { loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
@@ -25,8 +29,13 @@ import { BENCH_ACCOUNT, BENCH_BUS, BENCH_LAMBDA_ENV, startBenchEmulators } from 
 import { benchFlags } from './benchFlags.ts';
 
 const { requests, batch, concurrency, rounds } = benchFlags({ requests: 300, batch: 10, concurrency: 8, rounds: 2 });
-const PROTOCOLS = ['perEvent', 'batched'] as const;
+const PROTOCOLS = ['perEvent', 'batchedSettlement', 'batched'] as const;
 type Protocol = (typeof PROTOCOLS)[number];
+const OPTIONS: Record<Protocol, Pick<EventIdempotencyOptions, 'settlement' | 'claims'>> = {
+  perEvent: { settlement: 'perEvent' },
+  batchedSettlement: { settlement: 'batched', claims: 'perEvent' },
+  batched: { settlement: 'batched', claims: 'batched' },
+};
 const TABLE = 'bench-idempotency';
 const bench = await startBenchEmulators('idempotency', {
   databases: [],
@@ -56,11 +65,11 @@ const config = ingestConfigFromEnv({
 const eventBridge = new EventBridgeClient(loopbackSdkClientConfig(config.eventBridge, 'events'));
 const dynamoDB = new DynamoDBClient(loopbackSdkClientConfig(config.idempotency!.dynamoDB, 'dynamodb'));
 const handlers = Object.fromEntries(
-  PROTOCOLS.map((settlement) => [
-    settlement,
+  PROTOCOLS.map((protocol) => [
+    protocol,
     createIngestHandler(config, {
       eventBridge,
-      idempotency: new EventIdempotency({ tableName: TABLE, client: dynamoDB, windowHours: 24, settlement }),
+      idempotency: new EventIdempotency({ tableName: TABLE, client: dynamoDB, windowHours: 24, ...OPTIONS[protocol] }),
     }),
   ]),
 ) as Record<Protocol, ReturnType<typeof createIngestHandler>>;
@@ -126,7 +135,7 @@ async function round(protocol: Protocol, count: number): Promise<RoundResult> {
 
 try {
   for (const protocol of PROTOCOLS) await round(protocol, Math.max(20, Math.floor(requests / 5)));
-  const results: Record<Protocol, RoundResult[]> = { perEvent: [], batched: [] };
+  const results: Record<Protocol, RoundResult[]> = { perEvent: [], batchedSettlement: [], batched: [] };
   for (let r = 0; r < rounds; r++) {
     for (const protocol of r % 2 === 0 ? PROTOCOLS : [...PROTOCOLS].reverse()) {
       results[protocol].push(await round(protocol, requests));
@@ -134,7 +143,7 @@ try {
   }
   const mean = (rs: RoundResult[], k: keyof RoundResult) => rs.reduce((s, r) => s + r[k], 0) / rs.length;
   console.log(
-    `ingest with idempotency, ${requests} requests × ${batch} new events, ${concurrency} in flight, ${rounds} rounds`,
+    `ingest with idempotency, ${requests} requests × ${batch} new events, ${concurrency} in flight, ${rounds} rounds, load average ${loadavg()[0]!.toFixed(2)}`,
   );
   console.log(
     '| protocol | requests/s | events/s | request p50 ms | cell CPU ms per event | DynamoDB calls per request |',
@@ -147,15 +156,19 @@ try {
       `| ${protocol} | ${rps.toFixed(0)} | ${(rps * batch).toFixed(0)} | ${mean(rs, 'p50Ms').toFixed(1)} | ${mean(rs, 'cpuMsPerEvent').toFixed(3)} | ${mean(rs, 'dynamoCallsPerRequest').toFixed(2)} |`,
     );
   }
-  const ratio = (k: keyof RoundResult) => mean(results.batched, k) / mean(results.perEvent, k);
-  // Each round's pair (adjacent in time), so drift in the machine's load shows as spread.
-  const pairs = results.batched.map((b, i) => b.requestsPerSecond / results.perEvent[i]!.requestsPerSecond);
-  const cpuPairs = results.batched.map((b, i) => b.cpuMsPerEvent / results.perEvent[i]!.cpuMsPerEvent);
-  const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×`;
-  console.log(`per round, batched ÷ perEvent: requests/s ${range(pairs)}, CPU per event ${range(cpuPairs)}`);
-  console.log(
-    `| batched ÷ perEvent | ${ratio('requestsPerSecond').toFixed(2)}× | | ${ratio('p50Ms').toFixed(2)}× | ${ratio('cpuMsPerEvent').toFixed(2)}× | ${ratio('dynamoCallsPerRequest').toFixed(2)}× |`,
-  );
+  for (const [protocol, base] of [
+    ['batched', 'batchedSettlement'],
+    ['batched', 'perEvent'],
+    ['batchedSettlement', 'perEvent'],
+  ] as const) {
+    const ratio = (k: keyof RoundResult) => mean(results[protocol], k) / mean(results[base], k);
+    // Each round's pair (adjacent in time), so drift in the machine's load shows as spread.
+    const pairs = (k: keyof RoundResult) => results[protocol].map((b, i) => b[k] / results[base][i]![k]);
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×`;
+    console.log(
+      `| ${protocol} ÷ ${base} | ${ratio('requestsPerSecond').toFixed(2)}× (rounds ${range(pairs('requestsPerSecond'))}) | | ${ratio('p50Ms').toFixed(2)}× | ${ratio('cpuMsPerEvent').toFixed(2)}× (rounds ${range(pairs('cpuMsPerEvent'))}) | ${ratio('dynamoCallsPerRequest').toFixed(2)}× |`,
+    );
+  }
 } finally {
   eventBridge.destroy();
   dynamoDB.destroy();

@@ -69,6 +69,12 @@ const TTL_MAX_AGE_SECONDS = 5 * 365 * 24 * 3600;
 
 export class DynamoDBStore extends SqliteStore {
   readonly #statements = new StatementCache(this.writer);
+  /**
+   * Table rows by name, read once: every item operation looks its table up, and the rows change
+   * only through this store (create, delete, TTL), which forgets the entry it changes. Rows read
+   * inside a transaction are not kept: it may still roll back.
+   */
+  readonly #tables = new Map<string, TableRow>();
 
   constructor(options: DynamoDBStoreOptions) {
     super(STORE_FILE_SPEC, options);
@@ -95,9 +101,11 @@ export class DynamoDBStore extends SqliteStore {
   }
 
   table(name: string): TableRow | undefined {
+    const cached = this.#tables.get(name);
+    if (cached) return cached;
     const row = this.#statements.first('SELECT * FROM tables WHERE name = ?', name);
     if (!row) return undefined;
-    return {
+    const table: TableRow = {
       name: row.name as string,
       arn: row.arn as string,
       keySchema: JSON.parse(row.key_schema as string),
@@ -106,6 +114,8 @@ export class DynamoDBStore extends SqliteStore {
       ttlAttribute: (row.ttl_attribute as string | null) ?? undefined,
       createdAtMs: Number(row.created_at_ms),
     };
+    if (!this.writer.isTransaction) this.#tables.set(name, table);
+    return table;
   }
 
   tableNames(): string[] {
@@ -120,12 +130,14 @@ export class DynamoDBStore extends SqliteStore {
   }
 
   deleteTable(name: string): void {
+    this.#tables.delete(name);
     this.#statements.get('DELETE FROM items WHERE table_name = ?').run(name);
     this.#statements.get('DELETE FROM tables WHERE name = ?').run(name);
   }
 
   /** Enables TTL on `attribute` (or disables it with `undefined`), re-reading every item's expiry. */
   setTimeToLive(tableName: string, attribute: string | undefined): void {
+    this.#tables.delete(tableName);
     this.#statements.get('UPDATE tables SET ttl_attribute = ? WHERE name = ?').run(attribute ?? null, tableName);
     const rows = this.#statements.get('SELECT item_key, item FROM items WHERE table_name = ?').all(tableName);
     const update = this.#statements.get('UPDATE items SET expires_at_s = ? WHERE table_name = ? AND item_key = ?');
@@ -174,6 +186,7 @@ export class DynamoDBStore extends SqliteStore {
 
   override close(): void {
     this.#statements.clear();
+    this.#tables.clear();
     super.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { EmulatorOptions, RunningJsonEmulator } from '../awsEmulator/index.ts';
 import { JsonProtocolRouter, resolveEmulatorOptions, startJsonEmulator } from '../awsEmulator/index.ts';
+import { batchExecuteStatement } from './actions/batchExecuteStatement.ts';
 import { batchWriteItem } from './actions/batchWriteItem.ts';
 import { deleteItem } from './actions/deleteItem.ts';
 import { getItem } from './actions/getItem.ts';
@@ -51,6 +52,7 @@ export async function startDynamoDBEmulator(options: DynamoDBEmulatorOptions): P
     .register('UpdateItem', updateItem)
     .register('DeleteItem', deleteItem)
     .register('BatchWriteItem', batchWriteItem)
+    .register('BatchExecuteStatement', batchExecuteStatement)
     .register('CreateTable', createTable)
     .register('DescribeTable', describeTable)
     .register('DeleteTable', deleteTable)

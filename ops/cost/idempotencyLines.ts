@@ -4,19 +4,22 @@ import type { IdempotencyStorePrices } from './idempotencyPrices.ts';
 /**
  * What the idempotency store costs (the same for both analytics stores: it sits in front of the bus).
  *
- * Per new event the ingest function makes a conditional PutItem (INPROGRESS, Powertools' claim) and a
- * put of the COMPLETED record, the latter gathered with the rest of the request's into one
- * BatchWriteItem (ADR 0021): 2 write units (an item is ~350 bytes, under 1 KB) in 1 + 1/B requests
- * for requests of B events. On-demand DynamoDB bills write units, not requests — a BatchWriteItem
- * of 10 puts is 10 units — so batching cuts the calls (Lambda time) and not this line. A repeat costs its failed
- * conditional PutItem (1 write unit; the old item comes back with it, no read). A repeat that finds
- * the record in progress reads it (strongly consistent, 1 read unit per GetItem). Storage holds each
- * event's record for the window plus the time TTL takes to delete it (free, but "within a few days").
+ * Per new event the ingest function writes a claim (INPROGRESS, a PartiQL INSERT, gathered with the
+ * rest of the request's into one BatchExecuteStatement, ADR 0022) and a put of the COMPLETED record
+ * (gathered into one BatchWriteItem, ADR 0021): 2 write units (an item is ~350 bytes, under 1 KB) in
+ * 2/B requests for requests of B events. On-demand DynamoDB bills write units, not requests — a
+ * batch of 10 writes is 10 units — so batching cuts the calls (Lambda time) and not this line. A
+ * repeat costs its failed INSERT (`DuplicateItem`) and the conditional PutItem it falls back to
+ * (2 write units; the old item comes back with the PutItem, no read). A repeat that finds the record
+ * in progress reads it (strongly consistent, 1 read unit per GetItem). Storage holds each event's
+ * record for the window plus the time TTL takes to delete it (free, but "within a few days").
  */
 export interface IdempotencyAssumptions {
-  /** Write units per new event. @default 2 (conditional PutItem + the COMPLETED put) */
+  /** Write units per new event. @default 2 (the INSERT claim + the COMPLETED put) */
   readonly writesPerNewEvent: number;
-  /** Events per ingest request (the producer client batches 10): one BatchWriteItem settles them. @default 10 */
+  /** Write units per repeat. @default 2 (the INSERT that finds the key taken + the conditional PutItem) */
+  readonly writesPerRepeat: number;
+  /** Events per ingest request (the producer client batches 10): one call claims them, one settles them. @default 10 */
   readonly eventsPerRequest: number;
   /** Requests that repeat an event already accepted, per event accepted. @default 0.01 */
   readonly repeatShare: number;
@@ -30,6 +33,7 @@ export interface IdempotencyAssumptions {
 
 export const DEFAULT_IDEMPOTENCY_ASSUMPTIONS: IdempotencyAssumptions = {
   writesPerNewEvent: 2,
+  writesPerRepeat: 2,
   eventsPerRequest: 10,
   repeatShare: 0.01,
   itemBytes: 350,
@@ -37,9 +41,9 @@ export const DEFAULT_IDEMPOTENCY_ASSUMPTIONS: IdempotencyAssumptions = {
   ttlDeletionLagHours: 48,
 };
 
-/** DynamoDB calls per new event: a claim each, and one BatchWriteItem per request to settle them. */
+/** DynamoDB calls per new event: one BatchExecuteStatement per request to claim, one BatchWriteItem to settle. */
 export function idempotencyRequestsPerEvent(a: Pick<IdempotencyAssumptions, 'eventsPerRequest'>): number {
-  return 1 + 1 / Math.max(1, a.eventsPerRequest);
+  return 2 / Math.max(1, a.eventsPerRequest);
 }
 
 /** DynamoDB adds 100 bytes of indexing overhead to each item's billed storage. */
@@ -50,7 +54,7 @@ export function addIdempotencyLines(
   prices: IdempotencyStorePrices,
   a: IdempotencyAssumptions = DEFAULT_IDEMPOTENCY_ASSUMPTIONS,
 ): void {
-  const writes = ctx.events * (a.writesPerNewEvent + a.repeatShare);
+  const writes = ctx.events * (a.writesPerNewEvent + a.writesPerRepeat * a.repeatShare);
   ctx.add(
     'dynamoDb',
     `idempotency writes (${a.writesPerNewEvent} per event in ${idempotencyRequestsPerEvent(a)} requests + repeats)`,

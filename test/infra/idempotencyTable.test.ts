@@ -67,6 +67,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s idempotenc
     expect(onTable.flatMap((s) => [s.Action].flat()).sort()).toEqual([
       'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
+      'dynamodb:PartiQLInsert',
       'dynamodb:PutItem',
     ]);
   });

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { ParseCache } from '../ParseCache.ts';
 import type { Comparator, Condition, Operand, Path, PathElement, SetValue, UpdateActions } from './expressionTree.ts';
 import type { Placeholders } from './Placeholders.ts';
 
@@ -43,10 +44,17 @@ function tokenize(expression: string, label: string): Token[] {
   return tokens;
 }
 
+/**
+ * Tokens by expression text: clients send the same few expressions on every call (Powertools'
+ * claim condition, …), and tokenizing is most of parsing. The tokens hold placeholders unresolved,
+ * so they are the cacheable part; the tree is built per call, resolving the call's own placeholders.
+ */
+const TOKENS = new ParseCache<readonly Token[]>(512);
+
 /** A recursive-descent parser over one expression's tokens. */
 class Parser {
   private position = 0;
-  private readonly tokens: Token[];
+  private readonly tokens: readonly Token[];
 
   constructor(
     expression: string,
@@ -54,7 +62,7 @@ class Parser {
     private readonly placeholders: Placeholders,
   ) {
     if (expression.trim() === '') throw new ValidationError(`Invalid ${label}: The expression can not be empty;`);
-    this.tokens = tokenize(expression, label);
+    this.tokens = TOKENS.get(`${label}\u0000${expression}`, () => tokenize(expression, label));
   }
 
   private peek(): Token | undefined {

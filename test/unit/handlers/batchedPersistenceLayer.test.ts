@@ -1,12 +1,20 @@
-import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  type BatchStatementRequest,
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { EventIdempotency } from '../../../handlers/ingest/EventIdempotency.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 
 /**
- * The batched settlement's handling of what the emulator never does: `UnprocessedItems` (DynamoDB's
- * answer under throttling) and more writes in one turn than one call may carry. The DynamoDB answers
+ * The batched claims' and settlement's handling of what the emulator never does: per-statement
+ * throttling and `UnprocessedItems` (DynamoDB's answers under throttling), and more claims or writes
+ * in one turn than one call may carry. The DynamoDB answers
  * here are AWS's documented shapes; the protocol against a real store is in ingestIdempotency.test.ts.
  */
 const TABLE = 'bems-test-idempotency';
@@ -73,5 +81,81 @@ describe('batched settlement of idempotency claims', () => {
     dynamo.on(BatchWriteItemCommand).rejects(new Error('ProvisionedThroughputExceeded'));
     const e = event();
     await expect(idempotency.release(e)).rejects.toThrow('ProvisionedThroughputExceeded');
+  });
+});
+
+describe('batched claims', () => {
+  const statements = (dynamo: ReturnType<typeof setup>['dynamo']) =>
+    dynamo.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.Statements ?? []);
+  const keyOf = (s: BatchStatementRequest) => s.Parameters?.[0]?.S;
+  /** DynamoDB's answers, call by call (the last repeats): per statement an error code, or none. */
+  const answer = (...codes: (string | undefined)[][]) => {
+    let call = 0;
+    return (input: { Statements: unknown[] }) => {
+      const these = codes[Math.min(call++, codes.length - 1)]!;
+      return {
+        Responses: input.Statements.map((_, i) => {
+          const code = these[i];
+          return code ? { TableName: TABLE, Error: { Code: code, Message: `${code} here` } } : { TableName: TABLE };
+        }),
+      };
+    };
+  };
+
+  it('inserts the record Powertools builds, with its attributes as parameters', async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake(answer([undefined]));
+    expect((await idempotency.claim(event(), 30_000)).kind).toBe('new');
+    const [[statement]] = statements(dynamo) as [[BatchStatementRequest]];
+    expect(statement.Statement).toBe(
+      `INSERT INTO "${TABLE}" VALUE {'id': ?, 'expiration': ?, 'status': ?, 'in_progress_expiration': ?, 'validation': ?}`,
+    );
+    expect(statement.Parameters?.[2]).toEqual({ S: 'INPROGRESS' });
+  });
+
+  it('sends again only the statements DynamoDB throttled', async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake(answer([undefined, 'ThrottlingError', undefined], [undefined]));
+    const events = [event(), event(), event()];
+    const claims = await Promise.all(events.map((e) => idempotency.claim(e, 30_000)));
+    expect(claims.map((c) => c.kind)).toEqual(['new', 'new', 'new']);
+    const calls = statements(dynamo);
+    expect(calls.map((c) => c.length)).toEqual([3, 1]);
+    expect(keyOf(calls[1]![0]!)).toBe(keyOf(calls[0]![1]!));
+  });
+
+  it('gives up on a statement still throttled after its retries, and at once on one refused for good', async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake(answer(['ProvisionedThroughputExceeded', 'AccessDenied']));
+    const [throttled, denied] = await Promise.all([idempotency.claim(event(), 1), idempotency.claim(event(), 1)]);
+    expect(throttled).toMatchObject({ kind: 'unavailable' });
+    expect(String((throttled as { error: unknown }).error)).toMatch(/ProvisionedThroughputExceeded/);
+    expect(String((denied as { error: unknown }).error)).toMatch(/AccessDenied: AccessDenied here/);
+    expect(statements(dynamo).map((c) => c.length)).toEqual([2, 1, 1, 1]);
+  });
+
+  it("hands a taken key to Powertools' conditional PutItem, which reclaims an expired record", async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake(answer(['DuplicateItem']));
+    dynamo.on(PutItemCommand).resolves({});
+    expect((await idempotency.claim(event(), 30_000)).kind).toBe('new');
+    const [put] = dynamo.commandCalls(PutItemCommand);
+    expect(put!.args[0].input.ConditionExpression).toMatch(/^attribute_not_exists\(#id\) OR #expiry < :now/);
+  });
+
+  it('splits a turn of more than 25 claims into calls of at most 25, a key once per call', async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake(answer([]));
+    const events = Array.from({ length: 30 }, event);
+    await Promise.all([...events, events[0]!].map((e) => idempotency.claim(e, 30_000)));
+    const calls = statements(dynamo);
+    expect(calls.map((c) => c.length)).toEqual([25, 6]);
+    for (const call of calls) expect(new Set(call.map(keyOf)).size).toBe(call.length);
+  });
+
+  it('makes every claim of a call that failed unavailable', async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).rejects(new Error('socket hang up'));
+    expect(await idempotency.claim(event(), 1)).toMatchObject({ kind: 'unavailable' });
   });
 });

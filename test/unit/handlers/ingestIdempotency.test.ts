@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EventIdempotency } from '../../../handlers/ingest/EventIdempotency.ts';
+import { EventIdempotency, IDEMPOTENCY_KEY_PREFIX } from '../../../handlers/ingest/EventIdempotency.ts';
 import { createIngestHandler, ingestConfigFromEnv } from '../../../handlers/ingest.ts';
 import { ConfigError } from '../../../handlers/shared/errors.ts';
 import { type RunningDynamoDBEmulator, startDynamoDBEmulator } from '../../../local/dynamodb/index.ts';
@@ -54,8 +55,8 @@ afterEach(() => {
   eventBridge.reset();
 });
 
-function setup(env: Record<string, string> = {}) {
-  const config = ingestConfigFromEnv(
+function setupConfig(env: Record<string, string> = {}) {
+  return ingestConfigFromEnv(
     handlerTestEnv({
       EVENT_BUS_NAME: 'bems-test-bus',
       IDEMPOTENCY_TABLE_NAME: TABLE,
@@ -63,8 +64,18 @@ function setup(env: Record<string, string> = {}) {
       ...env,
     }),
   );
-  return createIngestHandler(config, { retryClock: instantRetryClock() });
 }
+
+function setup(env: Record<string, string> = {}) {
+  return createIngestHandler(setupConfig(env), { retryClock: instantRetryClock() });
+}
+
+/** The record key Powertools derives from an eventId (`eventKeyJmesPath: 'eventId'`, sha256). */
+const recordKey = (eventId: string) => ({
+  [IDEMPOTENCY_RECORD.partitionKey]: {
+    S: `${IDEMPOTENCY_KEY_PREFIX}#${createHash('sha256').update(JSON.stringify(eventId)).digest('base64')}`,
+  },
+});
 
 const event = (overrides = {}) => buildInvoiceEvent('ingestion', overrides);
 const post = (body: unknown) => buildApiGatewayEvent({ stage: 'ingestion', body });
@@ -97,7 +108,7 @@ describe('ingest handler idempotency', () => {
     expect(published()).toEqual([first.eventId]);
   });
 
-  it('settles a request of 10 new events with one BatchWriteItem: 11 DynamoDB calls, not 20', async () => {
+  it('claims a request of 10 new events in one BatchExecuteStatement and settles them in one BatchWriteItem: 2 DynamoDB calls, not 20', async () => {
     // Prepare: the real client, counting the commands it sends.
     const config = ingestConfigFromEnv(
       handlerTestEnv({
@@ -127,11 +138,13 @@ describe('ingest handler idempotency', () => {
 
     // Assess
     expect(first.statusCode).toBe(202);
-    expect(onFirst).toEqual({ PutItemCommand: 10, BatchWriteItemCommand: 1 });
+    expect(onFirst).toEqual({ BatchExecuteStatementCommand: 1, BatchWriteItemCommand: 1 });
     expect(repeat.statusCode).toBe(202);
     expect(repeat.headers?.['idempotent-replayed']).toBe('true');
     expect(JSON.parse(repeat.body).repeated).toEqual(events.map((e) => e.eventId));
-    expect(counts(sent)).toEqual({ PutItemCommand: 10 });
+    // Every INSERT found its key taken: each falls back to Powertools' conditional PutItem, which
+    // returns the COMPLETED record a repeat is answered from.
+    expect(counts(sent)).toEqual({ BatchExecuteStatementCommand: 1, PutItemCommand: 10 });
     expect(published()).toEqual(events.map((e) => e.eventId));
   });
 
@@ -286,6 +299,62 @@ describe('ingest handler idempotency', () => {
       conflictingEventIds: [held.eventId],
     });
     expect(published()).toEqual([]);
+  });
+
+  it("claims with the record Powertools' own conditional PutItem writes, attribute for attribute", async () => {
+    // Prepare: one instant for both claims, so the expiries agree too.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2026-12-07T12:00:00Z'));
+    const client = new DynamoDBClient(setupConfig().idempotency!.dynamoDB);
+    const claimWith = (claims: 'batched' | 'perEvent') =>
+      new EventIdempotency({ tableName: TABLE, client, windowHours: 24, claims });
+    const claimed = event();
+    const read = async () =>
+      (
+        await client.send(
+          new GetItemCommand({ TableName: TABLE, Key: recordKey(claimed.eventId), ConsistentRead: true }),
+        )
+      ).Item;
+
+    // Act
+    expect((await claimWith('batched').claim(claimed, 30_000)).kind).toBe('new');
+    const batched = await read();
+    await claimWith('batched').release(claimed);
+    expect((await claimWith('perEvent').claim(claimed, 30_000)).kind).toBe('new');
+    const perEvent = await read();
+
+    // Assess
+    expect(batched).toEqual(perEvent);
+    expect(Object.keys(batched!).sort()).toEqual(
+      [
+        IDEMPOTENCY_RECORD.partitionKey,
+        IDEMPOTENCY_RECORD.ttlAttribute,
+        'in_progress_expiration',
+        'status',
+        'validation',
+      ].sort(),
+    );
+  });
+
+  it('reclaims an eventId whose claimant died once its in-progress expiry has passed', async () => {
+    // Prepare: a claim held for 1 ms by a request that never settles it.
+    const handler = setup();
+    const orphan = event();
+    const other = new EventIdempotency({
+      tableName: TABLE,
+      client: new DynamoDBClient(setupConfig().idempotency!.dynamoDB),
+      windowHours: 24,
+    });
+    expect((await other.claim(orphan, 1)).kind).toBe('new');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Act
+    const answer = await handler(post({ events: [orphan, event()] }));
+
+    // Assess
+    expect(answer.statusCode).toBe(202);
+    expect(answer.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(published()).toHaveLength(2);
   });
 
   it('answers 503 IDEMPOTENCY_UNAVAILABLE and publishes nothing when the store cannot be reached', async () => {

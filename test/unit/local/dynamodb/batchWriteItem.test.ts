@@ -1,12 +1,11 @@
 import {
   BatchWriteItemCommand,
-  GetItemCommand,
   PutItemCommand,
   ResourceNotFoundException,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { TABLE, useEmulator } from './support.ts';
+import { failureOf, readItem, TABLE, useEmulator } from './support.ts';
 
 const key = (id: string) => ({ id: { S: id } });
 const put = (id: string, extra = {}): WriteRequest => ({ PutRequest: { Item: { ...key(id), ...extra } } });
@@ -16,13 +15,8 @@ describe('DynamoDB emulator: BatchWriteItem', () => {
   const env = useEmulator({ ttlSweepIntervalMs: 0 });
   const batch = (requests: WriteRequest[], table = TABLE) =>
     env.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
-  const read = async (id: string) =>
-    (await env.client.send(new GetItemCommand({ TableName: TABLE, Key: key(id), ConsistentRead: true }))).Item;
-  const failure = async (send: Promise<unknown>) => {
-    const error = (await send.catch((e: unknown) => e)) as Error & { $metadata?: { httpStatusCode?: number } };
-    expect(error).toBeInstanceOf(Error);
-    return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-  };
+  const read = (id: string) => readItem(env.client, id);
+  const failure = failureOf;
 
   it('puts whole items and deletes others in one call, answering no UnprocessedItems', async () => {
     // Prepare

@@ -2,12 +2,14 @@ import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
   PutItemCommand,
   ResourceNotFoundException,
   UpdateItemCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { TABLE, useEmulator } from './support.ts';
@@ -331,6 +333,46 @@ describe('DynamoDB emulator', () => {
       const { Table } = await env.client.send(new DescribeTableCommand({ TableName: 'made' }));
       expect(Table).toMatchObject({ TableStatus: 'ACTIVE', BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' } });
       expect(Table?.TableArn).toBe('arn:aws:dynamodb:eu-west-1:000000000000:table/made');
+    });
+
+    it('sees a table deleted, made again with another key, and its TTL switched, at once (no stale table)', async () => {
+      // Prepare: item operations on `made` read its table row.
+      const make = (keyName: string) =>
+        env.client.send(
+          new CreateTableCommand({
+            TableName: 'made',
+            KeySchema: [{ AttributeName: keyName, KeyType: 'HASH' }],
+            AttributeDefinitions: [{ AttributeName: keyName, AttributeType: 'S' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        );
+      await make('k');
+      await env.client.send(new PutItemCommand({ TableName: 'made', Item: { k: { S: 'a' } } }));
+
+      // Act
+      await env.client.send(new DeleteTableCommand({ TableName: 'made' }));
+      const gone = await env.client
+        .send(new PutItemCommand({ TableName: 'made', Item: { k: { S: 'a' } } }))
+        .catch((e: Error) => e.name);
+      await make('other');
+      const oldKey = await env.client
+        .send(new PutItemCommand({ TableName: 'made', Item: { k: { S: 'a' } } }))
+        .catch((e: Error) => e.message);
+      await env.client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: 'made',
+          TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' },
+        }),
+      );
+      const past = String(Math.floor(Date.now() / 1000) - 60);
+      await env.client.send(
+        new PutItemCommand({ TableName: 'made', Item: { other: { S: 'x' }, expires: { N: past } } }),
+      );
+
+      // Assess
+      expect(gone).toBe('ResourceNotFoundException');
+      expect(oldKey).toBe('One or more parameter values were invalid: Missing the key other in the item');
+      expect(env.emulator.sweepExpired()).toBe(1);
     });
 
     it('returns expired items until the TTL process deletes them, as DynamoDB does', async () => {

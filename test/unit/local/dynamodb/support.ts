@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeEach } from 'vitest';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, expect } from 'vitest';
 import {
   type DynamoDBEmulatorOptions,
   type DynamoDBTableConfig,
@@ -45,4 +45,17 @@ export function useEmulator(options: Partial<DynamoDBEmulatorOptions> = {}) {
     rmSync(state.dataDir, { recursive: true, force: true });
   });
   return state;
+}
+
+/** The item under `{ id }` in {@link TABLE}, read strongly consistent; undefined when there is none. */
+export async function readItem(client: DynamoDBClient, id: string) {
+  return (await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: id } }, ConsistentRead: true })))
+    .Item;
+}
+
+/** The error a call fails with, as the SDK client reports it: name, HTTP status, message. */
+export async function failureOf(send: Promise<unknown>) {
+  const error = (await send.catch((e: unknown) => e)) as Error & { $metadata?: { httpStatusCode?: number } };
+  expect(error).toBeInstanceOf(Error);
+  return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
 }
