@@ -37,12 +37,14 @@ export async function startApiFront(options: {
   readonly port: number;
   readonly fetch: FetchHandler;
   readonly admission: AdmissionSettings;
+  /** How long a request may wait for `fetch` before the front answers 504. @default API Gateway's 29 s */
+  readonly integrationTimeoutMs?: number;
 }): Promise<RunningApiServer> {
   const data: FrontWorkerData = {
     host: options.host,
     port: options.port,
     admission: options.admission,
-    integrationTimeoutMs: API_LIMITS.integrationTimeoutMs,
+    integrationTimeoutMs: options.integrationTimeoutMs ?? API_LIMITS.integrationTimeoutMs,
     heartbeatMs: HEARTBEAT_MS,
   };
   const worker = new Worker(BOOTSTRAP, {
