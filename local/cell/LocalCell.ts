@@ -72,6 +72,11 @@ export interface LocalCellOptions {
    * @default DEFAULT_ADMISSION (512 in progress, oldest 5 s, loop 1,000 ms late; Retry-After 1 s); applied on the API front's thread to requests handed to this one
    */
   readonly admission?: Partial<AdmissionSettings>;
+  /**
+   * false: the API's socket is served on the main thread, as before the API front had a thread of
+   * its own (for comparisons only: a saturated main thread then leaves requests unanswered). @default true
+   */
+  readonly apiFrontThread?: boolean;
   /** Only errors on stderr. @default false */
   readonly quiet?: boolean;
   /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
@@ -167,7 +172,8 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     counter: new RequestCounter(),
   };
   // Bind the ports before the data directory is created or opened: a taken port changes nothing.
-  const { api, admission, serve } = await openApi(host, ports.api, options.admission);
+  const frontThread = options.apiFrontThread ?? true;
+  const { api, admission, serve } = await openApi({ host, port: ports.api, admission: options.admission, frontThread });
   const gatewayServer = await startGateway({
     host,
     port: options.gatewayPort ?? ports.gateway,
@@ -210,10 +216,8 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         eventBridgeStatus: services.emulators.eventBridgeStatus,
         mappings: functions.mappings,
       });
-    // Two instances of the same app: behind the front (which has admitted the request already) and
-    // for the in-process `fetch`, with its own admission control.
-    serve(createCellApiApp(context, { guard, services, functions, health }));
     const running = createCellApiApp(context, { guard, admission, services, functions, health });
+    serve({ admitted: createCellApiApp(context, { guard, services, functions, health }), guarded: running });
     const monitor = await startLocalMonitor(
       { cell, topology, dataDir: services.dataDir, endpoints: services.endpoints, store: services.store, health },
       {
