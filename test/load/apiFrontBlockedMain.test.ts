@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLoadInChild } from '../../load-tests/runLoadInChild.ts';
 import { DEFAULT_ADMISSION } from '../../local/cell/api/AdmissionControl.ts';
-import { INTEGRATION_TIMEOUT_BODY } from '../../local/cell/api/front/ApiFront.ts';
 import { startApiFront } from '../../local/cell/api/front/startApiFront.ts';
 import type { FetchHandler, RunningApiServer } from '../../local/cell/api/startApiServer.ts';
-import { ERROR_CODES, type ErrorResponse } from '../../schemas/errorResponse.ts';
+import { ERROR_CODES, type ErrorResponse, INTEGRATION_TIMEOUT_MESSAGE } from '../../schemas/errorResponse.ts';
 
 /**
  * Issue 20, item 1: the API's HTTP front answers on its own thread, so a saturated main thread
@@ -30,7 +29,7 @@ describe('the API front while the main thread is blocked', () => {
       integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
     });
 
-  it("answers a request the main thread never answers with API Gateway's 504 at the integration timeout", async () => {
+  it("answers a request the main thread never answers with the AWS cell's 504 at the integration timeout", async () => {
     // Prepare: a backend that takes the request and never answers.
     front = await start(() => new Promise<Response>(() => undefined));
 
@@ -41,8 +40,14 @@ describe('the API front while the main thread is blocked', () => {
 
     // Assess
     expect(response.status).toBe(504);
-    expect(await response.text()).toBe(INTEGRATION_TIMEOUT_BODY);
-    expect(JSON.parse(INTEGRATION_TIMEOUT_BODY)).toEqual({ message: 'Endpoint request timed out' });
+    // The body of the cell's INTEGRATION_TIMEOUT gateway response on AWS (errorParity renders it).
+    const body = (await response.json()) as ErrorResponse;
+    expect(body).toEqual({
+      code: ERROR_CODES.internal,
+      message: INTEGRATION_TIMEOUT_MESSAGE,
+      requestId: expect.any(String),
+    });
+    expect(response.headers.get('x-amzn-requestid')).toBe(body.requestId);
     expect(elapsedMs).toBeGreaterThanOrEqual(INTEGRATION_TIMEOUT_MS - 50);
     expect(elapsedMs).toBeLessThan(INTEGRATION_TIMEOUT_MS + 2_000);
   });

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ERROR_CODES, type ErrorResponse } from '../../../../schemas/errorResponse.ts';
+import { ERROR_CODES, type ErrorResponse, INTEGRATION_TIMEOUT_MESSAGE } from '../../../../schemas/errorResponse.ts';
 import { AdmissionControl } from '../AdmissionControl.ts';
 import { API_LIMITS } from '../limits.ts';
 import type { FrontReply, FrontRequest, FrontWorkerData } from './frontProtocol.ts';
 import { readNodeBody } from './readNodeBody.ts';
-
-/** API Gateway's answer when the integration does not answer within its timeout (REST API, 29 s). */
-export const INTEGRATION_TIMEOUT_BODY = JSON.stringify({ message: 'Endpoint request timed out' });
 
 /** The only route admission control guards, as on the main thread (`createApiApp`'s `admitted`). */
 const ADMITTED_ROUTE = /^\/invoices\/[^/]+$/;
@@ -123,13 +120,16 @@ export class ApiFront {
   }
 }
 
-/** API Gateway's 504 when the backend (here: the main thread) has not answered in time. */
+/**
+ * API Gateway's 504 when the integration (here: the main thread) has not answered in time. Not API
+ * Gateway's default body (`{"message": "Endpoint request timed out"}`): the AWS cell replaces it
+ * with its INTEGRATION_TIMEOUT gateway response (`cells/constructs/gatewayResponses.ts`), this one.
+ */
 function timedOut(res: ServerResponse): void {
   if (res.headersSent || res.destroyed) return;
-  res.setHeader('x-amzn-requestid', randomUUID());
-  res.setHeader('x-amzn-errortype', 'InternalServerErrorException');
-  res.writeHead(504, { 'content-type': 'application/json' });
-  res.end(INTEGRATION_TIMEOUT_BODY);
+  const requestId = randomUUID();
+  res.setHeader('x-amzn-requestid', requestId);
+  writeJson(res, 504, { code: ERROR_CODES.internal, message: INTEGRATION_TIMEOUT_MESSAGE, requestId });
 }
 
 function writeJson(res: ServerResponse, status: number, body: ErrorResponse): void {
