@@ -56,6 +56,15 @@ export class ApiFront {
     return this.pending.size;
   }
 
+  /**
+   * Resolves once the main thread has answered every request handed over (a 504 does not end its
+   * work), or after `graceMs`: the cell stops its functions and emulators only after this.
+   */
+  async settled(graceMs: number): Promise<void> {
+    const until = performance.now() + graceMs;
+    while (this.pending.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const guarded = req.method === 'POST' && ADMITTED_ROUTE.test(path);

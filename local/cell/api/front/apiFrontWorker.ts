@@ -27,8 +27,16 @@ keepConnectionsLonger(server);
 port.on('message', (message: MainMessage) => {
   if (message.kind === 'reply') front.reply(message);
   else if (message.kind === 'heartbeat') front.heartbeat(message.delayMs);
-  else if (message.kind === 'stop') void closeHttpServer(server, message.graceMs).then(() => post({ kind: 'stopped' }));
+  else if (message.kind === 'stop') void stop(message.graceMs);
 });
+
+/** Stops accepting, lets requests finish, then waits for the main thread's work on those already answered 504. */
+async function stop(graceMs: number): Promise<void> {
+  const startedAt = performance.now();
+  await closeHttpServer(server, graceMs);
+  await front.settled(Math.max(0, graceMs - (performance.now() - startedAt)));
+  post({ kind: 'stopped' });
+}
 
 server.once('error', (error: NodeJS.ErrnoException) => {
   post({ kind: 'listen-failed', code: error.code, message: error.message });
