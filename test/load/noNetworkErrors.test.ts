@@ -103,15 +103,7 @@ describe('the local API under load: answers, never network errors', () => {
       expect(Object.keys(load.statusCounts).sort()).toEqual(['202', '503']);
       expect(load.requests).toBe(300);
       // … and every accepted event recorded exactly once.
-      const accepted = readAcceptedLog(acceptedFile).events;
-      expect(accepted.length).toBe(load.eventsAccepted);
-      const report = await verifyCompleteness({
-        accepted,
-        source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel }),
-        deadlineMs: 90_000,
-      });
-      expect(report.missing).toEqual([]);
-      expect(report.duplicates).toEqual([]);
+      await expectRecordedOnce(cell, runId, acceptedFile, load.eventsAccepted);
     }, 180_000);
   });
 
@@ -157,14 +149,20 @@ describe('the local API under load: answers, never network errors', () => {
       expect(load.statusCounts['503']).toBeGreaterThan(0);
       expect(load.httpMs.max).toBeLessThan(31_000);
       // … and every accepted event recorded exactly once.
-      const accepted = readAcceptedLog(acceptedFile).events;
-      const report = await verifyCompleteness({
-        accepted,
-        source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel }),
-        deadlineMs: 90_000,
-      });
-      expect(report.missing).toEqual([]);
-      expect(report.duplicates).toEqual([]);
+      await expectRecordedOnce(cell, runId, acceptedFile, load.eventsAccepted);
     }, 180_000);
   });
 });
+
+/** Every event the load generator saw accepted is in the store, exactly once. */
+async function expectRecordedOnce(cell: RunningLocalCell, runId: string, acceptedFile: string, eventsAccepted: number) {
+  const accepted = readAcceptedLog(acceptedFile).events;
+  expect(accepted.length).toBe(eventsAccepted);
+  const report = await verifyCompleteness({
+    accepted,
+    source: storeRecordSource(cell.store, { invoicePrefix: `LT-${runId}-`, readModel: cell.readModel }),
+    deadlineMs: 90_000,
+  });
+  expect(report.missing).toEqual([]);
+  expect(report.duplicates).toEqual([]);
+}

@@ -48,13 +48,21 @@ export async function startApiServer(options: {
   });
   keepConnectionsLonger(server);
   const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return runningApiServer(options.host, port, (graceMs) => closeHttpServer(server, graceMs));
+}
+
+/** The handle on a listening API: its URL (an IPv6 host in brackets) and a `stop` that runs once. */
+export function runningApiServer(
+  host: string,
+  port: number,
+  stop: (graceMs: number) => Promise<void>,
+): RunningApiServer {
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     stop: (graceMs = 5_000) => {
-      stopping ??= closeHttpServer(server, graceMs);
+      stopping ??= stop(graceMs);
       return stopping;
     },
   };

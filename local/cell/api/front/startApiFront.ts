@@ -1,23 +1,16 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { HttpBindings } from '@hono/node-server';
 import { ERROR_CODES } from '../../../../schemas/errorResponse.ts';
+import { startTsWorker } from '../../../worker/startEmulatorWorker.ts';
 import { PortInUseError, StartupError } from '../../errors.ts';
 import type { AdmissionSettings } from '../AdmissionControl.ts';
 import { API_LIMITS } from '../limits.ts';
-import type { FetchHandler, RunningApiServer } from '../startApiServer.ts';
+import { type FetchHandler, type RunningApiServer, runningApiServer } from '../startApiServer.ts';
 import type { FrontMessage, FrontReply, FrontRequest, FrontWorkerData, MainMessage } from './frontProtocol.ts';
 
 /** How often the main thread tells the front it is alive; its lateness is the loop delay admission uses. */
 const HEARTBEAT_MS = 100;
 const START_TIMEOUT_MS = 60_000;
-
-/** The front runs TypeScript modules: it registers tsx's loader first, as the emulator worker does. */
-const BOOTSTRAP = `
-const { workerData } = await import('node:worker_threads');
-const { register } = await import(workerData.tsxApi);
-register();
-await import(workerData.entry);
-`;
 
 /**
  * The node request the routes read (raw headers and the peer address), for a request that did not
@@ -47,15 +40,7 @@ export async function startApiFront(options: {
     integrationTimeoutMs: options.integrationTimeoutMs ?? API_LIMITS.integrationTimeoutMs,
     heartbeatMs: HEARTBEAT_MS,
   };
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    execArgv: [],
-    workerData: {
-      ...data,
-      tsxApi: import.meta.resolve('tsx/esm/api'),
-      entry: new URL('./apiFrontWorker.ts', import.meta.url).href,
-    },
-  });
+  const worker = startTsWorker(new URL('./apiFrontWorker.ts', import.meta.url), data);
   const send = (message: MainMessage, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   const port = await whenListening(worker, options).catch(async (error: unknown) => {
     await worker.terminate();
@@ -66,26 +51,17 @@ export async function startApiFront(options: {
       void answer(message, options.fetch).then((reply) => send(reply, [reply.body.buffer as ArrayBuffer]));
   });
   const heartbeat = startHeartbeat((delayMs) => send({ kind: 'heartbeat', delayMs }));
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  let stopping: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    stop: (graceMs = 5_000) => {
-      stopping ??= (async () => {
-        const stopped = new Promise<void>((resolve) => {
-          worker.on('message', (message: FrontMessage) => message.kind === 'stopped' && resolve());
-          worker.once('exit', () => resolve());
-          setTimeout(resolve, graceMs + 5_000).unref();
-        });
-        send({ kind: 'stop', graceMs });
-        await stopped;
-        clearInterval(heartbeat);
-        await worker.terminate();
-      })();
-      return stopping;
-    },
-  };
+  return runningApiServer(options.host, port, async (graceMs) => {
+    const stopped = new Promise<void>((resolve) => {
+      worker.on('message', (message: FrontMessage) => message.kind === 'stopped' && resolve());
+      worker.once('exit', () => resolve());
+      setTimeout(resolve, graceMs + 5_000).unref();
+    });
+    send({ kind: 'stop', graceMs });
+    await stopped;
+    clearInterval(heartbeat);
+    await worker.terminate();
+  });
 }
 
 /** The app's answer to a request the front handed over; skipped once the front has answered 504. */
