@@ -173,7 +173,13 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
   };
   // Bind the ports before the data directory is created or opened: a taken port changes nothing.
   const frontThread = options.apiFrontThread ?? true;
-  const { api, admission, serve } = await openApi({ host, port: ports.api, admission: options.admission, frontThread });
+  const { api, admission, serve } = await openApi({
+    host,
+    port: ports.api,
+    admission: options.admission,
+    frontThread,
+    onFailure: (reason) => context.logger.error('the API front failed', { reason }),
+  });
   const gatewayServer = await startGateway({
     host,
     port: options.gatewayPort ?? ports.gateway,

@@ -29,6 +29,7 @@ export async function openApi(options: {
   readonly port: number;
   readonly admission: Partial<AdmissionSettings> | undefined;
   readonly frontThread: boolean;
+  readonly onFailure: (reason: string) => void;
 }) {
   let apps: ApiApps | undefined;
   const admission = { ...DEFAULT_ADMISSION, ...options.admission };
@@ -38,7 +39,7 @@ export async function openApi(options: {
   };
   const { host, port } = options;
   const api = options.frontThread
-    ? await startApiFront({ host, port, admission, fetch })
+    ? await startApiFront({ host, port, admission, fetch, onFailure: options.onFailure })
     : await startApiServer({ host, port, fetch });
   return {
     api,

@@ -71,7 +71,10 @@ export class ApiFront {
     const admission = guarded ? this.admission.tryEnter() : undefined;
     if (admission && !admission.ok) return this.shed(req, res, admission);
     // Past API Gateway's payload limit the front stops reading; the app answers 413 from the size.
-    const { bytes: body } = await readNodeBody(req, API_LIMITS.discardBodyBytes);
+    const { bytes: body } = await readNodeBody(req, API_LIMITS.discardBodyBytes).catch((error: unknown) => {
+      admission?.leave();
+      throw error;
+    });
     let url: string;
     try {
       url = new URL(req.url ?? '/', origin).href;

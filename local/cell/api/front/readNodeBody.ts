@@ -19,7 +19,7 @@ export function readNodeBody(req: IncomingMessage, limit: number, keep = true): 
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (complete: boolean) => {
-      req.off('data', onData).off('end', onEnd).off('error', onError);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       resolve({ bytes: keep ? joined(chunks, size) : EMPTY, complete });
     };
     const onData = (chunk: Buffer) => {
@@ -32,10 +32,14 @@ export function readNodeBody(req: IncomingMessage, limit: number, keep = true): 
     };
     const onEnd = () => done(true);
     const onError = (error: Error) => {
-      req.off('data', onData).off('end', onEnd);
+      req.off('data', onData).off('end', onEnd).off('close', onClose);
       reject(error);
     };
-    req.on('data', onData).on('end', onEnd).on('error', onError);
+    // A client that goes away mid-body: no 'end', maybe no 'error' either.
+    const onClose = () => {
+      if (!req.complete) onError(new Error('the client closed the connection before the body ended'));
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
 

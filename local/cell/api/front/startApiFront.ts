@@ -32,6 +32,8 @@ export async function startApiFront(options: {
   readonly admission: AdmissionSettings;
   /** How long a request may wait for `fetch` before the front answers 504. @default API Gateway's 29 s */
   readonly integrationTimeoutMs?: number;
+  /** Told if the front's thread fails after start-up (the API then answers nothing: a bug to see). */
+  readonly onFailure?: (reason: string) => void;
 }): Promise<RunningApiServer> {
   const data: FrontWorkerData = {
     host: options.host,
@@ -51,14 +53,18 @@ export async function startApiFront(options: {
       void answer(message, options.fetch).then((reply) => send(reply, [reply.body.buffer as ArrayBuffer]));
   });
   const heartbeat = startHeartbeat((delayMs) => send({ kind: 'heartbeat', delayMs }));
+  let stopped = false;
+  worker.on('error', (error) => options.onFailure?.(`${error.name}: ${error.message}`));
+  worker.on('exit', (code) => stopped || options.onFailure?.(`the API front's thread exited (code ${code})`));
   return runningApiServer(options.host, port, async (graceMs) => {
-    const stopped = new Promise<void>((resolve) => {
+    const finished = new Promise<void>((resolve) => {
       worker.on('message', (message: FrontMessage) => message.kind === 'stopped' && resolve());
       worker.once('exit', () => resolve());
       setTimeout(resolve, graceMs + 5_000).unref();
     });
+    stopped = true;
     send({ kind: 'stop', graceMs });
-    await stopped;
+    await finished;
     clearInterval(heartbeat);
     await worker.terminate();
   });
