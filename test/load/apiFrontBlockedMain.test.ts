@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLoadInChild } from '../../load-tests/runLoadInChild.ts';
 import { DEFAULT_ADMISSION } from '../../local/cell/api/AdmissionControl.ts';
@@ -81,6 +82,24 @@ describe('the API front while the main thread is blocked', () => {
     expect(shed.headers.get('x-amzn-requestid')).toBe(body.requestId);
     expect(health.status).toBe(200);
     expect((await held).status).toBe(202);
+  });
+
+  it('frees the admission slot of a request whose client went away mid-body', async () => {
+    // Prepare: one request may be handed over at a time; a client sends half a body and hangs up.
+    front = await start(accepted, { maxInFlight: 1 });
+    const { port } = new URL(front.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /invoices/posting HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{"half":');
+    await new Promise((r) => setTimeout(r, 200));
+
+    // Act
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const next = await fetch(`${front.url}/invoices/posting`, { method: 'POST', body: '{}' });
+
+    // Assess: the abandoned request holds no slot; the next one is admitted and answered.
+    expect(next.status).toBe(202);
   });
 
   it('answers every request with 202, 503 or 504 within the bound while the main thread is busy for 8 s', async () => {
