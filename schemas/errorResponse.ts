@@ -105,6 +105,14 @@ export const ERROR_STATUSES = {
 >;
 
 /**
+ * The message of the 504 `INTERNAL_ERROR` answered when the ingest function does not answer within
+ * API Gateway's integration timeout (29 s): the cell's INTEGRATION_TIMEOUT gateway response on AWS,
+ * the API front's own answer locally. One text, so both say the same.
+ */
+export const INTEGRATION_TIMEOUT_MESSAGE =
+  'The cell did not answer in time; retry with the same eventIds (duplicates are absorbed)';
+
+/**
  * `Retry-After` of API Gateway's own 429s. A gateway response can carry only static headers, so
  * AWS sends these fixed values where the local cell computes the wait (the token bucket's refill,
  * the time to 00:00 UTC); the quota's value makes a client look again hourly, not hammer.

@@ -1,6 +1,11 @@
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { ResponseType } from 'aws-cdk-lib/aws-apigateway';
-import { ERROR_CODES, type ErrorCode, GATEWAY_RETRY_AFTER_SECONDS } from '../../schemas/errorResponse.ts';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  GATEWAY_RETRY_AFTER_SECONDS,
+  INTEGRATION_TIMEOUT_MESSAGE,
+} from '../../schemas/errorResponse.ts';
 import type { Stage } from '../../schemas/stages.ts';
 
 /** One of the errors API Gateway answers by itself, and what its body says. */
@@ -109,7 +114,7 @@ function faultErrors(): GatewayError[] {
       type: ResponseType.INTEGRATION_TIMEOUT,
       statusCode: '504',
       code: ERROR_CODES.internal,
-      message: `"The cell did not answer in time; ${RETRY_SAFELY}"`,
+      message: JSON.stringify(INTEGRATION_TIMEOUT_MESSAGE),
     },
     { type: ResponseType.DEFAULT_4XX, code: '$context.error.responseType', message: '$context.error.messageString' },
     { type: ResponseType.DEFAULT_5XX, code: ERROR_CODES.internal, message: `"Internal error; ${RETRY_SAFELY}"` },

@@ -1,4 +1,3 @@
-import type { HttpBindings } from '@hono/node-server';
 import { localCell } from '../../cells/cells.config.ts';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { type CellTopology, cellTopology } from '../../cells/topology.ts';
@@ -12,14 +11,13 @@ import type { TimestreamFault } from '../timestream/index.ts';
 import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
 import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
 import { archiveCountRoute } from './api/archiveCountRoute.ts';
+import { detachedBindings } from './api/front/startApiFront.ts';
 import {
-  AdmissionControl,
+  type AdmissionControl,
   type AdmissionSettings,
   ApiKeyGuard,
   createApiApp,
-  DEFAULT_ADMISSION,
   type HealthReport,
-  startApiServer,
   toInvoiceTimeline,
 } from './api/index.ts';
 import { type CellFunctions, createCellFunctions, type LocalService } from './cellFunctions.ts';
@@ -34,6 +32,7 @@ import { FaultInjector, type FaultRule, fastRetryTimings } from './faults/index.
 import { createLocalLogger, type LocalLogger } from './LocalLogger.ts';
 import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
+import { openApi } from './openApi.ts';
 
 export type { LocalFunctionDescription };
 
@@ -70,9 +69,14 @@ export interface LocalCellOptions {
   /**
    * Load shedding of `POST /invoices/{stage}` (503 OVERLOADED with Retry-After): requests in
    * progress, the age of the oldest of them and event-loop delay.
-   * @default DEFAULT_ADMISSION (128 in progress, oldest 5 s, loop 1,000 ms late; Retry-After 1 s)
+   * @default DEFAULT_ADMISSION (512 in progress, oldest 5 s, loop 1,000 ms late; Retry-After 1 s); applied on the API front's thread to requests handed to this one
    */
   readonly admission?: Partial<AdmissionSettings>;
+  /**
+   * false: the API's socket is served on the main thread, as before the API front had a thread of
+   * its own (for comparisons only: a saturated main thread then leaves requests unanswered). @default true
+   */
+  readonly apiFrontThread?: boolean;
   /** Only errors on stderr. @default false */
   readonly quiet?: boolean;
   /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
@@ -168,16 +172,14 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
     counter: new RequestCounter(),
   };
   // Bind the ports before the data directory is created or opened: a taken port changes nothing.
-  let app: ReturnType<typeof createApiApp> | undefined;
-  const api = await startApiServer({
+  const frontThread = options.apiFrontThread ?? true;
+  const { api, admission, serve } = await openApi({
     host,
     port: ports.api,
-    fetch: (request, env) =>
-      app
-        ? app.fetch(request, env)
-        : Response.json({ code: 'STARTING', message: 'the cell is starting' }, { status: 503 }),
+    admission: options.admission,
+    frontThread,
+    onFailure: (reason) => context.logger.error('the API front failed', { reason }),
   });
-  const admission = new AdmissionControl({ ...DEFAULT_ADMISSION, ...options.admission });
   const gatewayServer = await startGateway({
     host,
     port: options.gatewayPort ?? ports.gateway,
@@ -221,7 +223,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         mappings: functions.mappings,
       });
     const running = createCellApiApp(context, { guard, admission, services, functions, health });
-    app = running;
+    serve({ admitted: createCellApiApp(context, { guard, services, functions, health }), guarded: running });
     const monitor = await startLocalMonitor(
       { cell, topology, dataDir: services.dataDir, endpoints: services.endpoints, store: services.store, health },
       {
@@ -273,7 +275,7 @@ function createCellApiApp(
   { cell, faults, counter, logger }: StartContext,
   parts: {
     readonly guard: ApiKeyGuard;
-    readonly admission: AdmissionControl;
+    readonly admission?: AdmissionControl;
     readonly services: CellServices;
     readonly functions: CellFunctions;
     readonly health: () => Promise<HealthReport>;
@@ -378,8 +380,7 @@ function runningCell(parts: RunningParts, stop: () => Promise<void>): RunningLoc
     },
     fetch: async (request) => {
       // The routes read only the raw headers and the peer address of node's request object.
-      const incoming = { rawHeaders: [...request.headers].flat(), socket: { remoteAddress: '127.0.0.1' } };
-      return app.fetch(request, { incoming, outgoing: undefined } as unknown as HttpBindings);
+      return app.fetch(request, detachedBindings([...request.headers].flat(), '127.0.0.1'));
     },
     stop,
   };

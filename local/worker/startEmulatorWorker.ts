@@ -84,6 +84,15 @@ register();
 await import(workerData.entry);
 `;
 
+/** A worker thread running the TypeScript module `entry`, with `data` (and what the bootstrap needs) as its `workerData`. */
+export function startTsWorker(entry: URL, data: object): Worker {
+  return new Worker(BOOTSTRAP, {
+    eval: true,
+    execArgv: [],
+    workerData: { ...data, tsxApi: import.meta.resolve('tsx/esm/api'), entry: entry.href },
+  });
+}
+
 /**
  * Starts the SNS/SQS emulator (fauxqs), the Timestream, Firehose and DynamoDB emulators on a worker thread, and the
  * EventBridge emulator there too once the queues exist (`startEventBridge`). Together with their
@@ -98,15 +107,7 @@ export async function startEmulatorWorker(
   /** Told once if the worker stops working after start-up (an uncaught error, an unexpected exit). */
   onFailure: (reason: string) => void = () => undefined,
 ): Promise<RunningEmulators> {
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    execArgv: [],
-    workerData: {
-      ...data,
-      tsxApi: import.meta.resolve('tsx/esm/api'),
-      entry: new URL('./emulatorWorker.ts', import.meta.url).href,
-    },
-  });
+  const worker = startTsWorker(new URL('./emulatorWorker.ts', import.meta.url), data);
   const ready = await whenReady(worker);
   const channel = new WorkerChannel(worker, onFailure);
   const call = <T>(request: EmulatorCall) => channel.call<T>(request);

@@ -62,9 +62,16 @@ export class AdmissionControl {
   private delayMs = 0;
   private readonly timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly settings: AdmissionSettings = DEFAULT_ADMISSION) {
+  /**
+   * `loopDelayMs`, when given, says how late the loop that does the work runs (the API front on its
+   * own thread asks the main thread's heartbeat); without it this thread's own loop is sampled.
+   */
+  constructor(
+    readonly settings: AdmissionSettings = DEFAULT_ADMISSION,
+    private readonly loopDelayMs?: () => number,
+  ) {
     if (settings.maxInFlight < 1) throw new RangeError(`maxInFlight must be at least 1, got ${settings.maxInFlight}`);
-    if (settings.maxEventLoopDelayMs > 0) {
+    if (settings.maxEventLoopDelayMs > 0 && !loopDelayMs) {
       let expected = performance.now() + SAMPLE_INTERVAL_MS;
       this.timer = setInterval(() => {
         const now = performance.now();
@@ -92,9 +99,10 @@ export class AdmissionControl {
   private refusal(now: number): string | undefined {
     const { maxInFlight, maxEventLoopDelayMs, maxRequestAgeMs } = this.settings;
     const inFlight = this.started.size;
+    const delayMs = this.currentDelayMs();
     if (inFlight >= maxInFlight) return `${inFlight} requests are in progress (the limit is ${maxInFlight})`;
-    if (maxEventLoopDelayMs > 0 && this.delayMs > maxEventLoopDelayMs)
-      return `the cell runs ${Math.round(this.delayMs)} ms behind (the limit is ${maxEventLoopDelayMs} ms)`;
+    if (maxEventLoopDelayMs > 0 && delayMs > maxEventLoopDelayMs)
+      return `the cell runs ${Math.round(delayMs)} ms behind (the limit is ${maxEventLoopDelayMs} ms)`;
     const oldest = this.started.values().next().value;
     if (maxRequestAgeMs > 0 && oldest && now - oldest.at > maxRequestAgeMs)
       return `a request in progress has waited ${Math.round(now - oldest.at)} ms (the limit is ${maxRequestAgeMs} ms)`;
@@ -104,10 +112,14 @@ export class AdmissionControl {
   stats(): AdmissionStats {
     return {
       inFlight: this.started.size,
-      eventLoopDelayMs: this.delayMs,
+      eventLoopDelayMs: this.currentDelayMs(),
       admitted: this.admitted,
       refused: this.refused,
     };
+  }
+
+  private currentDelayMs(): number {
+    return this.loopDelayMs ? this.loopDelayMs() : this.delayMs;
   }
 
   stop(): void {

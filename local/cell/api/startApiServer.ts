@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { closeHttpServer } from '../../http/closeHttpServer.ts';
 import { PortInUseError, StartupError } from '../errors.ts';
+import { keepConnectionsLonger } from './keepAlive.ts';
+
+export { KEEP_ALIVE } from './keepAlive.ts';
 
 export type FetchHandler = (request: Request, env: HttpBindings) => Response | Promise<Response>;
 
@@ -12,25 +15,6 @@ export interface RunningApiServer {
   readonly port: number;
   /** Stops accepting, lets requests in progress finish (up to `graceMs`), then closes. */
   stop(graceMs?: number): Promise<void>;
-}
-
-/**
- * How long an idle keep-alive connection stays open: announced to clients as `Keep-Alive: timeout=60`,
- * closed by the server only after twice that. Node's default (announce 5 s, close after 6 s) reset
- * connections under load: a client reuses its connection just before its own 4 s idle timer (the
- * announced timeout minus Node's one-second buffer), the cell's event loop is late by more than the
- * two seconds between the two timers, and when it runs again its timers fire before it reads the
- * socket — the server closes a connection with an unread request in it, and the kernel answers the
- * client with a reset (`load-tests/reproduceConnectionResets.ts` shows it). Clients that honour the
- * hint now close first by a minute; those that ignore it (Go's 90 s, most SDKs less) close first too.
- */
-export const KEEP_ALIVE = { announcedTimeoutMs: 60_000, closeAfterMs: 120_000 } as const;
-
-function keepConnectionsLonger(server: Server): void {
-  server.keepAliveTimeout = KEEP_ALIVE.announcedTimeoutMs;
-  // Node ≥ 24.6: added to the announced timeout before the server closes the socket itself.
-  server.keepAliveTimeoutBuffer = KEEP_ALIVE.closeAfterMs - KEEP_ALIVE.announcedTimeoutMs;
-  // No maxConnections: past it Node destroys new sockets on accept, a reset by another name.
 }
 
 /**
@@ -64,13 +48,21 @@ export async function startApiServer(options: {
   });
   keepConnectionsLonger(server);
   const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return runningApiServer(options.host, port, (graceMs) => closeHttpServer(server, graceMs));
+}
+
+/** The handle on a listening API: its URL (an IPv6 host in brackets) and a `stop` that runs once. */
+export function runningApiServer(
+  host: string,
+  port: number,
+  stop: (graceMs: number) => Promise<void>,
+): RunningApiServer {
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     stop: (graceMs = 5_000) => {
-      stopping ??= closeHttpServer(server, graceMs);
+      stopping ??= stop(graceMs);
       return stopping;
     },
   };

@@ -87,4 +87,20 @@ describe('AdmissionControl', () => {
       () => new AdmissionControl({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxRequestAgeMs: 0, retryAfterSeconds: 1 }),
     ).toThrow(/maxInFlight must be at least 1/);
   });
+
+  it("judges by another loop's lateness when given one (the API front asks the main thread's heartbeat)", () => {
+    // Prepare: the loop that does the work (not this one) runs 1,500 ms late, then catches up.
+    let mainDelayMs = 1_500;
+    control = new AdmissionControl(
+      { maxInFlight: 100, maxEventLoopDelayMs: 1_000, maxRequestAgeMs: 0, retryAfterSeconds: 1 },
+      () => mainDelayMs,
+    );
+
+    // Act + Assess
+    const refused = control.tryEnter();
+    expect(refused).toMatchObject({ ok: false, reason: 'the cell runs 1500 ms behind (the limit is 1000 ms)' });
+    expect(control.stats().eventLoopDelayMs).toBe(1_500);
+    mainDelayMs = 20;
+    expect(control.tryEnter().ok).toBe(true);
+  });
 });
