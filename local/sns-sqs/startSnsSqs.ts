@@ -5,12 +5,14 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../cell/metering/index.ts';
 import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
+import type { SocketlessDispatch } from '../http/socketless.ts';
 import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localSnsSqsClients } from './awsClientDefaults.ts';
 import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendSqsRouter.ts';
+import { fauxqsDispatch } from './fauxqsDispatch.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
-import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
+import { type FauxqsRequestEntry, withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
   /** The cell's data directory; fauxqs keeps its SQLite database in `<dataDir>/fauxqs`. */
@@ -33,6 +35,11 @@ export interface RunningSnsSqs {
   readonly fauxqs: FauxqsServer;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  /**
+   * Answers one SNS or SQS request without a socket, as fauxqs' server would (counted like one);
+   * refused as a connection while fauxqs is stopped.
+   */
+  readonly dispatch: SocketlessDispatch;
   /**
    * Stops fauxqs and starts it again on the same port and data directory after `downtimeMs`, as an
    * SNS/SQS outage and recovery (fault-injection tests, game days). Clients keep their endpoint;
@@ -70,12 +77,23 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     error: (code, message, status, queryCode) =>
       Object.defineProperty(new SqsError(code, message, status), 'queryErrorHeader', { value: `${queryCode};Sender` }),
   });
+  // The running fauxqs' request listener, for socketless requests; none while it is stopped.
+  let entry: FauxqsRequestEntry | undefined;
   const start = async (port: number) => {
     const { server, store } = await withSqsActions(moveTasks.actions(), () =>
-      withTransactionPerRequest(() =>
-        withWalSynchronousNormal(() =>
-          startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
-        ),
+      withTransactionPerRequest(
+        () =>
+          withWalSynchronousNormal(() =>
+            startFauxqs({
+              port,
+              logger: false,
+              defaultRegion: options.region,
+              dataDir: join(options.dataDir, 'fauxqs'),
+            }),
+          ),
+        (started) => {
+          entry = started;
+        },
       ),
     );
     usePublicQueueUrls(store, options.publicEndpoint ?? `http://127.0.0.1:${server.port}`, account);
@@ -97,8 +115,10 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     },
     sqs,
     sns,
+    dispatch: fauxqsDispatch(() => entry, options.counter),
     restart: async ({ downtimeMs = 0 } = {}) => {
       const { port } = fauxqs;
+      entry = undefined;
       checkpointer.stop();
       await fauxqs.stop();
       await new Promise((resolve) => setTimeout(resolve, downtimeMs));
@@ -111,6 +131,7 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
       sqs.destroy();
       sns.destroy();
       // The checkpoint thread's connection goes first, so fauxqs' close can remove the WAL file.
+      entry = undefined;
       checkpointer.stop();
       // Closing fastify runs fauxqs' preClose hook, which closes its SQLite database.
       await fauxqs.stop();

@@ -17,9 +17,12 @@ import {
   startEventBridgeEmulator,
 } from '../eventbridge/index.ts';
 import { startFirehoseEmulator } from '../firehose/index.ts';
+import type { SocketlessDispatch } from '../http/socketless.ts';
 import { snapshotQueue, startSnsSqs } from '../sns-sqs/index.ts';
 import { startTimestreamEmulator } from '../timestream/index.ts';
+import type { PortService } from './portProtocol.ts';
 import type { EmulatorRequest, EmulatorResponse, EmulatorWorkerData, EmulatorWorkerReady } from './protocol.ts';
+import { servePort } from './servePort.ts';
 
 const port = parentPort;
 if (!port) throw new Error('emulatorWorker.ts runs only as a worker thread');
@@ -139,6 +142,18 @@ try {
     }
   };
 
+  // The cell's own SDK clients, without sockets: each service's emulator answers as over HTTP.
+  if (options.sdkPort) {
+    const routes: Record<PortService, () => SocketlessDispatch | undefined> = {
+      sns: () => snsSqs.dispatch,
+      sqs: () => snsSqs.dispatch,
+      events: () => eventBridge?.dispatch,
+      timestream: () => timestream.dispatch,
+      firehose: () => firehose.dispatch,
+      dynamodb: () => dynamodb.dispatch,
+    };
+    servePort(options.sdkPort, (service) => routes[service]());
+  }
   port.on('message', (request: EmulatorRequest) => {
     handle(request).then(
       (result) => port.postMessage({ id: request.id, ok: true, result } satisfies EmulatorResponse),

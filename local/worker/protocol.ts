@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { DynamoDBTableConfig } from '../dynamodb/index.ts';
 import type { BusOptions, DeliveryStats } from '../eventbridge/index.ts';
 import type { FirehoseFault, FirehoseStreamConfig } from '../firehose/index.ts';
@@ -21,6 +22,8 @@ export interface EmulatorWorkerData {
    * DescribeEndpoints names it. @default each emulator's own address
    */
   readonly gatewayEndpoint?: string;
+  /** Where the cell's own SDK clients send their requests without a socket (`portProtocol.ts`); transferred. */
+  readonly sdkPort?: MessagePort;
 }
 
 /** Operations of the EventBridge archive (`EventBridgeArchiveApi`), by name. */

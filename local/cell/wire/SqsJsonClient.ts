@@ -11,6 +11,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LoopbackHttpHandler, unsignedAuthorization } from './loopbackSdkClientConfig.ts';
+import type { EmulatorPort } from './PortRequestHandler.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
 
@@ -53,6 +54,8 @@ export interface SqsJsonClientOptions {
   readonly region: string;
   /** A request gets this long beyond its long-poll wait before it is abandoned. @default 10000 */
   readonly timeoutMs?: number;
+  /** Sends over this port to the emulator worker instead of loopback HTTP (`endpoint` is then unused). */
+  readonly port?: EmulatorPort;
 }
 
 /**
@@ -68,12 +71,13 @@ export interface SqsJsonClientOptions {
  */
 export class SqsJsonClient implements SqsMessaging {
   private readonly url: URL;
-  private readonly http = new LoopbackHttpHandler();
+  private readonly http: Pick<LoopbackHttpHandler, 'handle' | 'destroy'>;
   private readonly authorization: string;
   private readonly timeoutMs: number;
 
   constructor(options: SqsJsonClientOptions) {
     this.url = new URL(options.endpoint);
+    this.http = options.port ? options.port.handler('sqs') : new LoopbackHttpHandler();
     this.authorization = unsignedAuthorization('local', options.region, 'sqs');
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
