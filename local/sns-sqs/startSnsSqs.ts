@@ -10,7 +10,8 @@ import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localSnsSqsClients } from './awsClientDefaults.ts';
 import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendSqsRouter.ts';
-import { fauxqsDispatch } from './fauxqsDispatch.ts';
+import { type FauxqsDispatchMode, type FauxqsEntry, fauxqsDispatch } from './fauxqsDispatch.ts';
+import { withFauxqsRouters } from './fauxqsRouters.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
 import { type FauxqsRequestEntry, withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
@@ -40,6 +41,8 @@ export interface RunningSnsSqs {
    * refused as a connection while fauxqs is stopped.
    */
   readonly dispatch: SocketlessDispatch;
+  /** The same through fauxqs' routers or through its whole app (`load-tests/micro/fauxqsTransport.ts` compares them). */
+  dispatchVia(mode: FauxqsDispatchMode): SocketlessDispatch;
   /**
    * Stops fauxqs and starts it again on the same port and data directory after `downtimeMs`, as an
    * SNS/SQS outage and recovery (fault-injection tests, game days). Clients keep their endpoint;
@@ -78,24 +81,29 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
       Object.defineProperty(new SqsError(code, message, status), 'queryErrorHeader', { value: `${queryCode};Sender` }),
   });
   // The running fauxqs' request listener, for socketless requests; none while it is stopped.
-  let entry: FauxqsRequestEntry | undefined;
+  let entry: FauxqsEntry | undefined;
   const start = async (port: number) => {
-    const { server, store } = await withSqsActions(moveTasks.actions(), () =>
-      withTransactionPerRequest(
-        () =>
-          withWalSynchronousNormal(() =>
-            startFauxqs({
-              port,
-              logger: false,
-              defaultRegion: options.region,
-              dataDir: join(options.dataDir, 'fauxqs'),
-            }),
-          ),
-        (started) => {
-          entry = started;
-        },
+    let listening: FauxqsRequestEntry | undefined;
+    const { server, store, routers } = await withFauxqsRouters(() =>
+      withSqsActions(moveTasks.actions(), () =>
+        withTransactionPerRequest(
+          () =>
+            withWalSynchronousNormal(() =>
+              startFauxqs({
+                port,
+                logger: false,
+                defaultRegion: options.region,
+                dataDir: join(options.dataDir, 'fauxqs'),
+              }),
+            ),
+          (started) => {
+            listening = started;
+          },
+        ),
       ),
     );
+    // withTransactionPerRequest has told its entry by now (start-up would have failed otherwise).
+    if (listening) entry = { ...listening, routers };
     usePublicQueueUrls(store, options.publicEndpoint ?? `http://127.0.0.1:${server.port}`, account);
     return server;
   };
@@ -116,6 +124,7 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     sqs,
     sns,
     dispatch: fauxqsDispatch(() => entry, options.counter),
+    dispatchVia: (mode) => fauxqsDispatch(() => entry, options.counter, mode),
     restart: async ({ downtimeMs = 0 } = {}) => {
       const { port } = fauxqs;
       entry = undefined;

@@ -144,9 +144,10 @@ try {
 
   // The cell's own SDK clients, without sockets: each service's emulator answers as over HTTP.
   if (options.sdkPort) {
+    const fauxqs = options.fauxqsDispatch ? snsSqs.dispatchVia(options.fauxqsDispatch) : snsSqs.dispatch;
     const routes: Record<PortService, () => SocketlessDispatch | undefined> = {
-      sns: () => snsSqs.dispatch,
-      sqs: () => snsSqs.dispatch,
+      sns: () => fauxqs,
+      sqs: () => fauxqs,
       events: () => eventBridge?.dispatch,
       timestream: () => timestream.dispatch,
       firehose: () => firehose.dispatch,
