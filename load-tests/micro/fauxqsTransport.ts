@@ -54,7 +54,11 @@ async function setUp(variant: Variant): Promise<Setup> {
     AWS_ENDPOINT_URL_SNS: emulators.snsSqsEndpoint,
   });
   const sns = new SNSClient(loopbackSdkClientConfig(config, 'sns', port));
-  const sqs = new SqsJsonClient({ endpoint: emulators.snsSqsEndpoint, region, ...(port ? { port } : {}) });
+  const sqs = new SqsJsonClient({
+    endpoint: emulators.snsSqsEndpoint,
+    region,
+    ...(port ? { requestHandler: port.handler('sqs') } : {}),
+  });
   const admin = new SQSClient({ region, endpoint: emulators.snsSqsEndpoint, credentials: LOCAL_CREDENTIALS });
   const { QueueUrl } = await admin.send(new CreateQueueCommand({ QueueName: 'inbox' }));
   const { Attributes } = await admin.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));

@@ -315,7 +315,7 @@ function startFunctions(context: StartContext, services: CellServices, stops: St
   const plumbing = new SqsJsonClient({
     endpoint: services.endpoints.sqs,
     region: context.cell.region,
-    ...(port ? { port } : {}),
+    ...(port ? { requestHandler: port.handler('sqs') } : {}),
   });
   const functions = createCellFunctions({
     cell: context.cell,

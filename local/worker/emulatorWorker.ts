@@ -8,6 +8,7 @@ import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLocalLogger, describeError } from '../cell/LocalLogger.ts';
 import { RequestCounter } from '../cell/metering/index.ts';
+import { inThreadRequestHandler } from '../cell/wire/inThreadRequestHandler.ts';
 import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
 import { startDynamoDBEmulator } from '../dynamodb/index.ts';
 import {
@@ -88,8 +89,13 @@ try {
         return firehose.setFault(request.fault);
       case 'startEventBridge':
         if (eventBridge) throw new Error('the EventBridge emulator is already running');
-        // Deliveries to the stage inboxes: a lean SQS client to fauxqs on this same thread.
-        deliveries = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: options.region });
+        // Deliveries to the stage inboxes: a lean SQS client straight to fauxqs on this same
+        // thread (no loopback socket), counted as fauxqs' HTTP requests are.
+        deliveries = new SqsJsonClient({
+          endpoint: snsSqs.endpoint,
+          region: options.region,
+          requestHandler: inThreadRequestHandler(snsSqs.dispatch, 'sqs'),
+        });
         eventBridge = await startEventBridgeEmulator({
           dataDir: options.dataDir,
           region: options.region,

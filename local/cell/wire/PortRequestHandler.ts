@@ -18,6 +18,16 @@ interface Pending {
   readonly abortSignal: SdkHandlerOptions['abortSignal'];
 }
 
+/** Where a {@link PortRequestHandler} sends: the port to the worker, or an emulator on the same thread. */
+export interface RequestSender {
+  send(
+    service: PortService,
+    request: Omit<PortRequestMessage, 'id' | 'service'>,
+    timeoutMs: number,
+    abortSignal?: SdkHandlerOptions['abortSignal'],
+  ): Promise<SdkHttpResponse>;
+}
+
 const TEXT = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
@@ -31,7 +41,7 @@ const EMPTY = new Uint8Array(0);
  * closed, or {@link fail} called) every pending and later request rejects with `ECONNREFUSED`;
  * a request without an answer within its `requestTimeout` rejects with a `TimeoutError`.
  */
-export class EmulatorPort {
+export class EmulatorPort implements RequestSender {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: string | undefined;
@@ -104,7 +114,7 @@ export class EmulatorPort {
 
 /**
  * An AWS SDK request handler (the `requestHandler` of a client's config) that sends its client's
- * requests over the {@link EmulatorPort} instead of loopback HTTP. The client keeps its commands,
+ * requests over the {@link EmulatorPort} (or another {@link RequestSender}) instead of loopback HTTP. The client keeps its commands,
  * serde, middleware and retries; the endpoint's host and port are not used (the service names the
  * emulator). Bodies are strings or bytes (JSON and query protocols); streams are rejected.
  */
@@ -113,7 +123,7 @@ export class PortRequestHandler {
   private readonly config: { requestTimeout: number };
 
   constructor(
-    private readonly port: EmulatorPort,
+    private readonly sender: RequestSender,
     private readonly service: PortService,
     options: { readonly requestTimeout?: number } = {},
   ) {
@@ -127,7 +137,7 @@ export class PortRequestHandler {
     for (const name in sdkRequest.headers) headers[name.toLowerCase()] = sdkRequest.headers[name]!;
     const timeoutMs = options.requestTimeout ?? this.config.requestTimeout;
     const request = { method: sdkRequest.method, path: pathOf(sdkRequest), headers, body };
-    return this.port.send(this.service, request, timeoutMs, options.abortSignal).then((response) => ({ response }));
+    return this.sender.send(this.service, request, timeoutMs, options.abortSignal).then((response) => ({ response }));
   }
 
   updateHttpClientConfig(key: 'requestTimeout', value: number): void {
@@ -138,7 +148,7 @@ export class PortRequestHandler {
     return { ...this.config };
   }
 
-  /** Nothing to close: the port belongs to the emulator worker's handle. */
+  /** Nothing to close: the sender (the port) belongs to the emulator worker's handle. */
   destroy(): void {}
 }
 

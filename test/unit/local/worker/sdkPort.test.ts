@@ -197,7 +197,7 @@ describe('the SDK port to the emulator worker', () => {
     const sqs = new SqsJsonClient({
       endpoint: emulators.snsSqsEndpoint,
       region: REGION,
-      port: emulators.sdkPort,
+      requestHandler: emulators.sdkPort.handler('sqs'),
       timeoutMs: 100,
     });
     const creator = new SQSClient({
