@@ -11,8 +11,8 @@ import {
 
 /**
  * Cheaper settings for the AWS SDK v3 clients the handlers use in the local cell (EventBridge,
- * SNS, Timestream Write), where every call goes over loopback HTTP to an emulator on the cell's
- * worker thread. The clients keep their classes, middleware stack and command serde — the handlers
+ * SNS, DynamoDB, Timestream Write, Firehose), where every call goes to an emulator on the cell's
+ * worker thread — over its port (`PortRequestHandler`, the default) or over loopback HTTP. The clients keep their classes, middleware stack and command serde — the handlers
  * still exercise the real SDK commands and responses — but two per-call costs that buy nothing
  * locally are replaced (`load-tests/micro/sdkClientCost.ts` measures what each is worth):
  *
@@ -23,7 +23,8 @@ import {
  * - The request handler: `@smithy/node-http-handler` arms connection, request, socket and
  *   keep-alive timers and a socket-capacity watchdog per call, and hands back a stream for the SDK
  *   to collect. {@link LoopbackHttpHandler} sends on a keep-alive agent with one socket timeout
- *   and returns the collected body.
+ *   and returns the collected body; `PortRequestHandler` posts the request to the emulator thread
+ *   without a socket (ADR 0022).
  *
  * Retries, endpoint resolution and timeouts stay as the handler's own config says.
  */
