@@ -166,6 +166,50 @@ describe('the SDK port to the emulator worker', () => {
     expect((await emulators.requestCounts()).timestream.WriteRecords).toBe(2);
   });
 
+  it('answers SQS and SNS errors over the port exactly as fauxqs answers them over HTTP', async () => {
+    // Prepare: the same calls through one client per transport.
+    const emulators = await start();
+    const http = {
+      sqs: new SQSClient(base(emulators.snsSqsEndpoint, 1)),
+      sns: new SNSClient(loopbackSdkClientConfig(base(emulators.snsSqsEndpoint, 1), 'sns')),
+    };
+    const port = {
+      sqs: new SQSClient({ ...base(emulators.snsSqsEndpoint, 1), requestHandler: emulators.sdkPort.handler('sqs') }),
+      sns: new SNSClient(loopbackSdkClientConfig(base(emulators.snsSqsEndpoint, 1), 'sns', emulators.sdkPort)),
+    };
+    const missingQueue = `${emulators.snsSqsEndpoint}/${ACCOUNT}/missing`;
+    const missingTopic = `arn:aws:sns:${REGION}:${ACCOUNT}:missing`;
+    const errorsOf = async (clients: typeof http) => {
+      const failed = (promise: Promise<unknown>) =>
+        promise.then(
+          () => undefined,
+          (error: Error & { $metadata?: { httpStatusCode?: number } }) => ({
+            name: error.name,
+            message: error.message,
+            status: error.$metadata?.httpStatusCode,
+          }),
+        );
+      return [
+        await failed(clients.sqs.send(new SendMessageCommand({ QueueUrl: missingQueue, MessageBody: 'x' }))),
+        await failed(clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: missingQueue, MaxNumberOfMessages: 11 }))),
+        await failed(clients.sns.send(new PublishCommand({ TopicArn: missingTopic, Message: 'x' }))),
+      ];
+    };
+
+    // Act
+    const overHttp = await errorsOf(http);
+    const overPort = await errorsOf(port);
+
+    // Assert
+    expect(
+      overHttp.every((error) => error !== undefined),
+      JSON.stringify(overHttp),
+    ).toBe(true);
+    expect(overPort).toEqual(overHttp);
+    expect(overPort[0]?.name).toBe('QueueDoesNotExist');
+    expect(overPort[2]?.name).toBe('NotFoundException');
+  });
+
   it('refuses calls while SNS/SQS restarts (retried by the SDK) and after the worker stopped, never hanging', async () => {
     // Prepare
     const emulators = await start();
