@@ -1,14 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused } from '../../http/socketless.ts';
 import type { PortReplyMessage, PortRequestMessage, PortService } from '../../worker/portProtocol.ts';
-import {
-  abortError,
-  pathOf,
-  type SdkHandlerOptions,
-  type SdkHttpRequest,
-  type SdkHttpResponse,
-  timeoutError,
-} from './sdkHttp.ts';
+import type { SdkHandlerOptions, SdkHttpRequest, SdkHttpResponse } from './sdkHttp.ts';
+import { abortError, pathOf, timeoutError } from './sdkHttp.ts';
 
 interface Pending {
   readonly resolve: (response: SdkHttpResponse) => void;
