@@ -4,6 +4,7 @@
  *   npm run bench                         # 60 s at 1,000 events/s, bursts of 20,000 events
  *   npm run bench -- --rate 2000          # aim higher
  *   npm run bench -- --quick              # 10 s at 500 events/s, bursts of 3,000 (a smoke check)
+ *   npm run bench -- --quick --transport http   # the cells' own clients over loopback HTTP (default: port)
  *   npm run bench -- --duration 30 --rate 1500 --burst-events 10000 --out /tmp/bench.json
  *
  * Phases, each with the same load generator in a child process (keep-alive, batch POSTs of 10):
@@ -44,42 +45,45 @@ async function main(): Promise<number> {
     batchSize: options.batchSize,
   } as const;
   const ceiling = await runCeiling(burst, options);
-  const batched = await withCell({ batching: true, idempotency: true }, async (cell, workDir) => {
-    const warmUp = await loadPhase(
-      cell,
-      'batched warm-up',
-      {
-        mode: 'rate',
-        eventsPerSecond: Math.min(options.rate, 500),
-        durationS: 3,
-        concurrency: 64,
-        batchSize: options.batchSize,
-      },
-      workDir,
-      options,
-    );
-    const sustained = await loadPhase(
-      cell,
-      'batched sustained',
-      {
-        mode: 'rate',
-        eventsPerSecond: options.rate,
-        durationS: options.durationS,
-        concurrency: 256,
-        batchSize: options.batchSize,
-      },
-      workDir,
-      options,
-    );
-    return { warmUp, sustained, burst: await loadPhase(cell, 'batched burst', burst, workDir, options) };
-  });
+  const batched = await withCell(
+    { batching: true, idempotency: true, transport: options.transport },
+    async (cell, workDir) => {
+      const warmUp = await loadPhase(
+        cell,
+        'batched warm-up',
+        {
+          mode: 'rate',
+          eventsPerSecond: Math.min(options.rate, 500),
+          durationS: 3,
+          concurrency: 64,
+          batchSize: options.batchSize,
+        },
+        workDir,
+        options,
+      );
+      const sustained = await loadPhase(
+        cell,
+        'batched sustained',
+        {
+          mode: 'rate',
+          eventsPerSecond: options.rate,
+          durationS: options.durationS,
+          concurrency: 256,
+          batchSize: options.batchSize,
+        },
+        workDir,
+        options,
+      );
+      return { warmUp, sustained, burst: await loadPhase(cell, 'batched burst', burst, workDir, options) };
+    },
+  );
   const unbatched = options.unbatched
-    ? await withCell({ batching: false, idempotency: true }, async (cell, workDir) => ({
+    ? await withCell({ batching: false, idempotency: true, transport: options.transport }, async (cell, workDir) => ({
         burst: await loadPhase(cell, 'unbatched burst', burst, workDir, options),
       }))
     : undefined;
   const withoutIdempotency = options.idempotencyOff
-    ? await withCell({ batching: true, idempotency: false }, async (cell, workDir) => ({
+    ? await withCell({ batching: true, idempotency: false, transport: options.transport }, async (cell, workDir) => ({
         burst: await loadPhase(cell, 'idempotency-off burst', burst, workDir, options),
       }))
     : undefined;

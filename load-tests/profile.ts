@@ -3,7 +3,10 @@
  * prints, every interval, the records written per second, the process CPU and the event-loop
  * utilisation (ELU), plus the emulators' request counts per action at the end.
  *
- *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--transport port|http] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *
+ * `--transport` is how the cell's handlers and pollers reach the emulator thread (`LocalCellOptions.transport`,
+ * default `port`); `load-tests/compareTransports.ts` runs both alternately and compares them.
  *
  * `--cpu-profile` records a V8 CPU profile of the cell's process from the first request until the
  * last record (start-up excluded); open it in Chrome DevTools or summarise it with
@@ -28,12 +31,15 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '5000' },
     batching: { type: 'string', default: 'on' },
+    transport: { type: 'string', default: 'port' },
     'interval-s': { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
     'cpu-profile': { type: 'string' },
   },
 });
 const events = Number(values.events);
+const transport = values.transport;
+if (transport !== 'port' && transport !== 'http') throw new Error(`--transport must be port or http, got ${transport}`);
 const intervalMs = Number(values['interval-s']) * 1000;
 const work = mkdtempSync(join(tmpdir(), 'bems-profile-'));
 const cell = await startLocalCell({
@@ -41,6 +47,7 @@ const cell = await startLocalCell({
   dataDir: join(work, 'data'),
   quiet: true,
   batching: values.batching !== 'off',
+  transport,
 });
 const runId = `prof${process.pid}`;
 const session = values['cpu-profile'] ? new Session() : undefined;

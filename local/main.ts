@@ -39,6 +39,8 @@ Options:
                       way to a DLQ): a poison message reaches its DLQ in ~15 s
                       (change faults at run time: npm run bems -- fault add|list|clear)
   --no-batching       batch size 1 everywhere (to measure what batching saves)
+  --transport <t>     how the handlers and pollers reach the emulators: port (a MessagePort,
+                      no socket) | http (loopback HTTP, to compare)   default port
   --quiet             log errors only
   --help              this text
 `;
@@ -53,6 +55,7 @@ function parseFlags(argv: string[]) {
       fault: { type: 'string', multiple: true },
       fast: { type: 'boolean' },
       'no-batching': { type: 'boolean' },
+      transport: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -65,6 +68,10 @@ function parseFlags(argv: string[]) {
       `--port must be an integer from 0 to 65534 (the gateway takes the next), got "${values.port}"`,
     );
   const faults: FaultRule[] = (values.fault ?? []).map(parseFaultFlag);
+  const transport = values.transport ?? 'port';
+  if (transport !== 'port' && transport !== 'http')
+    throw new LocalCellError(`--transport must be port or http, got "${transport}"`);
+  const chosen: 'port' | 'http' = transport;
   const analytics = values.analytics;
   if (analytics !== undefined && !(ANALYTICS_STORES as readonly string[]).includes(analytics))
     throw new LocalCellError(`--analytics must be one of ${ANALYTICS_STORES.join(', ')}, got "${analytics}"`);
@@ -77,6 +84,7 @@ function parseFlags(argv: string[]) {
     faults,
     fast: values.fast ?? false,
     batching: !values['no-batching'],
+    transport: chosen,
     quiet: values.quiet ?? false,
   };
 }
@@ -149,6 +157,7 @@ async function main(): Promise<void> {
     faults: flags.faults,
     fast: flags.fast,
     batching: flags.batching,
+    transport: flags.transport,
     quiet: flags.quiet,
   });
   process.stdout.write(banner(cell, flags.faults, flags.fast));

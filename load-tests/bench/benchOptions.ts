@@ -21,18 +21,30 @@ export interface BenchOptions {
   readonly unbatched: boolean;
   /** Also run the burst against a cell without the idempotency check (issue 15: its cost in one run). */
   readonly idempotencyOff: boolean;
+  /** How the cells' handlers and pollers reach the emulator thread (`LocalCellOptions.transport`). */
+  readonly transport: 'port' | 'http';
 }
 
 const USAGE =
   'Usage: npm run bench -- [--duration S] [--rate EVENTS_PER_S] [--burst-events N] [--batch 1-10] ' +
-  '[--concurrency N] [--deadline-s S] [--drain-s S] [--out FILE] [--quick] [--no-unbatched] [--no-idempotency-off]';
+  '[--concurrency N] [--deadline-s S] [--drain-s S] [--out FILE] [--quick] [--no-unbatched] [--no-idempotency-off] [--transport port|http]';
 
 /** The bench's flags; `--help` prints the usage line and exits, an out-of-range number throws. */
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...stringOptions('duration', 'rate', 'burst-events', 'batch', 'concurrency', 'deadline-s', 'drain-s', 'out'),
+      ...stringOptions(
+        'duration',
+        'rate',
+        'burst-events',
+        'batch',
+        'concurrency',
+        'deadline-s',
+        'drain-s',
+        'out',
+        'transport',
+      ),
       ...booleanOptions('quick', 'no-unbatched', 'no-idempotency-off', 'help'),
     },
   });
@@ -41,6 +53,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick ?? false;
+  const transport = values.transport ?? 'port';
+  if (transport !== 'port' && transport !== 'http')
+    throw new Error(`--transport must be port or http, got ${transport}`);
   const rate = numberOption('rate', values.rate, quick ? 500 : 1000, 1, 100_000);
   return {
     durationS: numberOption('duration', values.duration, quick ? 10 : 60, 1, 3600),
@@ -53,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     out: resolve(values.out ?? DEFAULT_OUT),
     unbatched: !values['no-unbatched'],
     idempotencyOff: !values['no-idempotency-off'],
+    transport,
   };
 }
 

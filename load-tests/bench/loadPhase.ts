@@ -50,15 +50,18 @@ export type PhaseLoad = Omit<LoadOptions, 'url' | 'apiKey' | 'runId' | 'accepted
 export interface CellSetup {
   readonly batching: boolean;
   readonly idempotency: boolean;
+  /** @default 'port' */
+  readonly transport?: 'port' | 'http';
 }
 
 /** Runs `run` against a fresh local cell in a temp directory, then stops the cell and removes it. */
 export async function withCell<T>(
-  { batching, idempotency }: CellSetup,
+  { batching, idempotency, transport = 'port' }: CellSetup,
   run: (cell: RunningLocalCell, workDir: string) => Promise<T>,
 ): Promise<T> {
   const workDir = mkdtempSync(join(tmpdir(), `bems-bench-${batching ? 'batched' : 'unbatched'}-`));
-  const cell = await startLocalCell({ port: 0, dataDir: join(workDir, 'data'), batching, idempotency, quiet: true });
+  const dataDir = join(workDir, 'data');
+  const cell = await startLocalCell({ port: 0, dataDir, batching, idempotency, transport, quiet: true });
   try {
     return await run(cell, workDir);
   } finally {

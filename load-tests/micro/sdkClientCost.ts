@@ -3,7 +3,9 @@
  * SNS PublishBatch and Timestream WriteRecords, 10 entries each — with the SDK client as a handler
  * builds it from its environment (`default`) and with the local cell's cheaper settings
  * (`local/cell/wire/loopbackSdkClientConfig.ts`): no SigV4 signature (`unsigned`), a lean request
- * handler (`lean-http`), or both (`loopback`, what the cell uses).
+ * handler (`lean-http`), both (`loopback`, the cell's `transport: 'http'`), or both with the
+ * requests sent over the MessagePort to the emulator worker instead of loopback HTTP (`port`, the
+ * cell's default transport: `local/cell/wire/PortRequestHandler.ts`).
  *
  * The emulators run on a worker thread as in the cell (`startEmulatorWorker`), so the main thread's
  * CPU (`process.threadCpuUsage`) is the client side alone; the process CPU (`process.cpuUsage`,
@@ -48,8 +50,8 @@ const configs = {
   timestream: timestreamWriteClientConfig(env),
 };
 
-type Variant = 'default' | 'unsigned' | 'lean-http' | 'loopback';
-const VARIANTS: readonly Variant[] = ['default', 'unsigned', 'lean-http', 'loopback'];
+type Variant = 'default' | 'unsigned' | 'lean-http' | 'loopback' | 'port';
+const VARIANTS: readonly Variant[] = ['default', 'unsigned', 'lean-http', 'loopback', 'port'];
 
 function withVariant<T extends (typeof configs)[keyof typeof configs]>(
   config: T,
@@ -58,6 +60,7 @@ function withVariant<T extends (typeof configs)[keyof typeof configs]>(
 ) {
   if (variant === 'default') return config;
   if (variant === 'loopback') return loopbackSdkClientConfig(config, service);
+  if (variant === 'port') return loopbackSdkClientConfig(config, service, emulators.sdkPort);
   if (variant === 'unsigned')
     return { ...config, signer: credentialScopeSigner({ accessKeyId: 'local', region: config.region, service }) };
   return {
@@ -199,6 +202,7 @@ async function measure(operation: Operation, variant: Variant): Promise<{ thread
 }
 
 const results = new Map<string, number[]>();
+const processResults = new Map<string, number[]>();
 console.log(`${calls} sequential calls of 10 entries per measurement; CPU ms per call (main thread = client side)`);
 console.log('operation      variant     main thread   process (incl. emulators)');
 try {
@@ -208,19 +212,29 @@ try {
         const { thread, process: total } = await measure(operation, variant);
         const key = `${operation}/${variant}`;
         results.set(key, [...(results.get(key) ?? []), thread]);
+        processResults.set(key, [...(processResults.get(key) ?? []), total]);
         console.log(
           `${operation.padEnd(14)} ${variant.padEnd(10)} ${thread.toFixed(3).padStart(8)} ms ${total.toFixed(3).padStart(12)} ms`,
         );
       }
     }
   }
-  console.log('\nmedian main-thread CPU per call, and saving vs default:');
-  for (const operation of Object.keys(operations) as Operation[]) {
-    const base = median(results.get(`${operation}/default`) ?? []);
-    for (const variant of VARIANTS) {
-      const value = median(results.get(`${operation}/${variant}`) ?? []);
-      const saving = variant === 'default' ? '' : `  ${(((base - value) / base) * 100).toFixed(0).padStart(3)}%`;
-      console.log(`${operation.padEnd(14)} ${variant.padEnd(10)} ${value.toFixed(3).padStart(8)} ms${saving}`);
+  for (const [label, of] of [
+    ['main-thread', (key: string) => results.get(key)],
+    ['process (both threads)', (key: string) => processResults.get(key)],
+  ] as const) {
+    console.log(`\nmedian ${label} CPU per call, saving vs default, and port/loopback ratio:`);
+    for (const operation of Object.keys(operations) as Operation[]) {
+      const base = median(of(`${operation}/default`) ?? []);
+      for (const variant of VARIANTS) {
+        const value = median(of(`${operation}/${variant}`) ?? []);
+        const saving = variant === 'default' ? '' : `  ${(((base - value) / base) * 100).toFixed(0).padStart(3)}%`;
+        const ratio =
+          variant === 'port' ? `  port/loopback ${(value / median(of(`${operation}/loopback`) ?? [])).toFixed(2)}` : '';
+        console.log(
+          `${operation.padEnd(14)} ${variant.padEnd(10)} ${value.toFixed(3).padStart(8)} ms${saving}${ratio}`,
+        );
+      }
     }
   }
 } finally {

@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { closeHttpServer } from '../http/closeHttpServer.ts';
 import { readLimitedBody } from '../http/readLimitedBody.ts';
+import { connectionRefused, hostName, type SocketlessRequest, type SocketlessResponse } from '../http/socketless.ts';
 import { AWS_JSON_SERVICES } from './awsJsonServices.ts';
 import type { EmulatorLogger } from './EmulatorLogger.ts';
 import type { JsonProtocolHandler, JsonResponse } from './JsonProtocolRouter.ts';
@@ -29,6 +30,12 @@ export interface ServedProtocol {
   /** `http://host:port`, to pass as the SDK client's `endpoint`. */
   readonly endpoint: string;
   /**
+   * The same server without a socket: answers one read request exactly as the listener would
+   * (405 for another method, 413 past the body limit, 503 while closing); once closed, rejects as
+   * a refused connection.
+   */
+  dispatch(request: SocketlessRequest): SocketlessResponse;
+  /**
    * Stops accepting, answers requests that still arrive on open connections with 503 (which SDK
    * clients retry), and lets those in progress finish (up to `stopGraceMs`), so none is cut off
    * between its commit and its answer. Idempotent.
@@ -45,34 +52,54 @@ export function jsonProtocolListener(
   router: JsonProtocolHandler,
   options: Pick<ServeOptions, 'maxBodyBytes' | 'logger'> & { readonly host?: string },
 ): RequestListener {
-  const fallbackHost = options.host ?? '127.0.0.1';
-  const { service } = router;
-  const maxBodyBytes = options.maxBodyBytes ?? AWS_JSON_SERVICES[service].maxRequestBytes;
+  const answer = jsonProtocolAnswer(router, options);
   return (request, response) => {
     if (request.method !== 'POST') {
       request.resume();
-      const message = `The ${service} API accepts POST / only`;
-      send(response, router.errorResponse(405, 'MethodNotAllowed', message, { allow: 'POST' }));
+      send(response, answer(request.method, request.headers, undefined));
       return;
     }
-    readLimitedBody(request, maxBodyBytes).then(
-      (bytes) => {
-        if (bytes === undefined) {
-          const message = `Request body exceeds ${maxBodyBytes} bytes`;
-          send(response, router.errorResponse(413, 'RequestEntityTooLarge', message));
-          return;
-        }
-        const target = request.headers['x-amz-target'];
-        const host = hostName(request.headers.host) ?? fallbackHost;
-        const body = bytes.toString('utf8');
-        send(response, router.handle({ target: Array.isArray(target) ? target[0] : target, body, host }));
-      },
+    readLimitedBody(request, answer.maxBodyBytes).then(
+      (bytes) => send(response, answer('POST', request.headers, bytes ?? null)),
       (error: unknown) => {
-        options.logger.warn(`${service} emulator: request body could not be read`, { error });
+        options.logger.warn(`${router.service} emulator: request body could not be read`, { error });
         if (!response.headersSent) response.destroy();
       },
     );
   };
+}
+
+type HeaderValue = string | readonly string[] | undefined;
+
+/**
+ * The answer to one request, over HTTP or without a socket alike: 405 for a method other than
+ * POST, 413 for a body past the limit (`null`), otherwise the router's.
+ */
+function jsonProtocolAnswer(
+  router: JsonProtocolHandler,
+  options: Pick<ServeOptions, 'maxBodyBytes'> & { readonly host?: string },
+) {
+  const fallbackHost = options.host ?? '127.0.0.1';
+  const { service } = router;
+  const maxBodyBytes = options.maxBodyBytes ?? AWS_JSON_SERVICES[service].maxRequestBytes;
+  const answer = (
+    method: string | undefined,
+    headers: Readonly<Record<string, HeaderValue>>,
+    bytes: Uint8Array | null | undefined,
+  ): JsonResponse => {
+    if (method !== 'POST')
+      return router.errorResponse(405, 'MethodNotAllowed', `The ${service} API accepts POST / only`, { allow: 'POST' });
+    if (!bytes) return router.errorResponse(413, 'RequestEntityTooLarge', `Request body exceeds ${maxBodyBytes} bytes`);
+    const target = first(headers['x-amz-target']);
+    const host = hostName(first(headers.host)) ?? fallbackHost;
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return router.handle({ target, body, host });
+  };
+  return Object.assign(answer, { maxBodyBytes });
+}
+
+function first(value: HeaderValue): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
 }
 
 /** Serves `router` over HTTP on `host:port`; throws the service's `listenError` when it cannot listen. */
@@ -81,12 +108,16 @@ export async function serveJsonProtocol(router: JsonProtocolHandler, options: Se
   const port = options.port ?? 0;
   const { service } = router;
   const listener = jsonProtocolListener(router, { ...options, host });
+  const answer = jsonProtocolAnswer(router, { ...options, host });
+  const stopping = () =>
+    router.errorResponse(503, 'ServiceUnavailableException', `The ${service} emulator is stopping`);
   let draining = false;
+  let closed = false;
   const server = createServer((request, response) => {
     // A kept-alive connection may still send requests while the server closes.
     if (!draining) return listener(request, response);
     request.resume();
-    send(response, router.errorResponse(503, 'ServiceUnavailableException', `The ${service} emulator is stopping`));
+    send(response, stopping());
   });
   await listen(server, host, port, service, options.listenError);
   server.on('error', (error) => options.logger.error(`${service} emulator server error`, { error }));
@@ -95,9 +126,17 @@ export async function serveJsonProtocol(router: JsonProtocolHandler, options: Se
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${endpointHost(host)}:${bound}`,
+    dispatch: (request) => {
+      if (closed) throw connectionRefused(`the ${service} emulator has stopped`);
+      if (draining) return encoded(stopping());
+      const tooLarge = request.body.byteLength > answer.maxBodyBytes;
+      return encoded(answer(request.method, request.headers, tooLarge ? null : request.body));
+    },
     close: () => {
       draining = true;
-      closing ??= closeHttpServer(server, options.stopGraceMs ?? 2_000);
+      closing ??= closeHttpServer(server, options.stopGraceMs ?? 2_000).finally(() => {
+        closed = true;
+      });
       return closing;
     },
   };
@@ -131,14 +170,14 @@ function listen(
   });
 }
 
-/** The host name of a Host header, without the port ("[::1]:4010" → "[::1]"). */
-function hostName(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1) || undefined;
-  return header.split(':')[0] || undefined;
-}
-
 function send(response: ServerResponse, result: JsonResponse): void {
   response.writeHead(result.status, { ...result.headers, 'content-length': String(Buffer.byteLength(result.body)) });
   response.end(result.body);
 }
+
+/** A response as bytes of their own (a fresh buffer, transferable to another thread). */
+function encoded(result: JsonResponse): SocketlessResponse {
+  return { status: result.status, headers: result.headers, body: TEXT.encode(result.body) };
+}
+
+const TEXT = new TextEncoder();

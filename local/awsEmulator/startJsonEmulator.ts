@@ -1,3 +1,4 @@
+import type { SocketlessRequest, SocketlessResponse } from '../http/socketless.ts';
 import type { EmulatorLogger } from './EmulatorLogger.ts';
 import type { JsonProtocolHandler } from './JsonProtocolRouter.ts';
 import { type ServeOptions, serveJsonProtocol } from './serveJsonProtocol.ts';
@@ -27,6 +28,8 @@ export interface RunningJsonEmulator<S extends EmulatorStore = EmulatorStore> {
   readonly store: S;
   /** Requests received per operation. */
   requestCounts(): Record<string, number>;
+  /** Answers one request without a socket, as the server would (counted, faults applied); see `ServedProtocol.dispatch`. */
+  dispatch(request: SocketlessRequest): SocketlessResponse;
   /** Stops accepting, lets in-flight requests finish, then closes the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function startJsonEmulator<S extends EmulatorStore>(
     endpoint: http.endpoint,
     store,
     requestCounts: () => router.requestCounts(),
+    dispatch: (request) => http.dispatch(request),
     stop: () => {
       stopping ??= (async () => {
         await http.close();

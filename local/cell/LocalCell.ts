@@ -33,6 +33,7 @@ import { createLocalLogger, type LocalLogger } from './LocalLogger.ts';
 import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import { openApi } from './openApi.ts';
+import { SqsJsonClient } from './wire/SqsJsonClient.ts';
 
 export type { LocalFunctionDescription };
 
@@ -77,6 +78,13 @@ export interface LocalCellOptions {
    * its own (for comparisons only: a saturated main thread then leaves requests unanswered). @default true
    */
   readonly apiFrontThread?: boolean;
+  /**
+   * How the cell's own clients — the handlers' SDK clients and the pollers' SQS client — reach the
+   * emulators on the emulator thread: `port`, a MessagePort without a socket, or `http`, loopback
+   * HTTP to each emulator's endpoint (to compare the two). Everything outside the cell's process
+   * (CLIs, scripts, the gateway, Fargate tasks) uses HTTP either way. @default 'port'
+   */
+  readonly transport?: 'port' | 'http';
   /** Only errors on stderr. @default false */
   readonly quiet?: boolean;
   /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
@@ -304,12 +312,20 @@ function createCellApiApp(
 
 /** The plan's functions with their event source mappings polling. */
 function startFunctions(context: StartContext, services: CellServices, stops: StopSequence): CellFunctions {
+  const port = context.options.transport === 'http' ? undefined : services.emulators.sdkPort;
+  // The pollers' SQS client (Lambda's, on AWS): skips the SDK; handlers keep theirs.
+  const plumbing = new SqsJsonClient({
+    endpoint: services.endpoints.sqs,
+    region: context.cell.region,
+    ...(port ? { requestHandler: port.handler('sqs') } : {}),
+  });
   const functions = createCellFunctions({
     cell: context.cell,
     topology: context.topology,
     provisioned: services.resources,
     endpoints: services.endpoints,
-    sqs: services.plumbing,
+    sqs: plumbing,
+    ...(port ? { port } : {}),
     faults: context.faults,
     counter: context.counter,
     logger: context.logger,
@@ -320,7 +336,12 @@ function startFunctions(context: StartContext, services: CellServices, stops: St
   const pollers = [...functions.mappings, ...functions.services.flatMap((service) => service.tasks)];
   for (const poller of pollers) poller.start();
   // The handlers' SDK clients close once no handler can run: the API has stopped, the pollers too.
-  stops.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => functions.destroy()));
+  stops.push(() =>
+    Promise.all(pollers.map((p) => p.stop())).then(() => {
+      functions.destroy();
+      plumbing.destroy();
+    }),
+  );
   return functions;
 }
 

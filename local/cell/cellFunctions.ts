@@ -36,6 +36,7 @@ import { LOCAL_POLLER_WAIT_SECONDS, type LocalRuntime, localEnvironment } from '
 import type { RequestCounter } from './metering/index.ts';
 import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from './pollers/index.ts';
 import { loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
+import type { EmulatorPort } from './wire/PortRequestHandler.ts';
 import type { SqsMessaging } from './wire/SqsJsonClient.ts';
 
 export interface CellFunctionsOptions {
@@ -53,6 +54,8 @@ export interface CellFunctionsOptions {
   };
   /** The client event source mappings poll with. */
   readonly sqs: SqsMessaging;
+  /** The handlers' SDK clients send over this port to the emulator worker; without it, over loopback HTTP. */
+  readonly port?: EmulatorPort;
   readonly faults: FaultInjector;
   readonly counter: RequestCounter;
   readonly logger: LocalLogger;
@@ -104,7 +107,8 @@ export interface CellFunctions {
  *
  * Each handler gets its SDK client injected, built by the same class from the handler's own client
  * config (its environment) but with the loopback settings of `loopbackSdkClientConfig`: no SigV4
- * signature and a lean request handler. The handlers' calls were about a third of the main thread's
+ * signature and a lean request handler — over the port to the emulator worker (`options.port`,
+ * the default) or over loopback HTTP. The handlers' calls were about a third of the main thread's
  * CPU; this removes a large share of the client side (`load-tests/micro/sdkClientCost.ts`) while
  * the handlers still send the real SDK commands and read the real responses.
  */
@@ -116,6 +120,7 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     clients.push(created);
     return created;
   };
+  const wire: WireConfig = (config, signingName) => loopbackSdkClientConfig(config, signingName, options.port);
   const environment = <H extends HandlerName>(
     fn: FunctionPlan<H>,
     resources: FunctionResources[H],
@@ -134,9 +139,9 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   );
   const ingestConfig = ingestConfigFromEnv(ingestEnvironment);
   const ingest = createIngestHandler(ingestConfig, {
-    eventBridge: client(new EventBridgeClient(loopbackSdkClientConfig(ingestConfig.eventBridge, 'events'))),
+    eventBridge: client(new EventBridgeClient(wire(ingestConfig.eventBridge, 'events'))),
     ...(ingestConfig.idempotency
-      ? { dynamoDB: client(new DynamoDBClient(loopbackSdkClientConfig(ingestConfig.idempotency.dynamoDB, 'dynamodb'))) }
+      ? { dynamoDB: client(new DynamoDBClient(wire(ingestConfig.idempotency.dynamoDB, 'dynamodb'))) }
       : {}),
   });
 
@@ -146,9 +151,9 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
     { SNS: endpoints.sns, DYNAMODB: endpoints.dynamodb },
   );
   const forwardConfig = forwardConfigFromEnv(forwardEnvironment);
-  const forwardFailures = failureStoreOf(forwardConfig.failures, client);
+  const forwardFailures = failureStoreOf(forwardConfig.failures, client, wire);
   const forward = createForwardHandler(forwardConfig, {
-    sns: client(new SNSClient(loopbackSdkClientConfig(forwardConfig.sns, 'sns'))),
+    sns: client(new SNSClient(wire(forwardConfig.sns, 'sns'))),
     ...forwardFailures,
   });
 
@@ -161,15 +166,11 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   const consumers = plan.consumers.map((fn) => {
     const consumeEnvironment = environment(fn, {}, storeEndpoint);
     const config = consumeConfigFromEnv(consumeEnvironment);
-    const failures = failureStoreOf(config.failures, client);
+    const failures = failureStoreOf(config.failures, client, wire);
     const handler = createConsumeHandler(config, {
       ...(lakehouse
-        ? { firehose: client(new FirehoseClient(loopbackSdkClientConfig(config.firehose, 'firehose'))) }
-        : {
-            timestreamWrite: client(
-              new TimestreamWriteClient(loopbackSdkClientConfig(config.timestreamWrite, 'timestream')),
-            ),
-          }),
+        ? { firehose: client(new FirehoseClient(wire(config.firehose, 'firehose'))) }
+        : { timestreamWrite: client(new TimestreamWriteClient(wire(config.timestreamWrite, 'timestream'))) }),
       ...failures,
     });
     const reporter = injectedFailureReporter(config, failures.failureStore);
@@ -261,13 +262,20 @@ function queueFunction(
   return { plan, environment, mappings };
 }
 
-/** Failure records go to the DynamoDB emulator through a loopback client, like every handler call. */
+/** A handler's client config with the cell's loopback settings, over its transport. */
+type WireConfig = <T extends Parameters<typeof loopbackSdkClientConfig>[0]>(
+  config: T,
+  signingName: Parameters<typeof loopbackSdkClientConfig>[1],
+) => ReturnType<typeof loopbackSdkClientConfig<T>>;
+
+/** Failure records go to the DynamoDB emulator through a loopback client (port or HTTP), like every handler call. */
 function failureStoreOf(
   failures: FailureTableConfig | undefined,
   client: <T extends { destroy(): void }>(created: T) => T,
+  wire: WireConfig,
 ): { failureStore?: FailureStore } {
   if (!failures) return {};
-  const dynamoDB = client(new DynamoDBClient(loopbackSdkClientConfig(failures.dynamoDB, 'dynamodb')));
+  const dynamoDB = client(new DynamoDBClient(wire(failures.dynamoDB, 'dynamodb')));
   return { failureStore: new DynamoFailureStore(dynamoDB, failures.tableName) };
 }
 

@@ -15,7 +15,6 @@ import { type RunningEmulators, startEmulatorWorker } from '../worker/index.ts';
 import { analyticsProvisioning, type LocalAnalyticsStore, openAnalyticsStore } from './analyticsStore.ts';
 import type { LocalLogger } from './LocalLogger.ts';
 import { lockDataDir, prepareDataDir } from './prepareDataDir.ts';
-import { SqsJsonClient } from './wire/SqsJsonClient.ts';
 
 /**
  * Stop order: the API stops accepting first, then everything else in reverse start order — pollers
@@ -51,8 +50,6 @@ export interface CellServices {
   readonly dataDir: string;
   readonly emulators: RunningEmulators;
   readonly sqs: SQSClient;
-  /** The pollers' SQS client (Lambda's, on AWS): skips the SDK; handlers keep theirs. */
-  readonly plumbing: SqsJsonClient;
   /** The analytics store (Timestream's or the lakehouse's), read through the read model's view. */
   readonly store: LocalAnalyticsStore;
   readonly readModel: LocalReadModel;
@@ -117,8 +114,6 @@ export async function startServices(
     endpoint: emulators.snsSqsEndpoint,
     account: cell.account,
   });
-  const plumbing = new SqsJsonClient({ endpoint: emulators.snsSqsEndpoint, region: cell.region });
-  stops.push(() => plumbing.destroy());
   const released = await releaseOrphanedMessages(resources.queues, sqs, emulators.queueInspector);
   if (released > 0) logger.info('released messages left in flight by a previous run', { released });
   // On the emulator thread too; it stops there first, before the queues it delivers to.
@@ -138,5 +133,5 @@ export async function startServices(
     firehose: emulators.firehoseEndpoint,
     dynamodb: emulators.dynamodbEndpoint,
   };
-  return { dataDir, emulators, sqs, plumbing, store, readModel, resources, endpoints } satisfies CellServices;
+  return { dataDir, emulators, sqs, store, readModel, resources, endpoints } satisfies CellServices;
 }

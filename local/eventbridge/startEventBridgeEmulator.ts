@@ -1,4 +1,5 @@
 import { JsonProtocolRouter, startJsonEmulator } from '../awsEmulator/index.ts';
+import type { SocketlessRequest, SocketlessResponse } from '../http/socketless.ts';
 import { cancelReplay } from './actions/cancelReplay.ts';
 import { describeArchive } from './actions/describeArchive.ts';
 import { describeEventBus } from './actions/describeEventBus.ts';
@@ -28,6 +29,8 @@ export interface RunningEventBridgeEmulator {
   outboxDepth(): number;
   /** Requests received per action since start, e.g. `{ PutEvents: 120 }`. */
   requestCounts(): Record<string, number>;
+  /** Answers one request without a socket, as the server would (the local cell's own clients). */
+  dispatch(request: SocketlessRequest): SocketlessResponse;
   deliveryStats(): DeliveryStats;
   /** Stops accepting requests, lets the deliverer drain what is due, and closes the database. */
   stop(): Promise<void>;

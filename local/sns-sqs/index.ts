@@ -1,5 +1,6 @@
 export { LOCAL_CREDENTIALS, localClientConfig, localSnsSqsClients } from './awsClientDefaults.ts';
 export { describeQueues } from './describeQueues.ts';
+export type { FauxqsDispatchMode } from './fauxqsDispatch.ts';
 export {
   type ProvisionedQueue,
   type ProvisionedTopology,

@@ -5,12 +5,15 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { countServerRequests, type RequestCounter } from '../cell/metering/index.ts';
 import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
+import type { SocketlessDispatch } from '../http/socketless.ts';
 import { WalCheckpointer } from '../sqlite/WalCheckpointer.ts';
 import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts';
 import { localSnsSqsClients } from './awsClientDefaults.ts';
 import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendSqsRouter.ts';
+import { type FauxqsDispatchMode, type FauxqsEntry, fauxqsDispatch } from './fauxqsDispatch.ts';
+import { withFauxqsRouters } from './fauxqsRouters.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
-import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
+import { type FauxqsRequestEntry, withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
   /** The cell's data directory; fauxqs keeps its SQLite database in `<dataDir>/fauxqs`. */
@@ -33,6 +36,13 @@ export interface RunningSnsSqs {
   readonly fauxqs: FauxqsServer;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  /**
+   * Answers one SNS or SQS request without a socket, as fauxqs' server would (counted like one);
+   * refused as a connection while fauxqs is stopped.
+   */
+  readonly dispatch: SocketlessDispatch;
+  /** The same through fauxqs' routers or through its whole app (`load-tests/micro/fauxqsTransport.ts` compares them). */
+  dispatchVia(mode: FauxqsDispatchMode): SocketlessDispatch;
   /**
    * Stops fauxqs and starts it again on the same port and data directory after `downtimeMs`, as an
    * SNS/SQS outage and recovery (fault-injection tests, game days). Clients keep their endpoint;
@@ -70,14 +80,30 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     error: (code, message, status, queryCode) =>
       Object.defineProperty(new SqsError(code, message, status), 'queryErrorHeader', { value: `${queryCode};Sender` }),
   });
+  // The running fauxqs' request listener, for socketless requests; none while it is stopped.
+  let entry: FauxqsEntry | undefined;
   const start = async (port: number) => {
-    const { server, store } = await withSqsActions(moveTasks.actions(), () =>
-      withTransactionPerRequest(() =>
-        withWalSynchronousNormal(() =>
-          startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+    let listening: FauxqsRequestEntry | undefined;
+    const { server, store, routers } = await withFauxqsRouters(() =>
+      withSqsActions(moveTasks.actions(), () =>
+        withTransactionPerRequest(
+          () =>
+            withWalSynchronousNormal(() =>
+              startFauxqs({
+                port,
+                logger: false,
+                defaultRegion: options.region,
+                dataDir: join(options.dataDir, 'fauxqs'),
+              }),
+            ),
+          (started) => {
+            listening = started;
+          },
         ),
       ),
     );
+    // withTransactionPerRequest has told its entry by now (start-up would have failed otherwise).
+    if (listening) entry = { ...listening, routers };
     usePublicQueueUrls(store, options.publicEndpoint ?? `http://127.0.0.1:${server.port}`, account);
     return server;
   };
@@ -97,8 +123,11 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     },
     sqs,
     sns,
+    dispatch: fauxqsDispatch(() => entry, options.counter),
+    dispatchVia: (mode) => fauxqsDispatch(() => entry, options.counter, mode),
     restart: async ({ downtimeMs = 0 } = {}) => {
       const { port } = fauxqs;
+      entry = undefined;
       checkpointer.stop();
       await fauxqs.stop();
       await new Promise((resolve) => setTimeout(resolve, downtimeMs));
@@ -111,6 +140,7 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
       sqs.destroy();
       sns.destroy();
       // The checkpoint thread's connection goes first, so fauxqs' close can remove the WAL file.
+      entry = undefined;
       checkpointer.stop();
       // Closing fastify runs fauxqs' preClose hook, which closes its SQLite database.
       await fauxqs.stop();

@@ -243,16 +243,32 @@ function commitAfterProgrammaticCalls(server: FauxqsServer, transactions: Reques
 }
 
 /**
+ * fauxqs' HTTP request listener (its Fastify app's handler), to serve requests without a socket,
+ * and the commit that must run before such an answer is handed back: socketless answers do not go
+ * through the committing ServerResponse.
+ */
+export interface FauxqsRequestEntry {
+  readonly listener: RequestListener;
+  /** Commits pending writes; false when persistence has failed and nothing may be acknowledged. */
+  commit(): boolean;
+}
+
+/**
  * Runs `start` (which must call fauxqs' `startFauxqs` with a `dataDir`) so that fauxqs' persistence
  * writes share one transaction per request, committed before the answer is written (see above).
+ * `onEntry` hears fauxqs' request listener once it has started.
  */
-export async function withTransactionPerRequest(start: () => Promise<FauxqsServer>): Promise<FauxqsServer> {
+export async function withTransactionPerRequest(
+  start: () => Promise<FauxqsServer>,
+  onEntry: (entry: FauxqsRequestEntry) => void = () => undefined,
+): Promise<FauxqsServer> {
   const { prototype } = await loadPersistenceManagerClass();
   const prepareStatements = prototype.prepareStatements;
   const createServer = http.createServer;
   let transactions: RequestTransactions | undefined;
   let managers = 0;
   let servers = 0;
+  let listener: RequestListener | undefined;
   prototype.prepareStatements = function prepareThenBatch(this: PersistenceManager, ...args: unknown[]) {
     const statements = prepareStatements.apply(this, args);
     managers += 1;
@@ -261,9 +277,10 @@ export async function withTransactionPerRequest(start: () => Promise<FauxqsServe
   };
   const ResponseClass = committingResponseClass(() => transactions);
   // fastify calls http.createServer(options.http, handler); options.http is undefined unless set.
-  http.createServer = ((options: ServerOptions | RequestListener | undefined, listener?: RequestListener) => {
+  http.createServer = ((options: ServerOptions | RequestListener | undefined, handler?: RequestListener) => {
     servers += 1;
-    const [serverOptions, requestListener] = typeof options === 'function' ? [{}, options] : [options ?? {}, listener];
+    const [serverOptions, requestListener] = typeof options === 'function' ? [{}, options] : [options ?? {}, handler];
+    listener = requestListener;
     return createServer.call(http, { ...serverOptions, ServerResponse: ResponseClass }, requestListener);
   }) as typeof http.createServer;
   let starting: Promise<FauxqsServer>;
@@ -274,7 +291,7 @@ export async function withTransactionPerRequest(start: () => Promise<FauxqsServe
     http.createServer = createServer;
   }
   const server = await starting;
-  if (!transactions || managers !== 1 || servers !== 1) {
+  if (!transactions || managers !== 1 || servers !== 1 || !listener) {
     await server.stop();
     throw new Error(
       `fauxqs changed: startFauxqs created ${managers} persistence managers and ${servers} HTTP servers ` +
@@ -282,5 +299,7 @@ export async function withTransactionPerRequest(start: () => Promise<FauxqsServe
     );
   }
   commitAfterProgrammaticCalls(server, transactions);
+  const pending = transactions;
+  onEntry({ listener, commit: () => pending.commit() });
   return server;
 }

@@ -8,6 +8,7 @@ import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLocalLogger, describeError } from '../cell/LocalLogger.ts';
 import { RequestCounter } from '../cell/metering/index.ts';
+import { inThreadRequestHandler } from '../cell/wire/inThreadRequestHandler.ts';
 import { SqsJsonClient } from '../cell/wire/SqsJsonClient.ts';
 import { startDynamoDBEmulator } from '../dynamodb/index.ts';
 import {
@@ -17,9 +18,12 @@ import {
   startEventBridgeEmulator,
 } from '../eventbridge/index.ts';
 import { startFirehoseEmulator } from '../firehose/index.ts';
+import type { SocketlessDispatch } from '../http/socketless.ts';
 import { snapshotQueue, startSnsSqs } from '../sns-sqs/index.ts';
 import { startTimestreamEmulator } from '../timestream/index.ts';
+import type { PortService } from './portProtocol.ts';
 import type { EmulatorRequest, EmulatorResponse, EmulatorWorkerData, EmulatorWorkerReady } from './protocol.ts';
+import { servePort } from './servePort.ts';
 
 const port = parentPort;
 if (!port) throw new Error('emulatorWorker.ts runs only as a worker thread');
@@ -85,8 +89,13 @@ try {
         return firehose.setFault(request.fault);
       case 'startEventBridge':
         if (eventBridge) throw new Error('the EventBridge emulator is already running');
-        // Deliveries to the stage inboxes: a lean SQS client to fauxqs on this same thread.
-        deliveries = new SqsJsonClient({ endpoint: snsSqs.endpoint, region: options.region });
+        // Deliveries to the stage inboxes: a lean SQS client straight to fauxqs on this same
+        // thread (no loopback socket), counted as fauxqs' HTTP requests are.
+        deliveries = new SqsJsonClient({
+          endpoint: snsSqs.endpoint,
+          region: options.region,
+          requestHandler: inThreadRequestHandler(snsSqs.dispatch, 'sqs'),
+        });
         eventBridge = await startEventBridgeEmulator({
           dataDir: options.dataDir,
           region: options.region,
@@ -139,6 +148,19 @@ try {
     }
   };
 
+  // The cell's own SDK clients, without sockets: each service's emulator answers as over HTTP.
+  if (options.sdkPort) {
+    const fauxqs = options.fauxqsDispatch ? snsSqs.dispatchVia(options.fauxqsDispatch) : snsSqs.dispatch;
+    const routes: Record<PortService, () => SocketlessDispatch | undefined> = {
+      sns: () => fauxqs,
+      sqs: () => fauxqs,
+      events: () => eventBridge?.dispatch,
+      timestream: () => timestream.dispatch,
+      firehose: () => firehose.dispatch,
+      dynamodb: () => dynamodb.dispatch,
+    };
+    servePort(options.sdkPort, (service) => routes[service]());
+  }
   port.on('message', (request: EmulatorRequest) => {
     handle(request).then(
       (result) => port.postMessage({ id: request.id, ok: true, result } satisfies EmulatorResponse),

@@ -1,7 +1,8 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { DynamoDBTableConfig } from '../dynamodb/index.ts';
 import type { BusOptions, DeliveryStats } from '../eventbridge/index.ts';
 import type { FirehoseFault, FirehoseStreamConfig } from '../firehose/index.ts';
-import type { QueueSnapshot } from '../sns-sqs/index.ts';
+import type { FauxqsDispatchMode, QueueSnapshot } from '../sns-sqs/index.ts';
 import type { TimestreamDatabaseConfig, TimestreamFault } from '../timestream/index.ts';
 
 /** Start-up options of the emulator worker (structured-cloned into it). */
@@ -21,6 +22,10 @@ export interface EmulatorWorkerData {
    * DescribeEndpoints names it. @default each emulator's own address
    */
   readonly gatewayEndpoint?: string;
+  /** Where the cell's own SDK clients send their requests without a socket (`portProtocol.ts`); transferred. */
+  readonly sdkPort?: MessagePort;
+  /** How port requests reach fauxqs (`fauxqsDispatch.ts`); for micro-benchmarks. @default 'router' */
+  readonly fauxqsDispatch?: FauxqsDispatchMode;
 }
 
 /** Operations of the EventBridge archive (`EventBridgeArchiveApi`), by name. */

@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type Transferable, Worker } from 'node:worker_threads';
 import { StartupError } from '../cell/errors.ts';
+import { EmulatorPort } from '../cell/wire/PortRequestHandler.ts';
 import type { ArchiveFilter, BusOptions, ReplayStatus, StartReplayRequest } from '../eventbridge/index.ts';
 import type { FirehoseFault } from '../firehose/index.ts';
 import type { QueueInspector, QueueSnapshot } from '../sns-sqs/index.ts';
@@ -37,6 +38,11 @@ export interface RunningEmulators {
   /** The DynamoDB emulator (the ingest API's idempotency store). */
   readonly dynamodbEndpoint: string;
   readonly queueInspector: QueueInspector;
+  /**
+   * The emulators without sockets, for the cell's own SDK clients (`sdkPort.handler(service)` as
+   * their `requestHandler`): the same answers, counts and faults as their HTTP endpoints.
+   */
+  readonly sdkPort: EmulatorPort;
   /**
    * Starts the EventBridge emulator on the worker, delivering to the queues named in `buses`
    * (which must exist: provision first). Returns its endpoint.
@@ -84,12 +90,16 @@ register();
 await import(workerData.entry);
 `;
 
-/** A worker thread running the TypeScript module `entry`, with `data` (and what the bootstrap needs) as its `workerData`. */
-export function startTsWorker(entry: URL, data: object): Worker {
+/**
+ * A worker thread running the TypeScript module `entry`, with `data` (and what the bootstrap needs) as
+ * its `workerData`; `transferList` moves the ports `data` carries.
+ */
+export function startTsWorker(entry: URL, data: object, transferList: Transferable[] = []): Worker {
   return new Worker(BOOTSTRAP, {
     eval: true,
     execArgv: [],
     workerData: { ...data, tsxApi: import.meta.resolve('tsx/esm/api'), entry: entry.href },
+    transferList,
   });
 }
 
@@ -107,9 +117,19 @@ export async function startEmulatorWorker(
   /** Told once if the worker stops working after start-up (an uncaught error, an unexpected exit). */
   onFailure: (reason: string) => void = () => undefined,
 ): Promise<RunningEmulators> {
-  const worker = startTsWorker(new URL('./emulatorWorker.ts', import.meta.url), data);
-  const ready = await whenReady(worker);
-  const channel = new WorkerChannel(worker, onFailure);
+  const sdk = new MessageChannel();
+  const worker = startTsWorker(new URL('./emulatorWorker.ts', import.meta.url), { ...data, sdkPort: sdk.port2 }, [
+    sdk.port2,
+  ]);
+  const sdkPort = new EmulatorPort(sdk.port1);
+  const ready = await whenReady(worker).catch((error: unknown) => {
+    sdk.port1.close();
+    throw error;
+  });
+  const channel = new WorkerChannel(worker, (reason) => {
+    sdkPort.fail(reason);
+    onFailure(reason);
+  });
   const call = <T>(request: EmulatorCall) => channel.call<T>(request);
 
   let stopping: Promise<void> | undefined;
@@ -118,6 +138,7 @@ export async function startEmulatorWorker(
     timestreamEndpoint: ready.timestreamEndpoint,
     firehoseEndpoint: ready.firehoseEndpoint,
     dynamodbEndpoint: ready.dynamodbEndpoint,
+    sdkPort,
     queueInspector: {
       inspect: async (queueName) =>
         (await call<QueueSnapshot | null>({ method: 'inspectQueue', queueName })) ?? undefined,
@@ -157,6 +178,8 @@ export async function startEmulatorWorker(
         }
         channel.stopped();
         await worker.terminate();
+        sdkPort.fail('it has stopped');
+        sdk.port1.close();
       })();
       return stopping;
     },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localCell } from '../../cells/cells.config.ts';
 
-/** `npm start` (local/main.ts) flags that never start a cell: `--help` and a refused `--analytics`. */
+/** `npm start` (local/main.ts) flags that never start a cell: `--help`, a refused `--analytics` or `--transport`. */
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -36,5 +36,19 @@ describe('npm start -- --analytics', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('error: --analytics must be one of timestream, lakehouse, got "influxdb"\n');
     expect(stdout).toBe('');
+  });
+});
+
+describe('npm start -- --transport', () => {
+  it('is listed by --help and refuses anything but port or http before starting anything', () => {
+    // Act
+    const help = runMain(['--help']);
+    const refused = runMain(['--transport', 'socket', '--port', '0']);
+
+    // Assess
+    expect(help.stdout).toMatch(/--transport <t> .*port .*\| http .*default port/s);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('error: --transport must be port or http, got "socket"\n');
+    expect(refused.stdout).toBe('');
   });
 });

@@ -1,4 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+/** What is read of a request: an `IncomingMessage`, or a request handed over without a socket. */
+export interface ClassifiedRequest {
+  readonly method?: string | undefined;
+  readonly headers: { readonly authorization?: string | undefined; readonly [name: string]: unknown };
+}
 
 const SCOPE_SERVICE = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
 
@@ -8,7 +12,7 @@ const SCOPE_SERVICE = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
  * `X-Amz-Target` (JSON protocols: SQS, EventBridge, Timestream). Query-protocol services (SNS)
  * carry the action in the form body, so their calls are counted as `query`.
  */
-export function classifyAwsRequest(req: IncomingMessage): { service: string; action: string } {
+export function classifyAwsRequest(req: ClassifiedRequest): { service: string; action: string } {
   const service = SCOPE_SERVICE.exec(req.headers.authorization ?? '')?.[1] ?? 'unsigned';
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.includes('.'))

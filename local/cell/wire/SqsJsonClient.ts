@@ -11,6 +11,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LoopbackHttpHandler, unsignedAuthorization } from './loopbackSdkClientConfig.ts';
+import type { PortRequestHandler } from './PortRequestHandler.ts';
 
 type Output<T> = Omit<T, '$metadata'>;
 
@@ -53,27 +54,34 @@ export interface SqsJsonClientOptions {
   readonly region: string;
   /** A request gets this long beyond its long-poll wait before it is abandoned. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Sends through this instead of loopback HTTP (`endpoint` is then unused): the port to the
+   * emulator worker (`port.handler('sqs')`), or fauxqs on the same thread (`inThreadRequestHandler`).
+   */
+  readonly requestHandler?: Pick<PortRequestHandler, 'handle' | 'destroy'>;
 }
 
 /**
  * SQS's JSON protocol (`AmazonSQS.<Action>`, `application/x-amz-json-1.0`) over keep-alive
- * loopback HTTP, without the SDK's middleware stack. The SDK spends about half of the CPU of such
+ * loopback HTTP — or, with `port`, over the port to the emulator worker — without the SDK's
+ * middleware stack. The SDK spends about half of the CPU of such
  * a call on endpoint rules, retries, SigV4 and schema serde (`load-tests/micro/sdkVsRawSqs.ts`:
  * 1.8–2.3 ms vs 0.7–0.9 ms per call, server side included), and these calls are most of the local
  * cell's SQS traffic. The emulator does not check signatures; the `Authorization` header carries
  * only the credential scope, by which the cell's request counter tells services apart.
  * Errors: an error answer rejects with {@link SqsJsonError}; no answer within the wait plus
- * `timeoutMs` rejects with a `TimeoutError`; network errors reject as they are.
+ * `timeoutMs` rejects with a `TimeoutError`; network errors (a refused port too) reject as they are.
  * Callers retry (pollers back off; deliveries retry with backoff), as they would with the SDK.
  */
 export class SqsJsonClient implements SqsMessaging {
   private readonly url: URL;
-  private readonly http = new LoopbackHttpHandler();
+  private readonly http: Pick<LoopbackHttpHandler, 'handle' | 'destroy'>;
   private readonly authorization: string;
   private readonly timeoutMs: number;
 
   constructor(options: SqsJsonClientOptions) {
     this.url = new URL(options.endpoint);
+    this.http = options.requestHandler ?? new LoopbackHttpHandler();
     this.authorization = unsignedAuthorization('local', options.region, 'sqs');
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }

@@ -1,9 +1,18 @@
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
+import type { EmulatorPort, PortRequestHandler } from './PortRequestHandler.ts';
+import {
+  abortError,
+  pathOf,
+  type SdkHandlerOptions,
+  type SdkHttpRequest,
+  type SdkHttpResponse,
+  timeoutError,
+} from './sdkHttp.ts';
 
 /**
  * Cheaper settings for the AWS SDK v3 clients the handlers use in the local cell (EventBridge,
- * SNS, Timestream Write), where every call goes over loopback HTTP to an emulator on the cell's
- * worker thread. The clients keep their classes, middleware stack and command serde — the handlers
+ * SNS, DynamoDB, Timestream Write, Firehose), where every call goes to an emulator on the cell's
+ * worker thread — over its port (`PortRequestHandler`, the default) or over loopback HTTP. The clients keep their classes, middleware stack and command serde — the handlers
  * still exercise the real SDK commands and responses — but two per-call costs that buy nothing
  * locally are replaced (`load-tests/micro/sdkClientCost.ts` measures what each is worth):
  *
@@ -14,36 +23,11 @@ import { Agent, type IncomingHttpHeaders, request } from 'node:http';
  * - The request handler: `@smithy/node-http-handler` arms connection, request, socket and
  *   keep-alive timers and a socket-capacity watchdog per call, and hands back a stream for the SDK
  *   to collect. {@link LoopbackHttpHandler} sends on a keep-alive agent with one socket timeout
- *   and returns the collected body.
+ *   and returns the collected body; `PortRequestHandler` posts the request to the emulator thread
+ *   without a socket (ADR 0024).
  *
  * Retries, endpoint resolution and timeouts stay as the handler's own config says.
  */
-
-/** The request fields the SDK hands a request handler (`@smithy/types` HttpRequest). */
-interface SdkHttpRequest {
-  readonly method: string;
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port?: number;
-  readonly path: string;
-  readonly query?: Record<string, string | readonly (string | null)[] | null>;
-  readonly headers: Record<string, string>;
-  readonly body?: unknown;
-  readonly fragment?: string;
-}
-
-/** What a request handler answers (`@smithy/types` HttpResponse: checked structurally by the SDK). */
-interface SdkHttpResponse {
-  readonly statusCode: number;
-  readonly reason?: string;
-  readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
-}
-
-interface SdkHandlerOptions {
-  readonly abortSignal?: AbortSignal | { readonly aborted: boolean };
-  readonly requestTimeout?: number;
-}
 
 /** What `RequestSigningArguments` carries that the scope needs. */
 interface SigningArguments {
@@ -91,15 +75,6 @@ export function credentialScopeSigner(scope: { accessKeyId: string; region: stri
       return Promise.resolve(request);
     },
   };
-}
-
-/** Errors Node raises when a socket times out; the SDK retries a `TimeoutError` as transient. */
-function timeoutError(ms: number): Error {
-  return Object.assign(new Error(`no response within ${ms} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
 }
 
 /**
@@ -180,18 +155,6 @@ export class LoopbackHttpHandler {
   }
 }
 
-function pathOf(sdkRequest: SdkHttpRequest): string {
-  const query = sdkRequest.query;
-  if (!query || Object.keys(query).length === 0) return sdkRequest.path;
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === null) params.append(name, '');
-    else if (typeof value === 'string') params.append(name, value);
-    else for (const item of value) params.append(name, item ?? '');
-  }
-  return `${sdkRequest.path}?${params.toString()}`;
-}
-
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -204,14 +167,18 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
  * `config` (a handler's own client config, from its environment) with the local cell's cheaper
  * signer and request handler; everything else — region, endpoint, retries — unchanged.
  * `signingName` is the service's SigV4 name, for the credential scope (see {@link credentialScopeSigner}).
+ * With `port`, requests go over the port to the emulator worker instead of loopback HTTP.
  */
 export function loopbackSdkClientConfig<T extends ClientConfigInput>(
   config: T,
   signingName: 'events' | 'sns' | 'timestream' | 'firehose' | 'dynamodb',
+  port?: EmulatorPort,
 ): Omit<T, 'requestHandler'> & {
   signer: ReturnType<typeof credentialScopeSigner>;
-  requestHandler: LoopbackHttpHandler;
+  requestHandler: LoopbackHttpHandler | PortRequestHandler;
 } {
+  const requestTimeout = config.requestHandler?.requestTimeout;
+  const timeout = requestTimeout !== undefined ? { requestTimeout } : {};
   return {
     ...config,
     signer: credentialScopeSigner({
@@ -219,10 +186,6 @@ export function loopbackSdkClientConfig<T extends ClientConfigInput>(
       region: config.region,
       service: signingName,
     }),
-    requestHandler: new LoopbackHttpHandler({
-      ...(config.requestHandler?.requestTimeout !== undefined
-        ? { requestTimeout: config.requestHandler.requestTimeout }
-        : {}),
-    }),
+    requestHandler: port ? port.handler(signingName, timeout) : new LoopbackHttpHandler(timeout),
   };
 }

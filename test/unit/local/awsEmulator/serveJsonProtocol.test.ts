@@ -47,4 +47,58 @@ describe('serveJsonProtocol', () => {
       message: 'Request body exceeds 64 bytes',
     });
   });
+
+  describe('dispatch (the same server without a socket)', () => {
+    const request = (body: string, method = 'POST') => ({
+      method,
+      path: '/',
+      headers: { 'x-amz-target': 'AWSEvents.Echo', host: '127.0.0.1:1' },
+      body: new TextEncoder().encode(body),
+    });
+    const json = (response: { body: Uint8Array }) => JSON.parse(new TextDecoder().decode(response.body));
+
+    it('answers as the HTTP server does: the router, 413 past the limit, 405 for another method', async () => {
+      // Prepare
+      const endpoint = await serveEcho(64);
+      const body = JSON.stringify({ name: 'Müller – 株式会社' });
+      const tooLarge = JSON.stringify({ pad: 'x'.repeat(65 - 10) });
+
+      // Act
+      const ok = served!.dispatch(request(body));
+      const large = served!.dispatch(request(tooLarge));
+      const wrongMethod = served!.dispatch(request('', 'GET'));
+      const overHttp = await post(endpoint, tooLarge);
+
+      // Assert
+      expect(ok.status).toBe(200);
+      expect(json(ok)).toEqual({ echoed: { name: 'Müller – 株式会社' } });
+      expect(large.status).toBe(413);
+      expect(json(large)).toEqual(await overHttp.json());
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.allow).toBe('POST');
+    });
+
+    it('answers 503 while the server closes and refuses as a connection once it has closed', async () => {
+      // Prepare
+      await serveEcho(64);
+      const server = served!;
+
+      // Act
+      const closing = server.close();
+      const during = server.dispatch(request('{}'));
+      await closing;
+      const after = (() => {
+        try {
+          return server.dispatch(request('{}'));
+        } catch (error) {
+          return error;
+        }
+      })();
+
+      // Assert
+      expect(during.status).toBe(503);
+      expect(json(during).__type).toBe('ServiceUnavailableException');
+      expect(after).toMatchObject({ code: 'ECONNREFUSED' });
+    });
+  });
 });
