@@ -3,7 +3,10 @@
  * prints, every interval, the records written per second, the process CPU and the event-loop
  * utilisation (ELU), plus the emulators' request counts per action at the end.
  *
- *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--idempotency off] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *
+ * `--idempotency off` starts the cell without ingest's idempotency check, so what the profile shows
+ * is the pipeline downstream of ingest (EventBridge, SNS/SQS, Timestream, the pollers).
  *
  * `--cpu-profile` records a V8 CPU profile of the cell's process from the first request until the
  * last record (start-up excluded); open it in Chrome DevTools or summarise it with
@@ -28,6 +31,7 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '5000' },
     batching: { type: 'string', default: 'on' },
+    idempotency: { type: 'string', default: 'on' },
     'interval-s': { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
     'cpu-profile': { type: 'string' },
@@ -41,6 +45,7 @@ const cell = await startLocalCell({
   dataDir: join(work, 'data'),
   quiet: true,
   batching: values.batching !== 'off',
+  idempotency: values.idempotency !== 'off',
 });
 const runId = `prof${process.pid}`;
 const session = values['cpu-profile'] ? new Session() : undefined;

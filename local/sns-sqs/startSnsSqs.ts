@@ -10,6 +10,7 @@ import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts'
 import { localSnsSqsClients } from './awsClientDefaults.ts';
 import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendSqsRouter.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
+import { withPublishBatchInOnePass } from './publishBatchInOnePass.ts';
 import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
@@ -72,9 +73,16 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
   });
   const start = async (port: number) => {
     const { server, store } = await withSqsActions(moveTasks.actions(), () =>
-      withTransactionPerRequest(() =>
-        withWalSynchronousNormal(() =>
-          startFauxqs({ port, logger: false, defaultRegion: options.region, dataDir: join(options.dataDir, 'fauxqs') }),
+      withPublishBatchInOnePass(() =>
+        withTransactionPerRequest(() =>
+          withWalSynchronousNormal(() =>
+            startFauxqs({
+              port,
+              logger: false,
+              defaultRegion: options.region,
+              dataDir: join(options.dataDir, 'fauxqs'),
+            }),
+          ),
         ),
       ),
     );
