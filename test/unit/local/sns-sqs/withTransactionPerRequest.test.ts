@@ -81,6 +81,60 @@ describe('fauxqs persistence: one transaction per request, committed before the 
     expect(atDeleteAnswer).toBe(30);
   });
 
+  it('commits the requests the event loop serves in one turn together, and answers each only after that commit', async () => {
+    // Prepare: count fauxqs' COMMITs and, at each answer's first byte, the rows another connection sees.
+    const dir = dataDir();
+    let reader: DatabaseSync | undefined;
+    const committed = () => Number(reader?.prepare('SELECT count(*) AS n FROM sqs_messages').get()?.n);
+    const seenAtAnswer: number[] = [];
+    const writeHead = ServerResponse.prototype.writeHead;
+    ServerResponse.prototype.writeHead = function recordCommitted(this: ServerResponse, ...args: unknown[]) {
+      if (reader) seenAtAnswer.push(committed());
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof writeHead;
+    let snsSqs: RunningSnsSqs;
+    try {
+      snsSqs = await start(dir);
+    } finally {
+      ServerResponse.prototype.writeHead = writeHead;
+    }
+    await populate(snsSqs);
+    reader = new DatabaseSync(join(dir, 'fauxqs', 'fauxqs.db'), { readOnly: true });
+    cleanups.push(() => reader?.close());
+    const requests = 8;
+    const send = (r: number) =>
+      snsSqs.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl(snsSqs, STANDARD),
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: `r${r} m${i}` })),
+        }),
+      );
+    // Eight open connections first, so the eight requests below reach the server in one turn.
+    await Promise.all(Array.from({ length: requests }, (_, r) => send(-r)));
+    const before = committed();
+    seenAtAnswer.length = 0;
+    let commits = 0;
+    const exec = DatabaseSync.prototype.exec;
+    DatabaseSync.prototype.exec = function countCommits(this: DatabaseSync, sql: string) {
+      if (sql === 'COMMIT') commits += 1;
+      return exec.call(this, sql);
+    };
+    try {
+      // Act: eight batches of 10 sent at once, each on a connection of its own.
+      await Promise.all(Array.from({ length: requests }, (_, r) => send(r)));
+    } finally {
+      DatabaseSync.prototype.exec = exec;
+    }
+
+    // Assert: every answer saw its own 10 rows committed; fewer commits than requests.
+    expect(committed()).toBe(before + requests * 10);
+    expect(seenAtAnswer).toHaveLength(requests);
+    for (const [i, seen] of [...seenAtAnswer].sort((a, b) => a - b).entries())
+      expect(seen).toBeGreaterThanOrEqual(before + (i + 1) * 10);
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(requests);
+  });
+
   it('restores queues and messages exactly after a stop and start on the same data directory', async () => {
     // Prepare
     const dir = dataDir();
