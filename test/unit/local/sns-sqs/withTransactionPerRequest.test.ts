@@ -31,25 +31,37 @@ describe('fauxqs persistence: one transaction per request, committed before the 
     return snsSqs;
   };
 
-  it('has every write of a request committed when the first byte of its answer is written', async () => {
-    // Prepare: a second connection sees only committed rows; it is read whenever a response ends.
+  /**
+   * A populated fauxqs whose answers record, at `method` (writeHead or end), the messages a second,
+   * read-only connection sees committed; the class is patched before start, as fauxqs captures it.
+   */
+  const startRecordingAnswers = async (method: 'writeHead' | 'end') => {
     const dir = dataDir();
-    const counts: number[] = [];
     let reader: DatabaseSync | undefined;
-    const end = ServerResponse.prototype.end;
-    ServerResponse.prototype.end = function recordCommitted(this: ServerResponse, ...args: unknown[]) {
-      if (reader) counts.push(Number(reader.prepare('SELECT count(*) AS n FROM sqs_messages').get()?.n));
-      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as typeof end;
+    const committed = () => Number(reader?.prepare('SELECT count(*) AS n FROM sqs_messages').get()?.n);
+    const seenAtAnswer: number[] = [];
+    const original = ServerResponse.prototype[method] as (...a: unknown[]) => ServerResponse;
+    Object.assign(ServerResponse.prototype, {
+      [method](this: ServerResponse, ...args: unknown[]) {
+        if (reader) seenAtAnswer.push(committed());
+        return original.apply(this, args);
+      },
+    });
     let snsSqs: RunningSnsSqs;
     try {
       snsSqs = await start(dir);
     } finally {
-      ServerResponse.prototype.end = end;
+      Object.assign(ServerResponse.prototype, { [method]: original });
     }
     await populate(snsSqs);
     reader = new DatabaseSync(join(dir, 'fauxqs', 'fauxqs.db'), { readOnly: true });
     cleanups.push(() => reader?.close());
+    return { snsSqs, committed, seenAtAnswer, reader };
+  };
+
+  it('has every write of a request committed when the first byte of its answer is written', async () => {
+    // Prepare: a second connection sees only committed rows; it is read whenever a response ends.
+    const { snsSqs, seenAtAnswer: counts, reader } = await startRecordingAnswers('end');
     const url = queueUrl(snsSqs, STANDARD);
 
     // Act: a batch of 10, a receive of 10 (in flight), a delete of 10.
@@ -83,24 +95,7 @@ describe('fauxqs persistence: one transaction per request, committed before the 
 
   it('commits the requests the event loop serves in one turn together, and answers each only after that commit', async () => {
     // Prepare: count fauxqs' COMMITs and, at each answer's first byte, the rows another connection sees.
-    const dir = dataDir();
-    let reader: DatabaseSync | undefined;
-    const committed = () => Number(reader?.prepare('SELECT count(*) AS n FROM sqs_messages').get()?.n);
-    const seenAtAnswer: number[] = [];
-    const writeHead = ServerResponse.prototype.writeHead;
-    ServerResponse.prototype.writeHead = function recordCommitted(this: ServerResponse, ...args: unknown[]) {
-      if (reader) seenAtAnswer.push(committed());
-      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as typeof writeHead;
-    let snsSqs: RunningSnsSqs;
-    try {
-      snsSqs = await start(dir);
-    } finally {
-      ServerResponse.prototype.writeHead = writeHead;
-    }
-    await populate(snsSqs);
-    reader = new DatabaseSync(join(dir, 'fauxqs', 'fauxqs.db'), { readOnly: true });
-    cleanups.push(() => reader?.close());
+    const { snsSqs, committed, seenAtAnswer } = await startRecordingAnswers('writeHead');
     const requests = 8;
     const send = (r: number) =>
       snsSqs.sqs.send(
