@@ -98,50 +98,65 @@ export function loadFauxqsSnsModules(): Promise<FauxqsSnsModules> {
   return modules;
 }
 
+/** An entry's fields as the scan meets them; what fauxqs reads of an entry and of each attribute. */
+const ENTRY_FIELDS = new Set(['Id', 'Message', 'Subject', 'MessageGroupId', 'MessageDeduplicationId']);
+const ATTRIBUTE_FIELDS = new Set(['Name', 'Value.DataType', 'Value.StringValue', 'Value.BinaryValue']);
+
+interface EntryDraft {
+  readonly fields: Map<string, string | undefined>;
+  readonly attributes: Map<string, Map<string, string | undefined>>;
+}
+
 /**
  * The entries of a PublishBatch request, as fauxqs' `parseBatchEntries` reads them: in the order
  * their index first appears, attributes likewise, an attribute only with a name and a data type,
- * an entry only with an id and a message (fauxqs drops others without a word; so does this).
+ * an entry only with an id and a message (fauxqs drops others without a word; so does this). One
+ * scan of the fields files each value under its entry and attribute, instead of looking every
+ * field up again by a key built for it.
  */
 export function parseBatchEntries(params: Params): BatchEntry[] {
-  const attributeIndexes = new Map<string, Set<string>>();
+  const drafts = new Map<string, EntryDraft>();
   for (const key of Object.keys(params)) {
     if (!key.startsWith(ENTRY_PREFIX)) continue;
     const dot = key.indexOf('.', ENTRY_PREFIX.length);
     const index = key.slice(ENTRY_PREFIX.length, dot);
     if (dot < 0 || !/^\d+$/.test(index)) continue;
-    const attributes = attributeIndexes.get(index) ?? new Set<string>();
-    attributeIndexes.set(index, attributes);
-    const match = key.startsWith(ATTRIBUTE_PREFIX, dot + 1)
-      ? /^(\d+)\./.exec(key.slice(dot + 1 + ATTRIBUTE_PREFIX.length))
-      : null;
-    if (match) attributes.add(match[1]!);
+    const draft = drafts.get(index) ?? { fields: new Map(), attributes: new Map() };
+    drafts.set(index, draft);
+    const field = key.slice(dot + 1);
+    if (ENTRY_FIELDS.has(field)) draft.fields.set(field, params[key]);
+    if (!field.startsWith(ATTRIBUTE_PREFIX)) continue;
+    const rest = field.slice(ATTRIBUTE_PREFIX.length);
+    const attributeIndex = /^(\d+)\./.exec(rest);
+    if (!attributeIndex) continue;
+    const attribute = draft.attributes.get(attributeIndex[1]!) ?? new Map<string, string | undefined>();
+    draft.attributes.set(attributeIndex[1]!, attribute);
+    const attributeField = rest.slice(attributeIndex[0].length);
+    if (ATTRIBUTE_FIELDS.has(attributeField)) attribute.set(attributeField, params[key]);
   }
   const entries: BatchEntry[] = [];
-  for (const [index, attributes] of attributeIndexes) {
-    const prefix = `${ENTRY_PREFIX}${index}`;
+  for (const { fields, attributes } of drafts.values()) {
     const messageAttributes: Record<string, MessageAttribute> = {};
-    for (const attributeIndex of attributes) {
-      const at = `${prefix}.${ATTRIBUTE_PREFIX}${attributeIndex}`;
-      const name = params[`${at}.Name`];
-      const dataType = params[`${at}.Value.DataType`];
+    for (const attribute of attributes.values()) {
+      const name = attribute.get('Name');
+      const dataType = attribute.get('Value.DataType');
       if (!name || !dataType) continue;
-      const attribute: MessageAttribute = { DataType: dataType };
-      const stringValue = params[`${at}.Value.StringValue`];
-      const binaryValue = params[`${at}.Value.BinaryValue`];
-      if (stringValue !== undefined) attribute.StringValue = stringValue;
-      if (binaryValue !== undefined) attribute.BinaryValue = binaryValue;
-      messageAttributes[name] = attribute;
+      const value: MessageAttribute = { DataType: dataType };
+      const stringValue = attribute.get('Value.StringValue');
+      const binaryValue = attribute.get('Value.BinaryValue');
+      if (stringValue !== undefined) value.StringValue = stringValue;
+      if (binaryValue !== undefined) value.BinaryValue = binaryValue;
+      messageAttributes[name] = value;
     }
-    const id = params[`${prefix}.Id`];
-    const message = params[`${prefix}.Message`];
+    const id = fields.get('Id');
+    const message = fields.get('Message');
     if (!id || !message) continue;
     entries.push({
       id,
       message,
-      subject: params[`${prefix}.Subject`],
-      messageGroupId: params[`${prefix}.MessageGroupId`],
-      messageDeduplicationId: params[`${prefix}.MessageDeduplicationId`],
+      subject: fields.get('Subject'),
+      messageGroupId: fields.get('MessageGroupId'),
+      messageDeduplicationId: fields.get('MessageDeduplicationId'),
       messageAttributes,
     });
   }

@@ -79,6 +79,18 @@ const REQUESTS: Record<string, { topic: string; fields: Fields }> = {
       ...entry(10, { Id: 'ten', Message: 'last' }, attribute(1, 'stage', 'posting')),
     ],
   },
+  'unknown fields, a leading-zero index and an attribute with a value only': {
+    topic: TOPICS.standard,
+    fields: [
+      ...entry(1, { Id: 'a', Message: 'm', Foo: 'bar' }, [
+        ['1.Value.StringValue', 'lonely'],
+        ...attribute(2, 'stage', 'posting'),
+      ]),
+      ...entry(1, { Id: 'b', Message: 'n' }).map(
+        ([key, value]) => [key.replace('member.1.', 'member.01.'), value] as const,
+      ),
+    ],
+  },
   'entries without an id or a message are dropped': {
     topic: TOPICS.standard,
     fields: [
