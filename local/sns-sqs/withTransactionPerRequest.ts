@@ -9,14 +9,14 @@ import type { FauxqsServer } from 'fauxqs';
  * the largest single cost of the emulator (a WAL append and a lock/unlock round per statement).
  *
  * This groups them: the first write opens a transaction and every later write joins it, until
- * - the event loop's next check phase (setImmediate): one commit for every request the loop served
- *   in this turn (under load ~9 answers per turn, so ~9 commits became one; docs/PERFORMANCE.md);
+ * - an HTTP response of this fauxqs server is about to be written: it is committed before the first
+ *   byte (the server is given a ServerResponse class whose writeHead/write/end/flushHeaders commit
+ *   first), so what an answer acknowledges is on disk before the answer leaves — a kill -9 after the
+ *   answer loses nothing, as before. A long poll that receives later commits its own in-flight
+ *   updates when it answers; a response commits the writes of every request so far, never fewer;
  * - fauxqs runs one of its own transactions (S3, purge, reset) or closes the database;
- * - a programmatic call on the returned FauxqsServer (`sendMessage`, `createQueue`, …) returns.
- * An answer never leaves before the writes it acknowledges are committed: the server is given a
- * ServerResponse class whose writeHead/write/end/flushHeaders, while writes are pending, hold the
- * call and replay it, in order, right after the commit — so a kill -9 after an answer loses nothing,
- * as before. An answer with nothing pending (a read, an empty long poll) goes out at once.
+ * - a programmatic call on the returned FauxqsServer (`sendMessage`, `createQueue`, …) returns;
+ * - otherwise at the latest in the event loop's next check phase (setImmediate).
  *
  * If SQLite fails a COMMIT, or rolls the whole transaction back under a failing statement (disk
  * full, I/O error), fauxqs' memory is ahead of its data directory and writes other requests made
@@ -118,24 +118,18 @@ async function loadPersistenceManagerClass(): Promise<PersistenceManagerClass> {
   return PersistenceManager;
 }
 
-/** A reply call held until the writes before it are committed. */
-interface HeldReply {
-  readonly response: ServerResponse;
-  readonly method: Method;
-  readonly args: unknown[];
-}
-
 /** The transaction shared by the writes of one fauxqs instance between two commit points. */
 class RequestTransactions {
   readonly #db: DatabaseSync;
   #scheduled = false;
   #failure: Error | undefined;
-  #held: HeldReply[] = [];
-  /** Responses with a held call: their later calls are held too, so each answer keeps its order. */
-  readonly #holding = new Set<ServerResponse>();
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
   }
 
   write(manager: PersistenceManager, write: Method, args: unknown[]): unknown {
@@ -160,49 +154,16 @@ class RequestTransactions {
     }
   }
 
-  /**
-   * A reply call (writeHead, write, end, flushHeaders) of `response`: made now when nothing is
-   * pending, else held until the commit. Returns what the held call would: `write` true (its chunk
-   * is buffered), the others the response.
-   */
-  reply(response: ServerResponse, method: Method, args: unknown[], name: string): unknown {
-    if (this.#failure) {
-      response.destroy(this.#failure);
-      return name === 'write' ? false : response;
-    }
-    if (!this.#holding.has(response) && !(this.#db.isOpen && this.#db.isTransaction))
-      return method.apply(response, args);
-    this.#held.push({ response, method, args });
-    this.#holding.add(response);
-    return name === 'write' ? true : name === 'flushHeaders' ? undefined : response;
-  }
-
-  /** Commits what is pending, then sends the held answers; false when this instance's persistence has failed (nothing may be acknowledged). */
+  /** Commits what is pending; false when this instance's persistence has failed (nothing may be acknowledged). */
   commit(): boolean {
     if (this.#failure) return false;
-    if (this.#db.isOpen && this.#db.isTransaction) {
-      try {
-        this.#db.exec('COMMIT');
-      } catch (error) {
-        this.#fail(error);
-        return false;
-      }
-    }
-    this.#release();
-    return true;
-  }
-
-  #release(): void {
-    const held = this.#held;
-    this.#held = [];
-    this.#holding.clear();
-    for (const { response, method, args } of held) {
-      try {
-        method.apply(response, args);
-      } catch (error) {
-        // What the call would have thrown at once (e.g. headers already sent) ends this answer only.
-        response.destroy(error instanceof Error ? error : new Error(String(error)));
-      }
+    if (!this.#db.isOpen || !this.#db.isTransaction) return true;
+    try {
+      this.#db.exec('COMMIT');
+      return true;
+    } catch (error) {
+      this.#fail(error);
+      return false;
     }
   }
 
@@ -221,10 +182,6 @@ class RequestTransactions {
       // The connection is unusable as well; the failure above already stops every answer.
     }
     process.emitWarning(this.#failure);
-    const held = this.#held;
-    this.#held = [];
-    this.#holding.clear();
-    for (const { response } of held) response.destroy(this.#failure);
   }
 }
 
@@ -250,7 +207,7 @@ function batchWrites(manager: PersistenceManager): RequestTransactions {
 
 const REPLY_METHODS = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
 
-/** A ServerResponse whose bytes wait for the commit of pending writes, or that refuses to answer. */
+/** A ServerResponse that commits pending writes before its first byte, or refuses to answer. */
 function committingResponseClass(transactions: () => RequestTransactions | undefined): typeof ServerResponse {
   class CommitBeforeReply extends ServerResponse {}
   for (const name of REPLY_METHODS) {
@@ -258,9 +215,11 @@ function committingResponseClass(transactions: () => RequestTransactions | undef
     Object.defineProperty(CommitBeforeReply.prototype, name, {
       configurable: true,
       writable: true,
-      value: function replyAfterCommit(this: ServerResponse, ...args: unknown[]) {
+      value: function commitThenReply(this: ServerResponse, ...args: unknown[]) {
         const pending = transactions();
-        return pending ? pending.reply(this, original, args, name) : original.apply(this, args);
+        if (!pending || pending.commit()) return original.apply(this, args);
+        this.destroy(pending.failure);
+        return name === 'write' ? false : this;
       },
     });
   }
