@@ -3,10 +3,12 @@
  * prints, every interval, the records written per second, the process CPU and the event-loop
  * utilisation (ELU), plus the emulators' request counts per action at the end.
  *
- *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--transport port|http] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--idempotency off] [--transport port|http] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
  *
  * `--transport` is how the cell's handlers and pollers reach the emulator thread (`LocalCellOptions.transport`,
  * default `port`); `load-tests/compareTransports.ts` runs both alternately and compares them.
+ * `--idempotency off` starts the cell without ingest's idempotency check, so what the profile shows
+ * is the pipeline downstream of ingest (EventBridge, SNS/SQS, Timestream, the pollers).
  *
  * `--cpu-profile` records a V8 CPU profile of the cell's process from the first request until the
  * last record (start-up excluded); open it in Chrome DevTools or summarise it with
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '5000' },
     batching: { type: 'string', default: 'on' },
     transport: { type: 'string', default: 'port' },
+    idempotency: { type: 'string', default: 'on' },
     'interval-s': { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
     'cpu-profile': { type: 'string' },
@@ -48,6 +51,7 @@ const cell = await startLocalCell({
   quiet: true,
   batching: values.batching !== 'off',
   transport,
+  idempotency: values.idempotency !== 'off',
 });
 const runId = `prof${process.pid}`;
 const session = values['cpu-profile'] ? new Session() : undefined;
@@ -59,6 +63,7 @@ if (session) {
 }
 const t0 = performance.now();
 const cpuAtStart = process.cpuUsage();
+const mainCpuAtStart = process.threadCpuUsage();
 let lastElu = performance.eventLoopUtilization();
 let lastWorkerElu = cell.emulatorEventLoopUtilization();
 let lastCpu = process.cpuUsage();
@@ -106,11 +111,19 @@ if (session) {
   console.log(`CPU profiles: ${values['cpu-profile']} (main thread), ${emulatorProfile} (emulator thread)`);
 }
 const cpuTotal = process.cpuUsage(cpuAtStart);
+const mainCpu = process.threadCpuUsage(mainCpuAtStart);
 console.log(
   `end to end: ${recorded()} recorded in ${seconds.toFixed(1)} s = ${(recorded() / seconds).toFixed(0)} events/s`,
 );
 // CPU time per event hardly moves when other processes compete for the cores; events/s does.
-console.log(`cell CPU: ${((cpuTotal.user + cpuTotal.system) / 1000 / recorded()).toFixed(2)} ms per event`);
+const msPerEvent = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000 / recorded();
+console.log(`cell CPU: ${msPerEvent(cpuTotal).toFixed(2)} ms per event`);
+// The main thread runs the API, the handlers and the pollers; the rest is the emulator thread plus
+// SQLite's checkpoint threads, GC helpers and libuv's pool.
+const otherCpu = { user: cpuTotal.user - mainCpu.user, system: cpuTotal.system - mainCpu.system };
+console.log(
+  `  main thread: ${msPerEvent(mainCpu).toFixed(3)} ms, other threads: ${msPerEvent(otherCpu).toFixed(3)} ms per event`,
+);
 console.log('requests by action:');
 for (const [action, count] of Object.entries(await cell.requestCountsByAction())) console.log(`  ${action}: ${count}`);
 await cell.stop();

@@ -10,17 +10,23 @@
  * consumer handling an SQS batch of 10. CPU is process.cpuUsage (user + system) per call, the
  * number that matters on a shared 2-core machine (all threads; `mainCpuMsPerCall` is the event-loop
  * thread alone); wall time is reported alongside. `--checkpoint-ms` sets the emulator's background
- * WAL checkpoint interval (0 = SQLite's own checkpoints inside commits).
+ * WAL checkpoint interval (0 = SQLite's own checkpoints inside commits). `--read-model on` (the
+ * default) gives the store the BEMS read model's indexes, as the local cell does (`readSchema`:
+ * `dashboards/readModel/readModelSchema.ts`); `--without-index NAME[,NAME]` drops indexes before
+ * the measurement, to price each one (store and router phases).
  *
  * Usage: npx tsx load-tests/micro/timestreamWriteCost.ts [--calls 1000] [--batch 10] [--prefill 20000]
  *          [--concurrency 4] [--checkpoint-ms 250] [--phases store,router,sdk] [--data-dir DIR]
+ *          [--read-model on|off] [--without-index invoice_events_by_event,records_by_time]
  * Without --data-dir a temporary directory is used and removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { type _Record, TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { READ_MODEL_SCHEMA } from '../../dashboards/readModel/readModelSchema.ts';
 import { FaultSwitch } from '../../local/timestream/FaultSwitch.ts';
 import { type NormalizedRecord, normalizeRecord } from '../../local/timestream/normalizeRecord.ts';
 import { createTimestreamRouter, startTimestreamEmulator } from '../../local/timestream/startTimestreamEmulator.ts';
@@ -83,11 +89,29 @@ function normalized(batch: readonly _Record[]): NormalizedRecord[] {
   });
 }
 
-function openStore(dir: string, prefill: number, nowMs: number, checkpointMs: number): TimestreamStore {
+interface StoreShape {
+  readonly readModel: boolean;
+  readonly withoutIndexes: readonly string[];
+}
+
+function openStore(
+  dir: string,
+  prefill: number,
+  nowMs: number,
+  checkpointMs: number,
+  shape: StoreShape = { readModel: false, withoutIndexes: [] },
+): TimestreamStore {
   const store = new TimestreamStore({
     dataDir: dir,
+    ...(shape.readModel ? { readSchema: READ_MODEL_SCHEMA } : {}),
     ...(checkpointMs > 0 ? { checkpointIntervalMs: checkpointMs } : {}),
   });
+  if (shape.withoutIndexes.length > 0) {
+    // The store keeps its connections to itself; a second connection drops the indexes for it.
+    const db = new DatabaseSync(store.path);
+    for (const index of shape.withoutIndexes) db.exec(`DROP INDEX ${index}`);
+    db.close();
+  }
   store.insertDatabase(DATABASE, `arn:${DATABASE}`, nowMs);
   store.insertTable(DATABASE, TABLE, `arn:${DATABASE}/${TABLE}`, TABLE_SETTINGS, nowMs);
   fill(store, prefill, nowMs);
@@ -121,13 +145,20 @@ async function measure(run: () => Promise<void> | void): Promise<Measured> {
 async function runPhase(
   phase: Phase,
   dir: string,
-  options: { calls: number; batch: number; prefill: number; concurrency: number; checkpointMs: number },
+  options: {
+    calls: number;
+    batch: number;
+    prefill: number;
+    concurrency: number;
+    checkpointMs: number;
+    shape: StoreShape;
+  },
 ) {
-  const { calls, batch, prefill, concurrency, checkpointMs } = options;
+  const { calls, batch, prefill, concurrency, checkpointMs, shape } = options;
   const now = Date.now();
   const work = batches(calls, batch, now, 0);
   if (phase === 'store') {
-    const store = openStore(dir, prefill, now, checkpointMs);
+    const store = openStore(dir, prefill, now, checkpointMs, shape);
     const inputs = work.map(normalized);
     const measured = await measure(() => {
       for (const records of inputs) store.writeRecords(DATABASE, TABLE, records, now);
@@ -137,7 +168,7 @@ async function runPhase(
     return { measured, count };
   }
   if (phase === 'router') {
-    const store = openStore(dir, prefill, now, checkpointMs);
+    const store = openStore(dir, prefill, now, checkpointMs, shape);
     const router = createTimestreamRouter(store, { faults: new FaultSwitch(), region: 'eu-west-1', accountId: '0' });
     const bodies = work.map((records) =>
       JSON.stringify({ DatabaseName: DATABASE, TableName: TABLE, Records: records }),
@@ -192,7 +223,14 @@ async function main(): Promise<void> {
     'checkpoint-ms': 250,
     phases: PHASES.join(','),
     'data-dir': undefined,
+    'read-model': 'on',
+    'without-index': '',
   });
+  if (!['on', 'off'].includes(values['read-model'])) throw new Error('--read-model must be on or off');
+  const shape: StoreShape = {
+    readModel: values['read-model'] === 'on',
+    withoutIndexes: values['without-index'].split(',').filter((name) => /^\w+$/.test(name)),
+  };
   const { calls, batch, prefill, concurrency } = values;
   const checkpointMs = values['checkpoint-ms'];
   const phases = values.phases.split(',') as Phase[];
@@ -213,7 +251,7 @@ async function main(): Promise<void> {
         measured,
         count,
         measuredCalls = calls,
-      } = await runPhase(phase, join(dataDir, phase), { calls, batch, prefill, concurrency, checkpointMs });
+      } = await runPhase(phase, join(dataDir, phase), { calls, batch, prefill, concurrency, checkpointMs, shape });
       const expected = Math.ceil(prefill / 100) * 100 + calls * batch;
       if (count !== expected) throw new Error(`${phase}: ${count} records stored, expected ${expected}`);
       results[phase] = {
@@ -225,7 +263,7 @@ async function main(): Promise<void> {
         ...(phase === 'sdk' ? { concurrency } : {}),
       };
     }
-    console.log(JSON.stringify({ batch, prefill, checkpointMs, ...results, node: process.version }, null, 2));
+    console.log(JSON.stringify({ batch, prefill, checkpointMs, ...shape, ...results, node: process.version }, null, 2));
   } finally {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   }

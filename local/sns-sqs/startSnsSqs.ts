@@ -13,6 +13,7 @@ import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendS
 import { type FauxqsDispatchMode, type FauxqsEntry, fauxqsDispatch } from './fauxqsDispatch.ts';
 import { withFauxqsRouters } from './fauxqsRouters.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
+import { withPublishBatchInOnePass } from './publishBatchInOnePass.ts';
 import { type FauxqsRequestEntry, withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
@@ -86,19 +87,21 @@ export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs
     let listening: FauxqsRequestEntry | undefined;
     const { server, store, routers } = await withFauxqsRouters(() =>
       withSqsActions(moveTasks.actions(), () =>
-        withTransactionPerRequest(
-          () =>
-            withWalSynchronousNormal(() =>
-              startFauxqs({
-                port,
-                logger: false,
-                defaultRegion: options.region,
-                dataDir: join(options.dataDir, 'fauxqs'),
-              }),
-            ),
-          (started) => {
-            listening = started;
-          },
+        withPublishBatchInOnePass(() =>
+          withTransactionPerRequest(
+            () =>
+              withWalSynchronousNormal(() =>
+                startFauxqs({
+                  port,
+                  logger: false,
+                  defaultRegion: options.region,
+                  dataDir: join(options.dataDir, 'fauxqs'),
+                }),
+              ),
+            (started) => {
+              listening = started;
+            },
+          ),
         ),
       ),
     );
