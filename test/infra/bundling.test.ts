@@ -55,6 +55,8 @@ describe.each(Object.entries(entryMarkers))('the %s function', (name, marker) =>
     expect(source).not.toContain('AWS_XRAY_CONTEXT_MISSING');
     expect(source).not.toContain('defaultProvider::fromSSO');
     expect(source).toContain('the Lambda bundle resolves only these');
+    // @smithy/core/event-streams, aliased to handlers/shared/lambdaEventStreams.ts.
+    expect(source).toContain('event streams are not in the Lambda bundles');
   });
 
   it('holds neither all of zod nor an Intl.DisplayNames built at load (cold-start weight, docs/PERFORMANCE.md)', () => {
