@@ -3,8 +3,8 @@
  *
  * The list is generated (`npm run schemas` writes `generated/country-codes.json` from
  * {@link regionCodesKnownToIntl}; `--check` fails once the runtime's ICU disagrees) rather than
- * asked of `Intl` at run time: building an `Intl.DisplayNames` loads ICU's region names, 12–30 ms
- * of every Lambda cold start that only ever answered "is this one of these 250 codes"
+ * asked of `Intl` at run time: building an `Intl.DisplayNames` loads ICU's region names, 11 ms and
+ * more of every Lambda cold start that only ever answered "is this one of a few hundred codes"
  * (docs/PERFORMANCE.md, "Lambda cold starts"). One list also means the published JSON Schemas'
  * enum and the check the functions run cannot disagree.
  */

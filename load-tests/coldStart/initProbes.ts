@@ -6,7 +6,8 @@
  *
  * - **esbuild options**: each function's bundle size with CellFunction's options and with one
  *   option changed (esbuild's API, same entry points, alias and banner as the CDK passes);
- * - **Node built-ins** the bundles import at init: load time of each in a fresh process, in order;
+ * - **Node built-ins** the bundles import at init: load time of each as a fresh process's first
+ *   import, and what building an `Intl.DisplayNames` of regions costs (schemas/country.ts did at import);
  * - **the module compile cache** (`NODE_COMPILE_CACHE`): import time of the ingest bundle without
  *   and with a cache this machine wrote, interleaved, and the cache directory's name (what it is keyed on).
  */
@@ -99,6 +100,14 @@ function builtIns(): void {
   }
   console.log('\nNode built-in (alone, fresh process) | import p50 ms');
   for (const [m, values] of samples) console.log(`node:${m} | ${percentiles(values).p50.toFixed(1)}`);
+  // What schemas/country.ts did at import before the generated list: ICU's region names.
+  const icu = Array.from({ length: runs }, () =>
+    importMs(
+      "const t = performance.now(); new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of('DE'); console.log(performance.now() - t);",
+    ),
+  );
+  const { p50, p95 } = percentiles(icu);
+  console.log(`new Intl.DisplayNames (region), fresh process | p50 ${p50.toFixed(1)}, p95 ${p95.toFixed(1)}`);
 }
 
 function compileCache(bundle: string, cacheDir: string): void {
