@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_SEVERITIES } from './alerts.ts';
 import { STAGES } from './stages.ts';
 

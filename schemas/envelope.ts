@@ -50,16 +50,22 @@ function stageDetailSchema<S extends Stage>(stage: S) {
  *
  * @example { "eventId": "…", "invoiceId": "INV-1", "stage": "posting", "status": "posted", …,
  *            "server": { "cell": "local", "account": "000000000000", "region": "eu-west-1", "receivedAt": "2026-11-28T09:30:01.120Z", "schemaVersion": "1" } }
+ *
+ * This schema and {@link BusEventSchema} are built on their first parse (`z.lazy`), not at import:
+ * each is four stage schemas that a function which does not parse it (ingest parses neither, consume
+ * only this one) would otherwise build in every cold start (docs/PERFORMANCE.md, "Lambda cold starts").
  */
-export const InvoiceEventDetailSchema = z.discriminatedUnion(
-  'stage',
-  [
-    stageDetailSchema('ingestion'),
-    stageDetailSchema('reconciliation'),
-    stageDetailSchema('authorization'),
-    stageDetailSchema('posting'),
-  ],
-  { error: `must be one of: ${STAGES.join(', ')}` },
+export const InvoiceEventDetailSchema = z.lazy(() =>
+  z.discriminatedUnion(
+    'stage',
+    [
+      stageDetailSchema('ingestion'),
+      stageDetailSchema('reconciliation'),
+      stageDetailSchema('authorization'),
+      stageDetailSchema('posting'),
+    ],
+    { error: `must be one of: ${STAGES.join(', ')}` },
+  ),
 );
 export type InvoiceEventDetail = z.infer<typeof InvoiceEventDetailSchema>;
 
@@ -74,26 +80,28 @@ const DETAIL_TYPES = STAGES.map(detailTypeFor) as [string, ...string[]];
  *            "account": "123456789012", "time": "2026-11-28T09:30:01Z", "region": "eu-west-1",
  *            "resources": [], "detail": { … } }
  */
-export const BusEventSchema = z
-  .object({
-    version: z.string(),
-    id: z.string(),
-    'detail-type': z.enum(DETAIL_TYPES, { error: `must be one of: ${DETAIL_TYPES.join(', ')}` }),
-    source: z.literal(EVENT_SOURCE),
-    account: z.string(),
-    time: z.string(),
-    region: z.string(),
-    resources: z.array(z.string()),
-    'replay-name': z.string().optional(),
-    detail: InvoiceEventDetailSchema,
-  })
-  .superRefine((event, ctx) => {
-    if (event['detail-type'] !== detailTypeFor(event.detail.stage)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['detail-type'],
-        message: `must be "${detailTypeFor(event.detail.stage)}" for an event of stage "${event.detail.stage}"`,
-      });
-    }
-  });
+export const BusEventSchema = z.lazy(() =>
+  z
+    .object({
+      version: z.string(),
+      id: z.string(),
+      'detail-type': z.enum(DETAIL_TYPES, { error: `must be one of: ${DETAIL_TYPES.join(', ')}` }),
+      source: z.literal(EVENT_SOURCE),
+      account: z.string(),
+      time: z.string(),
+      region: z.string(),
+      resources: z.array(z.string()),
+      'replay-name': z.string().optional(),
+      detail: InvoiceEventDetailSchema,
+    })
+    .superRefine((event, ctx) => {
+      if (event['detail-type'] !== detailTypeFor(event.detail.stage)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['detail-type'],
+          message: `must be "${detailTypeFor(event.detail.stage)}" for an event of stage "${event.detail.stage}"`,
+        });
+      }
+    }),
+);
 export type BusEvent = z.infer<typeof BusEventSchema>;

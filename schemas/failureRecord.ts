@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Why a record failed, kept beside its message: SQS cannot change a message's attributes when it is

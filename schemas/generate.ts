@@ -5,7 +5,8 @@
  * - `<stage>.schema.json`: the JSON Schema (draft 2020-12) of each stage's request body, for
  *   clients (`publishedSchemas.ts`);
  * - `api-gateway/<stage>.json`: the API Gateway request models (draft-04, `requestModel.ts`);
- * - `cli/<document>.schema.json`: the JSON documents of `bems --output json` (`cliOutput.ts`).
+ * - `cli/<document>.schema.json`: the JSON documents of `bems --output json` (`cliOutput.ts`);
+ * - `country-codes.json`: the ISO 3166-1 codes Node's `Intl` knows, which the contract accepts (`country.ts`).
  *
  * Run by `npm run schemas` after changing a schema and commit the result; `--check` only compares
  * and exits 1 when a committed file is stale (CI runs it through `test/unit/schemas/generatedSchemas.test.ts`).
@@ -15,6 +16,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { CLI_OUTPUT_SCHEMAS, renderCliOutputSchema } from './cliOutput.ts';
+import { regionCodesKnownToIntl } from './country.ts';
 import { renderOpenApiDocument } from './openapi.ts';
 import { renderPublishedSchema } from './publishedSchemas.ts';
 import { renderRequestModel } from './requestModel.ts';
@@ -26,6 +28,7 @@ const generatedDir = new URL('./generated/', import.meta.url);
 export function generatedFiles(): ReadonlyMap<string, () => string> {
   return new Map<string, () => string>([
     ['openapi.json', renderOpenApiDocument],
+    ['country-codes.json', () => `${JSON.stringify(regionCodesKnownToIntl(), null, 2)}\n`],
     ...STAGES.map((stage) => [`${stage}.schema.json`, () => renderPublishedSchema(stage)] as const),
     ...STAGES.map((stage) => [`api-gateway/${stage}.json`, () => renderRequestModel(stage)] as const),
     ...(Object.keys(CLI_OUTPUT_SCHEMAS) as (keyof typeof CLI_OUTPUT_SCHEMAS)[]).map(

@@ -326,17 +326,23 @@ const downstream = { checkFutureSkew: false } as const;
  * One invoice event of any stage, as it travels after the API (stage required). The future-skew
  * rule is not applied here (see {@link SchemaOptions.checkFutureSkew}).
  *
+ * Built on its first parse (`z.lazy`), not at import: no Lambda function parses with it (ingest
+ * uses {@link batchRequestSchema}, the others `schemas/envelope.ts`), and building its four stage
+ * schemas was part of every cold start (docs/PERFORMANCE.md, "Lambda cold starts").
+ *
  * @example see {@link stageEventSchema}
  */
-export const InvoiceEventSchema = z.discriminatedUnion(
-  'stage',
-  [
-    stageEventSchema('ingestion', downstream),
-    stageEventSchema('reconciliation', downstream),
-    stageEventSchema('authorization', downstream),
-    stageEventSchema('posting', downstream),
-  ],
-  { error: `must be one of: ${STAGES.join(', ')}` },
+export const InvoiceEventSchema = z.lazy(() =>
+  z.discriminatedUnion(
+    'stage',
+    [
+      stageEventSchema('ingestion', downstream),
+      stageEventSchema('reconciliation', downstream),
+      stageEventSchema('authorization', downstream),
+      stageEventSchema('posting', downstream),
+    ],
+    { error: `must be one of: ${STAGES.join(', ')}` },
+  ),
 );
 export type InvoiceEvent = z.infer<typeof InvoiceEventSchema>;
 export type InvoiceEventOf<S extends Stage> = Extract<InvoiceEvent, { stage: S }>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CreateDocumentOptions, createSchema } from 'zod-openapi';
 import { batchRequestSchema, MAX_EVENTS_PER_REQUEST, MAX_NET_DAYS, stageEventSchema } from './invoiceEvent.ts';
 import { type JsonSchemaDocument, requestModelName } from './requestModel.ts';

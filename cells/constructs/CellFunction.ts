@@ -31,6 +31,19 @@ export const SKIP_BUNDLING_CONTEXT = 'bems:skipBundling';
 export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
 /** Relative to the project root, where the CDK runs esbuild. */
 export const LAMBDA_CREDENTIAL_PROVIDER = './handlers/shared/lambdaCredentialProvider.ts';
+/**
+ * The SDK's event-stream support, reached through an `import()` that stops esbuild tree-shaking
+ * most of `@smithy/core`; no BEMS operation streams: see `handlers/shared/lambdaEventStreams.ts`.
+ */
+export const EVENT_STREAMS_PACKAGE = '@smithy/core/event-streams';
+export const LAMBDA_EVENT_STREAMS = './handlers/shared/lambdaEventStreams.ts';
+/** The esbuild aliases of every Lambda bundle (package → replacement). */
+export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  [CREDENTIAL_CHAIN_PACKAGE]: LAMBDA_CREDENTIAL_PROVIDER,
+  [EVENT_STREAMS_PACKAGE]: LAMBDA_EVENT_STREAMS,
+};
+/** NodejsFunction turns an array into one `--alias:<package>=<replacement>` per entry. */
+const ALIAS_ARGUMENTS = Object.entries(LAMBDA_BUNDLE_ALIASES).map(([pkg, replacement]) => `${pkg}=${replacement}`);
 
 export type { HandlerName };
 
@@ -141,7 +154,7 @@ export class CellFunction extends Construct {
           // and keeping them costs ~7 % of each bundle in __name wrappers.
           keepNames: false,
           sourceMap: false,
-          esbuildArgs: { '--alias': `${CREDENTIAL_CHAIN_PACKAGE}=${LAMBDA_CREDENTIAL_PROVIDER}` },
+          esbuildArgs: { '--alias': ALIAS_ARGUMENTS },
           tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
           logLevel: LogLevel.WARNING,
         },

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ALERT_SEVERITIES, type AlertSeverity } from '../../schemas/alerts.ts';
 import { MONITOR_ENV } from '../../schemas/functionEnvironment.ts';
 import {

@@ -55,6 +55,16 @@ describe.each(Object.entries(entryMarkers))('the %s function', (name, marker) =>
     expect(source).not.toContain('AWS_XRAY_CONTEXT_MISSING');
     expect(source).not.toContain('defaultProvider::fromSSO');
     expect(source).toContain('the Lambda bundle resolves only these');
+    // @smithy/core/event-streams, aliased to handlers/shared/lambdaEventStreams.ts.
+    expect(source).toContain('event streams are not in the Lambda bundles');
+  });
+
+  it('holds neither all of zod nor an Intl.DisplayNames built at load (cold-start weight, docs/PERFORMANCE.md)', () => {
+    const source = readFileSync(bundle().file, 'utf8');
+    // A message of zod's German locale: only `import { z } from 'zod'` (every locale) brings it in.
+    expect(source).not.toContain('ltige Eingabe');
+    // Country codes come from schemas/generated/country-codes.json, not from ICU's region names.
+    expect(source).not.toContain('DisplayNames');
   });
 
   it('loads as an ES module that exports handler, without any environment', async () => {

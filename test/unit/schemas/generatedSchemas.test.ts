@@ -50,13 +50,14 @@ function validatorFor(stage: Stage): ValidateFunction {
 }
 
 describe('generated API Gateway request models (schemas/generated/api-gateway)', () => {
-  it('holds the OpenAPI document, one published schema per stage, one API Gateway model per stage and the CLI documents, nothing else', () => {
+  it('holds the OpenAPI document, one published schema per stage, one API Gateway model per stage, the CLI documents and the country codes, nothing else', () => {
     const files = readdirSync(generatedDir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => path.relative(fileURLToPath(generatedDir), path.join(entry.parentPath, entry.name)));
     expect(files.sort()).toEqual([...generatedFiles().keys()].sort());
     expect([...generatedFiles().keys()]).toEqual([
       'openapi.json',
+      'country-codes.json',
       ...STAGES.map((stage) => `${stage}.schema.json`),
       ...STAGES.map((stage) => `api-gateway/${stage}.json`),
       ...Object.keys(CLI_OUTPUT_SCHEMAS).map((name) => `cli/${name}.schema.json`),
