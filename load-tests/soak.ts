@@ -7,6 +7,7 @@
  *
  *   npm run soak                               # 10 minutes at 1,000 events/s after a 1-minute warm-up
  *   npm run soak -- --rate 500 --duration-s 120 --warmup-s 30 --out /tmp/soak.json
+ *   npm run soak -- --rate 200 --heap-snapshots /tmp/snaps   # + heap snapshots of the main and emulator threads
  *
  * Passes (exit 0) when resident memory at the end (median of the last 30 s) is within 10 % of what
  * it was after the warm-up (median of its last 30 s), nothing was lost or duplicated and no request
@@ -23,6 +24,9 @@ import { readAcceptedLog } from './acceptedLog.ts';
 import { ROOT } from './bench/benchOptions.ts';
 import { storeRecordSource } from './recordSources.ts';
 import { runLoadInChild } from './runLoadInChild.ts';
+import { MemoryBreakdown, type MemorySample } from './soak/memoryBreakdown.ts';
+import { median, memoryGrowth, type SeriesGrowth } from './soak/memoryGrowth.ts';
+import { writeHeapSnapshots } from './soak/writeHeapSnapshots.ts';
 import { verifyCompleteness } from './verifyCompleteness.ts';
 
 const MAX_GROWTH = 0.1;
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     'duration-s': { type: 'string', default: '600' },
     'warmup-s': { type: 'string', default: '60' },
     out: { type: 'string' },
+    'heap-snapshots': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
@@ -46,18 +51,22 @@ const out = resolve(values.out ?? join(ROOT, 'load-tests/results/soak.json'));
 const work = mkdtempSync(join(tmpdir(), 'bems-soak-'));
 const dataDir = join(work, 'data');
 const loadAverageAtStart = loadavg()[0] ?? 0;
+// Before the cell starts, so that it sees the cell's worker threads being created.
+const breakdown = new MemoryBreakdown(/loadWorker\.ts/);
 const cell = await startLocalCell({ port: 0, dataDir, quiet: true });
 const runId = `soak${process.pid}`;
 const recorded = () => cell.readModel.countByInvoicePrefix(`LT-${runId}-`);
-const samples: { atS: number; rssMiB: number }[] = [];
+const samples: MemorySample[] = [];
 const startedAt = Date.now();
-const sampler = setInterval(
-  () => samples.push({ atS: (Date.now() - startedAt) / 1000, rssMiB: process.memoryUsage.rss() / 2 ** 20 }),
-  1000,
-);
+const sampler = setInterval(() => {
+  void breakdown.sample((Date.now() - startedAt) / 1000).then((sample) => samples.push(sample));
+}, 1000);
 let afterWarmUp: { files: Record<string, number>; records: number } | undefined;
+const snapshotDir = values['heap-snapshots'] ? resolve(values['heap-snapshots']) : undefined;
+const snapshots: Promise<string[]>[] = [];
 const warmUpTimer = setTimeout(() => {
   afterWarmUp = { files: sqliteFiles(dataDir), records: recorded() };
+  if (snapshotDir) snapshots.push(writeHeapSnapshots(snapshotDir, 'after-warm-up', breakdown));
 }, warmupS * 1000);
 process.stderr.write(`soak: ${rate} events/s for ${warmupS} s warm-up + ${durationS} s\n`);
 try {
@@ -74,6 +83,8 @@ try {
     acceptedFile,
   });
   const endS = (Date.now() - startedAt) / 1000;
+  if (snapshotDir) snapshots.push(writeHeapSnapshots(snapshotDir, 'at-end', breakdown));
+  for (const file of (await Promise.all(snapshots)).flat()) process.stderr.write(`soak: heap snapshot ${file}\n`);
   const accepted = readAcceptedLog(acceptedFile).events;
   const completeness = await verifyCompleteness({
     accepted,
@@ -82,8 +93,19 @@ try {
   });
   clearInterval(sampler);
   const atEnd = { files: sqliteFiles(dataDir), records: recorded() };
-  const rssAfterWarmUp = median(samples.filter((s) => s.atS > warmupS - WINDOW_S && s.atS <= warmupS));
-  const rssAtEnd = median(samples.filter((s) => s.atS > endS - WINDOW_S && s.atS <= endS));
+  const memory = memoryGrowth(
+    samples,
+    { fromS: warmupS - WINDOW_S, toS: warmupS },
+    { fromS: endS - WINDOW_S, toS: endS },
+  );
+  // The cell's resident memory: its process (every thread) and its child processes (Fargate tasks).
+  const cellMiB = samples.map((s) => s.rssMiB + s.childrenMiB);
+  const rssAfterWarmUp = median(
+    samples.flatMap((s, i) => (s.atS > warmupS - WINDOW_S && s.atS <= warmupS ? [cellMiB[i] ?? 0] : [])),
+  );
+  const rssAtEnd = median(
+    samples.flatMap((s, i) => (s.atS > endS - WINDOW_S && s.atS <= endS ? [cellMiB[i] ?? 0] : [])),
+  );
   const growth = rssAtEnd / rssAfterWarmUp - 1;
   const recordsInRun = atEnd.records - (afterWarmUp?.records ?? 0);
   const files = Object.keys(atEnd.files).map((name) => {
@@ -110,7 +132,8 @@ try {
     lost: completeness.missing.length,
     duplicates: completeness.duplicates.length,
     visibilityMs: completeness.visibilityMs,
-    rssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd, growth, max: Math.max(...samples.map((s) => s.rssMiB)) },
+    rssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd, growth, max: Math.max(...cellMiB) },
+    memory,
     recordsInRun,
     files,
     samples,
@@ -122,6 +145,7 @@ try {
 } finally {
   clearInterval(sampler);
   clearTimeout(warmUpTimer);
+  breakdown.stop();
   await cell.stop();
   rmSync(work, { recursive: true, force: true });
 }
@@ -137,11 +161,6 @@ function sqliteFiles(dir: string): Record<string, number> {
   return sizes;
 }
 
-function median(samples: readonly { rssMiB: number }[]): number {
-  const sorted = samples.map((s) => s.rssMiB).sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 function printSummary(r: {
   options: { rate: number; durationS: number; warmupS: number };
   load: { acceptedPerSecond: number; networkErrors: number; statusCounts: Readonly<Record<string, number>> };
@@ -150,6 +169,7 @@ function printSummary(r: {
   visibilityMs: { p99: number };
   rssMiB: { afterWarmUp: number; atEnd: number; growth: number; max: number };
   files: { name: string; bytesAfterWarmUp: number; bytesAtEnd: number; bytesPer1000Events: number }[];
+  memory: readonly SeriesGrowth[];
   passed: boolean;
 }): void {
   const mb = (n: number) => formatNumber(n / 2 ** 20, 1);
@@ -166,6 +186,18 @@ function printSummary(r: {
     formatTable(
       ['SQLite file (+ WAL)', 'MB after warm-up', 'MB at end', 'bytes per 1,000 events'],
       r.files.map((f) => [f.name, mb(f.bytesAfterWarmUp), mb(f.bytesAtEnd), formatNumber(f.bytesPer1000Events, 0)]),
+      { align: ['left', 'right', 'right', 'right'] },
+    ),
+  );
+  console.log(
+    formatTable(
+      ['memory (MiB)', 'after warm-up', 'at end', 'growth'],
+      r.memory.map((m) => [
+        m.series,
+        formatNumber(m.afterWarmUpMiB, 1),
+        formatNumber(m.atEndMiB, 1),
+        formatNumber(m.growthMiB, 1),
+      ]),
       { align: ['left', 'right', 'right', 'right'] },
     ),
   );

@@ -10,6 +10,7 @@ import { allowSupplementaryCharacters } from './allowSupplementaryCharacters.ts'
 import { localSnsSqsClients } from './awsClientDefaults.ts';
 import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendSqsRouter.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
+import { ownDeduplicationIds } from './ownDeduplicationIds.ts';
 import { withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
@@ -63,6 +64,7 @@ const WRITER_CHECKPOINT_BACKSTOP_PAGES = 8192;
  */
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
   await allowSupplementaryCharacters();
+  await ownDeduplicationIds();
   const account = options.account ?? '000000000000';
   const SqsError = await loadSqsErrorClass();
   const moveTasks = new MessageMoveTasks(() => deliveries, {

@@ -100,6 +100,7 @@ export async function startEmulatorWorker(
 ): Promise<RunningEmulators> {
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
+    name: 'emulators',
     execArgv: [],
     workerData: {
       ...data,
