@@ -1,7 +1,8 @@
 /**
  * `npm run soak`: does the local cell stay flat? A fresh cell takes `--rate` events/s (1,000) for
  * `--warmup-s` (60) and then `--duration-s` (600) more, open loop, from the bench's load generator.
- * It samples the cell's resident memory (its process: main, emulator and SQLite threads) every
+ * It samples the cell's resident memory (its process: main, emulator and SQLite threads; its child
+ * processes but the load generator) and its breakdown (V8 heap per thread, native memory) every
  * second and the SQLite files of its data directory at the end of the warm-up and at the end, then
  * checks that every accepted event was recorded exactly once.
  *
@@ -98,14 +99,16 @@ try {
     { fromS: warmupS - WINDOW_S, toS: warmupS },
     { fromS: endS - WINDOW_S, toS: endS },
   );
-  // The cell's resident memory: its process (every thread) and its child processes (Fargate tasks).
+  // The cell's resident memory: its process (every thread) and its child processes (Fargate tasks,
+  // tsx's esbuild service); the load generator, also a child, is not the cell's.
   const cellMiB = samples.map((s) => s.rssMiB + s.childrenMiB);
-  const rssAfterWarmUp = median(
-    samples.flatMap((s, i) => (s.atS > warmupS - WINDOW_S && s.atS <= warmupS ? [cellMiB[i] ?? 0] : [])),
-  );
-  const rssAtEnd = median(
-    samples.flatMap((s, i) => (s.atS > endS - WINDOW_S && s.atS <= endS ? [cellMiB[i] ?? 0] : [])),
-  );
+  const cellMedian = (toS: number) =>
+    median(samples.flatMap((s, i) => (s.atS > toS - WINDOW_S && s.atS <= toS ? [cellMiB[i] ?? 0] : [])));
+  const rssAfterWarmUp = cellMedian(warmupS);
+  const rssAtEnd = cellMedian(endS);
+  // Halfway through the measured part: growth that stops before it (a cache filling up to its
+  // bound, V8 sizing its heaps) shows as growth before and none after.
+  const rssMidRun = cellMedian(warmupS + (endS - warmupS) / 2);
   const growth = rssAtEnd / rssAfterWarmUp - 1;
   const recordsInRun = atEnd.records - (afterWarmUp?.records ?? 0);
   const files = Object.keys(atEnd.files).map((name) => {
@@ -132,7 +135,14 @@ try {
     lost: completeness.missing.length,
     duplicates: completeness.duplicates.length,
     visibilityMs: completeness.visibilityMs,
-    rssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd, growth, max: Math.max(...cellMiB) },
+    rssMiB: {
+      afterWarmUp: rssAfterWarmUp,
+      midRun: rssMidRun,
+      atEnd: rssAtEnd,
+      growth,
+      secondHalfGrowth: rssAtEnd / rssMidRun - 1,
+      max: Math.max(...cellMiB),
+    },
     memory,
     recordsInRun,
     files,
@@ -167,7 +177,7 @@ function printSummary(r: {
   lost: number;
   duplicates: number;
   visibilityMs: { p99: number };
-  rssMiB: { afterWarmUp: number; atEnd: number; growth: number; max: number };
+  rssMiB: { afterWarmUp: number; midRun: number; atEnd: number; growth: number; secondHalfGrowth: number; max: number };
   files: { name: string; bytesAfterWarmUp: number; bytesAtEnd: number; bytesPer1000Events: number }[];
   memory: readonly SeriesGrowth[];
   passed: boolean;
@@ -180,7 +190,8 @@ function printSummary(r: {
   );
   console.log(
     `resident memory: ${formatNumber(r.rssMiB.afterWarmUp, 0)} MiB after warm-up, ${formatNumber(r.rssMiB.atEnd, 0)} MiB at the end ` +
-      `(${r.rssMiB.growth >= 0 ? '+' : ''}${formatNumber(r.rssMiB.growth * 100, 1)}%, limit ±${MAX_GROWTH * 100}%), peak ${formatNumber(r.rssMiB.max, 0)} MiB`,
+      `(${percent(r.rssMiB.growth)}, limit ±${MAX_GROWTH * 100}%), peak ${formatNumber(r.rssMiB.max, 0)} MiB; ` +
+      `second half of the run ${formatNumber(r.rssMiB.midRun, 0)} → ${formatNumber(r.rssMiB.atEnd, 0)} MiB (${percent(r.rssMiB.secondHalfGrowth)})`,
   );
   console.log(
     formatTable(
@@ -202,4 +213,8 @@ function printSummary(r: {
     ),
   );
   console.log(r.passed ? 'soak: passed' : 'soak: FAILED');
+}
+
+function percent(fraction: number): string {
+  return `${fraction >= 0 ? '+' : ''}${formatNumber(fraction * 100, 1)}%`;
 }

@@ -14,7 +14,10 @@ export interface HeapSample {
 /**
  * Where the cell's resident memory is, at one instant (MiB). `anon` is the process's anonymous
  * resident memory (every thread's V8 heap, malloc arenas: SQLite page caches, Buffers, code);
- * `native` is `anon` minus the V8 heaps' resident pages, i.e. what lives in malloc and mmap.
+ * `native` is `anon` minus the V8 heaps' resident pages: malloc (SQLite page caches, Buffers, V8's
+ * own zones), thread stacks, pages a heap gave up but that are still resident, and the heaps of
+ * threads started by other threads (the WAL checkpointers inside the emulator thread), which the
+ * diagnostics channel of this thread does not announce.
  * `children` is the resident memory of the cell's child processes (the Fargate tasks), which the
  * process's own RSS does not include; the load generator, also a child, is left out.
  */
