@@ -48,7 +48,11 @@ export class WorkerQueryStore implements DashboardStore {
   private ensureWorker(): Worker {
     clearTimeout(this.idleTimer);
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.path } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      name: 'dashboard-query',
+      workerData: { path: this.path },
+    });
     worker.unref();
     worker.on('message', (message: { id: number; rows?: unknown[]; error?: string }) => {
       const waiting = this.pending.get(message.id);

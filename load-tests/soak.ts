@@ -1,12 +1,14 @@
 /**
  * `npm run soak`: does the local cell stay flat? A fresh cell takes `--rate` events/s (1,000) for
  * `--warmup-s` (60) and then `--duration-s` (600) more, open loop, from the bench's load generator.
- * It samples the cell's resident memory (its process: main, emulator and SQLite threads) every
+ * It samples the cell's resident memory (its process: main, emulator and SQLite threads; its child
+ * processes but the load generator) and its breakdown (V8 heap per thread, native memory) every
  * second and the SQLite files of its data directory at the end of the warm-up and at the end, then
  * checks that every accepted event was recorded exactly once.
  *
  *   npm run soak                               # 10 minutes at 1,000 events/s after a 1-minute warm-up
  *   npm run soak -- --rate 500 --duration-s 120 --warmup-s 30 --out /tmp/soak.json
+ *   npm run soak -- --rate 200 --heap-snapshots /tmp/snaps   # + heap snapshots of the main and emulator threads
  *
  * Passes (exit 0) when resident memory at the end (median of the last 30 s) is within 10 % of what
  * it was after the warm-up (median of its last 30 s), nothing was lost or duplicated and no request
@@ -23,6 +25,9 @@ import { readAcceptedLog } from './acceptedLog.ts';
 import { ROOT } from './bench/benchOptions.ts';
 import { storeRecordSource } from './recordSources.ts';
 import { runLoadInChild } from './runLoadInChild.ts';
+import { MemoryBreakdown, type MemorySample } from './soak/memoryBreakdown.ts';
+import { median, memoryGrowth, type SeriesGrowth } from './soak/memoryGrowth.ts';
+import { writeHeapSnapshots } from './soak/writeHeapSnapshots.ts';
 import { verifyCompleteness } from './verifyCompleteness.ts';
 
 const MAX_GROWTH = 0.1;
@@ -34,6 +39,7 @@ const { values } = parseArgs({
     'duration-s': { type: 'string', default: '600' },
     'warmup-s': { type: 'string', default: '60' },
     out: { type: 'string' },
+    'heap-snapshots': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
@@ -46,18 +52,22 @@ const out = resolve(values.out ?? join(ROOT, 'load-tests/results/soak.json'));
 const work = mkdtempSync(join(tmpdir(), 'bems-soak-'));
 const dataDir = join(work, 'data');
 const loadAverageAtStart = loadavg()[0] ?? 0;
+// Before the cell starts, so that it sees the cell's worker threads being created.
+const breakdown = new MemoryBreakdown(/loadWorker\.ts/);
 const cell = await startLocalCell({ port: 0, dataDir, quiet: true });
 const runId = `soak${process.pid}`;
 const recorded = () => cell.readModel.countByInvoicePrefix(`LT-${runId}-`);
-const samples: { atS: number; rssMiB: number }[] = [];
+const samples: MemorySample[] = [];
 const startedAt = Date.now();
-const sampler = setInterval(
-  () => samples.push({ atS: (Date.now() - startedAt) / 1000, rssMiB: process.memoryUsage.rss() / 2 ** 20 }),
-  1000,
-);
+const sampler = setInterval(() => {
+  void breakdown.sample((Date.now() - startedAt) / 1000).then((sample) => samples.push(sample));
+}, 1000);
 let afterWarmUp: { files: Record<string, number>; records: number } | undefined;
+const snapshotDir = values['heap-snapshots'] ? resolve(values['heap-snapshots']) : undefined;
+const snapshots: Promise<string[]>[] = [];
 const warmUpTimer = setTimeout(() => {
   afterWarmUp = { files: sqliteFiles(dataDir), records: recorded() };
+  if (snapshotDir) snapshots.push(writeHeapSnapshots(snapshotDir, 'after-warm-up', breakdown));
 }, warmupS * 1000);
 process.stderr.write(`soak: ${rate} events/s for ${warmupS} s warm-up + ${durationS} s\n`);
 try {
@@ -74,6 +84,8 @@ try {
     acceptedFile,
   });
   const endS = (Date.now() - startedAt) / 1000;
+  if (snapshotDir) snapshots.push(writeHeapSnapshots(snapshotDir, 'at-end', breakdown));
+  for (const file of (await Promise.all(snapshots)).flat()) process.stderr.write(`soak: heap snapshot ${file}\n`);
   const accepted = readAcceptedLog(acceptedFile).events;
   const completeness = await verifyCompleteness({
     accepted,
@@ -82,8 +94,21 @@ try {
   });
   clearInterval(sampler);
   const atEnd = { files: sqliteFiles(dataDir), records: recorded() };
-  const rssAfterWarmUp = median(samples.filter((s) => s.atS > warmupS - WINDOW_S && s.atS <= warmupS));
-  const rssAtEnd = median(samples.filter((s) => s.atS > endS - WINDOW_S && s.atS <= endS));
+  const memory = memoryGrowth(
+    samples,
+    { fromS: warmupS - WINDOW_S, toS: warmupS },
+    { fromS: endS - WINDOW_S, toS: endS },
+  );
+  // The cell's resident memory: its process (every thread) and its child processes (Fargate tasks,
+  // tsx's esbuild service); the load generator, also a child, is not the cell's.
+  const cellMiB = samples.map((s) => s.rssMiB + s.childrenMiB);
+  const cellMedian = (toS: number) =>
+    median(samples.flatMap((s, i) => (s.atS > toS - WINDOW_S && s.atS <= toS ? [cellMiB[i] ?? 0] : [])));
+  const rssAfterWarmUp = cellMedian(warmupS);
+  const rssAtEnd = cellMedian(endS);
+  // Halfway through the measured part: growth that stops before it (a cache filling up to its
+  // bound, V8 sizing its heaps) shows as growth before and none after.
+  const rssMidRun = cellMedian(warmupS + (endS - warmupS) / 2);
   const growth = rssAtEnd / rssAfterWarmUp - 1;
   const recordsInRun = atEnd.records - (afterWarmUp?.records ?? 0);
   const files = Object.keys(atEnd.files).map((name) => {
@@ -110,7 +135,15 @@ try {
     lost: completeness.missing.length,
     duplicates: completeness.duplicates.length,
     visibilityMs: completeness.visibilityMs,
-    rssMiB: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd, growth, max: Math.max(...samples.map((s) => s.rssMiB)) },
+    rssMiB: {
+      afterWarmUp: rssAfterWarmUp,
+      midRun: rssMidRun,
+      atEnd: rssAtEnd,
+      growth,
+      secondHalfGrowth: rssAtEnd / rssMidRun - 1,
+      max: Math.max(...cellMiB),
+    },
+    memory,
     recordsInRun,
     files,
     samples,
@@ -122,6 +155,7 @@ try {
 } finally {
   clearInterval(sampler);
   clearTimeout(warmUpTimer);
+  breakdown.stop();
   await cell.stop();
   rmSync(work, { recursive: true, force: true });
 }
@@ -137,19 +171,15 @@ function sqliteFiles(dir: string): Record<string, number> {
   return sizes;
 }
 
-function median(samples: readonly { rssMiB: number }[]): number {
-  const sorted = samples.map((s) => s.rssMiB).sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 function printSummary(r: {
   options: { rate: number; durationS: number; warmupS: number };
   load: { acceptedPerSecond: number; networkErrors: number; statusCounts: Readonly<Record<string, number>> };
   lost: number;
   duplicates: number;
   visibilityMs: { p99: number };
-  rssMiB: { afterWarmUp: number; atEnd: number; growth: number; max: number };
+  rssMiB: { afterWarmUp: number; midRun: number; atEnd: number; growth: number; secondHalfGrowth: number; max: number };
   files: { name: string; bytesAfterWarmUp: number; bytesAtEnd: number; bytesPer1000Events: number }[];
+  memory: readonly SeriesGrowth[];
   passed: boolean;
 }): void {
   const mb = (n: number) => formatNumber(n / 2 ** 20, 1);
@@ -160,7 +190,8 @@ function printSummary(r: {
   );
   console.log(
     `resident memory: ${formatNumber(r.rssMiB.afterWarmUp, 0)} MiB after warm-up, ${formatNumber(r.rssMiB.atEnd, 0)} MiB at the end ` +
-      `(${r.rssMiB.growth >= 0 ? '+' : ''}${formatNumber(r.rssMiB.growth * 100, 1)}%, limit ±${MAX_GROWTH * 100}%), peak ${formatNumber(r.rssMiB.max, 0)} MiB`,
+      `(${percent(r.rssMiB.growth)}, limit ±${MAX_GROWTH * 100}%), peak ${formatNumber(r.rssMiB.max, 0)} MiB; ` +
+      `second half of the run ${formatNumber(r.rssMiB.midRun, 0)} → ${formatNumber(r.rssMiB.atEnd, 0)} MiB (${percent(r.rssMiB.secondHalfGrowth)})`,
   );
   console.log(
     formatTable(
@@ -169,5 +200,21 @@ function printSummary(r: {
       { align: ['left', 'right', 'right', 'right'] },
     ),
   );
+  console.log(
+    formatTable(
+      ['memory (MiB)', 'after warm-up', 'at end', 'growth'],
+      r.memory.map((m) => [
+        m.series,
+        formatNumber(m.afterWarmUpMiB, 1),
+        formatNumber(m.atEndMiB, 1),
+        formatNumber(m.growthMiB, 1),
+      ]),
+      { align: ['left', 'right', 'right', 'right'] },
+    ),
+  );
   console.log(r.passed ? 'soak: passed' : 'soak: FAILED');
+}
+
+function percent(fraction: number): string {
+  return `${fraction >= 0 ? '+' : ''}${formatNumber(fraction * 100, 1)}%`;
 }

@@ -13,6 +13,7 @@ import { loadSqsErrorClass, usePublicQueueUrls, withSqsActions } from './extendS
 import { type FauxqsDispatchMode, type FauxqsEntry, fauxqsDispatch } from './fauxqsDispatch.ts';
 import { withFauxqsRouters } from './fauxqsRouters.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
+import { ownDeduplicationIds } from './ownDeduplicationIds.ts';
 import { withPublishBatchInOnePass } from './publishBatchInOnePass.ts';
 import { type FauxqsRequestEntry, withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
@@ -74,6 +75,7 @@ const WRITER_CHECKPOINT_BACKSTOP_PAGES = 8192;
  */
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
   await allowSupplementaryCharacters();
+  await ownDeduplicationIds();
   const account = options.account ?? '000000000000';
   const SqsError = await loadSqsErrorClass();
   const moveTasks = new MessageMoveTasks(() => deliveries, {

@@ -92,14 +92,20 @@ await import(workerData.entry);
 
 /**
  * A worker thread running the TypeScript module `entry`, with `data` (and what the bootstrap needs) as
- * its `workerData`; `transferList` moves the ports `data` carries.
+ * its `workerData`; `transferList` moves the ports `data` carries, `name` labels the thread (the
+ * soak's memory breakdown reports heaps by thread name).
  */
-export function startTsWorker(entry: URL, data: object, transferList: Transferable[] = []): Worker {
+export function startTsWorker(
+  entry: URL,
+  data: object,
+  options: { readonly name: string; readonly transferList?: Transferable[] },
+): Worker {
   return new Worker(BOOTSTRAP, {
     eval: true,
+    name: options.name,
     execArgv: [],
     workerData: { ...data, tsxApi: import.meta.resolve('tsx/esm/api'), entry: entry.href },
-    transferList,
+    transferList: options.transferList ?? [],
   });
 }
 
@@ -118,9 +124,14 @@ export async function startEmulatorWorker(
   onFailure: (reason: string) => void = () => undefined,
 ): Promise<RunningEmulators> {
   const sdk = new MessageChannel();
-  const worker = startTsWorker(new URL('./emulatorWorker.ts', import.meta.url), { ...data, sdkPort: sdk.port2 }, [
-    sdk.port2,
-  ]);
+  const worker = startTsWorker(
+    new URL('./emulatorWorker.ts', import.meta.url),
+    { ...data, sdkPort: sdk.port2 },
+    {
+      name: 'emulators',
+      transferList: [sdk.port2],
+    },
+  );
   const sdkPort = new EmulatorPort(sdk.port1);
   const ready = await whenReady(worker).catch((error: unknown) => {
     sdk.port1.close();

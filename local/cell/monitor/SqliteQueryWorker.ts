@@ -32,7 +32,7 @@ export class SqliteQueryWorker {
   private nextId = 0;
 
   constructor(path: string) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, name: 'monitor-query', workerData: { path } });
     // Idle, it must not keep the process alive; a query in progress is awaited by its caller.
     this.worker.unref();
     this.worker.on('message', (message: { id: number; rows?: Record<string, unknown>[]; error?: string }) => {

@@ -42,7 +42,7 @@ export async function startApiFront(options: {
     integrationTimeoutMs: options.integrationTimeoutMs ?? API_LIMITS.integrationTimeoutMs,
     heartbeatMs: HEARTBEAT_MS,
   };
-  const worker = startTsWorker(new URL('./apiFrontWorker.ts', import.meta.url), data);
+  const worker = startTsWorker(new URL('./apiFrontWorker.ts', import.meta.url), data, { name: 'api-front' });
   const send = (message: MainMessage, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   const port = await whenListening(worker, options).catch(async (error: unknown) => {
     await worker.terminate();
