@@ -347,12 +347,6 @@ export const InvoiceEventSchema = z.lazy(() =>
 export type InvoiceEvent = z.infer<typeof InvoiceEventSchema>;
 export type InvoiceEventOf<S extends Stage> = Extract<InvoiceEvent, { stage: S }>;
 
-/** The due date an event implies: the explicit one, else invoiceDate + netDays. */
-export function dueDateOf(event: Pick<InvoiceEvent, 'invoiceDate' | 'paymentTerms'>): string {
-  const { dueDate, netDays } = event.paymentTerms;
-  return dueDate ?? addDays(event.invoiceDate, netDays ?? 0);
-}
-
 /** Up to 10 events per request: the PutEvents entry limit, so one POST is one PutEvents call. */
 export const MAX_EVENTS_PER_REQUEST = 10;
 

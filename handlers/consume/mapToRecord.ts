@@ -1,6 +1,6 @@
 import type { _Record } from '@aws-sdk/client-timestream-write';
 import { type AnalyticsRecordValues, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
-import { dueDateOf } from '../../schemas/invoiceEvent.ts';
+import { dueDateOf } from '../../schemas/dueDate.ts';
 import { fromMinorUnits, toMinorUnits } from '../../schemas/money.ts';
 import type { SinkItem } from './EventSink.ts';
 

@@ -3,7 +3,6 @@ import type { CellDefinition } from '../../cells/definition.ts';
 import { type CellTopology, cellTopology } from '../../cells/topology.ts';
 import { dashboardRoutes } from '../../dashboards/localDashboardRoutes.ts';
 import type { LocalReadModel } from '../../dashboards/readModel/index.ts';
-import type { AnalyticsStore } from '../../schemas/analyticsRecord.ts';
 import type { FirehoseFault } from '../firehose/index.ts';
 import { startGateway } from '../gateway/index.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
@@ -12,14 +11,7 @@ import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
 import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
 import { archiveCountRoute } from './api/archiveCountRoute.ts';
 import { detachedBindings } from './api/front/startApiFront.ts';
-import {
-  type AdmissionControl,
-  type AdmissionSettings,
-  ApiKeyGuard,
-  createApiApp,
-  type HealthReport,
-  toInvoiceTimeline,
-} from './api/index.ts';
+import { type AdmissionControl, ApiKeyGuard, createApiApp, type HealthReport, toInvoiceTimeline } from './api/index.ts';
 import { type CellFunctions, createCellFunctions, type LocalService } from './cellFunctions.ts';
 import { type CellGateway, connectGateway } from './cellGateway.ts';
 import { cellHealth } from './cellHealth.ts';
@@ -29,67 +21,15 @@ import { type CellServices, StopSequence, startServices } from './cellServices.t
 import { describeFunctions, type LocalFunctionDescription } from './describeFunctions.ts';
 import { StartupError } from './errors.ts';
 import { FaultInjector, type FaultRule, fastRetryTimings } from './faults/index.ts';
+import type { LocalCellOptions } from './LocalCellOptions.ts';
 import { createLocalLogger, type LocalLogger } from './LocalLogger.ts';
 import { RequestCounter, totalsByService } from './metering/index.ts';
 import { type LocalMonitor, startLocalMonitor } from './monitor/index.ts';
 import { openApi } from './openApi.ts';
 import { SqsJsonClient } from './wire/SqsJsonClient.ts';
 
+export type { LocalCellOptions } from './LocalCellOptions.ts';
 export type { LocalFunctionDescription };
-
-export interface LocalCellOptions {
-  /**
-   * Base port: the API listens on it, the AWS gateway on the next (see `cellPorts.ts`); 0 picks a
-   * free port for each. @default 4010
-   */
-  readonly port?: number;
-  /** The AWS gateway's port instead of `port + 1` (0 = any free one). */
-  readonly gatewayPort?: number;
-  /** Retry timings scaled down so a poison message reaches its DLQ in seconds (`npm start -- --fast`). @default false */
-  readonly fast?: boolean;
-  /** @default '127.0.0.1' */
-  readonly host?: string;
-  /** Everything durable lives here; a restart on the same directory continues where it stopped. */
-  readonly dataDir: string;
-  /** @default localCell() */
-  readonly cell?: CellDefinition;
-  /**
-   * Runs the cell with this analytics store instead of its definition's `analytics.store`
-   * (`npm start -- --analytics lakehouse`): `timestream` or `lakehouse` (Firehose into Iceberg).
-   * @default the cell definition's
-   */
-  readonly analyticsStore?: AnalyticsStore;
-  readonly faults?: readonly FaultRule[];
-  /** false: batch size 1 and no batching window everywhere, so every event is its own call. @default true */
-  readonly batching?: boolean;
-  /**
-   * false: the ingest API skips the idempotency check (no DynamoDB calls), as a cell without an
-   * idempotency table would; for the benchmark's comparison. @default true
-   */
-  readonly idempotency?: boolean;
-  /**
-   * Load shedding of `POST /invoices/{stage}` (503 OVERLOADED with Retry-After): requests in
-   * progress, the age of the oldest of them and event-loop delay.
-   * @default DEFAULT_ADMISSION (512 in progress, oldest 5 s, loop 1,000 ms late; Retry-After 1 s); applied on the API front's thread to requests handed to this one
-   */
-  readonly admission?: Partial<AdmissionSettings>;
-  /**
-   * false: the API's socket is served on the main thread, as before the API front had a thread of
-   * its own (for comparisons only: a saturated main thread then leaves requests unanswered). @default true
-   */
-  readonly apiFrontThread?: boolean;
-  /**
-   * How the cell's own clients — the handlers' SDK clients and the pollers' SQS client — reach the
-   * emulators on the emulator thread: `port`, a MessagePort without a socket, or `http`, loopback
-   * HTTP to each emulator's endpoint (to compare the two). Everything outside the cell's process
-   * (CLIs, scripts, the gateway, Fargate tasks) uses HTTP either way. @default 'port'
-   */
-  readonly transport?: 'port' | 'http';
-  /** Only errors on stderr. @default false */
-  readonly quiet?: boolean;
-  /** Stuck-event monitor period in ms, as the schedule on AWS; 0 = only `monitor.runOnce()`. @default 60000 */
-  readonly monitorIntervalMs?: number;
-}
 
 export interface RunningLocalCell {
   readonly apiUrl: string;

@@ -8,7 +8,7 @@ import type {
   StuckPanelData,
   TablePanelData,
 } from '../../../dashboards/viewData.ts';
-import { dueDateOf } from '../../../schemas/invoiceEvent.ts';
+import { dueDateOf } from '../../../schemas/dueDate.ts';
 import { fromMinorUnits, toMinorUnits } from '../../../schemas/money.ts';
 import { FINAL_STATUSES, STAGES, type Stage } from '../../../schemas/stages.ts';
 import { DAY, EVENTS, HOUR, MAX_AMOUNT, T0, WINDOW } from './dashboardFixture.ts';

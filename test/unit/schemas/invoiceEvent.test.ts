@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { dueDateOf } from '../../../schemas/dueDate.ts';
 import type { FieldIssue } from '../../../schemas/errorResponse.ts';
 import {
   batchRequestSchema,
-  dueDateOf,
   InvoiceEventSchema,
   MAX_FUTURE_SKEW_MS,
   type SchemaOptions,
