@@ -1,11 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -24,26 +24,8 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
  */
 export const SKIP_BUNDLING_CONTEXT = 'bems:skipBundling';
 
-/**
- * The SDK's default credential chain (SSO, INI, process, web identity, IMDS and their nested
- * clients), replaced in the bundles by what Lambda uses: see `handlers/shared/lambdaCredentialProvider.ts`.
- */
-export const CREDENTIAL_CHAIN_PACKAGE = '@aws-sdk/credential-provider-node';
-/** Relative to the project root, where the CDK runs esbuild. */
-export const LAMBDA_CREDENTIAL_PROVIDER = './handlers/shared/lambdaCredentialProvider.ts';
-/**
- * The SDK's event-stream support, reached through an `import()` that stops esbuild tree-shaking
- * most of `@smithy/core`; no BEMS operation streams: see `handlers/shared/lambdaEventStreams.ts`.
- */
-export const EVENT_STREAMS_PACKAGE = '@smithy/core/event-streams';
-export const LAMBDA_EVENT_STREAMS = './handlers/shared/lambdaEventStreams.ts';
-/** The esbuild aliases of every Lambda bundle (package → replacement). */
-export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  [CREDENTIAL_CHAIN_PACKAGE]: LAMBDA_CREDENTIAL_PROVIDER,
-  [EVENT_STREAMS_PACKAGE]: LAMBDA_EVENT_STREAMS,
-};
-/** NodejsFunction turns an array into one `--alias:<package>=<replacement>` per entry. */
-const ALIAS_ARGUMENTS = Object.entries(LAMBDA_BUNDLE_ALIASES).map(([pkg, replacement]) => `${pkg}=${replacement}`);
+/** Bundles one handler with esbuild's API: `lambdaBundling.ts`. */
+const BUNDLE_SCRIPT = path.join(import.meta.dirname, 'bundleLambda.ts');
 
 export type { HandlerName };
 
@@ -131,33 +113,19 @@ export class CellFunction extends Construct {
     } else {
       const entry = path.join(PROJECT_ROOT, 'handlers', `${plan.handler}.ts`);
       if (!existsSync(entry)) throw new Error(`handler entry point ${entry} does not exist`);
-      this.function = new NodejsFunction(this, 'Function', {
+      this.function = new lambda.Function(this, 'Function', {
         ...common,
-        entry,
-        handler: 'handler',
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: {
-          forceDockerBundling: false,
-          format: OutputFormat.ESM,
-          target: 'node24',
-          // ESM builds of dependencies first; Powertools and the SDK ship both.
-          mainFields: ['module', 'main'],
-          // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-          banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-          // The SDK goes into the bundle: the version we test with is the version that runs,
-          // not whatever the runtime happens to ship this month (ADR 0009).
-          bundleAwsSDK: true,
-          externalModules: [],
-          minify: true,
-          // Names are not kept: every error class sets its `name` (ours, Powertools', the SDK's),
-          // and keeping them costs ~7 % of each bundle in __name wrappers.
-          keepNames: false,
-          sourceMap: false,
-          esbuildArgs: { '--alias': ALIAS_ARGUMENTS },
-          tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-          logLevel: LogLevel.WARNING,
-        },
+        handler: 'index.handler',
+        // As NodejsFunction does: the asset is the bundle, hashed from the output (the source is
+        // the whole project, which is never copied or fingerprinted).
+        code: lambda.Code.fromAsset(PROJECT_ROOT, {
+          assetHashType: AssetHashType.OUTPUT,
+          bundling: {
+            // Required by the type; never pulled, because local bundling always answers.
+            image: DockerImage.fromRegistry('bems/no-docker-bundling'),
+            local: new EsbuildLocalBundling(PROJECT_ROOT, plan.handler),
+          },
+        }),
       });
     }
 
@@ -210,6 +178,31 @@ export class CellFunction extends Construct {
         `${action} is how grant* on an SNS topic or SQS queue lets the function use the data keys of the cell KMS key (the only key in the statement).`,
       );
     }
+  }
+}
+
+/**
+ * The local bundling of one handler: `bundleLambda.ts` in a child Node (the CDK's hook is
+ * synchronous, esbuild's plugins are not). Its fields are what the CDK's asset cache keys on, so
+ * two handlers never share a bundle.
+ */
+class EsbuildLocalBundling implements ILocalBundling {
+  constructor(
+    readonly projectRoot: string,
+    readonly handler: string,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    const outfile = path.join(outputDir, 'index.mjs');
+    const result = spawnSync(process.execPath, [BUNDLE_SCRIPT, this.projectRoot, this.handler, outfile], {
+      cwd: this.projectRoot,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // The child is plain Node: no TypeScript loader of the parent (tsx) is inherited.
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    if (result.error) throw result.error;
+    if (result.status !== 0) throw new Error(`bundling handlers/${this.handler}.ts failed (exit ${result.status})`);
+    return true;
   }
 }
 

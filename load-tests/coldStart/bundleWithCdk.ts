@@ -1,6 +1,6 @@
 /**
  * Builds each handler's Lambda bundle exactly as the CDK does: a `CellFunction` per handler in a
- * throw-away app, so `NodejsFunction` runs esbuild with that tree's own options. Run inside the tree
+ * throw-away app, so the CDK runs that tree's own bundling (esbuild and its options). Run inside the tree
  * to bundle (the cold-start harness copies this file into the base commit's worktree), with that
  * tree's `tsx`:
  *

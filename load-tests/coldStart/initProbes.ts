@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BuildOptions, build } from 'esbuild';
-import { LAMBDA_BUNDLE_ALIASES, PROJECT_ROOT } from '../../cells/constructs/CellFunction.ts';
+import { PROJECT_ROOT } from '../../cells/constructs/CellFunction.ts';
+import { lambdaBuildOptions } from '../../cells/constructs/lambdaBundling.ts';
 import { percentiles } from '../percentiles.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -25,22 +26,10 @@ const runs = Number(values.runs);
 /** As bundleWithCdk.ts builds them (importing it would run it). */
 const HANDLERS = ['ingest', 'forward', 'consume', 'monitor'] as const;
 
-/** What CellFunction's `bundling` block makes NodejsFunction pass to esbuild. */
-const CELL_FUNCTION_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  minify: true,
-  keepNames: false,
-  write: false,
-  logLevel: 'error',
-  absWorkingDir: PROJECT_ROOT,
-  tsconfig: 'tsconfig.json',
-  alias: { ...LAMBDA_BUNDLE_ALIASES },
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-};
+/** CellFunction's esbuild options for one handler (`cells/constructs/lambdaBundling.ts`), in memory. */
+function cellFunctionOptions(handler: string): BuildOptions {
+  return { ...lambdaBuildOptions(PROJECT_ROOT, handler, path.join(PROJECT_ROOT, `${handler}.mjs`)), write: false };
+}
 const VARIANTS: Record<string, BuildOptions> = {
   'CellFunction (as deployed)': {},
   'mainFields: esbuild default (main before module)': { mainFields: ['main', 'module'] },
@@ -57,18 +46,13 @@ try {
   for (const [name, change] of Object.entries(VARIANTS)) {
     const sizes: string[] = [];
     for (const handler of HANDLERS) {
-      const result = await build({ ...CELL_FUNCTION_OPTIONS, ...change, entryPoints: [`handlers/${handler}.ts`] });
+      const result = await build({ ...cellFunctionOptions(handler), ...change });
       const output = result.outputFiles?.[0];
       if (!output) throw new Error(`${handler}: esbuild wrote nothing`);
       sizes.push((output.contents.length / 1000).toFixed(0));
       if (handler === 'ingest' && !ingestBundle) {
         ingestBundle = path.join(work, 'ingest.mjs');
-        await build({
-          ...CELL_FUNCTION_OPTIONS,
-          entryPoints: ['handlers/ingest.ts'],
-          write: true,
-          outfile: ingestBundle,
-        });
+        await build({ ...cellFunctionOptions('ingest'), write: true, outfile: ingestBundle });
       }
     }
     console.log(`${name} | ${sizes.join(' | ')}`);

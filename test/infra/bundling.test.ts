@@ -67,6 +67,14 @@ describe.each(Object.entries(entryMarkers))('the %s function', (name, marker) =>
     expect(source).not.toContain('DisplayNames');
   });
 
+  it('holds no schema of an SDK operation it does not call (cells/constructs/lambdaBundling.ts)', () => {
+    const source = readFileSync(bundle().file, 'utf8');
+    // Only the monitor has the S3 client (GetObject, PutObject, ListObjectsV2, DeleteObject).
+    if (name === 'monitor') expect(source).toContain('ListObjectsV2');
+    expect(source).not.toContain('PutBucketLifecycleConfiguration');
+    expect(source).not.toContain('SelectObjectContent');
+  });
+
   it('loads as an ES module that exports handler, without any environment', async () => {
     const module = await import(pathToFileURL(bundle().file).href);
     expect(typeof module.handler).toBe('function');
