@@ -308,9 +308,9 @@ export class CellStack extends Stack {
     this.alerts.addOutputs(out);
     for (const fn of functions) out.add(`functions/${fn.plan.key}`, fn.functionName, 'Lambda function');
     out.add(
-      'monitor/state-parameter',
-      this.monitor.stateParameter.parameterName,
-      'SSM parameter with the monitor alert state',
+      'monitor/state-key',
+      this.monitor.stateKey,
+      'Key of the monitor alert state in the parked bucket (dlq/parked-bucket)',
     );
     out.add('dashboard', this.dashboard.dashboard.dashboardName, 'CloudWatch dashboard');
     out.add(

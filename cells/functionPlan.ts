@@ -300,8 +300,8 @@ export interface FunctionResources {
     /** Queue URL = prefix + queue name. */
     readonly queueUrlPrefix: string;
     readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
-    /** Where the monitor keeps its alert state: an SSM parameter (AWS) or a file (local cell). */
-    readonly stateStore: { readonly parameterName: string } | { readonly file: string };
+    /** Where the monitor keeps its alert state: an S3 object (AWS) or a file (local cell). */
+    readonly stateStore: { readonly bucketName: string; readonly key: string } | { readonly file: string };
     /** The parked store: the cell's bucket (AWS) or a directory (local cell); none leaves it out. */
     readonly parkedStore?: { readonly bucketName: string } | { readonly directory: string };
   };
@@ -384,8 +384,8 @@ const OWN_ENVIRONMENT: { readonly [H in HandlerName]: OwnEnvironment<H> } = {
         }
       : {}),
     [MONITOR_ENV.redrivePolicy]: JSON.stringify(cell.redrive),
-    ...('parameterName' in resources.stateStore
-      ? { [MONITOR_ENV.stateParameter]: resources.stateStore.parameterName }
+    ...('bucketName' in resources.stateStore
+      ? { [MONITOR_ENV.stateBucket]: resources.stateStore.bucketName, [MONITOR_ENV.stateKey]: resources.stateStore.key }
       : { [MONITOR_ENV.stateFile]: resources.stateStore.file }),
     ...(resources.parkedStore === undefined
       ? {}

@@ -2,7 +2,6 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import type { Context } from 'aws-lambda';
@@ -14,8 +13,8 @@ import type { MonitorStateStore } from './monitor/MonitorState.ts';
 import { type MonitorConfig, monitorConfigFromEnv } from './monitor/monitorConfig.ts';
 import type { QueueStatsSource } from './monitor/QueueStatsSource.ts';
 import { type MonitorReport, type MonitorDependencies as RunDependencies, runMonitor } from './monitor/runMonitor.ts';
+import { S3MonitorStateStore } from './monitor/S3MonitorStateStore.ts';
 import { SqsCloudWatchQueueStats } from './monitor/SqsCloudWatchQueueStats.ts';
-import { SsmMonitorStateStore } from './monitor/SsmMonitorStateStore.ts';
 import type { StuckInvoiceSource } from './monitor/StuckInvoiceSource.ts';
 import { TimestreamStuckInvoiceSource } from './monitor/TimestreamStuckInvoiceSource.ts';
 import { FileParkedStore } from './shared/dlq/FileParkedStore.ts';
@@ -80,10 +79,16 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
   const queueStats =
     dependencies.queueStats ??
     new SqsCloudWatchQueueStats(sqs, tracing.instrumentAwsClient(new CloudWatchClient(config.cloudwatch)));
+  // One S3 client for the alert state and the parked store, built only if one of them is in S3.
+  let s3: S3Client | undefined;
+  const s3Client = () => {
+    s3 ??= tracing.instrumentAwsClient(new S3Client(config.s3));
+    return s3;
+  };
   const stateStore =
     dependencies.stateStore ??
-    (config.state.kind === 'ssm'
-      ? new SsmMonitorStateStore(tracing.instrumentAwsClient(new SSMClient(config.ssm)), config.state.parameterName)
+    (config.state.kind === 's3'
+      ? new S3MonitorStateStore(s3Client(), config.state.bucket, config.state.key)
       : new FileMonitorStateStore(config.state.path));
   const publisher =
     dependencies.publisher ??
@@ -111,7 +116,7 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
           table: config.timestream.tableName,
         })
       : undefined);
-  const parkedStore = dependencies.parkedStore ?? parkedStoreOf(config, tracing);
+  const parkedStore = dependencies.parkedStore ?? parkedStoreOf(config, s3Client);
   return {
     sqs,
     queueStats,
@@ -126,13 +131,10 @@ function monitorClients(config: MonitorConfig, dependencies: MonitorDependencies
 }
 
 /** The parked store the configuration names (S3 on AWS, a directory in the local cell), if any. */
-function parkedStoreOf(config: MonitorConfig, tracing: Tracing): ParkedStore | undefined {
+function parkedStoreOf(config: MonitorConfig, s3Client: () => S3Client): ParkedStore | undefined {
   if (!config.parked) return undefined;
   if (config.parked.kind === 'file') return new FileParkedStore(config.parked.directory);
-  return new S3ParkedStore({
-    client: tracing.instrumentAwsClient(new S3Client(config.s3)),
-    bucket: config.parked.bucket,
-  });
+  return new S3ParkedStore({ client: s3Client(), bucket: config.parked.bucket });
 }
 
 /** A run in the logs (alerts sent, checks that failed, redrives) and in the monitor's metrics. */

@@ -107,9 +107,11 @@ export const MONITOR_ENV = {
   ...TIMESTREAM_ENV,
   /** RedrivePolicy JSON. */
   redrivePolicy: 'REDRIVE_POLICY',
-  /** The alert state in an SSM parameter (AWS)… */
-  stateParameter: 'MONITOR_STATE_PARAMETER',
-  /** …or in a JSON file (the local cell: there is no SSM emulator). Exactly one of the two is set. */
+  /** The alert state in an S3 object (AWS: the parked bucket's `monitor/alert-state.json`), its bucket… */
+  stateBucket: 'MONITOR_STATE_BUCKET',
+  /** …and key… */
+  stateKey: 'MONITOR_STATE_KEY',
+  /** …or in a JSON file (the local cell). Exactly one of object and file is set. */
   stateFile: 'MONITOR_STATE_FILE',
   /** The parked store (alerts close once their messages are parked): an S3 bucket (AWS)… */
   parkedBucket: 'PARKED_BUCKET_NAME',

@@ -3,7 +3,6 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type AccessLevel, accessRoleName, type CellAccess, type CellDefinition } from '../definition.ts';
 import { acknowledge } from './acknowledge.ts';
@@ -26,9 +25,11 @@ export interface CellAccessSources {
     readonly consumers: readonly { readonly queue: QueueWithDlq }[];
   }[];
   readonly monitor: {
-    readonly stateParameter: ssm.IStringParameter;
-    /** DLQ recovery (failure records, parked store): what `bems dlq park|peek` and `bems parked` need. */
-    readonly recovery: { grantOperator(role: iam.Role): void };
+    /**
+     * DLQ recovery (failure records, parked store): what `bems dlq park|peek` and `bems parked` need,
+     * and the monitor's alert state `bems status` reads.
+     */
+    readonly recovery: { grantOperator(role: iam.Role): void; grantReadMonitorState(role: iam.IGrantable): void };
   };
   readonly timeseries?: TimeseriesStore | undefined;
   readonly dashboard: { readonly dashboard: cloudwatch.Dashboard };
@@ -122,7 +123,7 @@ export class CellAccessRoles extends Construct {
       queue.queue.grant(role, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
       queue.deadLetterQueue.grant(role, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl');
     }
-    sources.monitor.stateParameter.grantRead(role);
+    sources.monitor.recovery.grantReadMonitorState(role);
     sources.timeseries?.grantSelect(role);
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -11,6 +11,12 @@ import { CellOutputs } from './CellOutputs.ts';
 import { CELL_DATA_REMOVAL_POLICY, encryptedBucketProps } from './cellData.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 
+/**
+ * The stuck-event monitor's alert state, in the parked bucket (the monitor reads that bucket
+ * anyway; ADR 0025). Written every run, so its old versions expire after a day.
+ */
+export const MONITOR_STATE_KEY = 'monitor/alert-state.json';
+
 export interface DlqRecoveryStoreProps {
   readonly cellId: string;
   /** `bems-<cellId>`: names the operator policy. */
@@ -41,6 +47,7 @@ export interface DlqRecoveryStoreProps {
  *   who, when and why, and the audit trail of parks, restores and discards. Encrypted with the
  *   cell key, TLS only, versioned (a discard or an overwrite is recoverable for
  *   `noncurrentRetention`), kept when the stack is deleted like every store of the cell;
+ * - the **monitor's alert state** (`monitor/alert-state.json` in the same bucket);
  * - a role `<prefix>-dlq-operator` for operators: what `bems dlq park|discard` and `bems parked …`
  *   need, and nothing else.
  *
@@ -82,7 +89,11 @@ export class DlqRecoveryStore extends Construct {
       ...encryptedBucketProps(props.encryptionKey),
       versioned: true,
       removalPolicy: CELL_DATA_REMOVAL_POLICY,
-      lifecycleRules: [{ noncurrentVersionExpiration: props.noncurrentRetention ?? Duration.days(90) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: props.noncurrentRetention ?? Duration.days(90) },
+        // The alert state is overwritten every minute; a day of its history is plenty.
+        { prefix: MONITOR_STATE_KEY, noncurrentVersionExpiration: Duration.days(1) },
+      ],
     });
     this.parkedBucket.policy?.applyRemovalPolicy(CELL_DATA_REMOVAL_POLICY);
     acknowledge(
@@ -101,7 +112,10 @@ export class DlqRecoveryStore extends Construct {
     outputs.add('dlq/operator-role', this.operatorRole.roleArn, 'Role for bems dlq park|discard and bems parked');
   }
 
-  /** The monitor reads the parked store: an alert closes once its messages are parked. */
+  /**
+   * The monitor reads the parked store (an alert closes once its messages are parked), and reads
+   * and writes its alert state.
+   */
   grantMonitor(monitor: CellFunction, encryptionKey: kms.IKey): void {
     monitor.function.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.parkedBucket.arnForObjects('parked/*')] }),
@@ -109,7 +123,13 @@ export class DlqRecoveryStore extends Construct {
     monitor.function.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.parkedBucket.bucketArn] }),
     );
-    encryptionKey.grant(monitor.function, 'kms:Decrypt');
+    monitor.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [this.parkedBucket.arnForObjects(MONITOR_STATE_KEY)],
+      }),
+    );
+    encryptionKey.grant(monitor.function, 'kms:Decrypt', 'kms:GenerateDataKey');
     this.acknowledgePrefixes(monitor.role, ['parked/*']);
   }
 
@@ -138,6 +158,30 @@ export class DlqRecoveryStore extends Construct {
     });
     this.grantOperator(role);
     return role;
+  }
+
+  /**
+   * `bems status` shows the monitor's open alerts: read access to its state object, and the cell
+   * key's Decrypt only through S3 for this bucket (with an S3 Bucket Key the encryption context is
+   * the bucket's ARN), so a read-only role can decrypt nothing it cannot already GET.
+   */
+  grantReadMonitorState(role: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.parkedBucket.arnForObjects(MONITOR_STATE_KEY)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['kms:Decrypt'],
+      resourceArns: [this.props.encryptionKey.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com`,
+          'kms:EncryptionContext:aws:s3:arn': this.parkedBucket.bucketArn,
+        },
+      },
+    });
   }
 
   /**

@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { CellDefinition } from '../definition.ts';
 import { type FunctionPlan, functionEnvironment } from '../functionPlan.ts';
@@ -11,7 +10,7 @@ import { cellTopology, resourcePrefix } from '../topology.ts';
 import type { AlertTopics } from './AlertTopics.ts';
 import { acknowledge } from './acknowledge.ts';
 import { CellFunction } from './CellFunction.ts';
-import { DlqRecoveryStore } from './DlqRecoveryStore.ts';
+import { DlqRecoveryStore, MONITOR_STATE_KEY } from './DlqRecoveryStore.ts';
 import type { QueueWithDlq } from './QueueWithDlq.ts';
 import type { TimeseriesStore } from './TimeseriesStore.ts';
 
@@ -50,13 +49,14 @@ export interface StuckEventMonitorProps {
  * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
  *   probe before a consumer DLQ is redriven;
  * - `REDRIVE_POLICY`: the definition's `redrive` as JSON `{automatic, ratePerSecond, budgetPerMessage}`;
- * - `MONITOR_STATE_PARAMETER`: name of the SSM parameter holding the alert state (JSON, ≤ 8 KB),
- *   so an alert fires when a condition starts, escalates when it worsens and resolves when it clears,
+ * - `MONITOR_STATE_BUCKET`, `MONITOR_STATE_KEY`: the S3 object holding the alert state (JSON;
+ *   `monitor/alert-state.json` in the parked bucket, ADR 0025), so an alert fires when a condition starts, escalates when it worsens and resolves when it clears,
  *   instead of repeating every minute.
  */
 export class StuckEventMonitor extends Construct {
   public readonly handler: CellFunction;
-  public readonly stateParameter: ssm.StringParameter;
+  /** Where the monitor keeps its alert state: `stateKey` in the recovery store's parked bucket. */
+  public readonly stateKey = MONITOR_STATE_KEY;
   /** The failure table, the parked store and the operators' role of DLQ recovery. */
   public readonly recovery: DlqRecoveryStore;
 
@@ -65,14 +65,6 @@ export class StuckEventMonitor extends Construct {
     const stack = Stack.of(this);
     const { cell, plan } = props;
     const redrive = cell.redrive;
-
-    this.stateParameter = new ssm.StringParameter(this, 'AlertState', {
-      parameterName: `/bems/${cell.id}/monitor/alert-state`,
-      description: 'Open alerts of the BEMS stuck-event monitor (written by the monitor every minute)',
-      stringValue: '{}',
-      // Starts as a standard parameter; grows to advanced (8 KB) on its own if many conditions are open.
-      tier: ssm.ParameterTier.INTELLIGENT_TIERING,
-    });
 
     const topology = cellTopology(cell);
     this.recovery = new DlqRecoveryStore(this, 'Recovery', {
@@ -86,7 +78,7 @@ export class StuckEventMonitor extends Construct {
     const resources = {
       queueUrlPrefix: `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/`,
       alertTopicArns: props.alerts.topicArns(),
-      stateStore: { parameterName: this.stateParameter.parameterName },
+      stateStore: { bucketName: this.recovery.parkedBucket.bucketName, key: this.stateKey },
       parkedStore: { bucketName: this.recovery.parkedBucket.bucketName },
     };
     this.handler = new CellFunction(this, 'Monitor', {
@@ -124,8 +116,6 @@ export class StuckEventMonitor extends Construct {
     // SQS reports the age of the oldest message only as a CloudWatch metric.
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] });
     this.recovery.grantMonitor(this.handler, props.encryptionKey);
-    this.stateParameter.grantRead(fn);
-    this.stateParameter.grantWrite(fn);
     this.handler.acknowledgeKeyGrantWildcards('kms:GenerateDataKey*', ...(redrive.automatic ? ['kms:ReEncrypt*'] : []));
 
     // The scheduler's own role, so its one permission (invoke this function) is visible and scoped.

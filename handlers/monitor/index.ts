@@ -19,7 +19,7 @@ export {
   totalMessages,
 } from './QueueStatsSource.ts';
 export { type MonitorReport, runMonitor } from './runMonitor.ts';
+export { S3MonitorStateStore } from './S3MonitorStateStore.ts';
 export { SqsCloudWatchQueueStats } from './SqsCloudWatchQueueStats.ts';
-export { SsmMonitorStateStore } from './SsmMonitorStateStore.ts';
 export type { StageSla, StuckInvoiceSource, StuckInvoices } from './StuckInvoiceSource.ts';
 export { stuckInvoicesQuery, TimestreamStuckInvoiceSource } from './TimestreamStuckInvoiceSource.ts';

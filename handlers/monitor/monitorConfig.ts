@@ -26,7 +26,7 @@ import { MONITOR_DEFAULTS } from './defaults.ts';
  * - `CELL_TOPOLOGY`: MonitorTopology JSON (queues, DLQs, SLAs);
  * - `ALERT_TOPIC_ARNS`: `{"critical": arn, "warning": arn, "info": arn}`;
  * - `REDRIVE_POLICY`: `{automatic, ratePerSecond, budgetPerMessage}` (defaults of the cell definition when absent);
- * - `MONITOR_STATE_PARAMETER` (SSM parameter name) or `MONITOR_STATE_FILE` (a JSON file path): the alert state;
+ * - `MONITOR_STATE_BUCKET` and `MONITOR_STATE_KEY` (an S3 object) or `MONITOR_STATE_FILE` (a JSON file path): the alert state;
  * - `TIMESTREAM_DATABASE_NAME`, `TIMESTREAM_TABLE_NAME`: the SLA query (Timestream Query) and the write
  *   probe run before redriving a consumer DLQ; without them the SLA check reports itself unavailable;
  * - `PARKED_BUCKET_NAME` (S3) or `PARKED_DIRECTORY` (the local cell): the parked store, so an alert
@@ -38,7 +38,7 @@ export interface MonitorConfig extends CommonHandlerConfig {
   readonly alertTopicArns: Readonly<Record<AlertSeverity, string>>;
   readonly redrive: RedrivePolicy;
   readonly state:
-    | { readonly kind: 'ssm'; readonly parameterName: string }
+    | { readonly kind: 's3'; readonly bucket: string; readonly key: string }
     | { readonly kind: 'file'; readonly path: string };
   readonly timestream?: { readonly databaseName: string; readonly tableName: string };
   readonly parked?:
@@ -48,7 +48,6 @@ export interface MonitorConfig extends CommonHandlerConfig {
   readonly sqs: ReturnType<typeof sqsClientConfig>;
   readonly sns: AwsClientConfig;
   readonly cloudwatch: AwsClientConfig;
-  readonly ssm: AwsClientConfig;
   readonly timestreamWrite: AwsClientConfig;
   readonly timestreamQuery: AwsClientConfig;
 }
@@ -72,7 +71,6 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
     const timestreamQuery = timestreamQueryClientConfig(reader, {
       requestTimeoutMs: MONITOR_DEFAULTS.sla.queryBudgetMs,
     });
-    const ssm = ssmClientConfig(reader, sns);
     const parked = parkedStoreFromEnv(reader);
     return {
       // Both undefined only when the reader has a problem to report: assertValid throws then.
@@ -86,7 +84,6 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
       sqs,
       sns,
       cloudwatch,
-      ssm,
       timestreamWrite,
       timestreamQuery,
     };
@@ -94,12 +91,23 @@ export function monitorConfigFromEnv(env: Env): MonitorConfig {
 }
 
 function stateStoreFromEnv(reader: EnvReader): MonitorConfig['state'] | undefined {
-  const parameterName = reader.optional(MONITOR_ENV.stateParameter);
+  const bucket = reader.optional(MONITOR_ENV.stateBucket);
+  const key = reader.optional(MONITOR_ENV.stateKey);
   const path = reader.optional(MONITOR_ENV.stateFile);
-  if (parameterName && path)
-    reader.problem(MONITOR_ENV.stateFile, 'set either MONITOR_STATE_PARAMETER or MONITOR_STATE_FILE, not both');
-  if (!parameterName && !path) reader.problem(MONITOR_ENV.stateParameter, 'is required (or MONITOR_STATE_FILE)');
-  if (parameterName) return { kind: 'ssm', parameterName };
+  if (Boolean(bucket) !== Boolean(key)) {
+    const [missing, given] = bucket
+      ? [MONITOR_ENV.stateKey, MONITOR_ENV.stateBucket]
+      : [MONITOR_ENV.stateBucket, MONITOR_ENV.stateKey];
+    reader.problem(missing, `is required with ${given}`);
+  }
+  if (bucket && key && path)
+    reader.problem(
+      MONITOR_ENV.stateFile,
+      'set either MONITOR_STATE_BUCKET/MONITOR_STATE_KEY or MONITOR_STATE_FILE, not both',
+    );
+  if (!bucket && !key && !path)
+    reader.problem(MONITOR_ENV.stateBucket, 'is required (with MONITOR_STATE_KEY, or MONITOR_STATE_FILE)');
+  if (bucket && key) return { kind: 's3', bucket, key };
   return path ? { kind: 'file', path } : undefined;
 }
 
@@ -157,14 +165,6 @@ function alertTopicsFromEnv(reader: EnvReader): Partial<Record<AlertSeverity, st
     }
   }
   return result;
-}
-
-/**
- * SSM has no entry in the shared endpoint table; the override variables follow the SDK's naming
- * (`AWS_ENDPOINT_URL_SSM`, then `AWS_ENDPOINT_URL`). Only the state parameter uses it, and only on AWS.
- */
-function ssmClientConfig(reader: EnvReader, base: AwsClientConfig): AwsClientConfig {
-  return overrideEndpoint(reader, base, 'AWS_ENDPOINT_URL_SSM');
 }
 
 /** `base` (Region, credentials) with the endpoint of `variable`, else `AWS_ENDPOINT_URL`, else the SDK's. */

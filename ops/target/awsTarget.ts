@@ -10,8 +10,8 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { CellDefinition } from '../../cells/definition.ts';
 import { cellTopology, resourcePrefix } from '../../cells/topology.ts';
 import {
+  S3MonitorStateStore,
   SqsCloudWatchQueueStats,
-  SsmMonitorStateStore,
   TimestreamStuckInvoiceSource,
 } from '../../handlers/monitor/index.ts';
 import { DynamoFailureStore, type ParkedStore, S3ParkedStore } from '../../handlers/shared/dlq/index.ts';
@@ -81,7 +81,7 @@ export async function awsTarget(
   const parkedBucket = outputs.get('dlq/parked-bucket');
   const busName = outputs.get('bus/name')!;
   const busArn = outputs.get('bus/arn')!;
-  const stateParameter = outputs.get('monitor/state-parameter');
+  const stateKey = outputs.get('monitor/state-key');
   const ruleArnPrefix = busArn.replace(/:event-bus\/.*$/, ':rule/');
   return {
     kind: 'aws',
@@ -101,7 +101,7 @@ export async function awsTarget(
       database: timestreamDatabase,
       table: timestreamTable,
     }),
-    ...(stateParameter ? { monitorState: new SsmMonitorStateStore(ssm, stateParameter) } : {}),
+    ...(stateKey && parkedBucket ? { monitorState: new S3MonitorStateStore(s3, parkedBucket, stateKey) } : {}),
     replayCounter: awsReplayCounter({
       cloudWatch,
       busName,
@@ -168,7 +168,7 @@ async function readOutputs(
   try {
     const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: resourcePrefix(cellId) }));
     const byKey = new Map((Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-parameter', 'dlq/parked-bucket']) {
+    for (const path of [...REQUIRED_OUTPUTS, 'monitor/state-key', 'dlq/parked-bucket']) {
       const value = byKey.get(outputKeyOf(path));
       if (value !== undefined && !outputs.has(path)) outputs.set(path, value);
     }

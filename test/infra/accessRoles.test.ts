@@ -103,13 +103,18 @@ describe.each(withAccess.map((cell) => [cell.id, cell] as const))('cell %s acces
       true,
     );
     expect(may('cloudwatch:GetMetricData', '*')).toBe(true);
-    for (const action of [
-      'sqs:ReceiveMessage',
-      'sqs:SendMessage',
-      'sqs:DeleteMessage',
-      'events:StartReplay',
-      'kms:Decrypt',
-    ])
+    // The monitor's alert state (ADR 0025): that one object of the parked bucket, decrypted only
+    // through S3 and only for that bucket; no parked message.
+    const stateRead = statements.find((s) => JSON.stringify(s.Resource).includes('/monitor/alert-state.json'));
+    expect([stateRead?.Action].flat()).toEqual(['s3:GetObject']);
+    expect(statements.some((s) => JSON.stringify(s.Resource).includes('/parked/'))).toBe(false);
+    const decrypt = statements.filter((s) => [s.Action].flat().includes('kms:Decrypt'));
+    expect(decrypt).toHaveLength(1);
+    expect(decrypt[0]!.Condition.StringEquals).toEqual({
+      'kms:ViaService': `s3.${cell.region}.amazonaws.com`,
+      'kms:EncryptionContext:aws:s3:arn': expect.anything(),
+    });
+    for (const action of ['sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:DeleteMessage', 'events:StartReplay'])
       expect(
         statements.some((s) =>
           [s.Action].flat().some((a: string) => a === action || a === `${action.split(':')[0]}:*`),

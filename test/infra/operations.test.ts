@@ -73,7 +73,7 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
         : {}),
       POWERTOOLS_SERVICE_NAME: 'bems-monitor',
     });
-    expect(nameOf(t, env.MONITOR_STATE_PARAMETER, 'Name')).toBe(`/bems/${cellId}/monitor/alert-state`);
+    expect(env.MONITOR_STATE_KEY).toBe('monitor/alert-state.json');
     expect(JSON.parse(env.REDRIVE_POLICY)).toEqual(cell.redrive);
     const monitorTopology = MonitorTopologySchema.parse(joinedJson(env.CELL_TOPOLOGY));
     expect(monitorTopology).toEqual(
@@ -87,17 +87,32 @@ describe.each(cells.map((cell) => [cell.id, cell] as const))('cell %s operations
     }
   });
 
-  it('keeps the monitor alert state in an SSM parameter only the monitor writes', () => {
+  it('keeps the monitor alert state in one object of the parked bucket, which only the monitor writes', () => {
     const t = template(cellId);
-    t.hasResourceProperties('AWS::SSM::Parameter', {
-      Name: `/bems/${cellId}/monitor/alert-state`,
-      Type: 'String',
-      Value: '{}',
-      Tier: 'Intelligent-Tiering',
-    });
+    // No SSM parameter: the monitor's state is in the bucket whose S3 client it already has (ADR 0025).
+    expect(
+      t.findResources('AWS::SSM::Parameter', { Properties: { Name: `/bems/${cellId}/monitor/alert-state` } }),
+    ).toEqual({});
     const [, monitor] = byName(t, 'AWS::Lambda::Function', 'FunctionName', `bems-${cellId}-monitor`);
-    const actions = statementsOfRole(t, logicalIdOf(monitor.Properties.Role)).flatMap((s) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:PutParameter']));
+    const bucket = monitor.Properties.Environment.Variables.MONITOR_STATE_BUCKET;
+    const [bucketId] = Object.keys(
+      t.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: {} } }),
+    ).filter((id) => JSON.stringify(bucket) === JSON.stringify({ Ref: id }));
+    expect(bucketId).toBeDefined();
+    const state = statementsOfRole(t, logicalIdOf(monitor.Properties.Role)).find((s) =>
+      JSON.stringify(s.Resource).includes('/monitor/alert-state.json'),
+    )!;
+    expect([state.Action].flat().sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    // Its old versions do not pile up (written every minute).
+    const rules = t.toJSON().Resources[bucketId!].Properties.LifecycleConfiguration.Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Prefix: 'monitor/alert-state.json',
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        }),
+      ]),
+    );
   });
 
   // Timestream only: a lakehouse cell has no Timestream resource (test/infra/lakehouse.test.ts asserts that).

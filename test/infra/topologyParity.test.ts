@@ -278,10 +278,13 @@ function deployedFunctions(t: Template): PlannedFunction[] {
     }));
 }
 
-const LOCAL_STAND_INS: Readonly<Record<string, string>> = {
-  [MONITOR_ENV.stateFile]: MONITOR_ENV.stateParameter,
-  [MONITOR_ENV.parkedDirectory]: MONITOR_ENV.parkedBucket,
+/** A local variable and the AWS variables it stands in for. */
+const LOCAL_STAND_INS: Readonly<Record<string, readonly string[]>> = {
+  [MONITOR_ENV.stateFile]: [MONITOR_ENV.stateBucket, MONITOR_ENV.stateKey],
+  [MONITOR_ENV.parkedDirectory]: [MONITOR_ENV.parkedBucket],
 };
+/** AWS variables of a stand-in whose value is a plain string (the file path locally stands for it). */
+const STAND_IN_VALUES: readonly string[] = [MONITOR_ENV.stateKey];
 
 /** The functions a running local cell runs, with the runtime's variables left out (Lambda sets those on AWS). */
 function localFunctions(functions: readonly LocalFunctionDescription[]): PlannedFunction[] {
@@ -290,9 +293,9 @@ function localFunctions(functions: readonly LocalFunctionDescription[]): Planned
     environment: Object.fromEntries(
       Object.entries(fn.environment)
         .filter(([name]) => !isRuntimeVariable(name))
-        // The alert state lives in a file locally (no SSM emulator), in an SSM parameter on AWS; the
+        // The alert state lives in a file locally (no S3 emulator), in an S3 object on AWS; the
         // parked store in a directory locally, in an S3 bucket on AWS.
-        .map(([name, value]) => [LOCAL_STAND_INS[name] ?? name, value]),
+        .flatMap(([name, value]) => (LOCAL_STAND_INS[name] ?? [name]).map((standIn) => [standIn, value])),
     ),
     eventSources: fn.eventSources.map((source) => ({
       queueName: source.queueName,
@@ -394,7 +397,7 @@ describe.each(planCells)(
         const localEnvironment = local[i]!.environment;
         expect(Object.keys(localEnvironment).sort(), fn.functionName).toEqual(Object.keys(fn.environment).sort());
         for (const [name, value] of Object.entries(fn.environment)) {
-          if (LOCAL_OVERRIDES.includes(name)) continue;
+          if (LOCAL_OVERRIDES.includes(name) || STAND_IN_VALUES.includes(name)) continue;
           expectSameValue(comparable(value), comparable(localEnvironment[name]), `${fn.functionName} ${name}`);
         }
       });

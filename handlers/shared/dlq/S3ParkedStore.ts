@@ -1,12 +1,6 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { AuditRecord, ParkedMessage } from '../../../schemas/parkedMessage.ts';
+import { getObjectText, putJsonObject } from '../s3Objects.ts';
 import { auditKey, byParkedAt, type ParkedStore, parkedKey, parseAudit, parseParked } from './ParkedStore.ts';
 
 export interface S3ParkedStoreOptions {
@@ -78,25 +72,11 @@ export class S3ParkedStore implements ParkedStore {
   }
 
   async #put(key: string, body: string): Promise<void> {
-    await this.#client.send(
-      new PutObjectCommand({
-        Bucket: this.#bucket,
-        Key: this.#prefix + key,
-        Body: body,
-        ContentType: 'application/json',
-        ...(this.#kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.#kmsKeyId } : {}),
-      }),
-    );
+    await putJsonObject(this.#client, this.#bucket, this.#prefix + key, body, this.#kmsKeyId);
   }
 
-  async #get(key: string): Promise<string | undefined> {
-    try {
-      const result = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
-      return await result.Body?.transformToString('utf-8');
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
+  #get(key: string): Promise<string | undefined> {
+    return getObjectText(this.#client, this.#bucket, key);
   }
 
   async #keys(prefix: string): Promise<string[]> {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { QueryCommand, type QueryCommandInput, TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +37,8 @@ function awsEnv(extra: Record<string, string> = {}) {
     TIMESTREAM_DATABASE_NAME: `bems-${CELL.id}`,
     TIMESTREAM_TABLE_NAME: 'invoice_events',
     REDRIVE_POLICY: JSON.stringify(CELL.redrive),
-    MONITOR_STATE_PARAMETER: `/bems/${CELL.id}/monitor/alert-state`,
+    MONITOR_STATE_BUCKET: `bems-${CELL.id}-parked`,
+    MONITOR_STATE_KEY: 'monitor/alert-state.json',
     ...extra,
   });
 }
@@ -45,12 +46,12 @@ function awsEnv(extra: Record<string, string> = {}) {
 const sqs = mockClient(SQSClient);
 const sns = mockClient(SNSClient);
 const cloudwatch = mockClient(CloudWatchClient);
-const ssm = mockClient(SSMClient);
+const s3 = mockClient(S3Client);
 const timestream = mockClient(TimestreamQueryClient);
 const table = new TimestreamTableOverSqlite(`bems-${CELL.id}`, 'invoice_events');
 
 beforeEach(() => {
-  for (const mock of [sqs, sns, cloudwatch, ssm, timestream]) mock.reset();
+  for (const mock of [sqs, sns, cloudwatch, s3, timestream]) mock.reset();
   table.clear();
   table.queryStrings.length = 0;
   timestream.on(QueryCommand).callsFake((input: QueryCommandInput) => table.query(input));
@@ -78,11 +79,12 @@ beforeEach(() => {
       }),
     );
   sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{}' } });
-  ssm.on(PutParameterCommand).resolves({ Version: 2 });
+  // No state object yet: the first run of a cell.
+  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+  s3.on(PutObjectCommand).resolves({});
 });
 afterEach(() => {
-  for (const mock of [sqs, sns, cloudwatch, ssm, timestream]) mock.reset();
+  for (const mock of [sqs, sns, cloudwatch, s3, timestream]) mock.reset();
 });
 afterAll(() => table.close());
 
@@ -91,7 +93,7 @@ describe('monitor handler environment', () => {
     const config = monitorConfigFromEnv(awsEnv());
     expect(config.topology.cellId).toBe(CELL.id);
     expect(config.alertTopicArns).toEqual(TOPICS);
-    expect(config.state).toEqual({ kind: 'ssm', parameterName: `/bems/${CELL.id}/monitor/alert-state` });
+    expect(config.state).toEqual({ kind: 's3', bucket: `bems-${CELL.id}-parked`, key: 'monitor/alert-state.json' });
     expect(config.redrive).toEqual(CELL.redrive);
     expect(config.timestream).toEqual({ databaseName: `bems-${CELL.id}`, tableName: 'invoice_events' });
   });
@@ -100,7 +102,8 @@ describe('monitor handler environment', () => {
     const env = awsEnv({
       CELL_TOPOLOGY: '{"cellId":"x"}',
       ALERT_TOPIC_ARNS: '{"critical":"nope"}',
-      MONITOR_STATE_PARAMETER: '',
+      MONITOR_STATE_BUCKET: '',
+      MONITOR_STATE_KEY: '',
       REDRIVE_POLICY: '{"automatic":"yes"}',
     });
     let error: unknown;
@@ -111,7 +114,7 @@ describe('monitor handler environment', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variables).toEqual(
-      expect.arrayContaining(['CELL_TOPOLOGY', 'ALERT_TOPIC_ARNS', 'MONITOR_STATE_PARAMETER', 'REDRIVE_POLICY']),
+      expect.arrayContaining(['CELL_TOPOLOGY', 'ALERT_TOPIC_ARNS', 'MONITOR_STATE_BUCKET', 'REDRIVE_POLICY']),
     );
   });
 
@@ -121,7 +124,7 @@ describe('monitor handler environment', () => {
 });
 
 describe('monitor handler on AWS (mocked clients)', () => {
-  it('reads depth from SQS and age from CloudWatch, alerts on the warning topic and stores the state in SSM', async () => {
+  it('reads depth from SQS and age from CloudWatch, alerts on the warning topic and stores the state in S3', async () => {
     // Prepare
     const handler = createMonitorHandler(monitorConfigFromEnv(awsEnv()), { waitTimeSeconds: 0 });
 
@@ -138,7 +141,9 @@ describe('monitor handler on AWS (mocked clients)', () => {
     });
     expect(publish!.args[0].input.Message).toContain(`npx bems redrive posting --consumer recorder --cell ${CELL.id}`);
     expect(publish!.args[0].input.MessageAttributes!['bems.transition']!.StringValue).toBe('firing');
-    const saved = JSON.parse(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!);
+    const [put] = s3.commandCalls(PutObjectCommand);
+    expect(put!.args[0].input).toMatchObject({ Bucket: `bems-${CELL.id}-parked`, Key: 'monitor/alert-state.json' });
+    const saved = JSON.parse(String(put!.args[0].input.Body));
     expect(saved.alerts[`dlq:${DLQ}`]).toMatchObject({ severity: 'warning', count: 3 });
     expect(report.sla).toMatchObject({ available: true });
     expect(report.sla.stages.every((s) => s.count === 0)).toBe(true);
@@ -210,8 +215,8 @@ describe('monitor handler on AWS (mocked clients)', () => {
   it('does not alert again when the stored state already has the alert', async () => {
     const handler = createMonitorHandler(monitorConfigFromEnv(awsEnv()), { waitTimeSeconds: 0 });
     await handler();
-    const stored = ssm.commandCalls(PutParameterCommand)[0]!.args[0].input.Value!;
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: stored } });
+    const stored = String(s3.commandCalls(PutObjectCommand)[0]!.args[0].input.Body);
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => stored } } as never);
 
     await handler();
 

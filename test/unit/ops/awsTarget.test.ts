@@ -27,7 +27,8 @@ const OUTPUTS: Record<string, string> = {
   'bus/arn': BUS_ARN,
   'archive/name': `bems-${CELL.id}-archive`,
   'archive/arn': `arn:aws:events:${CELL.region}:${CELL.account}:archive/bems-${CELL.id}-archive`,
-  'monitor/state-parameter': `/bems/${CELL.id}/monitor/alert-state`,
+  'monitor/state-key': 'monitor/alert-state.json',
+  'dlq/parked-bucket': `bems-${CELL.id}-parked`,
 };
 const DLQ = `bems-${CELL.id}-posting-recorder-dlq.fifo`;
 
@@ -91,7 +92,7 @@ describe('finding a deployed cell', () => {
       `arn:aws:events:${CELL.region}:${CELL.account}:rule/bems-${CELL.id}-bus/bems-${CELL.id}-posting`,
     );
     expect(target.topology.stages).toHaveLength(4);
-    expect(target.monitorState?.location).toBe(`ssm:/bems/${CELL.id}/monitor/alert-state`);
+    expect(target.monitorState?.location).toBe(`s3://bems-${CELL.id}-parked/monitor/alert-state.json`);
     target.close();
   });
 
@@ -132,7 +133,7 @@ describe('finding a deployed cell', () => {
 
   it('derives output keys exactly as the stack names its outputs', () => {
     expect(REQUIRED_OUTPUTS.map(outputKeyOf)).toEqual(['Topology', 'BusName', 'BusArn', 'ArchiveName', 'ArchiveArn']);
-    expect(outputKeyOf('monitor/state-parameter')).toBe('MonitorStateParameter');
+    expect(outputKeyOf('monitor/state-key')).toBe('MonitorStateKey');
   });
 });
 
