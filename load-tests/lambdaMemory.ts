@@ -18,10 +18,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { lambdaBuildOptions } from '../cells/constructs/lambdaBundling.ts';
 import { FUNCTION_DEFAULTS, type HandlerName } from '../cells/functionPlan.ts';
 import { type RunningLocalCell, startLocalCell } from '../local/cell/LocalCell.ts';
 import { formatNumber, formatTable } from '../ops/formatTable.ts';
-import { nodeBundleOptions } from '../runtimes/nodeBundle.ts';
 import { sampleInvocations } from './lambdaMemory/sampleInvocations.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,10 +93,10 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** The handler's bundle, with the options of runtimes/nodeBundle.ts (the CDK's, but names kept). */
+/** The handler's bundle exactly as CellFunction builds it (cells/constructs/lambdaBundling.ts). */
 async function bundleHandler(handler: HandlerName, dir: string): Promise<string> {
   const outfile = join(dir, 'index.mjs');
-  await build({ ...nodeBundleOptions(ROOT), entryPoints: [join(ROOT, 'handlers', `${handler}.ts`)], outfile });
+  await build(lambdaBuildOptions(ROOT, handler, outfile));
   return outfile;
 }
 

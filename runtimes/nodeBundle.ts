@@ -3,9 +3,9 @@ import type { BuildOptions } from 'esbuild';
 
 /**
  * esbuild's options for one ES module for Node 24 with its dependencies inside, as the Lambda
- * functions are bundled (cells/constructs/CellFunction.ts, through the CDK, which cells/ may not
- * import from here) except that names are kept. The Fargate poller image (fargatePoller/build.mjs,
- * run by plain Node, which strips this file's types) and load-tests/lambdaMemory.ts use it.
+ * functions are bundled (cells/constructs/lambdaBundling.ts, which cells/ may not import from
+ * here) except that names are kept and no Lambda-only alias or plugin applies. The Fargate poller
+ * image (fargatePoller/build.mjs, run by plain Node, which strips this file's types) uses it.
  */
 export function nodeBundleOptions(projectRoot: string): BuildOptions {
   return {
