@@ -171,6 +171,14 @@ export class DlqRecoveryStore extends Construct {
       actions: ['s3:GetObject'],
       resourceArns: [this.parkedBucket.arnForObjects(MONITOR_STATE_KEY)],
     });
+    // Without ListBucket, S3 answers a GET of a missing object (before the monitor's first run)
+    // with AccessDenied instead of NoSuchKey; the prefix condition lists that one key only.
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.parkedBucket.bucketArn],
+      conditions: { StringEquals: { 's3:prefix': MONITOR_STATE_KEY } },
+    });
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: ['kms:Decrypt'],

@@ -108,6 +108,8 @@ describe.each(withAccess.map((cell) => [cell.id, cell] as const))('cell %s acces
     const stateRead = statements.find((s) => JSON.stringify(s.Resource).includes('/monitor/alert-state.json'));
     expect([stateRead?.Action].flat()).toEqual(['s3:GetObject']);
     expect(statements.some((s) => JSON.stringify(s.Resource).includes('/parked/'))).toBe(false);
+    const list = statements.filter((s) => [s.Action].flat().includes('s3:ListBucket'));
+    expect(list.map((s) => s.Condition)).toEqual([{ StringEquals: { 's3:prefix': 'monitor/alert-state.json' } }]);
     const decrypt = statements.filter((s) => [s.Action].flat().includes('kms:Decrypt'));
     expect(decrypt).toHaveLength(1);
     expect(decrypt[0]!.Condition.StringEquals).toEqual({
