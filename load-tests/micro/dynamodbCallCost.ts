@@ -20,6 +20,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { benchFlags } from './benchFlags.ts';
+import { writtenBytes } from './writtenBytes.ts';
 
 const { base, calls, rounds, protocol } = benchFlags({
   base: undefined,
@@ -134,6 +135,7 @@ async function measureBatched(side: Side, round: number, again: boolean): Promis
     Array.from({ length: BATCH }, (_, i) => `b${round}-${r * BATCH + i}`),
   );
   const cpu = process.cpuUsage();
+  const written = writtenBytes();
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < requests.length; i = next++) {
@@ -146,8 +148,14 @@ async function measureBatched(side: Side, round: number, again: boolean): Promis
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   const used = process.cpuUsage(cpu);
-  return (used.user + used.system) / (requests.length * BATCH);
+  const events = requests.length * BATCH;
+  (again ? bytesTaken : bytesFresh).push((writtenBytes() - written) / events);
+  return (used.user + used.system) / events;
 }
+
+/** Bytes written per event of each batched measurement (new keys; taken keys). */
+const bytesFresh: number[] = [];
+const bytesTaken: number[] = [];
 
 /** CPU µs per call of `count` claims 8 at a time; `again` repeats keys so the condition fails. */
 async function measure(side: Side, round: number, again: boolean): Promise<number> {
@@ -189,6 +197,11 @@ try {
   console.log('|---|---:|---:|');
   for (const [name, r] of results)
     console.log(`| ${name} | ${mean(r.fresh).toFixed(0)} | ${mean(r.taken).toFixed(0)} |`);
+  if (protocol === 'batched') {
+    console.log(
+      `bytes written per event (all sides): ${mean(bytesFresh).toFixed(0)} (new key), ${mean(bytesTaken).toFixed(0)} (key taken)`,
+    );
+  }
   if (base) {
     const [b, t] = [...results.values()] as [
       { fresh: number[]; taken: number[] },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one micro-benchmark alternately (A B B A A B …) in this checkout and in another commit's tree,
 # each run in a process of its own, and compares the numbers of the output lines that match a
-# pattern: per position in those lines, the median over the runs of each side and after ÷ before.
+# pattern: for lines of the same shape, per number in them, the median over the runs of each side
+# and after ÷ before.
 # Two emulators in one process (a micro's `--base`) share the JIT, the heap and fauxqs' patched
 # modules, and measured the same tree against itself at 0.8× — separate processes do not.
 #
@@ -30,7 +31,8 @@ git archive "$rev" | tar -x -C "$scratch"
 ln -s "$root/node_modules" "$scratch/node_modules"
 mkdir -p "$scratch/$(dirname "$micro")"
 cp "$root/$micro" "$scratch/$micro"
-cp "$root/load-tests/micro/benchFlags.ts" "$scratch/load-tests/micro/benchFlags.ts"
+# The micros' own helpers, as in this checkout.
+for helper in benchFlags.ts writtenBytes.ts; do cp "$root/load-tests/micro/$helper" "$scratch/load-tests/micro/$helper"; done
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 lines=()
@@ -51,17 +53,23 @@ for ((round = 1; round <= rounds; round++)); do
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%s\n' "${lines[@]}" | node -e '
+  // Lines of the same shape (their text with the numbers taken out) are compared with each other.
+  const NUMBER = /-?\d+(\.\d+)?/g;
   const rows = require("node:fs").readFileSync(0, "utf8").trim().split("\n").map((l) => {
     const side = l.slice(0, l.indexOf(" "));
-    return { side, numbers: (l.slice(side.length).match(/-?\d+(\.\d+)?/g) ?? []).map(Number) };
+    const text = l.slice(side.length + 1);
+    return { side, shape: text.replace(NUMBER, "#"), numbers: (text.match(NUMBER) ?? []).map(Number) };
   });
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-  const width = Math.max(...rows.map((r) => r.numbers.length));
-  for (let i = 0; i < width; i++) {
-    const of = (side) => median(rows.filter((r) => r.side === side && r.numbers.length > i).map((r) => r.numbers[i]));
-    const [b, a] = [of("before"), of("after")];
-    if (b === a) continue; // labels and constants of the line
-    console.log(`number ${i + 1} of the line: median before ${b}, after ${a}, ratio ${(a / b).toFixed(3)}`);
+  for (const shape of new Set(rows.map((r) => r.shape))) {
+    console.log(`lines like: ${shape}`);
+    const same = rows.filter((r) => r.shape === shape);
+    for (let i = 0; i < same[0].numbers.length; i++) {
+      const of = (side) => median(same.filter((r) => r.side === side).map((r) => r.numbers[i]));
+      const [b, a] = [of("before"), of("after")];
+      if (b === a) continue; // labels and constants of the line
+      console.log(`  number ${i + 1}: median before ${b}, after ${a}, ratio ${(a / b).toFixed(3)}`);
+    }
   }
 '
 echo "before = $short, after = $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo -dirty)"
