@@ -18,7 +18,8 @@
  * An ELU near 100% with CPU well below it means that loop is blocked in synchronous I/O (SQLite
  * commits) or starved of CPU by other processes; both near 100% means JavaScript work is the limit.
  * `--cpu-profile FILE` writes the main thread's profile to FILE and the emulator thread's next to it
- * (`*.emulators.cpuprofile`).
+ * (`*.emulators.cpuprofile`). `written:` is the bytes the cell's process wrote per event (SQLite's
+ * WAL frames and checkpoints, `micro/writtenBytes.ts`), a figure the machine's load does not move.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -27,6 +28,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startLocalCell } from '../local/cell/LocalCell.ts';
+import { writtenBytes } from './micro/writtenBytes.ts';
 import { runLoadInChild } from './runLoadInChild.ts';
 
 const { values } = parseArgs({
@@ -64,6 +66,7 @@ if (session) {
 const t0 = performance.now();
 const cpuAtStart = process.cpuUsage();
 const mainCpuAtStart = process.threadCpuUsage();
+const writtenAtStart = writtenBytes();
 let lastElu = performance.eventLoopUtilization();
 let lastWorkerElu = cell.emulatorEventLoopUtilization();
 let lastCpu = process.cpuUsage();
@@ -124,6 +127,8 @@ const otherCpu = { user: cpuTotal.user - mainCpu.user, system: cpuTotal.system -
 console.log(
   `  main thread: ${msPerEvent(mainCpu).toFixed(3)} ms, other threads: ${msPerEvent(otherCpu).toFixed(3)} ms per event`,
 );
+// Bytes handed to write() (SQLite's WAL frames and checkpoints, mostly): unlike CPU, not moved by load.
+console.log(`written: ${((writtenBytes() - writtenAtStart) / recorded() / 1024).toFixed(2)} KiB per event`);
 console.log('requests by action:');
 for (const [action, count] of Object.entries(await cell.requestCountsByAction())) console.log(`  ${action}: ${count}`);
 await cell.stop();

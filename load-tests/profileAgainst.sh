@@ -23,6 +23,7 @@ trap 'rm -rf "$scratch"' EXIT
 git archive "$rev" | tar -x -C "$scratch"
 ln -s "$root/node_modules" "$scratch/node_modules"
 cp "$root/load-tests/profile.ts" "$scratch/load-tests/profile.ts"
+mkdir -p "$scratch/load-tests/micro" && cp "$root/load-tests/micro/writtenBytes.ts" "$scratch/load-tests/micro/writtenBytes.ts"
 
 run() { # <label> <dir> -> "label cpu_ms_per_event events_per_s"
   local out
@@ -31,7 +32,8 @@ run() { # <label> <dir> -> "label cpu_ms_per_event events_per_s"
   cpu=$(sed -n 's/^cell CPU: \([0-9.]*\) ms per event/\1/p' <<<"$out")
   rate=$(sed -n 's/^end to end: .* = \([0-9]*\) events\/s/\1/p' <<<"$out")
   other=$(sed -n 's/.*other threads: \([0-9.]*\) ms per event/\1/p' <<<"$out")
-  echo "$1 $cpu $rate $other"
+  written=$(sed -n 's/^written: \([0-9.]*\) KiB per event/\1/p' <<<"$out")
+  echo "$1 $cpu $rate $other $written"
 }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -41,7 +43,7 @@ for ((round = 1; round <= rounds; round++)); do
   for side in "${order[@]}"; do
     if [[ $side == before ]]; then dir=$scratch; else dir=$root; fi
     line=$(run "$side" "$dir" "$@")
-    echo "round $round: $line (cell cpu ms/event, events/s end to end, emulator-side cpu ms/event)"
+    echo "round $round: $line (cell cpu ms/event, events/s end to end, emulator-side cpu ms/event, KiB written/event)"
     results+=("$line")
   done
 done
@@ -54,5 +56,6 @@ printf '%s\n' "${results[@]}" | node -e '
   line("cell cpu ms/event", 1);
   line("end-to-end events/s", 2);
   line("cpu ms/event outside the main thread (emulators)", 3);
+  line("KiB written per event (SQLite)", 4);
 '
 echo "before = $short, after = $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo -dirty)"

@@ -11,10 +11,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  BatchExecuteStatementCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { benchFlags } from './benchFlags.ts';
+import { writtenBytes } from './writtenBytes.ts';
 
-const { base, calls, rounds } = benchFlags({ base: undefined, calls: 2000, rounds: 3 });
+const { base, calls, rounds, protocol } = benchFlags({
+  base: undefined,
+  calls: 2000,
+  rounds: 3,
+  protocol: 'powertools',
+});
+if (protocol !== 'powertools' && protocol !== 'batched') {
+  throw new Error(`--protocol must be powertools or batched, got ${protocol}`);
+}
+/** Events per request in the batched protocol (the bench's batches). */
+const BATCH = 10;
 const TABLE = 'bench-records';
 
 interface Side {
@@ -78,8 +96,70 @@ function claim(id: string): PutItemCommand {
   });
 }
 
+/** The claim's attributes as the batched layer writes them (INPROGRESS) or settles them (COMPLETED). */
+function record(id: string, status: 'INPROGRESS' | 'COMPLETED'): Record<string, AttributeValue> {
+  const now = Date.now();
+  return {
+    id: { S: id },
+    expiration: { N: String(Math.round(now / 1000) + 86_400) },
+    status: { S: status },
+    ...(status === 'INPROGRESS' ? { in_progress_expiration: { N: String(now + 30_000) } } : {}),
+    validation: { S: 'k3zJ0n0u8h0mXb1ZlFQmYkz0tT7u8l0xgk8S3Xr0fPc=' },
+  };
+}
+
+/** One request's claims as `batchedClaims.ts` sends them: a PartiQL INSERT per event. */
+function batchedClaims(ids: readonly string[]): BatchExecuteStatementCommand {
+  return new BatchExecuteStatementCommand({
+    Statements: ids.map((id) => {
+      const item = record(id, 'INPROGRESS');
+      const names = Object.keys(item);
+      return {
+        Statement: `INSERT INTO "${TABLE}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+        Parameters: names.map((name) => item[name]!),
+      };
+    }),
+  });
+}
+
+/** One request's settlement: the COMPLETED records in one BatchWriteItem. */
+function batchedSettlement(ids: readonly string[]): BatchWriteItemCommand {
+  return new BatchWriteItemCommand({
+    RequestItems: { [TABLE]: ids.map((id) => ({ PutRequest: { Item: record(id, 'COMPLETED') } })) },
+  });
+}
+
+/** CPU µs per event of the batched protocol, 8 requests of 10 in flight; `again`: the keys are taken. */
+async function measureBatched(side: Side, round: number, again: boolean): Promise<number> {
+  const requests = Array.from({ length: Math.ceil(calls / BATCH) }, (_, r) =>
+    Array.from({ length: BATCH }, (_, i) => `b${round}-${r * BATCH + i}`),
+  );
+  const cpu = process.cpuUsage();
+  const written = writtenBytes();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < requests.length; i = next++) {
+      const ids = requests[i]!;
+      const { Responses = [] } = await side.client.send(batchedClaims(ids));
+      const duplicates = Responses.filter((r) => r.Error?.Code === 'DuplicateItem').length;
+      if (duplicates !== (again ? ids.length : 0)) throw new Error(`${side.name}: ${duplicates} duplicates`);
+      if (!again) await side.client.send(batchedSettlement(ids));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const used = process.cpuUsage(cpu);
+  const events = requests.length * BATCH;
+  (again ? bytesTaken : bytesFresh).push((writtenBytes() - written) / events);
+  return (used.user + used.system) / events;
+}
+
+/** Bytes written per event of each batched measurement (new keys; taken keys). */
+const bytesFresh: number[] = [];
+const bytesTaken: number[] = [];
+
 /** CPU µs per call of `count` claims 8 at a time; `again` repeats keys so the condition fails. */
 async function measure(side: Side, round: number, again: boolean): Promise<number> {
+  if (protocol === 'batched') return measureBatched(side, round, again);
   const ids = Array.from({ length: calls }, (_, i) => `r${round}-${i}`);
   const cpu = process.cpuUsage();
   let next = 0;
@@ -109,11 +189,19 @@ try {
     }
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  console.log(`DynamoDB emulator, ${calls} claims × ${rounds} rounds, load average ${loadavg()[0]!.toFixed(2)}`);
-  console.log('| emulator | CPU µs per claim (new key) | CPU µs per claim (key taken) |');
+  console.log(
+    `DynamoDB emulator, ${calls} claims × ${rounds} rounds (${protocol}), load average ${loadavg()[0]!.toFixed(2)}`,
+  );
+  const what = protocol === 'batched' ? 'per event: claim + settlement (new key)' : 'per claim (new key)';
+  console.log(`| emulator | CPU µs ${what} | CPU µs per claim (key taken) |`);
   console.log('|---|---:|---:|');
   for (const [name, r] of results)
     console.log(`| ${name} | ${mean(r.fresh).toFixed(0)} | ${mean(r.taken).toFixed(0)} |`);
+  if (protocol === 'batched') {
+    console.log(
+      `bytes written per event (all sides): ${mean(bytesFresh).toFixed(0)} (new key), ${mean(bytesTaken).toFixed(0)} (key taken)`,
+    );
+  }
   if (base) {
     const [b, t] = [...results.values()] as [
       { fresh: number[]; taken: number[] },

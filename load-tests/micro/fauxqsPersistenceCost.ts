@@ -9,7 +9,12 @@
  *   (the stage topic and its two consumers), four String message attributes per entry like the
  *   forward handler's. The queues are drained between measured stretches, outside the measurement.
  *
- *   npx tsx load-tests/micro/fauxqsPersistenceCost.ts [--cycles 300] [--rounds 2]
+ * `--backlog N` leaves N messages waiting in the standard queue throughout (a cell under load has
+ * thousands in flight between stages), so each cycle's writes land in an index of that many live
+ * messages. Each round also prints the bytes written per cycle (`writtenBytes.ts`: WAL frames and
+ * checkpoints), which unlike CPU does not depend on the machine's load.
+ *
+ *   npx tsx load-tests/micro/fauxqsPersistenceCost.ts [--cycles 300] [--rounds 2] [--backlog 0]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -18,8 +23,9 @@ import { join } from 'node:path';
 import { RequestCounter } from '../../local/cell/metering/index.ts';
 import { startSnsSqs } from '../../local/sns-sqs/startSnsSqs.ts';
 import { benchFlags } from './benchFlags.ts';
+import { writtenBytes } from './writtenBytes.ts';
 
-const { cycles, rounds } = benchFlags({ cycles: 300, rounds: 2 });
+const { cycles, rounds, backlog } = benchFlags({ cycles: 300, rounds: 2, backlog: 0 });
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';
 
@@ -155,22 +161,37 @@ async function measurePublish(batches: number): Promise<number> {
   return cpuMicros / 1000 / batches;
 }
 
-async function measureSqs(count: number): Promise<number> {
+/** CPU ms and bytes written per SQS cycle. */
+async function measureSqs(count: number): Promise<{ cpuMs: number; bytes: number }> {
   const before = process.cpuUsage();
+  const written = writtenBytes();
   for (let i = 0; i < count; i += 1) await sqsCycle();
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / count;
+  return { cpuMs: (used.user + used.system) / 1000 / count, bytes: (writtenBytes() - written) / count };
+}
+
+/** Messages that stay in the standard queue while the cycles run (`--backlog`). */
+async function fillBacklog(count: number): Promise<void> {
+  for (let sent = 0; sent < count; sent += 10) {
+    const entries = Array.from({ length: Math.min(10, count - sent) }, (_, i) => ({
+      Id: String(i),
+      MessageBody: body,
+    }));
+    await sqs('SendMessageBatch', { QueueUrl: queueUrl('bench'), Entries: entries });
+  }
 }
 
 try {
+  await fillBacklog(backlog);
   await measureSqs(50); // warm-up (JIT, SQLite page cache)
   await measurePublish(PUBLISH_STRETCH);
   for (let round = 1; round <= rounds; round += 1) {
-    const sqsMs = await measureSqs(cycles);
+    const sqsCost = await measureSqs(cycles);
     const snsMs = await measurePublish(cycles);
     console.log(
-      `round ${round}: sqs ${sqsMs.toFixed(3)} ms CPU per SendMessageBatch+ReceiveMessage+DeleteMessageBatch cycle; ` +
-        `sns ${snsMs.toFixed(3)} ms CPU per PublishBatch of 10 to 2 FIFO queues`,
+      `round ${round}: sqs ${sqsCost.cpuMs.toFixed(3)} ms CPU per SendMessageBatch+ReceiveMessage+DeleteMessageBatch cycle; ` +
+        `sns ${snsMs.toFixed(3)} ms CPU per PublishBatch of 10 to 2 FIFO queues; ` +
+        `sqs ${(sqsCost.bytes / 1024).toFixed(1)} KiB written per cycle (backlog ${backlog})`,
     );
   }
 } finally {

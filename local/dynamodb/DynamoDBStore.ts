@@ -156,11 +156,30 @@ export class DynamoDBStore extends SqliteStore {
     return row ? (JSON.parse(row.item as string) as AttributeMap) : undefined;
   }
 
+  /**
+   * Writes the whole item. An upsert, not `INSERT OR REPLACE`: replacing deletes the row and
+   * inserts it again under a new rowid (three B-tree changes, and more pages in the commit), while
+   * the upsert rewrites the row where it is — half the CPU of an idempotency record's settlement.
+   */
   putItem(table: TableRow, itemKey: string, item: AttributeMap): void {
     const expiry = table.ttlAttribute ? expiryOf(item, table.ttlAttribute) : undefined;
     this.#statements
-      .get('INSERT OR REPLACE INTO items (table_name, item_key, item, expires_at_s) VALUES (?, ?, ?, ?)')
+      .get(
+        `INSERT INTO items (table_name, item_key, item, expires_at_s) VALUES (?, ?, ?, ?)
+         ON CONFLICT (table_name, item_key) DO UPDATE SET item = excluded.item, expires_at_s = excluded.expires_at_s`,
+      )
       .run(table.name, itemKey, JSON.stringify(item), expiry ?? null);
+  }
+
+  /** Writes the item unless one has its key (expired or not); false when one had. One statement, no read first. */
+  insertItemIfAbsent(table: TableRow, itemKey: string, item: AttributeMap): boolean {
+    const expiry = table.ttlAttribute ? expiryOf(item, table.ttlAttribute) : undefined;
+    const result = this.#statements
+      .get(
+        'INSERT INTO items (table_name, item_key, item, expires_at_s) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, item_key) DO NOTHING',
+      )
+      .run(table.name, itemKey, JSON.stringify(item), expiry ?? null);
+    return Number(result.changes) === 1;
   }
 
   deleteItem(tableName: string, itemKey: string): void {

@@ -15,6 +15,7 @@ import { withFauxqsRouters } from './fauxqsRouters.ts';
 import { MessageMoveTasks } from './moveTasks/MessageMoveTasks.ts';
 import { ownDeduplicationIds } from './ownDeduplicationIds.ts';
 import { withPublishBatchInOnePass } from './publishBatchInOnePass.ts';
+import { timeOrderedMessageIds } from './timeOrderedMessageIds.ts';
 import { type FauxqsRequestEntry, withTransactionPerRequest } from './withTransactionPerRequest.ts';
 
 export interface SnsSqsOptions {
@@ -76,6 +77,7 @@ const WRITER_CHECKPOINT_BACKSTOP_PAGES = 8192;
 export async function startSnsSqs(options: SnsSqsOptions): Promise<RunningSnsSqs> {
   await allowSupplementaryCharacters();
   await ownDeduplicationIds();
+  await timeOrderedMessageIds();
   const account = options.account ?? '000000000000';
   const SqsError = await loadSqsErrorClass();
   const moveTasks = new MessageMoveTasks(() => deliveries, {

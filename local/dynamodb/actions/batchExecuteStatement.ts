@@ -58,14 +58,11 @@ export function batchExecuteStatement(input: ActionInput, { store }: ActionConte
   const responses = store.transaction(() =>
     prepared.map((p): StatementResponse => {
       if (!('itemKey' in p)) return p.response;
-      if (store.getItem(p.table.name, p.itemKey)) {
-        return {
-          TableName: p.table.name,
-          Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
-        };
-      }
-      store.putItem(p.table, p.itemKey, p.item);
-      return { TableName: p.table.name };
+      if (store.insertItemIfAbsent(p.table, p.itemKey, p.item)) return { TableName: p.table.name };
+      return {
+        TableName: p.table.name,
+        Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
+      };
     }),
   );
   return { Responses: responses };

@@ -7,19 +7,24 @@ export function bindInsert(statement: InsertStatement, parameters: readonly Attr
   if (parameters.length !== statement.parameterCount) {
     throw new ValidationError("Number of parameters in request and statement don't match.");
   }
-  const bound = (value: PartiQLValue): AttributeValue => {
-    switch (value.kind) {
-      case 'parameter':
-        return parameters[value.index]!;
-      case 'literal':
-        return value.value;
-      case 'tuple':
-        return { M: tupleOf(value.entries) };
-      case 'list':
-        return { L: value.items.map(bound) };
-    }
-  };
-  const tupleOf = (entries: InsertStatement['item']): AttributeMap =>
-    Object.fromEntries(entries.map(([name, value]) => [name, bound(value)]));
-  return tupleOf(statement.item);
+  return tupleOf(statement.item, parameters);
+}
+
+// Module functions, not closures inside bindInsert: it runs for every statement of every claim,
+// and under tsx each named closure costs a `__name` call when it is created.
+function bound(value: PartiQLValue, parameters: readonly AttributeValue[]): AttributeValue {
+  switch (value.kind) {
+    case 'parameter':
+      return parameters[value.index]!;
+    case 'literal':
+      return value.value;
+    case 'tuple':
+      return { M: tupleOf(value.entries, parameters) };
+    case 'list':
+      return { L: value.items.map((item) => bound(item, parameters)) };
+  }
+}
+
+function tupleOf(entries: InsertStatement['item'], parameters: readonly AttributeValue[]): AttributeMap {
+  return Object.fromEntries(entries.map(([name, value]) => [name, bound(value, parameters)]));
 }
