@@ -57,6 +57,9 @@ export const RECORD_ATTRIBUTES = {
   expiryAttr: IDEMPOTENCY_RECORD.ttlAttribute,
 } as const;
 
+/** What Powertools hashes (its `JSONValue`, named through a public method: `commons` is not our dependency). */
+type RecordData = Parameters<DynamoDBPersistenceLayer['getRecord']>[0];
+
 interface PendingWrite {
   readonly itemKey: string;
   readonly request: WriteRequest;
@@ -69,6 +72,8 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
   readonly #waitsMs: readonly number[];
   readonly #writes = new TurnBatches<PendingWrite>(MAX_BATCH, (batch) => this.#send(batch));
   readonly #claims: BatchedClaims | undefined;
+  /** Each event's record key, computed once: the claim, the settling write and a read all ask for it. */
+  readonly #keys = new WeakMap<object, string>();
 
   constructor(options: BatchedPersistenceLayerOptions) {
     super({ tableName: options.tableName, awsSdkV3Client: options.client, ...RECORD_ATTRIBUTES });
@@ -79,6 +84,21 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
       options.claims === 'perEvent'
         ? undefined
         : new BatchedClaims({ tableName: options.tableName, client: options.client, retryWaitsMs: this.#waitsMs });
+  }
+
+  /**
+   * Powertools' key for `data` (JMESPath search, canonical JSON, SHA-256), remembered per event
+   * object: the handler passes the same parsed, never-modified event to the claim and to its
+   * settlement, so the second computation would give the same key.
+   */
+  protected override getHashedIdempotencyKey(data: RecordData): string {
+    if (typeof data !== 'object' || data === null) return super.getHashedIdempotencyKey(data);
+    let key = this.#keys.get(data);
+    if (key === undefined) {
+      key = super.getHashedIdempotencyKey(data);
+      this.#keys.set(data, key);
+    }
+    return key;
   }
 
   /**
