@@ -49,6 +49,7 @@ function setup() {
       (call.args[0].input.RequestItems?.[TABLE] ?? []).map((w) => ({
         key: w.PutRequest?.Item?.id?.S,
         hash: w.PutRequest?.Item?.validation?.S,
+        expiresInS: Number(w.PutRequest?.Item?.expiration?.N) - Date.now() / 1000,
       })),
     );
   return { idempotency, claims, completions };
@@ -66,7 +67,20 @@ describe('idempotency record keys and payload hashes', () => {
     expect(claimed.map((c) => c.kind)).toEqual(['new', 'new', 'new']);
     const expected = events.map((e) => ({ key: expectedKey(e), hash: expectedHash(e) }));
     expect(claims()).toEqual(expected);
-    expect(completions()).toEqual(expected);
+    expect(completions().map(({ key, hash }) => ({ key, hash }))).toEqual(expected);
+    for (const { expiresInS } of completions()) expect(Math.abs(expiresInS - 24 * 3600)).toBeLessThan(5);
+  });
+
+  it('completes an event it did not claim (another instance did) under the same key and hash', async () => {
+    const { idempotency, claims, completions } = setup();
+    const event = buildInvoiceEvent('posting');
+
+    await idempotency.complete(event, outcome(event));
+
+    expect(claims()).toEqual([]);
+    expect(completions()).toEqual([
+      { key: expectedKey(event), hash: expectedHash(event), expiresInS: expect.closeTo(24 * 3600, -1) },
+    ]);
   });
 
   it('keys an equal event in another object the same, and a changed copy by its own content', async () => {
