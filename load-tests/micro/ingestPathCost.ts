@@ -18,28 +18,17 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { InvoiceEventGenerator } from '../invoiceEventGenerator.ts';
-import { BENCH_ACCOUNT, BENCH_BUS, BENCH_LAMBDA_ENV, BENCH_REGION, startBenchEmulators } from './benchEmulators.ts';
+import { BENCH_ACCOUNT, BENCH_REGION, ingestBenchEnv, startIngestBenchEmulators } from './benchEmulators.ts';
 import { benchFlags } from './benchFlags.ts';
 
 const flags = benchFlags({ base: undefined, requests: 300, rounds: 4, concurrency: 8, idempotency: 'on' });
 const BATCH = 10;
-const TABLE = 'bench-idempotency';
 const API_KEY = 'bench-ingest-path-key';
 const here = resolve(import.meta.dirname, '../..');
 
-const bench = await startBenchEmulators('ingest-path', {
-  databases: [],
-  dynamoTables: [
-    {
-      name: TABLE,
-      partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
-      ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
-    },
-  ],
-});
-const { emulators, eventBridgeEndpoint } = bench;
+const bench = await startIngestBenchEmulators('ingest-path');
+const { emulators } = bench;
 
 /** The path as one tree's code builds it: the API app with its ingest function and clients. */
 interface Side {
@@ -59,19 +48,7 @@ async function sideOf(label: Side['label'], root: string): Promise<Side> {
       load('local/cell/wire/loopbackSdkClientConfig.ts'),
       load('cells/cells.config.ts'),
     ]);
-  const config = ingestConfigFromEnv({
-    CELL_ID: 'bench',
-    ...BENCH_LAMBDA_ENV,
-    POWERTOOLS_SERVICE_NAME: 'bems-bench',
-    POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    EVENT_BUS_NAME: BENCH_BUS,
-    ...(flags.idempotency === 'off' ? {} : { IDEMPOTENCY_TABLE_NAME: TABLE }),
-    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
-  });
+  const config = ingestConfigFromEnv(ingestBenchEnv(bench, flags.idempotency !== 'off'));
   const eventBridge = new EventBridgeClient(
     wire.loopbackSdkClientConfig(config.eventBridge, 'events', emulators.sdkPort),
   );
