@@ -60,13 +60,20 @@ export const DEFAULT_IDEMPOTENCY_WINDOW_HOURS = 24;
 const DEFAULT_IN_PROGRESS_MS = 10_000;
 const NOTHING_PUBLISHED: PublishResult = { accepted: [], rejected: [], retries: 0 };
 
+/**
+ * The ingest clients' stacks are complete once built (tracing instruments them, Powertools adds its
+ * user-agent entry to the DynamoDB one, both before any call), so each resolves its middleware once
+ * per command: a producer waits on every call, and each saves the SDK's per-call stack resolution.
+ */
+const INGEST_CLIENT_OPTIONS = { cacheMiddleware: true } as const;
+
 export const INGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 800 };
 
 export function ingestConfigFromEnv(env: Env): IngestConfig {
   return readHandlerConfig(env, 'bems-ingest', (reader) => {
     const eventBusName = reader.required(INGEST_ENV.eventBusName);
     const stages = stagesFromEnv(reader);
-    const eventBridge = awsClientConfig('eventbridge', reader);
+    const eventBridge = awsClientConfig('eventbridge', reader, INGEST_CLIENT_OPTIONS);
     const maxEventAgeDays = reader.optionalPositiveInteger(INGEST_ENV.maxEventAgeDays);
     const idempotency = idempotencyFromEnv(reader);
     return {
@@ -91,7 +98,7 @@ function idempotencyFromEnv(reader: EnvReader): IdempotencySettings | undefined 
   return {
     tableName,
     windowHours: windowHours ?? DEFAULT_IDEMPOTENCY_WINDOW_HOURS,
-    dynamoDB: awsClientConfig('dynamodb', reader),
+    dynamoDB: awsClientConfig('dynamodb', reader, INGEST_CLIENT_OPTIONS),
   };
 }
 

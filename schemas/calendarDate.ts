@@ -27,10 +27,20 @@ function utcMidnight(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
+/** Days of each month in a common year; February gains one in a Gregorian leap year. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * The pattern, then the day against its month's length — arithmetic rather than a `Date` round
+ * trip (parse, format, compare), which was most of this check's cost on every date of every event.
+ */
 export function isCalendarDate(value: string): boolean {
   if (!CALENDAR_DATE_PATTERN.test(value)) return false;
-  const time = utcMidnight(value);
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /** `date` plus `days` calendar days ("2026-01-31" + 30 → "2026-03-02"). */

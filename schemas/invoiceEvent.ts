@@ -18,6 +18,7 @@ import {
   NON_NEGATIVE_ZERO_AMOUNT_PATTERN,
   SUPPORTED_CURRENCIES,
 } from './money.ts';
+import { unlessMalformed } from './offsetDateTime.ts';
 import { STAGES, STATUSES_BY_STAGE, type Stage } from './stages.ts';
 
 /** How far in the future `occurredAt` may be: clock skew between finance systems, not time travel. */
@@ -178,12 +179,6 @@ export interface SchemaOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const offsetDateTime = z.iso.datetime({ offset: true });
-/** The clock rules apply only to a well-formed date-time (see `whenMatches` for why not `abort`). */
-function isOffsetDateTime(value: string): boolean {
-  return offsetDateTime.safeParse(value).success;
-}
-
 function occurredAtField(options: SchemaOptions) {
   const now = options.now ?? Date.now;
   const field = z.iso
@@ -191,20 +186,20 @@ function occurredAtField(options: SchemaOptions) {
       offset: true,
       error: (issue) => (issue.input === undefined ? 'is required' : OCCURRED_AT_MESSAGE),
     })
-    .refine((value) => !isOffsetDateTime(value) || Date.parse(value) >= 0, 'must not be before 1970-01-01T00:00:00Z');
+    .refine((value) => unlessMalformed(value, (ms) => ms >= 0), 'must not be before 1970-01-01T00:00:00Z');
   const { maxAgeDays } = options;
   const aged =
     maxAgeDays === undefined
       ? field
       : field.refine(
-          (value) => !isOffsetDateTime(value) || Date.parse(value) >= now() - maxAgeDays * DAY_MS,
+          (value) => unlessMalformed(value, (ms) => ms >= now() - maxAgeDays * DAY_MS),
           `must not be more than ${maxAgeDays} days in the past (older records are outside this cell's retention)`,
         );
   const checked =
     options.checkFutureSkew === false
       ? aged
       : aged.refine(
-          (value) => !isOffsetDateTime(value) || Date.parse(value) <= now() + MAX_FUTURE_SKEW_MS,
+          (value) => unlessMalformed(value, (ms) => ms <= now() + MAX_FUTURE_SKEW_MS),
           'must not be more than 5 minutes in the future',
         );
   return checked.meta({

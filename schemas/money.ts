@@ -77,6 +77,9 @@ export function amountProblem(amount: string, currency: string): string | undefi
   if (decimalPlaces(amount) > allowed) {
     return `${currency} allows at most ${allowed} decimal place${allowed === 1 ? '' : 's'}`;
   }
+  // The minor units have at most as many digits as the amount has characters plus the missing
+  // decimals: up to 15 digits stay below 10^15 < 2^53 - 1, so no bigint is needed to say so.
+  if (amount.length + allowed - decimalPlaces(amount) <= 15) return undefined;
   const minor = toMinorUnits(amount, currency);
   if (minor > MAX_MINOR_UNITS || -minor > MAX_MINOR_UNITS) {
     return `must be between -${fromMinorUnits(MAX_MINOR_UNITS, currency)} and ${fromMinorUnits(MAX_MINOR_UNITS, currency)} ${currency}`;

@@ -1,13 +1,13 @@
 import { IdempotencyRecordStatus, PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { convertToAttr } from '@aws-sdk/util-dynamodb';
 import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { BatchedClaims } from './batchedClaims.ts';
 import { sendWithRetries, TurnBatches } from './turnBatches.ts';
@@ -57,6 +57,9 @@ export const RECORD_ATTRIBUTES = {
   expiryAttr: IDEMPOTENCY_RECORD.ttlAttribute,
 } as const;
 
+/** What Powertools hashes (its `JSONValue`, named through a public method: `commons` is not our dependency). */
+type RecordData = Parameters<DynamoDBPersistenceLayer['getRecord']>[0];
+
 interface PendingWrite {
   readonly itemKey: string;
   readonly request: WriteRequest;
@@ -69,6 +72,13 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
   readonly #waitsMs: readonly number[];
   readonly #writes = new TurnBatches<PendingWrite>(MAX_BATCH, (batch) => this.#send(batch));
   readonly #claims: BatchedClaims | undefined;
+  /** Each event's record key, computed once: the claim, the settling write and a read all ask for it. */
+  readonly #keys = new WeakMap<object, string>();
+  /** Each claimed event's payload hash, as Powertools computed it for the claim (see `saveInProgress`). */
+  readonly #payloadHashes = new WeakMap<object, string>();
+  /** The event whose claim Powertools is building, while it does (synchronously) — else undefined. */
+  #claiming: object | undefined;
+  #localCache: boolean | undefined;
 
   constructor(options: BatchedPersistenceLayerOptions) {
     super({ tableName: options.tableName, awsSdkV3Client: options.client, ...RECORD_ATTRIBUTES });
@@ -82,18 +92,71 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
   }
 
   /**
+   * Powertools' key for `data` (JMESPath search, canonical JSON, SHA-256), remembered per event
+   * object: the handler passes the same parsed, never-modified event to the claim and to its
+   * settlement, so the second computation would give the same key.
+   */
+  protected override getHashedIdempotencyKey(data: RecordData): string {
+    if (typeof data !== 'object' || data === null) return super.getHashedIdempotencyKey(data);
+    let key = this.#keys.get(data);
+    if (key === undefined) {
+      key = super.getHashedIdempotencyKey(data);
+      this.#keys.set(data, key);
+    }
+    return key;
+  }
+
+  override configure(options: Parameters<DynamoDBPersistenceLayer['configure']>[0]): void {
+    super.configure(options);
+    this.#localCache ??= options?.config.useLocalCache ?? false;
+  }
+
+  /**
+   * Powertools' claim, with the payload hash it computes kept for the event's settlement: Powertools
+   * builds the INPROGRESS record and hands it to `_putRecord` before its first `await`, so while this
+   * call runs `_putRecord` knows whose record it is; a record built later is not kept.
+   */
+  override saveInProgress(data: RecordData, remainingTimeInMillis?: number): Promise<void> {
+    this.#claiming = typeof data === 'object' && data !== null ? data : undefined;
+    try {
+      return super.saveInProgress(data, remainingTimeInMillis);
+    } finally {
+      this.#claiming = undefined;
+    }
+  }
+
+  /**
+   * Powertools' saveSuccess (COMPLETED record, same key, expiry and outcome) with the payload hash of
+   * the event's claim instead of a second JMESPath search, canonical JSON and SHA-256 of the same,
+   * unchanged event. An event not claimed here, or a layer with Powertools' local cache (which
+   * saveSuccess fills), goes through Powertools' own.
+   */
+  override async saveSuccess(data: RecordData, result: RecordData): Promise<void> {
+    const payloadHash = typeof data === 'object' && data !== null ? this.#payloadHashes.get(data) : undefined;
+    if (payloadHash === undefined || this.#localCache !== false) return super.saveSuccess(data, result);
+    await this._updateRecord(
+      new IdempotencyRecord({
+        idempotencyKey: this.getHashedIdempotencyKey(data),
+        status: IdempotencyRecordStatus.COMPLETED,
+        expiryTimestamp: Math.round(Date.now() / 1000 + this.expiresAfterSeconds),
+        responseData: result,
+        payloadHash,
+      }),
+    );
+  }
+
+  /**
    * saveInProgress: the record as Powertools' `_putRecord` writes it, inserted in the turn's batch;
    * a taken key goes through Powertools' conditional PutItem (reclaim, or the existing record).
    */
   protected override async _putRecord(record: IdempotencyRecord): Promise<void> {
+    const claiming = this.#claiming;
+    if (claiming && record.payloadHash !== undefined && this.#keys.get(claiming) === record.idempotencyKey)
+      this.#payloadHashes.set(claiming, record.payloadHash);
     if (!this.#claims) return super._putRecord(record);
-    const item: Record<string, AttributeValue> = {
-      ...this.getKey(record.idempotencyKey),
-      ...marshall({
-        [RECORD_ATTRIBUTES.expiryAttr]: record.expiryTimestamp,
-        [RECORD_ATTRIBUTES.statusAttr]: record.getStatus(),
-      }),
-    };
+    // A claim without an expiry would block its eventId for good (`marshall` refused it too).
+    if (record.expiryTimestamp === undefined) throw new Error('an idempotency claim needs an expiry');
+    const item: Record<string, AttributeValue> = { ...this.getKey(record.idempotencyKey), ...stateOf(record) };
     if (record.inProgressExpiryTimestamp !== undefined) {
       item[RECORD_ATTRIBUTES.inProgressExpiryAttr] = { N: record.inProgressExpiryTimestamp.toString() };
     }
@@ -106,20 +169,11 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
 
   /** saveSuccess: the whole COMPLETED record, as Powertools' UpdateItem would leave it. */
   protected override _updateRecord(record: IdempotencyRecord): Promise<void> {
-    const item: Record<string, AttributeValue> = {
-      ...this.getKey(record.idempotencyKey),
-      ...marshall(
-        {
-          [RECORD_ATTRIBUTES.expiryAttr]: record.expiryTimestamp,
-          [RECORD_ATTRIBUTES.statusAttr]: record.getStatus(),
-          ...(record.responseData !== undefined ? { [RECORD_ATTRIBUTES.dataAttr]: record.responseData } : {}),
-          ...(this.isPayloadValidationEnabled() && record.payloadHash !== undefined
-            ? { [RECORD_ATTRIBUTES.validationKeyAttr]: record.payloadHash }
-            : {}),
-        },
-        { removeUndefinedValues: true },
-      ),
-    };
+    const item: Record<string, AttributeValue> = { ...this.getKey(record.idempotencyKey), ...stateOf(record) };
+    if (record.responseData !== undefined)
+      item[RECORD_ATTRIBUTES.dataAttr] = convertToAttr(record.responseData, { removeUndefinedValues: true });
+    if (this.isPayloadValidationEnabled() && record.payloadHash !== undefined)
+      item[RECORD_ATTRIBUTES.validationKeyAttr] = { S: record.payloadHash };
     if (record.getStatus() !== IdempotencyRecordStatus.COMPLETED) {
       return Promise.reject(new Error(`batched settlement writes COMPLETED records only, got ${record.getStatus()}`));
     }
@@ -151,6 +205,16 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
       for (const write of batch) write.settle.reject(error);
     }
   }
+}
+
+/**
+ * Expiry and status as `marshall` writes a number and a string (`{N: "…"}`, `{S: "…"}`), without its
+ * walk of a throwaway object per record; an absent expiry is left out, as `removeUndefinedValues` did.
+ */
+function stateOf(record: IdempotencyRecord): Record<string, AttributeValue> {
+  const status = { [RECORD_ATTRIBUTES.statusAttr]: { S: record.getStatus() } };
+  if (record.expiryTimestamp === undefined) return status;
+  return { [RECORD_ATTRIBUTES.expiryAttr]: { N: String(record.expiryTimestamp) }, ...status };
 }
 
 /** The record key of a write DynamoDB handed back in `UnprocessedItems`. */

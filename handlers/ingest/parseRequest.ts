@@ -9,6 +9,9 @@ import { errorResponse, HTTP_STATUS } from './httpResponses.ts';
 /** Largest request body accepted, in bytes: the EventBridge PutEvents request limit. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/** Strict UTF-8 (a malformed byte throws); one decoder for every request, as it keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 export interface ParseRequestOptions {
   /** Stages this deployment serves; others answer 404. */
   readonly stages: readonly Stage[];
@@ -69,7 +72,7 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
 
   let body: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    const text = UTF8.decode(bytes);
     if (text.trim() === '') throw new SyntaxError('the request body is empty');
     body = JSON.parse(text);
   } catch (error) {
@@ -98,11 +101,14 @@ export function parseRequest(event: APIGatewayProxyEvent, options: ParseRequestO
 
 /** Header lookup as HTTP wants it: case-insensitive, in single- and multi-value maps. */
 function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === name && value !== undefined) return value;
+  const { headers, multiValueHeaders } = event;
+  for (const key in headers) {
+    const value = headers[key];
+    if (value !== undefined && key.toLowerCase() === name) return value;
   }
-  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
-    if (key.toLowerCase() === name && values?.[0] !== undefined) return values[0];
+  for (const key in multiValueHeaders) {
+    const value = multiValueHeaders[key]?.[0];
+    if (value !== undefined && key.toLowerCase() === name) return value;
   }
   return undefined;
 }

@@ -45,6 +45,12 @@ export const AWS_CLIENT_DEFAULTS = {
 } as const;
 
 export interface AwsClientOptions {
+  /**
+   * The SDK's `cacheMiddleware`: resolve the client's middleware stack once per command class
+   * instead of on every call. Only for clients whose stack is complete before their first call
+   * (tracing and Powertools add theirs when the client is built). @default false, as the SDK's
+   */
+  readonly cacheMiddleware?: boolean;
   readonly maxAttempts?: number;
   readonly retryMode?: 'standard' | 'adaptive';
   readonly connectionTimeoutMs?: number;
@@ -62,6 +68,7 @@ export interface AwsClientConfig {
   };
   readonly maxAttempts: number;
   readonly retryMode: 'standard' | 'adaptive';
+  readonly cacheMiddleware?: boolean;
   readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
 }
 
@@ -100,6 +107,7 @@ export function awsClientConfig(
     ...(credentials ? { credentials } : {}),
     maxAttempts: options.maxAttempts ?? AWS_CLIENT_DEFAULTS.maxAttempts,
     retryMode: options.retryMode ?? AWS_CLIENT_DEFAULTS.retryMode,
+    ...(options.cacheMiddleware ? { cacheMiddleware: true } : {}),
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? AWS_CLIENT_DEFAULTS.connectionTimeoutMs,
       requestTimeout: options.requestTimeoutMs ?? AWS_CLIENT_DEFAULTS.requestTimeoutMs,

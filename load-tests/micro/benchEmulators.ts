@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from '../../local/sns-sqs/index.ts';
 import { type EmulatorWorkerData, type RunningEmulators, startEmulatorWorker } from '../../local/worker/index.ts';
+import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 
 /** The Region and account every micro-benchmark's emulators run as. */
 export const BENCH_REGION = 'eu-west-1';
@@ -57,4 +58,38 @@ export async function startBenchEmulators(
     removeDataDir();
     throw error;
   }
+}
+
+/** The idempotency table of the ingest benchmarks. */
+export const BENCH_IDEMPOTENCY_TABLE = 'bench-idempotency';
+
+/** The emulators an ingest benchmark needs: EventBridge and DynamoDB with the idempotency table. */
+export function startIngestBenchEmulators(benchmark: string): Promise<BenchEmulators> {
+  return startBenchEmulators(benchmark, {
+    databases: [],
+    dynamoTables: [
+      {
+        name: BENCH_IDEMPOTENCY_TABLE,
+        partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
+        ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
+      },
+    ],
+  });
+}
+
+/** The ingest function's environment against `bench`'s emulators (quiet, untraced; idempotency on unless off). */
+export function ingestBenchEnv(bench: BenchEmulators, idempotency = true): Record<string, string> {
+  return {
+    CELL_ID: 'bench',
+    ...BENCH_LAMBDA_ENV,
+    POWERTOOLS_SERVICE_NAME: 'bems-bench',
+    POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    EVENT_BUS_NAME: BENCH_BUS,
+    ...(idempotency ? { IDEMPOTENCY_TABLE_NAME: BENCH_IDEMPOTENCY_TABLE } : {}),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bench.eventBridgeEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: bench.emulators.dynamodbEndpoint,
+  };
 }

@@ -23,9 +23,8 @@ import { EventIdempotency, type EventIdempotencyOptions } from '../../handlers/i
 import { createIngestHandler, ingestConfigFromEnv } from '../../handlers/ingest.ts';
 import { toApiGatewayEvent } from '../../local/cell/api/toApiGatewayEvent.ts';
 import { loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
-import { IDEMPOTENCY_RECORD } from '../../schemas/idempotencyRecord.ts';
 import { InvoiceEventGenerator, type InvoicePost } from '../invoiceEventGenerator.ts';
-import { BENCH_ACCOUNT, BENCH_BUS, BENCH_LAMBDA_ENV, startBenchEmulators } from './benchEmulators.ts';
+import { BENCH_ACCOUNT, BENCH_IDEMPOTENCY_TABLE, ingestBenchEnv, startIngestBenchEmulators } from './benchEmulators.ts';
 import { benchFlags } from './benchFlags.ts';
 
 const { requests, batch, concurrency, rounds } = benchFlags({ requests: 300, batch: 10, concurrency: 8, rounds: 2 });
@@ -36,32 +35,11 @@ const OPTIONS: Record<Protocol, Pick<EventIdempotencyOptions, 'settlement' | 'cl
   batchedSettlement: { settlement: 'batched', claims: 'perEvent' },
   batched: { settlement: 'batched', claims: 'batched' },
 };
-const TABLE = 'bench-idempotency';
-const bench = await startBenchEmulators('idempotency', {
-  databases: [],
-  dynamoTables: [
-    {
-      name: TABLE,
-      partitionKey: { name: IDEMPOTENCY_RECORD.partitionKey, type: 'S' },
-      ttlAttribute: IDEMPOTENCY_RECORD.ttlAttribute,
-    },
-  ],
-});
-const { emulators, eventBridgeEndpoint } = bench;
+const TABLE = BENCH_IDEMPOTENCY_TABLE;
+const bench = await startIngestBenchEmulators('idempotency');
+const { emulators } = bench;
 
-const config = ingestConfigFromEnv({
-  CELL_ID: 'bench',
-  ...BENCH_LAMBDA_ENV,
-  POWERTOOLS_SERVICE_NAME: 'bems-bench',
-  POWERTOOLS_METRICS_NAMESPACE: 'BEMS',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_TRACE_ENABLED: 'false',
-  EVENT_BUS_NAME: BENCH_BUS,
-  IDEMPOTENCY_TABLE_NAME: TABLE,
-  AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
-  AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
-});
+const config = ingestConfigFromEnv(ingestBenchEnv(bench));
 const eventBridge = new EventBridgeClient(loopbackSdkClientConfig(config.eventBridge, 'events'));
 const dynamoDB = new DynamoDBClient(loopbackSdkClientConfig(config.idempotency!.dynamoDB, 'dynamodb'));
 const handlers = Object.fromEntries(

@@ -41,14 +41,18 @@ export function toApiGatewayEvent(request: HttpRequestParts, route: RouteInfo): 
     const name = request.rawHeaders[i]!;
     const value = request.rawHeaders[i + 1]!;
     headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    const values = multiValueHeaders[name];
+    if (values) values.push(value);
+    else multiValueHeaders[name] = [value];
     if (name.toLowerCase() === 'user-agent') userAgent = value;
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of request.query) {
     query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+    const values = multiQuery[name];
+    if (values) values.push(value);
+    else multiQuery[name] = [value];
   }
   const text = decodeUtf8(request.body);
   const now = route.now ?? Date.now();
@@ -100,9 +104,12 @@ export function toApiGatewayEvent(request: HttpRequestParts, route: RouteInfo): 
   };
 }
 
+/** Strict UTF-8, the BOM kept; one decoder for every request (it keeps no state between calls). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function decodeUtf8(bytes: Buffer): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     return undefined;
   }

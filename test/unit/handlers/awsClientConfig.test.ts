@@ -17,6 +17,8 @@ interface SeenRequest {
   readonly host: string | undefined;
   readonly target: string | undefined;
   readonly path: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly body: string;
 }
 
 /** A minimal successful answer per service (by the X-Amz-Target prefix). */
@@ -32,10 +34,12 @@ const seen: SeenRequest[] = [];
 
 beforeAll(async () => {
   server = createServer((request: IncomingMessage, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const target = request.headers['x-amz-target'] as string | undefined;
-      seen.push({ host: request.headers.host, target, path: request.url });
+      const { host, 'user-agent': userAgent } = request.headers;
+      seen.push({ host, target, path: request.url, userAgent, body: Buffer.concat(chunks).toString() });
       response.setHeader('content-type', 'application/x-amz-json-1.0');
       response.end(ANSWERS[target?.split('_')[0] ?? ''] ?? '{"Attributes":{}}');
     });
@@ -79,6 +83,29 @@ describe('awsClientConfig', () => {
       retryMode: 'standard',
       requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
     });
+  });
+
+  it('with cacheMiddleware, resolves the stack once and still sends each call its own request', async () => {
+    const config = firehoseClientConfig(
+      { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_FIREHOSE: endpoint, ...credentials },
+      { cacheMiddleware: true },
+    );
+    const client = new FirehoseClient(config);
+    const send = (name: string) =>
+      client.send(
+        new PutRecordBatchCommand({ DeliveryStreamName: name, Records: [{ Data: new TextEncoder().encode(name) }] }),
+      );
+
+    await send('warm-up');
+    await Promise.all(['a', 'b', 'c'].map(send));
+
+    expect(config.cacheMiddleware).toBe(true);
+    expect(awsClientConfig('sns', { AWS_REGION: 'us-east-1' })).not.toHaveProperty('cacheMiddleware');
+    const streams = seen.map((r) => (JSON.parse(r.body) as { DeliveryStreamName: string }).DeliveryStreamName);
+    expect(streams).toEqual(['warm-up', 'a', 'b', 'c']);
+    // The cached stack shares one handler context: nothing a call adds to it may pile up.
+    expect(new Set(seen.map((r) => r.userAgent)).size).toBe(1);
+    client.destroy();
   });
 
   it('leaves endpoint and credentials to the SDK on AWS (no overrides set)', () => {

@@ -215,6 +215,18 @@ describe('ingest handler', () => {
       expect(parseError(result.body).code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    it('answers a body that is not UTF-8 with 400, and the next request as if it were the first', async () => {
+      const { handler } = setup();
+      const truncated = Buffer.concat([Buffer.from(JSON.stringify(eventAt())), Buffer.from([0xe2, 0x82])]);
+
+      const bad = await handler(buildApiGatewayEvent({ body: truncated.toString('base64'), isBase64Encoded: true }));
+      const good = await handler(buildApiGatewayEvent({ body: eventAt() }));
+
+      expect(bad.statusCode).toBe(400);
+      expect(parseError(bad.body).message).toBe('request body is not valid JSON: the body is not valid UTF-8');
+      expect(good.statusCode).toBe(202);
+    });
+
     it('measures a base64-encoded body after decoding it', async () => {
       const { handler } = setup();
       const raw = Buffer.alloc(256 * 1024 + 1, 0x20);

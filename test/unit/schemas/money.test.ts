@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   amountProblem,
@@ -103,6 +104,27 @@ describe('money', () => {
       expect(maxAmountMinorUnits('EUR')).toBe(MAX_MINOR_UNITS);
       expect(amountProblem(fromMinorUnits(MAX_MINOR_UNITS, 'EUR'), 'EUR')).toBeUndefined();
       expect(amountProblem(fromMinorUnits(MAX_MINOR_UNITS + 1n, 'EUR'), 'EUR')).toContain('must be between');
+    });
+
+    it('says "out of range" exactly when the minor units exceed 2^53-1, short amounts included', () => {
+      // amountProblem skips the bigint for amounts too short to reach the bound: compare with it.
+      const digits = (min: number, max: number) =>
+        fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+      const amount = fc
+        .tuple(fc.boolean(), fc.integer({ min: 1, max: 9 }), digits(0, 14), fc.option(digits(1, 3), { nil: undefined }))
+        .map(([minus, lead, rest, fraction]) => `${minus ? '-' : ''}${lead}${rest}${fraction ? `.${fraction}` : ''}`);
+      fc.assert(
+        fc.property(amount, fc.constantFrom('JPY', 'EUR', 'BHD'), (value, currency) => {
+          if (decimalPlaces(value) > minorUnitDigits(currency)) return;
+          const minor = toMinorUnits(value, currency);
+          const outOfRange = minor > MAX_MINOR_UNITS || -minor > MAX_MINOR_UNITS;
+          expect(amountProblem(value, currency)?.startsWith('must be between') ?? false).toBe(outOfRange);
+        }),
+        { numRuns: 3000 },
+      );
+      expect(amountProblem('90071992547409.91', 'EUR')).toBeUndefined();
+      expect(amountProblem('90071992547409.92', 'EUR')).toContain('must be between');
+      expect(amountProblem('9007199254740.992', 'BHD')).toContain('must be between');
     });
 
     it('bounds 0-decimal currencies by the 15 integer digits of the amount pattern', () => {

@@ -72,4 +72,17 @@ describe('toApiGatewayEvent', () => {
     expect(empty.body).toBeNull();
     expect(empty.queryStringParameters).toBeNull();
   });
+
+  it('decodes each body on its own: a malformed one leaves the next untouched', () => {
+    const request = { method: 'POST', path: '/invoices/posting', query: new URLSearchParams(), rawHeaders: [] };
+    const at = (body: Buffer) => toApiGatewayEvent({ ...request, body, sourceIp: '::1' }, route);
+
+    // A truncated 3-byte sequence, then text starting with a BOM and a multi-byte character.
+    const broken = at(Buffer.from([0x7b, 0xe2, 0x82]));
+    const next = at(Buffer.from('\ufeff{"é":1}', 'utf8'));
+
+    expect(broken.isBase64Encoded).toBe(true);
+    expect(next.isBase64Encoded).toBe(false);
+    expect(next.body).toBe('\ufeff{"é":1}');
+  });
 });
