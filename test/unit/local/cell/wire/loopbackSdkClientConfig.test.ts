@@ -15,6 +15,7 @@ import { awsClientConfig, timestreamWriteClientConfig } from '../../../../../han
 import {
   credentialScopeSigner,
   LoopbackHttpHandler,
+  leanLocalClient,
   loopbackSdkClientConfig,
 } from '../../../../../local/cell/wire/loopbackSdkClientConfig.ts';
 import { LOCAL_CREDENTIALS } from '../../../../../local/sns-sqs/index.ts';
@@ -143,6 +144,46 @@ describe('loopbackSdkClientConfig against the emulators', () => {
     expect(written.RecordsIngested?.Total).toBe(1);
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
     expect((await emulators.requestCounts()).timestream.WriteRecords).toBe(2);
+  });
+});
+
+describe('leanLocalClient with the cached middleware chain', () => {
+  it('sends each call of a command class with its own input, without user-agent headers', async () => {
+    // Prepare: the port transport, with every request's headers noted on the way.
+    const config = loopbackSdkClientConfig(timestreamWriteClientConfig(env), 'timestream', emulators.sdkPort);
+    const headers: Record<string, string>[] = [];
+    const port = config.requestHandler;
+    const client = leanLocalClient(
+      new TimestreamWriteClient({
+        ...config,
+        requestHandler: {
+          handle: (request: Parameters<typeof port.handle>[0], options?: Parameters<typeof port.handle>[1]) => {
+            headers.push({ ...request.headers });
+            return port.handle(request, options);
+          },
+        },
+      }),
+    );
+    const write = (TableName: string) =>
+      client.send(new WriteRecordsCommand({ DatabaseName: 'bems-local', TableName, Records: [bemsRecord()] }));
+
+    // Act: the same command class three times; the second goes to a table that does not exist.
+    const first = await write('invoice_events');
+    const missing = await write('nope').catch((error: unknown) => error);
+    const third = await write('invoice_events');
+    client.destroy();
+
+    // Assert
+    expect(config.cacheMiddleware).toBe(true);
+    expect(first.RecordsIngested?.Total).toBe(1);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    expect(third.RecordsIngested?.Total).toBe(1);
+    expect(headers).toHaveLength(3);
+    for (const sent of headers) {
+      expect(Object.keys(sent).map((name) => name.toLowerCase())).not.toContain('user-agent');
+      expect(Object.keys(sent).map((name) => name.toLowerCase())).not.toContain('x-amz-user-agent');
+      expect(sent['x-amz-target']).toBe('Timestream_20181101.WriteRecords');
+    }
   });
 });
 
