@@ -1,7 +1,9 @@
 /**
  * The messages between the local cell's SDK clients (main thread) and the emulators (worker
  * thread) on the port that replaces loopback HTTP for them: one request, answered once with the
- * same `id`. Bodies travel as bytes whose buffer is transferred, not copied.
+ * same `id`. Bodies travel as bytes whose buffer is transferred, not copied. A message on the port
+ * is one request or several ({@link PortRequestPost}): the requests a turn of the main thread's
+ * event loop makes travel together, so that the emulator thread is woken once for them.
  */
 
 /** Which emulator answers: the service's SigV4 signing name (`sns` and `sqs` both go to fauxqs). */
@@ -17,6 +19,9 @@ export interface PortRequestMessage {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
 }
+
+/** What one `postMessage` on the port carries towards the emulators. */
+export type PortRequestPost = PortRequestMessage | readonly PortRequestMessage[];
 
 export type PortReplyMessage =
   | {

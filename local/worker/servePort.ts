@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused, type SocketlessDispatch } from '../http/socketless.ts';
-import type { PortReplyMessage, PortRequestMessage, PortService } from './portProtocol.ts';
+import type { PortReplyMessage, PortRequestMessage, PortRequestPost, PortService } from './portProtocol.ts';
 
 /**
  * Answers the main thread's SDK requests arriving on `port` (see `portProtocol.ts`) with the
@@ -10,7 +10,18 @@ import type { PortReplyMessage, PortRequestMessage, PortService } from './portPr
  * — over HTTP the socket would have been cut.
  */
 export function servePort(port: MessagePort, route: (service: PortService) => SocketlessDispatch | undefined): void {
-  port.on('message', (message: PortRequestMessage) => {
+  const serve = serveRequest(port, route);
+  port.on('message', (post: PortRequestPost) => {
+    if (Array.isArray(post)) for (const message of post) serve(message);
+    else serve(post as PortRequestMessage);
+  });
+}
+
+function serveRequest(
+  port: MessagePort,
+  route: (service: PortService) => SocketlessDispatch | undefined,
+): (message: PortRequestMessage) => void {
+  return (message) => {
     const reply = (answer: PortReplyMessage, transfer: ArrayBuffer[] = []) => port.postMessage(answer, transfer);
     const failed = (error: unknown) => {
       const { code, message: text } = error as { code?: unknown; message?: unknown };
@@ -29,7 +40,7 @@ export function servePort(port: MessagePort, route: (service: PortService) => So
     } catch (error) {
       failed(error);
     }
-  });
+  };
 }
 
 /** The body's buffer, to transfer, when the body is all of it; otherwise it is copied. */
