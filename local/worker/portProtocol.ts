@@ -3,7 +3,8 @@
  * thread) on the port that replaces loopback HTTP for them: one request, answered once with the
  * same `id`. Bodies travel as bytes whose buffer is transferred, not copied. A message on the port
  * is one request or several ({@link PortRequestPost}): the requests a turn of the main thread's
- * event loop makes travel together, so that the emulator thread is woken once for them.
+ * event loop makes travel together, so that the emulator thread is woken once for them; the
+ * answers a turn of the emulator thread gives travel back together the same way ({@link PortReplyPost}).
  */
 
 /** Which emulator answers: the service's SigV4 signing name (`sns` and `sqs` both go to fauxqs). */
@@ -32,3 +33,6 @@ export type PortReplyMessage =
     }
   /** No answer: what an HTTP client would see as a network error (`ECONNREFUSED`, `ECONNRESET`). */
   | { readonly id: number; readonly error: { readonly code: string; readonly message: string } };
+
+/** What one `postMessage` on the port carries back to the main thread. */
+export type PortReplyPost = PortReplyMessage | readonly PortReplyMessage[];

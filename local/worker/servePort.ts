@@ -1,6 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused, type SocketlessDispatch } from '../http/socketless.ts';
-import type { PortReplyMessage, PortRequestMessage, PortRequestPost, PortService } from './portProtocol.ts';
+import type {
+  PortReplyMessage,
+  PortReplyPost,
+  PortRequestMessage,
+  PortRequestPost,
+  PortService,
+} from './portProtocol.ts';
 
 /**
  * Answers the main thread's SDK requests arriving on `port` (see `portProtocol.ts`) with the
@@ -10,19 +16,41 @@ import type { PortReplyMessage, PortRequestMessage, PortRequestPost, PortService
  * — over HTTP the socket would have been cut.
  */
 export function servePort(port: MessagePort, route: (service: PortService) => SocketlessDispatch | undefined): void {
-  const serve = serveRequest(port, route);
+  const serve = serveRequest(repliesInTurns(port), route);
   port.on('message', (post: PortRequestPost) => {
     if (Array.isArray(post)) for (const message of post) serve(message);
     else serve(post as PortRequestMessage);
   });
 }
 
+type Reply = (answer: PortReplyMessage, transfer?: ArrayBuffer[]) => void;
+
+/**
+ * Sends the answers of one turn of this thread's event loop in one message (one alone as itself):
+ * waking the main thread when it sleeps is most of what a `postMessage` costs (see
+ * `EmulatorPort.flush`, the other direction).
+ */
+function repliesInTurns(port: MessagePort): Reply {
+  let answers: PortReplyMessage[] = [];
+  let transfers: ArrayBuffer[] = [];
+  const flush = () => {
+    const post: PortReplyPost = answers.length === 1 ? answers[0]! : answers;
+    port.postMessage(post, transfers);
+    answers = [];
+    transfers = [];
+  };
+  return (answer, transfer = []) => {
+    if (answers.length === 0) setImmediate(flush);
+    answers.push(answer);
+    transfers.push(...transfer);
+  };
+}
+
 function serveRequest(
-  port: MessagePort,
+  reply: Reply,
   route: (service: PortService) => SocketlessDispatch | undefined,
 ): (message: PortRequestMessage) => void {
   return (message) => {
-    const reply = (answer: PortReplyMessage, transfer: ArrayBuffer[] = []) => port.postMessage(answer, transfer);
     const failed = (error: unknown) => {
       const { code, message: text } = error as { code?: unknown; message?: unknown };
       reply({

@@ -1,6 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused } from '../../http/socketless.ts';
-import type { PortReplyMessage, PortRequestMessage, PortRequestPost, PortService } from '../../worker/portProtocol.ts';
+import type {
+  PortReplyMessage,
+  PortReplyPost,
+  PortRequestMessage,
+  PortRequestPost,
+  PortService,
+} from '../../worker/portProtocol.ts';
 import type { SdkHandlerOptions, SdkHttpRequest, SdkHttpResponse } from './sdkHttp.ts';
 import { abortError, pathOf, timeoutError } from './sdkHttp.ts';
 
@@ -43,7 +49,10 @@ export class EmulatorPort implements RequestSender {
   private outbox: PortRequestMessage[] = [];
 
   constructor(private readonly port: MessagePort) {
-    port.on('message', (reply: PortReplyMessage) => this.settle(reply));
+    port.on('message', (post: PortReplyPost) => {
+      if (Array.isArray(post)) for (const reply of post) this.settle(reply);
+      else this.settle(post as PortReplyMessage);
+    });
     port.on('close', () => this.fail('the port to the emulator thread closed'));
     // Idle, the port keeps no process alive; a request in flight does (as a socket would).
     port.unref();
