@@ -17,43 +17,18 @@
  *
  *   npx tsx load-tests/micro/sdkClientSettings.ts [--calls 2000] [--rounds 5]
  */
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { awsClientConfig, timestreamWriteClientConfig } from '../../handlers/shared/awsClientConfig.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { leanLocalClient, loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
 import { PortRequestHandler, type RequestSender } from '../../local/cell/wire/PortRequestHandler.ts';
 import type { SdkHttpResponse } from '../../local/cell/wire/sdkHttp.ts';
-import { BENCH_BUS, BENCH_LAMBDA_ENV, startBenchEmulators } from './benchEmulators.ts';
 import { benchFlags } from './benchFlags.ts';
+import { median, type SdkOperation, startSdkBench } from './sdkBench.ts';
 
 const { calls, rounds } = benchFlags({ calls: 2000, rounds: 5 });
-const bench = await startBenchEmulators('sdk-settings', {
-  databases: [
-    {
-      name: 'bench',
-      tables: [{ name: 'events', memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: true }],
-    },
-  ],
-});
-const { emulators, eventBridgeEndpoint } = bench;
-const env = {
-  ...BENCH_LAMBDA_ENV,
-  AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
-  AWS_ENDPOINT_URL_SNS: emulators.snsSqsEndpoint,
-  AWS_ENDPOINT_URL_TIMESTREAM_WRITE: emulators.timestreamEndpoint,
-};
-const configs = {
-  events: awsClientConfig('eventbridge', env),
-  sns: awsClientConfig('sns', env),
-  timestream: timestreamWriteClientConfig(env),
-};
-const topicArn =
-  (
-    await new SNSClient(loopbackSdkClientConfig(configs.sns, 'sns', emulators.sdkPort)).send(
-      new CreateTopicCommand({ Name: 'bench.fifo', Attributes: { FifoTopic: 'true' } }),
-    )
-  ).TopicArn ?? '';
+const { bench, configs, operations } = await startSdkBench('sdk-settings');
+const { emulators } = bench;
 
 /** The emulator's first answer, then the same answer (a fresh copy of its bytes) for every request. */
 function replayingSender(): RequestSender {
@@ -68,13 +43,14 @@ function replayingSender(): RequestSender {
 
 type Variant = 'plain' | 'cache' | 'no-ua' | 'cell';
 const VARIANTS: readonly Variant[] = ['plain', 'cache', 'no-ua', 'cell'];
-type Service = keyof typeof configs;
+type Service = 'events' | 'sns' | 'timestream';
 
-function clientConfig(service: Service, variant: Variant) {
-  const config = loopbackSdkClientConfig(configs[service], service, emulators.sdkPort);
+/** The port client config of the local cell, its answers replayed; `plain` and `no-ua` without the middleware cache. */
+function clientConfig<C extends (typeof configs)[keyof typeof configs]>(config: C, service: Service, variant: Variant) {
+  const local = loopbackSdkClientConfig(config, service, emulators.sdkPort);
   const requestHandler = new PortRequestHandler(replayingSender(), service);
-  const cacheMiddleware = variant === 'cache' || variant === 'cell' ? config.cacheMiddleware : false;
-  return { ...config, requestHandler, cacheMiddleware };
+  const cacheMiddleware = variant === 'cache' || variant === 'cell' ? local.cacheMiddleware : false;
+  return { ...local, requestHandler, cacheMiddleware };
 }
 
 function withVariant<C extends Parameters<typeof leanLocalClient>[0]>(client: C, variant: Variant): C {
@@ -83,76 +59,31 @@ function withVariant<C extends Parameters<typeof leanLocalClient>[0]>(client: C,
   return client;
 }
 
-const detail = (i: number) =>
-  JSON.stringify({
-    eventId: `evt-${i}-${'x'.repeat(24)}`,
-    invoiceId: `INV-${i}`,
-    stage: 'ingestion',
-    status: 'RECEIVED',
-    amount: '1234.56',
-    currency: 'EUR',
-    vendor: { vendorId: `V-${i % 50}`, name: 'Vendor Name GmbH', country: 'DE' },
-    lines: Array.from({ length: 3 }, (_, n) => ({ sku: `SKU-${n}`, description: 'x'.repeat(60) })),
-  });
-const ten = <T>(entry: (i: number) => T) => Array.from({ length: 10 }, (_, i) => entry(i));
-const text = (Name: string, Value: string) => ({ Name, Value, Type: 'VARCHAR' as const });
-
-const operations = {
-  PutEvents: (variant: Variant) => {
-    const client = withVariant(new EventBridgeClient(clientConfig('events', variant)), variant);
-    return () =>
-      client.send(
-        new PutEventsCommand({
-          Entries: ten((i) => ({ EventBusName: BENCH_BUS, Source: 'bems', DetailType: 'invoice', Detail: detail(i) })),
-        }),
+/** One call of `operation` with a client of `variant` (the same client for every call). */
+function caller(operation: SdkOperation, variant: Variant): () => Promise<unknown> {
+  switch (operation) {
+    case 'PutEvents': {
+      const client = withVariant(new EventBridgeClient(clientConfig(configs.eventBridge, 'events', variant)), variant);
+      return () => operations.PutEvents(client);
+    }
+    case 'PublishBatch': {
+      const client = withVariant(new SNSClient(clientConfig(configs.sns, 'sns', variant)), variant);
+      return () => operations.PublishBatch(client);
+    }
+    case 'WriteRecords': {
+      const client = withVariant(
+        new TimestreamWriteClient(clientConfig(configs.timestream, 'timestream', variant)),
+        variant,
       );
-  },
-  PublishBatch: (variant: Variant) => {
-    const client = withVariant(new SNSClient(clientConfig('sns', variant)), variant);
-    return () =>
-      client.send(
-        new PublishBatchCommand({
-          TopicArn: topicArn,
-          PublishBatchRequestEntries: ten((i) => ({
-            Id: `m${i}`,
-            Message: detail(i),
-            MessageGroupId: `INV-${i}`,
-            MessageDeduplicationId: `d-${i}`,
-            MessageAttributes: Object.fromEntries(
-              ['stage', 'status', 'currency', 'vendorId'].map((n) => [n, { DataType: 'String', StringValue: n }]),
-            ),
-          })),
-        }),
-      );
-  },
-  WriteRecords: (variant: Variant) => {
-    const client = withVariant(new TimestreamWriteClient(clientConfig('timestream', variant)), variant);
-    return () =>
-      client.send(
-        new WriteRecordsCommand({
-          DatabaseName: 'bench',
-          TableName: 'events',
-          Records: ten((i) => ({
-            Dimensions: ['cell', 'region', 'stage', 'consumer', 'invoice_id', 'event_id', 'vendor_id', 'currency'].map(
-              (Name) => ({ Name, Value: `${Name}-${i}`, DimensionValueType: 'VARCHAR' as const }),
-            ),
-            MeasureName: 'invoice_event',
-            MeasureValueType: 'MULTI' as const,
-            MeasureValues: ['status', 'amount', 'amount_text', 'vendor_name', 'vendor_country', 'invoice_date'].map(
-              (name) => text(name, `${name}-value`),
-            ),
-            Time: String(Date.now()),
-            TimeUnit: 'MILLISECONDS' as const,
-            Version: 1,
-          })),
-        }),
-      );
-  },
-};
-type Operation = keyof typeof operations;
+      return () => operations.WriteRecords(client);
+    }
+  }
+}
+type Operation = SdkOperation;
+const OPERATIONS: readonly Operation[] = ['PutEvents', 'PublishBatch', 'WriteRecords'];
 
 async function measure(operation: Operation, variant: Variant): Promise<number> {
-  const call = operations[operation](variant);
+  const call = caller(operation, variant);
   for (let i = 0; i < 300; i += 1) await call();
   const start = process.threadCpuUsage();
   for (let i = 0; i < calls; i += 1) await call();
@@ -164,7 +95,7 @@ const results = new Map<string, number[]>();
 console.log(`${calls} sequential calls per measurement; main-thread CPU ms per call (the SDK, answers replayed)`);
 try {
   for (let round = 0; round < rounds; round += 1) {
-    for (const operation of Object.keys(operations) as Operation[]) {
+    for (const operation of OPERATIONS) {
       for (const variant of VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!)) {
         const ms = await measure(operation, variant);
         results.set(`${operation}/${variant}`, [...(results.get(`${operation}/${variant}`) ?? []), ms]);
@@ -173,7 +104,7 @@ try {
     }
   }
   console.log('\nmedian CPU ms per call, and ratio to plain:');
-  for (const operation of Object.keys(operations) as Operation[]) {
+  for (const operation of OPERATIONS) {
     const plain = median(results.get(`${operation}/plain`)!);
     for (const variant of VARIANTS) {
       const value = median(results.get(`${operation}/${variant}`)!);
@@ -182,10 +113,4 @@ try {
   }
 } finally {
   await bench.stop();
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
