@@ -12,15 +12,16 @@
  * - `plain`: `loopbackSdkClientConfig` without the settings below (the cell before branch downcpu);
  * - `cache`: `cacheMiddleware: true` (the SDK keeps each command's resolved middleware chain
  *   instead of cloning and sorting the stack per call);
- * - `no-ua`: the user-agent middleware removed (it escapes and joins the same strings per call);
- * - `cell`: what the local cell uses now (`loopbackSdkClientConfig` and `leanLocalClient`).
+ * - `no-ua`: without the cache, and without the user-agent middleware (it escapes and joins the same
+ *   strings per call; the cell keeps it: Powertools places its own middleware relative to it);
+ * - `cell`: what the local cell uses now (`loopbackSdkClientConfig`: the cache on).
  *
  *   npx tsx load-tests/micro/sdkClientSettings.ts [--calls 2000] [--rounds 5]
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { leanLocalClient, loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
+import { loopbackSdkClientConfig } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
 import { PortRequestHandler, type RequestSender } from '../../local/cell/wire/PortRequestHandler.ts';
 import type { SdkHttpResponse } from '../../local/cell/wire/sdkHttp.ts';
 import { benchFlags } from './benchFlags.ts';
@@ -49,12 +50,11 @@ type Service = 'events' | 'sns' | 'timestream';
 function clientConfig<C extends (typeof configs)[keyof typeof configs]>(config: C, service: Service, variant: Variant) {
   const local = loopbackSdkClientConfig(config, service, emulators.sdkPort);
   const requestHandler = new PortRequestHandler(replayingSender(), service);
-  const cacheMiddleware = variant === 'cache' || variant === 'cell' ? local.cacheMiddleware : false;
+  const cacheMiddleware = variant === 'plain' || variant === 'no-ua' ? false : local.cacheMiddleware;
   return { ...local, requestHandler, cacheMiddleware };
 }
 
-function withVariant<C extends Parameters<typeof leanLocalClient>[0]>(client: C, variant: Variant): C {
-  if (variant === 'cell') return leanLocalClient(client);
+function withVariant<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C, variant: Variant): C {
   if (variant === 'no-ua') client.middlewareStack.remove('getUserAgentMiddleware');
   return client;
 }

@@ -35,7 +35,7 @@ import type { LocalLogger } from './LocalLogger.ts';
 import { LOCAL_POLLER_WAIT_SECONDS, type LocalRuntime, localEnvironment } from './localEnvironment.ts';
 import type { RequestCounter } from './metering/index.ts';
 import { EventSourceMapping, type PollingSettings, type SqsBatchHandler } from './pollers/index.ts';
-import { leanLocalClient, loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
+import { loopbackSdkClientConfig } from './wire/loopbackSdkClientConfig.ts';
 import type { EmulatorPort } from './wire/PortRequestHandler.ts';
 import type { SqsMessaging } from './wire/SqsJsonClient.ts';
 
@@ -108,8 +108,7 @@ export interface CellFunctions {
  * Each handler gets its SDK client injected, built by the same class from the handler's own client
  * config (its environment) but with the loopback settings of `loopbackSdkClientConfig`: no SigV4
  * signature and a lean request handler — over the port to the emulator worker (`options.port`,
- * the default) or over loopback HTTP —, the SDK's middleware cache on and its user-agent middleware
- * off (`leanLocalClient`). The handlers' calls were about a third of the main thread's
+ * the default) or over loopback HTTP —, and the SDK's middleware cache on. The handlers' calls were about a third of the main thread's
  * CPU; this removes a large share of the client side (`load-tests/micro/sdkClientCost.ts`) while
  * the handlers still send the real SDK commands and read the real responses.
  */
@@ -117,9 +116,9 @@ export function createCellFunctions(options: CellFunctionsOptions): CellFunction
   const { cell, topology, provisioned, endpoints } = options;
   const plan = functionPlan(cell, topology);
   const clients: { destroy(): void }[] = [];
-  const client = <T extends { destroy(): void } & Parameters<typeof leanLocalClient>[0]>(created: T): T => {
+  const client = <T extends { destroy(): void }>(created: T): T => {
     clients.push(created);
-    return leanLocalClient(created);
+    return created;
   };
   const wire: WireConfig = (config, signingName) => loopbackSdkClientConfig(config, signingName, options.port);
   const environment = <H extends HandlerName>(
@@ -272,7 +271,7 @@ type WireConfig = <T extends Parameters<typeof loopbackSdkClientConfig>[0]>(
 /** Failure records go to the DynamoDB emulator through a loopback client (port or HTTP), like every handler call. */
 function failureStoreOf(
   failures: FailureTableConfig | undefined,
-  client: <T extends { destroy(): void } & Parameters<typeof leanLocalClient>[0]>(created: T) => T,
+  client: <T extends { destroy(): void }>(created: T) => T,
   wire: WireConfig,
 ): { failureStore?: FailureStore } {
   if (!failures) return {};

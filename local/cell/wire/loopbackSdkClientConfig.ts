@@ -14,8 +14,8 @@ import {
  * SNS, DynamoDB, Timestream Write, Firehose), where every call goes to an emulator on the cell's
  * worker thread — over its port (`PortRequestHandler`, the default) or over loopback HTTP. The
  * clients keep their classes, middleware stack and command serde — the handlers still exercise the real SDK commands and responses — but two per-call costs that buy nothing
- * locally are replaced (`load-tests/micro/sdkClientCost.ts` measures what each is worth), and two
- * more are switched off:
+ * locally are replaced (`load-tests/micro/sdkClientCost.ts` measures what each is worth), and a
+ * third is done once instead of per call:
  *
  * - SigV4 signing: the SDK builds a new signer per call and derives the signing key, hashes the
  *   payload and the canonical request and HMACs the string to sign — about a fifth of the client's
@@ -26,13 +26,13 @@ import {
  *   to collect. {@link LoopbackHttpHandler} sends on a keep-alive agent with one socket timeout
  *   and returns the collected body; `PortRequestHandler` posts the request to the emulator thread
  *   without a socket (ADR 0024).
- * - The middleware stack per call: without `cacheMiddleware` the SDK clones, merges and sorts the
- *   client's and the command's middleware on every `send`; with it, once per command class.
- * - The user agent ({@link leanLocalClient}): built per call for AWS's statistics, read by no emulator.
+ * - The middleware stack: without `cacheMiddleware` the SDK clones, merges and sorts the client's
+ *   and the command's middleware on every `send`; with it, once per command class — 5–10 % of the
+ *   SDK's own CPU per call (`load-tests/micro/sdkClientSettings.ts`).
  *
- * Together the last two are 10–20 % of the SDK's own CPU per call
- * (`load-tests/micro/sdkClientSettings.ts`). Retries, endpoint resolution and timeouts stay as the
- * handler's own config says.
+ * The user-agent middleware stays although no emulator reads its header: Powertools (idempotency)
+ * places its own middleware relative to it, and a client without it fails every call. Retries,
+ * endpoint resolution and timeouts stay as the handler's own config says.
  */
 
 /** What `RequestSigningArguments` carries that the scope needs. */
@@ -199,21 +199,4 @@ export function loopbackSdkClientConfig<T extends ClientConfigInput>(
     }),
     requestHandler: port ? port.handler(signingName, timeout) : new LoopbackHttpHandler(timeout),
   };
-}
-
-/** What {@link leanLocalClient} needs of an SDK v3 client. */
-interface ClientWithStack {
-  readonly middlewareStack: { remove(toRemove: string): boolean };
-}
-
-/**
- * `client` without the middleware that buys nothing against the local emulators: the user-agent
- * middleware, which builds the `User-Agent` and `x-amz-user-agent` headers per call (escaping and
- * joining the same strings each time) for AWS's usage statistics. No emulator of the cell's own
- * clients reads them. Call it before the client's first call (with `cacheMiddleware`, the chain
- * is resolved then).
- */
-export function leanLocalClient<C extends ClientWithStack>(client: C): C {
-  client.middlewareStack.remove('getUserAgentMiddleware');
-  return client;
 }
