@@ -1,10 +1,10 @@
 /**
  * What one `postMessage` to a worker thread costs the sending thread, by what the worker is doing:
  * asleep in its event loop (it has had nothing to do for `--gap-ms`), or busy (it spins for longer
- * than the gap). On this 2-core VM, waking a sleeping thread is most of the cost — it is what the
- * port to the emulator worker pays per request when that thread is idle, and why
- * `EmulatorPort` and `servePort` post the requests and answers of one event-loop turn together
- * (docs/PERFORMANCE.md, "Downstream main-thread CPU").
+ * than the gap). On this 2-core VM, waking a sleeping thread is most of the cost, and how much it
+ * is depends on how busy the host is — it is what the port to the emulator worker pays per request
+ * and per answer when the other thread is idle (docs/PERFORMANCE.md, "Downstream main-thread CPU
+ * (branch downcpu)", where posting per event-loop turn instead was measured and not kept).
  *
  *   npx tsx load-tests/micro/threadWakeCost.ts [--messages 300] [--gap-ms 2] [--rounds 3]
  */

@@ -1,12 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused, type SocketlessDispatch } from '../http/socketless.ts';
-import type {
-  PortReplyMessage,
-  PortReplyPost,
-  PortRequestMessage,
-  PortRequestPost,
-  PortService,
-} from './portProtocol.ts';
+import type { PortReplyMessage, PortRequestMessage, PortService } from './portProtocol.ts';
 
 /**
  * Answers the main thread's SDK requests arriving on `port` (see `portProtocol.ts`) with the
@@ -16,41 +10,8 @@ import type {
  * — over HTTP the socket would have been cut.
  */
 export function servePort(port: MessagePort, route: (service: PortService) => SocketlessDispatch | undefined): void {
-  const serve = serveRequest(repliesInTurns(port), route);
-  port.on('message', (post: PortRequestPost) => {
-    if (Array.isArray(post)) for (const message of post) serve(message);
-    else serve(post as PortRequestMessage);
-  });
-}
-
-type Reply = (answer: PortReplyMessage, transfer?: ArrayBuffer[]) => void;
-
-/**
- * Sends the answers of one turn of this thread's event loop in one message (one alone as itself):
- * waking the main thread when it sleeps is most of what a `postMessage` costs (see
- * `EmulatorPort.flush`, the other direction).
- */
-function repliesInTurns(port: MessagePort): Reply {
-  let answers: PortReplyMessage[] = [];
-  let transfers: ArrayBuffer[] = [];
-  const flush = () => {
-    const post: PortReplyPost = answers.length === 1 ? answers[0]! : answers;
-    port.postMessage(post, transfers);
-    answers = [];
-    transfers = [];
-  };
-  return (answer, transfer = []) => {
-    if (answers.length === 0) setImmediate(flush);
-    answers.push(answer);
-    transfers.push(...transfer);
-  };
-}
-
-function serveRequest(
-  reply: Reply,
-  route: (service: PortService) => SocketlessDispatch | undefined,
-): (message: PortRequestMessage) => void {
-  return (message) => {
+  port.on('message', (message: PortRequestMessage) => {
+    const reply = (answer: PortReplyMessage, transfer: ArrayBuffer[] = []) => port.postMessage(answer, transfer);
     const failed = (error: unknown) => {
       const { code, message: text } = error as { code?: unknown; message?: unknown };
       reply({
@@ -68,7 +29,7 @@ function serveRequest(
     } catch (error) {
       failed(error);
     }
-  };
+  });
 }
 
 /** The body's buffer, to transfer, when the body is all of it; otherwise it is copied. */

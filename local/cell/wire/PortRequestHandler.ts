@@ -1,12 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused } from '../../http/socketless.ts';
-import type {
-  PortReplyMessage,
-  PortReplyPost,
-  PortRequestMessage,
-  PortRequestPost,
-  PortService,
-} from '../../worker/portProtocol.ts';
+import type { PortReplyMessage, PortRequestMessage, PortService } from '../../worker/portProtocol.ts';
 import type { SdkHandlerOptions, SdkHttpRequest, SdkHttpResponse } from './sdkHttp.ts';
 import { abortError, pathOf, timeoutError } from './sdkHttp.ts';
 
@@ -45,14 +39,9 @@ export class EmulatorPort implements RequestSender {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: string | undefined;
-  /** Requests made in this turn of the event loop, posted together at its end ({@link flush}). */
-  private outbox: PortRequestMessage[] = [];
 
   constructor(private readonly port: MessagePort) {
-    port.on('message', (post: PortReplyPost) => {
-      if (Array.isArray(post)) for (const reply of post) this.settle(reply);
-      else this.settle(post as PortReplyMessage);
-    });
+    port.on('message', (reply: PortReplyMessage) => this.settle(reply));
     port.on('close', () => this.fail('the port to the emulator thread closed'));
     // Idle, the port keeps no process alive; a request in flight does (as a socket would).
     port.unref();
@@ -66,7 +55,6 @@ export class EmulatorPort implements RequestSender {
   /** From now on every request fails as a refused connection; pending ones too. */
   fail(reason: string): void {
     this.failure ??= reason;
-    this.outbox = [];
     for (const [id, waiter] of this.pending) this.finish(id, waiter)?.reject(refused(reason));
   }
 
@@ -91,27 +79,9 @@ export class EmulatorPort implements RequestSender {
       if (onAbort) (abortSignal as AbortSignal).addEventListener('abort', onAbort, { once: true });
       if (this.pending.size === 0) this.port.ref();
       this.pending.set(id, { resolve, reject, timer, onAbort, abortSignal });
-      if (this.outbox.length === 0) setImmediate(() => this.flush());
-      this.outbox.push({ ...request, id, service });
+      const { body } = request;
+      this.port.postMessage({ ...request, id, service } satisfies PortRequestMessage, [body.buffer as ArrayBuffer]);
     });
-  }
-
-  /**
-   * Posts the requests of this event-loop turn in one message (one alone as itself). Waking the
-   * emulator thread when it sleeps is what a `postMessage` costs most — 50–90 µs of the sender's
-   * CPU on this 2-core VM against 2–5 µs when that thread is busy (docs/PERFORMANCE.md, "Downstream
-   * main-thread CPU") — so requests that a turn makes together wake it once. A request that timed
-   * out or was aborted before it left is not sent at all.
-   */
-  private flush(): void {
-    const requests = this.outbox.filter((request) => this.pending.has(request.id));
-    this.outbox = [];
-    if (requests.length === 0) return;
-    const post: PortRequestPost = requests.length === 1 ? requests[0]! : requests;
-    this.port.postMessage(
-      post,
-      requests.map((request) => request.body.buffer as ArrayBuffer),
-    );
   }
 
   private settle(reply: PortReplyMessage): void {

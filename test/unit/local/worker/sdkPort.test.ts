@@ -13,7 +13,6 @@ import { EmulatorPort } from '../../../../local/cell/wire/PortRequestHandler.ts'
 import { SqsJsonClient } from '../../../../local/cell/wire/SqsJsonClient.ts';
 import { LOCAL_CREDENTIALS } from '../../../../local/sns-sqs/index.ts';
 import { type RunningEmulators, startEmulatorWorker } from '../../../../local/worker/index.ts';
-import type { PortRequestMessage, PortRequestPost } from '../../../../local/worker/portProtocol.ts';
 
 /**
  * The in-process transport: real SDK clients whose request handler posts to the emulator worker
@@ -282,53 +281,5 @@ describe('EmulatorPort', () => {
     // Assert
     expect((inFlight as { code?: string }).code).toBe('ECONNREFUSED');
     expect((later as { code?: string }).code).toBe('ECONNREFUSED');
-  });
-});
-
-describe('EmulatorPort: the requests of one event-loop turn', () => {
-  it('travel in one message, each answered on its own; one aborted before it left is never sent', async () => {
-    // Prepare: a worker end that notes each message and answers every request in it with its path.
-    const { port1, port2 } = new MessageChannel();
-    const port = new EmulatorPort(port1);
-    const posts: unknown[] = [];
-    port2.on('message', (post: PortRequestPost) => {
-      posts.push(post);
-      for (const request of Array.isArray(post) ? post : [post]) {
-        const body = new TextEncoder().encode(`answer to ${request.path}`);
-        port2.postMessage({ id: request.id, status: 200, headers: {}, body }, [body.buffer]);
-      }
-    });
-    const handler = port.handler('sqs', { requestTimeout: 5_000 });
-    const request = (path: string) => ({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: 'x',
-      path,
-      headers: {},
-      body: '{}',
-    });
-    const aborted = new AbortController();
-
-    // Act: three requests in one turn (the second aborted before the turn ends), then one alone.
-    const together = [
-      handler.handle(request('/a')),
-      handler.handle(request('/b'), { abortSignal: aborted.signal }).catch((error: unknown) => error),
-      handler.handle(request('/c')),
-    ];
-    aborted.abort();
-    const answers = await Promise.all(together);
-    const alone = await handler.handle(request('/d'));
-    port1.close();
-
-    // Assert
-    const text = (answer: unknown) =>
-      Buffer.from((answer as { response: { body: Uint8Array } }).response.body).toString();
-    expect(text(answers[0])).toBe('answer to /a');
-    expect(answers[1]).toMatchObject({ name: 'AbortError' });
-    expect(text(answers[2])).toBe('answer to /c');
-    expect(text(alone)).toBe('answer to /d');
-    expect(posts).toHaveLength(2);
-    expect((posts[0] as PortRequestMessage[]).map((r) => r.path)).toEqual(['/a', '/c']);
-    expect((posts[1] as PortRequestMessage).path).toBe('/d');
   });
 });
