@@ -14,41 +14,20 @@
  *
  *   npx tsx load-tests/micro/sdkClientCost.ts [--calls 400] [--rounds 2]
  */
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { awsClientConfig, timestreamWriteClientConfig } from '../../handlers/shared/awsClientConfig.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import {
   credentialScopeSigner,
   LoopbackHttpHandler,
   loopbackSdkClientConfig,
 } from '../../local/cell/wire/loopbackSdkClientConfig.ts';
-import { BENCH_BUS, BENCH_LAMBDA_ENV, BENCH_REGION, startBenchEmulators } from './benchEmulators.ts';
 import { benchFlags } from './benchFlags.ts';
+import { median, type SdkOperation, startSdkBench } from './sdkBench.ts';
 
 const { calls, rounds } = benchFlags({ calls: 400, rounds: 2 });
-const bench = await startBenchEmulators('sdk-cost', {
-  databases: [
-    {
-      name: 'bench',
-      tables: [{ name: 'events', memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: true }],
-    },
-  ],
-});
-const { emulators, eventBridgeEndpoint } = bench;
-
-/** Each handler's client config, from a Lambda-style environment exactly as the handlers read it. */
-const env = {
-  ...BENCH_LAMBDA_ENV,
-  AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeEndpoint,
-  AWS_ENDPOINT_URL_SNS: emulators.snsSqsEndpoint,
-  AWS_ENDPOINT_URL_TIMESTREAM_WRITE: emulators.timestreamEndpoint,
-};
-const configs = {
-  eventBridge: awsClientConfig('eventbridge', env),
-  sns: awsClientConfig('sns', env),
-  timestream: timestreamWriteClientConfig(env),
-};
+const { bench, configs, operations } = await startSdkBench('sdk-cost');
+const { emulators } = bench;
 
 type Variant = 'default' | 'unsigned' | 'lean-http' | 'loopback' | 'port';
 const VARIANTS: readonly Variant[] = ['default', 'unsigned', 'lean-http', 'loopback', 'port'];
@@ -69,111 +48,7 @@ function withVariant<T extends (typeof configs)[keyof typeof configs]>(
   };
 }
 
-const topicArn =
-  (
-    await new SNSClient(configs.sns).send(
-      new CreateTopicCommand({
-        Name: 'bench.fifo',
-        Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'false' },
-      }),
-    )
-  ).TopicArn ?? '';
-
-/** About the size of an invoice event's detail. */
-const detail = (i: number) =>
-  JSON.stringify({
-    eventId: `evt-${i}-${'x'.repeat(24)}`,
-    invoiceId: `INV-${i}`,
-    stage: 'ingestion',
-    status: 'RECEIVED',
-    occurredAt: new Date().toISOString(),
-    amount: '1234.56',
-    currency: 'EUR',
-    vendor: { id: `V-${i % 50}`, name: 'Vendor Name GmbH', country: 'DE' },
-    invoiceDate: '2026-01-15',
-    paymentTermsDays: 30,
-    sourceSystem: 'erp-bench',
-    lines: Array.from({ length: 3 }, (_, n) => ({ sku: `SKU-${n}`, description: 'x'.repeat(60), amount: '411.52' })),
-    server: { cell: 'local', region: BENCH_REGION, receivedAt: new Date().toISOString(), schemaVersion: 1 },
-  });
-
-let sequence = 0;
-const operations = {
-  PutEvents: (client: EventBridgeClient) =>
-    client.send(
-      new PutEventsCommand({
-        Entries: Array.from({ length: 10 }, (_, i) => ({
-          EventBusName: BENCH_BUS,
-          Source: 'bems.invoices',
-          DetailType: 'invoice.ingestion',
-          Detail: detail(sequence * 10 + i),
-        })),
-      }),
-    ),
-  PublishBatch: (client: SNSClient) =>
-    client.send(
-      new PublishBatchCommand({
-        TopicArn: topicArn,
-        PublishBatchRequestEntries: Array.from({ length: 10 }, (_, i) => {
-          const id = `${sequence}-${i}`;
-          return {
-            Id: String(i),
-            Message: detail(sequence * 10 + i),
-            MessageGroupId: `INV-${id}`,
-            MessageDeduplicationId: `dedup-${id}`,
-            MessageAttributes: Object.fromEntries(
-              ['stage', 'status', 'currency', 'vendorId'].map((name) => [
-                name,
-                { DataType: 'String', StringValue: `${name}-value` },
-              ]),
-            ),
-          };
-        }),
-      }),
-    ),
-  WriteRecords: (client: TimestreamWriteClient) => {
-    const time = Date.now();
-    return client.send(
-      new WriteRecordsCommand({
-        DatabaseName: 'bench',
-        TableName: 'events',
-        Records: Array.from({ length: 10 }, (_, i) => {
-          const id = `${sequence}-${i}`;
-          return {
-            Dimensions: ['cell', 'region', 'stage', 'consumer', 'invoice_id', 'event_id', 'vendor_id', 'currency'].map(
-              (name) => ({
-                Name: name,
-                Value: name.endsWith('_id') ? `${name}-${id}` : name,
-                DimensionValueType: 'VARCHAR' as const,
-              }),
-            ),
-            MeasureName: 'invoice_event',
-            MeasureValueType: 'MULTI' as const,
-            MeasureValues: [
-              { Name: 'status', Value: 'RECEIVED', Type: 'VARCHAR' as const },
-              { Name: 'amount', Value: '1234.56', Type: 'DOUBLE' as const },
-              { Name: 'amount_minor', Value: '123456', Type: 'BIGINT' as const },
-              { Name: 'amount_text', Value: '1234.56', Type: 'VARCHAR' as const },
-              { Name: 'vendor_name', Value: 'Vendor Name GmbH', Type: 'VARCHAR' as const },
-              { Name: 'vendor_country', Value: 'DE', Type: 'VARCHAR' as const },
-              { Name: 'invoice_date', Value: '2026-01-15', Type: 'VARCHAR' as const },
-              { Name: 'received_at', Value: String(time), Type: 'TIMESTAMP' as const },
-              { Name: 'processed_at', Value: String(time), Type: 'TIMESTAMP' as const },
-              { Name: 'latency_ms', Value: '3', Type: 'BIGINT' as const },
-              { Name: 'due_at', Value: String(time), Type: 'TIMESTAMP' as const },
-              { Name: 'source_system', Value: 'erp-bench', Type: 'VARCHAR' as const },
-              { Name: 'replayed', Value: 'false', Type: 'BOOLEAN' as const },
-            ],
-            Time: String(time),
-            TimeUnit: 'MILLISECONDS' as const,
-            Version: 1,
-          };
-        }),
-      }),
-    );
-  },
-};
-type Operation = keyof typeof operations;
+type Operation = SdkOperation;
 
 function clientFor(operation: Operation, variant: Variant) {
   switch (operation) {
@@ -190,10 +65,10 @@ async function measure(operation: Operation, variant: Variant): Promise<{ thread
   const client = clientFor(operation, variant);
   const send = operations[operation] as (client: unknown) => Promise<unknown>;
   // Calls are sequential, like one handler invocation's: the cost per call, not concurrency effects.
-  for (let i = 0; i < 50; i += 1, sequence += 1) await send(client);
+  for (let i = 0; i < 50; i += 1) await send(client);
   const thread = process.threadCpuUsage();
   const total = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1, sequence += 1) await send(client);
+  for (let i = 0; i < calls; i += 1) await send(client);
   const threadUsed = process.threadCpuUsage(thread);
   const totalUsed = process.cpuUsage(total);
   client.destroy();
@@ -239,10 +114,4 @@ try {
   }
 } finally {
   await bench.stop();
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

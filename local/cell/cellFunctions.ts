@@ -108,9 +108,10 @@ export interface CellFunctions {
  * Each handler gets its SDK client injected, built by the same class from the handler's own client
  * config (its environment) but with the loopback settings of `loopbackSdkClientConfig`: no SigV4
  * signature and a lean request handler — over the port to the emulator worker (`options.port`,
- * the default) or over loopback HTTP. The handlers' calls were about a third of the main thread's
- * CPU; this removes a large share of the client side (`load-tests/micro/sdkClientCost.ts`) while
- * the handlers still send the real SDK commands and read the real responses.
+ * the default) or over loopback HTTP —, and the SDK's middleware cache on. The handlers' calls were
+ * about a third of the main thread's CPU; this removes a large share of the client side
+ * (`load-tests/micro/sdkClientCost.ts`, `sdkClientSettings.ts`) while the handlers still send the
+ * real SDK commands and read the real responses.
  */
 export function createCellFunctions(options: CellFunctionsOptions): CellFunctions {
   const { cell, topology, provisioned, endpoints } = options;

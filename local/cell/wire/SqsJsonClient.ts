@@ -106,7 +106,11 @@ export class SqsJsonClient implements SqsMessaging {
   }
 
   sendMessageBatch(input: SendMessageBatchCommandInput): Promise<Output<SendMessageBatchCommandOutput>> {
-    return this.call('SendMessageBatch', input);
+    // Only a send can carry bytes (binary attribute values), which the wire carries as base64.
+    const payload = JSON.stringify(input, (_key, value: unknown) =>
+      value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
+    );
+    return this.call('SendMessageBatch', payload);
   }
 
   /** Closes the kept-alive sockets. */
@@ -114,10 +118,9 @@ export class SqsJsonClient implements SqsMessaging {
     this.http.destroy();
   }
 
-  private async call<T>(action: string, input: unknown, waitMs = 0): Promise<T> {
-    const payload = JSON.stringify(input, (_key, value: unknown) =>
-      value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
-    );
+  /** `input` is the request object, or its JSON when the caller serialized it already. */
+  private async call<T>(action: string, input: object | string, waitMs = 0): Promise<T> {
+    const payload = typeof input === 'string' ? input : JSON.stringify(input);
     // The same lean transport as the handlers' loopback SDK clients; a long poll gets its wait on top.
     const { response } = await this.http.handle(
       {
@@ -137,7 +140,9 @@ export class SqsJsonClient implements SqsMessaging {
       { requestTimeout: waitMs + this.timeoutMs },
     );
     const status = response.statusCode;
-    const text = Buffer.from(response.body).toString('utf8');
+    const { body: bytes } = response;
+    // A view, not a copy (`Buffer.from(bytes)` would copy every answer once more before decoding).
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     let body: { __type?: string; message?: string; Message?: string } = {};
     try {
       body = text ? JSON.parse(text) : {};

@@ -10,6 +10,7 @@ import {
   TimestreamWriteClient,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
+import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig, timestreamWriteClientConfig } from '../../../../../handlers/shared/awsClientConfig.ts';
 import {
@@ -143,6 +144,51 @@ describe('loopbackSdkClientConfig against the emulators', () => {
     expect(written.RecordsIngested?.Total).toBe(1);
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
     expect((await emulators.requestCounts()).timestream.WriteRecords).toBe(2);
+  });
+});
+
+describe('loopbackSdkClientConfig: the cached middleware chain', () => {
+  it('sends each call of a command class with its own input, and middleware added before the first call runs', async () => {
+    // Prepare: the port transport, with every request noted on the way; a middleware added after
+    // construction, as Powertools' idempotency adds its user-agent middleware.
+    const config = loopbackSdkClientConfig(timestreamWriteClientConfig(env), 'timestream', emulators.sdkPort);
+    const sent: { target?: string; marked?: string }[] = [];
+    const port = config.requestHandler;
+    const client = new TimestreamWriteClient({
+      ...config,
+      requestHandler: {
+        handle: (request: Parameters<typeof port.handle>[0], options?: Parameters<typeof port.handle>[1]) => {
+          sent.push({ target: request.headers['x-amz-target'], marked: request.headers['x-test-mark'] });
+          return port.handle(request, options);
+        },
+      },
+    });
+    const mark: BuildMiddleware<object, MetadataBearer> = (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-test-mark'] = 'added-later';
+      return next(args);
+    };
+    client.middlewareStack.addRelativeTo(mark, {
+      relation: 'after',
+      toMiddleware: 'getUserAgentMiddleware',
+      name: 'testMark',
+    });
+    const write = (TableName: string) =>
+      client.send(new WriteRecordsCommand({ DatabaseName: 'bems-local', TableName, Records: [bemsRecord()] }));
+
+    // Act: the same command class three times; the second goes to a table that does not exist.
+    const first = await write('invoice_events');
+    const missing = await write('nope').catch((error: unknown) => error);
+    const third = await write('invoice_events');
+    client.destroy();
+
+    // Assert
+    expect(config.cacheMiddleware).toBe(true);
+    expect(first.RecordsIngested?.Total).toBe(1);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    expect(third.RecordsIngested?.Total).toBe(1);
+    expect(sent).toEqual(
+      Array.from({ length: 3 }, () => ({ target: 'Timestream_20181101.WriteRecords', marked: 'added-later' })),
+    );
   });
 });
 
