@@ -9,6 +9,7 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { type TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { awsClientConfig, timestreamWriteClientConfig } from '../../handlers/shared/awsClientConfig.ts';
+import { ANALYTICS_DIMENSIONS } from '../../schemas/analyticsRecord.ts';
 import {
   BENCH_BUS,
   BENCH_LAMBDA_ENV,
@@ -116,16 +117,8 @@ function sdkOperations(topicArn: string) {
           Records: Array.from({ length: 10 }, (_, i) => {
             const id = `${sequence}-${i}`;
             return {
-              Dimensions: [
-                'cell',
-                'region',
-                'stage',
-                'consumer',
-                'invoice_id',
-                'event_id',
-                'vendor_id',
-                'currency',
-              ].map((name) => ({
+              // The contract's dimensions (schemas/analyticsRecord.ts), so the benchmark's records stay the shape consume writes.
+              Dimensions: ANALYTICS_DIMENSIONS.map((name) => ({
                 Name: name,
                 Value: name.endsWith('_id') ? `${name}-${id}` : name,
                 DimensionValueType: 'VARCHAR' as const,
