@@ -62,11 +62,11 @@ const startedAt = Date.now();
 const sampler = setInterval(() => {
   void breakdown.sample((Date.now() - startedAt) / 1000).then((sample) => samples.push(sample));
 }, 1000);
-let afterWarmUp: { files: Record<string, number>; records: number } | undefined;
+let afterWarmUp: { files: Record<string, number>; records: number; cpu: NodeJS.CpuUsage } | undefined;
 const snapshotDir = values['heap-snapshots'] ? resolve(values['heap-snapshots']) : undefined;
 const snapshots: Promise<string[]>[] = [];
 const warmUpTimer = setTimeout(() => {
-  afterWarmUp = { files: sqliteFiles(dataDir), records: recorded() };
+  afterWarmUp = { files: sqliteFiles(dataDir), records: recorded(), cpu: process.cpuUsage() };
   if (snapshotDir) snapshots.push(writeHeapSnapshots(snapshotDir, 'after-warm-up', breakdown));
 }, warmupS * 1000);
 process.stderr.write(`soak: ${rate} events/s for ${warmupS} s warm-up + ${durationS} s\n`);
@@ -93,7 +93,7 @@ try {
     deadlineMs: 120_000,
   });
   clearInterval(sampler);
-  const atEnd = { files: sqliteFiles(dataDir), records: recorded() };
+  const atEnd = { files: sqliteFiles(dataDir), records: recorded(), cpu: process.cpuUsage(afterWarmUp?.cpu) };
   const memory = memoryGrowth(
     samples,
     { fromS: warmupS - WINDOW_S, toS: warmupS },
@@ -131,6 +131,8 @@ try {
     command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),
     loadAverage: { atStart: loadAverageAtStart, atEnd: loadavg()[0] ?? 0 },
     options: { rate, durationS, warmupS },
+    // What sizes the heaps and the allocator, when set (the main thread's V8 flags, glibc's arenas).
+    environment: { NODE_OPTIONS: process.env.NODE_OPTIONS, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX },
     load: { ...load, httpMs: load.httpMs },
     lost: completeness.missing.length,
     duplicates: completeness.duplicates.length,
@@ -145,6 +147,9 @@ try {
     },
     memory,
     recordsInRun,
+    // The cell's CPU (every thread of this process; the load generator is a child process) per event
+    // recorded after the warm-up: what a smaller young generation or fewer malloc arenas cost.
+    cellCpuMsPerEvent: (atEnd.cpu.user + atEnd.cpu.system) / 1000 / recordsInRun,
     files,
     samples,
     passed,
@@ -177,6 +182,7 @@ function printSummary(r: {
   lost: number;
   duplicates: number;
   visibilityMs: { p99: number };
+  cellCpuMsPerEvent: number;
   rssMiB: { afterWarmUp: number; midRun: number; atEnd: number; growth: number; secondHalfGrowth: number; max: number };
   files: { name: string; bytesAfterWarmUp: number; bytesAtEnd: number; bytesPer1000Events: number }[];
   memory: readonly SeriesGrowth[];
@@ -186,7 +192,8 @@ function printSummary(r: {
   console.log(
     `soak: ${r.options.rate}/s offered for ${r.options.warmupS} + ${r.options.durationS} s; ` +
       `${formatNumber(r.load.acceptedPerSecond, 0)}/s accepted, statuses ${JSON.stringify(r.load.statusCounts)}, ` +
-      `${r.load.networkErrors} network errors, ${r.lost} lost, ${r.duplicates} duplicates, visibility p99 ${formatNumber(r.visibilityMs.p99, 0)} ms`,
+      `${r.load.networkErrors} network errors, ${r.lost} lost, ${r.duplicates} duplicates, visibility p99 ${formatNumber(r.visibilityMs.p99, 0)} ms, ` +
+      `cell CPU ${formatNumber(r.cellCpuMsPerEvent, 2)} ms per event`,
   );
   console.log(
     `resident memory: ${formatNumber(r.rssMiB.afterWarmUp, 0)} MiB after warm-up, ${formatNumber(r.rssMiB.atEnd, 0)} MiB at the end ` +
