@@ -41,9 +41,7 @@ for (let toS = windowS; toS <= lastS + windowS - 1; toS += windowS) {
   ]);
 }
 console.log(
-  formatTable(
-    ['s', 'cell RSS MiB', 'native MiB', ...THREADS.map((t) => `${t} heap used / resident MiB`)],
-    rows,
-    { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
-  ),
+  formatTable(['s', 'cell RSS MiB', 'native MiB', ...THREADS.map((t) => `${t} heap used / resident MiB`)], rows, {
+    align: ['left', 'right', 'right', 'right', 'right', 'right'],
+  }),
 );
