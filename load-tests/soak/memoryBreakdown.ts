@@ -27,6 +27,12 @@ export interface MemorySample {
   readonly anonMiB: number;
   readonly fileMiB: number;
   readonly shmemMiB: number;
+  /**
+   * Anonymous pages freed with `madvise(MADV_FREE)` (V8 discards unused heap pages that way) that
+   * are still counted as resident: the kernel takes them back only under memory pressure, so they
+   * inflate `rss` on a machine with free memory without being in use (smaps_rollup `LazyFree`).
+   */
+  readonly lazyFreeMiB: number;
   readonly nativeMiB: number;
   readonly childrenMiB: number;
   readonly heaps: Readonly<Record<string, HeapSample>>;
@@ -63,7 +69,7 @@ export class MemoryBreakdown {
       const s = stats[i];
       if (s) heaps[label] = heapSample(s);
     });
-    const status = procStatus('self');
+    const status = procFields('self', 'status');
     const heapsMiB = Object.values(heaps).reduce((sum, h) => sum + h.physicalMiB, 0);
     return {
       atS,
@@ -71,9 +77,10 @@ export class MemoryBreakdown {
       anonMiB: status.RssAnon ?? 0,
       fileMiB: status.RssFile ?? 0,
       shmemMiB: status.RssShmem ?? 0,
+      lazyFreeMiB: procFields('self', 'smaps_rollup').LazyFree ?? 0,
       nativeMiB: (status.RssAnon ?? 0) - heapsMiB,
       childrenMiB: descendants(process.pid, this.excludeChildren).reduce(
-        (sum, pid) => sum + (procStatus(String(pid)).VmRSS ?? 0),
+        (sum, pid) => sum + (procFields(String(pid), 'status').VmRSS ?? 0),
         0,
       ),
       heaps,
@@ -108,11 +115,11 @@ function heapSample(s: HeapInfo): HeapSample {
   };
 }
 
-/** The `kB` fields of /proc/<pid>/status in MiB (Linux; empty elsewhere or if the process is gone). */
-function procStatus(pid: string): Record<string, number> {
+/** The `kB` fields of /proc/<pid>/<file> in MiB (Linux; empty elsewhere or if the process is gone). */
+function procFields(pid: string, file: 'status' | 'smaps_rollup'): Record<string, number> {
   const fields: Record<string, number> = {};
   try {
-    for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+    for (const line of readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\n')) {
       const match = /^(\w+):\s+(\d+) kB$/.exec(line);
       if (match?.[1] && match[2]) fields[match[1]] = Number(match[2]) / 1024;
     }

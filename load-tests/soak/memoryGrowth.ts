@@ -29,7 +29,7 @@ export function memoryGrowth(
   });
 }
 
-const TOTALS = ['rss', 'anon', 'file', 'shmem', 'native', 'children'] as const;
+const TOTALS = ['rss', 'anon', 'file', 'shmem', 'lazyFree', 'native', 'children'] as const;
 const HEAP_PARTS = ['used', 'physical', 'external'] as const;
 
 function seriesNames(samples: readonly MemorySample[]): string[] {

@@ -5,6 +5,7 @@ import type { ArchiveFilter, BusOptions, ReplayStatus, StartReplayRequest } from
 import type { FirehoseFault } from '../firehose/index.ts';
 import type { QueueInspector, QueueSnapshot } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
+import { WORKER_RESOURCE_LIMITS } from './heapSizing.ts';
 import type {
   EmulatorCall,
   EmulatorRequestCounts,
@@ -93,7 +94,8 @@ await import(workerData.entry);
 /**
  * A worker thread running the TypeScript module `entry`, with `data` (and what the bootstrap needs) as
  * its `workerData`; `transferList` moves the ports `data` carries, `name` labels the thread (the
- * soak's memory breakdown reports heaps by thread name).
+ * soak's memory breakdown reports heaps by thread name). Its young generation is bounded
+ * (`heapSizing.ts`).
  */
 export function startTsWorker(
   entry: URL,
@@ -104,6 +106,7 @@ export function startTsWorker(
     eval: true,
     name: options.name,
     execArgv: [],
+    resourceLimits: WORKER_RESOURCE_LIMITS,
     workerData: { ...data, tsxApi: import.meta.resolve('tsx/esm/api'), entry: entry.href },
     transferList: options.transferList ?? [],
   });

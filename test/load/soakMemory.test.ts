@@ -10,6 +10,7 @@ function sample(atS: number, rssMiB: number, emulatorsUsedMiB: number): MemorySa
     anonMiB: rssMiB - 70,
     fileMiB: 70,
     shmemMiB: 0,
+    lazyFreeMiB: 0,
     nativeMiB: 100,
     childrenMiB: 0,
     heaps: {
