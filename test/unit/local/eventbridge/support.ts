@@ -28,8 +28,8 @@ const queueUrl = (queueName: string) => `http://127.0.0.1:4566/${ACCOUNT}/${queu
 export const queueUrlOf = (stage: Stage) => queueUrl(topology.stages.find((s) => s.stage === stage)!.inbox.name);
 
 /** The local cell's bus as the cell wires it: one rule per stage (topology pattern) → the stage inbox. */
-export function cellBuses(): BusOptions[] {
-  return busesForCell({ topology, archiveRetentionDays: localCell().archiveRetentionDays, queueUrl });
+export function cellBuses(archiveRetentionDays = localCell().archiveRetentionDays): BusOptions[] {
+  return busesForCell({ topology, archiveRetentionDays, queueUrl });
 }
 
 /**
