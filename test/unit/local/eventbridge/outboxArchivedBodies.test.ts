@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cellBuses,
   eventBridgeClient,
   eventually,
   FakeQueues,
   invoiceEntry,
+  perTestCleanups,
   queueUrlOf,
   startTestEmulator,
-  tempDataDir,
 } from './support.ts';
 
 /**
@@ -47,15 +47,7 @@ UPDATE eventbridge_meta SET value = '1' WHERE key = 'schema_version';
 `;
 
 describe('EventBridge emulator: deliveries of archived events', () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const dataDir = () => {
-    const data = tempDataDir();
-    cleanups.push(data.remove);
-    return data.dir;
-  };
+  const { cleanups, dataDir } = perTestCleanups();
 
   /** Accepts `entries` while every delivery fails, then stops: the rows stay in the outbox. */
   async function acceptWhileTargetsDown(dir: string, entries: ReturnType<typeof invoiceEntry>[], retentionDays = 0) {
