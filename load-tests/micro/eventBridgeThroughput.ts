@@ -31,6 +31,7 @@ import {
 import { detailTypeFor, EVENT_SOURCE } from '../../schemas/envelope.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { benchFlags } from './benchFlags.ts';
+import { writtenBytes } from './writtenBytes.ts';
 
 const values = benchFlags({
   events: 20_000,
@@ -198,7 +199,7 @@ interface LoadReport {
  */
 async function runLoadGenerator(
   endpoint: string,
-): Promise<{ load: LoadReport; started: number; cpuAtStart: NodeJS.CpuUsage }> {
+): Promise<{ load: LoadReport; started: number; cpuAtStart: NodeJS.CpuUsage; writtenAtStart: number }> {
   const args = ['--load', endpoint, '--events', String(totalEvents), '--concurrency', String(concurrency)];
   const child = spawn(
     process.execPath,
@@ -207,16 +208,18 @@ async function runLoadGenerator(
   );
   let started = 0;
   let cpuAtStart = process.cpuUsage();
+  let writtenAtStart = writtenBytes();
   let load: LoadReport | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
     const message = JSON.parse(line);
     if (message.started) {
       started = performance.now();
       cpuAtStart = process.cpuUsage();
+      writtenAtStart = writtenBytes();
     } else load = message;
   }
   if (!load) throw new Error('the load generator did not report');
-  return { load, started, cpuAtStart };
+  return { load, started, cpuAtStart, writtenAtStart };
 }
 
 async function measure(): Promise<void> {
@@ -233,10 +236,11 @@ async function measure(): Promise<void> {
     sendMessageBatch: targets.send,
   });
 
-  const { load, started, cpuAtStart } = await runLoadGenerator(emulator.endpoint);
+  const { load, started, cpuAtStart, writtenAtStart } = await runLoadGenerator(emulator.endpoint);
   while (emulator.outboxDepth() > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const deliveredAt = performance.now();
   const cpu = process.cpuUsage(cpuAtStart);
+  const written = writtenBytes() - writtenAtStart;
 
   const stats = emulator.deliveryStats();
   const putEventsCalls = emulator.requestCounts().PutEvents ?? 0;
@@ -254,6 +258,9 @@ async function measure(): Promise<void> {
     // CPU the emulator's process spent per event (HTTP, matching, SQLite, delivery; plus fauxqs with
     // --target fauxqs): a figure that holds on a busy machine, where wall-clock rates do not.
     emulatorCpuMicrosPerEvent: Math.round((cpu.user + cpu.system) / totalEvents),
+    // Bytes the emulator's process wrote per event (WAL frames of the archive and outbox commits,
+    // their checkpoints; plus fauxqs' with --target fauxqs): exact, whatever the machine's load.
+    writtenBytesPerEvent: Math.round(written / totalEvents),
     delivered,
     archived: emulator.archive.count(),
     putEventsCalls,

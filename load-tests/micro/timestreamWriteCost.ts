@@ -33,6 +33,7 @@ import { createTimestreamRouter, startTimestreamEmulator } from '../../local/tim
 import { TimestreamStore } from '../../local/timestream/TimestreamStore.ts';
 import { DEFAULT_PRIMARY_CONSUMER, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
 import { benchFlags } from './benchFlags.ts';
+import { writtenBytes } from './writtenBytes.ts';
 
 const STAGES = ['ingestion', 'reconciliation', 'authorization', 'posting'] as const;
 const PHASES = ['store', 'router', 'sdk'] as const;
@@ -129,17 +130,25 @@ interface Measured {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly mainCpuMs: number;
+  /** Bytes the process wrote meanwhile (WAL frames, checkpoints): exact with `--checkpoint-ms 0`. */
+  readonly writtenBytes: number;
 }
 
 async function measure(run: () => Promise<void> | void): Promise<Measured> {
   const cpu = process.cpuUsage();
   const mainCpu = process.threadCpuUsage();
+  const written = writtenBytes();
   const start = performance.now();
   await run();
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   const mainUsed = process.threadCpuUsage(mainCpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000, mainCpuMs: (mainUsed.user + mainUsed.system) / 1000 };
+  return {
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    mainCpuMs: (mainUsed.user + mainUsed.system) / 1000,
+    writtenBytes: writtenBytes() - written,
+  };
 }
 
 async function runPhase(
@@ -259,6 +268,7 @@ async function main(): Promise<void> {
         cpuMsPerCall: Number((measured.cpuMs / measuredCalls).toFixed(3)),
         mainCpuMsPerCall: Number((measured.mainCpuMs / measuredCalls).toFixed(3)),
         wallMsPerCall: Number((measured.wallMs / measuredCalls).toFixed(3)),
+        writtenKiBPerCall: Number((measured.writtenBytes / 1024 / measuredCalls).toFixed(2)),
         recordsPerCpuSecond: Math.round((measuredCalls * batch * 1000) / measured.cpuMs),
         ...(phase === 'sdk' ? { concurrency } : {}),
       };

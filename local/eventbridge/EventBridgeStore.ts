@@ -84,9 +84,12 @@ export class EventBridgeStore {
     let enqueued = 0;
     inImmediateTransaction(this.db, () => {
       for (const event of events) {
-        if (event.archive) this.archive.insert(event.archive, event, nowMs);
+        // Targets receive the event exactly as archived: their deliveries name the archived row.
+        const body = event.archive
+          ? { archiveSeq: this.archive.insert(event.archive, event, nowMs) }
+          : { json: event.json };
         for (const d of event.deliveries) {
-          this.outbox.insert(event.eventId, d, event.json, null, nowMs);
+          this.outbox.insert(event.eventId, d, body, null, nowMs);
           enqueued++;
         }
       }
@@ -100,7 +103,7 @@ export class EventBridgeStore {
    */
   advanceReplay(name: string, progress: ReplayProgress, deliveries: readonly OutboxEntry[], nowMs: number): void {
     inImmediateTransaction(this.db, () => {
-      for (const d of deliveries) this.outbox.insert(d.eventId, d, d.body, name, nowMs);
+      for (const d of deliveries) this.outbox.insert(d.eventId, d, { json: d.body }, name, nowMs);
       this.replays.advance(name, progress, deliveries.length);
     });
     this.outbox.enqueued(deliveries.length);

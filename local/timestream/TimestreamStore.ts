@@ -88,14 +88,14 @@ export class TimestreamStore extends SqliteStore {
     this.measureTypes = new MeasureTypes(this.prepared);
     this.statements = {
       insert: this.writer.prepare(
-        `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
-           measures, version, written_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, measures,
+           version, written_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       existing: this.writer.prepare(
         `SELECT id, measures, version FROM records
          WHERE database_name = ? AND table_name = ? AND time_ms = ? AND time_sub_ms_ns = ? AND measure_name = ?
-           AND dims_key = ?`,
+           AND dimensions = ?`,
       ),
       update: this.writer.prepare('UPDATE records SET measures = ?, version = ?, written_at_ms = ? WHERE id = ?'),
     };
@@ -220,7 +220,6 @@ export class TimestreamStore extends SqliteStore {
       record.measureName,
       record.timeMs,
       record.timeSubMsNs,
-      record.dimsKey,
       record.dimensionsJson,
       record.measuresJson,
       record.version,
@@ -233,7 +232,7 @@ export class TimestreamStore extends SqliteStore {
       record.timeMs,
       record.timeSubMsNs,
       record.measureName,
-      record.dimsKey,
+      record.dimensionsJson,
     ) as { id: number; measures: string; version: number };
     if (current.measures === record.measuresJson) {
       if (record.version > current.version) update.run(current.measures, record.version, nowMs, current.id);

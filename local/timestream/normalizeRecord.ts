@@ -16,10 +16,8 @@ export interface NormalizedRecord {
   /** Record time in epoch milliseconds (floor), plus the nanoseconds below the millisecond. */
   readonly timeMs: number;
   readonly timeSubMsNs: number;
-  /** Dimensions as a JSON object with sorted keys. */
+  /** Dimensions as a JSON object with sorted keys: canonical, so also the identity of the dimension set. */
   readonly dimensionsJson: string;
-  /** Identity of the dimension set: JSON of the sorted [name, value] pairs. */
-  readonly dimsKey: string;
   /** Measures as a JSON object with sorted keys: `{ name: { type, value } }`. */
   readonly measuresJson: string;
   readonly version: number;
@@ -152,7 +150,6 @@ export function normalizeRecord(raw: unknown, common: Json | undefined): Normali
       timeMs: when.time.ms,
       timeSubMsNs: when.time.subMsNs,
       dimensionsJson: JSON.stringify(sortedDims),
-      dimsKey: JSON.stringify(Object.entries(sortedDims)),
       measuresJson: JSON.stringify(sortedMeasures),
       version: when.version,
       measureTypes: Object.entries(sortedMeasures).map(([name, measure]) => ({

@@ -1,4 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import { inImmediateTransaction } from '../../sqlite/inImmediateTransaction.ts';
 import type { StatementCache } from '../../sqlite/StatementCache.ts';
 import type { ReplayRecord } from './ReplayTable.ts';
 
@@ -29,17 +30,18 @@ export class ArchiveTable {
     private readonly sql: StatementCache,
   ) {}
 
-  /** Keeps one accepted event; runs inside the caller's transaction. */
+  /** Keeps one accepted event; runs inside the caller's transaction. Returns its `seq`. */
   insert(
     archive: string,
     event: { eventId: string; timeMs: number; detailType: string; json: string },
     nowMs: number,
-  ): void {
-    this.sql
+  ): number {
+    const result = this.sql
       .get(
         'INSERT INTO archive_events (archive, event_id, time_ms, received_ms, detail_type, event) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(archive, event.eventId, event.timeMs, nowMs, event.detailType, event.json);
+    return Number(result.lastInsertRowid);
   }
 
   count(filter: ArchiveFilter = {}): number {
@@ -79,9 +81,19 @@ export class ArchiveTable {
    * which equals the archive time unless a client back-dated `Time` in PutEvents.
    */
   purge(archive: string, olderThanMs: number): number {
-    return Number(
-      this.sql.get('DELETE FROM archive_events WHERE archive = ? AND time_ms < ?').run(archive, olderThanMs).changes,
-    );
+    return inImmediateTransaction(this.db, () => {
+      // A delivery still waiting for one of these events keeps the event: it gets its own copy first.
+      this.sql
+        .get(
+          `UPDATE outbox SET body = (SELECT event FROM archive_events a WHERE a.seq = outbox.archive_seq), archive_seq = NULL
+           WHERE archive_seq IN (SELECT seq FROM archive_events WHERE archive = ? AND time_ms < ?)`,
+        )
+        .run(archive, olderThanMs);
+      const purged = this.sql
+        .get('DELETE FROM archive_events WHERE archive = ? AND time_ms < ?')
+        .run(archive, olderThanMs);
+      return Number(purged.changes);
+    });
   }
 
   maxSeq(): number {

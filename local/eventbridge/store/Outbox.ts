@@ -19,6 +19,13 @@ export interface OutboxRow {
   readonly createdMs: number;
 }
 
+/** What a queued delivery sends: its own copy of the event, or the archived event as it was archived. */
+export type OutboxBody = { readonly json: string } | { readonly archiveSeq: number };
+
+/** A row's body: its own, or the archived event it names (schema.ts, `OUTBOX_DDL`). */
+const BODY = 'COALESCE(o.body, a.event)';
+const WITH_ARCHIVED_BODY = 'outbox o LEFT JOIN archive_events a ON a.seq = o.archive_seq';
+
 /** What happened to the rows of one delivery round; applied in one transaction. */
 export interface DeliveryOutcome {
   readonly delivered: readonly number[];
@@ -53,13 +60,14 @@ export class Outbox {
   }
 
   /** Queues one delivery; runs inside the caller's transaction, which calls {@link enqueued} after its commit. */
-  insert(eventId: string, delivery: PendingDelivery, body: string, replayName: string | null, nowMs: number): void {
+  insert(eventId: string, delivery: PendingDelivery, body: OutboxBody, replayName: string | null, nowMs: number): void {
+    const [json, archiveSeq] = 'json' in body ? [body.json, null] : [null, body.archiveSeq];
     this.sql
       .get(
-        `INSERT INTO outbox (event_id, rule, target_id, queue_url, body, replay_name, next_attempt_ms, created_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (event_id, rule, target_id, queue_url, body, archive_seq, replay_name, next_attempt_ms, created_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(eventId, delivery.rule, delivery.targetId, delivery.queueUrl, body, replayName, nowMs, nowMs);
+      .run(eventId, delivery.rule, delivery.targetId, delivery.queueUrl, json, archiveSeq, replayName, nowMs, nowMs);
   }
 
   /** `count` rows were committed: count them and wake the deliverer. */
@@ -72,13 +80,14 @@ export class Outbox {
   due(nowMs: number, limit: number): OutboxRow[] {
     return this.sql
       .get(
-        'SELECT id, queue_url, body, attempts, created_ms FROM outbox WHERE next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?',
+        `SELECT o.id, o.queue_url, ${BODY} AS body, o.attempts, o.created_ms FROM ${WITH_ARCHIVED_BODY}
+         WHERE o.next_attempt_ms <= ? ORDER BY o.next_attempt_ms, o.id LIMIT ?`,
       )
       .all(nowMs, limit)
       .map((r) => ({
         id: Number(r.id),
         queueUrl: String(r.queue_url),
-        body: String(r.body),
+        body: bodyOf(r.id, r.body),
         attempts: Number(r.attempts),
         createdMs: Number(r.created_ms),
       }));
@@ -95,7 +104,8 @@ export class Outbox {
     const retry = this.sql.get('UPDATE outbox SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?');
     const bury = this.sql.get(
       `INSERT INTO outbox_dead (id, event_id, rule, target_id, queue_url, body, replay_name, attempts, created_ms, dead_ms, last_error)
-       SELECT id, event_id, rule, target_id, queue_url, body, replay_name, ?, created_ms, ?, ? FROM outbox WHERE id = ?`,
+       SELECT o.id, o.event_id, o.rule, o.target_id, o.queue_url, ${BODY}, o.replay_name, ?, o.created_ms, ?, ?
+       FROM ${WITH_ARCHIVED_BODY} WHERE o.id = ?`,
     );
     let removed = 0;
     inImmediateTransaction(this.db, () => {
@@ -128,4 +138,10 @@ export class Outbox {
   resume(nowMs: number): void {
     this.sql.get('UPDATE outbox SET next_attempt_ms = ? WHERE next_attempt_ms > ?').run(nowMs, nowMs);
   }
+}
+
+/** The archived event of a row cannot be missing (a purge copies it into the row first); if it were, say so rather than send nothing. */
+function bodyOf(id: unknown, body: unknown): string {
+  if (typeof body !== 'string') throw new Error(`outbox row ${String(id)} has no body: its archived event is gone`);
+  return body;
 }

@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { checkDataDir } from '../../sqlite/checkDataDir.ts';
 import { inImmediateTransaction } from '../../sqlite/inImmediateTransaction.ts';
 import { EventBridgeDataDirError } from '../errors.ts';
-import { APP_ID, SCHEMA, SCHEMA_VERSION } from './schema.ts';
+import { APP_ID, MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'eventbridge.sqlite';
 
@@ -77,7 +77,10 @@ function prepareDataDir(dataDir: string, path: string): void {
   }
 }
 
-/** Creates the schema in a new database; refuses a database that belongs to something else or a newer version. */
+/**
+ * Creates the schema in a new database and brings a version-1 one up to date (inside the opening
+ * transaction); refuses a database that belongs to something else or another version.
+ */
 function ensureSchema(db: DatabaseSync, path: string): void {
   const tables = db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -101,6 +104,11 @@ function ensureSchema(db: DatabaseSync, path: string): void {
   );
   if (meta.app !== APP_ID) {
     throw new EventBridgeDataDirError(path, 'is an SQLite database of something else; refusing to touch it');
+  }
+  if (Number(meta.schema_version) === 1) {
+    db.exec(MIGRATE_1_TO_2);
+    db.prepare("UPDATE eventbridge_meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+    return;
   }
   if (Number(meta.schema_version) !== SCHEMA_VERSION) {
     throw new EventBridgeDataDirError(

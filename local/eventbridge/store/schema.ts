@@ -1,14 +1,51 @@
-/** Layout of `<dataDir>/eventbridge.sqlite`; `eventbridge_meta` says whose database it is and which version. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Layout of `<dataDir>/eventbridge.sqlite`; `eventbridge_meta` says whose database it is and which version.
+ * Version 2: a live delivery of an archived event keeps no copy of the event (`outbox.archive_seq`).
+ */
+export const SCHEMA_VERSION = 2;
 export const APP_ID = 'bems-eventbridge';
 
-/** What a delivery carries; a row keeps these when it moves from `outbox` to `outbox_dead`. */
-const DELIVERY_COLUMNS = `  event_id TEXT NOT NULL,
+/** Where a delivery goes; a row keeps these when it moves from `outbox` to `outbox_dead`. */
+const TARGET_COLUMNS = `  event_id TEXT NOT NULL,
   rule TEXT NOT NULL,
   target_id TEXT NOT NULL,
-  queue_url TEXT NOT NULL,
-  body TEXT NOT NULL,
-  replay_name TEXT,`;
+  queue_url TEXT NOT NULL,`;
+
+/**
+ * The deliveries waiting for SQS. A live event on a bus with an archive is delivered exactly as it
+ * was archived, so its rows name the archived row (`archive_seq`) instead of holding a second copy
+ * of the event JSON (`body` NULL): the event is written once, and the rows an insert and a delete
+ * change fit in far fewer pages. Replayed deliveries and events of buses without an archive
+ * carry their `body`. An archive purge gives a pending row its own copy first (`ArchiveTable.purge`).
+ */
+export const OUTBOX_DDL = `
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+${TARGET_COLUMNS}
+  body TEXT,
+  archive_seq INTEGER,
+  replay_name TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_error TEXT,
+  CHECK ((body IS NULL) = (archive_seq IS NOT NULL))
+) STRICT;
+CREATE INDEX outbox_due ON outbox (next_attempt_ms, id);
+CREATE INDEX outbox_by_replay ON outbox (replay_name) WHERE replay_name IS NOT NULL;
+`;
+
+/** Version 1 → 2: `outbox.body` may be NULL (a column constraint SQLite cannot change in place), every old row keeps its body. */
+export const MIGRATE_1_TO_2 = `
+DROP INDEX outbox_due;
+DROP INDEX outbox_by_replay;
+ALTER TABLE outbox RENAME TO outbox_v1;
+${OUTBOX_DDL}
+INSERT INTO outbox (id, event_id, rule, target_id, queue_url, body, replay_name, attempts, next_attempt_ms, created_ms, last_error)
+  SELECT id, event_id, rule, target_id, queue_url, body, replay_name, attempts, next_attempt_ms, created_ms, last_error
+  FROM outbox_v1;
+DROP TABLE outbox_v1;
+`;
 
 export const SCHEMA = `
 CREATE TABLE eventbridge_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -25,19 +62,12 @@ CREATE TABLE archive_events (
   event TEXT NOT NULL
 ) STRICT;
 CREATE INDEX archive_events_by_time ON archive_events (archive, time_ms, seq);
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY,
-${DELIVERY_COLUMNS}
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_ms INTEGER NOT NULL,
-  created_ms INTEGER NOT NULL,
-  last_error TEXT
-) STRICT;
-CREATE INDEX outbox_due ON outbox (next_attempt_ms, id);
-CREATE INDEX outbox_by_replay ON outbox (replay_name) WHERE replay_name IS NOT NULL;
+${OUTBOX_DDL}
 CREATE TABLE outbox_dead (
   id INTEGER PRIMARY KEY,
-${DELIVERY_COLUMNS}
+${TARGET_COLUMNS}
+  body TEXT NOT NULL,
+  replay_name TEXT,
   attempts INTEGER NOT NULL,
   created_ms INTEGER NOT NULL,
   dead_ms INTEGER NOT NULL,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { afterEach } from 'vitest';
 import { localCell } from '../../../../cells/cells.config.ts';
 import { cellTopology } from '../../../../cells/topology.ts';
 import type {
@@ -28,8 +29,8 @@ const queueUrl = (queueName: string) => `http://127.0.0.1:4566/${ACCOUNT}/${queu
 export const queueUrlOf = (stage: Stage) => queueUrl(topology.stages.find((s) => s.stage === stage)!.inbox.name);
 
 /** The local cell's bus as the cell wires it: one rule per stage (topology pattern) → the stage inbox. */
-export function cellBuses(): BusOptions[] {
-  return busesForCell({ topology, archiveRetentionDays: localCell().archiveRetentionDays, queueUrl });
+export function cellBuses(archiveRetentionDays = localCell().archiveRetentionDays): BusOptions[] {
+  return busesForCell({ topology, archiveRetentionDays, queueUrl });
 }
 
 /**
@@ -83,6 +84,25 @@ export function captureLogger(): EmulatorLogger & { logs: CapturedLog[] } {
 export function tempDataDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'bems-eventbridge-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Cleanups run (last first) after each test of the calling `describe`, and temporary data
+ * directories removed by them.
+ */
+export function perTestCleanups(): { cleanups: Array<() => Promise<void> | void>; dataDir: () => string } {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    cleanups,
+    dataDir: () => {
+      const data = tempDataDir();
+      cleanups.push(data.remove);
+      return data.dir;
+    },
+  };
 }
 
 /** Starts the emulator on port 0 with the local cell's bus, fast retries and a captured log. */

@@ -260,3 +260,68 @@ describe('TimestreamStore', () => {
     });
   });
 });
+
+describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
+  /** The version-2 `records`: the dimensions a second time, as JSON of the sorted pairs, in the UNIQUE key. */
+  const TO_VERSION_2 = `
+    DROP VIEW invoice_events;
+    DROP INDEX records_by_time;
+    ALTER TABLE records RENAME TO records_v3;
+    CREATE TABLE records (
+      id INTEGER PRIMARY KEY, database_name TEXT NOT NULL, table_name TEXT NOT NULL, measure_name TEXT NOT NULL,
+      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, dims_key TEXT NOT NULL,
+      dimensions TEXT NOT NULL, measures TEXT NOT NULL, version INTEGER NOT NULL, written_at_ms INTEGER NOT NULL,
+      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, dims_key)
+    ) STRICT;
+    CREATE INDEX records_by_time ON records (time_ms);
+    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
+        measures, version, written_at_ms)
+      SELECT id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns,
+        (SELECT json_group_array(json_array(key, value)) FROM json_each(r.dimensions)), dimensions, measures, version,
+        written_at_ms
+      FROM records_v3 r;
+    DROP TABLE records_v3;
+    PRAGMA user_version = 2;`;
+
+  it('is migrated with every record, its identity and the read model over it', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-v2-'));
+    try {
+      // Prepare
+      const record = bems({ invoiceId: 'INV-V2', status: 'received' });
+      const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+      first.insertDatabase(DB, 'arn:db', Date.now());
+      first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
+      first.writeRecords(DB, TABLE, [record], Date.now());
+      first.close();
+      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
+      db.exec(TO_VERSION_2);
+      db.close();
+
+      // Act
+      const migrated = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+
+      // Assess
+      try {
+        expect(migrated.writeRecords(DB, TABLE, [record, bems({ invoiceId: 'INV-V3' })], Date.now())).toEqual([
+          { status: 'unchanged' },
+          { status: 'inserted' },
+        ]);
+        expect(new LocalReadModel(migrated).timeline('INV-V2')).toHaveLength(1);
+        expect(migrated.query("SELECT name FROM pragma_table_info('records') WHERE name = 'dims_key'")).toEqual([]);
+        const indexes = migrated.query<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        );
+        expect(indexes.map((i) => i.name)).toEqual([
+          'invoice_events_by_event',
+          'invoice_events_by_invoice',
+          'invoice_events_by_window',
+          'records_by_time',
+        ]);
+      } finally {
+        migrated.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

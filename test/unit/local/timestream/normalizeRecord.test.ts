@@ -174,7 +174,6 @@ describe('normalizeRecord', () => {
             Time: NOW,
           });
           expect(record.dimensionsJson).toBe(sortedJson(dims));
-          expect(record.dimsKey).toBe(JSON.stringify(Object.entries(JSON.parse(sortedJson(dims)))));
           expect(record.measuresJson).toBe(sortedJson(measures.map(([n, v]) => [n, { type: 'VARCHAR', value: v }])));
         },
       ),
