@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused, type SocketlessDispatch, type SocketlessResponse } from '../http/socketless.ts';
+import { endOfTurn } from './endOfTurn.ts';
 import type {
   PortReplyMessage,
   PortReplyPost,
@@ -68,7 +69,7 @@ class Answers {
   private serving = 0;
   private held: PortReplyMessage[] = [];
   private transfer: ArrayBuffer[] = [];
-  private flushQueued = false;
+  private readonly flushAtEndOfTurn = endOfTurn(() => this.flush());
 
   constructor(
     private readonly port: MessagePort,
@@ -89,13 +90,7 @@ class Answers {
     // A buffer listed twice fails the whole post (DataCloneError).
     if (transfer && !this.transfer.includes(transfer)) this.transfer.push(transfer);
     if (this.serving === 0) this.flush();
-    else if (!this.flushQueued) {
-      this.flushQueued = true;
-      setImmediate(() => {
-        this.flushQueued = false;
-        this.flush();
-      });
-    }
+    else this.flushAtEndOfTurn();
   }
 
   private flush(): void {

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused } from '../../http/socketless.ts';
+import { endOfTurn } from '../../worker/endOfTurn.ts';
 import type {
   PortReplyMessage,
   PortReplyPost,
@@ -56,7 +57,7 @@ export class EmulatorPort implements RequestSender {
   private working = 0;
   /** Requests held while the worker is busy; {@link flush} posts them together. */
   private outbox: PortRequestMessage[] = [];
-  private flushQueued = false;
+  private readonly flushAtEndOfTurn = endOfTurn(() => this.flush());
   private readonly gather: boolean;
 
   constructor(
@@ -120,12 +121,7 @@ export class EmulatorPort implements RequestSender {
    */
   private hold(message: PortRequestMessage): void {
     this.outbox.push(message);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(() => {
-      this.flushQueued = false;
-      this.flush();
-    });
+    this.flushAtEndOfTurn();
   }
 
   /** Posts the held requests in one message (one alone as itself); one settled meanwhile is not sent. */
