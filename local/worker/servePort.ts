@@ -15,7 +15,7 @@ import type {
  * `route` names the emulator of a service, or none while it is not running (a refused connection).
  * An entry that throws is answered as the network error it names (`code`), `ECONNRESET` otherwise
  * — over HTTP the socket would have been cut. A message holds one request or several; the answers
- * go back as {@link Answers} decides (`gather: false`: each in a message of its own).
+ * go back as {@link Answers} decides with `gather: true`, else each in a message of its own.
  *
  * The callbacks per message are anonymous arrows on purpose: under tsx (esbuild's keepNames) a
  * closure bound to a name (`const reply = () => …`) gets a `__name` → `Object.defineProperty`
@@ -27,7 +27,7 @@ export function servePort(
   route: (service: PortService) => SocketlessDispatch | undefined,
   options: { readonly gather?: boolean } = {},
 ): void {
-  const answers = new Answers(port, options.gather ?? true);
+  const answers = new Answers(port, options.gather ?? false);
   port.on('message', (post: PortRequestPost) => {
     // All of a message's requests count as being served before the first is answered.
     if (Array.isArray(post)) {

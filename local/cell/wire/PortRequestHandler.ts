@@ -47,7 +47,7 @@ const EMPTY = new Uint8Array(0);
  * Posting adapts to the worker (see {@link send}): a request is posted at once while the worker has
  * none of ours to work on, and gathered while it has, to be posted with the others of this
  * event-loop turn in one message — when the worker answers everything before, or at the end of the
- * turn. `gather: false` posts every request at once.
+ * turn. Off by default (`gather: false`: every request at once): see `LocalCellOptions.gatherPortMessages`.
  */
 export class EmulatorPort implements RequestSender {
   private nextId = 1;
@@ -64,7 +64,7 @@ export class EmulatorPort implements RequestSender {
     private readonly port: MessagePort,
     options: { readonly gather?: boolean } = {},
   ) {
-    this.gather = options.gather ?? true;
+    this.gather = options.gather ?? false;
     port.on('message', (post: PortReplyPost) => {
       if (Array.isArray(post)) for (const reply of post) this.settle(reply);
       else this.settle(post as PortReplyMessage);

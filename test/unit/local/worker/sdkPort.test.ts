@@ -27,7 +27,7 @@ describe('the SDK port to the emulator worker', () => {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  const start = async (): Promise<RunningEmulators> => {
+  const start = async (gatherPortMessages = false): Promise<RunningEmulators> => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bems-sdk-port-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const emulators = await startEmulatorWorker({
@@ -41,6 +41,7 @@ describe('the SDK port to the emulator worker', () => {
         },
       ],
       quiet: true,
+      gatherPortMessages,
     });
     cleanups.push(() => emulators.stop());
     return emulators;
@@ -137,8 +138,8 @@ describe('the SDK port to the emulator worker', () => {
   });
 
   it('carries a burst of concurrent SDK calls in a few messages, every call answered once', async () => {
-    // Prepare: one call first, so that the burst is the SDK's steady state.
-    const emulators = await start();
+    // Prepare: gathering on (LocalCellOptions.gatherPortMessages); one call first, so that the burst is the SDK's steady state.
+    const emulators = await start(true);
     const sqs = new SQSClient({ ...base(emulators.snsSqsEndpoint), requestHandler: emulators.sdkPort.handler('sqs') });
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'burst' }));
     const posted = vi.spyOn(MessagePort.prototype, 'postMessage'); // counts; the real post still runs

@@ -27,7 +27,7 @@ const request = (id: number, path: string, extra: Partial<PortRequestMessage> = 
 });
 
 /** servePort on a fresh channel; `posts` gathers the messages the main thread's end receives. */
-function served(dispatch: SocketlessDispatch | undefined, options: { readonly gather?: boolean } = {}) {
+function served(dispatch: SocketlessDispatch | undefined, options: { readonly gather?: boolean } = { gather: true }) {
   const { port1: main, port2: worker } = new MessageChannel();
   channels.push(main, worker);
   servePort(worker, (service) => (service === 'sqs' ? dispatch : undefined), options);

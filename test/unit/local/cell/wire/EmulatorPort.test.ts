@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 /** An EmulatorPort on a fresh channel; `posts` records what it posted, in order. */
-function emulatorPort(options: { readonly gather?: boolean } = {}) {
+function emulatorPort(options: { readonly gather?: boolean } = { gather: true }) {
   const { port1, port2 } = new MessageChannel();
   channels.push(port1, port2);
   const posts: PortRequestPost[] = [];
