@@ -25,11 +25,15 @@ interface FlowResult {
   readonly httpClientRequests: number;
 }
 
-async function runFlow(transport: 'port' | 'http'): Promise<FlowResult> {
-  const { cell, dataDir } = await startTestCell(`bems-transport-${transport}-`, localCell(), { transport });
+async function runFlow(transport: 'port' | 'http', gatherPortMessages = false): Promise<FlowResult> {
+  const name = `${transport}${gatherPortMessages ? '-gathered' : ''}`;
+  const { cell, dataDir } = await startTestCell(`bems-transport-${name}-`, localCell(), {
+    transport,
+    gatherPortMessages,
+  });
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   cleanups.push(() => cell.stop());
-  const prefix = `TR-${transport}`;
+  const prefix = `TR-${name}`;
   const events = buildInvoiceRun({ invoices: 10, prefix, seed: 7 });
   let httpClientRequests = 0;
   const onRequest = (message: unknown) => {
@@ -68,9 +72,10 @@ describe('the local cell on either transport', () => {
     // Act
     const port = await runFlow('port');
     const http = await runFlow('http');
+    const gathered = await runFlow('port', true);
 
     // Assert
-    for (const run of [port, http]) {
+    for (const run of [port, http, gathered]) {
       expect(run.recorded).toBe(40);
       expect(run.counts).toMatchObject({
         'lambda:bems-local-ingest': 4,
@@ -97,6 +102,7 @@ describe('the local cell on either transport', () => {
     }
     // Over the port the handlers and pollers open no HTTP request at all; over HTTP every call is one.
     expect(port.httpClientRequests).toBe(0);
+    expect(gathered.httpClientRequests).toBe(0);
     // Over HTTP each of the handlers' SDK calls is a node:http request.
     const handlerCalls = Object.entries(http.counts)
       .filter(([action]) => /^(dynamodb:|eventbridge:PutEvents$|timestream:WriteRecords$|sns:)/.test(action))
@@ -106,5 +112,6 @@ describe('the local cell on either transport', () => {
     // EventBridge delivers each of the 4 PutEvents' entries to one inbox: as many SendMessageBatch.
     expect(port.counts['sqs:SendMessageBatch']).toBe(http.counts['sqs:SendMessageBatch']);
     expect(Object.keys(port.counts).sort()).toEqual(Object.keys(http.counts).sort());
+    expect(Object.keys(gathered.counts).sort()).toEqual(Object.keys(http.counts).sort());
   });
 });
