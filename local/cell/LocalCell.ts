@@ -150,6 +150,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
         quiet: options.quiet ?? false,
         logger: context.logger,
         gatewayEndpoint: gatewayServer.url,
+        gatherPortMessages: options.gatherPortMessages ?? false,
       },
       stops,
     );

@@ -43,6 +43,8 @@ export interface ServicesOptions {
   readonly logger: LocalLogger;
   /** The cell's AWS gateway: queue URLs and Timestream's discovered endpoint name it. */
   readonly gatewayEndpoint?: string;
+  /** `LocalCellOptions.gatherPortMessages`. */
+  readonly gatherPortMessages?: boolean;
 }
 
 /** The data directory, the emulators, the provisioned queues and topics and the read model. */
@@ -65,7 +67,7 @@ export interface CellServices {
 }
 
 export async function startServices(
-  { cell, topology, dataDir: requestedDataDir, quiet, logger, gatewayEndpoint }: ServicesOptions,
+  { cell, topology, dataDir: requestedDataDir, quiet, logger, gatewayEndpoint, gatherPortMessages }: ServicesOptions,
   stops: StopSequence,
 ): Promise<CellServices> {
   const dataDir = prepareDataDir(requestedDataDir);
@@ -92,6 +94,7 @@ export async function startServices(
       ],
       quiet,
       ...(gatewayEndpoint ? { gatewayEndpoint } : {}),
+      ...(gatherPortMessages ? { gatherPortMessages } : {}),
     },
     // The cell cannot work without its emulators: say so at once, and /health turns 503.
     (reason) => logger.error('the emulator thread (SNS/SQS, Timestream, Firehose, EventBridge) failed', { reason }),

@@ -159,7 +159,7 @@ try {
       firehose: () => firehose.dispatch,
       dynamodb: () => dynamodb.dispatch,
     };
-    servePort(options.sdkPort, (service) => routes[service]());
+    servePort(options.sdkPort, (service) => routes[service](), { gather: options.gatherPortMessages ?? false });
   }
   port.on('message', (request: EmulatorRequest) => {
     handle(request).then(

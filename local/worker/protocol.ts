@@ -24,6 +24,8 @@ export interface EmulatorWorkerData {
   readonly gatewayEndpoint?: string;
   /** Where the cell's own SDK clients send their requests without a socket (`portProtocol.ts`); transferred. */
   readonly sdkPort?: MessagePort;
+  /** Both ends of `sdkPort` gather messages while the other thread is busy (`EmulatorPort`, `servePort`). @default false */
+  readonly gatherPortMessages?: boolean;
   /** How port requests reach fauxqs (`fauxqsDispatch.ts`); for micro-benchmarks. @default 'router' */
   readonly fauxqsDispatch?: FauxqsDispatchMode;
 }

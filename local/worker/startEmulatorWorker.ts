@@ -135,7 +135,7 @@ export async function startEmulatorWorker(
       transferList: [sdk.port2],
     },
   );
-  const sdkPort = new EmulatorPort(sdk.port1);
+  const sdkPort = new EmulatorPort(sdk.port1, { gather: data.gatherPortMessages ?? false });
   const ready = await whenReady(worker).catch((error: unknown) => {
     sdk.port1.close();
     throw error;

@@ -1,6 +1,13 @@
 import type { MessagePort } from 'node:worker_threads';
 import { connectionRefused } from '../../http/socketless.ts';
-import type { PortReplyMessage, PortRequestMessage, PortService } from '../../worker/portProtocol.ts';
+import { endOfTurn } from '../../worker/endOfTurn.ts';
+import type {
+  PortReplyMessage,
+  PortReplyPost,
+  PortRequestMessage,
+  PortRequestPost,
+  PortService,
+} from '../../worker/portProtocol.ts';
 import type { SdkHandlerOptions, SdkHttpRequest, SdkHttpResponse } from './sdkHttp.ts';
 import { abortError, pathOf, timeoutError } from './sdkHttp.ts';
 
@@ -10,6 +17,8 @@ interface Pending {
   readonly timer: NodeJS.Timeout | undefined;
   readonly onAbort: (() => void) | undefined;
   readonly abortSignal: SdkHandlerOptions['abortSignal'];
+  /** Posted and counted in {@link EmulatorPort.working} (not a long poll) until it is settled. */
+  working: boolean;
 }
 
 /** Where a {@link PortRequestHandler} sends: the port to the worker, or an emulator on the same thread. */
@@ -34,14 +43,32 @@ const EMPTY = new Uint8Array(0);
  * Failures look like network errors, which the AWS SDK retries: once the worker is gone (the port
  * closed, or {@link fail} called) every pending and later request rejects with `ECONNREFUSED`;
  * a request without an answer within its `requestTimeout` rejects with a `TimeoutError`.
+ *
+ * Posting adapts to the worker (see {@link send}): a request is posted at once while the worker has
+ * none of ours to work on, and gathered while it has, to be posted with the others of this
+ * event-loop turn in one message — when the worker answers everything before, or at the end of the
+ * turn. Off by default (`gather: false`: every request at once): see `LocalCellOptions.gatherPortMessages`.
  */
 export class EmulatorPort implements RequestSender {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private failure: string | undefined;
+  /** Requests posted and not answered, long polls aside: while above 0 the worker is busy with ours. */
+  private working = 0;
+  /** Requests held while the worker is busy; {@link flush} posts them together. */
+  private outbox: PortRequestMessage[] = [];
+  private readonly flushAtEndOfTurn = endOfTurn(() => this.flush());
+  private readonly gather: boolean;
 
-  constructor(private readonly port: MessagePort) {
-    port.on('message', (reply: PortReplyMessage) => this.settle(reply));
+  constructor(
+    private readonly port: MessagePort,
+    options: { readonly gather?: boolean } = {},
+  ) {
+    this.gather = options.gather ?? false;
+    port.on('message', (post: PortReplyPost) => {
+      if (Array.isArray(post)) for (const reply of post) this.settle(reply);
+      else this.settle(post as PortReplyMessage);
+    });
     port.on('close', () => this.fail('the port to the emulator thread closed'));
     // Idle, the port keeps no process alive; a request in flight does (as a socket would).
     port.unref();
@@ -55,6 +82,7 @@ export class EmulatorPort implements RequestSender {
   /** From now on every request fails as a refused connection; pending ones too. */
   fail(reason: string): void {
     this.failure ??= reason;
+    this.outbox = [];
     for (const [id, waiter] of this.pending) this.finish(id, waiter)?.reject(refused(reason));
   }
 
@@ -78,10 +106,49 @@ export class EmulatorPort implements RequestSender {
           : undefined;
       if (onAbort) (abortSignal as AbortSignal).addEventListener('abort', onAbort, { once: true });
       if (this.pending.size === 0) this.port.ref();
-      this.pending.set(id, { resolve, reject, timer, onAbort, abortSignal });
-      const { body } = request;
-      this.port.postMessage({ ...request, id, service } satisfies PortRequestMessage, [body.buffer as ArrayBuffer]);
+      this.pending.set(id, { resolve, reject, timer, onAbort, abortSignal, working: false });
+      const message: PortRequestMessage = { ...request, id, service };
+      if (this.gather && (this.working > 0 || this.outbox.length > 0)) this.hold(message);
+      else this.post(message);
     });
+  }
+
+  /**
+   * Keeps a request for {@link flush}: the worker is busy with earlier ones, so a message now would
+   * cost the posting (and the worker's handling of one more message) without starting it sooner.
+   * Posting once per turn regardless (downcpu's b32c9b8) saved CPU on a loaded host but lost rate
+   * on a quiet one, where an idle worker waited for the end of each turn (docs/PERFORMANCE.md).
+   */
+  private hold(message: PortRequestMessage): void {
+    this.outbox.push(message);
+    this.flushAtEndOfTurn();
+  }
+
+  /** Posts the held requests in one message (one alone as itself); one settled meanwhile is not sent. */
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    const held = this.outbox.filter((message) => this.pending.has(message.id));
+    this.outbox = [];
+    if (held.length === 1) this.post(held[0]!);
+    else if (held.length > 1) {
+      for (const message of held) this.count(message);
+      const post: PortRequestPost = held;
+      this.port.postMessage(
+        post,
+        held.map((message) => message.body.buffer as ArrayBuffer),
+      );
+    }
+  }
+
+  private post(message: PortRequestMessage): void {
+    this.count(message);
+    this.port.postMessage(message, [message.body.buffer as ArrayBuffer]);
+  }
+
+  private count(message: PortRequestMessage): void {
+    if (message.longPoll) return;
+    this.pending.get(message.id)!.working = true;
+    this.working += 1;
   }
 
   private settle(reply: PortReplyMessage): void {
@@ -102,6 +169,12 @@ export class EmulatorPort implements RequestSender {
     if (waiter.timer) clearTimeout(waiter.timer);
     if (waiter.onAbort) (waiter.abortSignal as AbortSignal).removeEventListener('abort', waiter.onAbort);
     if (this.pending.size === 0) this.port.unref();
+    if (waiter.working) {
+      waiter.working = false;
+      this.working -= 1;
+      // The worker has answered all of ours: what is held would only wait for the end of the turn.
+      if (this.working === 0) this.flush();
+    }
     return waiter;
   }
 }
@@ -130,7 +203,10 @@ export class PortRequestHandler {
     const headers: Record<string, string> = {};
     for (const name in sdkRequest.headers) headers[name.toLowerCase()] = sdkRequest.headers[name]!;
     const timeoutMs = options.requestTimeout ?? this.config.requestTimeout;
-    const request = { method: sdkRequest.method, path: pathOf(sdkRequest), headers, body };
+    const path = pathOf(sdkRequest);
+    const request = options.longPoll
+      ? { method: sdkRequest.method, path, headers, body, longPoll: true as const }
+      : { method: sdkRequest.method, path, headers, body };
     return this.sender.send(this.service, request, timeoutMs, options.abortSignal).then((response) => ({ response }));
   }
 

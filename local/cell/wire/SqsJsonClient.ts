@@ -137,7 +137,7 @@ export class SqsJsonClient implements SqsMessaging {
         },
         body: payload,
       },
-      { requestTimeout: waitMs + this.timeoutMs },
+      { requestTimeout: waitMs + this.timeoutMs, longPoll: waitMs > 0 },
     );
     const status = response.statusCode;
     const { body: bytes } = response;

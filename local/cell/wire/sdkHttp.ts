@@ -28,6 +28,8 @@ export interface SdkHttpResponse {
 export interface SdkHandlerOptions {
   readonly abortSignal?: AbortSignal | { readonly aborted: boolean };
   readonly requestTimeout?: number;
+  /** The server may hold the answer for a while (an SQS long poll); only the port reads it (`portProtocol.ts`). */
+  readonly longPoll?: boolean;
 }
 
 /** Errors Node raises when a socket times out; the SDK retries a `TimeoutError` as transient. */

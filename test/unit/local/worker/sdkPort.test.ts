@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, MessagePort } from 'node:worker_threads';
 import { EventBridgeClient, PutEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { timestreamWriteClientConfig } from '../../../../handlers/shared/awsClientConfig.ts';
 import { loopbackSdkClientConfig } from '../../../../local/cell/wire/loopbackSdkClientConfig.ts';
 import { EmulatorPort } from '../../../../local/cell/wire/PortRequestHandler.ts';
@@ -27,7 +27,7 @@ describe('the SDK port to the emulator worker', () => {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  const start = async (): Promise<RunningEmulators> => {
+  const start = async (gatherPortMessages = false): Promise<RunningEmulators> => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bems-sdk-port-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const emulators = await startEmulatorWorker({
@@ -41,6 +41,7 @@ describe('the SDK port to the emulator worker', () => {
         },
       ],
       quiet: true,
+      gatherPortMessages,
     });
     cleanups.push(() => emulators.stop());
     return emulators;
@@ -134,6 +135,29 @@ describe('the SDK port to the emulator worker', () => {
     expect(counts.timestream).toMatchObject({ WriteRecords: 1 });
     // The bus does not exist: the emulator's error answer arrives as the SDK's exception class.
     expect(missingBus).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('carries a burst of concurrent SDK calls in a few messages, every call answered once', async () => {
+    // Prepare: gathering on (LocalCellOptions.gatherPortMessages); one call first, so that the burst is the SDK's steady state.
+    const emulators = await start(true);
+    const sqs = new SQSClient({ ...base(emulators.snsSqsEndpoint), requestHandler: emulators.sdkPort.handler('sqs') });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'burst' }));
+    const posted = vi.spyOn(MessagePort.prototype, 'postMessage'); // counts; the real post still runs
+
+    // Act
+    let posts = 0;
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }))),
+    ).finally(() => {
+      posts = posted.mock.calls.length;
+      posted.mockRestore();
+    });
+
+    // Assert: each its own message id; the first went alone, most of the others together.
+    expect(new Set(sent.map((output) => output.MessageId)).size).toBe(50);
+    expect((await emulators.requestCounts()).snsSqs).toMatchObject({ 'sqs:SendMessage': 50 });
+    expect(posts).toBeGreaterThan(0);
+    expect(posts).toBeLessThanOrEqual(10);
   });
 
   it('applies injected faults and answers AWS errors as the SDK exceptions', async () => {
