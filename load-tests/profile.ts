@@ -3,12 +3,14 @@
  * prints, every interval, the records written per second, the process CPU and the event-loop
  * utilisation (ELU), plus the emulators' request counts per action at the end.
  *
- *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--idempotency off] [--transport port|http] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--idempotency off] [--transport port|http] [--gather on|off] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
  *
  * `--transport` is how the cell's handlers and pollers reach the emulator thread (`LocalCellOptions.transport`,
  * default `port`); `load-tests/compareTransports.ts` runs both alternately and compares them.
  * `--idempotency off` starts the cell without ingest's idempotency check, so what the profile shows
  * is the pipeline downstream of ingest (EventBridge, SNS/SQS, Timestream, the pollers).
+ * `--gather on` turns on adaptive gathering of the port's messages (`LocalCellOptions.gatherPortMessages`,
+ * off by default: docs/PERFORMANCE.md, "Adaptive posting on the SDK port").
  *
  * `--cpu-profile` records a V8 CPU profile of the cell's process from the first request until the
  * last record (start-up excluded); open it in Chrome DevTools or summarise it with
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     batching: { type: 'string', default: 'on' },
     transport: { type: 'string', default: 'port' },
     idempotency: { type: 'string', default: 'on' },
+    gather: { type: 'string', default: 'off' },
     'interval-s': { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
     'cpu-profile': { type: 'string' },
@@ -45,6 +48,7 @@ const { values } = parseArgs({
 const events = Number(values.events);
 const transport = values.transport;
 if (transport !== 'port' && transport !== 'http') throw new Error(`--transport must be port or http, got ${transport}`);
+if (values.gather !== 'on' && values.gather !== 'off') throw new Error(`--gather must be on or off, got ${values.gather}`);
 const intervalMs = Number(values['interval-s']) * 1000;
 const work = mkdtempSync(join(tmpdir(), 'bems-profile-'));
 const cell = await startLocalCell({
@@ -54,6 +58,7 @@ const cell = await startLocalCell({
   batching: values.batching !== 'off',
   transport,
   idempotency: values.idempotency !== 'off',
+  gatherPortMessages: values.gather === 'on',
 });
 const runId = `prof${process.pid}`;
 const session = values['cpu-profile'] ? new Session() : undefined;
