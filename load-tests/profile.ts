@@ -48,7 +48,8 @@ const { values } = parseArgs({
 const events = Number(values.events);
 const transport = values.transport;
 if (transport !== 'port' && transport !== 'http') throw new Error(`--transport must be port or http, got ${transport}`);
-if (values.gather !== 'on' && values.gather !== 'off') throw new Error(`--gather must be on or off, got ${values.gather}`);
+if (values.gather !== 'on' && values.gather !== 'off')
+  throw new Error(`--gather must be on or off, got ${values.gather}`);
 const intervalMs = Number(values['interval-s']) * 1000;
 const work = mkdtempSync(join(tmpdir(), 'bems-profile-'));
 const cell = await startLocalCell({
