@@ -24,6 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCell } from '../local/cell/LocalCell.ts';
+import { type HeapTrimStats, heapTrimStats } from '../local/worker/index.ts';
 import { formatNumber, formatTable } from '../ops/formatTable.ts';
 import { readAcceptedLog } from './acceptedLog.ts';
 import { ROOT } from './bench/benchOptions.ts';
@@ -159,6 +160,8 @@ try {
       max: Math.max(...cellMiB.filter((_, i) => (samples[i]?.atS ?? 0) <= endS)),
     },
     memory,
+    // The main thread's heap trimmer (local/worker/heapTrimmer.ts): how often it gave pages back.
+    mainThreadHeapTrims: heapTrimStats(),
     recordsInRun,
     // The cell's CPU (every thread of this process; the load generator is a child process) per event
     // recorded after the warm-up: what a smaller young generation or fewer malloc arenas cost.
@@ -208,6 +211,7 @@ function printSummary(r: {
   };
   files: { name: string; bytesAfterWarmUp: number; bytesAtEnd: number; bytesPer1000Events: number }[];
   memory: readonly SeriesGrowth[];
+  mainThreadHeapTrims: HeapTrimStats;
   passed: boolean;
 }): void {
   const mb = (n: number) => formatNumber(n / 2 ** 20, 1);
@@ -222,6 +226,11 @@ function printSummary(r: {
       `(${percent(r.rssMiB.growth)}, limit ±${MAX_GROWTH * 100}%), peak ${formatNumber(r.rssMiB.max, 0)} MiB; ` +
       `second half of the run ${formatNumber(r.rssMiB.midRun, 0)} → ${formatNumber(r.rssMiB.atEnd, 0)} MiB (${percent(r.rssMiB.secondHalfGrowth)}); ` +
       `since the first minute ${formatNumber(r.rssMiB.afterFirstMinute, 0)} → ${formatNumber(r.rssMiB.atEnd, 0)} MiB (${percent(r.rssMiB.growthSinceFirstMinute)})`,
+  );
+  const trims = r.mainThreadHeapTrims;
+  console.log(
+    `main thread's heap trimmer: ${trims.trims} trim(s), ~${formatNumber(trims.pooledMiB, 0)} MiB given back, ` +
+      `${formatNumber(trims.pauseMs, 0)} ms of pauses`,
   );
   console.log(
     formatTable(

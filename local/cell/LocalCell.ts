@@ -7,7 +7,7 @@ import type { FirehoseFault } from '../firehose/index.ts';
 import { startGateway } from '../gateway/index.ts';
 import type { ProvisionedTopology } from '../sns-sqs/index.ts';
 import type { TimestreamFault } from '../timestream/index.ts';
-import type { EventLoopUtilization, LocalArchive } from '../worker/index.ts';
+import { type EventLoopUtilization, type LocalArchive, retainHeapTrimmer } from '../worker/index.ts';
 import { type LocalAnalyticsStore, withAnalyticsStore } from './analyticsStore.ts';
 import { archiveCountRoute } from './api/archiveCountRoute.ts';
 import { detachedBindings } from './api/front/startApiFront.ts';
@@ -140,6 +140,7 @@ export async function startLocalCell(options: LocalCellOptions): Promise<Running
   const stops = new StopSequence(
     async () => void (await Promise.all([api.stop().finally(() => admission.stop()), gatewayServer.stop()])),
   );
+  stops.push(retainHeapTrimmer()); // emptied heap pages back to the OS (workers: startTsWorker)
   const lifecycle = { state: 'starting' as CellState };
   try {
     const services = await startServices(

@@ -1,3 +1,4 @@
+export { type HeapTrimStats, heapTrimStats, retainHeapTrimmer } from './heapTrimmer.ts';
 export type { EmulatorRequestCounts, EmulatorWorkerData, EventBridgeStatus } from './protocol.ts';
 export {
   type EventLoopUtilization,

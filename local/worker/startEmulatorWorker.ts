@@ -83,11 +83,14 @@ const STOP_TIMEOUT_MS = 30_000;
  * The worker runs TypeScript modules, which plain Node cannot load (they use syntax beyond type
  * stripping), so it first registers tsx's loader — the same one that runs the cell itself. An eval
  * worker with no inherited `execArgv` starts the same way under `tsx`, `vitest` or a plain import.
+ * Then it starts the thread's heap trimmer (`heapTrimmer.ts`), for the life of the thread.
  */
 const BOOTSTRAP = `
 const { workerData } = await import('node:worker_threads');
 const { register } = await import(workerData.tsxApi);
 register();
+const { retainHeapTrimmer } = await import(workerData.heapTrimmer);
+retainHeapTrimmer();
 await import(workerData.entry);
 `;
 
@@ -95,7 +98,7 @@ await import(workerData.entry);
  * A worker thread running the TypeScript module `entry`, with `data` (and what the bootstrap needs) as
  * its `workerData`; `transferList` moves the ports `data` carries, `name` labels the thread (the
  * soak's memory breakdown reports heaps by thread name). Its young generation is bounded
- * (`heapSizing.ts`).
+ * (`heapSizing.ts`) and its emptied heap pages are given back (`heapTrimmer.ts`).
  */
 export function startTsWorker(
   entry: URL,
@@ -107,7 +110,12 @@ export function startTsWorker(
     name: options.name,
     execArgv: [],
     resourceLimits: WORKER_RESOURCE_LIMITS,
-    workerData: { ...data, tsxApi: import.meta.resolve('tsx/esm/api'), entry: entry.href },
+    workerData: {
+      ...data,
+      tsxApi: import.meta.resolve('tsx/esm/api'),
+      heapTrimmer: new URL('./heapTrimmer.ts', import.meta.url).href,
+      entry: entry.href,
+    },
     transferList: options.transferList ?? [],
   });
 }
