@@ -159,3 +159,49 @@ describe('batched claims', () => {
     expect(await idempotency.claim(event(), 1)).toMatchObject({ kind: 'unavailable' });
   });
 });
+
+describe('claims and settlements of concurrent requests', () => {
+  /**
+   * Runs `work` for each of `count` messages posted together on one MessagePort: Node delivers them
+   * in one drain, with a microtask checkpoint after each — as requests resume in the local cell when
+   * the SDK port's answers they wait for arrive together.
+   */
+  const onMessagesOfOneDrain = <T>(count: number, work: (i: number) => Promise<T>): Promise<T[]> => {
+    const { port1, port2 } = new MessageChannel();
+    const started: Promise<T>[] = [];
+    return new Promise((resolve, reject) => {
+      port2.on('message', (i: number) => {
+        started.push(work(i));
+        if (started.length < count) return;
+        port2.close();
+        Promise.all(started).then(resolve, reject);
+      });
+      for (let i = 0; i < count; i++) port1.postMessage(i);
+    });
+  };
+
+  it('sends the claims, then the settling writes, of requests resumed in one turn as one call each', async () => {
+    // Prepare
+    const { dynamo, idempotency, sent } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake((input: { Statements: unknown[] }) => ({
+      Responses: input.Statements.map(() => ({ TableName: TABLE })),
+    }));
+    dynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+    const requests = [
+      [event(), event()],
+      [event(), event(), event()],
+    ];
+
+    // Act
+    const claims = await onMessagesOfOneDrain(2, (i) =>
+      Promise.all(requests[i]!.map((e) => idempotency.claim(e, 30_000))),
+    );
+    await onMessagesOfOneDrain(2, (i) => Promise.all(requests[i]!.map((e) => idempotency.complete(e, outcome(e)))));
+
+    // Assess
+    expect(claims.flat().map((c) => c.kind)).toEqual(['new', 'new', 'new', 'new', 'new']);
+    const calls = dynamo.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.Statements ?? []);
+    expect(calls.map((c) => c.length)).toEqual([5]);
+    expect(sent().map((r) => r.length)).toEqual([5]);
+  });
+});
