@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import {
   BatchExecuteStatementCommand,
   type BatchStatementRequest,
