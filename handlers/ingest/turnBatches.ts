@@ -7,8 +7,10 @@
  * microtask checkpoint: concurrent requests resume in the same turn when the answers they wait for
  * arrive together (one drain of the SDK port's messages, one socket read), and each callback ends in
  * a microtask checkpoint, so a microtask flush sent every request's claims and settling writes as
- * calls of their own. Nothing else runs between the poll phase and the check phase, so a lone
- * request's call leaves as early as before; a Lambda invocation (one request) makes the same calls.
+ * calls of their own. The check phase follows the turn's I/O callbacks without waiting for a timer
+ * (queued from the check phase itself, the batch leaves in the next turn's, which does not block
+ * either), so a lone request's call is not held back; a Lambda invocation (one request) makes the
+ * same calls as before.
  */
 export interface Keyed {
   readonly itemKey: string;
