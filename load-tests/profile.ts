@@ -4,6 +4,7 @@
  * utilisation (ELU), plus the emulators' request counts per action at the end.
  *
  *   npx tsx load-tests/profile.ts --events 5000 [--batching off] [--idempotency off] [--transport port|http] [--gather on|off] [--interval-s 2] [--cpu-profile /tmp/cell.cpuprofile]
+ *                                 [--warm-events 0] [--prefill-idempotency 0]
  *
  * `--transport` is how the cell's handlers and pollers reach the emulator thread (`LocalCellOptions.transport`,
  * default `port`); `load-tests/compareTransports.ts` runs both alternately and compares them.
@@ -11,6 +12,12 @@
  * is the pipeline downstream of ingest (EventBridge, SNS/SQS, Timestream, the pollers).
  * `--gather on` turns on adaptive gathering of the port's messages (`LocalCellOptions.gatherPortMessages`,
  * off by default: docs/PERFORMANCE.md, "Adaptive posting on the SDK port").
+ *
+ * `--warm-events N` first sends N events (not measured) and waits until they are recorded, so the
+ * measured burst meets stores that already hold data, as the bench's burst does after its sustained
+ * phase (~120,000 events); `--prefill-idempotency N` writes N COMPLETED idempotency records straight
+ * into the cell's idempotency table (`micro/idempotencyRecords.ts`) before the burst: the DynamoDB
+ * table's size alone, without the other stores'.
  *
  * `--cpu-profile` records a V8 CPU profile of the cell's process from the first request until the
  * last record (start-up excluded); open it in Chrome DevTools or summarise it with
@@ -29,7 +36,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalCell } from '../local/cell/LocalCell.ts';
+import { prefillIdempotencyRecords } from './micro/idempotencyRecords.ts';
 import { writtenBytes } from './micro/writtenBytes.ts';
 import { runLoadInChild } from './runLoadInChild.ts';
 
@@ -43,6 +52,8 @@ const { values } = parseArgs({
     'interval-s': { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
     'cpu-profile': { type: 'string' },
+    'warm-events': { type: 'string', default: '0' },
+    'prefill-idempotency': { type: 'string', default: '0' },
   },
 });
 const events = Number(values.events);
@@ -62,6 +73,7 @@ const cell = await startLocalCell({
   gatherPortMessages: values.gather === 'on',
 });
 const runId = `prof${process.pid}`;
+await warmUp(Number(values['warm-events']), Number(values['prefill-idempotency']));
 const session = values['cpu-profile'] ? new Session() : undefined;
 if (session) {
   session.connect();
@@ -140,3 +152,42 @@ for (const [action, count] of Object.entries(await cell.requestCountsByAction())
 await cell.stop();
 rmSync(work, { recursive: true, force: true });
 process.exit(0);
+
+/** Data in the stores before the measured burst: events through the cell, or idempotency records. */
+async function warmUp(warmEvents: number, idempotencyRecords: number): Promise<void> {
+  if (!Number.isInteger(warmEvents) || warmEvents < 0) throw new Error('--warm-events must be a whole number');
+  if (!Number.isInteger(idempotencyRecords) || idempotencyRecords < 0)
+    throw new Error('--prefill-idempotency must be a whole number');
+  if (idempotencyRecords > 0) {
+    if (!cell.endpoints.dynamodb) throw new Error("--prefill-idempotency needs the cell's DynamoDB emulator");
+    const client = new DynamoDBClient({
+      endpoint: cell.endpoints.dynamodb,
+      region: cell.cell.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const started = performance.now();
+    await prefillIdempotencyRecords(client, cell.topology.idempotencyTable, idempotencyRecords);
+    client.destroy();
+    console.log(
+      `prefilled ${idempotencyRecords} idempotency records in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  if (warmEvents > 0) {
+    const warmId = `warm${process.pid}`;
+    const started = performance.now();
+    const warm = await runLoadInChild({
+      url: cell.apiUrl,
+      apiKey: cell.apiKey,
+      mode: 'burst',
+      totalEvents: warmEvents,
+      concurrency: Number(values.concurrency),
+      batchSize: 10,
+      runId: warmId,
+    });
+    while (cell.readModel.countByInvoicePrefix(`LT-${warmId}-`) < warm.eventsAccepted)
+      await new Promise((r) => setTimeout(r, 500));
+    console.log(
+      `warm-up: ${warm.eventsAccepted} events recorded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+}

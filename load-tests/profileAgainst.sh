@@ -23,7 +23,7 @@ trap 'rm -rf "$scratch"' EXIT
 git archive "$rev" | tar -x -C "$scratch"
 ln -s "$root/node_modules" "$scratch/node_modules"
 cp "$root/load-tests/profile.ts" "$scratch/load-tests/profile.ts"
-mkdir -p "$scratch/load-tests/micro" && cp "$root/load-tests/micro/writtenBytes.ts" "$scratch/load-tests/micro/writtenBytes.ts"
+mkdir -p "$scratch/load-tests/micro" && cp "$root"/load-tests/micro/{writtenBytes.ts,idempotencyRecords.ts} "$scratch/load-tests/micro/"
 
 run() { # <label> <dir> -> "label cpu_ms_per_event events_per_s"
   local out

@@ -64,6 +64,8 @@ export class BatchedClaims {
   readonly #insertInto: string;
   readonly #waitsMs: readonly number[];
   readonly #batches = new TurnBatches<PendingClaim>(MAX_STATEMENTS, (batch) => this.#send(batch));
+  /** Statement texts by the record's attribute names (see `#insertOf`). */
+  readonly #inserts = new Map<string, string>();
 
   constructor(options: BatchedClaimsOptions) {
     this.#client = options.client;
@@ -74,11 +76,23 @@ export class BatchedClaims {
   /** Inserts `item` unless its key exists; `itemKey` is its partition key's value. */
   claim(itemKey: string, item: Record<string, AttributeValue>): Promise<ClaimResult> {
     const names = Object.keys(item);
-    const statement = {
-      Statement: `${this.#insertInto}{${names.map((name) => `${singleQuoted(name)}: ?`).join(', ')}}`,
-      Parameters: names.map((name) => item[name]!),
-    };
+    const statement = { Statement: this.#insertOf(names), Parameters: names.map((name) => item[name]!) };
     return new Promise((resolve, reject) => this.#batches.push({ itemKey, statement, settle: { resolve, reject } }));
+  }
+
+  /**
+   * The INSERT of a record with these attributes, built once per list of names: a claim's record has
+   * one of a few (with or without the in-progress expiry and the payload hash), and every claim of a
+   * request would otherwise quote and join the same names again.
+   */
+  #insertOf(names: readonly string[]): string {
+    const key = names.join('\u0000');
+    let text = this.#inserts.get(key);
+    if (text === undefined) {
+      text = `${this.#insertInto}{${names.map((name) => `${singleQuoted(name)}: ?`).join(', ')}}`;
+      this.#inserts.set(key, text);
+    }
+    return text;
   }
 
   async #send(batch: readonly PendingClaim[]): Promise<void> {

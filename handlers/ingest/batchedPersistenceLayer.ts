@@ -106,6 +106,15 @@ export class BatchedPersistenceLayer extends DynamoDBPersistenceLayer {
     return key;
   }
 
+  /**
+   * The record's key as Powertools' `getKey` builds it for a table without a sort key (this layer
+   * never sets one): `marshall` of `{ id: key }` is `{ id: { S: key } }`, without `marshall`'s walk of a
+   * throwaway object on every claim, settlement and read.
+   */
+  protected override getKey(idempotencyKey: string): Record<string, AttributeValue> {
+    return { [RECORD_ATTRIBUTES.keyAttr]: { S: idempotencyKey } };
+  }
+
   override configure(options: Parameters<DynamoDBPersistenceLayer['configure']>[0]): void {
     super.configure(options);
     this.#localCache ??= options?.config.useLocalCache ?? false;

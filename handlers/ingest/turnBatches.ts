@@ -2,6 +2,15 @@
  * Gathers what is queued in one turn of the event loop and hands it on as batches: at most `max`
  * per batch, and an item key at most once per batch (DynamoDB refuses a call naming a key twice, and
  * two claims of one key must race as two calls so that exactly one wins).
+ *
+ * The batch leaves at `setImmediate`, after the I/O callbacks of the loop's turn, not at the first
+ * microtask checkpoint: concurrent requests resume in the same turn when the answers they wait for
+ * arrive together (one drain of the SDK port's messages, one socket read), and each callback ends in
+ * a microtask checkpoint, so a microtask flush sent every request's claims and settling writes as
+ * calls of their own. The check phase follows the turn's I/O callbacks without waiting for a timer
+ * (queued from the check phase itself, the batch leaves in the next turn's, which does not block
+ * either), so a lone request's call is not held back; a Lambda invocation (one request) makes the
+ * same calls as before.
  */
 export interface Keyed {
   readonly itemKey: string;
@@ -16,7 +25,7 @@ export class TurnBatches<T extends Keyed> {
   ) {}
 
   push(item: T): void {
-    if (this.#pending.length === 0) queueMicrotask(() => this.#flush());
+    if (this.#pending.length === 0) setImmediate(() => this.#flush());
     this.#pending.push(item);
   }
 

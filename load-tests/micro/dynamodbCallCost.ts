@@ -6,7 +6,13 @@
  * same four-placeholder condition on every call) on new keys, and again on the same keys (the
  * condition fails and the item comes back). With `--base` absent only this tree is measured.
  *
- *   npx tsx load-tests/micro/dynamodbCallCost.ts [--base /work/main] [--calls 2000] [--rounds 3]
+ *   npx tsx load-tests/micro/dynamodbCallCost.ts [--base /work/main] [--calls 2000] [--rounds 3] [--protocol powertools|batched]
+ *                                                [--prefill 0] [--keys hashed|sequential]
+ *
+ * `--prefill N` first writes N COMPLETED records into each side's table, as the bench's cell holds
+ * ~140,000 by its burst (`idempotencyRecords.ts`). `--keys hashed` (the default) keys the measured
+ * records as the ingest handler does — the base64 SHA-256 of an eventId, so consecutive claims land
+ * on random pages of the key index; `sequential` keeps the short ordered ids of earlier runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,14 +26,20 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { benchFlags } from './benchFlags.ts';
+import { prefillIdempotencyRecords, recordKeyOf } from './idempotencyRecords.ts';
 import { writtenBytes } from './writtenBytes.ts';
 
-const { base, calls, rounds, protocol } = benchFlags({
+const { base, calls, rounds, protocol, prefill, keys } = benchFlags({
   base: undefined,
   calls: 2000,
   rounds: 3,
   protocol: 'powertools',
+  prefill: 0,
+  keys: 'hashed',
 });
+if (keys !== 'hashed' && keys !== 'sequential') throw new Error(`--keys must be hashed or sequential, got ${keys}`);
+/** A measured record's key: as the ingest handler keys it, or a short ordered id. */
+const idOf = (name: string) => (keys === 'hashed' ? recordKeyOf(name) : name);
 if (protocol !== 'powertools' && protocol !== 'batched') {
   throw new Error(`--protocol must be powertools or batched, got ${protocol}`);
 }
@@ -132,7 +144,7 @@ function batchedSettlement(ids: readonly string[]): BatchWriteItemCommand {
 /** CPU µs per event of the batched protocol, 8 requests of 10 in flight; `again`: the keys are taken. */
 async function measureBatched(side: Side, round: number, again: boolean): Promise<number> {
   const requests = Array.from({ length: Math.ceil(calls / BATCH) }, (_, r) =>
-    Array.from({ length: BATCH }, (_, i) => `b${round}-${r * BATCH + i}`),
+    Array.from({ length: BATCH }, (_, i) => idOf(`b${round}-${r * BATCH + i}`)),
   );
   const cpu = process.cpuUsage();
   const written = writtenBytes();
@@ -160,7 +172,7 @@ const bytesTaken: number[] = [];
 /** CPU µs per call of `count` claims 8 at a time; `again` repeats keys so the condition fails. */
 async function measure(side: Side, round: number, again: boolean): Promise<number> {
   if (protocol === 'batched') return measureBatched(side, round, again);
-  const ids = Array.from({ length: calls }, (_, i) => `r${round}-${i}`);
+  const ids = Array.from({ length: calls }, (_, i) => idOf(`r${round}-${i}`));
   const cpu = process.cpuUsage();
   let next = 0;
   const worker = async () => {
@@ -181,6 +193,7 @@ const sides = [await startSide('this tree', resolve(import.meta.dirname, '../..'
 if (base) sides.unshift(await startSide(`base (${base})`, base));
 try {
   const results = new Map(sides.map((s) => [s.name, { fresh: [] as number[], taken: [] as number[] }]));
+  for (const side of sides) await prefillIdempotencyRecords(side.client, TABLE, prefill);
   for (const side of sides) await measure(side, -1, false); // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
@@ -190,7 +203,7 @@ try {
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(
-    `DynamoDB emulator, ${calls} claims × ${rounds} rounds (${protocol}), load average ${loadavg()[0]!.toFixed(2)}`,
+    `DynamoDB emulator, ${calls} claims × ${rounds} rounds (${protocol}, ${keys} keys, ${prefill} records before), load average ${loadavg()[0]!.toFixed(2)}`,
   );
   const what = protocol === 'batched' ? 'per event: claim + settlement (new key)' : 'per claim (new key)';
   console.log(`| emulator | CPU µs ${what} | CPU µs per claim (key taken) |`);

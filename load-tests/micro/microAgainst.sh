@@ -32,7 +32,7 @@ ln -s "$root/node_modules" "$scratch/node_modules"
 mkdir -p "$scratch/$(dirname "$micro")"
 cp "$root/$micro" "$scratch/$micro"
 # The micros' own helpers, as in this checkout.
-for helper in benchFlags.ts writtenBytes.ts; do cp "$root/load-tests/micro/$helper" "$scratch/load-tests/micro/$helper"; done
+for helper in benchFlags.ts writtenBytes.ts idempotencyRecords.ts; do cp "$root/load-tests/micro/$helper" "$scratch/load-tests/micro/$helper"; done
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 lines=()

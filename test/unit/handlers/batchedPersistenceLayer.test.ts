@@ -1,3 +1,5 @@
+import { MessageChannel } from 'node:worker_threads';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import {
   BatchExecuteStatementCommand,
   type BatchStatementRequest,
@@ -8,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { BatchedPersistenceLayer, RECORD_ATTRIBUTES } from '../../../handlers/ingest/batchedPersistenceLayer.ts';
 import { EventIdempotency } from '../../../handlers/ingest/EventIdempotency.ts';
 import { buildInvoiceEvent } from '../../helpers/invoiceEvents.ts';
 
@@ -157,5 +160,84 @@ describe('batched claims', () => {
     const { dynamo, idempotency } = setup();
     dynamo.on(BatchExecuteStatementCommand).rejects(new Error('socket hang up'));
     expect(await idempotency.claim(event(), 1)).toMatchObject({ kind: 'unavailable' });
+  });
+});
+
+describe('claims and settlements of concurrent requests', () => {
+  /**
+   * Runs `work` for each of `count` messages posted together on one MessagePort: Node delivers them
+   * in one drain, with a microtask checkpoint after each — as requests resume in the local cell when
+   * the SDK port's answers they wait for arrive together.
+   */
+  const onMessagesOfOneDrain = <T>(count: number, work: (i: number) => Promise<T>): Promise<T[]> => {
+    const { port1, port2 } = new MessageChannel();
+    const started: Promise<T>[] = [];
+    return new Promise((resolve, reject) => {
+      port2.on('message', (i: number) => {
+        started.push(work(i));
+        if (started.length < count) return;
+        port2.close();
+        Promise.all(started).then(resolve, reject);
+      });
+      for (let i = 0; i < count; i++) port1.postMessage(i);
+    });
+  };
+
+  it('sends the claims, then the settling writes, of requests resumed in one turn as one call each', async () => {
+    // Prepare
+    const { dynamo, idempotency, sent } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake((input: { Statements: unknown[] }) => ({
+      Responses: input.Statements.map(() => ({ TableName: TABLE })),
+    }));
+    dynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
+    const requests = [
+      [event(), event()],
+      [event(), event(), event()],
+    ];
+
+    // Act
+    const claims = await onMessagesOfOneDrain(2, (i) =>
+      Promise.all(requests[i]!.map((e) => idempotency.claim(e, 30_000))),
+    );
+    await onMessagesOfOneDrain(2, (i) => Promise.all(requests[i]!.map((e) => idempotency.complete(e, outcome(e)))));
+
+    // Assess
+    expect(claims.flat().map((c) => c.kind)).toEqual(['new', 'new', 'new', 'new', 'new']);
+    const calls = dynamo.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.Statements ?? []);
+    expect(calls.map((c) => c.length)).toEqual([5]);
+    expect(sent().map((r) => r.length)).toEqual([5]);
+  });
+});
+
+describe('record keys and statements', () => {
+  it("builds a record's key as Powertools' own getKey does", () => {
+    class Plain extends DynamoDBPersistenceLayer {
+      keyOf = (key: string) => this.getKey(key);
+    }
+    class Batched extends BatchedPersistenceLayer {
+      keyOf = (key: string) => this.getKey(key);
+    }
+    const client = new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const plain = new Plain({ tableName: TABLE, awsSdkV3Client: client, ...RECORD_ATTRIBUTES });
+    const batched = new Batched({ tableName: TABLE, client });
+    for (const key of ['bems-ingest#3q2+7w/Ab=', `it's "quoted"`, 'ünï©ødé', ''])
+      expect(batched.keyOf(key)).toEqual(plain.keyOf(key));
+  });
+
+  it('sends every claim of a record shape with the same statement, whichever claim built it first', async () => {
+    const { dynamo, idempotency } = setup();
+    dynamo.on(BatchExecuteStatementCommand).callsFake((input: { Statements: unknown[] }) => ({
+      Responses: input.Statements.map(() => ({ TableName: TABLE })),
+    }));
+    await idempotency.claim(event(), 30_000);
+    await Promise.all([idempotency.claim(event(), 30_000), idempotency.claim(event(), 30_000)]);
+    const texts = dynamo
+      .commandCalls(BatchExecuteStatementCommand)
+      .flatMap((c) => (c.args[0].input.Statements ?? []).map((s) => s.Statement));
+    expect(texts).toEqual(
+      Array(3).fill(
+        `INSERT INTO "${TABLE}" VALUE {'id': ?, 'expiration': ?, 'status': ?, 'in_progress_expiration': ?, 'validation': ?}`,
+      ),
+    );
   });
 });
