@@ -151,7 +151,7 @@ function requestRows(r: Results): string[][] {
       DASH,
     ],
     [
-      'idempotency store (DynamoDB) requests per event, not in the line above',
+      'idempotency store (DynamoDB) calls per event, local cell: concurrent requests share calls (on AWS: 2 per request); not in the line above',
       formatNumber(r.pipeline.idempotencyRequestsPerEvent, 2),
       DASH,
       r.withoutIdempotency ? '0' : DASH,
