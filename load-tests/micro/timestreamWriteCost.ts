@@ -307,7 +307,11 @@ async function main(): Promise<void> {
       };
     }
     console.log(
-      JSON.stringify({ batch, prefill, keys: keySpread, checkpointMs, ...shape, ...results, node: process.version }, null, 2),
+      JSON.stringify(
+        { batch, prefill, keys: keySpread, checkpointMs, ...shape, ...results, node: process.version },
+        null,
+        2,
+      ),
     );
   } finally {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { _Record } from '@aws-sdk/client-timestream-write';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalReadModel, READ_MODEL_SCHEMA } from '../../../../dashboards/readModel/index.ts';
+import { dimensionsHash } from '../../../../local/timestream/dimensionsHash.ts';
 import { TimestreamStoreError } from '../../../../local/timestream/errors.ts';
 import { type NormalizedRecord, normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
 import {
@@ -86,6 +87,37 @@ describe('TimestreamStore', () => {
       put(record);
       expect(put({ ...record, version: 5 })).toEqual([{ status: 'unchanged' }]);
       expect(model.timeline('INV-3')[0]?.version).toBe(5);
+    });
+
+    it('tells apart records whose dimension hashes are equal: a collision costs a comparison, not a record', () => {
+      // Prepare: two records at the same time, the first one's stored hash made the second one's.
+      const occurredAtMs = Date.parse('2026-11-28T09:00:00Z');
+      const first = bems({ invoiceId: 'INV-HASH-A', occurredAtMs });
+      const second = bems({ invoiceId: 'INV-HASH-B', occurredAtMs });
+      put(first);
+      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
+      db.prepare('UPDATE records SET dims_hash = ?').run(dimensionsHash(second.dimensionsJson));
+      db.close();
+
+      // Act
+      const outcomes = put(second, second);
+
+      // Assess
+      expect(outcomes).toEqual([{ status: 'inserted' }, { status: 'unchanged' }]);
+      expect(model.countRecords({ invoiceId: 'INV-HASH-A' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-HASH-B' })).toBe(1);
+    });
+
+    it('keeps one identity per database, table and measure name at the same time and dimensions', () => {
+      store.insertTable(DB, 'other_table', 'arn:other', SETTINGS, Date.now());
+      const record = bems({ invoiceId: 'INV-SCOPE' });
+      expect(put(record, { ...record, measureName: 'other_measure' })).toEqual([
+        { status: 'inserted' },
+        { status: 'inserted' },
+      ]);
+      expect(store.writeRecords(DB, 'other_table', [record], Date.now())).toEqual([{ status: 'inserted' }]);
+      expect(put(record)).toEqual([{ status: 'unchanged' }]);
+      expect(store.countRecords()).toBe(3);
     });
 
     it('tells apart records that differ only below the millisecond', () => {
@@ -316,6 +348,73 @@ describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
           'invoice_events_by_invoice',
           'invoice_events_by_window',
           'records_by_time',
+        ]);
+      } finally {
+        migrated.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('TimestreamStore: a version-3 store (the identity as a UNIQUE key over the dimensions)', () => {
+  /** The version-3 `records`: a UNIQUE key holding the dimensions, a time index without the hash. */
+  const TO_VERSION_3 = `
+    DROP VIEW invoice_events;
+    DROP INDEX records_by_time;
+    ALTER TABLE records RENAME TO records_v4;
+    CREATE TABLE records (
+      id INTEGER PRIMARY KEY, database_name TEXT NOT NULL, table_name TEXT NOT NULL, measure_name TEXT NOT NULL,
+      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, dimensions TEXT NOT NULL,
+      measures TEXT NOT NULL, version INTEGER NOT NULL, written_at_ms INTEGER NOT NULL,
+      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, dimensions)
+    ) STRICT;
+    CREATE INDEX records_by_time ON records (time_ms);
+    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, measures,
+        version, written_at_ms)
+      SELECT id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, measures, version,
+        written_at_ms
+      FROM records_v4;
+    DROP TABLE records_v4;
+    PRAGMA user_version = 3;`;
+
+  it('is migrated with every record, its hash and identity, and without the UNIQUE key', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-v3-'));
+    try {
+      // Prepare
+      const records = [bems({ invoiceId: 'INV-V3-A' }), bems({ invoiceId: 'INV-V3-B', version: 4 })];
+      const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+      first.insertDatabase(DB, 'arn:db', Date.now());
+      first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
+      first.writeRecords(DB, TABLE, records, Date.now());
+      first.close();
+      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
+      db.exec(TO_VERSION_3);
+      db.close();
+
+      // Act
+      const migrated = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+
+      // Assess
+      try {
+        expect(migrated.writeRecords(DB, TABLE, [...records, bems({ invoiceId: 'INV-V4' })], Date.now())).toEqual([
+          { status: 'unchanged' },
+          { status: 'unchanged' },
+          { status: 'inserted' },
+        ]);
+        const rows = migrated.query<{ dimensions: string; dims_hash: number; version: number }>(
+          'SELECT dimensions, dims_hash, version FROM records ORDER BY id',
+        );
+        expect(rows.map((row) => row.dims_hash)).toEqual(rows.map((row) => dimensionsHash(row.dimensions)));
+        expect(rows.map((row) => row.version)).toEqual([1, 4, 1]);
+        expect(new LocalReadModel(migrated).timeline('INV-V3-B')).toMatchObject([{ version: 4 }]);
+        expect(migrated.query("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_records%'")).toEqual(
+          [],
+        );
+        expect(migrated.query<{ name: string }>("SELECT name FROM pragma_index_info('records_by_time')")).toEqual([
+          { name: 'time_ms' },
+          { name: 'dims_hash' },
         ]);
       } finally {
         migrated.close();
