@@ -293,41 +293,53 @@ describe('TimestreamStore', () => {
   });
 });
 
-describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
-  /** The version-2 `records`: the dimensions a second time, as JSON of the sorted pairs, in the UNIQUE key. */
-  const TO_VERSION_2 = `
+/**
+ * DDL that gives a current store the `records` of schema version 2 or 3: a UNIQUE key on the
+ * identity with the dimension set in it (version 2: as `dims_key`, JSON of the sorted pairs, a
+ * second copy), and a time index without the hash.
+ */
+function olderRecords(version: 2 | 3): string {
+  const dimsKey = version === 2;
+  return `
     DROP VIEW invoice_events;
     DROP INDEX records_by_time;
-    ALTER TABLE records RENAME TO records_v3;
+    ALTER TABLE records RENAME TO records_now;
     CREATE TABLE records (
       id INTEGER PRIMARY KEY, database_name TEXT NOT NULL, table_name TEXT NOT NULL, measure_name TEXT NOT NULL,
-      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, dims_key TEXT NOT NULL,
+      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, ${dimsKey ? 'dims_key TEXT NOT NULL,' : ''}
       dimensions TEXT NOT NULL, measures TEXT NOT NULL, version INTEGER NOT NULL, written_at_ms INTEGER NOT NULL,
-      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, dims_key)
+      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, ${dimsKey ? 'dims_key' : 'dimensions'})
     ) STRICT;
     CREATE INDEX records_by_time ON records (time_ms);
-    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
-        measures, version, written_at_ms)
+    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns,
+        ${dimsKey ? 'dims_key,' : ''} dimensions, measures, version, written_at_ms)
       SELECT id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns,
-        (SELECT json_group_array(json_array(key, value)) FROM json_each(r.dimensions)), dimensions, measures, version,
-        written_at_ms
-      FROM records_v3 r;
-    DROP TABLE records_v3;
-    PRAGMA user_version = 2;`;
+        ${dimsKey ? '(SELECT json_group_array(json_array(key, value)) FROM json_each(r.dimensions)),' : ''}
+        dimensions, measures, version, written_at_ms
+      FROM records_now r;
+    DROP TABLE records_now;
+    PRAGMA user_version = ${version};`;
+}
 
+/** Writes `records` into a new store in `dataDir`, closes it, and runs `ddl` on its file (an older layout). */
+function writeThenRewrite(dataDir: string, records: NormalizedRecord[], ddl: string): void {
+  const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+  first.insertDatabase(DB, 'arn:db', Date.now());
+  first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
+  first.writeRecords(DB, TABLE, records, Date.now());
+  first.close();
+  const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
+  db.exec(ddl);
+  db.close();
+}
+
+describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
   it('is migrated with every record, its identity and the read model over it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-v2-'));
     try {
       // Prepare
       const record = bems({ invoiceId: 'INV-V2', status: 'received' });
-      const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
-      first.insertDatabase(DB, 'arn:db', Date.now());
-      first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
-      first.writeRecords(DB, TABLE, [record], Date.now());
-      first.close();
-      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
-      db.exec(TO_VERSION_2);
-      db.close();
+      writeThenRewrite(dataDir, [record], olderRecords(2));
 
       // Act
       const migrated = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
@@ -359,39 +371,12 @@ describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
 });
 
 describe('TimestreamStore: a version-3 store (the identity as a UNIQUE key over the dimensions)', () => {
-  /** The version-3 `records`: a UNIQUE key holding the dimensions, a time index without the hash. */
-  const TO_VERSION_3 = `
-    DROP VIEW invoice_events;
-    DROP INDEX records_by_time;
-    ALTER TABLE records RENAME TO records_v4;
-    CREATE TABLE records (
-      id INTEGER PRIMARY KEY, database_name TEXT NOT NULL, table_name TEXT NOT NULL, measure_name TEXT NOT NULL,
-      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, dimensions TEXT NOT NULL,
-      measures TEXT NOT NULL, version INTEGER NOT NULL, written_at_ms INTEGER NOT NULL,
-      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, dimensions)
-    ) STRICT;
-    CREATE INDEX records_by_time ON records (time_ms);
-    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, measures,
-        version, written_at_ms)
-      SELECT id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, measures, version,
-        written_at_ms
-      FROM records_v4;
-    DROP TABLE records_v4;
-    PRAGMA user_version = 3;`;
-
   it('is migrated with every record, its hash and identity, and without the UNIQUE key', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-v3-'));
     try {
       // Prepare
       const records = [bems({ invoiceId: 'INV-V3-A' }), bems({ invoiceId: 'INV-V3-B', version: 4 })];
-      const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
-      first.insertDatabase(DB, 'arn:db', Date.now());
-      first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
-      first.writeRecords(DB, TABLE, records, Date.now());
-      first.close();
-      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
-      db.exec(TO_VERSION_3);
-      db.close();
+      writeThenRewrite(dataDir, records, olderRecords(3));
 
       // Act
       const migrated = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
