@@ -220,7 +220,8 @@ describe('TimestreamStore', () => {
       put(bems({ invoiceId: 'INV-SCOPED' }), bems({ invoiceId: 'INV-OTHER' }));
       const explained: string[] = [];
       const original = store.query.bind(store);
-      // The timeline's own SQL, explained: it must not fall back to the identity index (a full scan).
+      // The timeline's own SQL, explained: it must use the invoice index, not one led by database and
+      // table (a full scan).
       const statement = (store as unknown as { reader: { prepare(sql: string): unknown } }).reader;
       const prepare = statement.prepare.bind(statement);
       statement.prepare = (sql: string) => {
