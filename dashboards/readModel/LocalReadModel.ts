@@ -157,8 +157,9 @@ export class LocalReadModel {
       conditions.push(condition);
       params.push(value);
     };
-    // With an invoice id, the unary `+` keeps SQLite from choosing the UNIQUE identity index (which
-    // leads with database_name, table_name) over the far more selective invoice index.
+    // With an invoice id, the unary `+` keeps SQLite from choosing an index that leads with
+    // database_name, table_name (the store's UNIQUE identity key until its schema version 4) over the
+    // far more selective invoice index.
     const columnRef = filter.invoiceId !== undefined ? '+' : '';
     add(`${columnRef}database_name = ?`, filter.database);
     add(`${columnRef}table_name = ?`, filter.table);

@@ -101,8 +101,9 @@ export function invoiceTimelineSql(
     `${C.invoice_id} = ?`,
   ];
   const params: (string | number)[] = scope.consumer === undefined ? [invoiceId] : [scope.consumer, invoiceId];
-  // The unary `+` keeps SQLite from choosing the store's UNIQUE identity index (which leads with
-  // database_name, table_name) over the invoice index: without it every lookup scans the table.
+  // The unary `+` keeps SQLite from choosing an index that leads with database_name, table_name (the
+  // store's UNIQUE identity key until its schema version 4) over the invoice index: such an index
+  // would make every lookup scan the table's records.
   for (const [column, value] of [
     ['database_name', scope.database],
     ['table_name', scope.table],

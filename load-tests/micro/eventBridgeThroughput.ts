@@ -3,7 +3,10 @@
  * before the answer) and end-to-end delivery to the SQS targets, with the real SDK as client.
  *
  *   npx tsx load-tests/micro/eventBridgeThroughput.ts [--events 20000] [--concurrency 8]
- *       [--target memory|fauxqs] [--client sdk|raw] [--synchronous NORMAL|FULL]
+ *       [--target memory|fauxqs] [--client sdk|raw] [--synchronous NORMAL|FULL] [--prefill 0]
+ *
+ * `--prefill N` first fills the bus's archive with N events like the measured ones (earlier in
+ * time, written straight into the emulator's file while it is stopped), as a long run leaves it.
  *
  * `--target memory` counts deliveries in-process (the emulator's own cost); `--target fauxqs`
  * delivers to fauxqs over HTTP with the SQS SDK, as the local cell does (fauxqs shares the
@@ -16,6 +19,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startFauxqs } from 'fauxqs';
@@ -28,6 +32,7 @@ import {
   sqsMessageBatchSender,
   startEventBridgeEmulator,
 } from '../../local/eventbridge/index.ts';
+import { DATABASE_FILE } from '../../local/eventbridge/store/openDatabase.ts';
 import { detailTypeFor, EVENT_SOURCE } from '../../schemas/envelope.ts';
 import { STAGES } from '../../schemas/stages.ts';
 import { benchFlags } from './benchFlags.ts';
@@ -40,6 +45,7 @@ const values = benchFlags({
   synchronous: 'NORMAL',
   load: undefined,
   client: 'sdk',
+  prefill: 0,
 });
 const totalEvents = values.events;
 const concurrency = values.concurrency;
@@ -222,19 +228,52 @@ async function runLoadGenerator(
   return { load, started, cpuAtStart, writtenAtStart };
 }
 
+/**
+ * Writes `count` archived events (the shape of `entry`'s, times before now, in order) into the
+ * archive of a stopped emulator's file, in one transaction.
+ */
+function prefillArchive(dataDir: string, count: number): void {
+  const db = new DatabaseSync(join(dataDir, DATABASE_FILE));
+  try {
+    const archive = db.prepare("SELECT name FROM resources WHERE kind = 'archive'").get()?.name;
+    if (typeof archive !== 'string') throw new Error('--prefill: the bus has no archive');
+    const insert = db.prepare(
+      'INSERT INTO archive_events (archive, event_id, time_ms, received_ms, detail_type, event) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const start = Date.now() - count;
+    db.exec('BEGIN');
+    for (let i = 0; i < count; i++) {
+      const { DetailType, Detail } = entry(i);
+      const id = crypto.randomUUID();
+      const event = `{"version":"0","id":"${id}","detail-type":"${DetailType}","source":"${EVENT_SOURCE}","detail":${Detail}}`;
+      insert.run(archive, id, start + i, start + i, DetailType, event);
+    }
+    db.exec('COMMIT');
+  } finally {
+    db.close();
+  }
+}
+
 async function measure(): Promise<void> {
   const target = values.target === 'fauxqs' ? 'fauxqs' : 'memory';
   const synchronous = values.synchronous === 'FULL' ? 'FULL' : 'NORMAL';
+  if (!Number.isInteger(values.prefill) || values.prefill < 0) throw new Error('--prefill must be an integer >= 0');
   const dataDir = mkdtempSync(join(tmpdir(), 'bems-eb-bench-'));
   const targets = await deliveryTarget(target);
-  const emulator = await startEventBridgeEmulator({
-    dataDir,
-    region: topology.region,
-    account: topology.account,
-    synchronous,
-    buses: busesForCell({ topology, archiveRetentionDays: 0, queueUrl: targets.queueUrl }),
-    sendMessageBatch: targets.send,
-  });
+  const start = () =>
+    startEventBridgeEmulator({
+      dataDir,
+      region: topology.region,
+      account: topology.account,
+      synchronous,
+      buses: busesForCell({ topology, archiveRetentionDays: 0, queueUrl: targets.queueUrl }),
+      sendMessageBatch: targets.send,
+    });
+  if (values.prefill > 0) {
+    await (await start()).stop();
+    prefillArchive(dataDir, values.prefill);
+  }
+  const emulator = await start();
 
   const { load, started, cpuAtStart, writtenAtStart } = await runLoadGenerator(emulator.endpoint);
   while (emulator.outboxDepth() > 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -250,6 +289,7 @@ async function measure(): Promise<void> {
     client: values.client === 'raw' ? 'raw' : 'sdk',
     synchronous,
     events: totalEvents,
+    prefill: values.prefill,
     concurrency,
     failedEntries: load.failed,
     acceptedPerSecond: Math.round(totalEvents / (load.elapsedMs / 1000)),
@@ -273,7 +313,7 @@ async function measure(): Promise<void> {
   await emulator.stop();
   await targets.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  if (load.failed > 0 || delivered !== totalEvents || report.archived !== totalEvents) {
+  if (load.failed > 0 || delivered !== totalEvents || report.archived !== totalEvents + values.prefill) {
     console.error('measurement invalid: not every event was accepted, archived and delivered exactly once');
     process.exit(1);
   }

@@ -17,7 +17,12 @@
  *
  * Usage: npx tsx load-tests/micro/timestreamWriteCost.ts [--calls 1000] [--batch 10] [--prefill 20000]
  *          [--concurrency 4] [--checkpoint-ms 250] [--phases store,router,sdk] [--data-dir DIR]
- *          [--read-model on|off] [--without-index invoice_events_by_event,records_by_time]
+ *          [--read-model on|off] [--without-index invoice_events_by_event,invoice_events_by_window]
+ *          [--keys ordered|cell] [--cache-kib N]
+ * `--keys cell` spreads invoice ids and times as the bench's load generator does (see `KeySpread`);
+ * `--cache-kib` sets the store's writer page cache (`pageCacheKiB`; `default` leaves the store's
+ * own). `readKiBPerCall` is what the process read meanwhile: pages missing from SQLite's
+ * cache (`rchar` of /proc/self/io), like `writtenKiBPerCall` exact whatever the machine's load.
  * Without --data-dir a temporary directory is used and removed afterwards.
  */
 import { randomUUID } from 'node:crypto';
@@ -33,7 +38,7 @@ import { createTimestreamRouter, startTimestreamEmulator } from '../../local/tim
 import { TimestreamStore } from '../../local/timestream/TimestreamStore.ts';
 import { DEFAULT_PRIMARY_CONSUMER, toAnalyticsWriteRecord } from '../../schemas/analyticsRecord.ts';
 import { benchFlags } from './benchFlags.ts';
-import { writtenBytes } from './writtenBytes.ts';
+import { readBytes, writtenBytes } from './writtenBytes.ts';
 
 const STAGES = ['ingestion', 'reconciliation', 'authorization', 'posting'] as const;
 const PHASES = ['store', 'router', 'sdk'] as const;
@@ -42,8 +47,19 @@ const DATABASE = 'bench';
 const TABLE = 'events';
 const TABLE_SETTINGS = { memoryRetentionHours: 24, magneticRetentionDays: 30, magneticWrites: false };
 
+/**
+ * How the records' keys are spread: `ordered` — invoice ids and times rise with `i` (inserts at the
+ * right edge of the time and invoice indexes); `cell` — as the bench's load generator sends them
+ * (`load-tests/invoiceEventGenerator.ts`): an invoice out of 100,000 at random and a time up to
+ * 120 s before now, so every index but the row ids takes its inserts at random places.
+ */
+type KeySpread = 'ordered' | 'cell';
+const KEY_SPREADS: readonly KeySpread[] = ['ordered', 'cell'];
+let keySpread: KeySpread = 'ordered';
+
 function bemsRecord(i: number, nowMs: number): _Record {
-  const occurredAt = nowMs - 3_600_000 + (i % 3_000_000);
+  const cell = keySpread === 'cell';
+  const occurredAt = cell ? nowMs - Math.floor(Math.random() * 120_000) : nowMs - 3_600_000 + (i % 3_000_000);
   const received = occurredAt + 500;
   const processed = received + 120;
   return toAnalyticsWriteRecord({
@@ -53,7 +69,7 @@ function bemsRecord(i: number, nowMs: number): _Record {
       region: 'eu-west-1',
       stage: STAGES[i % 4]!,
       consumer: DEFAULT_PRIMARY_CONSUMER,
-      invoice_id: `INV-${Math.floor(i / 4)}`,
+      invoice_id: cell ? `LT-bench-${Math.floor(Math.random() * 100_000)}` : `INV-${Math.floor(i / 4)}`,
       event_id: randomUUID(),
       vendor_id: `V-${i % 500}`,
       currency: 'EUR',
@@ -93,6 +109,8 @@ function normalized(batch: readonly _Record[]): NormalizedRecord[] {
 interface StoreShape {
   readonly readModel: boolean;
   readonly withoutIndexes: readonly string[];
+  /** The writer's page cache in KiB (`--cache-kib`); undefined: the store's default. */
+  readonly pageCacheKiB?: number;
 }
 
 function openStore(
@@ -106,6 +124,7 @@ function openStore(
     dataDir: dir,
     ...(shape.readModel ? { readSchema: READ_MODEL_SCHEMA } : {}),
     ...(checkpointMs > 0 ? { checkpointIntervalMs: checkpointMs } : {}),
+    ...(shape.pageCacheKiB !== undefined ? { pageCacheKiB: shape.pageCacheKiB } : {}),
   });
   if (shape.withoutIndexes.length > 0) {
     // The store keeps its connections to itself; a second connection drops the indexes for it.
@@ -132,12 +151,15 @@ interface Measured {
   readonly mainCpuMs: number;
   /** Bytes the process wrote meanwhile (WAL frames, checkpoints): exact with `--checkpoint-ms 0`. */
   readonly writtenBytes: number;
+  /** Bytes the process read meanwhile: the pages SQLite did not find in its page cache. */
+  readonly readBytes: number;
 }
 
 async function measure(run: () => Promise<void> | void): Promise<Measured> {
   const cpu = process.cpuUsage();
   const mainCpu = process.threadCpuUsage();
   const written = writtenBytes();
+  const read = readBytes();
   const start = performance.now();
   await run();
   const wallMs = performance.now() - start;
@@ -148,6 +170,7 @@ async function measure(run: () => Promise<void> | void): Promise<Measured> {
     cpuMs: (used.user + used.system) / 1000,
     mainCpuMs: (mainUsed.user + mainUsed.system) / 1000,
     writtenBytes: writtenBytes() - written,
+    readBytes: readBytes() - read,
   };
 }
 
@@ -234,12 +257,24 @@ async function main(): Promise<void> {
     'data-dir': undefined,
     'read-model': 'on',
     'without-index': '',
+    keys: 'ordered',
+    'cache-kib': 'default',
   });
+  if (!(KEY_SPREADS as readonly string[]).includes(values.keys)) throw new Error('--keys must be ordered or cell');
+  keySpread = values.keys as KeySpread;
+  const cacheKiB = values['cache-kib'] === 'default' ? undefined : Number(values['cache-kib']);
+  if (cacheKiB !== undefined && !(Number.isInteger(cacheKiB) && cacheKiB >= 0)) {
+    throw new Error('--cache-kib must be default or an integer >= 0');
+  }
   if (!['on', 'off'].includes(values['read-model'])) throw new Error('--read-model must be on or off');
   const shape: StoreShape = {
     readModel: values['read-model'] === 'on',
     withoutIndexes: values['without-index'].split(',').filter((name) => /^\w+$/.test(name)),
+    ...(cacheKiB !== undefined ? { pageCacheKiB: cacheKiB } : {}),
   };
+  if (shape.withoutIndexes.includes('records_by_time')) {
+    throw new Error('--without-index: records_by_time is how the store finds an identity; it cannot be dropped');
+  }
   const { calls, batch, prefill, concurrency } = values;
   const checkpointMs = values['checkpoint-ms'];
   const phases = values.phases.split(',') as Phase[];
@@ -269,11 +304,18 @@ async function main(): Promise<void> {
         mainCpuMsPerCall: Number((measured.mainCpuMs / measuredCalls).toFixed(3)),
         wallMsPerCall: Number((measured.wallMs / measuredCalls).toFixed(3)),
         writtenKiBPerCall: Number((measured.writtenBytes / 1024 / measuredCalls).toFixed(2)),
+        readKiBPerCall: Number((measured.readBytes / 1024 / measuredCalls).toFixed(2)),
         recordsPerCpuSecond: Math.round((measuredCalls * batch * 1000) / measured.cpuMs),
         ...(phase === 'sdk' ? { concurrency } : {}),
       };
     }
-    console.log(JSON.stringify({ batch, prefill, checkpointMs, ...shape, ...results, node: process.version }, null, 2));
+    console.log(
+      JSON.stringify(
+        { batch, prefill, keys: keySpread, checkpointMs, ...shape, ...results, node: process.version },
+        null,
+        2,
+      ),
+    );
   } finally {
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   }

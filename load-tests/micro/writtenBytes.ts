@@ -11,3 +11,14 @@ export function writtenBytes(): number {
   if (!line) throw new Error('/proc/self/io has no wchar line');
   return Number(line[1]);
 }
+
+/**
+ * Bytes this process has read through read()/pread() so far (`rchar` of /proc/self/io, every
+ * thread): for SQLite, the pages it did not find in its page cache (from the OS cache, WAL frames
+ * included). Like {@link writtenBytes}, independent of the machine's load. Linux only.
+ */
+export function readBytes(): number {
+  const line = /^rchar:\s*(\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+  if (!line) throw new Error('/proc/self/io has no rchar line');
+  return Number(line[1]);
+}

@@ -55,6 +55,11 @@ export interface StoreFileOptions {
    * SQLite's 1,000-page threshold (see {@link WalCheckpointer}); off when absent.
    */
   readonly checkpointIntervalMs?: number;
+  /**
+   * The writer's page cache in KiB (`PRAGMA cache_size = -N`); SQLite's default (2,000 KiB) when
+   * absent. A cache is filled as pages are touched and never grows past this size.
+   */
+  readonly pageCacheKiB?: number;
 }
 
 /** With a checkpoint thread, the writer still checkpoints itself past this many WAL pages (~32 MiB). */
@@ -82,6 +87,7 @@ export class SqliteStore {
       throw new spec.error(this.path, `${spec.service} store ${this.path} exists but is not a file`);
     }
     this.writer = openStoreWriter(this.path, spec, options.readSchema);
+    if (options.pageCacheKiB !== undefined) setPageCache(this.writer, options.pageCacheKiB);
     let reader: DatabaseSync | undefined;
     try {
       if (options.readOnlyReader) {
@@ -121,6 +127,15 @@ export class SqliteStore {
     if (this.reader !== this.writer) this.reader.close();
     this.writer.close();
   }
+}
+
+/** Sets a connection's page cache to `kib` KiB; anything but a non-negative integer is refused. */
+function setPageCache(db: DatabaseSync, kib: number): void {
+  if (!Number.isInteger(kib) || kib < 0) {
+    db.close();
+    throw new RangeError(`page cache must be a non-negative integer of KiB, got ${kib}`);
+  }
+  db.exec(`PRAGMA cache_size = -${kib}`);
 }
 
 export function describe(error: unknown): string {

@@ -2,6 +2,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { SqliteStore } from '../awsEmulator/index.ts';
 import { inImmediateTransaction } from '../sqlite/inImmediateTransaction.ts';
 import { StatementCache } from '../sqlite/StatementCache.ts';
+import { dimensionsHash } from './dimensionsHash.ts';
 import { MeasureTypes, type TypeConflict } from './MeasureTypes.ts';
 import type { NormalizedRecord } from './normalizeRecord.ts';
 import { TIMESTREAM_STORE_FILE_SPEC } from './storeSchema.ts';
@@ -70,6 +71,8 @@ export interface TimestreamStoreOptions {
    * scripts) do not need a thread.
    */
   readonly checkpointIntervalMs?: number;
+  /** The writer's page cache in KiB; SQLite's default (2,000 KiB) when absent. */
+  readonly pageCacheKiB?: number;
 }
 
 export class TimestreamStore extends SqliteStore {
@@ -88,14 +91,15 @@ export class TimestreamStore extends SqliteStore {
     this.measureTypes = new MeasureTypes(this.prepared);
     this.statements = {
       insert: this.writer.prepare(
-        `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, measures,
-           version, written_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO records (database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dimensions, dims_hash,
+           measures, version, written_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // Through records_by_time (time, dims_hash); the rest of the identity is compared on the row.
       existing: this.writer.prepare(
-        `SELECT id, measures, version FROM records
-         WHERE database_name = ? AND table_name = ? AND time_ms = ? AND time_sub_ms_ns = ? AND measure_name = ?
-           AND dimensions = ?`,
+        `SELECT id, measures, version FROM records INDEXED BY records_by_time
+         WHERE time_ms = ? AND dims_hash = ? AND database_name = ? AND table_name = ? AND time_sub_ms_ns = ?
+           AND measure_name = ? AND dimensions = ?`,
       ),
       update: this.writer.prepare('UPDATE records SET measures = ?, version = ?, written_at_ms = ? WHERE id = ?'),
     };
@@ -211,29 +215,38 @@ export class TimestreamStore extends SqliteStore {
     }
   }
 
-  /** One record by Timestream's identity and version rules (inside the write transaction). */
+  /**
+   * One record by Timestream's identity and version rules (inside the write transaction, which
+   * holds the write lock: no other connection can insert the identity between the look-up and the
+   * insert).
+   */
   private writeRecord(databaseName: string, tableName: string, record: NormalizedRecord, nowMs: number): WriteOutcome {
     const { insert, existing, update } = this.statements;
-    const inserted = insert.run(
-      databaseName,
-      tableName,
-      record.measureName,
-      record.timeMs,
-      record.timeSubMsNs,
-      record.dimensionsJson,
-      record.measuresJson,
-      record.version,
-      nowMs,
-    );
-    if (inserted.changes === 1) return { status: 'inserted' };
+    const hash = dimensionsHash(record.dimensionsJson);
     const current = existing.get(
+      record.timeMs,
+      hash,
       databaseName,
       tableName,
-      record.timeMs,
       record.timeSubMsNs,
       record.measureName,
       record.dimensionsJson,
-    ) as { id: number; measures: string; version: number };
+    ) as { id: number; measures: string; version: number } | undefined;
+    if (current === undefined) {
+      insert.run(
+        databaseName,
+        tableName,
+        record.measureName,
+        record.timeMs,
+        record.timeSubMsNs,
+        record.dimensionsJson,
+        hash,
+        record.measuresJson,
+        record.version,
+        nowMs,
+      );
+      return { status: 'inserted' };
+    }
     if (current.measures === record.measuresJson) {
       if (record.version > current.version) update.run(current.measures, record.version, nowMs, current.id);
       return { status: 'unchanged' };

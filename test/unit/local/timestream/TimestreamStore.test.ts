@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { _Record } from '@aws-sdk/client-timestream-write';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalReadModel, READ_MODEL_SCHEMA } from '../../../../dashboards/readModel/index.ts';
+import { dimensionsHash } from '../../../../local/timestream/dimensionsHash.ts';
 import { TimestreamStoreError } from '../../../../local/timestream/errors.ts';
 import { type NormalizedRecord, normalizeRecord } from '../../../../local/timestream/normalizeRecord.ts';
 import {
@@ -86,6 +87,37 @@ describe('TimestreamStore', () => {
       put(record);
       expect(put({ ...record, version: 5 })).toEqual([{ status: 'unchanged' }]);
       expect(model.timeline('INV-3')[0]?.version).toBe(5);
+    });
+
+    it('tells apart records whose dimension hashes are equal: a collision costs a comparison, not a record', () => {
+      // Prepare: two records at the same time, the first one's stored hash made the second one's.
+      const occurredAtMs = Date.parse('2026-11-28T09:00:00Z');
+      const first = bems({ invoiceId: 'INV-HASH-A', occurredAtMs });
+      const second = bems({ invoiceId: 'INV-HASH-B', occurredAtMs });
+      put(first);
+      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
+      db.prepare('UPDATE records SET dims_hash = ?').run(dimensionsHash(second.dimensionsJson));
+      db.close();
+
+      // Act
+      const outcomes = put(second, second);
+
+      // Assess
+      expect(outcomes).toEqual([{ status: 'inserted' }, { status: 'unchanged' }]);
+      expect(model.countRecords({ invoiceId: 'INV-HASH-A' })).toBe(1);
+      expect(model.countRecords({ invoiceId: 'INV-HASH-B' })).toBe(1);
+    });
+
+    it('keeps one identity per database, table and measure name at the same time and dimensions', () => {
+      store.insertTable(DB, 'other_table', 'arn:other', SETTINGS, Date.now());
+      const record = bems({ invoiceId: 'INV-SCOPE' });
+      expect(put(record, { ...record, measureName: 'other_measure' })).toEqual([
+        { status: 'inserted' },
+        { status: 'inserted' },
+      ]);
+      expect(store.writeRecords(DB, 'other_table', [record], Date.now())).toEqual([{ status: 'inserted' }]);
+      expect(put(record)).toEqual([{ status: 'unchanged' }]);
+      expect(store.countRecords()).toBe(3);
     });
 
     it('tells apart records that differ only below the millisecond', () => {
@@ -188,7 +220,8 @@ describe('TimestreamStore', () => {
       put(bems({ invoiceId: 'INV-SCOPED' }), bems({ invoiceId: 'INV-OTHER' }));
       const explained: string[] = [];
       const original = store.query.bind(store);
-      // The timeline's own SQL, explained: it must not fall back to the identity index (a full scan).
+      // The timeline's own SQL, explained: it must use the invoice index, not one led by database and
+      // table (a full scan).
       const statement = (store as unknown as { reader: { prepare(sql: string): unknown } }).reader;
       const prepare = statement.prepare.bind(statement);
       statement.prepare = (sql: string) => {
@@ -261,41 +294,53 @@ describe('TimestreamStore', () => {
   });
 });
 
-describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
-  /** The version-2 `records`: the dimensions a second time, as JSON of the sorted pairs, in the UNIQUE key. */
-  const TO_VERSION_2 = `
+/**
+ * DDL that gives a current store the `records` of schema version 2 or 3: a UNIQUE key on the
+ * identity with the dimension set in it (version 2: as `dims_key`, JSON of the sorted pairs, a
+ * second copy), and a time index without the hash.
+ */
+function olderRecords(version: 2 | 3): string {
+  const dimsKey = version === 2;
+  return `
     DROP VIEW invoice_events;
     DROP INDEX records_by_time;
-    ALTER TABLE records RENAME TO records_v3;
+    ALTER TABLE records RENAME TO records_now;
     CREATE TABLE records (
       id INTEGER PRIMARY KEY, database_name TEXT NOT NULL, table_name TEXT NOT NULL, measure_name TEXT NOT NULL,
-      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, dims_key TEXT NOT NULL,
+      time_ms INTEGER NOT NULL, time_sub_ms_ns INTEGER NOT NULL DEFAULT 0, ${dimsKey ? 'dims_key TEXT NOT NULL,' : ''}
       dimensions TEXT NOT NULL, measures TEXT NOT NULL, version INTEGER NOT NULL, written_at_ms INTEGER NOT NULL,
-      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, dims_key)
+      UNIQUE (database_name, table_name, time_ms, time_sub_ms_ns, measure_name, ${dimsKey ? 'dims_key' : 'dimensions'})
     ) STRICT;
     CREATE INDEX records_by_time ON records (time_ms);
-    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns, dims_key, dimensions,
-        measures, version, written_at_ms)
+    INSERT INTO records (id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns,
+        ${dimsKey ? 'dims_key,' : ''} dimensions, measures, version, written_at_ms)
       SELECT id, database_name, table_name, measure_name, time_ms, time_sub_ms_ns,
-        (SELECT json_group_array(json_array(key, value)) FROM json_each(r.dimensions)), dimensions, measures, version,
-        written_at_ms
-      FROM records_v3 r;
-    DROP TABLE records_v3;
-    PRAGMA user_version = 2;`;
+        ${dimsKey ? '(SELECT json_group_array(json_array(key, value)) FROM json_each(r.dimensions)),' : ''}
+        dimensions, measures, version, written_at_ms
+      FROM records_now r;
+    DROP TABLE records_now;
+    PRAGMA user_version = ${version};`;
+}
 
+/** Writes `records` into a new store in `dataDir`, closes it, and runs `ddl` on its file (an older layout). */
+function writeThenRewrite(dataDir: string, records: NormalizedRecord[], ddl: string): void {
+  const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+  first.insertDatabase(DB, 'arn:db', Date.now());
+  first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
+  first.writeRecords(DB, TABLE, records, Date.now());
+  first.close();
+  const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
+  db.exec(ddl);
+  db.close();
+}
+
+describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
   it('is migrated with every record, its identity and the read model over it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-v2-'));
     try {
       // Prepare
       const record = bems({ invoiceId: 'INV-V2', status: 'received' });
-      const first = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
-      first.insertDatabase(DB, 'arn:db', Date.now());
-      first.insertTable(DB, TABLE, 'arn:table', SETTINGS, Date.now());
-      first.writeRecords(DB, TABLE, [record], Date.now());
-      first.close();
-      const db = new DatabaseSync(join(dataDir, TIMESTREAM_STORE_FILE));
-      db.exec(TO_VERSION_2);
-      db.close();
+      writeThenRewrite(dataDir, [record], olderRecords(2));
 
       // Act
       const migrated = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
@@ -316,6 +361,46 @@ describe('TimestreamStore: a version-2 store (records with dims_key)', () => {
           'invoice_events_by_invoice',
           'invoice_events_by_window',
           'records_by_time',
+        ]);
+      } finally {
+        migrated.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('TimestreamStore: a version-3 store (the identity as a UNIQUE key over the dimensions)', () => {
+  it('is migrated with every record, its hash and identity, and without the UNIQUE key', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bems-ts-v3-'));
+    try {
+      // Prepare
+      const records = [bems({ invoiceId: 'INV-V3-A' }), bems({ invoiceId: 'INV-V3-B', version: 4 })];
+      writeThenRewrite(dataDir, records, olderRecords(3));
+
+      // Act
+      const migrated = new TimestreamStore({ dataDir, readSchema: READ_MODEL_SCHEMA });
+
+      // Assess
+      try {
+        expect(migrated.writeRecords(DB, TABLE, [...records, bems({ invoiceId: 'INV-V4' })], Date.now())).toEqual([
+          { status: 'unchanged' },
+          { status: 'unchanged' },
+          { status: 'inserted' },
+        ]);
+        const rows = migrated.query<{ dimensions: string; dims_hash: number; version: number }>(
+          'SELECT dimensions, dims_hash, version FROM records ORDER BY id',
+        );
+        expect(rows.map((row) => row.dims_hash)).toEqual(rows.map((row) => dimensionsHash(row.dimensions)));
+        expect(rows.map((row) => row.version)).toEqual([1, 4, 1]);
+        expect(new LocalReadModel(migrated).timeline('INV-V3-B')).toMatchObject([{ version: 4 }]);
+        expect(migrated.query("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_records%'")).toEqual(
+          [],
+        );
+        expect(migrated.query<{ name: string }>("SELECT name FROM pragma_index_info('records_by_time')")).toEqual([
+          { name: 'time_ms' },
+          { name: 'dims_hash' },
         ]);
       } finally {
         migrated.close();
