@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
  *
  * So every `intervalMs` the trimmer compares the heap's physical size with its largest since the
  * last trim — pages that left the heap's count went to the pool — and when at least `minPooledMiB`
- * have stayed pooled for two checks in a row (a heap that grows again at once takes its pages back
+ * (16) have stayed pooled for two checks in a row (a heap that grows again at once takes its pages back
  * from the pool, and a trim would only make it fault them in again) it runs one last-resort GC.
  * That is a pause of tens of milliseconds on the thread, after a shrink that happens a few times an
  * hour under steady load; `heapTrimStats()` counts them.
@@ -23,7 +23,10 @@ import { runInNewContext } from 'node:vm';
 export interface HeapTrimmerOptions {
   /** @default 5000 */
   readonly intervalMs?: number;
-  /** @default 32 */
+  /**
+   * Smaller than the main thread's once-a-minute excursion under the soak (~30 MiB: 90 → 119 MiB and
+   * back), which 32 MiB let through to stay resident. @default 16
+   */
   readonly minPooledMiB?: number;
 }
 
@@ -120,7 +123,7 @@ export function heapTrimStats(): HeapTrimStats {
 
 function startTimer(options: HeapTrimmerOptions): NodeJS.Timeout {
   const gc = gcExtension();
-  const estimate = new PooledPagesEstimate(options.minPooledMiB ?? 32);
+  const estimate = new PooledPagesEstimate(options.minPooledMiB ?? 16);
   const interval = setInterval(() => {
     const physical = getHeapStatistics().total_physical_size;
     if (!estimate.observe(physical)) return;
