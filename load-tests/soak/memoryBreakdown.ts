@@ -116,7 +116,7 @@ function heapSample(s: HeapInfo): HeapSample {
 }
 
 /** The `kB` fields of /proc/<pid>/<file> in MiB (Linux; empty elsewhere or if the process is gone). */
-function procFields(pid: string, file: 'status' | 'smaps_rollup'): Record<string, number> {
+export function procFields(pid: string, file: 'status' | 'smaps_rollup'): Record<string, number> {
   const fields: Record<string, number> = {};
   try {
     for (const line of readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\n')) {

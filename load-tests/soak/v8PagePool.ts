@@ -12,11 +12,11 @@
  * Exit 0 when both hold: V8 kept at least 64 MiB of the emptied pages resident on the busy thread (the
  * reason for the trimmer), and the trimmer gave back at least half of what was kept.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { gcExtension, heapTrimStats, retainHeapTrimmer } from '../../local/worker/heapTrimmer.ts';
 import { formatNumber, formatTable } from '../../ops/formatTable.ts';
+import { procFields } from './memoryBreakdown.ts';
 
 const { values } = parseArgs({
   options: { objects: { type: 'string', default: '1500000' }, 'busy-s': { type: 'string', default: '20' } },
@@ -40,9 +40,9 @@ async function busy(seconds: number): Promise<void> {
   if (sink < 0) throw new Error('unreachable');
 }
 function anonymousMiB(): number {
-  const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-  if (!match?.[1]) throw new Error('no Anonymous line in /proc/self/smaps_rollup (Linux only)');
-  return Number(match[1]) / 1024;
+  const anonymous = procFields('self', 'smaps_rollup').Anonymous;
+  if (anonymous === undefined) throw new Error('no Anonymous line in /proc/self/smaps_rollup (Linux only)');
+  return anonymous;
 }
 function record(when: string): number {
   const heap = getHeapStatistics();
